@@ -1,0 +1,53 @@
+/** Stable error codes: integrators and operators script against them, so never rename one. */
+export enum ErrorCode {
+  BadRequest = 'BAD_REQUEST',
+  MalformedJson = 'MALFORMED_JSON',
+  UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
+  PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
+  ValidationFailed = 'VALIDATION_FAILED',
+  Unauthorized = 'UNAUTHORIZED',
+  Forbidden = 'FORBIDDEN',
+  NotFound = 'NOT_FOUND',
+  Conflict = 'CONFLICT',
+  MempoolFull = 'MEMPOOL_FULL',
+  NotReady = 'NOT_READY',
+  Internal = 'INTERNAL',
+  ConfigInvalid = 'CONFIG_INVALID',
+  KeyFileInsecure = 'KEY_FILE_INSECURE',
+  StorageCorrupt = 'STORAGE_CORRUPT',
+}
+
+const STATUS: Record<ErrorCode, number> = {
+  [ErrorCode.BadRequest]: 400,
+  [ErrorCode.MalformedJson]: 400,
+  [ErrorCode.UnsupportedMediaType]: 415,
+  [ErrorCode.PayloadTooLarge]: 413,
+  [ErrorCode.ValidationFailed]: 400,
+  [ErrorCode.Unauthorized]: 401,
+  [ErrorCode.Forbidden]: 403,
+  [ErrorCode.NotFound]: 404,
+  [ErrorCode.Conflict]: 409,
+  [ErrorCode.MempoolFull]: 429,
+  [ErrorCode.NotReady]: 503,
+  [ErrorCode.Internal]: 500,
+  [ErrorCode.ConfigInvalid]: 500,
+  [ErrorCode.KeyFileInsecure]: 500,
+  [ErrorCode.StorageCorrupt]: 500,
+};
+
+/** Typed error with a stable code and metadata; the API maps it to RFC 9457 problem+json. */
+export class WaybillError extends Error {
+  readonly code: ErrorCode;
+  readonly meta: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, meta: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'WaybillError';
+    this.code = code;
+    this.meta = meta;
+  }
+
+  get status(): number {
+    return STATUS[this.code];
+  }
+}

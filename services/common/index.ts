@@ -1,0 +1,2 @@
+export { canonicalBytes, Domain, fromHex, hashOf, sha256, sha256Hex, signingBytes, toHex } from './encoding.js';
+export { ErrorCode, WaybillError } from './errors.js';

@@ -1,0 +1,42 @@
+import type { ConsensusTimeouts } from '../consensus/types.js';
+
+/** A public JWK of an org's token issuer (Ed25519, EdDSA). */
+export interface PublicJwk {
+  kty: 'OKP';
+  crv: 'Ed25519';
+  x: string;
+  kid?: string;
+}
+
+export interface GenesisMember {
+  /** Org id: lower-case slug, unique in the network. */
+  id: string;
+  name: string;
+  /** GS1 party ids (PGLN URNs) this org acts as. */
+  parties: string[];
+  /** GS1 location ids (SGLN URNs) of its sites. */
+  locations: string[];
+  /** Ed25519 node public key, hex. It signs transactions and votes and is the libp2p identity. */
+  publicKey: string;
+  /** libp2p peer id derived from publicKey. */
+  peerId: string;
+  /** Public key of the org's development token issuer. */
+  jwtIssuerKey: PublicJwk;
+  host: string;
+  apiPort: number;
+  p2pPort: number;
+}
+
+export interface ConsensusParams extends ConsensusTimeouts {
+  /** Upper bounds on what one block may hold. */
+  maxBlockTxs: number;
+  maxBlockBytes: number;
+}
+
+export interface Genesis {
+  network: string;
+  /** Milliseconds since the epoch: the genesis timestamp; block 1 must be later. */
+  timestamp: number;
+  members: GenesisMember[];
+  consensus: ConsensusParams;
+}

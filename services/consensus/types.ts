@@ -1,0 +1,135 @@
+import type { Signer, Verify } from '../crypto/index.js';
+import type { Block, CommitCertificate } from '../ledger/index.js';
+
+/**
+ * Public contract of the consensus core: a pure state machine. Inputs go in through
+ * `ConsensusCore.step(input)`, which returns actions for the driver to carry out IN ORDER.
+ * The core never touches I/O, clocks, timers or randomness; time arrives inside inputs.
+ */
+
+export type Step = 'propose' | 'prevote' | 'precommit';
+
+export interface Validator {
+  /** Org id. */
+  id: string;
+  publicKey: Uint8Array;
+}
+
+export interface ConsensusTimeouts {
+  /** Base timeouts for each step in round 0; each later round adds `deltaMs` per round. */
+  proposeMs: number;
+  prevoteMs: number;
+  precommitMs: number;
+  deltaMs: number;
+  /** Wait after a commit before starting the next height, so more precommits and txs arrive. */
+  commitMs: number;
+  /** With an empty mempool, a new height starts anyway after this long (heartbeat block). */
+  emptyBlockIntervalMs: number;
+  /** Voters reject a proposal whose timestamp is more than this far ahead of their clock. */
+  maxClockDriftMs: number;
+}
+
+export interface ConsensusConfig {
+  network: string;
+  self: string;
+  /** In genesis order; the proposer of (height, round) is validators[(height + round) % n]. */
+  validators: readonly Validator[];
+  timeouts: ConsensusTimeouts;
+  signer: Signer;
+  verify: Verify;
+  /**
+   * Application validity of a proposed block beyond what the core checks itself (header
+   * fields, parent hash, tx root, timestamp): e.g. transaction signatures, duplicates.
+   * Must be a pure, deterministic function.
+   */
+  validateBlock(block: Block): boolean;
+}
+
+/** Where the chain stands when the core starts: the last committed block (or genesis). */
+export interface ChainTip {
+  /** Height of the last committed block; 0 = only genesis. */
+  height: number;
+  /** Hash of the last committed header, or the genesis hash at height 0. */
+  hash: string;
+  /** Timestamp of the last committed block (genesis: its timestamp). */
+  timestamp: number;
+}
+
+export interface Proposal {
+  type: 'proposal';
+  height: number;
+  round: number;
+  block: Block;
+  /** Tendermint's validRound: -1, or the round in which this block got a prevote quorum. */
+  validRound: number;
+  proposer: string;
+  /** Over signingBytes(Domain.Proposal, { network, height, round, blockHash, validRound }). */
+  signature: string;
+}
+
+export interface Vote {
+  type: 'prevote' | 'precommit';
+  height: number;
+  round: number;
+  /** null = a vote for nil. */
+  blockHash: string | null;
+  voter: string;
+  /** Over voteBytes(type, network, height, round, blockHash) from ledger/block.ts. */
+  signature: string;
+}
+
+/** A committed block with its certificate, as served by catch-up. */
+export interface Decision {
+  type: 'decision';
+  block: Block;
+  certificate: CommitCertificate;
+}
+
+export type ConsensusMessage = Proposal | Vote | Decision;
+
+/** Voting state that must be durable before any message that depends on it is sent. */
+export interface PersistedState {
+  height: number;
+  round: number;
+  step: Step;
+  lockedRound: number;
+  lockedBlock: Block | null;
+  validRound: number;
+  validBlock: Block | null;
+  /** Own proposal and votes already signed at this height, so a restart re-sends, never re-signs. */
+  sent: Array<Proposal | Vote>;
+}
+
+export type ConsensusInput =
+  | { type: 'start'; tip: ChainTip; now: number; persisted?: PersistedState | null }
+  | { type: 'message'; from: string; message: ConsensusMessage; now: number }
+  | { type: 'timeout'; height: number; round: number; step: Step | 'commit' | 'empty'; now: number }
+  /** The driver's answer to a `build_block` action. */
+  | { type: 'block_built'; height: number; round: number; block: Block; now: number }
+  /** The mempool went from empty to non-empty (or the reverse). */
+  | { type: 'txs_available'; available: boolean; now: number }
+  /** A peer (re)connected: the core re-sends what it has signed at the current height. */
+  | { type: 'peer_connected'; peer: string; now: number };
+
+export type ConsensusAction =
+  /** Make this durable (fsync) before carrying out any later action. */
+  | { type: 'persist'; state: PersistedState }
+  | { type: 'broadcast'; message: ConsensusMessage }
+  | { type: 'send'; to: string; message: ConsensusMessage }
+  | { type: 'schedule_timeout'; height: number; round: number; step: Step | 'commit' | 'empty'; delayMs: number }
+  /** Ask the driver for a block: it fills txs from the mempool and answers with `block_built`. */
+  | { type: 'build_block'; height: number; round: number; parentHash: string; minTimestamp: number }
+  /** Store the block and apply it, in one storage transaction, before the next action. */
+  | { type: 'commit'; block: Block; hash: string; certificate: CommitCertificate }
+  /** A peer is ahead of us (seen at `height`): fetch decisions from it (catch-up). */
+  | { type: 'sync_from'; peer: string; height: number }
+  /** A peer is behind (seen at `height`): send it our decisions from that height on. */
+  | { type: 'peer_behind'; peer: string; height: number }
+  /** For logs and metrics: round changes, rejected messages and why. */
+  | { type: 'log'; level: 'debug' | 'info' | 'warn'; event: string; data: Record<string, unknown> };
+
+export interface ConsensusCore {
+  step(input: ConsensusInput): ConsensusAction[];
+  /** Read-only view for status endpoints. */
+  readonly status: { height: number; round: number; step: Step; proposer: string };
+}

@@ -1,0 +1,21 @@
+export {
+  blockIsWellFormed,
+  headerHash,
+  quorumOf,
+  signTx,
+  txRootOf,
+  verifyCertificate,
+  verifyTx,
+  voteBytes,
+} from './block.js';
+export { EMPTY_ROOT, merkleRoot } from './merkle.js';
+export type {
+  Block,
+  BlockHeader,
+  CommitCertificate,
+  CommittedBlock,
+  EpcisEvent,
+  MemberSignature,
+  Transaction,
+  TxBody,
+} from './types.js';

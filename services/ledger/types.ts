@@ -1,0 +1,74 @@
+/**
+ * Ledger data model. Everything here is plain JSON so that its canonical encoding (RFC 8785, see
+ * common/encoding.ts) is what gets hashed and signed. Hashes and signatures are lower-case hex.
+ */
+
+/** An EPCIS 2.0 event as posted (JSON-LD object); eventID is always set by the time it is ordered. */
+export type EpcisEvent = Record<string, unknown> & { eventID: string; type: string };
+
+/** The signed part of a transaction. One capture document = one transaction. */
+export interface TxBody {
+  kind: 'capture';
+  network: string;
+  /** Org id of the submitting node, whose node key signs the transaction. */
+  org: string;
+  /** The API client (JWT `sub`) that posted the document. */
+  submitter: string;
+  /** GS1-Capture-Error-Behaviour: rollback (all or nothing) or proceed. */
+  errorBehaviour: 'rollback' | 'proceed';
+  /** The EPCISDocument with every event's eventID filled in. */
+  document: Record<string, unknown>;
+}
+
+export interface Transaction {
+  /** hashOf(body): the capture id, stable across retries of the same document. */
+  id: string;
+  body: TxBody;
+  /** Ed25519 by the org's node key over signingBytes(Domain.Transaction, { id }). */
+  signature: string;
+}
+
+export interface BlockHeader {
+  network: string;
+  height: number;
+  /** The consensus round (view) in which this block was first proposed. */
+  view: number;
+  /** Hash of the parent header; for height 1, the genesis hash. */
+  parentHash: string;
+  /** Merkle root of the transaction ids, in block order (ledger/merkle.ts). */
+  txRoot: string;
+  txCount: number;
+  /** Org id of the proposer. */
+  proposer: string;
+  /** Milliseconds since the Unix epoch, chosen by the proposer, checked by voters. EPCIS recordTime. */
+  timestamp: number;
+}
+
+export interface Block {
+  header: BlockHeader;
+  txs: Transaction[];
+}
+
+/** One member's signature in a certificate. */
+export interface MemberSignature {
+  /** Org id of the signing member. */
+  member: string;
+  signature: string;
+}
+
+/**
+ * 2f+1 precommits of distinct members for one block. Each signature is over
+ * signingBytes(Domain.Vote, { type: 'precommit', network, height, round, blockHash }).
+ */
+export interface CommitCertificate {
+  height: number;
+  round: number;
+  blockHash: string;
+  signatures: MemberSignature[];
+}
+
+export interface CommittedBlock {
+  hash: string;
+  block: Block;
+  certificate: CommitCertificate;
+}
