@@ -1,0 +1,96 @@
+import type { PublicJwk } from '../config/genesis.js';
+import type { EpcisEvent } from '../ledger/index.js';
+
+/** Roles carried in a token's `roles` claim. */
+export type Role = 'events:write' | 'events:read' | 'admin';
+
+/** A verified caller. */
+export interface Principal {
+  /** JWT `sub`: the API client. */
+  sub: string;
+  /** JWT `iss`: the org whose issuer key signed the token. */
+  org: string;
+  roles: Role[];
+}
+
+export interface CaptureError {
+  eventID?: string;
+  /** Stable reason code, e.g. DUPLICATE_EVENT_ID or a custody rule's code. */
+  code: string;
+  message: string;
+}
+
+/** GET /capture/{captureID}. */
+export interface CaptureJob {
+  captureID: string;
+  running: boolean;
+  success: boolean;
+  errors: CaptureError[];
+  /** Once committed. */
+  blockHeight?: number;
+  blockHash?: string;
+}
+
+/** GET /events/{eventID}/status. */
+export interface EventStatus {
+  eventID: string;
+  status: 'pending' | 'accepted' | 'rejected';
+  reason?: { code: string; message: string };
+  blockHeight: number | null;
+  blockHash: string | null;
+  txId: string;
+  org: string;
+  submitter: string;
+}
+
+export interface PeerStatus {
+  org: string;
+  peerId: string;
+  connected: boolean;
+}
+
+/** GET /status. */
+export interface NodeStatus {
+  org: string;
+  network: string;
+  height: number;
+  view: number;
+  leader: string;
+  peers: PeerStatus[];
+  /** ISO 8601 timestamp of the last committed block, or null before the first. */
+  lastBlockTime: string | null;
+}
+
+export interface SubmitContext {
+  submitter: string;
+  errorBehaviour: 'rollback' | 'proceed';
+}
+
+/** Everything the HTTP layer needs from the node; passed in, so tests use fakes. */
+export interface ApiDeps {
+  network: string;
+  /** This node's org id: only its tokens may write. */
+  org: string;
+  /** Token issuer public keys of every member org, by org id (from genesis). */
+  issuers: ReadonlyMap<string, PublicJwk>;
+  /** Largest accepted request body in bytes (413 above it). */
+  bodyLimit: number;
+  capture: {
+    /**
+     * Validates and submits an EPCISDocument. Throws WaybillError: VALIDATION_FAILED (400, with
+     * meta.errors [{field, message}]), MEMPOOL_FULL (429, meta.retryAfterSeconds).
+     */
+    submit(document: unknown, ctx: SubmitContext): Promise<{ captureID: string }>;
+    job(captureID: string): CaptureJob | undefined;
+  };
+  events: {
+    /** A committed event (with recordTime), or undefined. */
+    get(eventID: string): EpcisEvent | undefined;
+    status(eventID: string): EventStatus | undefined;
+  };
+  node: {
+    status(): NodeStatus;
+    /** Synced and connected to at least 2f peers. */
+    ready(): boolean;
+  };
+}
