@@ -25,6 +25,8 @@ export interface CaptureJob {
   captureID: string;
   running: boolean;
   success: boolean;
+  /** GS1-Capture-Error-Behaviour the document was captured with. */
+  captureErrorBehaviour?: 'rollback' | 'proceed';
   errors: CaptureError[];
   /** Once committed. */
   blockHeight?: number;

@@ -1,0 +1,58 @@
+import { WaybillError } from '../common/errors.js';
+import { runDevnet } from './devnet.js';
+import { runNetworkInit } from './network-init.js';
+import { runNodeStart } from './node-start.js';
+import { runToken } from './token.js';
+
+export const USAGE = `waybill: a permissioned supply-chain traceability network (GS1 EPCIS 2.0, BFT-ordered)
+
+Usage:
+  waybill network init --config <network.yaml> --out <dir>
+      Write <dir>/genesis.json and, per organisation, <dir>/<org-id>/node.json with its
+      private keys beside it (mode 0600).
+  waybill node start --config <dir>/<org-id>/node.json
+      Run one organisation's node (data under <dir>/<org-id>/data unless configured).
+  waybill token --config <node.json> --sub <client> --role <role>[,<role>...] [--ttl <seconds>]
+      Print a development JWT signed by the org's issuer key. Roles: events:write, events:read, admin.
+  waybill devnet [--dir .devnet] [--config deploy/devnet.network.yaml]
+      Initialise a four-organisation network if needed, run its nodes as child processes,
+      print their URLs with a ready-to-paste curl example; Ctrl-C stops them all.
+  waybill --help
+`;
+
+type Command = (args: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  'network init': runNetworkInit,
+  'node start': runNodeStart,
+  token: runToken,
+  devnet: runDevnet,
+};
+
+/** Runs one command; returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    process.stdout.write(USAGE);
+    return argv.length === 0 ? 2 : 0;
+  }
+  const two = argv.slice(0, 2).join(' ');
+  const [name, rest] = COMMANDS[two] ? [two, argv.slice(2)] : [argv[0] ?? '', argv.slice(1)];
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`waybill: unknown command '${argv.join(' ')}'\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await command(rest);
+  } catch (err) {
+    if (err instanceof WaybillError) {
+      process.stderr.write(`waybill: ${err.code}: ${err.message}\n`);
+      return 1;
+    }
+    if (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`waybill: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw err;
+  }
+}

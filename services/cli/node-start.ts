@@ -1,0 +1,27 @@
+import closeWithGrace from 'close-with-grace';
+import { createLogger } from '../common/logger.js';
+import { loadNodeConfig } from '../config/index.js';
+import { startNode } from '../node/index.js';
+import { flags } from './args.js';
+
+export async function runNodeStart(args: string[]): Promise<number> {
+  const f = flags(args, { config: { type: 'string' } }, ['config']);
+  const config = loadNodeConfig(f.config as string);
+  const logger = createLogger(process.env.WAYBILL_LOG_LEVEL ?? config.logLevel, { org: config.org });
+  const node = await startNode(config, {
+    logger,
+    onFatal: (err) => {
+      logger.fatal({ err }, 'node halted');
+      void node.stop().finally(() => process.exit(1));
+    },
+  });
+  const done = new Promise<number>((resolve) => {
+    closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+      if (err) logger.error({ err }, 'stopping after an error');
+      else logger.info({ signal }, 'stopping');
+      await node.stop();
+      resolve(err ? 1 : 0);
+    });
+  });
+  return done;
+}

@@ -1,0 +1,40 @@
+import { issueToken } from '../api/index.js';
+import type { Role } from '../api/types.js';
+import { ErrorCode, WaybillError } from '../common/errors.js';
+import { loadNodeConfig, readPrivateFile } from '../config/index.js';
+import { flags } from './args.js';
+
+const ROLES: readonly Role[] = ['events:write', 'events:read', 'admin'];
+
+export function parseRoles(value: string): Role[] {
+  const roles = value.split(',').map((r) => r.trim());
+  for (const r of roles) {
+    if (!ROLES.includes(r as Role)) {
+      throw new WaybillError(ErrorCode.BadRequest, `unknown role '${r}'; roles are ${ROLES.join(', ')}`);
+    }
+  }
+  return roles as Role[];
+}
+
+export async function runToken(args: string[]): Promise<number> {
+  const f = flags(
+    args,
+    { config: { type: 'string' }, sub: { type: 'string' }, role: { type: 'string' }, ttl: { type: 'string', default: '86400' } },
+    ['config', 'sub', 'role'],
+  );
+  const config = loadNodeConfig(f.config as string);
+  const ttlSeconds = Number(f.ttl);
+  if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) {
+    throw new WaybillError(ErrorCode.BadRequest, '--ttl must be a positive number of seconds');
+  }
+  const token = await issueToken({
+    privateJwk: JSON.parse(readPrivateFile(config.jwtKeyPath)),
+    org: config.org,
+    network: config.genesis.network,
+    sub: f.sub as string,
+    roles: parseRoles(f.role as string),
+    ttlSeconds,
+  });
+  process.stdout.write(`${token}\n`);
+  return 0;
+}

@@ -1,0 +1,84 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateIssuerKey } from '../api/tokens.js';
+import { toHex } from '../common/encoding.js';
+import { ErrorCode, WaybillError } from '../common/errors.js';
+import { generateSeed, publicKeyOf } from '../crypto/index.js';
+import { peerIdFromSeed } from '../p2p/index.js';
+import { listenHost, p2pMultiaddr } from './address.js';
+import { DEFAULT_BODY_LIMIT, DEFAULT_CONSENSUS, DEFAULT_MEMPOOL } from './defaults.js';
+import type { Genesis, GenesisMember } from './genesis.js';
+import { writePrivateFile } from './key-files.js';
+import type { NetworkDefinition, OrgDefinition } from './network-file.js';
+import type { NodeConfigFile } from './node-config.js';
+
+export const GENESIS_FILE = 'genesis.json';
+export const NODE_FILE = 'node.json';
+
+export interface InitResult {
+  genesisPath: string;
+  nodeConfigs: Array<{ org: string; path: string }>;
+}
+
+/**
+ * `waybill network init`: writes genesis.json (public) and, per org, node.json with its private
+ * node key and token issuer key beside it (mode 0600; never in genesis).
+ */
+export async function initNetwork(def: NetworkDefinition, outDir: string, now: number): Promise<InitResult> {
+  const genesisPath = join(outDir, GENESIS_FILE);
+  if (existsSync(genesisPath)) {
+    throw new WaybillError(ErrorCode.ConfigInvalid, `${genesisPath} exists; refusing to overwrite a network`);
+  }
+  mkdirSync(outDir, { recursive: true });
+  const members: GenesisMember[] = [];
+  const nodeConfigs: InitResult['nodeConfigs'] = [];
+  for (const org of def.orgs) {
+    const orgDir = join(outDir, org.id);
+    mkdirSync(orgDir, { recursive: true, mode: 0o700 });
+    members.push(await writeOrgKeys(org, orgDir));
+    const path = join(orgDir, NODE_FILE);
+    writeFileSync(path, `${JSON.stringify(nodeConfigOf(org), null, 2)}\n`);
+    nodeConfigs.push({ org: org.id, path });
+  }
+  const genesis: Genesis = {
+    network: def.network,
+    timestamp: now,
+    members,
+    consensus: { ...DEFAULT_CONSENSUS, ...def.consensus },
+  };
+  writeFileSync(genesisPath, `${JSON.stringify(genesis, null, 2)}\n`);
+  return { genesisPath, nodeConfigs };
+}
+
+async function writeOrgKeys(org: OrgDefinition, orgDir: string): Promise<GenesisMember> {
+  const seed = generateSeed();
+  writePrivateFile(join(orgDir, 'node.key'), `${toHex(seed)}\n`);
+  const issuer = await generateIssuerKey(org.id);
+  writePrivateFile(join(orgDir, 'jwt.key'), `${JSON.stringify(issuer.privateJwk)}\n`);
+  return {
+    id: org.id,
+    name: org.name,
+    parties: org.parties,
+    locations: org.locations,
+    publicKey: toHex(publicKeyOf(seed)),
+    peerId: peerIdFromSeed(seed),
+    jwtIssuerKey: issuer.publicJwk,
+    host: org.host,
+    apiPort: org.apiPort,
+    p2pPort: org.p2pPort,
+  };
+}
+
+function nodeConfigOf(org: OrgDefinition): NodeConfigFile {
+  return {
+    org: org.id,
+    genesis: `../${GENESIS_FILE}`,
+    nodeKeyFile: 'node.key',
+    jwtKeyFile: 'jwt.key',
+    dataDir: 'data',
+    api: { host: listenHost(org.host), port: org.apiPort, bodyLimit: DEFAULT_BODY_LIMIT },
+    p2p: { listen: [p2pMultiaddr(listenHost(org.host), org.p2pPort)] },
+    mempool: { ...DEFAULT_MEMPOOL },
+    logLevel: 'info',
+  };
+}

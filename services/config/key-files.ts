@@ -1,0 +1,26 @@
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { ErrorCode, WaybillError } from '../common/errors.js';
+
+/** Private keys live in files readable by their owner only. */
+export function writePrivateFile(path: string, content: string): void {
+  writeFileSync(path, content, { mode: 0o600, flag: 'wx' });
+  chmodSync(path, 0o600); // the umask may have narrowed it further; never wider
+}
+
+/** Reads a private key file, refusing one that group or others can read. */
+export function readPrivateFile(path: string): string {
+  let mode: number;
+  try {
+    mode = statSync(path).mode;
+  } catch {
+    throw new WaybillError(ErrorCode.ConfigInvalid, `key file ${path} does not exist`, { path });
+  }
+  if ((mode & 0o077) !== 0) {
+    throw new WaybillError(
+      ErrorCode.KeyFileInsecure,
+      `key file ${path} has mode ${(mode & 0o777).toString(8)}; run: chmod 600 ${path}`,
+      { path },
+    );
+  }
+  return readFileSync(path, 'utf8').trim();
+}

@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import { parse } from 'yaml';
+import { ErrorCode, WaybillError } from '../common/errors.js';
+import type { ConsensusParams } from './genesis.js';
+
+/** One organisation in the network definition file (deploy/*.network.yaml). */
+export interface OrgDefinition {
+  id: string;
+  name: string;
+  parties: string[];
+  locations: string[];
+  host: string;
+  apiPort: number;
+  p2pPort: number;
+}
+
+export interface NetworkDefinition {
+  network: string;
+  orgs: OrgDefinition[];
+  consensus?: Partial<ConsensusParams>;
+}
+
+const slug = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' };
+const port = { type: 'integer', minimum: 1, maximum: 65535 };
+const uriList = { type: 'array', items: { type: 'string', pattern: '^[a-z][a-z0-9+.-]*:\\S+$' } };
+
+const schema = {
+  type: 'object',
+  required: ['network', 'orgs'],
+  additionalProperties: false,
+  properties: {
+    network: slug,
+    orgs: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        required: ['id', 'name', 'parties', 'locations', 'host', 'apiPort', 'p2pPort'],
+        additionalProperties: false,
+        properties: {
+          id: slug,
+          name: { type: 'string', minLength: 1 },
+          parties: uriList,
+          locations: uriList,
+          host: { type: 'string', minLength: 1 },
+          apiPort: port,
+          p2pPort: port,
+        },
+      },
+    },
+    consensus: { type: 'object', additionalProperties: { type: 'integer', minimum: 1 } },
+  },
+} as const;
+
+const validate = new Ajv({ allErrors: true }).compile<NetworkDefinition>(schema);
+
+export function parseNetworkDefinition(text: string, source: string): NetworkDefinition {
+  let data: unknown;
+  try {
+    data = parse(text);
+  } catch (err) {
+    throw new WaybillError(ErrorCode.ConfigInvalid, `${source}: not valid YAML: ${(err as Error).message}`);
+  }
+  if (!validate(data)) {
+    const detail = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
+    throw new WaybillError(ErrorCode.ConfigInvalid, `${source}: ${detail}`);
+  }
+  assertUnique(data, source);
+  return data;
+}
+
+function assertUnique(def: NetworkDefinition, source: string): void {
+  const seen = new Set<string>();
+  for (const org of def.orgs) {
+    for (const key of [`id ${org.id}`, ...org.parties.map((p) => `party ${p}`), ...org.locations.map((l) => `location ${l}`)]) {
+      if (seen.has(key)) throw new WaybillError(ErrorCode.ConfigInvalid, `${source}: duplicate ${key}`);
+      seen.add(key);
+    }
+  }
+}
+
+export function readNetworkDefinition(path: string): NetworkDefinition {
+  return parseNetworkDefinition(readFileSync(path, 'utf8'), path);
+}

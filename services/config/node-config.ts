@@ -1,0 +1,12 @@
+/** node.json: one organisation's node. Relative paths resolve against the file's folder. */
+export interface NodeConfigFile {
+  org: string;
+  genesis: string;
+  nodeKeyFile: string;
+  jwtKeyFile: string;
+  dataDir: string;
+  api: { host: string; port: number; bodyLimit?: number };
+  p2p: { listen: string[] };
+  mempool?: { maxTxs?: number; maxBytes?: number };
+  logLevel?: string;
+}

@@ -1,0 +1,1 @@
+export { Mempool, type MempoolLimits } from './mempool.js';

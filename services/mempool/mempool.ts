@@ -1,0 +1,97 @@
+import { ErrorCode, WaybillError } from '../common/errors.js';
+import { eventsOf } from '../execution/index.js';
+import type { Transaction } from '../ledger/index.js';
+
+export interface MempoolLimits {
+  maxTxs: number;
+  maxBytes: number;
+}
+
+interface Entry {
+  tx: Transaction;
+  bytes: number;
+  eventIDs: string[];
+}
+
+/**
+ * Verified transactions waiting to be ordered, first come first served. Bounded in count and
+ * bytes (backpressure: the API answers 429), deduplicated by transaction id and by eventID.
+ */
+export class Mempool {
+  private readonly entries = new Map<string, Entry>();
+  private readonly byEvent = new Map<string, string>();
+  private bytes = 0;
+
+  constructor(private readonly limits: MempoolLimits) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get totalBytes(): number {
+    return this.bytes;
+  }
+
+  has(id: string): boolean {
+    return this.entries.has(id);
+  }
+
+  /** Adds a verified transaction. Returns false when it was already here. */
+  add(tx: Transaction, bytes: number): boolean {
+    if (this.entries.has(tx.id)) return false;
+    if (this.entries.size >= this.limits.maxTxs || this.bytes + bytes > this.limits.maxBytes) {
+      throw new WaybillError(ErrorCode.MempoolFull, 'too many captures are waiting to be ordered; retry later', {
+        retryAfterSeconds: 1,
+      });
+    }
+    const eventIDs = eventsOf(tx).map((e) => e.eventID);
+    for (const id of eventIDs) {
+      const other = this.byEvent.get(id);
+      if (other !== undefined) {
+        throw new WaybillError(ErrorCode.Conflict, `event ${id} is already pending in capture ${other}`, {
+          eventID: id,
+          captureID: other,
+        });
+      }
+    }
+    this.entries.set(tx.id, { tx, bytes, eventIDs });
+    for (const id of eventIDs) this.byEvent.set(id, tx.id);
+    this.bytes += bytes;
+    return true;
+  }
+
+  /** The pending transaction that carries an event, if any. */
+  txOfEvent(eventID: string): Transaction | undefined {
+    const id = this.byEvent.get(eventID);
+    return id === undefined ? undefined : this.entries.get(id)?.tx;
+  }
+
+  get(id: string): Transaction | undefined {
+    return this.entries.get(id)?.tx;
+  }
+
+  /** The oldest transactions that fit the block limits (the first one always fits). */
+  take(maxTxs: number, maxBytes: number): Transaction[] {
+    const out: Transaction[] = [];
+    let bytes = 0;
+    for (const entry of this.entries.values()) {
+      if (out.length >= maxTxs) break;
+      if (out.length > 0 && bytes + entry.bytes > maxBytes) break;
+      out.push(entry.tx);
+      bytes += entry.bytes;
+    }
+    return out;
+  }
+
+  remove(id: string): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    this.entries.delete(id);
+    for (const e of entry.eventIDs) if (this.byEvent.get(e) === id) this.byEvent.delete(e);
+    this.bytes -= entry.bytes;
+  }
+
+  all(): Transaction[] {
+    return [...this.entries.values()].map((e) => e.tx);
+  }
+}

@@ -1,0 +1,143 @@
+import { Ajv } from 'ajv';
+import type { ConsensusMessage } from '../consensus/types.js';
+import type { CommittedBlock, Transaction } from '../ledger/index.js';
+
+/**
+ * Wire format between nodes: UTF-8 JSON. Every payload from a peer is shape-checked here before
+ * anything else reads it, so a malformed message from a faulty member is dropped, never thrown.
+ */
+
+const hex = { type: 'string', pattern: '^[0-9a-f]*$', maxLength: 256 };
+const height = { type: 'integer', minimum: 0 };
+const tx = {
+  type: 'object',
+  required: ['id', 'body', 'signature'],
+  properties: {
+    id: hex,
+    signature: hex,
+    body: {
+      type: 'object',
+      required: ['kind', 'network', 'org', 'submitter', 'errorBehaviour', 'document'],
+      properties: {
+        kind: { const: 'capture' },
+        network: { type: 'string' },
+        org: { type: 'string' },
+        submitter: { type: 'string' },
+        errorBehaviour: { enum: ['rollback', 'proceed'] },
+        document: { type: 'object' },
+      },
+    },
+  },
+};
+const block = {
+  type: 'object',
+  required: ['header', 'txs'],
+  properties: {
+    header: {
+      type: 'object',
+      required: ['network', 'height', 'view', 'parentHash', 'txRoot', 'txCount', 'proposer', 'timestamp'],
+      properties: {
+        network: { type: 'string' },
+        height,
+        view: height,
+        parentHash: hex,
+        txRoot: hex,
+        txCount: height,
+        proposer: { type: 'string' },
+        timestamp: height,
+      },
+    },
+    txs: { type: 'array', items: tx },
+  },
+};
+const signatures = {
+  type: 'array',
+  maxItems: 1000,
+  items: { type: 'object', required: ['member', 'signature'], properties: { member: { type: 'string' }, signature: hex } },
+};
+const certificate = {
+  type: 'object',
+  required: ['height', 'round', 'blockHash', 'signatures'],
+  properties: { height, round: height, blockHash: hex, signatures },
+};
+
+const consensusSchema = {
+  oneOf: [
+    {
+      type: 'object',
+      required: ['type', 'height', 'round', 'block', 'validRound', 'proposer', 'signature'],
+      properties: {
+        type: { const: 'proposal' },
+        height,
+        round: height,
+        block,
+        validRound: { type: 'integer', minimum: -1 },
+        proposer: { type: 'string' },
+        signature: hex,
+      },
+    },
+    {
+      type: 'object',
+      required: ['type', 'height', 'round', 'blockHash', 'voter', 'signature'],
+      properties: {
+        type: { enum: ['prevote', 'precommit'] },
+        height,
+        round: height,
+        blockHash: { anyOf: [hex, { type: 'null' }] },
+        voter: { type: 'string' },
+        signature: hex,
+      },
+    },
+    { type: 'object', required: ['type', 'block', 'certificate'], properties: { type: { const: 'decision' }, block, certificate } },
+  ],
+};
+
+const ajv = new Ajv({ allErrors: false });
+const isConsensus = ajv.compile<ConsensusMessage>(consensusSchema);
+const isTxBatch = ajv.compile<{ txs: Transaction[] }>({
+  type: 'object',
+  required: ['txs'],
+  properties: { txs: { type: 'array', items: tx, maxItems: 10_000 } },
+});
+const isSyncRequest = ajv.compile<SyncRequest>({
+  type: 'object',
+  required: ['from', 'limit'],
+  properties: { from: { type: 'integer', minimum: 1 }, limit: { type: 'integer', minimum: 1, maximum: 1000 } },
+});
+const isSyncResponse = ajv.compile<SyncResponse>({
+  type: 'object',
+  required: ['blocks'],
+  properties: {
+    blocks: {
+      type: 'array',
+      items: { type: 'object', required: ['hash', 'block', 'certificate'], properties: { hash: hex, block, certificate } },
+    },
+  },
+});
+
+export interface SyncRequest {
+  from: number;
+  limit: number;
+}
+
+export interface SyncResponse {
+  blocks: CommittedBlock[];
+}
+
+export function encode(value: unknown): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(value));
+}
+
+function decodeWith<T>(check: (v: unknown) => v is T, payload: Uint8Array): T | undefined {
+  try {
+    const value: unknown = JSON.parse(new TextDecoder().decode(payload));
+    return check(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const decodeConsensus = (p: Uint8Array) => decodeWith(isConsensus, p);
+export const decodeTxBatch = (p: Uint8Array) => decodeWith(isTxBatch, p);
+export const decodeSyncRequest = (p: Uint8Array) => decodeWith(isSyncRequest, p);
+export const decodeSyncResponse = (p: Uint8Array) => decodeWith(isSyncResponse, p);

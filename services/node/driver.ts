@@ -1,0 +1,153 @@
+import type { Logger } from '../common/logger.js';
+import type { ConsensusAction, ConsensusCore, ConsensusInput } from '../consensus/types.js';
+import type { Block, CommitCertificate } from '../ledger/index.js';
+import type { P2PNetwork } from '../p2p/types.js';
+import type { Store } from '../storage/index.js';
+import { decodeSyncResponse, encode } from './codec.js';
+
+/** What the driver needs from the application (the ledger). */
+export interface ConsensusApp {
+  buildBlock(height: number, round: number, parentHash: string, minTimestamp: number, now: number): Block;
+  commit(block: Block, hash: string, certificate: CommitCertificate): void;
+}
+
+export interface DriverDeps {
+  core: ConsensusCore;
+  store: Store;
+  p2p: P2PNetwork;
+  app: ConsensusApp;
+  logger: Logger;
+  clock: () => number;
+  /** Called when the node cannot go on safely (e.g. a block failed to commit). */
+  onFatal: (err: unknown) => void;
+}
+
+const SYNC_BATCH = 50;
+const PUSH_BATCH = 20;
+
+/**
+ * The thin I/O layer around the pure consensus core: feeds it inputs one at a time and carries
+ * out its actions in order. Storage is synchronous, so a `persist` is on disk before the
+ * `broadcast` that follows it leaves the node.
+ */
+export class ConsensusDriver {
+  private readonly queue: ConsensusInput[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private draining = false;
+  private stopped = false;
+  private syncing = false;
+
+  constructor(private readonly deps: DriverDeps) {}
+
+  get isSyncing(): boolean {
+    return this.syncing;
+  }
+
+  start(): void {
+    const { store, clock } = this.deps;
+    this.dispatch({ type: 'start', tip: store.tip(), now: clock(), persisted: store.loadConsensusState() });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.queue.length = 0;
+  }
+
+  dispatch(input: ConsensusInput): void {
+    if (this.stopped) return;
+    this.queue.push(input);
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (let next = this.queue.shift(); next && !this.stopped; next = this.queue.shift()) {
+        for (const action of this.deps.core.step(next)) this.execute(action);
+      }
+    } catch (err) {
+      this.stop();
+      this.deps.onFatal(err);
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private execute(action: ConsensusAction): void {
+    const { store, p2p, app, clock } = this.deps;
+    switch (action.type) {
+      case 'persist':
+        store.saveConsensusState(action.state);
+        return;
+      case 'broadcast':
+        p2p.broadcast('consensus', encode(action.message));
+        return;
+      case 'send':
+        p2p.send(action.to, 'consensus', encode(action.message));
+        return;
+      case 'schedule_timeout':
+        this.schedule(action);
+        return;
+      case 'build_block': {
+        const { height, round, parentHash, minTimestamp } = action;
+        const block = app.buildBlock(height, round, parentHash, minTimestamp, clock());
+        this.queue.push({ type: 'block_built', height, round, block, now: clock() });
+        return;
+      }
+      case 'commit':
+        app.commit(action.block, action.hash, action.certificate);
+        return;
+      case 'sync_from':
+        void this.syncFrom(action.peer, action.height);
+        return;
+      case 'peer_behind':
+        this.pushDecisions(action.peer, action.height);
+        return;
+      case 'log':
+        this.deps.logger[action.level]({ consensus: action.event, ...action.data }, action.event);
+        return;
+    }
+  }
+
+  private schedule(action: Extract<ConsensusAction, { type: 'schedule_timeout' }>): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      const { height, round, step } = action;
+      this.dispatch({ type: 'timeout', height, round, step, now: this.deps.clock() });
+    }, action.delayMs);
+    this.timers.add(timer);
+  }
+
+  /** Catch-up: pull committed blocks from a peer that is ahead; the core checks each certificate. */
+  private async syncFrom(peer: string, seenHeight: number): Promise<void> {
+    if (this.syncing) return;
+    this.syncing = true;
+    const { store, p2p, logger, clock } = this.deps;
+    try {
+      while (!this.stopped && store.tip().height < seenHeight - 1) {
+        const from = store.tip().height + 1;
+        const answer = decodeSyncResponse(await p2p.request(peer, 'sync', encode({ from, limit: SYNC_BATCH })));
+        if (!answer || answer.blocks.length === 0) break;
+        for (const { block, certificate } of answer.blocks) {
+          this.dispatch({ type: 'message', from: peer, message: { type: 'decision', block, certificate }, now: clock() });
+        }
+        if (store.tip().height < from) break; // the peer served nothing we could apply
+      }
+    } catch (err) {
+      logger.warn({ peer, err: (err as Error).message }, 'sync from peer failed');
+    } finally {
+      this.syncing = false;
+    }
+  }
+
+  /** A peer is behind: push it the decisions it is missing, a batch at a time. */
+  private pushDecisions(peer: string, fromHeight: number): void {
+    const { store, p2p } = this.deps;
+    const top = Math.min(store.tip().height, fromHeight + PUSH_BATCH - 1);
+    for (let h = fromHeight; h <= top; h++) {
+      const committed = store.getBlock(h);
+      if (!committed) break;
+      const { block, certificate } = committed;
+      p2p.send(peer, 'consensus', encode({ type: 'decision', block, certificate }));
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import type { Mempool } from '../mempool/index.js';
+import type { Transaction } from '../ledger/index.js';
+import type { P2PNetwork } from '../p2p/types.js';
+import { encode } from './codec.js';
+
+export interface GossipDeps {
+  p2p: P2PNetwork;
+  mempool: Mempool;
+  self: string;
+  /** Re-announce own transactions still pending after this long. */
+  resendMs?: number;
+}
+
+/**
+ * Spreads this node's own transactions to every member's mempool, so whichever member proposes
+ * next can include them, and re-announces those still pending (a peer may have been down).
+ */
+export class Gossip {
+  private readonly announced = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly resendMs: number;
+
+  constructor(private readonly deps: GossipDeps) {
+    this.resendMs = deps.resendMs ?? 3_000;
+  }
+
+  start(): void {
+    for (const tx of this.own()) this.announced.set(tx.id, 0);
+    this.timer = setInterval(() => this.resend(), this.resendMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  announce(tx: Transaction): void {
+    this.announced.set(tx.id, Date.now());
+    this.deps.p2p.broadcast('mempool', encode({ txs: [tx] }));
+  }
+
+  forget(id: string): void {
+    this.announced.delete(id);
+  }
+
+  sendPendingTo(peer: string): void {
+    for (const txs of batches(this.own())) this.deps.p2p.send(peer, 'mempool', encode({ txs }));
+  }
+
+  private own(): Transaction[] {
+    return this.deps.mempool.all().filter((tx) => tx.body.org === this.deps.self);
+  }
+
+  private resend(): void {
+    const cutoff = Date.now() - this.resendMs;
+    const due: Transaction[] = [];
+    for (const [id, at] of this.announced) {
+      const tx = this.deps.mempool.get(id);
+      if (!tx) this.announced.delete(id);
+      else if (at <= cutoff) due.push(tx);
+    }
+    if (due.length === 0) return;
+    for (const tx of due) this.announced.set(tx.id, Date.now());
+    for (const txs of batches(due)) this.deps.p2p.broadcast('mempool', encode({ txs }));
+  }
+}
+
+/** Splits transactions into messages well under the P2P frame limit. */
+function* batches(txs: readonly Transaction[], maxBytes = 4 * 1024 * 1024): Generator<Transaction[]> {
+  let batch: Transaction[] = [];
+  let bytes = 0;
+  for (const tx of txs) {
+    const size = JSON.stringify(tx).length;
+    if (batch.length > 0 && bytes + size > maxBytes) {
+      yield batch;
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(tx);
+    bytes += size;
+  }
+  if (batch.length > 0) yield batch;
+}

@@ -1,0 +1,1 @@
+export { type StartOptions, startNode, type WaybillNode } from './node.js';

@@ -1,0 +1,1 @@
+export { type StoredRejection, type StoredTx, Store, type StoreIdentity } from './store.js';
