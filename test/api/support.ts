@@ -1,0 +1,160 @@
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { importJWK, SignJWT } from 'jose';
+import { expect } from 'vitest';
+import { type BuildApiOptions, buildApi } from '../../services/api/index.js';
+import { generateIssuerKey, type PrivateJwk } from '../../services/api/tokens.js';
+import type {
+  ApiDeps,
+  CaptureJob,
+  EventStatus,
+  NodeStatus,
+  Role,
+  SubmitContext,
+} from '../../services/api/types.js';
+import type { PublicJwk } from '../../services/config/genesis.js';
+import type { EpcisEvent } from '../../services/ledger/index.js';
+
+export const NETWORK = 'waybill-test';
+/** The org whose node the API under test belongs to. */
+export const ORG = 'greenfield-farms';
+/** Another member. */
+export const OTHER = 'valley-packers';
+/** Not a member: its key is not among the issuers. */
+export const OUTSIDER = 'rogue-traders';
+export const BODY_LIMIT = 4096;
+
+export type Keys = Record<string, PrivateJwk>;
+
+export async function makeKeys(): Promise<{ keys: Keys; issuers: Map<string, PublicJwk> }> {
+  const keys: Keys = {};
+  const issuers = new Map<string, PublicJwk>();
+  for (const org of [ORG, OTHER, OUTSIDER]) {
+    const { privateJwk, publicJwk } = await generateIssuerKey(org);
+    keys[org] = privateJwk;
+    if (org !== OUTSIDER) issuers.set(org, publicJwk);
+  }
+  return { keys, issuers };
+}
+
+export interface MintOptions {
+  org?: string;
+  /** Signing key; defaults to the key of `org`. */
+  key?: PrivateJwk;
+  sub?: string;
+  roles?: unknown;
+  aud?: string;
+  /** Seconds from now; negative for an expired token. */
+  expiresIn?: number;
+}
+
+/** Signs test tokens directly with jose, so they can be wrong in ways issueToken refuses to be. */
+export async function mint(keys: Keys, o: MintOptions = {}): Promise<string> {
+  const org = o.org ?? ORG;
+  const jwk = o.key ?? keys[org];
+  if (!jwk) throw new Error(`no key for ${org}`);
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ roles: o.roles ?? ['events:write', 'events:read'] })
+    .setProtectedHeader({ alg: 'EdDSA', kid: jwk.kid })
+    .setIssuer(org)
+    .setAudience(o.aud ?? NETWORK)
+    .setSubject(o.sub ?? 'test-erp')
+    .setIssuedAt(now)
+    .setExpirationTime(now + (o.expiresIn ?? 300))
+    .sign(await importJWK(jwk, 'EdDSA'));
+}
+
+/** In-memory ApiDeps that record what the API asked of them. */
+export class FakeNode {
+  readonly submits: Array<{ document: unknown; ctx: SubmitContext }> = [];
+  readonly jobs = new Map<string, CaptureJob>();
+  readonly events = new Map<string, EpcisEvent>();
+  readonly statuses = new Map<string, EventStatus>();
+  ready = true;
+  status: NodeStatus = {
+    org: ORG,
+    network: NETWORK,
+    height: 7,
+    view: 0,
+    leader: OTHER,
+    peers: [{ org: OTHER, peerId: '12D3KooWtest', connected: true }],
+    lastBlockTime: '2026-11-24T10:00:00.000Z',
+  };
+  /** Replace to make capture fail. */
+  submit = async (_document: unknown, _ctx: SubmitContext) => ({ captureID: 'c0ffee' });
+
+  constructor(readonly issuers: ReadonlyMap<string, PublicJwk>) {}
+
+  deps(): ApiDeps {
+    return {
+      network: NETWORK,
+      org: ORG,
+      issuers: this.issuers,
+      bodyLimit: BODY_LIMIT,
+      capture: {
+        submit: (document, ctx) => {
+          this.submits.push({ document, ctx });
+          return this.submit(document, ctx);
+        },
+        job: (id) => this.jobs.get(id),
+      },
+      events: { get: (id) => this.events.get(id), status: (id) => this.statuses.get(id) },
+      node: { status: () => this.status, ready: () => this.ready },
+    };
+  }
+}
+
+export interface Harness {
+  app: FastifyInstance;
+  node: FakeNode;
+  keys: Keys;
+  /** A token of ORG with events:write and events:read unless told otherwise. */
+  token(o?: MintOptions): Promise<string>;
+  /** Injects with `Authorization: Bearer <token>` when a token is given. */
+  call(opts: InjectOptions & { token?: string }): Promise<LightMyRequestResponse>;
+}
+
+export async function harness(opts: BuildApiOptions = {}): Promise<Harness> {
+  const { keys, issuers } = await makeKeys();
+  const node = new FakeNode(issuers);
+  const app = buildApi(node.deps(), opts);
+  return {
+    app,
+    node,
+    keys,
+    token: (o) => mint(keys, o),
+    call: ({ token, headers, ...rest }) =>
+      app.inject({ ...rest, headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) } }),
+  };
+}
+
+export const DOCUMENT = {
+  '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
+  type: 'EPCISDocument',
+  schemaVersion: '2.0',
+  creationDate: '2026-11-24T10:00:00.000Z',
+  epcisBody: { eventList: [{ type: 'ObjectEvent', action: 'ADD', eventTime: '2026-11-24T10:00:00.000Z' }] },
+};
+
+/** A capture request with a JSON-LD body, as EPCIS clients send it. */
+export function capture(token: string | undefined, payload: unknown = DOCUMENT, headers: Record<string, string> = {}) {
+  return {
+    method: 'POST' as const,
+    url: '/capture',
+    token,
+    headers: { 'content-type': 'application/ld+json', ...headers },
+    payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+  };
+}
+
+/** Asserts an RFC 9457 problem with the given status and code, and returns its body. */
+export function expectProblem(res: LightMyRequestResponse, status: number, code: string): Record<string, unknown> {
+  expect(res.statusCode, res.body).toBe(status);
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  const body = res.json() as Record<string, unknown>;
+  expect(body).toMatchObject({ status, code, type: `https://waybill.dev/problems/${code.toLowerCase().replaceAll('_', '-')}` });
+  expect(typeof body.title).toBe('string');
+  expect(typeof body.detail).toBe('string');
+  return body;
+}
+
+export const ROLES: Role[] = ['events:write', 'events:read', 'admin'];
