@@ -4,7 +4,11 @@ import { ErrorCode, WaybillError } from '../common/errors.js';
 type Options = Record<string, { type: 'string' | 'boolean'; default?: string }>;
 
 /** Strict flag parsing (node:util): unknown flags are errors, as operators script against these. */
-export function flags(args: string[], options: Options, required: string[] = []): Record<string, string | undefined> {
+export function flags(
+  args: string[],
+  options: Options,
+  required: string[] = [],
+): Record<string, string | undefined> {
   const { values } = parseArgs({ args, options, strict: true, allowPositionals: false });
   for (const name of required) {
     if (typeof values[name] !== 'string' || values[name] === '') {

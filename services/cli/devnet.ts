@@ -4,7 +4,16 @@ import { createWriteStream, existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { issueToken } from '../api/index.js';
-import { apiUrl, GENESIS_FILE, initNetwork, loadNodeConfig, NODE_FILE, readGenesis, readNetworkDefinition, readPrivateFile } from '../config/index.js';
+import {
+  apiUrl,
+  GENESIS_FILE,
+  initNetwork,
+  loadNodeConfig,
+  NODE_FILE,
+  readGenesis,
+  readNetworkDefinition,
+  readPrivateFile,
+} from '../config/index.js';
 import { flags } from './args.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -57,7 +66,14 @@ function spawnNode(dir: string, org: string): ChildProcess {
 async function waitReady(urls: string[], cancelled: () => boolean, timeoutMs = 60_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && !cancelled()) {
-    const ready = await Promise.all(urls.map((u) => fetch(`${u}/readyz`).then((r) => r.ok, () => false)));
+    const ready = await Promise.all(
+      urls.map((u) =>
+        fetch(`${u}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      ),
+    );
     if (ready.every(Boolean)) return true;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -66,7 +82,9 @@ async function waitReady(urls: string[], cancelled: () => boolean, timeoutMs = 6
 
 async function printWelcome(dir: string): Promise<void> {
   const genesis = readGenesis(join(dir, GENESIS_FILE));
-  const out: string[] = [`\nWaybill devnet '${genesis.network}' is up: ${genesis.members.length} organisations.\n`];
+  const out: string[] = [
+    `\nWaybill devnet '${genesis.network}' is up: ${genesis.members.length} organisations.\n`,
+  ];
   const tokens = new Map<string, string>();
   for (const m of genesis.members) {
     const config = loadNodeConfig(join(dir, m.id, NODE_FILE));
@@ -105,7 +123,9 @@ function curlExample(
     '\nThen read it from every node:',
   ];
   for (const m of members) {
-    lines.push(`  curl -sS -H 'Authorization: Bearer ${token}' '${apiUrl(m.host, m.apiPort)}/events/${encodeURIComponent(eventID)}'`);
+    lines.push(
+      `  curl -sS -H 'Authorization: Bearer ${token}' '${apiUrl(m.host, m.apiPort)}/events/${encodeURIComponent(eventID)}'`,
+    );
   }
   return lines;
 }

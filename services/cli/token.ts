@@ -19,7 +19,12 @@ export function parseRoles(value: string): Role[] {
 export async function runToken(args: string[]): Promise<number> {
   const f = flags(
     args,
-    { config: { type: 'string' }, sub: { type: 'string' }, role: { type: 'string' }, ttl: { type: 'string', default: '86400' } },
+    {
+      config: { type: 'string' },
+      sub: { type: 'string' },
+      role: { type: 'string' },
+      ttl: { type: 'string', default: '86400' },
+    },
     ['config', 'sub', 'role'],
   );
   const config = loadNodeConfig(f.config as string);

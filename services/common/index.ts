@@ -1,3 +1,12 @@
-export { canonicalBytes, Domain, fromHex, hashOf, sha256, sha256Hex, signingBytes, toHex } from './encoding.js';
+export {
+  canonicalBytes,
+  Domain,
+  fromHex,
+  hashOf,
+  sha256,
+  sha256Hex,
+  signingBytes,
+  toHex,
+} from './encoding.js';
 export { ErrorCode, WaybillError } from './errors.js';
 export { createLogger, type Logger, REDACT_PATHS } from './logger.js';

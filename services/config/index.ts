@@ -4,5 +4,10 @@ export type { ConsensusParams, Genesis, GenesisMember, PublicJwk } from './genes
 export { GENESIS_FILE, type InitResult, initNetwork, NODE_FILE } from './init.js';
 export { readPrivateFile, writePrivateFile } from './key-files.js';
 export { genesisHashOf, loadNodeConfig, type NodeConfig, readGenesis } from './load.js';
-export { type NetworkDefinition, type OrgDefinition, parseNetworkDefinition, readNetworkDefinition } from './network-file.js';
+export {
+  type NetworkDefinition,
+  type OrgDefinition,
+  parseNetworkDefinition,
+  readNetworkDefinition,
+} from './network-file.js';
 export type { NodeConfigFile } from './node-config.js';

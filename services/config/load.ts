@@ -60,7 +60,10 @@ export function loadNodeConfig(configPath: string): NodeConfig {
   if (!self) throw new WaybillError(ErrorCode.ConfigInvalid, `org ${file.org} is not a member in genesis`);
   const seed = fromHex(readPrivateFile(resolve(base, file.nodeKeyFile)));
   if (toHex(publicKeyOf(seed)) !== self.publicKey) {
-    throw new WaybillError(ErrorCode.ConfigInvalid, `node key of ${file.org} does not match its genesis public key`);
+    throw new WaybillError(
+      ErrorCode.ConfigInvalid,
+      `node key of ${file.org} does not match its genesis public key`,
+    );
   }
   return {
     org: file.org,

@@ -73,7 +73,11 @@ export function parseNetworkDefinition(text: string, source: string): NetworkDef
 function assertUnique(def: NetworkDefinition, source: string): void {
   const seen = new Set<string>();
   for (const org of def.orgs) {
-    for (const key of [`id ${org.id}`, ...org.parties.map((p) => `party ${p}`), ...org.locations.map((l) => `location ${l}`)]) {
+    for (const key of [
+      `id ${org.id}`,
+      ...org.parties.map((p) => `party ${p}`),
+      ...org.locations.map((l) => `location ${l}`),
+    ]) {
       if (seen.has(key)) throw new WaybillError(ErrorCode.ConfigInvalid, `${source}: duplicate ${key}`);
       seen.add(key);
     }

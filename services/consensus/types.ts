@@ -116,7 +116,13 @@ export type ConsensusAction =
   | { type: 'persist'; state: PersistedState }
   | { type: 'broadcast'; message: ConsensusMessage }
   | { type: 'send'; to: string; message: ConsensusMessage }
-  | { type: 'schedule_timeout'; height: number; round: number; step: Step | 'commit' | 'empty'; delayMs: number }
+  | {
+      type: 'schedule_timeout';
+      height: number;
+      round: number;
+      step: Step | 'commit' | 'empty';
+      delayMs: number;
+    }
   /** Ask the driver for a block: it fills txs from the mempool and answers with `block_built`. */
   | { type: 'build_block'; height: number; round: number; parentHash: string; minTimestamp: number }
   /** Store the block and apply it, in one storage transaction, before the next action. */

@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, type KeyObject, sign, verify as nodeVerify } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject, verify as nodeVerify, sign } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { toHex } from '../common/encoding.js';
 

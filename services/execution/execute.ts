@@ -46,7 +46,12 @@ export function executeBlock(block: Block, state: StateView): TxResult[] {
     const verdicts = eventsOf(tx).map((event): EventVerdict => {
       const eventID = event.eventID;
       if (inTx.has(eventID) || seenInBlock.has(eventID) || state.hasEvent(eventID)) {
-        return { eventID, accepted: false, code: RejectCode.DuplicateEventId, message: `event ${eventID} exists` };
+        return {
+          eventID,
+          accepted: false,
+          code: RejectCode.DuplicateEventId,
+          message: `event ${eventID} exists`,
+        };
       }
       inTx.add(eventID);
       return { eventID, accepted: true };
@@ -61,7 +66,12 @@ function settle(tx: Transaction, verdicts: EventVerdict[], recordTime: string, s
   const final = rollback
     ? verdicts.map((v) =>
         v.accepted
-          ? { ...v, accepted: false, code: RejectCode.RolledBack, message: 'another event of the document failed' }
+          ? {
+              ...v,
+              accepted: false,
+              code: RejectCode.RolledBack,
+              message: 'another event of the document failed',
+            }
           : v,
       )
     : verdicts;
@@ -75,6 +85,10 @@ function settle(tx: Transaction, verdicts: EventVerdict[], recordTime: string, s
     }
   });
   const rejected = final.filter((v) => !v.accepted);
-  const errors = rejected.map((v) => ({ eventID: v.eventID, code: v.code ?? 'REJECTED', message: v.message ?? '' }));
+  const errors = rejected.map((v) => ({
+    eventID: v.eventID,
+    code: v.code ?? 'REJECTED',
+    message: v.message ?? '',
+  }));
   return { tx, success: rejected.length === 0, errors, accepted, rejected };
 }

@@ -1,1 +1,8 @@
-export { type EventVerdict, eventsOf, executeBlock, RejectCode, type StateView, type TxResult } from './execute.js';
+export {
+  type EventVerdict,
+  eventsOf,
+  executeBlock,
+  RejectCode,
+  type StateView,
+  type TxResult,
+} from './execute.js';

@@ -40,9 +40,13 @@ export class Mempool {
   add(tx: Transaction, bytes: number): boolean {
     if (this.entries.has(tx.id)) return false;
     if (this.entries.size >= this.limits.maxTxs || this.bytes + bytes > this.limits.maxBytes) {
-      throw new WaybillError(ErrorCode.MempoolFull, 'too many captures are waiting to be ordered; retry later', {
-        retryAfterSeconds: 1,
-      });
+      throw new WaybillError(
+        ErrorCode.MempoolFull,
+        'too many captures are waiting to be ordered; retry later',
+        {
+          retryAfterSeconds: 1,
+        },
+      );
     }
     const eventIDs = eventsOf(tx).map((e) => e.eventID);
     for (const id of eventIDs) {

@@ -53,7 +53,11 @@ const block = {
 const signatures = {
   type: 'array',
   maxItems: 1000,
-  items: { type: 'object', required: ['member', 'signature'], properties: { member: { type: 'string' }, signature: hex } },
+  items: {
+    type: 'object',
+    required: ['member', 'signature'],
+    properties: { member: { type: 'string' }, signature: hex },
+  },
 };
 const certificate = {
   type: 'object',
@@ -88,7 +92,11 @@ const consensusSchema = {
         signature: hex,
       },
     },
-    { type: 'object', required: ['type', 'block', 'certificate'], properties: { type: { const: 'decision' }, block, certificate } },
+    {
+      type: 'object',
+      required: ['type', 'block', 'certificate'],
+      properties: { type: { const: 'decision' }, block, certificate },
+    },
   ],
 };
 
@@ -102,7 +110,10 @@ const isTxBatch = ajv.compile<{ txs: Transaction[] }>({
 const isSyncRequest = ajv.compile<SyncRequest>({
   type: 'object',
   required: ['from', 'limit'],
-  properties: { from: { type: 'integer', minimum: 1 }, limit: { type: 'integer', minimum: 1, maximum: 1000 } },
+  properties: {
+    from: { type: 'integer', minimum: 1 },
+    limit: { type: 'integer', minimum: 1, maximum: 1000 },
+  },
 });
 const isSyncResponse = ajv.compile<SyncResponse>({
   type: 'object',
@@ -110,7 +121,11 @@ const isSyncResponse = ajv.compile<SyncResponse>({
   properties: {
     blocks: {
       type: 'array',
-      items: { type: 'object', required: ['hash', 'block', 'certificate'], properties: { hash: hex, block, certificate } },
+      items: {
+        type: 'object',
+        required: ['hash', 'block', 'certificate'],
+        properties: { hash: hex, block, certificate },
+      },
     },
   },
 });

@@ -125,10 +125,17 @@ export class ConsensusDriver {
     try {
       while (!this.stopped && store.tip().height < seenHeight - 1) {
         const from = store.tip().height + 1;
-        const answer = decodeSyncResponse(await p2p.request(peer, 'sync', encode({ from, limit: SYNC_BATCH })));
+        const answer = decodeSyncResponse(
+          await p2p.request(peer, 'sync', encode({ from, limit: SYNC_BATCH })),
+        );
         if (!answer || answer.blocks.length === 0) break;
         for (const { block, certificate } of answer.blocks) {
-          this.dispatch({ type: 'message', from: peer, message: { type: 'decision', block, certificate }, now: clock() });
+          this.dispatch({
+            type: 'message',
+            from: peer,
+            message: { type: 'decision', block, certificate },
+            now: clock(),
+          });
         }
         if (store.tip().height < from) break; // the peer served nothing we could apply
       }

@@ -1,5 +1,5 @@
-import type { Mempool } from '../mempool/index.js';
 import type { Transaction } from '../ledger/index.js';
+import type { Mempool } from '../mempool/index.js';
 import type { P2PNetwork } from '../p2p/types.js';
 import { encode } from './codec.js';
 

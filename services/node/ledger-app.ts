@@ -1,7 +1,9 @@
 import { EventEmitter } from 'node:events';
+import type { SubmitContext } from '../api/types.js';
 import { fromHex } from '../common/encoding.js';
 import { ErrorCode, WaybillError } from '../common/errors.js';
 import type { Genesis } from '../config/genesis.js';
+import type { Signer } from '../crypto/index.js';
 import { verify } from '../crypto/index.js';
 import { assignEventIds, validateCaptureDocument } from '../epcis/index.js';
 import { eventsOf, executeBlock } from '../execution/index.js';
@@ -14,10 +16,8 @@ import {
   txRootOf,
   verifyTx,
 } from '../ledger/index.js';
-import type { Signer } from '../crypto/index.js';
 import type { Mempool } from '../mempool/index.js';
 import type { Store } from '../storage/index.js';
-import type { SubmitContext } from '../api/types.js';
 
 export interface LedgerAppDeps {
   genesis: Genesis;
@@ -47,13 +47,22 @@ export class LedgerApp extends EventEmitter<{ commit: [CommittedBlock]; txs: [Tr
   submit(document: unknown, ctx: SubmitContext): { tx: Transaction; fresh: boolean } {
     const checked = validateCaptureDocument(document);
     if (!checked.ok) {
-      throw new WaybillError(ErrorCode.ValidationFailed, 'the EPCIS document is not valid', { errors: checked.errors });
+      throw new WaybillError(ErrorCode.ValidationFailed, 'the EPCIS document is not valid', {
+        errors: checked.errors,
+      });
     }
     const events = assignEventIds(checked.events);
     const doc = { ...checked.document, epcisBody: { ...checked.document.epcisBody, eventList: events } };
     const { genesis, self, signer, store, mempool } = this.deps;
     const tx = signTx(
-      { kind: 'capture', network: genesis.network, org: self, submitter: ctx.submitter, errorBehaviour: ctx.errorBehaviour, document: doc },
+      {
+        kind: 'capture',
+        network: genesis.network,
+        org: self,
+        submitter: ctx.submitter,
+        errorBehaviour: ctx.errorBehaviour,
+        document: doc,
+      },
       signer,
     );
     if (store.hasTx(tx.id) || mempool.has(tx.id)) return { tx, fresh: false };

@@ -61,7 +61,11 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
     self: config.org,
     seed: config.seed,
     listen: config.p2p.listen,
-    members: genesis.members.map((m) => ({ id: m.id, peerId: m.peerId, addrs: [p2pMultiaddr(m.host, m.p2pPort)] })),
+    members: genesis.members.map((m) => ({
+      id: m.id,
+      peerId: m.peerId,
+      addrs: [p2pMultiaddr(m.host, m.p2pPort)],
+    })),
     logger,
   });
   let node: WaybillNode | undefined;
@@ -113,7 +117,8 @@ interface Parts {
 }
 
 function wire({ p2p, app, driver, gossip, store, mempool, logger }: Parts): void {
-  const txsAvailable = () => driver.dispatch({ type: 'txs_available', available: mempool.size > 0, now: Date.now() });
+  const txsAvailable = () =>
+    driver.dispatch({ type: 'txs_available', available: mempool.size > 0, now: Date.now() });
   p2p.onMessage('consensus', (from, payload) => {
     const message = decodeConsensus(payload);
     if (!message) return logger.warn({ peer: from }, 'malformed consensus message dropped');
@@ -128,7 +133,11 @@ function wire({ p2p, app, driver, gossip, store, mempool, logger }: Parts): void
     const request = decodeSyncRequest(payload);
     const blocks = [];
     let bytes = 0;
-    for (let h = request?.from ?? 1; request && h < request.from + request.limit && bytes < SYNC_MAX_BYTES; h++) {
+    for (
+      let h = request?.from ?? 1;
+      request && h < request.from + request.limit && bytes < SYNC_MAX_BYTES;
+      h++
+    ) {
       const committed = store.getBlock(h);
       if (!committed) break;
       bytes += JSON.stringify(committed).length;

@@ -25,7 +25,13 @@ export class LedgerQueries {
     const pending = this.mempool.get(captureID);
     if (!pending) return undefined;
     // EPCIS capture job semantics: running with no error so far.
-    return { captureID, running: true, success: true, captureErrorBehaviour: pending.body.errorBehaviour, errors: [] };
+    return {
+      captureID,
+      running: true,
+      success: true,
+      captureErrorBehaviour: pending.body.errorBehaviour,
+      errors: [],
+    };
   }
 
   eventStatus(eventID: string): EventStatus | undefined {
@@ -34,7 +40,15 @@ export class LedgerQueries {
     const pending = this.mempool.txOfEvent(eventID);
     if (pending) {
       const { id, body } = pending;
-      return { eventID, status: 'pending', blockHeight: null, blockHash: null, txId: id, org: body.org, submitter: body.submitter };
+      return {
+        eventID,
+        status: 'pending',
+        blockHeight: null,
+        blockHash: null,
+        txId: id,
+        org: body.org,
+        submitter: body.submitter,
+      };
     }
     const rejection = this.store.lastRejection(eventID);
     if (!rejection) return undefined;
@@ -42,7 +56,11 @@ export class LedgerQueries {
     return status && { ...status, reason: { code: rejection.code, message: rejection.message } };
   }
 
-  private committedStatus(eventID: string, txId: string, status: 'accepted' | 'rejected'): EventStatus | undefined {
+  private committedStatus(
+    eventID: string,
+    txId: string,
+    status: 'accepted' | 'rejected',
+  ): EventStatus | undefined {
     const stored = this.store.getTx(txId);
     if (!stored) return undefined;
     const { org, submitter } = stored.tx.body;

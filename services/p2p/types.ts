@@ -23,8 +23,16 @@ export interface P2PNetwork {
   send(member: string, protocol: TopicProtocol, payload: Uint8Array): void;
   onMessage(protocol: TopicProtocol, handler: (from: string, payload: Uint8Array) => void): void;
   /** Request/response to one member; rejects on timeout, disconnect or an oversized answer. */
-  request(member: string, protocol: RequestProtocol, payload: Uint8Array, timeoutMs?: number): Promise<Uint8Array>;
-  handle(protocol: RequestProtocol, handler: (from: string, payload: Uint8Array) => Promise<Uint8Array>): void;
+  request(
+    member: string,
+    protocol: RequestProtocol,
+    payload: Uint8Array,
+    timeoutMs?: number,
+  ): Promise<Uint8Array>;
+  handle(
+    protocol: RequestProtocol,
+    handler: (from: string, payload: Uint8Array) => Promise<Uint8Array>,
+  ): void;
   onPeerConnected(handler: (member: string) => void): void;
   peers(): PeerInfo[];
 }

@@ -1,1 +1,1 @@
-export { type StoredRejection, type StoredTx, Store, type StoreIdentity } from './store.js';
+export { Store, type StoredRejection, type StoredTx, type StoreIdentity } from './store.js';

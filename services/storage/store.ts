@@ -4,7 +4,14 @@ import Database from 'better-sqlite3';
 import { ErrorCode, WaybillError } from '../common/errors.js';
 import type { ChainTip, PersistedState } from '../consensus/types.js';
 import type { TxResult } from '../execution/index.js';
-import type { Block, BlockHeader, CommitCertificate, CommittedBlock, EpcisEvent, Transaction } from '../ledger/index.js';
+import type {
+  Block,
+  BlockHeader,
+  CommitCertificate,
+  CommittedBlock,
+  EpcisEvent,
+  Transaction,
+} from '../ledger/index.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
 
 export interface StoredTx {
@@ -42,9 +49,10 @@ function prepare(db: Database.Database) {
     blockTxs: db.prepare<[number], { id: string; body: string; signature: string }>(
       'SELECT id, body, signature FROM txs WHERE height = ? ORDER BY idx',
     ),
-    tx: db.prepare<[string], { body: string; signature: string; height: number; success: number; errors: string }>(
-      'SELECT body, signature, height, success, errors FROM txs WHERE id = ?',
-    ),
+    tx: db.prepare<
+      [string],
+      { body: string; signature: string; height: number; success: number; errors: string }
+    >('SELECT body, signature, height, success, errors FROM txs WHERE id = ?'),
     hasTx: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM txs WHERE id = ?'),
     event: db.prepare<[string], { body: string; tx_id: string; height: number }>(
       'SELECT body, tx_id, height FROM events WHERE event_id = ?',
@@ -124,7 +132,8 @@ export class Store {
 
   tip(): ChainTip {
     const row = this.q.tip.get();
-    if (!row) return { height: 0, hash: this.identity.genesisHash, timestamp: this.identity.genesisTimestamp };
+    if (!row)
+      return { height: 0, hash: this.identity.genesisHash, timestamp: this.identity.genesisTimestamp };
     const header = JSON.parse(row.header) as BlockHeader;
     return { height: row.height, hash: row.hash, timestamp: header.timestamp };
   }
@@ -132,9 +141,9 @@ export class Store {
   getBlock(height: number): CommittedBlock | undefined {
     const row = this.q.block.get(height);
     if (!row) return undefined;
-    const txs = this.q.blockTxs.all(height).map(
-      (t): Transaction => ({ id: t.id, body: JSON.parse(t.body), signature: t.signature }),
-    );
+    const txs = this.q.blockTxs
+      .all(height)
+      .map((t): Transaction => ({ id: t.id, body: JSON.parse(t.body), signature: t.signature }));
     const block: Block = { header: JSON.parse(row.header), txs };
     return { hash: row.hash, block, certificate: JSON.parse(row.certificate) as CommitCertificate };
   }
@@ -189,7 +198,8 @@ export class Store {
           r.success ? 1 : 0,
           JSON.stringify(r.errors),
         );
-        for (const event of r.accepted) this.q.insertEvent.run(event.eventID, tx.id, height, JSON.stringify(event));
+        for (const event of r.accepted)
+          this.q.insertEvent.run(event.eventID, tx.id, height, JSON.stringify(event));
         for (const v of r.rejected) {
           this.q.insertRejection.run(v.eventID, tx.id, height, v.code ?? 'REJECTED', v.message ?? '');
         }

@@ -1,16 +1,17 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { importJWK, SignJWT } from 'jose';
 import { expect } from 'vitest';
-import { type BuildApiOptions, buildApi } from '../../services/api/index.js';
-import { generateIssuerKey, type PrivateJwk } from '../../services/api/tokens.js';
-import type {
-  ApiDeps,
-  CaptureJob,
-  EventStatus,
-  NodeStatus,
-  Role,
-  SubmitContext,
-} from '../../services/api/types.js';
+import {
+  type ApiDeps,
+  type BuildApiOptions,
+  buildApi,
+  type CaptureJob,
+  type EventStatus,
+  generateIssuerKey,
+  type NodeStatus,
+  type PrivateJwk,
+  type SubmitContext,
+} from '../../services/api/index.js';
 import type { PublicJwk } from '../../services/config/genesis.js';
 import type { EpcisEvent } from '../../services/ledger/index.js';
 
@@ -123,7 +124,10 @@ export async function harness(opts: BuildApiOptions = {}): Promise<Harness> {
     keys,
     token: (o) => mint(keys, o),
     call: ({ token, headers, ...rest }) =>
-      app.inject({ ...rest, headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) } }),
+      app.inject({
+        ...rest,
+        headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      }),
   };
 }
 
@@ -136,7 +140,11 @@ export const DOCUMENT = {
 };
 
 /** A capture request with a JSON-LD body, as EPCIS clients send it. */
-export function capture(token: string | undefined, payload: unknown = DOCUMENT, headers: Record<string, string> = {}) {
+export function capture(
+  token: string | undefined,
+  payload: unknown = DOCUMENT,
+  headers: Record<string, string> = {},
+) {
   return {
     method: 'POST' as const,
     url: '/capture',
@@ -147,14 +155,20 @@ export function capture(token: string | undefined, payload: unknown = DOCUMENT, 
 }
 
 /** Asserts an RFC 9457 problem with the given status and code, and returns its body. */
-export function expectProblem(res: LightMyRequestResponse, status: number, code: string): Record<string, unknown> {
+export function expectProblem(
+  res: LightMyRequestResponse,
+  status: number,
+  code: string,
+): Record<string, unknown> {
   expect(res.statusCode, res.body).toBe(status);
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
   const body = res.json() as Record<string, unknown>;
-  expect(body).toMatchObject({ status, code, type: `https://waybill.dev/problems/${code.toLowerCase().replaceAll('_', '-')}` });
+  expect(body).toMatchObject({
+    status,
+    code,
+    type: `https://waybill.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`,
+  });
   expect(typeof body.title).toBe('string');
   expect(typeof body.detail).toBe('string');
   return body;
 }
-
-export const ROLES: Role[] = ['events:write', 'events:read', 'admin'];

@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster } from '../support/cluster.js';
 import { commissioningDocument, eventIdsOf } from '../support/documents.js';
@@ -7,7 +7,13 @@ import { waitFor } from '../support/wait.js';
 
 // Four real node processes on loopback, as an operator runs them: `waybill network init`,
 // `waybill token`, `waybill node start`. Fast timeouts keep view changes short.
-const consensus = { proposeMs: 600, prevoteMs: 300, precommitMs: 300, deltaMs: 300, emptyBlockIntervalMs: 2_000 };
+const consensus = {
+  proposeMs: 600,
+  prevoteMs: 300,
+  precommitMs: 300,
+  deltaMs: 300,
+  emptyBlockIntervalMs: 2_000,
+};
 
 describe('four organisations order EPCIS captures through BFT consensus', () => {
   let cluster: Cluster;
@@ -37,7 +43,10 @@ describe('four organisations order EPCIS captures through BFT consensus', () => 
   }
 
   it('commits documents posted to different nodes and every node answers for every event', async () => {
-    const docs = cluster.nodes.map((n) => ({ org: n.org, doc: commissioningDocument(3, `urn:epc:id:sgln:061414${n.index}.00001.0`) }));
+    const docs = cluster.nodes.map((n) => ({
+      org: n.org,
+      doc: commissioningDocument(3, `urn:epc:id:sgln:061414${n.index}.00001.0`),
+    }));
     await Promise.all(docs.map(({ org, doc }) => captureAndWait(org, doc)));
     for (const { doc } of docs) {
       for (const id of eventIdsOf(doc)) {
@@ -61,14 +70,22 @@ describe('four organisations order EPCIS captures through BFT consensus', () => 
     const statuses = await Promise.all(
       cluster.nodes.map((n) =>
         waitFor(`status on ${n.org}`, async () => {
-          const r = await cluster.json<Record<string, unknown>>(n.org, `/events/${encodeURIComponent(id)}/status`);
+          const r = await cluster.json<Record<string, unknown>>(
+            n.org,
+            `/events/${encodeURIComponent(id)}/status`,
+          );
           return r.body.status === 'accepted' ? r.body : undefined;
         }),
       ),
     );
     for (const s of statuses) {
       expect(s).toEqual(statuses[0]);
-      expect(s).toMatchObject({ eventID: id, status: 'accepted', org: 'valley-packers', submitter: 'test-erp' });
+      expect(s).toMatchObject({
+        eventID: id,
+        status: 'accepted',
+        org: 'valley-packers',
+        submitter: 'test-erp',
+      });
       expect(s.blockHeight).toBeGreaterThan(0);
     }
   });
@@ -103,12 +120,18 @@ describe('four organisations order EPCIS captures through BFT consensus', () => 
   it('holds one identical chain on every node, with every event exactly once', async () => {
     const heights = await Promise.all(cluster.nodes.map((n) => cluster.height(n.org)));
     const top = Math.max(...heights);
-    await Promise.all(cluster.nodes.map((n) => waitFor(`${n.org} at ${top}`, async () => (await cluster.height(n.org)) >= top)));
+    await Promise.all(
+      cluster.nodes.map((n) =>
+        waitFor(`${n.org} at ${top}`, async () => (await cluster.height(n.org)) >= top),
+      ),
+    );
     await Promise.all(cluster.nodes.map((n) => cluster.stop(n.org)));
     const chains = cluster.nodes.map((n) => {
       const db = new Database(join(n.dataDir, 'ledger.sqlite'), { readonly: true });
       try {
-        const blocks = db.prepare('SELECT height, hash FROM blocks WHERE height <= ? ORDER BY height').all(top);
+        const blocks = db
+          .prepare('SELECT height, hash FROM blocks WHERE height <= ? ORDER BY height')
+          .all(top);
         const events = db.prepare('SELECT event_id AS id FROM events').all() as Array<{ id: string }>;
         return { blocks, events: events.map((e) => e.id) };
       } finally {

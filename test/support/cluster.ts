@@ -12,7 +12,15 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = join(ROOT, 'dist/services/cli/bin.js');
 const run = promisify(execFile);
 
-export const ORG_IDS = ['greenfield-farms', 'valley-packers', 'swift-logistics', 'freshmart', 'north-dairy', 'blue-harbor', 'metro-retail'];
+export const ORG_IDS = [
+  'greenfield-farms',
+  'valley-packers',
+  'swift-logistics',
+  'freshmart',
+  'north-dairy',
+  'blue-harbor',
+  'metro-retail',
+];
 
 export interface ClusterNode {
   org: string;
@@ -60,8 +68,25 @@ export class Cluster {
     const nodes = await Promise.all(
       orgs.map(async (o, index) => {
         const configPath = join(dir, 'net', o.id, 'node.json');
-        const token = (await waybill('token', '--config', configPath, '--sub', 'test-erp', '--role', 'events:write,events:read')).trim();
-        return { org: o.id, index, url: `http://127.0.0.1:${o.apiPort}`, configPath, dataDir: join(dir, 'net', o.id, 'data'), token };
+        const token = (
+          await waybill(
+            'token',
+            '--config',
+            configPath,
+            '--sub',
+            'test-erp',
+            '--role',
+            'events:write,events:read',
+          )
+        ).trim();
+        return {
+          org: o.id,
+          index,
+          url: `http://127.0.0.1:${o.apiPort}`,
+          configPath,
+          dataDir: join(dir, 'net', o.id, 'data'),
+          token,
+        };
       }),
     );
     return new Cluster(dir, nodes);

@@ -10,6 +10,10 @@ import { fileURLToPath } from 'node:url';
 export default function setup(): void {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
   const tsc = resolve(root, 'node_modules/typescript/bin/tsc');
-  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, encoding: 'utf8' });
-  if (result.status !== 0) process.stderr.write(`warning: build reported errors:\n${result.stdout}${result.stderr}`);
+  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0)
+    process.stderr.write(`warning: build reported errors:\n${result.stdout}${result.stderr}`);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalBytes, Domain, signingBytes } from '../../services/common/index.js';
+import { canonicalBytes, Domain, signingBytes, toHex } from '../../services/common/index.js';
 import { createSigner, generateSeed, verify } from '../../services/crypto/index.js';
+import type { TxBody } from '../../services/ledger/index.js';
 import {
   EMPTY_ROOT,
   merkleRoot,
@@ -10,8 +11,6 @@ import {
   verifyTx,
   voteBytes,
 } from '../../services/ledger/index.js';
-import type { TxBody } from '../../services/ledger/index.js';
-import { toHex } from '../../services/common/index.js';
 
 const body: TxBody = {
   kind: 'capture',
@@ -24,7 +23,9 @@ const body: TxBody = {
 
 describe('canonical encoding', () => {
   it('is independent of key order and matches RFC 8785', () => {
-    const a = new TextDecoder().decode(canonicalBytes({ b: 1, a: [1.5, 'x', null], c: { z: true, y: 1e21 } }));
+    const a = new TextDecoder().decode(
+      canonicalBytes({ b: 1, a: [1.5, 'x', null], c: { z: true, y: 1e21 } }),
+    );
     expect(a).toBe('{"a":[1.5,"x",null],"b":1,"c":{"y":1e+21,"z":true}}');
   });
 
@@ -76,13 +77,45 @@ describe('transactions and certificates', () => {
       ['d', d.publicKey],
     ]);
     const hash = 'ab'.repeat(32);
-    const sig = (s: typeof a, member: string) => ({ member, signature: toHex(s.sign(voteBytes('precommit', 'n', 5, 0, hash))) });
-    const cert = { height: 5, round: 0, blockHash: hash, signatures: [sig(a, 'a'), sig(b, 'b'), sig(c, 'c')] };
+    const sig = (s: typeof a, member: string) => ({
+      member,
+      signature: toHex(s.sign(voteBytes('precommit', 'n', 5, 0, hash))),
+    });
+    const cert = {
+      height: 5,
+      round: 0,
+      blockHash: hash,
+      signatures: [sig(a, 'a'), sig(b, 'b'), sig(c, 'c')],
+    };
     expect(verifyCertificate(cert, 'n', members, 3, verify)).toBe(true);
-    expect(verifyCertificate({ ...cert, signatures: [sig(a, 'a'), sig(a, 'a'), sig(b, 'b')] }, 'n', members, 3, verify)).toBe(false);
+    expect(
+      verifyCertificate(
+        { ...cert, signatures: [sig(a, 'a'), sig(a, 'a'), sig(b, 'b')] },
+        'n',
+        members,
+        3,
+        verify,
+      ),
+    ).toBe(false);
     expect(verifyCertificate({ ...cert, height: 6 }, 'n', members, 3, verify)).toBe(false);
     const outsider = createSigner(generateSeed());
-    expect(verifyCertificate({ ...cert, signatures: [sig(a, 'a'), sig(b, 'b'), sig(outsider, 'e')] }, 'n', members, 3, verify)).toBe(false);
-    expect(verifyCertificate({ ...cert, signatures: [sig(a, 'a'), sig(b, 'b'), sig(outsider, 'c')] }, 'n', members, 3, verify)).toBe(false);
+    expect(
+      verifyCertificate(
+        { ...cert, signatures: [sig(a, 'a'), sig(b, 'b'), sig(outsider, 'e')] },
+        'n',
+        members,
+        3,
+        verify,
+      ),
+    ).toBe(false);
+    expect(
+      verifyCertificate(
+        { ...cert, signatures: [sig(a, 'a'), sig(b, 'b'), sig(outsider, 'c')] },
+        'n',
+        members,
+        3,
+        verify,
+      ),
+    ).toBe(false);
   });
 });

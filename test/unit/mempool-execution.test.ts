@@ -8,16 +8,36 @@ import { Mempool } from '../../services/mempool/index.js';
 const signer = createSigner(generateSeed());
 
 function tx(eventIDs: string[], errorBehaviour: 'rollback' | 'proceed' = 'rollback', submitter = 'erp') {
-  const eventList = eventIDs.map((eventID) => ({ type: 'ObjectEvent', eventID, eventTime: '2026-01-01T00:00:00Z' }));
+  const eventList = eventIDs.map((eventID) => ({
+    type: 'ObjectEvent',
+    eventID,
+    eventTime: '2026-01-01T00:00:00Z',
+  }));
   return signTx(
-    { kind: 'capture', network: 'n', org: 'a', submitter, errorBehaviour, document: { epcisBody: { eventList } } },
+    {
+      kind: 'capture',
+      network: 'n',
+      org: 'a',
+      submitter,
+      errorBehaviour,
+      document: { epcisBody: { eventList } },
+    },
     signer,
   );
 }
 
 function block(txs: ReturnType<typeof tx>[]): Block {
   return {
-    header: { network: 'n', height: 1, view: 0, parentHash: '00', txRoot: txRootOf(txs), txCount: txs.length, proposer: 'a', timestamp: 1_700_000_000_000 },
+    header: {
+      network: 'n',
+      height: 1,
+      view: 0,
+      parentHash: '00',
+      txRoot: txRootOf(txs),
+      txCount: txs.length,
+      proposer: 'a',
+      timestamp: 1_700_000_000_000,
+    },
     txs,
   };
 }
@@ -68,7 +88,10 @@ describe('block execution', () => {
   it('accepts new events and stamps recordTime with the block time', () => {
     const [r] = executeBlock(block([tx(['e1', 'e2'])]), none);
     expect(r?.success).toBe(true);
-    expect(r?.accepted.map((e) => e.recordTime)).toEqual(['2023-11-14T22:13:20.000Z', '2023-11-14T22:13:20.000Z']);
+    expect(r?.accepted.map((e) => e.recordTime)).toEqual([
+      '2023-11-14T22:13:20.000Z',
+      '2023-11-14T22:13:20.000Z',
+    ]);
   });
 
   it('rejects a duplicate eventID, and rolls back the whole document under rollback', () => {

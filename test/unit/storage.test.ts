@@ -22,12 +22,35 @@ afterEach(() => {
 });
 
 function blockWith(height: number, parentHash: string, eventIDs: string[]): Block {
-  const eventList = eventIDs.map((eventID) => ({ type: 'ObjectEvent', eventID, eventTime: '2026-01-01T00:00:00Z' }));
+  const eventList = eventIDs.map((eventID) => ({
+    type: 'ObjectEvent',
+    eventID,
+    eventTime: '2026-01-01T00:00:00Z',
+  }));
   const txs = [
-    signTx({ kind: 'capture', network: 'n', org: 'a', submitter: 'erp', errorBehaviour: 'proceed', document: { epcisBody: { eventList } } }, signer),
+    signTx(
+      {
+        kind: 'capture',
+        network: 'n',
+        org: 'a',
+        submitter: 'erp',
+        errorBehaviour: 'proceed',
+        document: { epcisBody: { eventList } },
+      },
+      signer,
+    ),
   ];
   return {
-    header: { network: 'n', height, view: 0, parentHash, txRoot: txRootOf(txs), txCount: 1, proposer: 'a', timestamp: 2_000 + height },
+    header: {
+      network: 'n',
+      height,
+      view: 0,
+      parentHash,
+      txRoot: txRootOf(txs),
+      txCount: 1,
+      proposer: 'a',
+      timestamp: 2_000 + height,
+    },
     txs,
   };
 }
@@ -61,7 +84,16 @@ describe('SQLite store', () => {
     const pending = blockWith(2, 'bb', ['y']).txs[0];
     if (!pending) throw new Error('no tx');
     store.addPending(pending);
-    const state = { height: 2, round: 1, step: 'prevote' as const, lockedRound: -1, lockedBlock: null, validRound: -1, validBlock: null, sent: [] };
+    const state = {
+      height: 2,
+      round: 1,
+      step: 'prevote' as const,
+      lockedRound: -1,
+      lockedBlock: null,
+      validRound: -1,
+      validBlock: null,
+      sent: [],
+    };
     store.saveConsensusState(state);
     const hash = headerHash(block.header);
     store.commitBlock({ hash, block, certificate: cert(1, hash) }, executeBlock(block, store));
@@ -83,7 +115,9 @@ describe('SQLite store', () => {
     // transaction insert fails, and nothing of the second block may remain.
     const again: Block = { ...block, header: { ...block.header, height: 2, parentHash: hash } };
     const hash2 = headerHash(again.header);
-    expect(() => store.commitBlock({ hash: hash2, block: again, certificate: cert(2, hash2) }, results)).toThrow();
+    expect(() =>
+      store.commitBlock({ hash: hash2, block: again, certificate: cert(2, hash2) }, results),
+    ).toThrow();
     expect(store.tip().hash).toBe(hash);
     expect(store.getBlock(2)).toBeUndefined();
     store.close();

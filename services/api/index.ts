@@ -1,0 +1,13 @@
+export type { Access, AuthHooks } from './auth.js';
+export type { Operations, Schemas } from './openapi.js';
+export { type FieldError, PROBLEM_CONTENT_TYPE, type Problem, problemType, toProblem } from './problem.js';
+export { type BuildApiOptions, buildApi } from './server.js';
+export {
+  generateIssuerKey,
+  type IssueTokenOptions,
+  issueToken,
+  type PrivateJwk,
+  TokenVerifier,
+  type TokenVerifierOptions,
+} from './tokens.js';
+export type * from './types.js';

@@ -1,0 +1,141 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ErrorCode, WaybillError } from '../common/errors.js';
+import type { Schemas } from './openapi.js';
+
+export type Problem = Schemas['Problem'];
+export type FieldError = Schemas['FieldError'];
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+/** RFC 9457: the title is fixed per problem type, so it is fixed per code. */
+const TITLES: Record<ErrorCode, string> = {
+  [ErrorCode.BadRequest]: 'Bad request',
+  [ErrorCode.MalformedJson]: 'Malformed JSON',
+  [ErrorCode.UnsupportedMediaType]: 'Unsupported media type',
+  [ErrorCode.PayloadTooLarge]: 'Payload too large',
+  [ErrorCode.ValidationFailed]: 'Validation failed',
+  [ErrorCode.Unauthorized]: 'Unauthorized',
+  [ErrorCode.Forbidden]: 'Forbidden',
+  [ErrorCode.NotFound]: 'Not found',
+  [ErrorCode.Conflict]: 'Conflict',
+  [ErrorCode.MempoolFull]: 'Mempool full',
+  [ErrorCode.NotReady]: 'Node not ready',
+  [ErrorCode.Internal]: 'Internal error',
+  [ErrorCode.ConfigInvalid]: 'Invalid configuration',
+  [ErrorCode.KeyFileInsecure]: 'Insecure key file',
+  [ErrorCode.StorageCorrupt]: 'Storage corrupt',
+};
+
+export function problemType(code: ErrorCode): string {
+  return `https://waybill.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`;
+}
+
+export function toProblem(err: WaybillError, instance?: string): Problem {
+  // meta first, so it can add members but never overwrite the standard ones.
+  return {
+    ...err.meta,
+    type: problemType(err.code),
+    title: TITLES[err.code],
+    status: err.status,
+    detail: err.message,
+    code: err.code,
+    instance,
+  };
+}
+
+export function emptyBody(): WaybillError {
+  return new WaybillError(ErrorCode.BadRequest, 'the request body is empty; send an EPCISDocument');
+}
+
+/** Fastify's own errors that clients cause, with details that read the same for JSON and JSON-LD. */
+const FASTIFY_ERRORS: Record<string, (request: FastifyRequest) => WaybillError> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: () =>
+    new WaybillError(ErrorCode.MalformedJson, 'the request body is not valid JSON'),
+  FST_ERR_CTP_EMPTY_JSON_BODY: emptyBody,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: (request) => unsupportedMediaType(request.headers['content-type']),
+  FST_ERR_CTP_BODY_TOO_LARGE: (request) =>
+    new WaybillError(
+      ErrorCode.PayloadTooLarge,
+      `the request body exceeds the limit of ${request.routeOptions.bodyLimit} bytes`,
+    ),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () =>
+    new WaybillError(ErrorCode.BadRequest, 'the request body does not match its Content-Length'),
+};
+
+function unsupportedMediaType(contentType: string | undefined): WaybillError {
+  const got = contentType
+    ? `content type '${contentType}' is not accepted`
+    : 'the request body has no content type';
+  return new WaybillError(
+    ErrorCode.UnsupportedMediaType,
+    `${got}; send application/ld+json or application/json`,
+  );
+}
+
+function isFastifyError(error: unknown): error is FastifyError {
+  return error instanceof Error && typeof (error as FastifyError).code === 'string' && 'statusCode' in error;
+}
+
+/** Ajv errors as `{field, message}`, the field named as `<context>.<path>`, e.g. `headers.gs1-...`. */
+function fieldErrors(error: FastifyError): FieldError[] {
+  return (error.validation ?? []).map((v) => {
+    const missing = typeof v.params.missingProperty === 'string' ? [v.params.missingProperty] : [];
+    const path = [
+      error.validationContext ?? 'body',
+      ...v.instancePath.split('/').filter(Boolean),
+      ...missing,
+    ];
+    const allowed = Array.isArray(v.params.allowedValues) ? v.params.allowedValues : undefined;
+    const message = allowed ? `must be one of: ${allowed.join(', ')}` : (v.message ?? 'is not valid');
+    return { field: path.join('.'), message };
+  });
+}
+
+function fromFastify(error: FastifyError, request: FastifyRequest): WaybillError | undefined {
+  if (error.validation) {
+    return new WaybillError(ErrorCode.ValidationFailed, 'the request is not valid', {
+      errors: fieldErrors(error),
+    });
+  }
+  const known = FASTIFY_ERRORS[error.code];
+  if (known) return known(request);
+  // Remaining client errors Fastify raises itself (e.g. a malformed URL) carry safe messages.
+  const status = error.statusCode ?? 500;
+  if (error.code.startsWith('FST_') && status >= 400 && status < 500) {
+    return new WaybillError(ErrorCode.BadRequest, error.message);
+  }
+  return undefined;
+}
+
+/** What the client may see. Anything else, including every 500, is logged and answered generically. */
+function publicError(error: unknown, request: FastifyRequest): WaybillError {
+  const known =
+    error instanceof WaybillError ? error : isFastifyError(error) ? fromFastify(error, request) : undefined;
+  if (known && known.status !== 500) return known;
+  request.log.error({ err: error }, 'request failed');
+  return new WaybillError(ErrorCode.Internal, 'internal error; the node logged it under this request id');
+}
+
+/** The one error handler: every failure, Fastify's or ours, leaves as problem+json. */
+export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const err = publicError(error, request);
+  if (err.status < 500) request.log.debug({ code: err.code }, err.message);
+  if (err.code === ErrorCode.Unauthorized) reply.header('www-authenticate', 'Bearer realm="waybill"');
+  const retryAfter = err.meta.retryAfterSeconds;
+  if (typeof retryAfter === 'number') reply.header('retry-after', String(Math.max(0, Math.ceil(retryAfter))));
+  void reply
+    .code(err.status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(toProblem(err, `urn:uuid:${request.id}`));
+}
+
+export function registerProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => {
+    handleError(
+      new WaybillError(ErrorCode.NotFound, `no route ${request.method} ${request.url}`),
+      request,
+      reply,
+    );
+  });
+}

@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import { ErrorCode, WaybillError } from '../../common/errors.js';
+import { type AuthHooks, principalOf } from '../auth.js';
+import type { Operations, Schemas } from '../openapi.js';
+import { emptyBody } from '../problem.js';
+import type { ApiDeps } from '../types.js';
+
+/** Fastify lower-cases header names. */
+export const ERROR_BEHAVIOUR_HEADER = 'gs1-capture-error-behaviour';
+export const ERROR_BEHAVIOURS = [
+  'rollback',
+  'proceed',
+] as const satisfies readonly Schemas['CaptureErrorBehaviour'][];
+
+type CaptureHeaders = { [ERROR_BEHAVIOUR_HEADER]: Schemas['CaptureErrorBehaviour'] };
+type JobParams = Operations['getCaptureJob']['parameters']['path'];
+
+const captureSchema = {
+  headers: {
+    type: 'object',
+    properties: { [ERROR_BEHAVIOUR_HEADER]: { type: 'string', enum: ERROR_BEHAVIOURS, default: 'rollback' } },
+  },
+};
+
+export function captureRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks): void {
+  app.post<{ Headers: CaptureHeaders }>(
+    '/capture',
+    { onRequest: auth.write, schema: captureSchema },
+    async (request, reply): Promise<Schemas['CaptureAccepted']> => {
+      // No content type and no body never reaches a parser, so it is caught here.
+      if (request.body === undefined) throw emptyBody();
+      const { captureID } = await deps.capture.submit(request.body, {
+        submitter: principalOf(request).sub,
+        errorBehaviour: request.headers[ERROR_BEHAVIOUR_HEADER],
+      });
+      void reply.code(202).header('location', `/capture/${encodeURIComponent(captureID)}`);
+      return { captureID };
+    },
+  );
+
+  app.get<{ Params: JobParams }>(
+    '/capture/:captureID',
+    { onRequest: auth.read },
+    async (request): Promise<Schemas['CaptureJob']> => {
+      const job = deps.capture.job(request.params.captureID);
+      if (!job) throw new WaybillError(ErrorCode.NotFound, `no capture '${request.params.captureID}'`);
+      return job;
+    },
+  );
+}

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import { type Logger, REDACT_PATHS } from '../common/logger.js';
+import { createAuth } from './auth.js';
+import { handleError, registerProblemHandlers } from './problem.js';
+import { captureRoutes } from './routes/capture.js';
+import { eventRoutes } from './routes/events.js';
+import { opsRoutes } from './routes/ops.js';
+import type { ApiDeps } from './types.js';
+
+export interface BuildApiOptions {
+  /** A pino logger to log under, true for Fastify's own, false or absent for none. */
+  logger?: Logger | boolean;
+}
+
+/** eventIDs are arbitrary URIs; a sha-512 ni:/// event hash alone outgrows find-my-way's default of 100. */
+const MAX_PARAM_LENGTH = 2048;
+
+const REDACT = { paths: [...REDACT_PATHS, 'req.headers.cookie'], censor: '[redacted]' };
+
+/** Request headers help debugging (content type, length, GS1 headers); redaction keeps tokens out. */
+const serializers = {
+  req: (req: FastifyRequest) => ({
+    method: req.method,
+    url: req.url,
+    headers: req.headers,
+    remoteAddress: req.ip,
+  }),
+};
+
+function loggerOptions(
+  logger: Logger | boolean | undefined,
+): Pick<FastifyServerOptions, 'logger' | 'loggerInstance'> {
+  if (!logger) return { logger: false };
+  if (logger === true) return { logger: { level: 'info', redact: REDACT, serializers } };
+  return { loggerInstance: logger.child({ component: 'api' }, { redact: REDACT, serializers }) };
+}
+
+/** The node's HTTP API, ready to `listen`. */
+export function buildApi(deps: ApiDeps, opts: BuildApiOptions = {}): FastifyInstance {
+  const app = Fastify({
+    ...loggerOptions(opts.logger),
+    bodyLimit: deps.bodyLimit,
+    genReqId: () => randomUUID(),
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: handleError,
+  });
+  acceptJsonOnly(app);
+  registerProblemHandlers(app);
+  const auth = createAuth(app, deps);
+  captureRoutes(app, deps, auth);
+  eventRoutes(app, deps, auth);
+  opsRoutes(app, deps);
+  return app;
+}
+
+/** EPCIS 2.0 documents are JSON-LD; every other body type, text/plain included, gets a 415. */
+function acceptJsonOnly(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    ['application/json', 'application/ld+json'],
+    { parseAs: 'string' },
+    app.getDefaultJsonParser('error', 'error'),
+  );
+}

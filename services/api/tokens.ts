@@ -1,0 +1,163 @@
+import {
+  decodeJwt,
+  errors,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWTPayload,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
+import { ErrorCode, WaybillError } from '../common/errors.js';
+import type { PublicJwk } from '../config/genesis.js';
+import type { Principal, Role } from './types.js';
+
+/** An org's token issuer key as stored in its private `jwt.key` file. */
+export interface PrivateJwk extends PublicJwk {
+  d: string;
+  kid: string;
+}
+
+export interface IssueTokenOptions {
+  privateJwk: PrivateJwk;
+  /** The issuing org: becomes `iss`. */
+  org: string;
+  /** The network id: becomes `aud`. */
+  network: string;
+  /** The API client: becomes `sub`. */
+  sub: string;
+  roles: Role[];
+  ttlSeconds: number;
+}
+
+const ALG = 'EdDSA';
+const ROLES: ReadonlySet<string> = new Set<Role>(['events:write', 'events:read', 'admin']);
+
+export async function issueToken(opts: IssueTokenOptions): Promise<string> {
+  if (!Number.isInteger(opts.ttlSeconds) || opts.ttlSeconds <= 0) {
+    throw new WaybillError(ErrorCode.BadRequest, 'ttlSeconds must be a positive integer');
+  }
+  const key = await importJWK(opts.privateJwk, ALG);
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ roles: opts.roles })
+    .setProtectedHeader({ alg: ALG, typ: 'JWT', kid: opts.privateJwk.kid })
+    .setIssuer(opts.org)
+    .setAudience(opts.network)
+    .setSubject(opts.sub)
+    .setIssuedAt(now)
+    .setExpirationTime(now + opts.ttlSeconds)
+    .sign(key);
+}
+
+export async function generateIssuerKey(
+  org: string,
+): Promise<{ privateJwk: PrivateJwk; publicJwk: PublicJwk }> {
+  const { privateKey } = await generateKeyPair(ALG, { crv: 'Ed25519', extractable: true });
+  const { x, d } = await exportJWK(privateKey);
+  if (!x || !d) throw new Error('exported Ed25519 key lacks x or d');
+  return {
+    privateJwk: { kty: 'OKP', crv: 'Ed25519', x, d, kid: org },
+    publicJwk: { kty: 'OKP', crv: 'Ed25519', x, kid: org },
+  };
+}
+
+export interface TokenVerifierOptions {
+  /** Public issuer keys of the member orgs, by org id. */
+  issuers: ReadonlyMap<string, PublicJwk>;
+  /** Expected `aud`: the network id. */
+  audience: string;
+  /** How many verified tokens to remember; the oldest is forgotten first. */
+  maxCached?: number;
+}
+
+interface Verified {
+  principal: Principal;
+  expiresAtMs: number;
+}
+
+function unauthorized(detail: string): WaybillError {
+  return new WaybillError(ErrorCode.Unauthorized, detail);
+}
+
+/**
+ * Verifies bearer tokens against the members' issuer keys. Clients reuse a token for many requests
+ * and a signature check costs far more than a map lookup, so each token is verified once and then
+ * served from memory until its `exp`.
+ */
+export class TokenVerifier {
+  private readonly keys = new Map<string, ReturnType<typeof importJWK>>();
+  private readonly cache = new Map<string, Verified>();
+  private readonly maxCached: number;
+
+  constructor(private readonly opts: TokenVerifierOptions) {
+    this.maxCached = opts.maxCached ?? 4096;
+  }
+
+  /** The token's principal; throws UNAUTHORIZED. */
+  async verify(token: string): Promise<Principal> {
+    const hit = this.cache.get(token);
+    if (hit && hit.expiresAtMs > Date.now()) return hit.principal;
+    this.cache.delete(token);
+    const verified = await this.verifyUncached(token);
+    if (this.cache.size >= this.maxCached) this.cache.delete(this.cache.keys().next().value ?? '');
+    this.cache.set(token, verified);
+    return verified.principal;
+  }
+
+  private async verifyUncached(token: string): Promise<Verified> {
+    const issuer = unverifiedIssuer(token);
+    const key = await this.keyOf(issuer);
+    try {
+      const { payload } = await jwtVerify(token, key, {
+        issuer,
+        audience: this.opts.audience,
+        algorithms: [ALG],
+        requiredClaims: ['exp', 'sub'],
+      });
+      return { principal: principalFromClaims(issuer, payload), expiresAtMs: (payload.exp ?? 0) * 1000 };
+    } catch (err) {
+      throw joseToUnauthorized(err);
+    }
+  }
+
+  /** Imported once per issuer: importing is async WebCrypto work. */
+  private keyOf(issuer: string): ReturnType<typeof importJWK> {
+    let key = this.keys.get(issuer);
+    if (!key) {
+      const jwk = this.opts.issuers.get(issuer);
+      if (!jwk) throw unauthorized('the token issuer is not a member of this network');
+      key = importJWK(jwk, ALG);
+      this.keys.set(issuer, key);
+    }
+    return key;
+  }
+}
+
+/** `iss` picks the key to verify with, so it is read before the signature is checked. */
+function unverifiedIssuer(token: string): string {
+  let iss: unknown;
+  try {
+    iss = decodeJwt(token).iss;
+  } catch {
+    throw unauthorized('the bearer token is not a well-formed JWT');
+  }
+  if (typeof iss !== 'string') throw unauthorized("the bearer token has no 'iss' claim");
+  return iss;
+}
+
+function principalFromClaims(org: string, payload: JWTPayload): Principal {
+  const { sub, roles } = payload;
+  if (typeof sub !== 'string' || !Array.isArray(roles)) {
+    throw unauthorized("the bearer token needs string 'sub' and array 'roles' claims");
+  }
+  // Unknown roles are ignored rather than rejected, so issuers can add roles before nodes know them.
+  return { sub, org, roles: roles.filter((r): r is Role => typeof r === 'string' && ROLES.has(r)) };
+}
+
+function joseToUnauthorized(err: unknown): unknown {
+  if (err instanceof WaybillError) return err;
+  if (err instanceof errors.JWTExpired) return unauthorized('the bearer token has expired');
+  if (err instanceof errors.JWTClaimValidationFailed) return unauthorized(`bearer token: ${err.message}`);
+  if (err instanceof errors.JOSEError) return unauthorized('the bearer token signature or format is invalid');
+  return err;
+}

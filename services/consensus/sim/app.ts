@@ -1,0 +1,119 @@
+import { hashOf } from '../../common/encoding.js';
+import type { Signer, Verify } from '../../crypto/index.js';
+import {
+  type Block,
+  type CommitCertificate,
+  type CommittedBlock,
+  signTx,
+  type Transaction,
+  txRootOf,
+  verifyTx,
+} from '../../ledger/index.js';
+import type { ChainTip } from '../types.js';
+
+export interface SimAppOptions {
+  network: string;
+  self: string;
+  genesis: ChainTip;
+  maxBlockTxs: number;
+  /** Org id -> public key, to verify transaction signatures. */
+  orgKeys: ReadonlyMap<string, Uint8Array>;
+  verify: Verify;
+}
+
+/**
+ * The application one simulated node runs under consensus: a mempool of synthetic capture
+ * transactions and the committed chain. The chain and this node's own pending transactions are
+ * durable (they survive a crash, like the node's SQLite file); the rest of the mempool is not.
+ */
+export class SimApp {
+  readonly chain: CommittedBlock[] = [];
+  private readonly committed = new Set<string>();
+  /** Insertion-ordered, so blocks are filled first come first served on every run. */
+  private mempool = new Map<string, Transaction>();
+
+  constructor(private readonly opts: SimAppOptions) {}
+
+  get height(): number {
+    return this.chain.length;
+  }
+
+  get committedTxs(): ReadonlySet<string> {
+    return this.committed;
+  }
+
+  get pending(): number {
+    return this.mempool.size;
+  }
+
+  tip(): ChainTip {
+    const last = this.chain.at(-1);
+    if (!last) return this.opts.genesis;
+    return { height: last.block.header.height, hash: last.hash, timestamp: last.block.header.timestamp };
+  }
+
+  /** Returns true when the transaction is new to this node. */
+  addTx(tx: Transaction): boolean {
+    if (this.committed.has(tx.id) || this.mempool.has(tx.id)) return false;
+    this.mempool.set(tx.id, tx);
+    return true;
+  }
+
+  /** The driver's answer to build_block: up to K pending transactions not yet committed. */
+  build(height: number, round: number, parentHash: string, minTimestamp: number, now: number): Block {
+    const txs: Transaction[] = [];
+    for (const tx of this.mempool.values()) {
+      if (txs.length >= this.opts.maxBlockTxs) break;
+      if (!this.committed.has(tx.id)) txs.push(tx);
+    }
+    const { network, self: proposer } = this.opts;
+    const timestamp = Math.max(now, minTimestamp);
+    const header = {
+      network,
+      height,
+      view: round,
+      parentHash,
+      txRoot: txRootOf(txs),
+      txCount: txs.length,
+      proposer,
+      timestamp,
+    };
+    return { header, txs };
+  }
+
+  /** Application validity: signed by a member, never committed before, not twice in the block. */
+  validate(block: Block): boolean {
+    const seen = new Set<string>();
+    for (const tx of block.txs) {
+      if (seen.has(tx.id) || this.committed.has(tx.id)) return false;
+      const key = this.opts.orgKeys.get(tx.body.org);
+      if (!key || !verifyTx(tx, key, this.opts.verify)) return false;
+      seen.add(tx.id);
+    }
+    return true;
+  }
+
+  commit(block: Block, hash: string, certificate: CommitCertificate): void {
+    this.chain.push({ hash, block, certificate });
+    for (const tx of block.txs) {
+      this.committed.add(tx.id);
+      this.mempool.delete(tx.id);
+    }
+  }
+
+  /** A crash loses the volatile part: transactions gossiped in from other nodes. */
+  crash(): void {
+    this.mempool = new Map([...this.mempool].filter(([, tx]) => tx.body.org === this.opts.self));
+  }
+}
+
+/** A synthetic capture: a real, signed Transaction whose id is hashOf(body). */
+export function syntheticTx(network: string, org: string, signer: Signer, n: number): Transaction {
+  const document = { type: 'EPCISDocument', schemaVersion: '2.0', simTx: n, epcisBody: { eventList: [] } };
+  const tx = signTx(
+    { kind: 'capture', network, org, submitter: 'sim-client', errorBehaviour: 'proceed', document },
+    signer,
+  );
+  if (tx.id !== hashOf(tx.body)) throw new Error('transaction id is not the hash of its body');
+  return tx;
+}

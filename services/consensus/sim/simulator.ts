@@ -1,0 +1,415 @@
+import { sha256Hex } from '../../common/encoding.js';
+import type { Signer } from '../../crypto/index.js';
+import type { Transaction } from '../../ledger/index.js';
+import type {
+  ChainTip,
+  ConsensusAction,
+  ConsensusConfig,
+  ConsensusMessage,
+  ConsensusTimeouts,
+  Step,
+} from '../types.js';
+import { SimApp, syntheticTx } from './app.js';
+import { type SimCrypto, simKeys } from './crypto.js';
+import { Monitor } from './monitor.js';
+import { NetworkModel, type NetworkOptions } from './network.js';
+import { type SimHost, SimNode } from './node.js';
+import { Prng } from './prng.js';
+import { EventQueue } from './queue.js';
+
+/** A node crash at `at`; with `restartAt` it comes back from its persisted state, else stays down. */
+export interface CrashSpec {
+  /** A node index, or 'leader': the proposer of the next height when the crash happens. */
+  node: number | 'leader';
+  at: number;
+  restartAt?: number;
+}
+
+export interface SimConfig {
+  seed: number;
+  nodes: number;
+  /** The run ends once every live node has committed this many blocks (and liveness held). */
+  blocks: number;
+  crypto: SimCrypto;
+  timeouts: ConsensusTimeouts;
+  network: NetworkOptions;
+  crashes: CrashSpec[];
+  /** Each node's clock is off by a seeded amount in [-clockSkewMs, clockSkewMs]. */
+  clockSkewMs: number;
+  /** `count` synthetic transactions submitted to random nodes at random times in [0, spanMs). */
+  txs: { count: number; spanMs: number };
+  maxBlockTxs: number;
+  /** After the last fault heals, every live node must commit this many more blocks. */
+  livenessBlocks: number;
+  /** Simulated time after which a run that has not finished is a liveness failure. */
+  maxTimeMs: number;
+  /** Debugging: called with every input and action of every node. */
+  trace?: (line: string) => void;
+}
+
+export interface SimResult {
+  seed: number;
+  ok: boolean;
+  violations: string[];
+  /** Committed height of each node at the end. */
+  heights: number[];
+  alive: boolean[];
+  /** Rounds started above 0, summed over nodes: how often a round failed. */
+  roundChanges: number;
+  /** Blocks of the longest chain decided in a round above 0. */
+  blocksAfterViewChange: number;
+  crashes: number;
+  virtualMs: number;
+  events: number;
+  messages: { delivered: number; dropped: number };
+  txs: { submitted: number; committed: number; pending: number };
+  warnings: Record<string, number>;
+}
+
+type Timeout = Extract<ConsensusAction, { type: 'schedule_timeout' }>;
+
+type SimEvent =
+  | { kind: 'start' | 'restart'; node: number }
+  | { kind: 'deliver'; to: number; from: number; message: ConsensusMessage }
+  | {
+      kind: 'timeout';
+      node: number;
+      incarnation: number;
+      height: number;
+      round: number;
+      step: Step | 'commit' | 'empty';
+    }
+  | { kind: 'submit'; node: number; n: number }
+  | { kind: 'tx'; node: number; tx: Transaction }
+  | { kind: 'crash'; spec: CrashSpec }
+  | { kind: 'connected'; node: number; peer: number }
+  | { kind: 'heal'; groups: number[][] }
+  | { kind: 'mark' };
+
+/** Simulated wall clock at t = 0 (a fixed date, so runs replay); genesis is a second earlier. */
+const EPOCH_MS = 1_750_000_000_000;
+const MAX_EVENTS = 20_000_000;
+
+export function runSimulation(cfg: SimConfig): SimResult {
+  return new Simulation(cfg).run();
+}
+
+/**
+ * A discrete-event simulation of a whole network: N unchanged consensus cores, a virtual clock
+ * and one queue of events ordered by (time, sequence). Nothing depends on wall time or on
+ * unseeded randomness, so the same config always gives the same run.
+ */
+class Simulation implements SimHost {
+  readonly monitor: Monitor;
+  private readonly queue = new EventQueue<SimEvent>();
+  private readonly nodes: SimNode[] = [];
+  private readonly signers: Signer[] = [];
+  private readonly ids = new Map<string, number>();
+  private readonly net: NetworkModel;
+  private readonly rng: { faults: Prng; txs: Prng; start: Prng };
+  private readonly lastFaultEnd: number;
+  private readonly network: string;
+  private t = 0;
+  private markHeight: number | undefined;
+  private events = 0;
+  private delivered = 0;
+  private dropped = 0;
+  private submitted = 0;
+  /** Nodes crashed with no restart: the only ones excused from liveness. */
+  private readonly gone = new Set<number>();
+
+  constructor(private readonly cfg: SimConfig) {
+    this.network = `sim-${cfg.seed}`;
+    this.net = new NetworkModel(cfg.network, new Prng(cfg.seed, 1));
+    this.rng = { faults: new Prng(cfg.seed, 2), txs: new Prng(cfg.seed, 3), start: new Prng(cfg.seed, 4) };
+    const keys = Array.from({ length: cfg.nodes }, (_, i) => simKeys(cfg.crypto, cfg.seed, i));
+    const validators = keys.map((k, i) => ({ id: `org-${i}`, publicKey: k.signer.publicKey }));
+    const members = new Map(validators.map((v) => [v.id, v.publicKey]));
+    const verify = keys[0]?.verify;
+    if (!verify) throw new RangeError('a simulation needs at least one node');
+    this.monitor = new Monitor(this.network, members, verify);
+    const genesis: ChainTip = {
+      height: 0,
+      hash: sha256Hex(`waybill-sim-genesis/${cfg.seed}`),
+      timestamp: EPOCH_MS - 1000,
+    };
+    keys.forEach((k, i) => {
+      const id = `org-${i}`;
+      const app = new SimApp({
+        network: this.network,
+        self: id,
+        genesis,
+        maxBlockTxs: cfg.maxBlockTxs,
+        orgKeys: members,
+        verify,
+      });
+      const config: ConsensusConfig = {
+        network: this.network,
+        self: id,
+        validators,
+        timeouts: cfg.timeouts,
+        signer: k.signer,
+        verify,
+        validateBlock: (block) => app.validate(block),
+      };
+      const skew = this.rng.start.int(-cfg.clockSkewMs, cfg.clockSkewMs);
+      const trace = cfg.trace && ((line: string) => cfg.trace?.(`${this.t} ${id} ${line}`));
+      this.nodes.push(new SimNode(i, id, app, config, this, skew, trace));
+      this.signers.push(k.signer);
+      this.ids.set(id, i);
+    });
+    this.lastFaultEnd = lastFaultEnd(cfg);
+  }
+
+  run(): SimResult {
+    this.scheduleScenario();
+    for (let e = this.queue.pop(); e && e.time <= this.cfg.maxTimeMs; e = this.queue.pop()) {
+      this.t = e.time;
+      this.handle(e.item);
+      if (++this.events >= MAX_EVENTS) {
+        this.monitor.violation(`budget: ${MAX_EVENTS} events without finishing`);
+        break;
+      }
+      if (this.done()) break;
+    }
+    if (!this.done()) this.reportStuck();
+    return this.result();
+  }
+
+  private scheduleScenario(): void {
+    const { cfg, rng } = this;
+    for (const node of this.nodes) this.at(rng.start.int(0, 20), { kind: 'start', node: node.index });
+    for (let n = 0; n < cfg.txs.count; n++) {
+      this.at(rng.txs.int(0, Math.max(0, cfg.txs.spanMs - 1)), {
+        kind: 'submit',
+        node: rng.txs.int(0, cfg.nodes - 1),
+        n,
+      });
+    }
+    for (const p of cfg.network.partitions) this.at(p.until, { kind: 'heal', groups: p.groups });
+    for (const spec of cfg.crashes) this.at(spec.at, { kind: 'crash', spec });
+    this.at(this.lastFaultEnd, { kind: 'mark' });
+  }
+
+  private handle(e: SimEvent): void {
+    switch (e.kind) {
+      case 'start':
+      case 'restart':
+        this.boot(e.node, e.kind === 'restart');
+        break;
+      case 'deliver':
+        this.deliver(e.to, e.from, e.message);
+        break;
+      case 'timeout':
+        this.fire(e);
+        break;
+      case 'submit':
+        this.submit(e.node, e.n);
+        break;
+      case 'tx':
+        this.receiveTx(e.node, e.tx);
+        break;
+      case 'crash':
+        this.crash(e.spec);
+        break;
+      case 'connected':
+        this.node(e.node).handle({
+          type: 'peer_connected',
+          peer: this.node(e.peer).id,
+          now: this.clock(e.node),
+        });
+        break;
+      case 'heal':
+        this.reconnect(e.groups);
+        break;
+      case 'mark':
+        this.markHeight = Math.max(...this.nodes.map((n) => n.app.height));
+        break;
+    }
+  }
+
+  // ---- SimHost ---------------------------------------------------------------------------
+
+  send(from: number, to: number, message: ConsensusMessage): void {
+    const latency = this.net.route(from, to, this.t);
+    if (latency === undefined) this.dropped++;
+    else this.at(this.t + latency, { kind: 'deliver', to, from, message });
+  }
+
+  broadcast(from: number, message: ConsensusMessage): void {
+    for (const n of this.nodes) if (n.index !== from) this.send(from, n.index, message);
+  }
+
+  setTimer(node: number, incarnation: number, a: Timeout): void {
+    const { height, round, step } = a;
+    this.at(this.t + a.delayMs, { kind: 'timeout', node, incarnation, height, round, step });
+  }
+
+  /** A request to the server and its answer, each crossing the network (and maybe lost). */
+  serveDecisions(server: number, client: number, from: number, count: number): void {
+    const there = this.net.route(client, server, this.t);
+    const back = this.net.route(server, client, this.t);
+    const s = this.node(server);
+    if (there === undefined || back === undefined || !s.alive) return;
+    for (const c of s.app.chain.slice(from - 1, from - 1 + count)) {
+      const message: ConsensusMessage = { type: 'decision', block: c.block, certificate: c.certificate };
+      this.at(this.t + there + back, { kind: 'deliver', to: client, from: server, message });
+    }
+  }
+
+  indexOf(id: string): number | undefined {
+    return this.ids.get(id);
+  }
+
+  // ---- event handlers --------------------------------------------------------------------
+
+  private boot(index: number, restart: boolean): void {
+    const node = this.node(index);
+    node.boot(this.clock(index));
+    if (!restart) return;
+    for (const peer of this.nodes) {
+      if (peer.index === index) continue;
+      this.connect(index, peer.index);
+      this.connect(peer.index, index);
+    }
+  }
+
+  private deliver(to: number, from: number, message: ConsensusMessage): void {
+    const node = this.node(to);
+    if (!node.alive) return;
+    this.delivered++;
+    node.handle({ type: 'message', from: this.node(from).id, message, now: this.clock(to) });
+  }
+
+  private fire(e: Extract<SimEvent, { kind: 'timeout' }>): void {
+    const node = this.node(e.node);
+    if (node.incarnation !== e.incarnation) return;
+    node.handle({ type: 'timeout', height: e.height, round: e.round, step: e.step, now: this.clock(e.node) });
+  }
+
+  /** A client submits a capture to a node, which gossips it to every other node. */
+  private submit(index: number, n: number): void {
+    const node = this.node(index);
+    if (!node.alive) return; // the client gets an error and nothing was accepted
+    const tx = syntheticTx(this.network, node.id, this.signers[index] as Signer, n);
+    this.monitor.submit(tx.id);
+    this.submitted++;
+    this.receiveTx(index, tx);
+    for (const peer of this.nodes) {
+      if (peer.index === index) continue;
+      const latency = this.net.route(index, peer.index, this.t);
+      if (latency !== undefined) this.at(this.t + latency, { kind: 'tx', node: peer.index, tx });
+    }
+  }
+
+  private receiveTx(index: number, tx: Transaction): void {
+    const node = this.node(index);
+    if (!node.alive) return;
+    const wasEmpty = node.app.pending === 0;
+    if (node.app.addTx(tx) && wasEmpty)
+      node.handle({ type: 'txs_available', available: true, now: this.clock(index) });
+  }
+
+  private crash(spec: CrashSpec): void {
+    const index = spec.node === 'leader' ? this.nextLeader() : spec.node;
+    const node = this.node(index);
+    if (!node.alive) return;
+    node.crash();
+    if (spec.restartAt === undefined) this.gone.add(index);
+    else this.at(Math.max(spec.restartAt, this.t), { kind: 'restart', node: index });
+  }
+
+  /** After a partition heals, both sides of every cut link see the other reconnect. */
+  private reconnect(groups: number[][]): void {
+    for (const a of this.nodes) {
+      for (const b of this.nodes) {
+        const ga = groups.findIndex((g) => g.includes(a.index));
+        const gb = groups.findIndex((g) => g.includes(b.index));
+        if (a !== b && (ga !== gb || ga === -1)) this.connect(a.index, b.index);
+      }
+    }
+  }
+
+  private connect(node: number, peer: number): void {
+    const latency = this.net.route(peer, node, this.t);
+    if (latency !== undefined) this.at(this.t + latency, { kind: 'connected', node, peer });
+  }
+
+  // ---- bookkeeping -----------------------------------------------------------------------
+
+  private nextLeader(): number {
+    const height = Math.max(...this.nodes.map((n) => n.app.height));
+    return (height + 1) % this.nodes.length;
+  }
+
+  private target(): number | undefined {
+    if (this.markHeight === undefined) return undefined;
+    return Math.max(this.cfg.blocks, this.markHeight + this.cfg.livenessBlocks);
+  }
+
+  private done(): boolean {
+    const target = this.target();
+    return (
+      target !== undefined &&
+      this.nodes.every((n) => this.gone.has(n.index) || (n.alive && n.app.height >= target))
+    );
+  }
+
+  private reportStuck(): void {
+    const target = this.target() ?? this.cfg.blocks;
+    for (const n of this.nodes) {
+      if (!this.gone.has(n.index) && n.app.height < target) {
+        this.monitor.violation(
+          `liveness: ${n.id} at height ${n.app.height}, below ${target} after ${this.t} ms`,
+        );
+      }
+    }
+  }
+
+  private result(): SimResult {
+    const longest = this.nodes.reduce((a, b) => (b.app.height > a.app.height ? b : a));
+    const warnings: Record<string, number> = {};
+    for (const n of this.nodes) for (const [k, v] of n.stats.warnings) warnings[k] = (warnings[k] ?? 0) + v;
+    const committed = longest.app.chain.reduce((s, c) => s + c.block.txs.length, 0);
+    return {
+      seed: this.cfg.seed,
+      ok: this.monitor.violations.length === 0,
+      violations: [...this.monitor.violations],
+      heights: this.nodes.map((n) => n.app.height),
+      alive: this.nodes.map((n) => n.alive),
+      roundChanges: this.nodes.reduce((s, n) => s + n.stats.roundChanges, 0),
+      blocksAfterViewChange: longest.app.chain.filter((c) => c.certificate.round > 0).length,
+      crashes: this.nodes.reduce((s, n) => s + n.stats.crashes, 0),
+      virtualMs: this.t,
+      events: this.events,
+      messages: { delivered: this.delivered, dropped: this.dropped },
+      txs: { submitted: this.submitted, committed, pending: this.submitted - committed },
+      warnings,
+    };
+  }
+
+  private node(i: number): SimNode {
+    const n = this.nodes[i];
+    if (!n) throw new RangeError(`no node ${i}`);
+    return n;
+  }
+
+  /** The node's own clock: simulated time plus its skew, as epoch milliseconds. */
+  private clock(i: number): number {
+    return EPOCH_MS + this.t + this.node(i).skewMs;
+  }
+
+  private at(time: number, e: SimEvent): void {
+    this.queue.push(time, e);
+  }
+}
+
+/** When the last fault is over: partitions healed, crashed nodes restarted or crashed for good. */
+export function lastFaultEnd(cfg: Pick<SimConfig, 'network' | 'crashes'>): number {
+  const ends = [
+    0,
+    ...cfg.network.partitions.map((p) => p.until),
+    ...cfg.crashes.map((c) => c.restartAt ?? c.at),
+  ];
+  return Math.max(...ends);
+}

@@ -1,0 +1,12 @@
+/** EPCIS 2.0 documents: validation of capture documents and CBV 2.0 event hash IDs. */
+export { captureDocumentSchema, EVENT_TYPES } from './document-schema.js';
+export { assignEventIds, eventHash } from './event-hash.js';
+export { preHashString } from './event-prehash.js';
+export type {
+  EpcisDocument,
+  EpcisEvent,
+  IdentifiedEpcisEvent,
+  ValidationError,
+  ValidationResult,
+} from './types.js';
+export { DEFAULT_MAX_EVENTS, validateCaptureDocument } from './validate.js';
