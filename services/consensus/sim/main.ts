@@ -61,7 +61,10 @@ function main(argv: string[]): number {
     const cfg = { ...randomScenario(seed, { nodes: opts.nodes, blocks: opts.blocks }), crypto: opts.crypto };
     const result = runSimulation(cfg);
     results.push(result);
-    if (opts.verbose) console.log(JSON.stringify({ scenario: describeScenario(cfg), ...result }, null, 2));
+    if (opts.verbose) {
+      const { hashes: _, ...shown } = result;
+      console.log(JSON.stringify({ scenario: describeScenario(cfg), ...shown }, null, 2));
+    }
     if (!result.ok) {
       console.log(`FAIL seed ${seed} (${describeScenario(cfg)})`);
       for (const v of result.violations) console.log(`  ${v}`);

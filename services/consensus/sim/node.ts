@@ -26,7 +26,8 @@ export interface SimHost {
 export interface SimNodeStats {
   roundChanges: number;
   crashes: number;
-  warnings: Map<string, number>;
+  /** Count of each info/warn log event of the core (restored, invalid_signature, ...). */
+  events: Map<string, number>;
 }
 
 const SYNC_BATCH = 50;
@@ -43,7 +44,7 @@ export class SimNode {
   /** Timers of an earlier incarnation are ignored, as they would die with the process. */
   incarnation = 0;
   persisted: PersistedState | null = null;
-  readonly stats: SimNodeStats = { roundChanges: 0, crashes: 0, warnings: new Map() };
+  readonly stats: SimNodeStats = { roundChanges: 0, crashes: 0, events: new Map() };
   private readonly inbox: ConsensusInput[] = [];
 
   constructor(
@@ -68,7 +69,9 @@ export class SimNode {
     if (this.app.pending > 0) this.handle({ type: 'txs_available', available: true, now });
   }
 
-  crash(): void {
+  /** `amnesia` loses the persisted state too: a broken driver, for showing the checks bite. */
+  crash(amnesia = false): void {
+    if (amnesia) this.persisted = null;
     this.core = null;
     this.incarnation++;
     this.inbox.length = 0;
@@ -143,7 +146,7 @@ export class SimNode {
 
   private count(a: Extract<ConsensusAction, { type: 'log' }>): void {
     if (a.event === 'round_started') this.stats.roundChanges++;
-    if (a.level === 'warn') this.stats.warnings.set(a.event, (this.stats.warnings.get(a.event) ?? 0) + 1);
+    if (a.level !== 'debug') this.stats.events.set(a.event, (this.stats.events.get(a.event) ?? 0) + 1);
   }
 }
 

@@ -43,6 +43,8 @@ export interface SimConfig {
   livenessBlocks: number;
   /** Simulated time after which a run that has not finished is a liveness failure. */
   maxTimeMs: number;
+  /** TEST ONLY: crashed nodes also lose their persisted state, as with a driver that never fsyncs. */
+  amnesia?: boolean;
   /** Debugging: called with every input and action of every node. */
   trace?: (line: string) => void;
 }
@@ -53,6 +55,8 @@ export interface SimResult {
   violations: string[];
   /** Committed height of each node at the end. */
   heights: number[];
+  /** Each node's chain as block hashes, height 1 first. */
+  hashes: string[][];
   alive: boolean[];
   /** Rounds started above 0, summed over nodes: how often a round failed. */
   roundChanges: number;
@@ -63,7 +67,8 @@ export interface SimResult {
   events: number;
   messages: { delivered: number; dropped: number };
   txs: { submitted: number; committed: number; pending: number };
-  warnings: Record<string, number>;
+  /** Info and warn log events of all cores, counted by name. */
+  logEvents: Record<string, number>;
 }
 
 type Timeout = Extract<ConsensusAction, { type: 'schedule_timeout' }>;
@@ -314,7 +319,7 @@ class Simulation implements SimHost {
     const index = spec.node === 'leader' ? this.nextLeader() : spec.node;
     const node = this.node(index);
     if (!node.alive) return;
-    node.crash();
+    node.crash(this.cfg.amnesia);
     if (spec.restartAt === undefined) this.gone.add(index);
     else this.at(Math.max(spec.restartAt, this.t), { kind: 'restart', node: index });
   }
@@ -368,14 +373,15 @@ class Simulation implements SimHost {
 
   private result(): SimResult {
     const longest = this.nodes.reduce((a, b) => (b.app.height > a.app.height ? b : a));
-    const warnings: Record<string, number> = {};
-    for (const n of this.nodes) for (const [k, v] of n.stats.warnings) warnings[k] = (warnings[k] ?? 0) + v;
+    const logEvents: Record<string, number> = {};
+    for (const n of this.nodes) for (const [k, v] of n.stats.events) logEvents[k] = (logEvents[k] ?? 0) + v;
     const committed = longest.app.chain.reduce((s, c) => s + c.block.txs.length, 0);
     return {
       seed: this.cfg.seed,
       ok: this.monitor.violations.length === 0,
       violations: [...this.monitor.violations],
       heights: this.nodes.map((n) => n.app.height),
+      hashes: this.nodes.map((n) => n.app.chain.map((c) => c.hash)),
       alive: this.nodes.map((n) => n.alive),
       roundChanges: this.nodes.reduce((s, n) => s + n.stats.roundChanges, 0),
       blocksAfterViewChange: longest.app.chain.filter((c) => c.certificate.round > 0).length,
@@ -384,7 +390,7 @@ class Simulation implements SimHost {
       events: this.events,
       messages: { delivered: this.delivered, dropped: this.dropped },
       txs: { submitted: this.submitted, committed, pending: this.submitted - committed },
-      warnings,
+      logEvents,
     };
   }
 
