@@ -41,6 +41,9 @@ export async function runDevnet(args: string[]): Promise<number> {
   };
   process.on('SIGINT', stopAll);
   process.on('SIGTERM', stopAll);
+  process.once('exit', () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  });
   for (const c of children) c.once('exit', (code) => code !== 0 && !stopping && stopAll('SIGTERM'));
 
   const urls = genesis.members.map((m) => apiUrl(m.host, m.apiPort));
@@ -55,6 +58,9 @@ function spawnNode(dir: string, org: string): ChildProcess {
   const log = createWriteStream(join(dir, org, 'node.log'), { flags: 'a' });
   const child = spawn(process.execPath, [BIN, 'node', 'start', '--config', join(dir, org, NODE_FILE)], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Own process group: Ctrl-C reaches only the devnet, which stops each node exactly once
+    // (a node that got both the terminal's SIGINT and our SIGTERM would exit hard).
+    detached: true,
   });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);

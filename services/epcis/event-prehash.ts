@@ -18,11 +18,10 @@ import {
   type Vocabulary,
   vocabularyUri,
 } from './cbv-vocabulary.js';
-import { canonicalTimestamp, canonicalValue } from './hash-values.js';
+import { canonicalTimestamp, canonicalValue, compareCodePoints } from './hash-values.js';
+import { expandGs1Curie, expandName, type Namespaces, namespacesOf } from './json-ld-names.js';
 
 type Json = Record<string, unknown>;
-/** JSON-LD prefix → namespace IRI, from the contexts in force. */
-type Namespaces = ReadonlyMap<string, string>;
 type Canon = (text: string, namespaces: Namespaces) => string;
 /** Renders field `name` of a JSON object as pre-hash text, '' when absent. */
 interface Rule {
@@ -37,16 +36,6 @@ const prefixed = (name: string, body: string) => (body === '' ? '' : name + body
 const renderAll = (rules: readonly Rule[], container: Json, namespaces: Namespaces) =>
   rules.map((rule) => rule.render(container, namespaces)).join('');
 
-/** Python compares strings by code point, JavaScript by UTF-16 unit; the hash needs the former. */
-export function compareCodePoints(a: string, b: string): number {
-  const left = [...a];
-  const right = [...b];
-  for (let i = 0; i < Math.min(left.length, right.length); i++) {
-    const difference = (left[i]?.codePointAt(0) ?? 0) - (right[i]?.codePointAt(0) ?? 0);
-    if (difference !== 0) return difference;
-  }
-  return left.length - right.length;
-}
 const sorted = (parts: string[]) => parts.sort(compareCodePoints).join('');
 
 /** The text of a JSON scalar (trimmed, as the reference reads it); objects and null have none. */
@@ -191,47 +180,6 @@ const LOCATION_FIELDS = new Set(['id']);
 const SENSOR_ELEMENT_FIELDS = names(SENSOR_ELEMENT);
 const SENSOR_METADATA_FIELDS = names(SENSOR_METADATA);
 const SENSOR_REPORT_FIELDS = names(SENSOR_REPORT);
-
-/**
- * Prefixes the GS1 EPCIS context defines, which documents use without defining them inline. The
- * reference writes `cbvmda:` names in the namespace CBV master data has in XML.
- */
-const BUILT_IN_NAMESPACES: ReadonlyArray<[string, string]> = [
-  ['cbv', 'https://ref.gs1.org/cbv/'],
-  ['gs1', 'https://ref.gs1.org/voc/'],
-  ['cbvmda', 'urn:epcglobal:cbv:mda'],
-];
-/** Compact IRI values are expanded only into these (as the reference's vectors show). */
-const GS1_VOCABULARY_NAMESPACES = ['https://ref.gs1.org/cbv/', 'https://ref.gs1.org/voc/'];
-
-/** Prefix definitions of inline JSON-LD contexts (document first, then the event's own). */
-export function namespacesOf(...contexts: unknown[]): Map<string, string> {
-  const namespaces = new Map(BUILT_IN_NAMESPACES);
-  for (const context of contexts) {
-    for (const entry of asArray(context).filter(isObject)) {
-      for (const [prefix, iri] of Object.entries(entry)) {
-        if (typeof iri === 'string' && !prefix.startsWith('@') && !prefix.includes(':'))
-          namespaces.set(prefix, iri);
-      }
-    }
-  }
-  return namespaces;
-}
-
-/** "cbv:Comp-latitude" → "https://ref.gs1.org/cbv/Comp-latitude"; any other text unchanged. */
-function expandGs1Curie(text: string, namespaces: Namespaces): string {
-  const colon = text.indexOf(':');
-  const namespace = colon < 0 ? undefined : namespaces.get(text.slice(0, colon));
-  const isGs1 = namespace !== undefined && GS1_VOCABULARY_NAMESPACES.includes(namespace);
-  return isGs1 ? namespace + text.slice(colon + 1) : text;
-}
-
-/** `prefix:name` → `{namespace}name` when the prefix is known (XML's Clark notation, as the reference). */
-function expandName(key: string, namespaces: Namespaces): string {
-  const colon = key.indexOf(':');
-  const namespace = colon < 0 ? undefined : namespaces.get(key.slice(0, colon));
-  return namespace === undefined ? key : `{${namespace}}${key.slice(colon + 1)}`;
-}
 
 /** Generic rendering of user data: `name=value`, objects as name + children, lists as repeats. */
 function extensionParts(name: string, data: unknown, namespaces: Namespaces): string[] {

@@ -109,3 +109,14 @@ function offsetMinutes(zone: string): number {
   const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0');
   return zone.startsWith('-') ? -minutes : minutes;
 }
+
+/** Python compares strings by code point, JavaScript by UTF-16 unit; the hash needs the former. */
+export function compareCodePoints(a: string, b: string): number {
+  const left = [...a];
+  const right = [...b];
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    const difference = (left[i]?.codePointAt(0) ?? 0) - (right[i]?.codePointAt(0) ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return left.length - right.length;
+}

@@ -1,7 +1,8 @@
 /** EPCIS 2.0 documents: validation of capture documents and CBV 2.0 event hash IDs. */
-export { captureDocumentSchema, EVENT_TYPES } from './document-schema.js';
+export { captureDocumentSchema } from './document-schema.js';
 export { assignEventIds, eventHash } from './event-hash.js';
 export { preHashString } from './event-prehash.js';
+export { EVENT_TYPES } from './event-schemas.js';
 export type {
   EpcisDocument,
   EpcisEvent,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalDigitalLink, checkDigit, epcToDigitalLink } from '../../services/epcis/gs1-digital-link.js';
+import { checkDigit, epcToDigitalLink } from '../../services/epcis/epc-uri.js';
+import { canonicalDigitalLink } from '../../services/epcis/gs1-digital-link.js';
 import { canonicalNumber, canonicalTimestamp, canonicalValue } from '../../services/epcis/hash-values.js';
 
 describe('canonicalNumber (Python Decimal semantics of the reference)', () => {
@@ -57,6 +58,7 @@ describe('GS1 identifiers as canonical Digital Link URIs', () => {
     ['urn:epc:id:sgtin:06141.1073461.2017', undefined], // company prefix too short
     ['urn:epc:id:sgtin:0614141.107346.', undefined], // no serial
     ['urn:epc:id:unknown:1.2.3', undefined],
+    ['urn:epc:id:constructor:1.2.3', undefined],
   ];
   for (const [epc, expected] of epcs)
     it(`${epc} → ${expected}`, () => expect(epcToDigitalLink(epc)).toBe(expected));
@@ -74,6 +76,7 @@ describe('GS1 identifiers as canonical Digital Link URIs', () => {
     ['https://id.gs1.org/01/09521141012345/21/2017/', undefined], // trailing slash
     ['https://id.gs1.org/01/09521141012345/21/20%2F17', undefined], // %-encoded: left as written
     ['https://example.com/products/42', undefined],
+    ['https://example.com/constructor/0952/21/1', undefined],
   ];
   for (const [uri, expected] of links)
     it(`${uri} → ${expected}`, () => expect(canonicalDigitalLink(uri)).toBe(expected));

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { baseScenario, randomScenario } from '../../services/consensus/sim/scenario.js';
+import { runSimulation, type SimResult } from '../../services/consensus/sim/simulator.js';
+
+const live = (r: SimResult) => r.heights.filter((_, i) => r.alive[i]);
+
+/** Every node's chain is a prefix of the longest one. */
+function expectOneChain(r: SimResult): void {
+  const longest = r.hashes.reduce((a, b) => (b.length > a.length ? b : a));
+  for (const chain of r.hashes) expect(chain).toEqual(longest.slice(0, chain.length));
+}
+
+describe('consensus simulator', () => {
+  it('four nodes commit 1,000 blocks with identical chains', () => {
+    const r = runSimulation(baseScenario(7, { blocks: 1000 }));
+    expect(r.violations).toEqual([]);
+    expect(r.heights).toEqual([1000, 1000, 1000, 1000]);
+    expect(new Set(r.hashes.map((h) => h.join()))).toHaveProperty('size', 1);
+    expect(r.txs.committed).toBeGreaterThan(0.95 * r.txs.submitted);
+  });
+
+  it('replaces a crashed leader through round changes and keeps committing', () => {
+    const r = runSimulation(baseScenario(3, { blocks: 40, crashes: [{ node: 'leader', at: 1_000 }] }));
+    expect(r.violations).toEqual([]);
+    const dead = r.alive.indexOf(false);
+    expect(dead).toBeGreaterThanOrEqual(0);
+    expect(r.heights[dead]).toBeLessThan(40);
+    expect(Math.min(...live(r))).toBeGreaterThanOrEqual(40);
+    expect(r.roundChanges).toBeGreaterThan(0);
+    expect(r.blocksAfterViewChange).toBeGreaterThan(0); // blocks the dead leader should have proposed
+    expectOneChain(r);
+  });
+
+  it('keeps safety, validity and liveness over 50 seeds of random faults', () => {
+    const results = Array.from({ length: 50 }, (_, i) =>
+      runSimulation(randomScenario(1000 + i, { blocks: 15 })),
+    );
+    const failing = results.filter((r) => !r.ok).map((r) => ({ seed: r.seed, violations: r.violations }));
+    expect(failing).toEqual([]);
+    for (const r of results) expectOneChain(r);
+    // The batch really exercised faults, not fifty calm networks.
+    expect(results.filter((r) => r.crashes > 0).length).toBeGreaterThan(5);
+    expect(results.filter((r) => r.messages.dropped > 0).length).toBeGreaterThan(20);
+    expect(results.reduce((s, r) => s + r.roundChanges, 0)).toBeGreaterThan(50);
+  });
+
+  it('restarts a crashed node from its persisted state and catches it up', () => {
+    const crashes = [{ node: 2, at: 1_500, restartAt: 4_000 }];
+    const r = runSimulation(baseScenario(11, { blocks: 40, crashes }));
+    expect(r.violations).toEqual([]);
+    expect(r.crashes).toBe(1);
+    expect(r.heights[2]).toBeGreaterThanOrEqual(40);
+    expectOneChain(r);
+  });
+
+  it('restores mid-height and never equivocates across restarts', () => {
+    // Every node crashes once, shortly after signing something at some height.
+    const crashes = [0, 1, 2, 3].map((node) => ({ node, at: 600 + node * 700, restartAt: 900 + node * 700 }));
+    const r = runSimulation(baseScenario(5, { blocks: 30, crashes }));
+    expect(r.violations).toEqual([]);
+    expect(r.logEvents.restored).toBeGreaterThan(0);
+  });
+
+  it('catches a node that forgets its persisted state (the checks can fail)', () => {
+    const crashes = [0, 1, 2, 3].map((node) => ({ node, at: 600 + node * 700, restartAt: 900 + node * 700 }));
+    const r = runSimulation(baseScenario(5, { blocks: 30, crashes, amnesia: true }));
+    expect(r.violations.some((v) => v.startsWith('equivocation'))).toBe(true);
+  });
+
+  it('heals a partition without a quorum and resumes', () => {
+    const partitions = [
+      {
+        groups: [
+          [0, 1],
+          [2, 3],
+        ],
+        from: 1_000,
+        until: 6_000,
+      },
+    ];
+    const r = runSimulation(
+      baseScenario(9, {
+        blocks: 30,
+        network: { minLatencyMs: 5, maxLatencyMs: 60, dropRate: 0.05, partitions },
+      }),
+    );
+    expect(r.violations).toEqual([]);
+    expect(Math.min(...r.heights)).toBeGreaterThanOrEqual(30);
+    expect(r.roundChanges).toBeGreaterThan(0);
+  });
+
+  it('replays a seed exactly', () => {
+    const a = runSimulation(randomScenario(77, { blocks: 10 }));
+    const b = runSimulation(randomScenario(77, { blocks: 10 }));
+    expect(b).toEqual(a);
+  });
+
+  it('runs with real Ed25519 signatures', () => {
+    const r = runSimulation(baseScenario(13, { blocks: 10, crypto: 'ed25519' }));
+    expect(r.violations).toEqual([]);
+    expect(Math.min(...r.heights)).toBeGreaterThanOrEqual(10);
+  });
+});

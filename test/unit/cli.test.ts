@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeJwt } from 'jose';
+import { afterAll, describe, expect, it } from 'vitest';
+import { waybill } from '../support/cluster.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'waybill-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('waybill CLI', () => {
+  it('prints its commands with --help', async () => {
+    const out = await waybill('--help');
+    for (const cmd of ['network init', 'node start', 'token', 'devnet'])
+      expect(out).toContain(`waybill ${cmd}`);
+  });
+
+  it('initialises a network and issues tokens for an org', async () => {
+    const out = await waybill(
+      'network',
+      'init',
+      '--config',
+      'deploy/devnet.network.yaml',
+      '--out',
+      join(dir, 'net'),
+    );
+    expect(out).toContain('4 members');
+    const token = (
+      await waybill(
+        'token',
+        '--config',
+        join(dir, 'net', 'freshmart', 'node.json'),
+        '--sub',
+        'pos',
+        '--role',
+        'events:read,admin',
+      )
+    ).trim();
+    expect(decodeJwt(token)).toMatchObject({
+      iss: 'freshmart',
+      aud: 'waybill-devnet',
+      sub: 'pos',
+      roles: ['events:read', 'admin'],
+    });
+  });
+
+  it('explains a wrong role or a missing flag and exits non-zero', async () => {
+    const config = join(dir, 'net', 'freshmart', 'node.json');
+    await expect(
+      waybill('token', '--config', config, '--sub', 'x', '--role', 'superuser'),
+    ).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("unknown role 'superuser'"),
+    });
+    await expect(waybill('token', '--config', config)).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('--sub is required'),
+    });
+    await expect(waybill('frobnicate')).rejects.toMatchObject({ code: 2 });
+  });
+});
