@@ -56,6 +56,18 @@ export class HeightState {
     return h;
   }
 
+  get config(): ConsensusConfig {
+    return this.env.config;
+  }
+
+  get validators(): ValidatorSet {
+    return this.env.validators;
+  }
+
+  get self(): string {
+    return this.env.config.self;
+  }
+
   get context(): BlockContext {
     const { network } = this.env.config;
     return { network, height: this.height, tip: this.tip, validators: this.env.validators };

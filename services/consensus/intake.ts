@@ -59,9 +59,9 @@ export function checkVote(c: Checker, h: HeightState, voter: number, v: Vote): I
   const set = rs && (v.type === 'prevote' ? rs.prevotes : rs.precommits);
   const seen = set?.compare(voter, v) ?? 'added';
   if (seen === 'duplicate') return { kind: 'duplicate' };
-  if (!voteSignatureOk(c.verify, c.network, c.validators.at(voter).publicKey, v))
-    return reject('invalid_signature');
-  if (seen === 'conflict')
-    return reject('equivocation', { first: set?.get(voter)?.blockHash, second: v.blockHash });
+  const key = c.validators.at(voter).publicKey;
+  if (!voteSignatureOk(c.verify, c.network, key, v)) return reject('invalid_signature');
+  const first = set?.get(voter)?.blockHash;
+  if (seen === 'conflict') return reject('equivocation', { first, second: v.blockHash });
   return { kind: 'new', hash: v.blockHash };
 }

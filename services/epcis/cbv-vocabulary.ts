@@ -8,7 +8,7 @@
 export interface Vocabulary {
   /** The bare words defined by the standard. */
   readonly words: readonly string[];
-  /** Canonical URI of a word: prefix + word (CBV 2.0 section 6, GS1 Web Vocabulary). */
+  /** Canonical URI of a word: prefix + word (CBV 2.0 web URIs, GS1 Web Vocabulary). */
   readonly webPrefix: string;
   /** EPCIS 1.x URN form, still met in converted XML documents. */
   readonly urnPrefix?: string;

@@ -21,7 +21,12 @@ export function checkDigit(digits: string): string {
 // the Digital Link URI exactly as written, escapes included.
 const CS82 =
   "(?:[!'()*+,.0-9:;=A-Za-z_-]|%(?:2[125-9A-Fa-f]|3[0-9A-Fa-f]|4[1-9A-Fa-f]|5[0-9AFaf]|6[1-9A-Fa-f]|7[0-9Aa]))";
-const isCs82 = (text: string, max: number) => new RegExp(`^${CS82}{1,${max}}$`).test(text);
+const cs82Patterns = new Map<number, RegExp>();
+function isCs82(text: string, max: number): boolean {
+  const pattern = cs82Patterns.get(max) ?? new RegExp(`^${CS82}{1,${max}}$`);
+  cs82Patterns.set(max, pattern);
+  return pattern.test(text);
+}
 const countCs82 = (text: string) => text.replace(/%[0-9A-Fa-f]{2}/g, '%').length;
 
 const DL = 'https://id.gs1.org';

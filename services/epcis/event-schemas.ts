@@ -1,5 +1,5 @@
 /**
- * The five EPCIS 2.0 event types (EPCIS 2.0 section 7.4) for Waybill's capture schema: each an
+ * The five EPCIS 2.0 event types for Waybill's capture schema: each an
  * object schema of its fields, with its cross-field rules in `allOf` (a small `anyOf` or
  * `if`/`then` each), and `eventListItem`, which picks the schema by the event's `type`.
  */
@@ -16,7 +16,7 @@ export const EVENT_TYPES = [
 // EPCIS eventTimeZoneOffset: -14:00 … +14:00.
 const TIME_ZONE_OFFSET = '^[+-]((0\\d|1[0-3]):[0-5]\\d|14:00)$';
 
-/** Fields every event type may carry (EPCIS 2.0 section 7.4.1 and the "what/where/why" dimensions). */
+/** Fields every event type may carry (the common fields and the what/where/why dimensions). */
 const commonEventFields = {
   '@context': ref('eventContext'),
   type: { type: 'string' },
@@ -68,7 +68,7 @@ const childrenUnlessDelete = (what: string, lists: string[]) => ({
   anyOf: [...lists.map(nonEmpty), actionIs('DELETE')],
 });
 
-/** ILMD describes objects coming into being, so only an ADD event may carry it (EPCIS 2.0 7.3.6). */
+/** ILMD describes objects coming into being, so only an ADD event may carry it. */
 const ilmdOnlyOnAdd = ifThen(
   { required: ['action'], properties: { action: { not: { const: 'ADD' } } } },
   { properties: { ilmd: { description: 'ilmd is only allowed when action is ADD', not: {} } } },

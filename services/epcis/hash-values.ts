@@ -74,16 +74,9 @@ const TIMESTAMP =
 export function canonicalTimestamp(text: string): string | undefined {
   const match = TIMESTAMP.exec(text);
   if (!match) return undefined;
-  const [, year = '', month = '', day = '', hour = '', minute = '', second = '', fraction = '', zone = ''] =
-    match;
-  const local = utcMillis(
-    Number(year),
-    Number(month),
-    Number(day),
-    Number(hour),
-    Number(minute),
-    Number(second),
-  );
+  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = match.slice(1, 7).map(Number);
+  const [fraction = '', zone = ''] = match.slice(7);
+  const local = utcMillis(year, month, day, hour, minute, second);
   if (local === undefined) return undefined;
   // Microsecond precision, then half up to milliseconds, as Python's datetime in the reference.
   const micros = Number(fraction.padEnd(6, '0').slice(0, 6));
@@ -110,13 +103,19 @@ function offsetMinutes(zone: string): number {
   return zone.startsWith('-') ? -minutes : minutes;
 }
 
-/** Python compares strings by code point, JavaScript by UTF-16 unit; the hash needs the former. */
+/**
+ * Orders strings by Unicode code point, as Python (the reference) does; JavaScript's default
+ * compares UTF-16 units, which differs only when a surrogate pair meets a unit from U+E000 up.
+ */
 export function compareCodePoints(a: string, b: string): number {
-  const left = [...a];
-  const right = [...b];
-  for (let i = 0; i < Math.min(left.length, right.length); i++) {
-    const difference = (left[i]?.codePointAt(0) ?? 0) - (right[i]?.codePointAt(0) ?? 0);
-    if (difference !== 0) return difference;
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
   }
-  return left.length - right.length;
+  return a.length - b.length;
 }
+
+/** A surrogate unit starts a code point above U+FFFF, so it ranks above every other unit. */
+const codePointRank = (unit: number) => (unit >= 0xd800 && unit <= 0xdfff ? unit + 0x10000 : unit);

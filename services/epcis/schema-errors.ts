@@ -4,7 +4,7 @@ import type { ValidationError } from './types.js';
 /** Enough for a client to fix a document; a 10,000-event document must not produce a 10,000-line answer. */
 export const MAX_ERRORS = 20;
 
-/** Keywords whose failure only summarises failures of their subschemas, reported just before them. */
+/** Keywords whose failure only summarises failures of their subschemas, reported after them. */
 const SUMMARY_KEYWORDS = new Set(['anyOf', 'oneOf', 'allOf', 'if']);
 /** Keywords that fail because of a child field, which is what the client must be pointed at. */
 const CHILD_KEYWORDS = new Set(['required', 'dependentRequired', 'additionalProperties']);
@@ -54,11 +54,14 @@ function describedSummary(error: ErrorObject, errors: readonly ErrorObject[]): E
     if (candidate.keyword !== 'anyOf' && candidate.keyword !== 'oneOf') continue;
     if (!candidate.parentSchema?.description) continue;
     if (!error.schemaPath.startsWith(`${candidate.schemaPath}/`)) continue;
-    if (!error.instancePath.startsWith(candidate.instancePath)) continue;
+    if (!isWithin(error.instancePath, candidate.instancePath)) continue;
     if (!best || candidate.schemaPath.length > best.schemaPath.length) best = candidate;
   }
   return best;
 }
+
+const isWithin = (pointer: string, ancestor: string) =>
+  pointer === ancestor || pointer.startsWith(`${ancestor}/`);
 
 function messageOf(error: ErrorObject): string {
   const description = error.parentSchema?.description;
@@ -72,8 +75,10 @@ function messageOf(error: ErrorObject): string {
       const { property } = error.params as { property: string };
       return `is required when ${property} is given`;
     }
-    case 'format':
-      return `must be a valid ${(error.params as { format: string }).format}`;
+    case 'format': {
+      const { format } = error.params as { format: string };
+      return `must be ${format === 'uri' ? 'an absolute URI' : `a valid ${format}`}`;
+    }
     case 'enum':
       return `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
     default:

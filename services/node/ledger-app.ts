@@ -51,7 +51,7 @@ export class LedgerApp extends EventEmitter<{ commit: [CommittedBlock]; txs: [Tr
         errors: checked.errors,
       });
     }
-    const events = assignEventIds(checked.events);
+    const events = assignEventIds(checked.events, checked.document['@context']);
     const doc = { ...checked.document, epcisBody: { ...checked.document.epcisBody, eventList: events } };
     const { genesis, self, signer, store, mempool } = this.deps;
     const tx = signTx(

@@ -65,6 +65,17 @@ describe('quorum commit', () => {
     expect(ofType('commit', out)).toEqual([]);
     expect(ofType('commit', h.receive(proposal(1, B, 0)))).toHaveLength(1);
   });
+
+  it('refuses to commit a block that does not extend its tip, even with 2f+1 precommits', () => {
+    // Only possible with more than f faulty validators; a correct node must not follow them.
+    const h = new Harness(0);
+    h.startRound0();
+    const orphan = { ...B, header: { ...B.header, parentHash: 'cd'.repeat(32) } };
+    h.receive(proposal(1, orphan, 0));
+    const out = [1, 2, 3].flatMap((v) => h.receive(vote(v, 'precommit', 1, 0, hashOfBlock(orphan))));
+    expect(ofType('commit', out)).toEqual([]);
+    expect(logged('quorum_for_invalid_block', out)).toBe(true);
+  });
 });
 
 describe('locking', () => {
@@ -95,6 +106,36 @@ describe('locking', () => {
     expect(signed('prevote', h.receive(proposal(2, B, 1, 0)))).toEqual([
       expect.objectContaining({ blockHash: hB }),
     ]);
+  });
+
+  it('relays the polka behind a re-proposal before the proposal itself', () => {
+    const h = new Harness(2); // org-2 proposes round 1
+    h.startRound0();
+    h.receive(proposal(1, B, 0));
+    h.receive(vote(1, 'prevote', 1, 0, hB));
+    h.receive(vote(3, 'prevote', 1, 0, hB));
+    h.receive(vote(1, 'precommit', 1, 0, null));
+    h.receive(vote(3, 'precommit', 1, 0, null));
+    const out = h.timeout(1, 0, 'precommit');
+    const sent = ofType('broadcast', out).map((a) => a.message);
+    const at = sent.findIndex((m) => m.type === 'proposal' && m.round === 1 && m.validRound === 0);
+    const relayed = sent
+      .slice(0, at)
+      .filter((m) => m.type === 'prevote' && m.round === 0 && m.voter !== id(2));
+    expect(at).toBeGreaterThan(0);
+    expect(relayed.map((m) => (m.type === 'prevote' ? m.voter : ''))).toEqual([id(1), id(3)]);
+  });
+
+  it('accepts a re-proposal once relayed prevotes complete its polka', () => {
+    const h = new Harness(0);
+    h.startRound0();
+    for (const v of [2, 3]) h.receive(vote(v, 'precommit', 1, 1, null)); // f+1 in round 1: skip
+    expect(h.core.status.round).toBe(1);
+    expect(signed('prevote', h.receive(proposal(2, B, 1, 0)))).toEqual([]); // no polka for round 0 yet
+    h.receive(vote(1, 'prevote', 1, 0, hB), id(2));
+    h.receive(vote(2, 'prevote', 1, 0, hB), id(2));
+    const out = h.receive(vote(3, 'prevote', 1, 0, hB), id(2)); // relayed by org-2, signed by org-3
+    expect(signed('prevote', out)).toEqual([expect.objectContaining({ round: 1, blockHash: hB })]);
   });
 
   it('unlocks for a block with a polka newer than its lock (L28)', () => {
@@ -242,6 +283,26 @@ describe('proposer and persistence', () => {
         (p) => p.state.sent.filter((m) => m.type === 'prevote').length === 1,
       ),
     ).toBe(true);
+  });
+
+  it('never signs a second vote for a slot, even if the persisted step lags behind', () => {
+    const own = vote(0, 'prevote', 1, 0, hB);
+    const lagging = {
+      height: 1,
+      round: 0,
+      step: 'propose' as const,
+      lockedRound: -1,
+      lockedBlock: null,
+      validRound: -1,
+      validBlock: null,
+      sent: [own],
+    };
+    const h = new Harness(0);
+    h.start(GENESIS, lagging);
+    const out = h.timeout(1, 0, 'propose'); // would be a nil prevote
+    expect(logged('resign_refused', out)).toBe(true);
+    expect(new Set(signed('prevote', h.all).map((v) => v.signature))).toEqual(new Set([own.signature]));
+    expect(ofType('persist', h.all)).toEqual([]);
   });
 
   it('restarted proposer re-sends its proposal instead of building another', () => {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { checkDigit, epcToDigitalLink } from '../../services/epcis/epc-uri.js';
 import { canonicalDigitalLink } from '../../services/epcis/gs1-digital-link.js';
-import { canonicalNumber, canonicalTimestamp, canonicalValue } from '../../services/epcis/hash-values.js';
+import {
+  canonicalNumber,
+  canonicalTimestamp,
+  canonicalValue,
+  compareCodePoints,
+} from '../../services/epcis/hash-values.js';
 
 describe('canonicalNumber (Python Decimal semantics of the reference)', () => {
   const cases: Array<[string, string | undefined]> = [
@@ -87,5 +92,15 @@ describe('GS1 identifiers as canonical Digital Link URIs', () => {
     );
     expect(canonicalValue('geo:50.9,6.9')).toBe('geo:50.9,6.9');
     expect(canonicalValue('(414)4023333000000')).toBe('(414)4023333000000');
+  });
+});
+
+describe('compareCodePoints', () => {
+  it('orders by code point, not UTF-16 unit', () => {
+    const astral = '\u{1F600}'; // U+1F600, a surrogate pair
+    const high = '\uFF21'; // U+FF21, above every surrogate unit
+    expect([astral, high].sort()).toEqual([astral, high]); // UTF-16 order
+    expect([astral, high].sort(compareCodePoints)).toEqual([high, astral]);
+    expect(['b', 'a=2', 'a', 'a=10'].sort(compareCodePoints)).toEqual(['a', 'a=10', 'a=2', 'b']);
   });
 });

@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -159,4 +160,32 @@ export class Cluster {
     const res = await fetch(`${this.node(org).url}/status`);
     return ((await res.json()) as { height: number }).height;
   }
+}
+
+/**
+ * POST with node:http, resolving on the response even when the server answers before it has read
+ * the whole body and closes the connection (a 413 does), which makes fetch fail with EPIPE.
+ */
+export function rawPost(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; contentType: string; json: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          contentType: String(res.headers['content-type']),
+          json: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+        }),
+      );
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE' && err.code !== 'ECONNRESET') reject(err);
+    });
+    req.end(body);
+  });
 }

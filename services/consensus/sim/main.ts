@@ -33,15 +33,15 @@ function parse(argv: string[]): Options {
     if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}`);
     return n;
   };
-  if (values.crypto !== 'fake' && values.crypto !== 'ed25519')
-    throw new UsageError('--crypto is fake or ed25519');
+  const { crypto } = values;
+  if (crypto !== 'fake' && crypto !== 'ed25519') throw new UsageError('--crypto is fake or ed25519');
   const single = values.seed !== undefined;
   const from = int('from', values.from, 0);
   const seeds = single
     ? [int('seed', values.seed ?? '', 0)]
     : Array.from({ length: int('seeds', values.seeds ?? '', 1) }, (_, i) => from + i);
   const blocks = int('blocks', values.blocks, 1);
-  return { seeds, blocks, nodes: int('nodes', values.nodes, 1), crypto: values.crypto, verbose: single };
+  return { seeds, blocks, nodes: int('nodes', values.nodes, 1), crypto, verbose: single };
 }
 
 class UsageError extends Error {}
@@ -68,7 +68,8 @@ function main(argv: string[]): number {
     if (!result.ok) {
       console.log(`FAIL seed ${seed} (${describeScenario(cfg)})`);
       for (const v of result.violations) console.log(`  ${v}`);
-      console.log(`  replay: npm run sim -- --seed ${seed} --nodes ${opts.nodes} --blocks ${opts.blocks}`);
+      const crypto = opts.crypto === 'fake' ? '' : ` --crypto ${opts.crypto}`;
+      console.log(`  replay: npm run sim -- --seed ${seed} --nodes ${opts.nodes} --blocks ${opts.blocks}${crypto}`);
     }
   }
   console.log(summary(results, (performance.now() - started) / 1000));

@@ -311,8 +311,8 @@ class Simulation implements SimHost {
     const node = this.node(index);
     if (!node.alive) return;
     const wasEmpty = node.app.pending === 0;
-    if (node.app.addTx(tx) && wasEmpty)
-      node.handle({ type: 'txs_available', available: true, now: this.clock(index) });
+    if (!node.app.addTx(tx) || !wasEmpty) return;
+    node.handle({ type: 'txs_available', available: true, now: this.clock(index) });
   }
 
   private crash(spec: CrashSpec): void {
