@@ -12,7 +12,8 @@ export interface SimKeys {
 /**
  * SIMULATION ONLY, NOT A SIGNATURE SCHEME: signature = sha256(publicKey || message), twice, to
  * make the 64 bytes of an Ed25519 signature. Anyone knowing the public key can "sign"; it exists
- * because it is about 50 times faster than Ed25519 and every simulated node is honest anyway.
+ * because verifying is about 30 times faster than Ed25519 (2 µs against 60 µs here) and every
+ * simulated node is honest anyway.
  * It keeps the property the core relies on: a changed message or key fails verification.
  */
 function fakeSign(publicKey: Uint8Array, message: Uint8Array): Uint8Array {

@@ -69,7 +69,9 @@ function main(argv: string[]): number {
       console.log(`FAIL seed ${seed} (${describeScenario(cfg)})`);
       for (const v of result.violations) console.log(`  ${v}`);
       const crypto = opts.crypto === 'fake' ? '' : ` --crypto ${opts.crypto}`;
-      console.log(`  replay: npm run sim -- --seed ${seed} --nodes ${opts.nodes} --blocks ${opts.blocks}${crypto}`);
+      console.log(
+        `  replay: npm run sim -- --seed ${seed} --nodes ${opts.nodes} --blocks ${opts.blocks}${crypto}`,
+      );
     }
   }
   console.log(summary(results, (performance.now() - started) / 1000));

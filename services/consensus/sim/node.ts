@@ -150,19 +150,15 @@ export class SimNode {
   }
 }
 
+const SHORTENED = new Set(['signature', 'certificate', 'hash', 'blockHash', 'parentHash']);
+
 /** Compact one-line form of an input or action for traces: blocks shown by height and tx count. */
 function describe(x: ConsensusInput | ConsensusAction): string {
   return JSON.stringify(x, (key, value) => {
     if (key === 'block' || key === 'lockedBlock' || key === 'validBlock') {
       return value && `block h${value.header.height} v${value.header.view} ${value.txs.length} txs`;
     }
-    if (
-      key === 'signature' ||
-      key === 'certificate' ||
-      key === 'hash' ||
-      key === 'blockHash' ||
-      key === 'parentHash'
-    ) {
+    if (SHORTENED.has(key)) {
       return typeof value === 'string' ? value.slice(0, 8) : value && '{cert}';
     }
     return value;

@@ -1,7 +1,7 @@
 import type { ConsensusTimeouts } from '../types.js';
+import { type CrashSpec, lastFaultEnd, type SimConfig } from './config.js';
 import type { Partition } from './network.js';
 import { Prng } from './prng.js';
-import { type CrashSpec, lastFaultEnd, type SimConfig } from './simulator.js';
 
 /** Short timeouts keep simulated time (and so events) small; the protocol is the same. */
 export const SIM_TIMEOUTS: ConsensusTimeouts = {

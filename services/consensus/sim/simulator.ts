@@ -1,75 +1,15 @@
 import { sha256Hex } from '../../common/encoding.js';
 import type { Signer } from '../../crypto/index.js';
 import type { Transaction } from '../../ledger/index.js';
-import type {
-  ChainTip,
-  ConsensusAction,
-  ConsensusConfig,
-  ConsensusMessage,
-  ConsensusTimeouts,
-  Step,
-} from '../types.js';
+import type { ChainTip, ConsensusAction, ConsensusConfig, ConsensusMessage, Step } from '../types.js';
 import { SimApp, syntheticTx } from './app.js';
-import { type SimCrypto, simKeys } from './crypto.js';
+import { type CrashSpec, lastFaultEnd, type SimConfig, type SimResult } from './config.js';
+import { simKeys } from './crypto.js';
 import { Monitor } from './monitor.js';
-import { NetworkModel, type NetworkOptions } from './network.js';
+import { NetworkModel } from './network.js';
 import { type SimHost, SimNode } from './node.js';
 import { Prng } from './prng.js';
 import { EventQueue } from './queue.js';
-
-/** A node crash at `at`; with `restartAt` it comes back from its persisted state, else stays down. */
-export interface CrashSpec {
-  /** A node index, or 'leader': the proposer of the next height when the crash happens. */
-  node: number | 'leader';
-  at: number;
-  restartAt?: number;
-}
-
-export interface SimConfig {
-  seed: number;
-  nodes: number;
-  /** The run ends once every live node has committed this many blocks (and liveness held). */
-  blocks: number;
-  crypto: SimCrypto;
-  timeouts: ConsensusTimeouts;
-  network: NetworkOptions;
-  crashes: CrashSpec[];
-  /** Each node's clock is off by a seeded amount in [-clockSkewMs, clockSkewMs]. */
-  clockSkewMs: number;
-  /** `count` synthetic transactions submitted to random nodes at random times in [0, spanMs). */
-  txs: { count: number; spanMs: number };
-  maxBlockTxs: number;
-  /** After the last fault heals, every live node must commit this many more blocks. */
-  livenessBlocks: number;
-  /** Simulated time after which a run that has not finished is a liveness failure. */
-  maxTimeMs: number;
-  /** TEST ONLY: crashed nodes also lose their persisted state, as with a driver that never fsyncs. */
-  amnesia?: boolean;
-  /** Debugging: called with every input and action of every node. */
-  trace?: (line: string) => void;
-}
-
-export interface SimResult {
-  seed: number;
-  ok: boolean;
-  violations: string[];
-  /** Committed height of each node at the end. */
-  heights: number[];
-  /** Each node's chain as block hashes, height 1 first. */
-  hashes: string[][];
-  alive: boolean[];
-  /** Rounds started above 0, summed over nodes: how often a round failed. */
-  roundChanges: number;
-  /** Blocks of the longest chain decided in a round above 0. */
-  blocksAfterViewChange: number;
-  crashes: number;
-  virtualMs: number;
-  events: number;
-  messages: { delivered: number; dropped: number };
-  txs: { submitted: number; committed: number; pending: number };
-  /** Info and warn log events of all cores, counted by name. */
-  logEvents: Record<string, number>;
-}
 
 type Timeout = Extract<ConsensusAction, { type: 'schedule_timeout' }>;
 
@@ -95,6 +35,8 @@ type SimEvent =
 const EPOCH_MS = 1_750_000_000_000;
 const MAX_EVENTS = 20_000_000;
 
+export type { CrashSpec, SimConfig, SimResult } from './config.js';
+
 export function runSimulation(cfg: SimConfig): SimResult {
   return new Simulation(cfg).run();
 }
@@ -111,7 +53,7 @@ class Simulation implements SimHost {
   private readonly signers: Signer[] = [];
   private readonly ids = new Map<string, number>();
   private readonly net: NetworkModel;
-  private readonly rng: { faults: Prng; txs: Prng; start: Prng };
+  private readonly rng: { txs: Prng; start: Prng };
   private readonly lastFaultEnd: number;
   private readonly network: string;
   private t = 0;
@@ -126,7 +68,7 @@ class Simulation implements SimHost {
   constructor(private readonly cfg: SimConfig) {
     this.network = `sim-${cfg.seed}`;
     this.net = new NetworkModel(cfg.network, new Prng(cfg.seed, 1));
-    this.rng = { faults: new Prng(cfg.seed, 2), txs: new Prng(cfg.seed, 3), start: new Prng(cfg.seed, 4) };
+    this.rng = { txs: new Prng(cfg.seed, 3), start: new Prng(cfg.seed, 4) };
     const keys = Array.from({ length: cfg.nodes }, (_, i) => simKeys(cfg.crypto, cfg.seed, i));
     const validators = keys.map((k, i) => ({ id: `org-${i}`, publicKey: k.signer.publicKey }));
     const members = new Map(validators.map((v) => [v.id, v.publicKey]));
@@ -408,14 +350,4 @@ class Simulation implements SimHost {
   private at(time: number, e: SimEvent): void {
     this.queue.push(time, e);
   }
-}
-
-/** When the last fault is over: partitions healed, crashed nodes restarted or crashed for good. */
-export function lastFaultEnd(cfg: Pick<SimConfig, 'network' | 'crashes'>): number {
-  const ends = [
-    0,
-    ...cfg.network.partitions.map((p) => p.until),
-    ...cfg.crashes.map((c) => c.restartAt ?? c.at),
-  ];
-  return Math.max(...ends);
 }
