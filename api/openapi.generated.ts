@@ -105,6 +105,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description Height, round, commits, round changes (view changes), catch-up blocks, consensus messages
+         *     ignored by reason, mempool size, commit latency, evidence seen.
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Committed evidence of equivocating members
+         * @description Two conflicting messages signed by one member (two different votes, or two different
+         *     proposals, for the same height, round and step), reported by a node and committed on the
+         *     ledger. Each piece is self-verifying against the member keys in genesis. Requires role
+         *     `events:read`, `events:write` or `admin`, from any member organisation.
+         */
+        get: operations["listEvidence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -146,6 +190,28 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        EvidenceRecord: {
+            /** @description sha-256 (hex) of the canonical {kind, member, height, round, step} slot. */
+            id: string;
+            /** @enum {string} */
+            kind: "duplicate_vote" | "conflicting_proposal";
+            /** @description Org id of the member that signed both messages. */
+            member: string;
+            height: number;
+            round: number;
+            /** @description Org id of the node whose evidence transaction committed it first. */
+            reportedBy: string;
+            txId: string;
+            blockHeight: number;
+            /** @description The first signed vote or proposal header. */
+            first: {
+                [key: string]: unknown;
+            };
+            /** @description The conflicting signed vote or proposal header. */
+            second: {
+                [key: string]: unknown;
+            };
+        };
         /**
          * @description Stable error codes; never renamed.
          * @enum {string}
@@ -547,6 +613,50 @@ export interface operations {
                 };
             };
             500: components["responses"]["Internal"];
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text exposition format. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    listEvidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description All committed evidence, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        evidence: components["schemas"]["EvidenceRecord"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     getHealth: {

@@ -5,6 +5,7 @@ import { createAuth } from './auth.js';
 import { handleError, registerProblemHandlers } from './problem.js';
 import { captureRoutes } from './routes/capture.js';
 import { eventRoutes } from './routes/events.js';
+import { evidenceRoutes } from './routes/evidence.js';
 import { opsRoutes } from './routes/ops.js';
 import type { ApiDeps } from './types.js';
 
@@ -50,6 +51,7 @@ export function buildApi(deps: ApiDeps, opts: BuildApiOptions = {}): FastifyInst
   const auth = createAuth(app, deps);
   captureRoutes(app, deps, auth);
   eventRoutes(app, deps, auth);
+  evidenceRoutes(app, deps, auth);
   opsRoutes(app, deps);
   return app;
 }

@@ -1,5 +1,6 @@
 import type { PublicJwk } from '../config/genesis.js';
 import type { EpcisEvent } from '../ledger/index.js';
+import type { Schemas } from './openapi.js';
 
 /** Roles carried in a token's `roles` claim. */
 export type Role = 'events:write' | 'events:read' | 'admin';
@@ -68,6 +69,9 @@ export interface SubmitContext {
   errorBehaviour: 'rollback' | 'proceed';
 }
 
+/** GET /evidence: one member's two conflicting signed messages, committed on the ledger. */
+export type EvidenceRecord = Schemas['EvidenceRecord'];
+
 /** Everything the HTTP layer needs from the node; passed in, so tests use fakes. */
 export interface ApiDeps {
   network: string;
@@ -90,9 +94,15 @@ export interface ApiDeps {
     get(eventID: string): EpcisEvent | undefined;
     status(eventID: string): EventStatus | undefined;
   };
+  evidence: {
+    /** Committed evidence, oldest first. */
+    list(): EvidenceRecord[];
+  };
   node: {
     status(): NodeStatus;
     /** Synced and connected to at least 2f peers. */
     ready(): boolean;
+    /** Prometheus exposition of the node's metrics. */
+    metrics(): Promise<{ contentType: string; body: string }>;
   };
 }

@@ -15,8 +15,23 @@ export async function runNodeStart(args: string[]): Promise<number> {
       void node.stop().finally(() => process.exit(1));
     },
   });
+  const faultInjection = process.env.WAYBILL_FAULT_INJECTION === '1';
+  if (faultInjection) {
+    // Test-only fault injection: each SIGUSR2 cuts the node off from every member, or reconnects it.
+    let isolated = false;
+    process.on('SIGUSR2', () => {
+      isolated = !isolated;
+      logger.warn(
+        { isolated },
+        isolated ? 'fault injection: p2p isolated' : 'fault injection: p2p reconnecting',
+      );
+      node.p2p.isolate(isolated);
+    });
+    logger.warn('fault injection enabled: SIGUSR2 toggles p2p isolation');
+  }
   const done = new Promise<number>((resolve) => {
-    closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    // SIGUSR2 stops the node like SIGTERM, unless fault injection has taken it over.
+    closeWithGrace({ delay: 10_000, skip: faultInjection ? ['SIGUSR2'] : [] }, async ({ signal, err }) => {
       if (err) logger.error({ err }, 'stopping after an error');
       else logger.info({ signal }, 'stopping');
       await node.stop();

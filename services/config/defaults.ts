@@ -11,6 +11,7 @@ export const DEFAULT_CONSENSUS: ConsensusParams = {
   maxClockDriftMs: 5_000,
   maxBlockTxs: 2_000,
   maxBlockBytes: 16 * 1024 * 1024,
+  censorshipTimeoutMs: 15_000,
 };
 
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;

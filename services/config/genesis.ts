@@ -31,6 +31,11 @@ export interface ConsensusParams extends ConsensusTimeouts {
   /** Upper bounds on what one block may hold. */
   maxBlockTxs: number;
   maxBlockBytes: number;
+  /**
+   * A node prevotes nil for a proposal that leaves out one of its own transactions pending
+   * longer than this although the block had room: one member cannot censor another's events.
+   */
+  censorshipTimeoutMs: number;
 }
 
 export interface Genesis {

@@ -1,5 +1,6 @@
 import type { Block, CommitCertificate } from '../ledger/index.js';
 import { FutureBuffer, PeerHeights } from './catchup.js';
+import { evidenceSlot } from './evidence.js';
 import { type CoreEnv, HeightState } from './height.js';
 import { type Checker, checkProposal, checkVote } from './intake.js';
 import { HeightMachine, type MachineHost } from './round.js';
@@ -11,6 +12,7 @@ import type {
   ConsensusInput,
   ConsensusMessage,
   Decision,
+  Evidence,
   PersistedState,
   Proposal,
   Step,
@@ -47,6 +49,11 @@ class TendermintCore implements ConsensusCore, MachineHost {
    * arrive), then, with an empty mempool, up to `emptyBlockIntervalMs` (heartbeat blocks only).
    */
   private waitStage: 'commit' | 'empty' = 'commit';
+  /**
+   * Slots (member, round, type) already reported as evidence, by height. Equivocation is only
+   * detected at the height being decided, so older heights are dropped as the chain moves on.
+   */
+  private readonly evidenceSeen = new Map<number, Set<string>>();
 
   constructor(private readonly config: ConsensusConfig) {
     const validators = new ValidatorSet(config.validators);
@@ -85,10 +92,13 @@ class TendermintCore implements ConsensusCore, MachineHost {
         this.txsAvailable = input.available;
         if (input.available && this.waitStage === 'empty') this.startHeight();
         break;
-      case 'peer_connected':
-        this.m.relayPolka((message) => ({ type: 'send', to: input.peer, message }));
-        for (const message of this.m.h.sent) this.emit({ type: 'send', to: input.peer, message });
+      case 'peer_connected': {
+        const relayed = this.m.relayPolka((message) => ({ type: 'send', to: input.peer, message }));
+        for (const message of this.m.h.sent) {
+          if (!relayed.has(message)) this.emit({ type: 'send', to: input.peer, message });
+        }
         break;
+      }
     }
   }
 
@@ -104,6 +114,7 @@ class TendermintCore implements ConsensusCore, MachineHost {
 
   private enterHeight(tip: ChainTip): void {
     this.m = new HeightMachine(new HeightState(tip, this.env), this);
+    for (const height of this.evidenceSeen.keys()) if (height <= tip.height) this.evidenceSeen.delete(height);
     this.peerHeights.clear();
     this.waitStage = 'commit';
     this.schedule('commit', this.config.timeouts.commitMs);
@@ -172,6 +183,12 @@ class TendermintCore implements ConsensusCore, MachineHost {
     const intake =
       m.type === 'proposal' ? checkProposal(checker, h, index, m) : checkVote(checker, h, index, m);
     if (intake.kind === 'rejected') this.reject(from, m, intake.event, intake.extra);
+    if (intake.kind !== 'duplicate' && intake.evidence) {
+      const { first, second } = intake.evidence;
+      if (intake.kind === 'new')
+        this.reject(from, m, 'equivocation', { first: first.blockHash, second: second.blockHash });
+      this.reportEvidence(intake.evidence);
+    }
     if (intake.kind !== 'new') return;
     if (m.type !== 'proposal') h.addVote(index, m);
     else if (intake.hash !== null) h.addProposal(index, m, intake.hash);
@@ -210,6 +227,19 @@ class TendermintCore implements ConsensusCore, MachineHost {
     if (this.peerHeights.shouldEmit('behind', from, peerHeight, adjacent, this.now)) {
       this.emit({ type: 'peer_behind', peer: from, height: peerHeight });
     }
+  }
+
+  /** Each piece of evidence once per (member, height, round, type) for the core's lifetime. */
+  private reportEvidence(evidence: Evidence): void {
+    let seen = this.evidenceSeen.get(evidence.height);
+    if (!seen) {
+      seen = new Set();
+      this.evidenceSeen.set(evidence.height, seen);
+    }
+    const slot = evidenceSlot(evidence);
+    if (seen.has(slot)) return;
+    seen.add(slot);
+    this.emit({ type: 'evidence', evidence });
   }
 
   private reject(from: string, m: ConsensusMessage, event: string, extra?: Record<string, unknown>): void {

@@ -31,6 +31,8 @@ export class HeightState {
   readonly book = new RoundBook();
   /** Blocks of this height by header hash, from verified proposals (and restored state). */
   readonly blocks = new Map<string, Block>();
+  /** The earliest round in which each known block was proposed (or locked, or became valid). */
+  private readonly blockRounds = new Map<string, number>();
   /** Rounds holding 2f+1 precommits for one block (that block may not be known yet). */
   readonly decidable = new Set<number>();
   /** The round whose `build_block` is outstanding, if any. */
@@ -81,13 +83,19 @@ export class HeightState {
     this.lockedBlock = block;
     this.lockedHash = hash;
     this.lockedRound = round;
-    this.blocks.set(hash, block);
+    this.know(block, hash, round);
   }
 
   setValid(block: Block, round: number): void {
     this.validBlock = block;
     this.validRound = round;
-    this.blocks.set(headerHash(block.header), block);
+    this.know(block, headerHash(block.header), round);
+  }
+
+  private know(block: Block, hash: string, round: number): void {
+    this.blocks.set(hash, block);
+    const seen = this.blockRounds.get(hash);
+    if (seen === undefined || round < seen) this.blockRounds.set(hash, round);
   }
 
   /** The proposal this node already signed for `round` of this height, if any. */
@@ -115,13 +123,15 @@ export class HeightState {
     rs.proposal = p;
     rs.proposalHash = hash;
     rs.senders.add(proposer);
-    this.blocks.set(hash, p.block);
+    this.know(p.block, hash, p.round);
   }
 
   addVote(voter: number, v: Vote): void {
     const rs = this.book.get(v.round);
     const set = v.type === 'prevote' ? rs.prevotes : rs.precommits;
-    if (set.add(voter, v) !== 'added') return;
+    const first = set.get(voter);
+    if (first && first.blockHash !== v.blockHash && !this.countsWhenConflicting(v)) return;
+    if (!set.add(voter, v)) return;
     rs.senders.add(voter);
     if (
       v.type === 'precommit' &&
@@ -130,6 +140,19 @@ export class HeightState {
     ) {
       this.decidable.add(v.round);
     }
+  }
+
+  /**
+   * A verified vote for another value than its voter's first one counts only if it is for this
+   * round or an earlier one, and for a block proposed by this round. The case that matters is a
+   * relayed polka for a block re-proposed now. Anything else (nil, which timeouts stand in for,
+   * blocks nobody proposed, later rounds) is not kept, so an equivocating member cannot make the
+   * core store votes without bound.
+   */
+  private countsWhenConflicting(v: Vote): boolean {
+    if (v.round > this.round || v.blockHash === null) return false;
+    const proposed = this.blockRounds.get(v.blockHash);
+    return proposed !== undefined && proposed <= this.round;
   }
 
   /** valid(v) of the paper for a proposal of this height, at the clock reading `now`. */

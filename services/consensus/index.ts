@@ -1,7 +1,9 @@
 export { createConsensusCore } from './core.js';
+export { verifyEvidence } from './evidence.js';
 export { proposalBytes } from './messages.js';
 export type {
   ChainTip,
+  ConflictingProposalEvidence,
   ConsensusAction,
   ConsensusConfig,
   ConsensusCore,
@@ -9,8 +11,11 @@ export type {
   ConsensusMessage,
   ConsensusTimeouts,
   Decision,
+  DuplicateVoteEvidence,
+  Evidence,
   PersistedState,
   Proposal,
+  SignedProposalHeader,
   Step,
   Validator,
   Vote,

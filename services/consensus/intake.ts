@@ -1,15 +1,17 @@
 import { headerHash } from '../ledger/index.js';
+import { conflictingProposalEvidence, duplicateVoteEvidence, signedProposalHeader } from './evidence.js';
 import type { HeightState } from './height.js';
 import { proposalSignatureOk, voteSignatureOk } from './messages.js';
-import type { Proposal, Vote } from './types.js';
+import type { Evidence, Proposal, Vote } from './types.js';
 import { proposalShapeProblem } from './validation.js';
 import type { ValidatorSet } from './validators.js';
 
 /** What to do with a proposal or vote for the current height. */
 export type Intake =
-  | { kind: 'new'; hash: string | null }
+  /** With evidence: a verified vote that conflicts with its voter's first one, for another value. */
+  | { kind: 'new'; hash: string | null; evidence?: Evidence }
   | { kind: 'duplicate' }
-  | { kind: 'rejected'; event: string; extra?: Record<string, unknown> };
+  | { kind: 'rejected'; event: string; extra?: Record<string, unknown>; evidence?: Evidence };
 
 export interface Checker {
   network: string;
@@ -24,7 +26,7 @@ export interface Checker {
  */
 export const MAX_ROUNDS_AHEAD = 10_000;
 
-const reject = (event: string, extra?: Record<string, unknown>): Intake => ({
+const reject = (event: string, extra?: Record<string, unknown>): Extract<Intake, { kind: 'rejected' }> => ({
   kind: 'rejected',
   event,
   extra,
@@ -47,7 +49,18 @@ export function checkProposal(c: Checker, h: HeightState, proposer: number, p: P
     return reject('invalid_signature');
   }
   // Verified yet different from the first one: the proposer equivocates. The first one stands.
-  if (held?.proposal) return reject('equivocation', { first: held.proposalHash, second: hash });
+  // Two signed proposals for different blocks prove it to anyone; a second signature over the same
+  // block (another validRound) is dropped but proves nothing worth recording.
+  if (held?.proposal) {
+    const first = held.proposalHash;
+    const rejected = reject('equivocation', { first, second: hash });
+    if (first === null || first === hash) return rejected;
+    const evidence = conflictingProposalEvidence(
+      signedProposalHeader(held.proposal, first),
+      signedProposalHeader(p, hash),
+    );
+    return { ...rejected, evidence };
+  }
   return { kind: 'new', hash };
 }
 
@@ -61,7 +74,13 @@ export function checkVote(c: Checker, h: HeightState, voter: number, v: Vote): I
   if (seen === 'duplicate') return { kind: 'duplicate' };
   const key = c.validators.at(voter).publicKey;
   if (!voteSignatureOk(c.verify, c.network, key, v)) return reject('invalid_signature');
-  const first = set?.get(voter)?.blockHash;
-  if (seen === 'conflict') return reject('equivocation', { first, second: v.blockHash });
+  const held = set?.get(voter);
+  if (seen === 'conflict') {
+    // A different value (nil counts) signed for one slot is evidence, and the vote may still count
+    // for its value (HeightState.addVote). A second signature over a value already counted for this
+    // voter proves nothing (signatures may be malleable, so anyone could have made it): dropped.
+    if (!held || held.blockHash === v.blockHash) return reject('equivocation', { first: held?.blockHash });
+    return { kind: 'new', hash: v.blockHash, evidence: duplicateVoteEvidence(held, v) };
+  }
   return { kind: 'new', hash: v.blockHash };
 }

@@ -63,7 +63,7 @@ export function voteSignatureOk(verify: Verify, network: string, publicKey: Uint
 }
 
 /** A malformed signature or a throwing verifier means "not valid", never an exception. */
-function verifySafely(
+export function verifySafely(
   verify: Verify,
   publicKey: Uint8Array,
   bytes: Uint8Array,

@@ -106,14 +106,16 @@ export class HeightMachine {
   }
 
   /**
-   * Others' prevotes behind validBlock. A re-proposal (L28) is acceptable only to a node holding
-   * them, and a node may have missed some for good (their sender crashed): Tendermint assumes
-   * gossip, so whoever re-proposes or may re-propose relays them. Own votes go out with `sent`.
+   * The 2f+1 prevotes behind validBlock, this node's own included. A re-proposal (L28) is
+   * acceptable only to a node holding them, and a node may have lost some for good (their sender
+   * crashed, or it restarted itself): Tendermint assumes gossip, so whoever re-proposes or may
+   * re-propose relays them. The own one matters as much as the others: a node that restarted has
+   * only its own votes, and `sent` is re-sent only for recent rounds. Returns what was relayed.
    */
-  relayPolka(action: (message: Vote) => ConsensusAction): void {
-    for (const vote of this.h.polkaForValid()) {
-      if (vote.voter !== this.h.self) this.host.emit(action(vote));
-    }
+  relayPolka(action: (message: Vote) => ConsensusAction): ReadonlySet<Proposal | Vote> {
+    const polka = new Set<Proposal | Vote>(this.h.polkaForValid());
+    for (const vote of polka) this.host.emit(action(vote as Vote));
+    return polka;
   }
 
   private proposeAsLeader(): void {
@@ -171,13 +173,30 @@ export class HeightMachine {
     const { lockedRound, lockedHash, round, book } = this.h;
     const vr = p.validRound;
     if (vr === -1) {
-      this.prevote(this.valid(p, hash) && (lockedRound === -1 || lockedHash === hash) ? hash : null);
+      // A node locked on this very block prevotes it whatever its policy says (see `acceptable`).
+      const lockAllows = lockedRound === -1 || lockedHash === hash;
+      const ok = lockAllows && this.valid(p, hash) && (lockedHash === hash || this.acceptable(p, hash));
+      this.prevote(ok ? hash : null);
       return true;
     }
     if (vr < round && (book.peek(vr)?.prevotes.count(hash) ?? 0) >= this.h.validators.quorum) {
       this.prevote(this.valid(p, hash) && (lockedRound <= vr || lockedHash === hash) ? hash : null);
       return true;
     }
+    return false;
+  }
+
+  /**
+   * The local censorship policy (`acceptProposal`), asked only here, for a fresh proposal of another
+   * member that this node could otherwise prevote. Never for a re-proposal (L28) or before locking
+   * (L36): a block with a polka may hold locks, and if a policy could refuse it forever those locks
+   * would never be released. Safety never depends on why a correct node prevotes nil.
+   */
+  private acceptable(p: Proposal, hash: string): boolean {
+    const policy = this.h.config.acceptProposal;
+    if (!policy || p.proposer === this.h.self || policy(p.block, this.host.now)) return true;
+    const { height, round } = this.h;
+    this.host.log('warn', 'censorship_suspected', { height, round, proposer: p.proposer, hash });
     return false;
   }
 
@@ -263,9 +282,13 @@ export class HeightMachine {
    */
   private resendRecent(): void {
     const { h } = this;
-    if (h.validRound >= 0 && h.validRound < h.round)
-      this.relayPolka((message) => ({ type: 'broadcast', message }));
-    for (const message of h.sent) if (message.round >= h.round - 1) this.broadcast(message);
+    const relayed =
+      h.validRound >= 0 && h.validRound < h.round
+        ? this.relayPolka((message) => ({ type: 'broadcast', message }))
+        : new Set();
+    for (const message of h.sent) {
+      if (message.round >= h.round - 1 && !relayed.has(message)) this.broadcast(message);
+    }
   }
 
   /** valid(v) of the paper, at the clock reading of the current input. */

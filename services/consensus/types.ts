@@ -43,6 +43,15 @@ export interface ConsensusConfig {
    * Must be a pure, deterministic function.
    */
   validateBlock(block: Block): boolean;
+  /**
+   * Local, non-deterministic policy on a fresh proposal from another member, at this node's clock
+   * reading `now`: e.g. false when the block leaves out a transaction that has waited in this node's
+   * mempool longer than the censorship timeout although the block had room. False makes the node
+   * prevote nil for it (logged as `censorship_suspected`). It is asked only before the node's own
+   * L22 prevote, never for a re-proposal backed by a polka (L28) nor before locking (L36): see
+   * docs/consensus.md, "Censorship resistance". Absent: every valid block is accepted.
+   */
+  acceptProposal?: (block: Block, now: number) => boolean;
 }
 
 /** Where the chain stands when the core starts: the last committed block (or genesis). */
@@ -77,6 +86,46 @@ export interface Vote {
   /** Over voteBytes(type, network, height, round, blockHash) from ledger/block.ts. */
   signature: string;
 }
+
+/**
+ * A proposal without its block: what the proposer's signature covers, signingBytes(Domain.Proposal,
+ * { network, height, round, blockHash, validRound }). Enough to re-check the signature.
+ */
+export type SignedProposalHeader = {
+  height: number;
+  round: number;
+  blockHash: string;
+  validRound: number;
+  proposer: string;
+  signature: string;
+};
+
+/** Two votes by one member for one (height, round, type) with different blockHash (nil is a value). */
+export type DuplicateVoteEvidence = {
+  kind: 'duplicate_vote';
+  member: string;
+  height: number;
+  round: number;
+  /** The vote received first, then the conflicting one. Both are complete signed votes. */
+  first: Vote;
+  second: Vote;
+};
+
+/** Two proposals by one member for one (height, round) with different block hashes. */
+export type ConflictingProposalEvidence = {
+  kind: 'conflicting_proposal';
+  member: string;
+  height: number;
+  round: number;
+  first: SignedProposalHeader;
+  second: SignedProposalHeader;
+};
+
+/**
+ * Proof that a member signed two conflicting messages for one slot. Self-verifying with the genesis
+ * keys alone: `verifyEvidence(evidence, network, members, verify)`.
+ */
+export type Evidence = DuplicateVoteEvidence | ConflictingProposalEvidence;
 
 /** A committed block with its certificate, as served by catch-up. */
 export interface Decision {
@@ -131,6 +180,11 @@ export type ConsensusAction =
   | { type: 'sync_from'; peer: string; height: number }
   /** A peer is behind (seen at `height`): send it our decisions from that height on. */
   | { type: 'peer_behind'; peer: string; height: number }
+  /**
+   * A member equivocated: record the evidence (e.g. as a ledger transaction). Emitted once per
+   * (member, height, round, type) for the core's lifetime; never blocks consensus.
+   */
+  | { type: 'evidence'; evidence: Evidence }
   /** For logs and metrics: round changes, rejected messages and why. */
   | { type: 'log'; level: 'debug' | 'info' | 'warn'; event: string; data: Record<string, unknown> };
 

@@ -4,56 +4,65 @@ import type { Proposal, Vote } from './types.js';
 export type AddResult = 'added' | 'duplicate' | 'conflict';
 
 /**
- * The prevotes or precommits of one round: the first vote of each validator counts, a second
- * different one is a conflict (equivocation) and never counted, so no validator weighs twice.
+ * The prevotes or precommits of one round. Each voter counts at most once per value (a block hash,
+ * or nil), and its first vote is the one `get` returns and `size` counts. A voter that signs a
+ * second, different value (equivocation) may be counted for that value too (HeightState decides
+ * when: only for a proposed block), as Tendermint counts messages per value from distinct senders.
+ * The polka a correct member relays may hold a faulty member's vote that this node first saw for
+ * another value, and refusing it could leave correct members locked forever on a block the others
+ * cannot accept. Safety needs only that the 2f+1 counted for one value are distinct members: two
+ * such sets share a correct member, which never signs two values.
  */
 export class VoteSet {
-  private readonly byVoter = new Map<number, Vote>();
-  /** Votes per block hash; the key null counts votes for nil. */
-  private readonly tally = new Map<string | null, number>();
+  private readonly first = new Map<number, Vote>();
+  /** Counted votes per value; the key null holds the votes for nil. */
+  private readonly byValue = new Map<string | null, Map<number, Vote>>();
 
+  /** Distinct voters: Tendermint's "2f+1 votes of any kind". */
   get size(): number {
-    return this.byVoter.size;
+    return this.first.size;
   }
 
+  /** The voter's first vote. */
   get(voter: number): Vote | undefined {
-    return this.byVoter.get(voter);
+    return this.first.get(voter);
   }
 
-  /** Checks a vote against the one already held for its voter, without adding it. */
+  /** Checks a vote against what is held for its voter, without adding it. */
   compare(voter: number, vote: Vote): AddResult {
-    const held = this.byVoter.get(voter);
-    if (!held) return 'added';
-    return held.blockHash === vote.blockHash && held.signature === vote.signature ? 'duplicate' : 'conflict';
+    if (!this.first.has(voter)) return 'added';
+    const counted = this.byValue.get(vote.blockHash)?.get(voter);
+    return counted?.signature === vote.signature ? 'duplicate' : 'conflict';
   }
 
-  add(voter: number, vote: Vote): AddResult {
-    const result = this.compare(voter, vote);
-    if (result !== 'added') return result;
-    this.byVoter.set(voter, vote);
-    this.tally.set(vote.blockHash, (this.tally.get(vote.blockHash) ?? 0) + 1);
-    return result;
+  /** Counts a verified vote for its value. False when the voter already counts for that value. */
+  add(voter: number, vote: Vote): boolean {
+    let votes = this.byValue.get(vote.blockHash);
+    if (votes?.has(voter)) return false;
+    if (!votes) {
+      votes = new Map();
+      this.byValue.set(vote.blockHash, votes);
+    }
+    votes.set(voter, vote);
+    if (!this.first.has(voter)) this.first.set(voter, vote);
+    return true;
   }
 
   count(blockHash: string | null): number {
-    return this.tally.get(blockHash) ?? 0;
+    return this.byValue.get(blockHash)?.size ?? 0;
   }
 
   /** The block hash (not nil) that has at least `quorum` votes, if any. At most one can. */
   blockWithQuorum(quorum: number): string | undefined {
-    for (const [hash, n] of this.tally) if (hash !== null && n >= quorum) return hash;
+    for (const [hash, votes] of this.byValue) if (hash !== null && votes.size >= quorum) return hash;
     return undefined;
   }
 
   /** The votes for `blockHash` in validator order, so every node builds the same list. */
   votesFor(blockHash: string | null): Vote[] {
-    const voters = [...this.byVoter.keys()].sort((a, b) => a - b);
-    const out: Vote[] = [];
-    for (const i of voters) {
-      const v = this.byVoter.get(i);
-      if (v && v.blockHash === blockHash) out.push(v);
-    }
-    return out;
+    const votes = this.byValue.get(blockHash);
+    if (!votes) return [];
+    return [...votes.keys()].sort((a, b) => a - b).map((i) => votes.get(i) as Vote);
   }
 
   /** Signatures of the votes for `blockHash`, in validator order (a commit certificate's list). */

@@ -12,9 +12,11 @@ export { EMPTY_ROOT, merkleRoot } from './merkle.js';
 export type {
   Block,
   BlockHeader,
+  CaptureTxBody,
   CommitCertificate,
   CommittedBlock,
   EpcisEvent,
+  EvidenceTxBody,
   MemberSignature,
   Transaction,
   TxBody,

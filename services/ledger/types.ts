@@ -6,8 +6,8 @@
 /** An EPCIS 2.0 event as posted (JSON-LD object); eventID is always set by the time it is ordered. */
 export type EpcisEvent = Record<string, unknown> & { eventID: string; type: string };
 
-/** The signed part of a transaction. One capture document = one transaction. */
-export interface TxBody {
+/** The signed part of a capture transaction. One capture document = one transaction. */
+export interface CaptureTxBody {
   kind: 'capture';
   network: string;
   /** Org id of the submitting node, whose node key signs the transaction. */
@@ -19,6 +19,20 @@ export interface TxBody {
   /** The EPCISDocument with every event's eventID filled in. */
   document: Record<string, unknown>;
 }
+
+/**
+ * A node reports that a member signed two conflicting consensus messages. The evidence itself
+ * (consensus/evidence.ts) is self-verifying against the member keys in genesis.
+ */
+export interface EvidenceTxBody {
+  kind: 'evidence';
+  network: string;
+  /** Org id of the reporting node. */
+  org: string;
+  evidence: Record<string, unknown>;
+}
+
+export type TxBody = CaptureTxBody | EvidenceTxBody;
 
 export interface Transaction {
   /** hashOf(body): the capture id, stable across retries of the same document. */

@@ -11,6 +11,8 @@ interface Entry {
   tx: Transaction;
   bytes: number;
   eventIDs: string[];
+  /** When it arrived (driver clock), for censorship detection. */
+  at: number;
 }
 
 /**
@@ -37,7 +39,7 @@ export class Mempool {
   }
 
   /** Adds a verified transaction. Returns false when it was already here. */
-  add(tx: Transaction, bytes: number): boolean {
+  add(tx: Transaction, bytes: number, at = 0): boolean {
     if (this.entries.has(tx.id)) return false;
     if (this.entries.size >= this.limits.maxTxs || this.bytes + bytes > this.limits.maxBytes) {
       throw new WaybillError(
@@ -58,7 +60,7 @@ export class Mempool {
         });
       }
     }
-    this.entries.set(tx.id, { tx, bytes, eventIDs });
+    this.entries.set(tx.id, { tx, bytes, eventIDs, at });
     for (const id of eventIDs) this.byEvent.set(id, tx.id);
     this.bytes += bytes;
     return true;
@@ -85,6 +87,18 @@ export class Mempool {
       bytes += entry.bytes;
     }
     return out;
+  }
+
+  bytesOf(id: string): number {
+    return this.entries.get(id)?.bytes ?? 0;
+  }
+
+  /** Transactions that arrived at or before `before`, oldest first. */
+  *waitingSince(before: number): Generator<Transaction> {
+    for (const entry of this.entries.values()) {
+      if (entry.at > before) return;
+      yield entry.tx;
+    }
   }
 
   remove(id: string): void {

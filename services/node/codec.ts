@@ -9,25 +9,32 @@ import type { CommittedBlock, Transaction } from '../ledger/index.js';
 
 const hex = { type: 'string', pattern: '^[0-9a-f]*$', maxLength: 256 };
 const height = { type: 'integer', minimum: 0 };
+const captureBody = {
+  type: 'object',
+  required: ['kind', 'network', 'org', 'submitter', 'errorBehaviour', 'document'],
+  properties: {
+    kind: { const: 'capture' },
+    network: { type: 'string' },
+    org: { type: 'string' },
+    submitter: { type: 'string' },
+    errorBehaviour: { enum: ['rollback', 'proceed'] },
+    document: { type: 'object' },
+  },
+};
+const evidenceBody = {
+  type: 'object',
+  required: ['kind', 'network', 'org', 'evidence'],
+  properties: {
+    kind: { const: 'evidence' },
+    network: { type: 'string' },
+    org: { type: 'string' },
+    evidence: { type: 'object' },
+  },
+};
 const tx = {
   type: 'object',
   required: ['id', 'body', 'signature'],
-  properties: {
-    id: hex,
-    signature: hex,
-    body: {
-      type: 'object',
-      required: ['kind', 'network', 'org', 'submitter', 'errorBehaviour', 'document'],
-      properties: {
-        kind: { const: 'capture' },
-        network: { type: 'string' },
-        org: { type: 'string' },
-        submitter: { type: 'string' },
-        errorBehaviour: { enum: ['rollback', 'proceed'] },
-        document: { type: 'object' },
-      },
-    },
-  },
+  properties: { id: hex, signature: hex, body: { oneOf: [captureBody, evidenceBody] } },
 };
 const block = {
   type: 'object',

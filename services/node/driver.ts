@@ -1,9 +1,10 @@
 import type { Logger } from '../common/logger.js';
-import type { ConsensusAction, ConsensusCore, ConsensusInput } from '../consensus/types.js';
+import type { ConsensusAction, ConsensusCore, ConsensusInput, Evidence } from '../consensus/types.js';
 import type { Block, CommitCertificate } from '../ledger/index.js';
 import type { P2PNetwork } from '../p2p/types.js';
 import type { Store } from '../storage/index.js';
 import { decodeSyncResponse, encode } from './codec.js';
+import type { NodeMetrics } from './metrics.js';
 
 /** What the driver needs from the application (the ledger). */
 export interface ConsensusApp {
@@ -17,7 +18,10 @@ export interface DriverDeps {
   p2p: P2PNetwork;
   app: ConsensusApp;
   logger: Logger;
+  metrics: NodeMetrics;
   clock: () => number;
+  /** Consensus saw a member sign two conflicting messages. */
+  onEvidence: (evidence: Evidence) => void;
   /** Called when the node cannot go on safely (e.g. a block failed to commit). */
   onFatal: (err: unknown) => void;
 }
@@ -62,7 +66,7 @@ export class ConsensusDriver {
     this.draining = true;
     try {
       for (let next = this.queue.shift(); next && !this.stopped; next = this.queue.shift()) {
-        for (const action of this.deps.core.step(next)) this.execute(action);
+        this.step(next);
       }
     } catch (err) {
       this.stop();
@@ -70,6 +74,14 @@ export class ConsensusDriver {
     } finally {
       this.draining = false;
     }
+  }
+
+  private step(input: ConsensusInput): void {
+    // Decisions are catch-up: pulled by syncFrom or pushed by a peer that saw us behind.
+    const catchUp = input.type === 'message' && input.message.type === 'decision';
+    const before = catchUp ? this.deps.store.tip().height : 0;
+    for (const action of this.deps.core.step(input)) this.execute(action);
+    if (catchUp) this.deps.metrics.syncBlocks.inc(this.deps.store.tip().height - before);
   }
 
   private execute(action: ConsensusAction): void {
@@ -103,9 +115,20 @@ export class ConsensusDriver {
         this.pushDecisions(action.peer, action.height);
         return;
       case 'log':
-        this.deps.logger[action.level]({ consensus: action.event, ...action.data }, action.event);
+        this.observe(action);
+        return;
+      case 'evidence':
+        this.deps.onEvidence(action.evidence);
         return;
     }
+  }
+
+  private observe(action: Extract<ConsensusAction, { type: 'log' }>): void {
+    const { logger, metrics } = this.deps;
+    logger[action.level]({ consensus: action.event, ...action.data }, action.event);
+    // Warnings are messages the core refused (bad signature, non-member, equivocation, ...).
+    if (action.level === 'warn') metrics.consensusRejected.inc({ reason: action.event });
+    if (action.event === 'round_started') metrics.roundChanges.inc();
   }
 
   private schedule(action: Extract<ConsensusAction, { type: 'schedule_timeout' }>): void {
@@ -117,33 +140,60 @@ export class ConsensusDriver {
     this.timers.add(timer);
   }
 
-  /** Catch-up: pull committed blocks from a peer that is ahead; the core checks each certificate. */
+  /**
+   * Catch-up: pull committed blocks, a batch at a time, starting with the peer that showed it is
+   * ahead. The core checks every certificate against genesis and the hash chain, so a peer that
+   * withholds blocks or serves invalid ones makes no progress, and the next member is asked.
+   */
   private async syncFrom(peer: string, seenHeight: number): Promise<void> {
     if (this.syncing) return;
     this.syncing = true;
-    const { store, p2p, logger, clock } = this.deps;
+    const { store, p2p, metrics } = this.deps;
+    const others = p2p
+      .peers()
+      .filter((p) => p.connected && p.id !== peer)
+      .map((p) => p.id);
+    const sources = [peer, ...others];
     try {
-      while (!this.stopped && store.tip().height < seenHeight - 1) {
-        const from = store.tip().height + 1;
-        const answer = decodeSyncResponse(
-          await p2p.request(peer, 'sync', encode({ from, limit: SYNC_BATCH })),
-        );
-        if (!answer || answer.blocks.length === 0) break;
-        for (const { block, certificate } of answer.blocks) {
-          this.dispatch({
-            type: 'message',
-            from: peer,
-            message: { type: 'decision', block, certificate },
-            now: clock(),
-          });
+      let failures = 0;
+      for (
+        let i = 0;
+        !this.stopped && store.tip().height < seenHeight - 1 && failures < sources.length;
+        i++
+      ) {
+        const source = sources[i % sources.length] as string;
+        const applied = await this.syncBatch(source);
+        if (applied > 0) {
+          failures = 0;
+          i--; // stay with a source while it delivers
+        } else {
+          metrics.syncFailures.inc({ peer: source });
+          failures++;
         }
-        if (store.tip().height < from) break; // the peer served nothing we could apply
       }
-    } catch (err) {
-      logger.warn({ peer, err: (err as Error).message }, 'sync from peer failed');
     } finally {
       this.syncing = false;
     }
+  }
+
+  /** One batch from one peer; returns how many blocks the core accepted. */
+  private async syncBatch(peer: string): Promise<number> {
+    const { store, p2p, logger, clock } = this.deps;
+    const from = store.tip().height + 1;
+    try {
+      const answer = decodeSyncResponse(await p2p.request(peer, 'sync', encode({ from, limit: SYNC_BATCH })));
+      for (const { block, certificate } of answer?.blocks ?? []) {
+        this.dispatch({
+          type: 'message',
+          from: peer,
+          message: { type: 'decision', block, certificate },
+          now: clock(),
+        });
+      }
+    } catch (err) {
+      logger.warn({ peer, err: (err as Error).message }, 'sync from peer failed');
+    }
+    return store.tip().height - from + 1;
   }
 
   /** A peer is behind: push it the decisions it is missing, a batch at a time. */

@@ -3,6 +3,8 @@ import type { SubmitContext } from '../api/types.js';
 import { fromHex } from '../common/encoding.js';
 import { ErrorCode, WaybillError } from '../common/errors.js';
 import type { Genesis } from '../config/genesis.js';
+import { verifyEvidence } from '../consensus/index.js';
+import type { Evidence } from '../consensus/types.js';
 import type { Signer } from '../crypto/index.js';
 import { verify } from '../crypto/index.js';
 import { assignEventIds, validateCaptureDocument } from '../epcis/index.js';
@@ -33,10 +35,12 @@ const VERIFIED_CACHE = 50_000;
  * The application that consensus orders for: capture transactions in, blocks out. It decides
  * what a valid transaction is (the same answer on every node) and applies committed blocks.
  */
-export class LedgerApp extends EventEmitter<{ commit: [CommittedBlock]; txs: [Transaction[]] }> {
+export class LedgerApp extends EventEmitter<{ commit: [CommittedBlock]; latency: [number] }> {
   private readonly memberKeys: Map<string, Uint8Array>;
   /** Transaction ids whose signature and document were already checked (insertion-ordered). */
   private readonly verified = new Set<string>();
+  /** When this node acknowledged its own pending transactions (for commit latency). */
+  private readonly acknowledged = new Map<string, number>();
 
   constructor(private readonly deps: LedgerAppDeps) {
     super();
@@ -66,10 +70,40 @@ export class LedgerApp extends EventEmitter<{ commit: [CommittedBlock]; txs: [Tr
       signer,
     );
     if (store.hasTx(tx.id) || mempool.has(tx.id)) return { tx, fresh: false };
-    mempool.add(tx, sizeOf(tx));
-    store.addPending(tx);
-    this.remember(tx.id);
+    this.enqueue(tx);
     return { tx, fresh: true };
+  }
+
+  /**
+   * Equivocation seen by consensus: this node signs it as an evidence transaction, so the
+   * consortium commits it on the ledger. Reports of the same equivocation by several nodes are
+   * recorded once (execution/evidence.ts).
+   */
+  reportEvidence(evidence: Evidence): Transaction | undefined {
+    const { genesis, self, signer, store, mempool } = this.deps;
+    const body = {
+      kind: 'evidence' as const,
+      network: genesis.network,
+      org: self,
+      evidence: { ...evidence },
+    };
+    const tx = signTx(body, signer);
+    if (store.hasTx(tx.id) || mempool.has(tx.id)) return undefined;
+    try {
+      this.enqueue(tx);
+    } catch {
+      return undefined; // a full mempool: another member's report will carry it
+    }
+    return tx;
+  }
+
+  /** Queues one of this node's own transactions, durably: it was acknowledged. */
+  private enqueue(tx: Transaction): void {
+    const now = Date.now();
+    this.deps.mempool.add(tx, sizeOf(tx), now);
+    this.deps.store.addPending(tx);
+    this.remember(tx.id);
+    this.acknowledged.set(tx.id, now);
   }
 
   /** Transactions gossiped by peers: kept only if valid. Returns those that were new. */
@@ -79,7 +113,7 @@ export class LedgerApp extends EventEmitter<{ commit: [CommittedBlock]; txs: [Tr
     for (const tx of txs) {
       if (mempool.has(tx.id) || store.hasTx(tx.id) || !this.checkTx(tx)) continue;
       try {
-        if (mempool.add(tx, sizeOf(tx))) added.push(tx);
+        if (mempool.add(tx, sizeOf(tx), Date.now())) added.push(tx);
       } catch {
         // Full or conflicting: the origin node keeps it and gossips it again later.
       }
@@ -92,11 +126,18 @@ export class LedgerApp extends EventEmitter<{ commit: [CommittedBlock]; txs: [Tr
     if (this.verified.has(tx.id)) return true;
     const key = this.memberKeys.get(tx.body.org);
     if (!key || tx.body.network !== this.deps.genesis.network) return false;
-    if (!verifyTx(tx, key, verify)) return false;
-    const checked = validateCaptureDocument(tx.body.document);
-    if (!checked.ok || eventsOf(tx).some((e) => typeof e.eventID !== 'string')) return false;
+    if (!verifyTx(tx, key, verify) || !this.contentIsValid(tx)) return false;
     this.remember(tx.id);
     return true;
+  }
+
+  private contentIsValid(tx: Transaction): boolean {
+    const { body } = tx;
+    if (body.kind === 'evidence') {
+      return verifyEvidence(body.evidence as unknown as Evidence, body.network, this.memberKeys, verify);
+    }
+    const checked = validateCaptureDocument(body.document);
+    return checked.ok && eventsOf(tx).every((e) => typeof e.eventID === 'string');
   }
 
   validateBlock(block: Block): boolean {
@@ -104,6 +145,26 @@ export class LedgerApp extends EventEmitter<{ commit: [CommittedBlock]; txs: [Tr
     for (const tx of block.txs) {
       if (ids.has(tx.id) || this.deps.store.hasTx(tx.id) || !this.checkTx(tx)) return false;
       ids.add(tx.id);
+    }
+    return true;
+  }
+
+  /**
+   * Local policy, not validity: a proposal that leaves out one of this node's own transactions,
+   * pending past the censorship timeout although the block had room for it, gets a nil prevote.
+   * Only own transactions count: the origin re-announces them, so every connected member has had
+   * them long before the timeout.
+   */
+  acceptProposal(block: Block, now: number): boolean {
+    const { genesis, self, mempool } = this.deps;
+    const { maxBlockTxs, maxBlockBytes, censorshipTimeoutMs } = genesis.consensus;
+    if (block.txs.length >= maxBlockTxs) return true;
+    const included = new Set(block.txs.map((t) => t.id));
+    let blockBytes: number | undefined;
+    for (const tx of mempool.waitingSince(now - censorshipTimeoutMs)) {
+      if (tx.body.org !== self || included.has(tx.id)) continue;
+      blockBytes ??= block.txs.reduce((n, t) => n + sizeOf(t), 0);
+      if (blockBytes + mempool.bytesOf(tx.id) <= maxBlockBytes) return false;
     }
     return true;
   }
@@ -131,7 +192,15 @@ export class LedgerApp extends EventEmitter<{ commit: [CommittedBlock]; txs: [Tr
     const { store, mempool } = this.deps;
     const committed: CommittedBlock = { hash, block, certificate };
     store.commitBlock(committed, executeBlock(block, store));
-    for (const tx of block.txs) mempool.remove(tx.id);
+    const now = Date.now();
+    for (const tx of block.txs) {
+      mempool.remove(tx.id);
+      const at = this.acknowledged.get(tx.id);
+      if (at !== undefined) {
+        this.acknowledged.delete(tx.id);
+        this.emit('latency', (now - at) / 1000);
+      }
+    }
     this.emit('commit', committed);
   }
 

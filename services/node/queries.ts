@@ -1,4 +1,6 @@
 import type { CaptureJob, EventStatus } from '../api/types.js';
+import { isCapture, submitterOf } from '../execution/index.js';
+import type { Transaction } from '../ledger/index.js';
 import type { Mempool } from '../mempool/index.js';
 import type { Store } from '../storage/index.js';
 
@@ -16,7 +18,7 @@ export class LedgerQueries {
         captureID,
         running: false,
         success: stored.success,
-        captureErrorBehaviour: stored.tx.body.errorBehaviour,
+        captureErrorBehaviour: behaviourOf(stored.tx),
         errors: stored.errors,
         blockHeight: stored.height,
         blockHash: stored.blockHash,
@@ -29,7 +31,7 @@ export class LedgerQueries {
       captureID,
       running: true,
       success: true,
-      captureErrorBehaviour: pending.body.errorBehaviour,
+      captureErrorBehaviour: behaviourOf(pending),
       errors: [],
     };
   }
@@ -47,7 +49,7 @@ export class LedgerQueries {
         blockHash: null,
         txId: id,
         org: body.org,
-        submitter: body.submitter,
+        submitter: submitterOf(pending),
       };
     }
     const rejection = this.store.lastRejection(eventID);
@@ -63,7 +65,12 @@ export class LedgerQueries {
   ): EventStatus | undefined {
     const stored = this.store.getTx(txId);
     if (!stored) return undefined;
-    const { org, submitter } = stored.tx.body;
+    const { org } = stored.tx.body;
+    const submitter = submitterOf(stored.tx);
     return { eventID, status, blockHeight: stored.height, blockHash: stored.blockHash, txId, org, submitter };
   }
+}
+
+function behaviourOf(tx: Transaction): 'rollback' | 'proceed' | undefined {
+  return isCapture(tx) ? tx.body.errorBehaviour : undefined;
 }

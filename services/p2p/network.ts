@@ -170,6 +170,8 @@ class Network implements WaybillP2PNetwork {
     dial_failures: 0,
   };
   private phase: Phase = 'created';
+  /** Fault injection: cut off from every member (see `isolate`). */
+  private isolated = false;
   private stopping: Promise<void> | undefined;
   private node: Libp2p | undefined;
 
@@ -244,6 +246,7 @@ class Network implements WaybillP2PNetwork {
           this.counters.dropped_nonmember++;
           this.log.warn({ peer, stage }, 'connection with a non-member refused');
         },
+        () => this.isolated,
       ),
       connectionManager: {
         dialTimeout: this.dialTimeoutMs,
@@ -337,6 +340,11 @@ class Network implements WaybillP2PNetwork {
   private onConnectionOpen(connection: Connection): void {
     const m = this.memberOf(connection.remotePeer.toString());
     if (!m || this.phase !== 'running' || connection.status !== 'open') return;
+    if (this.isolated) {
+      // Opened while the switch was flipped (the gater refuses any later one).
+      connection.abort(new Error('isolated'));
+      return;
+    }
     const first = !m.connected;
     m.connected = true;
     m.failures = 0;
@@ -370,7 +378,8 @@ class Network implements WaybillP2PNetwork {
   }
 
   private scheduleDial(m: Member, delayMs = this.backoff(m.failures)): void {
-    if (this.phase !== 'running' || m.connected || m.dialing || m.timer !== undefined) return;
+    if (this.phase !== 'running' || this.isolated || m.connected || m.dialing || m.timer !== undefined)
+      return;
     m.timer = setTimeout(() => {
       m.timer = undefined;
       void this.dial(m);
@@ -378,7 +387,7 @@ class Network implements WaybillP2PNetwork {
   }
 
   private async dial(m: Member): Promise<void> {
-    if (this.phase !== 'running' || m.connected || m.dialing) return;
+    if (this.phase !== 'running' || this.isolated || m.connected || m.dialing) return;
     m.dialing = true;
     const timeout = timeoutSignal(this.dialTimeoutMs, `dial ${m.id} timed out`, this.shutdown.signal);
     try {
@@ -386,7 +395,7 @@ class Network implements WaybillP2PNetwork {
       if (addrs.length === 0) throw new Error('no address resolves');
       await this.libp2p().dial(addrs, { signal: timeout.signal });
     } catch (err) {
-      if (this.phase === 'running') {
+      if (this.phase === 'running' && !this.isolated) {
         m.failures++;
         this.counters.dial_failures++;
         this.log.debug({ peer: m.id, failures: m.failures, err: errorMessage(err) }, 'dial failed');
@@ -419,7 +428,7 @@ class Network implements WaybillP2PNetwork {
     if (!outbox) {
       outbox = new Outbox(
         {
-          canSend: () => this.phase === 'running' && m.connected,
+          canSend: () => this.phase === 'running' && !this.isolated && m.connected,
           openStream: async () => {
             const timeout = timeoutSignal(
               this.dialTimeoutMs,
@@ -464,6 +473,10 @@ class Network implements WaybillP2PNetwork {
 
   broadcast(protocol: TopicProtocol, payload: Uint8Array): void {
     if (this.phase !== 'running') return;
+    if (this.isolated) {
+      this.counters.dropped_disconnected += this.members.size - 1;
+      return;
+    }
     const frame = this.frameFor(protocol, payload);
     if (!frame) return;
     for (const m of this.members.values()) {
@@ -481,7 +494,7 @@ class Network implements WaybillP2PNetwork {
       return;
     }
     if (this.phase !== 'running') return;
-    if (!m.connected) {
+    if (!m.connected || this.isolated) {
       this.counters.dropped_disconnected++;
       return;
     }
@@ -498,6 +511,11 @@ class Network implements WaybillP2PNetwork {
   /** Refuses a stream from a peer that is not a member (the gater should have stopped it already). */
   private admit(stream: Stream, connection: Connection): Member | undefined {
     const m = this.phase === 'running' ? this.memberOf(connection.remotePeer.toString()) : undefined;
+    if (m && this.isolated) {
+      connection.abort(new Error('isolated'));
+      stream.abort(new Error('isolated'));
+      return undefined;
+    }
     if (m) return m;
     if (this.phase === 'running') {
       this.counters.dropped_nonmember++;
@@ -559,6 +577,7 @@ class Network implements WaybillP2PNetwork {
     const m = this.members.get(member);
     if (!m || m.id === this.self) throw new Error(`${member} is not another member`);
     if (this.phase !== 'running') throw new Error('p2p network is not running');
+    if (this.isolated) throw new Error(`${member} is not connected: this node is isolated`);
     if (payload.byteLength > this.maxBytes) {
       this.counters.dropped_oversized_local++;
       throw new Error(`request of ${payload.byteLength} bytes exceeds the limit of ${this.maxBytes}`);
@@ -627,6 +646,32 @@ class Network implements WaybillP2PNetwork {
       stream.abort(err instanceof Error ? err : new Error(String(err)));
     } finally {
       timeout.clear();
+    }
+  }
+
+  // --- fault injection ---------------------------------------------------------------------
+
+  isolate(on: boolean): void {
+    if (on === this.isolated) return;
+    this.isolated = on;
+    if (this.phase !== 'running') return;
+    if (on) {
+      for (const m of this.members.values()) {
+        if (m.id === this.self) continue;
+        clearTimeout(m.timer);
+        m.timer = undefined;
+        // At once, not on libp2p's disconnect event: nothing may be sent from now on.
+        m.connected = false;
+        for (const outbox of m.outboxes.values()) outbox.clear('disconnected');
+        for (const connection of this.libp2p().getConnections(m.peerId))
+          connection.abort(new Error('isolated'));
+      }
+      this.log.info({}, 'p2p network isolated from every member');
+    } else {
+      this.log.info({}, 'p2p network isolation lifted: dialing members again');
+      for (const m of this.members.values()) {
+        if (m.id !== this.self && this.connectionTo(m) === undefined) this.scheduleDial(m);
+      }
     }
   }
 

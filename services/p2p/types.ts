@@ -35,4 +35,10 @@ export interface P2PNetwork {
   ): void;
   onPeerConnected(handler: (member: string) => void): void;
   peers(): PeerInfo[];
+  /**
+   * Fault injection, for tests: while on, every member connection is closed, inbound connections
+   * are refused, nothing is dialed, sends and broadcasts are dropped and requests fail. Switched
+   * off, members are dialed again with the normal backoff.
+   */
+  isolate(on: boolean): void;
 }

@@ -39,6 +39,17 @@ CREATE TABLE IF NOT EXISTS rejections (
   PRIMARY KEY (event_id, tx_id)
 );
 CREATE INDEX IF NOT EXISTS rejections_by_height ON rejections (height);
+CREATE TABLE IF NOT EXISTS evidence (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  member TEXT NOT NULL,
+  height INTEGER NOT NULL,
+  round INTEGER NOT NULL,
+  reported_by TEXT NOT NULL,
+  tx_id TEXT NOT NULL,
+  block_height INTEGER NOT NULL,
+  body TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS consensus_state (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS pending_txs (id TEXT PRIMARY KEY, tx TEXT NOT NULL, seq INTEGER NOT NULL);
 `;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ErrorCode, WaybillError } from '../common/errors.js';
 import type { ChainTip, PersistedState } from '../consensus/types.js';
-import type { TxResult } from '../execution/index.js';
+import { type EvidenceEntry, submitterOf, type TxResult } from '../execution/index.js';
 import type {
   Block,
   BlockHeader,
@@ -28,6 +28,12 @@ export interface StoredRejection {
   height: number;
   code: string;
   message: string;
+}
+
+/** Evidence as committed: the entry plus where it was committed. */
+export interface StoredEvidence extends EvidenceEntry {
+  txId: string;
+  blockHeight: number;
 }
 
 export interface StoreIdentity {
@@ -69,6 +75,24 @@ function prepare(db: Database.Database) {
     insertRejection: db.prepare(
       'INSERT OR REPLACE INTO rejections (event_id, tx_id, height, code, message) VALUES (?, ?, ?, ?, ?)',
     ),
+    hasEvidence: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM evidence WHERE id = ?'),
+    insertEvidence: db.prepare(
+      'INSERT INTO evidence (id, kind, member, height, round, reported_by, tx_id, block_height, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    evidence: db.prepare<
+      [],
+      {
+        id: string;
+        kind: string;
+        member: string;
+        height: number;
+        round: number;
+        reported_by: string;
+        tx_id: string;
+        block_height: number;
+        body: string;
+      }
+    >('SELECT * FROM evidence ORDER BY block_height, rowid'),
     getState: db.prepare<[], { state: string }>('SELECT state FROM consensus_state WHERE id = 1'),
     putState: db.prepare('INSERT OR REPLACE INTO consensus_state (id, state) VALUES (1, ?)'),
     pending: db.prepare<[], { tx: string }>('SELECT tx FROM pending_txs ORDER BY seq'),
@@ -179,6 +203,24 @@ export class Store {
     return row && { eventID, txId: row.tx_id, height: row.height, code: row.code, message: row.message };
   }
 
+  hasEvidence(id: string): boolean {
+    return this.q.hasEvidence.get(id) !== undefined;
+  }
+
+  listEvidence(): StoredEvidence[] {
+    return this.q.evidence.all().map((r) => ({
+      id: r.id,
+      kind: r.kind as StoredEvidence['kind'],
+      member: r.member,
+      height: r.height,
+      round: r.round,
+      reportedBy: r.reported_by,
+      txId: r.tx_id,
+      blockHeight: r.block_height,
+      evidence: JSON.parse(r.body),
+    }));
+  }
+
   /** A block, its transactions and every event verdict, in one SQLite transaction. */
   commitBlock(committed: CommittedBlock, results: readonly TxResult[]): void {
     const { block, hash, certificate } = committed;
@@ -192,7 +234,7 @@ export class Store {
           height,
           idx,
           tx.body.org,
-          tx.body.submitter,
+          submitterOf(tx),
           JSON.stringify(tx.body),
           tx.signature,
           r.success ? 1 : 0,
@@ -202,6 +244,20 @@ export class Store {
           this.q.insertEvent.run(event.eventID, tx.id, height, JSON.stringify(event));
         for (const v of r.rejected) {
           this.q.insertRejection.run(v.eventID, tx.id, height, v.code ?? 'REJECTED', v.message ?? '');
+        }
+        const e = r.evidence;
+        if (e) {
+          this.q.insertEvidence.run(
+            e.id,
+            e.kind,
+            e.member,
+            e.height,
+            e.round,
+            e.reportedBy,
+            tx.id,
+            height,
+            JSON.stringify(e.evidence),
+          );
         }
         this.q.deletePending.run(tx.id);
       });

@@ -7,6 +7,7 @@ import {
   buildApi,
   type CaptureJob,
   type EventStatus,
+  type EvidenceRecord,
   generateIssuerKey,
   type NodeStatus,
   type PrivateJwk,
@@ -70,6 +71,7 @@ export class FakeNode {
   readonly jobs = new Map<string, CaptureJob>();
   readonly events = new Map<string, EpcisEvent>();
   readonly statuses = new Map<string, EventStatus>();
+  readonly evidence: EvidenceRecord[] = [];
   ready = true;
   status: NodeStatus = {
     org: ORG,
@@ -99,7 +101,15 @@ export class FakeNode {
         job: (id) => this.jobs.get(id),
       },
       events: { get: (id) => this.events.get(id), status: (id) => this.statuses.get(id) },
-      node: { status: () => this.status, ready: () => this.ready },
+      evidence: { list: () => this.evidence },
+      node: {
+        status: () => this.status,
+        ready: () => this.ready,
+        metrics: async () => ({
+          contentType: 'text/plain; version=0.0.4; charset=utf-8',
+          body: 'waybill_height 7\n',
+        }),
+      },
     };
   }
 }

@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { ConsensusParams } from '../../services/config/index.js';
+import { type Metrics, parsePrometheus } from './metrics.js';
 import { freePorts } from './ports.js';
 import { waitFor } from './wait.js';
 
@@ -32,7 +33,37 @@ export interface ClusterNode {
   /** events:write + events:read token of this org. */
   token: string;
   process?: ChildProcess;
+  /** Stopped with SIGSTOP (see `pause`). */
+  paused?: boolean;
+  /** Cut off from the other members with the fault-injection switch (see `isolate`). */
+  isolated?: boolean;
 }
+
+/** GET /status. */
+export interface NodeStatus {
+  org: string;
+  network: string;
+  height: number;
+  view: number;
+  leader: string;
+  peers: Array<{ org: string; peerId: string; connected: boolean }>;
+  lastBlockTime: string | null;
+}
+
+export interface ClusterOptions {
+  /** Extra environment of every node process, e.g. `{ WAYBILL_FAULT_INJECTION: '1' }`. */
+  env?: Record<string, string>;
+}
+
+/** A node process that ended without the harness asking it to. */
+export interface UnexpectedExit {
+  org: string;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** Default bound of one HTTP request to a node: a stopped (SIGSTOP) node never answers. */
+const REQUEST_TIMEOUT_MS = 10_000;
 
 /** Runs the built `waybill` CLI and returns stdout. */
 export async function waybill(...args: string[]): Promise<string> {
@@ -43,15 +74,23 @@ export async function waybill(...args: string[]): Promise<string> {
 /** A network of real node processes on loopback, each from its own node.json, as operators run it. */
 export class Cluster {
   readonly nodes: ClusterNode[];
+  /** Node processes that exited (or were killed) without `stop`, `kill` or `destroy`: crashes. */
+  readonly unexpectedExits: UnexpectedExit[] = [];
+  private readonly expectedExits = new WeakSet<ChildProcess>();
 
   private constructor(
     readonly dir: string,
     nodes: ClusterNode[],
+    private readonly options: ClusterOptions = {},
   ) {
     this.nodes = nodes;
   }
 
-  static async create(size = 4, consensus: Partial<ConsensusParams> = {}): Promise<Cluster> {
+  static async create(
+    size = 4,
+    consensus: Partial<ConsensusParams> = {},
+    options: ClusterOptions = {},
+  ): Promise<Cluster> {
     const dir = mkdtempSync(join(tmpdir(), 'waybill-cluster-'));
     const ports = await freePorts(2 * size);
     const orgs = ORG_IDS.slice(0, size).map((id, i) => ({
@@ -90,7 +129,7 @@ export class Cluster {
         };
       }),
     );
-    return new Cluster(dir, nodes);
+    return new Cluster(dir, nodes, options);
   }
 
   node(org: string): ClusterNode {
@@ -105,11 +144,26 @@ export class Cluster {
     const child = spawn(process.execPath, [BIN, 'node', 'start', '--config', n.configPath], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, WAYBILL_LOG_LEVEL: process.env.WAYBILL_LOG_LEVEL ?? 'info' },
+      env: {
+        ...process.env,
+        WAYBILL_LOG_LEVEL: process.env.WAYBILL_LOG_LEVEL ?? 'info',
+        ...this.options.env,
+      },
     });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
+    child.once('exit', (code, signal) => {
+      if (!this.expectedExits.has(child)) this.unexpectedExits.push({ org, code, signal });
+    });
     n.process = child;
+    n.paused = false;
+    n.isolated = false;
+  }
+
+  /** Whether the node's process is alive (it may be paused). */
+  isRunning(org: string): boolean {
+    const child = this.node(org).process;
+    return child !== undefined && child.exitCode === null && child.signalCode === null;
   }
 
   async startAll(): Promise<void> {
@@ -119,20 +173,73 @@ export class Cluster {
 
   async waitReady(org: string, timeoutMs = 30_000): Promise<void> {
     const n = this.node(org);
-    await waitFor(`${org} ready`, async () => (await fetch(`${n.url}/readyz`)).ok, timeoutMs);
+    await waitFor(
+      `${org} ready`,
+      async () => (await fetch(`${n.url}/readyz`, { signal: AbortSignal.timeout(2_000) })).ok,
+      timeoutMs,
+    );
   }
 
   /** Stops a node (SIGTERM: graceful; SIGKILL: crash) and waits for its process to end. */
   async stop(org: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-    const child = this.node(org).process;
+    const n = this.node(org);
+    const child = n.process;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    this.expectedExits.add(child);
     const exited = new Promise((r) => child.once('exit', r));
     child.kill(signal);
+    // A stopped process handles no signal but SIGKILL until it is continued.
+    if (n.paused && signal !== 'SIGKILL') child.kill('SIGCONT');
+    n.paused = false;
     await exited;
+  }
+
+  /** Crashes a node: SIGKILL, no shutdown of any kind. Its data directory stays. */
+  async kill(org: string): Promise<void> {
+    await this.stop(org, 'SIGKILL');
+  }
+
+  /** Graceful restart from the same config and data directory; resolves once it is ready. */
+  async restart(org: string, timeoutMs = 30_000): Promise<void> {
+    await this.stop(org, 'SIGTERM');
+    this.start(org);
+    await this.waitReady(org, timeoutMs);
+  }
+
+  /** Freezes a node's process (SIGSTOP): it holds its connections but answers nothing. */
+  pause(org: string): void {
+    this.signal(org, 'SIGSTOP');
+    this.node(org).paused = true;
+  }
+
+  /** Continues a paused node (SIGCONT). */
+  resume(org: string): void {
+    this.signal(org, 'SIGCONT');
+    this.node(org).paused = false;
+  }
+
+  /**
+   * Cuts a node off from the other members, or reconnects it (SIGUSR2 toggles the P2P isolation
+   * switch). Needs `WAYBILL_FAULT_INJECTION=1` in `ClusterOptions.env`: without it SIGUSR2 stops the node.
+   */
+  isolate(org: string, on: boolean): void {
+    if (this.options.env?.WAYBILL_FAULT_INJECTION !== '1')
+      throw new Error('isolation needs the cluster created with env WAYBILL_FAULT_INJECTION=1');
+    const n = this.node(org);
+    if (Boolean(n.isolated) === on) return;
+    this.signal(org, 'SIGUSR2');
+    n.isolated = on;
+  }
+
+  private signal(org: string, signal: NodeJS.Signals): void {
+    const child = this.node(org).process;
+    if (!child || !this.isRunning(org)) throw new Error(`${org} is not running`);
+    if (!child.kill(signal)) throw new Error(`could not send ${signal} to ${org}`);
   }
 
   async destroy(): Promise<void> {
     await Promise.all(this.nodes.map((n) => this.stop(n.org, 'SIGKILL')));
+    if (process.env.WAYBILL_KEEP_TEST_DIRS) console.log(`cluster files kept in ${this.dir}`);
     if (!process.env.WAYBILL_KEEP_TEST_DIRS) rmSync(this.dir, { recursive: true, force: true });
   }
 
@@ -140,7 +247,8 @@ export class Cluster {
     const n = this.node(org);
     const headers = new Headers(init.headers);
     headers.set('authorization', `Bearer ${token ?? n.token}`);
-    return fetch(`${n.url}${path}`, { ...init, headers });
+    const signal = init.signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+    return fetch(`${n.url}${path}`, { ...init, headers, signal });
   }
 
   async json<T = Record<string, unknown>>(org: string, path: string): Promise<{ status: number; body: T }> {
@@ -157,24 +265,59 @@ export class Cluster {
   }
 
   async height(org: string): Promise<number> {
-    const res = await fetch(`${this.node(org).url}/status`);
-    return ((await res.json()) as { height: number }).height;
+    return (await this.status(org)).height;
+  }
+
+  /** GET /status (no token). */
+  async status(org: string): Promise<NodeStatus> {
+    const res = await fetch(`${this.node(org).url}/status`, {
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    if (!res.ok) throw new Error(`GET /status on ${org}: ${res.status}`);
+    return (await res.json()) as NodeStatus;
+  }
+
+  /**
+   * GET /metrics (Prometheus text, no token), parsed; undefined when the node does not serve it.
+   * Counters start again from zero when a node restarts: scrape before stopping it.
+   */
+  async metrics(org: string): Promise<Metrics | undefined> {
+    const res = await fetch(`${this.node(org).url}/metrics`, {
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    if (res.status === 404) return undefined;
+    if (!res.ok) throw new Error(`GET /metrics on ${org}: ${res.status}`);
+    return parsePrometheus(await res.text());
   }
 }
 
 /**
- * POST with node:http, resolving on the response even when the server answers before it has read
- * the whole body and closes the connection (a 413 does), which makes fetch fail with EPIPE.
+ * POST with node:http. A server refusing a body it will not read (413) closes the connection;
+ * when the client is still sending, the close can reach it as a reset before the response is
+ * read. That reset is retried, so the test sees what the server answered.
  */
-export function rawPost(
+export async function rawPost(
   url: string,
   headers: Record<string, string>,
   body: string,
+  attempts = 5,
 ): Promise<{ status: number; contentType: string; json: unknown }> {
-  return new Promise((resolve, reject) => {
+  for (let i = 1; ; i++) {
+    try {
+      return await postOnce(url, headers, body);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (i >= attempts || (code !== 'EPIPE' && code !== 'ECONNRESET')) throw err;
+    }
+  }
+}
+
+function postOnce(url: string, headers: Record<string, string>, body: string) {
+  return new Promise<{ status: number; contentType: string; json: unknown }>((resolve, reject) => {
     const req = request(url, { method: 'POST', headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
       res.on('end', () =>
         resolve({
           status: res.statusCode ?? 0,
@@ -183,9 +326,7 @@ export function rawPost(
         }),
       );
     });
-    req.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EPIPE' && err.code !== 'ECONNRESET') reject(err);
-    });
+    req.on('error', reject);
     req.end(body);
   });
 }

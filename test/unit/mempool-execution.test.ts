@@ -83,7 +83,7 @@ describe('mempool', () => {
 });
 
 describe('block execution', () => {
-  const none = { hasEvent: () => false };
+  const none = { hasEvent: () => false, hasEvidence: () => false };
 
   it('accepts new events and stamps recordTime with the block time', () => {
     const [r] = executeBlock(block([tx(['e1', 'e2'])]), none);
@@ -95,7 +95,10 @@ describe('block execution', () => {
   });
 
   it('rejects a duplicate eventID, and rolls back the whole document under rollback', () => {
-    const [r] = executeBlock(block([tx(['old', 'new'])]), { hasEvent: (id) => id === 'old' });
+    const [r] = executeBlock(block([tx(['old', 'new'])]), {
+      hasEvent: (id) => id === 'old',
+      hasEvidence: () => false,
+    });
     expect(r?.success).toBe(false);
     expect(r?.accepted).toHaveLength(0);
     expect(r?.errors.map((e) => e.code)).toEqual([RejectCode.DuplicateEventId, RejectCode.RolledBack]);
@@ -109,5 +112,48 @@ describe('block execution', () => {
       ['b', RejectCode.DuplicateEventId],
       ['c', RejectCode.DuplicateEventId],
     ]);
+  });
+});
+
+describe('evidence transactions', () => {
+  const none = { hasEvent: () => false, hasEvidence: () => false };
+  const evidence = (round: number) => ({
+    kind: 'duplicate_vote',
+    member: 'b',
+    height: 3,
+    round,
+    first: { type: 'prevote', height: 3, round, blockHash: 'aa', voter: 'b', signature: '01' },
+    second: { type: 'prevote', height: 3, round, blockHash: null, voter: 'b', signature: '02' },
+  });
+  const report = (by: string, round = 0) =>
+    signTx({ kind: 'evidence', network: 'n', org: by, evidence: evidence(round) }, signer);
+
+  it('records the first report of an equivocation and refuses repeats, in a block and across blocks', () => {
+    const results = executeBlock(block([report('a'), report('c'), report('a', 1)]), none);
+    expect(results.map((r) => r.success)).toEqual([true, false, true]);
+    expect(results[1]?.errors[0]?.code).toBe(RejectCode.DuplicateEvidence);
+    expect(results[0]?.evidence).toMatchObject({
+      kind: 'duplicate_vote',
+      member: 'b',
+      height: 3,
+      round: 0,
+      reportedBy: 'a',
+    });
+    const id = results[0]?.evidence?.id ?? '';
+    const [later] = executeBlock(block([report('d')]), { ...none, hasEvidence: (x) => x === id });
+    expect(later?.success).toBe(false);
+  });
+});
+
+describe('censorship detection inputs', () => {
+  it('lists transactions waiting since a time, oldest first', () => {
+    const pool = new Mempool({ maxTxs: 10, maxBytes: 1e6 });
+    const [t1, t2, t3] = [tx(['p']), tx(['q']), tx(['r'])];
+    if (!t1 || !t2 || !t3) throw new Error('no tx');
+    pool.add(t1, 10, 100);
+    pool.add(t2, 10, 200);
+    pool.add(t3, 10, 300);
+    expect([...pool.waitingSince(200)].map((t) => t.id)).toEqual([t1.id, t2.id]);
+    expect([...pool.waitingSince(50)]).toEqual([]);
   });
 });

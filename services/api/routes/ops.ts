@@ -15,4 +15,9 @@ export function opsRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   app.get('/status', async (): Promise<Schemas['NodeStatus']> => deps.node.status());
+
+  app.get('/metrics', async (_request, reply) => {
+    const { contentType, body } = await deps.node.metrics();
+    return reply.type(contentType).send(body);
+  });
 }

@@ -19,6 +19,10 @@ export interface SimAppOptions {
   /** Org id -> public key, to verify transaction signatures. */
   orgKeys: ReadonlyMap<string, Uint8Array>;
   verify: Verify;
+  /** A censoring leader: build_block leaves out this org's transactions. */
+  censorOrg?: string;
+  /** The censorship policy: see `acceptProposal`. Absent: every valid block is accepted. */
+  censorshipTimeoutMs?: number;
 }
 
 /**
@@ -31,6 +35,8 @@ export class SimApp {
   private readonly committed = new Set<string>();
   /** Insertion-ordered, so blocks are filled first come first served on every run. */
   private mempool = new Map<string, Transaction>();
+  /** When each pending transaction reached this node (its clock), oldest first. */
+  private arrivals = new Map<string, number>();
 
   constructor(private readonly opts: SimAppOptions) {}
 
@@ -53,9 +59,36 @@ export class SimApp {
   }
 
   /** Returns true when the transaction is new to this node. */
-  addTx(tx: Transaction): boolean {
+  addTx(tx: Transaction, now: number): boolean {
     if (this.committed.has(tx.id) || this.mempool.has(tx.id)) return false;
     this.mempool.set(tx.id, tx);
+    this.arrivals.set(tx.id, now);
+    return true;
+  }
+
+  /** Pending transactions that reached this node at least `ageMs` before `now`. */
+  pendingSince(ageMs: number, now: number): Transaction[] {
+    const out: Transaction[] = [];
+    for (const [id, at] of this.arrivals) {
+      if (now - at < ageMs) break;
+      const tx = this.mempool.get(id);
+      if (tx) out.push(tx);
+    }
+    return out;
+  }
+
+  /**
+   * The node's censorship policy, a local and non-deterministic check: refuse a block that leaves
+   * out a transaction pending here for longer than the censorship timeout although it had room.
+   */
+  acceptProposal(block: Block, now: number): boolean {
+    const limit = this.opts.censorshipTimeoutMs;
+    if (limit === undefined || block.txs.length >= this.opts.maxBlockTxs) return true;
+    const included = new Set(block.txs.map((tx) => tx.id));
+    for (const [id, at] of this.arrivals) {
+      if (now - at <= limit) break; // oldest first: the rest are younger
+      if (!included.has(id)) return false;
+    }
     return true;
   }
 
@@ -64,7 +97,7 @@ export class SimApp {
     const txs: Transaction[] = [];
     for (const tx of this.mempool.values()) {
       if (txs.length >= this.opts.maxBlockTxs) break;
-      if (!this.committed.has(tx.id)) txs.push(tx);
+      if (!this.committed.has(tx.id) && tx.body.org !== this.opts.censorOrg) txs.push(tx);
     }
     const { network, self: proposer } = this.opts;
     const timestamp = Math.max(now, minTimestamp);
@@ -98,12 +131,14 @@ export class SimApp {
     for (const tx of block.txs) {
       this.committed.add(tx.id);
       this.mempool.delete(tx.id);
+      this.arrivals.delete(tx.id);
     }
   }
 
   /** A crash loses the volatile part: transactions gossiped in from other nodes. */
   crash(): void {
     this.mempool = new Map([...this.mempool].filter(([, tx]) => tx.body.org === this.opts.self));
+    this.arrivals = new Map([...this.arrivals].filter(([id]) => this.mempool.has(id)));
   }
 }
 

@@ -10,6 +10,32 @@ export interface CrashSpec {
   restartAt?: number;
 }
 
+/**
+ * A Byzantine member. The member's node still runs the unchanged core; what makes it Byzantine is
+ * what happens around it: a second process with the same key (Twins), or an adversary rewriting
+ * what the core sends and what the node builds. Each spec is one faulty identity: a run keeps
+ * `byzantine.length` plus permanent crashes of honest members at most f.
+ */
+export interface ByzantineSpec {
+  /** Member index. */
+  member: number;
+  /**
+   * Twins: a second process runs an honest core with this member's key and identity. Placed in
+   * another partition group than the first, the two sign different messages for the same slots.
+   */
+  twin?: boolean;
+  /** As proposer, sends different validly signed proposals (different blocks) to different peers. */
+  equivocate?: boolean;
+  /** Signs a conflicting second vote for each of its votes; each peer gets one of them or both. */
+  doubleVote?: boolean;
+  /** Its build_block leaves out every transaction of this org (a censoring leader). */
+  censorOrg?: string;
+  /** Adds copies with broken signatures: flipped, claimed by another member, or with changed content. */
+  badSignatures?: boolean;
+  /** Floods peers with junk: replays, far rounds, other heights, malformed fields, bogus decisions. */
+  flood?: boolean;
+}
+
 export interface SimConfig {
   seed: number;
   nodes: number;
@@ -28,6 +54,21 @@ export interface SimConfig {
   livenessBlocks: number;
   /** Simulated time after which a run that has not finished is a liveness failure. */
   maxTimeMs: number;
+  /** Byzantine members (see ByzantineSpec). Twin processes get indices nodes, nodes+1, ... in spec order. */
+  byzantine?: ByzantineSpec[];
+  /** Non-member processes (indices after the twins) that send signed junk under their own names. */
+  outsiders?: number;
+  /**
+   * Honest nodes' censorship policy (`acceptProposal`): refuse a fresh proposal that leaves out a
+   * transaction pending here longer than this (node clock, ms) although the block had room.
+   */
+  censorshipTimeoutMs?: number;
+  /**
+   * Every node re-gossips transactions pending with it for this long, every this often, as
+   * services/node does: the censorship policy is live only if every correct node eventually holds
+   * every transaction. Absent: transactions are gossiped once (and may be lost).
+   */
+  txRegossipMs?: number;
   /** TEST ONLY: crashed nodes also lose their persisted state, as with a driver that never fsyncs. */
   amnesia?: boolean;
   /** Debugging: called with every input and action of every node. */
@@ -54,6 +95,21 @@ export interface SimResult {
   txs: { submitted: number; committed: number; pending: number };
   /** Info and warn log events of all cores, counted by name. */
   logEvents: Record<string, number>;
+  /** Per process (members, then twins): whether it belongs to a Byzantine member. */
+  byzantine: boolean[];
+  /** Evidence actions of honest nodes: how many, of which kind, against which members. */
+  evidence: { reports: number; kinds: Record<string, number>; members: string[] };
+  /** Per submitting org: transactions submitted, committed, and the worst submit-to-commit time. */
+  txsByOrg: Record<string, { submitted: number; committed: number; maxLatencyMs: number }>;
+  /** Transactions in the longest honest chain, by block proposer and then by submitting org. */
+  txsByProposer: Record<string, Record<string, number>>;
+}
+
+/** Process index of each twin: members are 0..nodes-1, twins follow in spec order. */
+export function twinProcesses(cfg: Pick<SimConfig, 'nodes' | 'byzantine'>): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const b of cfg.byzantine ?? []) if (b.twin) out.set(b.member, cfg.nodes + out.size);
+  return out;
 }
 
 /** When the last fault is over: partitions healed, crashed nodes restarted or crashed for good. */

@@ -1,16 +1,21 @@
 import { parseArgs } from 'node:util';
 import type { SimCrypto } from './crypto.js';
-import { describeScenario, randomScenario } from './scenario.js';
+import { describeScenario, type FaultMode, randomScenario } from './scenario.js';
 import { runSimulation, type SimResult } from './simulator.js';
 
 const USAGE = `usage: npm run sim -- --seeds N [--from S] [--blocks B] [--nodes n] [--crypto fake|ed25519]
-       npm run sim -- --seed S [--blocks B] [--nodes n]     replay one seed, printing its result`;
+                          [--faults mixed|crash|byzantine]
+       npm run sim -- --seed S [--blocks B] [--nodes n] [--faults F]   replay one seed, printing its result
+--faults: crash faults only, Byzantine members on every seed, or (default) on about half the seeds`;
+
+const FAULTS: readonly FaultMode[] = ['mixed', 'crash', 'byzantine'];
 
 interface Options {
   seeds: number[];
   blocks: number;
   nodes: number;
   crypto: SimCrypto;
+  faults: FaultMode;
   verbose: boolean;
 }
 
@@ -24,6 +29,7 @@ function parse(argv: string[]): Options {
       blocks: { type: 'string', default: '30' },
       nodes: { type: 'string', default: '4' },
       crypto: { type: 'string', default: 'fake' },
+      faults: { type: 'string', default: 'mixed' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -35,13 +41,15 @@ function parse(argv: string[]): Options {
   };
   const { crypto } = values;
   if (crypto !== 'fake' && crypto !== 'ed25519') throw new UsageError('--crypto is fake or ed25519');
+  const faults = FAULTS.find((mode) => mode === values.faults);
+  if (!faults) throw new UsageError('--faults is mixed, crash or byzantine');
   const single = values.seed !== undefined;
   const from = int('from', values.from, 0);
   const seeds = single
     ? [int('seed', values.seed ?? '', 0)]
     : Array.from({ length: int('seeds', values.seeds ?? '', 1) }, (_, i) => from + i);
   const blocks = int('blocks', values.blocks, 1);
-  return { seeds, blocks, nodes: int('nodes', values.nodes, 1), crypto, verbose: single };
+  return { seeds, blocks, nodes: int('nodes', values.nodes, 1), crypto, faults, verbose: single };
 }
 
 class UsageError extends Error {}
@@ -58,7 +66,8 @@ function main(argv: string[]): number {
   const started = performance.now();
   const results: SimResult[] = [];
   for (const seed of opts.seeds) {
-    const cfg = { ...randomScenario(seed, { nodes: opts.nodes, blocks: opts.blocks }), crypto: opts.crypto };
+    const { nodes, blocks, faults } = opts;
+    const cfg = { ...randomScenario(seed, { nodes, blocks, faults }), crypto: opts.crypto };
     const result = runSimulation(cfg);
     results.push(result);
     if (opts.verbose) {
@@ -69,8 +78,9 @@ function main(argv: string[]): number {
       console.log(`FAIL seed ${seed} (${describeScenario(cfg)})`);
       for (const v of result.violations) console.log(`  ${v}`);
       const crypto = opts.crypto === 'fake' ? '' : ` --crypto ${opts.crypto}`;
+      const mode = opts.faults === 'mixed' ? '' : ` --faults ${opts.faults}`;
       console.log(
-        `  replay: npm run sim -- --seed ${seed} --nodes ${opts.nodes} --blocks ${opts.blocks}${crypto}`,
+        `  replay: npm run sim -- --seed ${seed} --nodes ${opts.nodes} --blocks ${opts.blocks}${crypto}${mode}`,
       );
     }
   }
@@ -83,10 +93,13 @@ function summary(results: SimResult[], seconds: number): string {
   const blocks = results.reduce((s, r) => s + Math.max(...r.heights), 0);
   const rounds = results.reduce((s, r) => s + r.roundChanges, 0);
   const virtual = results.reduce((s, r) => s + r.virtualMs, 0) / 1000;
+  const byzantine = results.filter((r) => r.byzantine.some(Boolean)).length;
+  const evidence = results.reduce((s, r) => s + r.evidence.reports, 0);
   return (
     `${results.length} seeds: ${results.length - failed} passed, ${failed} failed; ` +
     `${blocks} blocks, ${rounds} round changes, ${virtual.toFixed(0)} s simulated in ${seconds.toFixed(1)} s ` +
-    `(${(blocks / seconds).toFixed(0)} blocks/s)`
+    `(${(blocks / seconds).toFixed(0)} blocks/s); ${byzantine} seeds with Byzantine members, ` +
+    `${evidence} evidence reports`
   );
 }
 

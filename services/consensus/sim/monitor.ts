@@ -7,20 +7,30 @@ import {
   quorumOf,
   verifyCertificate,
 } from '../../ledger/index.js';
-import type { ChainTip, ConsensusMessage } from '../types.js';
+import { verifyEvidence } from '../evidence.js';
+import type { ChainTip, ConsensusMessage, Evidence } from '../types.js';
 
 const MAX_VIOLATIONS = 20;
 
+interface TxRecord {
+  org: string;
+  submittedAt: number;
+  committedAt?: number;
+}
+
 /**
- * Watches every node of a run and records violations of what consensus must guarantee:
+ * Watches every honest node of a run and records violations of what consensus must guarantee:
  * safety (one block per height everywhere), validity (only submitted transactions, each at most
- * once), well-linked chains with valid certificates, and no node ever signing two different
- * messages for one (height, round, type), which is what persistence across restarts protects.
+ * once), well-linked chains with valid certificates, no node ever signing two different messages
+ * for one (height, round, type), which is what persistence across restarts protects, and evidence
+ * that always verifies and only ever names a Byzantine member. Nodes of Byzantine members (twins
+ * included) are not held to any of this.
  */
 export class Monitor {
   readonly violations: string[] = [];
+  readonly evidence = { reports: 0, kinds: {} as Record<string, number>, members: new Set<string>() };
   private readonly decided = new Map<number, string>();
-  private readonly submitted = new Set<string>();
+  private readonly txs = new Map<string, TxRecord>();
   private readonly signed = new Map<string, string>();
   private readonly quorum: number;
 
@@ -28,6 +38,10 @@ export class Monitor {
     private readonly network: string,
     private readonly members: ReadonlyMap<string, Uint8Array>,
     private readonly verify: Verify,
+    /** Ids of Byzantine members. */
+    private readonly byzantine: ReadonlySet<string> = new Set(),
+    /** Simulated time, for transaction latencies. */
+    private readonly clock: () => number = () => 0,
   ) {
     this.quorum = quorumOf(members.size).quorum;
   }
@@ -36,13 +50,43 @@ export class Monitor {
     if (this.violations.length < MAX_VIOLATIONS) this.violations.push(text);
   }
 
-  submit(txId: string): void {
-    this.submitted.add(txId);
+  submit(txId: string, org: string): void {
+    this.txs.set(txId, { org, submittedAt: this.clock() });
+  }
+
+  /** An honest node's `evidence` action: it must verify and accuse a Byzantine member. */
+  reportEvidence(node: string, e: Evidence): void {
+    if (this.byzantine.has(node)) return;
+    if (!verifyEvidence(e, this.network, this.members, this.verify)) {
+      this.violation(`evidence: ${node} reported ${e.kind} against ${e.member} that does not verify`);
+    }
+    if (!this.byzantine.has(e.member)) {
+      this.violation(
+        `evidence: ${node} accused honest member ${e.member} (${e.kind} h${e.height} r${e.round})`,
+      );
+    }
+    this.evidence.reports++;
+    this.evidence.kinds[e.kind] = (this.evidence.kinds[e.kind] ?? 0) + 1;
+    this.evidence.members.add(e.member);
+  }
+
+  /** Per org: submitted, committed (by any honest node) and the worst submit-to-commit time. */
+  txsByOrg(): Record<string, { submitted: number; committed: number; maxLatencyMs: number }> {
+    const out: Record<string, { submitted: number; committed: number; maxLatencyMs: number }> = {};
+    for (const tx of this.txs.values()) {
+      const o = out[tx.org] ?? { submitted: 0, committed: 0, maxLatencyMs: 0 };
+      out[tx.org] = o;
+      o.submitted++;
+      if (tx.committedAt === undefined) continue;
+      o.committed++;
+      o.maxLatencyMs = Math.max(o.maxLatencyMs, tx.committedAt - tx.submittedAt);
+    }
+    return out;
   }
 
   /** Every proposal or vote a node sends under its own name. */
   sent(node: string, m: ConsensusMessage): void {
-    if (m.type === 'decision') return;
+    if (m.type === 'decision' || this.byzantine.has(node)) return;
     const signer = m.type === 'proposal' ? m.proposer : m.voter;
     if (signer !== node) return;
     const slot = `${signer} ${m.type} h${m.height} r${m.round}`;
@@ -60,6 +104,7 @@ export class Monitor {
     hash: string,
     cert: CommitCertificate,
   ): void {
+    if (this.byzantine.has(node)) return;
     const height = block.header.height;
     if (height !== tip.height + 1 || block.header.parentHash !== tip.hash) {
       this.violation(`chain: ${node} committed height ${height} on top of height ${tip.height}`);
@@ -81,7 +126,9 @@ export class Monitor {
   private checkTxs(node: string, height: number, chainTxs: ReadonlySet<string>, block: Block): void {
     const inBlock = new Set<string>();
     for (const tx of block.txs) {
-      if (!this.submitted.has(tx.id) || hashOf(tx.body) !== tx.id) {
+      const record = this.txs.get(tx.id);
+      if (record && record.committedAt === undefined) record.committedAt = this.clock();
+      if (!record || hashOf(tx.body) !== tx.id) {
         this.violation(
           `validity: ${node} committed unsubmitted tx ${tx.id.slice(0, 12)} at height ${height}`,
         );

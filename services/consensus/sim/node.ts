@@ -8,6 +8,7 @@ import type {
   PersistedState,
 } from '../types.js';
 import type { SimApp } from './app.js';
+import type { Adversary } from './byzantine.js';
 import type { Monitor } from './monitor.js';
 
 type TimeoutAction = Extract<ConsensusAction, { type: 'schedule_timeout' }>;
@@ -20,12 +21,15 @@ export interface SimHost {
   setTimer(node: number, incarnation: number, timeout: TimeoutAction): void;
   /** `server` sends `client` its decisions from height `from`, at most `count` of them. */
   serveDecisions(server: number, client: number, from: number, count: number): void;
-  indexOf(id: string): number | undefined;
+  /** The processes running as `id`: one, two for a member with a twin, none for a stranger. */
+  processesOf(id: string): readonly number[];
 }
 
 export interface SimNodeStats {
   roundChanges: number;
   crashes: number;
+  /** Evidence actions of the core. */
+  evidence: number;
   /** Count of each info/warn log event of the core (restored, invalid_signature, ...). */
   events: Map<string, number>;
 }
@@ -44,7 +48,9 @@ export class SimNode {
   /** Timers of an earlier incarnation are ignored, as they would die with the process. */
   incarnation = 0;
   persisted: PersistedState | null = null;
-  readonly stats: SimNodeStats = { roundChanges: 0, crashes: 0, events: new Map() };
+  /** A Byzantine member's node: everything its core sends goes through the adversary. */
+  adversary: Adversary | null = null;
+  readonly stats: SimNodeStats = { roundChanges: 0, crashes: 0, evidence: 0, events: new Map() };
   private readonly inbox: ConsensusInput[] = [];
 
   constructor(
@@ -102,7 +108,8 @@ export class SimNode {
         break;
       case 'broadcast':
         host.monitor.sent(this.id, a.message);
-        host.broadcast(this.index, a.message);
+        if (this.adversary) this.adversary.broadcast(a.message);
+        else host.broadcast(this.index, a.message);
         break;
       case 'send':
         host.monitor.sent(this.id, a.message);
@@ -129,6 +136,10 @@ export class SimNode {
       case 'peer_behind':
         this.withPeer(a.peer, (peer) => host.serveDecisions(this.index, peer, a.height, PUSH_BATCH));
         break;
+      case 'evidence':
+        host.monitor.reportEvidence(this.id, a.evidence);
+        this.stats.evidence++;
+        break;
       case 'log':
         this.count(a);
         break;
@@ -136,12 +147,15 @@ export class SimNode {
   }
 
   private sendTo(id: string, message: ConsensusMessage): void {
-    this.withPeer(id, (peer) => this.host.send(this.index, peer, message));
+    this.withPeer(id, (peer) =>
+      this.adversary ? this.adversary.send(peer, message) : this.host.send(this.index, peer, message),
+    );
   }
 
+  /** Both processes of a twinned peer get it: the real network cannot tell them apart either. */
   private withPeer(id: string, f: (peer: number) => void): void {
-    const peer = this.host.indexOf(id);
-    if (peer !== undefined && peer !== this.index) f(peer);
+    if (id === this.id) return;
+    for (const peer of this.host.processesOf(id)) f(peer);
   }
 
   private count(a: Extract<ConsensusAction, { type: 'log' }>): void {

@@ -1,5 +1,5 @@
 import type { ConsensusTimeouts } from '../types.js';
-import { type CrashSpec, lastFaultEnd, type SimConfig } from './config.js';
+import { type ByzantineSpec, type CrashSpec, lastFaultEnd, type SimConfig } from './config.js';
 import type { Partition } from './network.js';
 import { Prng } from './prng.js';
 
@@ -47,11 +47,33 @@ function defaultDeadline(cfg: SimConfig): number {
 }
 
 /**
+ * Which faults `randomScenario` draws: crash faults only (the default, so existing seeds replay as
+ * before), Byzantine members on every seed, or on about half of the seeds, chosen by the seed.
+ */
+export type FaultMode = 'crash' | 'byzantine' | 'mixed';
+
+export interface ScenarioOptions {
+  nodes?: number;
+  blocks?: number;
+  faults?: FaultMode;
+}
+
+/**
  * Random faults for one seed, within what BFT tolerates: latency and its spread (reordering),
  * message loss, a partition that heals, a node that crashes and restarts, and at most f nodes
- * that crash for good. Everything follows from the seed, so a failing seed replays exactly.
+ * that crash for good. With Byzantine faults, some of those f are Byzantine members instead
+ * (see `withByzantine`). Everything follows from the seed, so a failing seed replays exactly.
  */
-export function randomScenario(seed: number, opts: { nodes?: number; blocks?: number } = {}): SimConfig {
+export function randomScenario(seed: number, opts: ScenarioOptions = {}): SimConfig {
+  const base = crashScenario(seed, opts);
+  const faults = opts.faults ?? 'crash';
+  const rng = new Prng(seed, 101); // a stream of its own: the crash faults above stay as they were
+  const f = Math.floor((base.nodes - 1) / 3);
+  const byzantine = faults === 'byzantine' || (faults === 'mixed' && rng.chance(0.5));
+  return byzantine && f > 0 ? withByzantine(base, rng) : base;
+}
+
+function crashScenario(seed: number, opts: ScenarioOptions): SimConfig {
   const rng = new Prng(seed, 100);
   const nodes = opts.nodes ?? 4;
   const f = Math.floor((nodes - 1) / 3);
@@ -77,6 +99,78 @@ export function randomScenario(seed: number, opts: { nodes?: number; blocks?: nu
   });
 }
 
+type Behaviour = 'twin' | 'equivocate' | 'doubleVote' | 'censor' | 'badSignatures' | 'flood';
+const BEHAVIOURS: readonly Behaviour[] = [
+  'twin',
+  'equivocate',
+  'doubleVote',
+  'censor',
+  'badSignatures',
+  'flood',
+];
+
+/**
+ * Turns up to f members of a crash-fault scenario Byzantine, within the same budget: Byzantine
+ * members plus honest members that crash for good never exceed f. Each Byzantine member gets one
+ * main behaviour (a twin runs nothing else: it is the Twins approach, honest code with a shared
+ * key) and maybe more. Twins are placed in the partition group opposite their member, and twin
+ * runs get up to three more partitions in a row, so each side sees a different instance. Honest
+ * nodes run the censorship policy; an outsider (non-member) may join.
+ */
+export function withByzantine(base: SimConfig, rng: Prng): SimConfig {
+  const n = base.nodes;
+  const f = Math.floor((n - 1) / 3);
+  const k = rng.int(1, f);
+  const chosen = rng.shuffle(Array.from({ length: n }, (_, i) => i)).slice(0, k);
+  const honest = Array.from({ length: n }, (_, i) => i).filter((i) => !chosen.includes(i));
+  const byzantine = chosen.map((member): ByzantineSpec => {
+    const main = rng.pick(BEHAVIOURS);
+    const spec: ByzantineSpec = { member };
+    const add = (b: Behaviour): void => {
+      if (b === 'twin') spec.twin = true;
+      else if (b === 'censor') spec.censorOrg = `org-${rng.pick(honest)}`;
+      else spec[b] = true;
+    };
+    add(main);
+    if (main !== 'twin')
+      for (const b of BEHAVIOURS) if (b !== 'twin' && b !== main && rng.chance(0.25)) add(b);
+    return spec;
+  });
+  // Honest members that crash for good, within what the Byzantine ones leave of f.
+  let budget = f - k;
+  const crashes = base.crashes.filter(
+    (c) =>
+      c.restartAt !== undefined || (typeof c.node === 'number' && chosen.includes(c.node)) || budget-- > 0,
+  );
+  const twins = byzantine.filter((b) => b.twin).map((b, i) => ({ member: b.member, process: n + i }));
+  const placeTwins = (p: Partition): Partition => ({
+    ...p,
+    groups: p.groups.map((g, gi) => {
+      const other = p.groups.length > 1 ? p.groups[(gi + 1) % p.groups.length] : undefined;
+      return [...g, ...twins.filter((t) => other?.includes(t.member)).map((t) => t.process)];
+    }),
+  });
+  const partitions = base.network.partitions.map(placeTwins);
+  if (twins.length > 0 && rng.chance(0.7)) {
+    let from = rng.int(0, 3_000);
+    for (let i = rng.int(1, 3); i > 0; i--) {
+      const until = from + rng.int(300, 3_000);
+      partitions.push(placeTwins({ ...randomPartition(rng, n), from, until }));
+      from = until;
+    }
+  }
+  const cfg: SimConfig = {
+    ...base,
+    byzantine,
+    outsiders: rng.chance(0.3) ? 1 : 0,
+    censorshipTimeoutMs: rng.int(1_000, 4_000),
+    txRegossipMs: 1_000,
+    crashes,
+    network: { ...base.network, partitions },
+  };
+  return { ...cfg, maxTimeMs: defaultDeadline(cfg) };
+}
+
 function randomPartition(rng: Prng, nodes: number): Partition {
   const shuffled = rng.shuffle(Array.from({ length: nodes }, (_, i) => i));
   const cut = rng.int(1, nodes - 1);
@@ -99,5 +193,12 @@ export function describeScenario(cfg: SimConfig): string {
     );
   }
   parts.push(`skew ±${cfg.clockSkewMs} ms`);
+  for (const b of cfg.byzantine ?? []) {
+    const { member, ...behaviour } = b;
+    const what = Object.entries(behaviour).map(([k, v]) => (v === true ? k : `${k} ${v}`));
+    parts.push(`byzantine org-${member}: ${what.join(' ')}`);
+  }
+  if (cfg.outsiders) parts.push(`${cfg.outsiders} outsider(s)`);
+  if (cfg.censorshipTimeoutMs !== undefined) parts.push(`censorship timeout ${cfg.censorshipTimeoutMs} ms`);
   return parts.join(', ');
 }

@@ -3,7 +3,8 @@ import type { Signer } from '../../crypto/index.js';
 import type { Transaction } from '../../ledger/index.js';
 import type { ChainTip, ConsensusAction, ConsensusConfig, ConsensusMessage, Step } from '../types.js';
 import { SimApp, syntheticTx } from './app.js';
-import { type CrashSpec, lastFaultEnd, type SimConfig, type SimResult } from './config.js';
+import { Adversary, Intruder } from './byzantine.js';
+import { type CrashSpec, lastFaultEnd, type SimConfig, type SimResult, twinProcesses } from './config.js';
 import { simKeys } from './crypto.js';
 import { Monitor } from './monitor.js';
 import { NetworkModel } from './network.js';
@@ -29,13 +30,15 @@ type SimEvent =
   | { kind: 'crash'; spec: CrashSpec }
   | { kind: 'connected'; node: number; peer: number }
   | { kind: 'heal'; groups: number[][] }
+  | { kind: 'intrude'; who: number }
+  | { kind: 'regossip'; node: number }
   | { kind: 'mark' };
 
 /** Simulated wall clock at t = 0 (a fixed date, so runs replay); genesis is a second earlier. */
 const EPOCH_MS = 1_750_000_000_000;
 const MAX_EVENTS = 20_000_000;
 
-export type { CrashSpec, SimConfig, SimResult } from './config.js';
+export type { ByzantineSpec, CrashSpec, SimConfig, SimResult } from './config.js';
 
 export function runSimulation(cfg: SimConfig): SimResult {
   return new Simulation(cfg).run();
@@ -45,13 +48,22 @@ export function runSimulation(cfg: SimConfig): SimResult {
  * A discrete-event simulation of a whole network: N unchanged consensus cores, a virtual clock
  * and one queue of events ordered by (time, sequence). Nothing depends on wall time or on
  * unseeded randomness, so the same config always gives the same run.
+ *
+ * Processes: members 0..N-1, then a second process for each twinned Byzantine member, then
+ * outsiders (non-members, no core). Partitions and the network address processes by index.
  */
 class Simulation implements SimHost {
   readonly monitor: Monitor;
   private readonly queue = new EventQueue<SimEvent>();
   private readonly nodes: SimNode[] = [];
+  private readonly intruders: Intruder[] = [];
+  /** Process index -> identity, for every process (outsiders included). */
+  private readonly names: string[] = [];
+  /** Member signers, by member index. */
   private readonly signers: Signer[] = [];
-  private readonly ids = new Map<string, number>();
+  private readonly ids = new Map<string, number[]>();
+  /** Ids of Byzantine members: their processes are excused from every check. */
+  private readonly byzantine: Set<string>;
   private readonly net: NetworkModel;
   private readonly rng: { txs: Prng; start: Prng };
   private readonly lastFaultEnd: number;
@@ -74,14 +86,21 @@ class Simulation implements SimHost {
     const members = new Map(validators.map((v) => [v.id, v.publicKey]));
     const verify = keys[0]?.verify;
     if (!verify) throw new RangeError('a simulation needs at least one node');
-    this.monitor = new Monitor(this.network, members, verify);
+    const specs = cfg.byzantine ?? [];
+    this.byzantine = new Set(specs.map((b) => `org-${b.member}`));
+    this.monitor = new Monitor(this.network, members, verify, this.byzantine, () => this.t);
     const genesis: ChainTip = {
       height: 0,
       hash: sha256Hex(`waybill-sim-genesis/${cfg.seed}`),
       timestamp: EPOCH_MS - 1000,
     };
-    keys.forEach((k, i) => {
-      const id = `org-${i}`;
+    const processes = [...keys.keys(), ...twinProcesses(cfg).keys()];
+    for (const member of processes) {
+      const k = keys[member];
+      if (!k) throw new RangeError(`no member ${member}`);
+      const index = this.nodes.length;
+      const id = `org-${member}`;
+      const spec = index === member ? specs.find((b) => b.member === member) : undefined;
       const app = new SimApp({
         network: this.network,
         self: id,
@@ -89,6 +108,8 @@ class Simulation implements SimHost {
         maxBlockTxs: cfg.maxBlockTxs,
         orgKeys: members,
         verify,
+        censorOrg: spec?.censorOrg,
+        censorshipTimeoutMs: cfg.censorshipTimeoutMs,
       });
       const config: ConsensusConfig = {
         network: this.network,
@@ -99,12 +120,45 @@ class Simulation implements SimHost {
         verify,
         validateBlock: (block) => app.validate(block),
       };
+      if (cfg.censorshipTimeoutMs !== undefined) {
+        config.acceptProposal = (block, now) => app.acceptProposal(block, now);
+      }
       const skew = this.rng.start.int(-cfg.clockSkewMs, cfg.clockSkewMs);
-      const trace = cfg.trace && ((line: string) => cfg.trace?.(`${this.t} ${id} ${line}`));
-      this.nodes.push(new SimNode(i, id, app, config, this, skew, trace));
-      this.signers.push(k.signer);
-      this.ids.set(id, i);
-    });
+      const trace = cfg.trace && ((line: string) => cfg.trace?.(`${this.t} ${id}#${index} ${line}`));
+      const node = new SimNode(index, id, app, config, this, skew, trace);
+      if (spec && (spec.equivocate || spec.doubleVote || spec.badSignatures || spec.flood)) {
+        node.adversary = new Adversary(spec, {
+          network: this.network,
+          id,
+          signer: k.signer,
+          members: validators.map((v) => v.id),
+          rng: new Prng(cfg.seed, 300 + index),
+          send: (to, message) => this.send(index, to, message),
+          peers: () => this.peersOf(index),
+        });
+      }
+      this.nodes.push(node);
+      if (index === member) this.signers.push(k.signer);
+      this.ids.set(id, [...(this.ids.get(id) ?? []), index]);
+      this.names.push(id);
+    }
+    for (let j = 0; j < (cfg.outsiders ?? 0); j++) {
+      const index = this.names.length;
+      const id = `outsider-${j}`;
+      this.names.push(id);
+      this.intruders.push(
+        new Intruder({
+          network: this.network,
+          id,
+          signer: simKeys(cfg.crypto, cfg.seed, 1000 + j).signer,
+          members: validators.map((v) => v.id),
+          rng: new Prng(cfg.seed, 500 + j),
+          send: (to, message) => this.send(index, to, message),
+          targets: () => this.nodes.map((n) => n.index),
+          view: () => this.honestView(),
+        }),
+      );
+    }
     this.lastFaultEnd = lastFaultEnd(cfg);
   }
 
@@ -135,6 +189,12 @@ class Simulation implements SimHost {
     }
     for (const p of cfg.network.partitions) this.at(p.until, { kind: 'heal', groups: p.groups });
     for (const spec of cfg.crashes) this.at(spec.at, { kind: 'crash', spec });
+    for (let who = 0; who < this.intruders.length; who++) {
+      this.at(rng.start.int(0, 200), { kind: 'intrude', who });
+    }
+    const every = cfg.txRegossipMs;
+    if (every)
+      for (const node of this.nodes) this.at(every + node.index, { kind: 'regossip', node: node.index });
     this.at(this.lastFaultEnd, { kind: 'mark' });
   }
 
@@ -169,8 +229,16 @@ class Simulation implements SimHost {
       case 'heal':
         this.reconnect(e.groups);
         break;
+      case 'intrude':
+        this.intruders[e.who]?.tick();
+        this.at(this.t + this.rng.start.int(50, 300), e);
+        break;
+      case 'regossip':
+        this.regossip(e.node);
+        this.at(this.t + (this.cfg.txRegossipMs ?? 1_000), e);
+        break;
       case 'mark':
-        this.markHeight = Math.max(...this.nodes.map((n) => n.app.height));
+        this.markHeight = Math.max(...this.honest().map((n) => n.app.height));
         break;
     }
   }
@@ -184,7 +252,7 @@ class Simulation implements SimHost {
   }
 
   broadcast(from: number, message: ConsensusMessage): void {
-    for (const n of this.nodes) if (n.index !== from) this.send(from, n.index, message);
+    for (const peer of this.peersOf(from)) this.send(from, peer, message);
   }
 
   setTimer(node: number, incarnation: number, a: Timeout): void {
@@ -198,14 +266,21 @@ class Simulation implements SimHost {
     const back = this.net.route(server, client, this.t);
     const s = this.node(server);
     if (there === undefined || back === undefined || !s.alive) return;
-    for (const c of s.app.chain.slice(from - 1, from - 1 + count)) {
+    const first = Math.max(1, from); // height 0 is genesis; a junk message may claim it
+    for (const c of s.app.chain.slice(first - 1, first - 1 + count)) {
       const message: ConsensusMessage = { type: 'decision', block: c.block, certificate: c.certificate };
       this.at(this.t + there + back, { kind: 'deliver', to: client, from: server, message });
     }
   }
 
-  indexOf(id: string): number | undefined {
-    return this.ids.get(id);
+  processesOf(id: string): readonly number[] {
+    return this.ids.get(id) ?? [];
+  }
+
+  /** Every node process that runs as another identity: a process never talks to its twin. */
+  private peersOf(index: number): number[] {
+    const self = this.names[index];
+    return this.nodes.filter((n) => n.id !== self).map((n) => n.index);
   }
 
   // ---- event handlers --------------------------------------------------------------------
@@ -214,10 +289,9 @@ class Simulation implements SimHost {
     const node = this.node(index);
     node.boot(this.clock(index));
     if (!restart) return;
-    for (const peer of this.nodes) {
-      if (peer.index === index) continue;
-      this.connect(index, peer.index);
-      this.connect(peer.index, index);
+    for (const peer of this.peersOf(index)) {
+      this.connect(index, peer);
+      this.connect(peer, index);
     }
   }
 
@@ -225,7 +299,7 @@ class Simulation implements SimHost {
     const node = this.node(to);
     if (!node.alive) return;
     this.delivered++;
-    node.handle({ type: 'message', from: this.node(from).id, message, now: this.clock(to) });
+    node.handle({ type: 'message', from: this.names[from] ?? '', message, now: this.clock(to) });
   }
 
   private fire(e: Extract<SimEvent, { kind: 'timeout' }>): void {
@@ -239,7 +313,7 @@ class Simulation implements SimHost {
     const node = this.node(index);
     if (!node.alive) return; // the client gets an error and nothing was accepted
     const tx = syntheticTx(this.network, node.id, this.signers[index] as Signer, n);
-    this.monitor.submit(tx.id);
+    this.monitor.submit(tx.id, node.id);
     this.submitted++;
     this.receiveTx(index, tx);
     for (const peer of this.nodes) {
@@ -249,11 +323,24 @@ class Simulation implements SimHost {
     }
   }
 
+  /** A node sends every transaction that has waited with it for a while to every other node again. */
+  private regossip(index: number): void {
+    const node = this.node(index);
+    if (!node.alive) return;
+    const txs = node.app.pendingSince(this.cfg.txRegossipMs ?? 1_000, this.clock(index));
+    for (const peer of this.peersOf(index)) {
+      for (const tx of txs) {
+        const latency = this.net.route(index, peer, this.t);
+        if (latency !== undefined) this.at(this.t + latency, { kind: 'tx', node: peer, tx });
+      }
+    }
+  }
+
   private receiveTx(index: number, tx: Transaction): void {
     const node = this.node(index);
     if (!node.alive) return;
     const wasEmpty = node.app.pending === 0;
-    if (!node.app.addTx(tx) || !wasEmpty) return;
+    if (!node.app.addTx(tx, this.clock(index)) || !wasEmpty) return;
     node.handle({ type: 'txs_available', available: true, now: this.clock(index) });
   }
 
@@ -272,7 +359,7 @@ class Simulation implements SimHost {
       for (const b of this.nodes) {
         const ga = groups.findIndex((g) => g.includes(a.index));
         const gb = groups.findIndex((g) => g.includes(b.index));
-        if (a !== b && (ga !== gb || ga === -1)) this.connect(a.index, b.index);
+        if (a.id !== b.id && (ga !== gb || ga === -1)) this.connect(a.index, b.index);
       }
     }
   }
@@ -285,8 +372,24 @@ class Simulation implements SimHost {
   // ---- bookkeeping -----------------------------------------------------------------------
 
   private nextLeader(): number {
-    const height = Math.max(...this.nodes.map((n) => n.app.height));
-    return (height + 1) % this.nodes.length;
+    const height = Math.max(...this.honest().map((n) => n.app.height));
+    return (height + 1) % this.cfg.nodes;
+  }
+
+  /** Processes of honest members: the ones every check is about. */
+  private honest(): SimNode[] {
+    return this.nodes.filter((n) => !this.byzantine.has(n.id));
+  }
+
+  /** Where the honest network stands, as an outsider would learn from watching it. */
+  private honestView(): { tip: ChainTip; round: number } {
+    const ahead = this.honest().reduce((a, b) => (b.app.height > a.app.height ? b : a));
+    return { tip: ahead.app.tip(), round: ahead.core?.status.round ?? 0 };
+  }
+
+  /** Crashed for good, or Byzantine: not expected to make progress. */
+  private excused(n: SimNode): boolean {
+    return this.gone.has(n.index) || this.byzantine.has(n.id);
   }
 
   private target(): number | undefined {
@@ -297,15 +400,14 @@ class Simulation implements SimHost {
   private done(): boolean {
     const target = this.target();
     return (
-      target !== undefined &&
-      this.nodes.every((n) => this.gone.has(n.index) || (n.alive && n.app.height >= target))
+      target !== undefined && this.nodes.every((n) => this.excused(n) || (n.alive && n.app.height >= target))
     );
   }
 
   private reportStuck(): void {
     const target = this.target() ?? this.cfg.blocks;
     for (const n of this.nodes) {
-      if (!this.gone.has(n.index) && n.app.height < target) {
+      if (!this.excused(n) && n.app.height < target) {
         this.monitor.violation(
           `liveness: ${n.id} at height ${n.app.height}, below ${target} after ${this.t} ms`,
         );
@@ -314,7 +416,7 @@ class Simulation implements SimHost {
   }
 
   private result(): SimResult {
-    const longest = this.nodes.reduce((a, b) => (b.app.height > a.app.height ? b : a));
+    const longest = this.honest().reduce((a, b) => (b.app.height > a.app.height ? b : a));
     const logEvents: Record<string, number> = {};
     for (const n of this.nodes) for (const [k, v] of n.stats.events) logEvents[k] = (logEvents[k] ?? 0) + v;
     const committed = longest.app.chain.reduce((s, c) => s + c.block.txs.length, 0);
@@ -333,6 +435,10 @@ class Simulation implements SimHost {
       messages: { delivered: this.delivered, dropped: this.dropped },
       txs: { submitted: this.submitted, committed, pending: this.submitted - committed },
       logEvents,
+      byzantine: this.nodes.map((n) => this.byzantine.has(n.id)),
+      evidence: { ...this.monitor.evidence, members: [...this.monitor.evidence.members].sort() },
+      txsByOrg: this.monitor.txsByOrg(),
+      txsByProposer: txsByProposer(longest.app.chain),
     };
   }
 
@@ -350,4 +456,14 @@ class Simulation implements SimHost {
   private at(time: number, e: SimEvent): void {
     this.queue.push(time, e);
   }
+}
+
+function txsByProposer(chain: SimNode['app']['chain']): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const { block } of chain) {
+    const byOrg = out[block.header.proposer] ?? {};
+    out[block.header.proposer] = byOrg;
+    for (const tx of block.txs) byOrg[tx.body.org] = (byOrg[tx.body.org] ?? 0) + 1;
+  }
+  return out;
 }

@@ -1,0 +1,78 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The node's Prometheus metrics, in a registry of its own (tests run several nodes in one process). */
+export class NodeMetrics {
+  readonly registry = new Registry();
+  readonly height = new Gauge({
+    name: 'waybill_height',
+    help: 'Height of the last committed block',
+    registers: [this.registry],
+  });
+  readonly round = new Gauge({
+    name: 'waybill_round',
+    help: 'Consensus round at the current height',
+    registers: [this.registry],
+  });
+  readonly commits = new Counter({
+    name: 'waybill_commits_total',
+    help: 'Blocks committed',
+    registers: [this.registry],
+  });
+  readonly committedTxs = new Counter({
+    name: 'waybill_committed_txs_total',
+    help: 'Capture transactions committed',
+    registers: [this.registry],
+  });
+  readonly roundChanges = new Counter({
+    name: 'waybill_round_changes_total',
+    help: 'Rounds started after round 0 (view changes)',
+    registers: [this.registry],
+  });
+  readonly syncBlocks = new Counter({
+    name: 'waybill_sync_blocks_total',
+    help: 'Blocks applied through catch-up from a peer',
+    registers: [this.registry],
+  });
+  readonly syncFailures = new Counter({
+    name: 'waybill_sync_failures_total',
+    help: 'Catch-up requests that failed or served nothing usable, by peer',
+    labelNames: ['peer'] as const,
+    registers: [this.registry],
+  });
+  readonly consensusRejected = new Counter({
+    name: 'waybill_consensus_messages_rejected_total',
+    help: 'Consensus messages ignored, by reason (malformed, invalid_signature, not_a_validator, equivocation, …)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly mempoolSize = new Gauge({
+    name: 'waybill_mempool_txs',
+    help: 'Transactions waiting to be ordered',
+    registers: [this.registry],
+  });
+  readonly commitLatency = new Histogram({
+    name: 'waybill_commit_latency_seconds',
+    help: 'From the 202 of a capture at this node to its commit',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+    registers: [this.registry],
+  });
+  /** Filled from the P2P layer's own counters at scrape time. */
+  watchP2P(stats: () => Record<string, number>): void {
+    new Gauge({
+      name: 'waybill_p2p_events',
+      help: 'P2P counters since start: messages sent and received, and dropped by reason (oversized, nonmember, ...)',
+      labelNames: ['event'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const [event, value] of Object.entries(stats())) this.set({ event }, value);
+      },
+    });
+  }
+
+  readonly evidence = new Counter({
+    name: 'waybill_evidence_total',
+    help: 'Equivocation evidence seen, by kind',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+}

@@ -1,0 +1,56 @@
+import { decodeConsensus, decodeSyncRequest, decodeTxBatch, encode } from './codec.js';
+import type { NodeParts } from './parts.js';
+
+const SYNC_MAX_BYTES = 8 * 1024 * 1024;
+
+/** Connects the P2P protocols, the ledger and the consensus driver to each other. */
+export function wire(parts: NodeParts): void {
+  const { p2p, app, driver, gossip, mempool, logger, metrics } = parts;
+  const txsAvailable = () => {
+    metrics.mempoolSize.set(mempool.size);
+    driver.dispatch({ type: 'txs_available', available: mempool.size > 0, now: Date.now() });
+  };
+  p2p.onMessage('consensus', (from, payload) => {
+    const message = decodeConsensus(payload);
+    if (message) return driver.dispatch({ type: 'message', from, message, now: Date.now() });
+    metrics.consensusRejected.inc({ reason: 'malformed' });
+    logger.warn({ peer: from }, 'malformed consensus message dropped');
+  });
+  p2p.onMessage('mempool', (from, payload) => {
+    const batch = decodeTxBatch(payload);
+    if (!batch) return logger.warn({ peer: from }, 'malformed transaction batch dropped');
+    if (app.receive(batch.txs).length > 0) txsAvailable();
+  });
+  p2p.handle('sync', async (_from, payload) =>
+    encode({ blocks: syncAnswer(parts, decodeSyncRequest(payload)) }),
+  );
+  p2p.onPeerConnected((peer) => {
+    driver.dispatch({ type: 'peer_connected', peer, now: Date.now() });
+    gossip.sendPendingTo(peer);
+  });
+  app.on('commit', (committed) => {
+    metrics.height.set(committed.block.header.height);
+    metrics.commits.inc();
+    metrics.committedTxs.inc(committed.block.txs.length);
+    metrics.round.set(parts.core.status.round);
+    for (const tx of committed.block.txs) gossip.forget(tx.id);
+    txsAvailable();
+  });
+  app.on('latency', (seconds) => metrics.commitLatency.observe(seconds));
+}
+
+function syncAnswer({ store }: NodeParts, request: { from: number; limit: number } | undefined) {
+  const blocks = [];
+  let bytes = 0;
+  for (
+    let h = request?.from ?? 1;
+    request && h < request.from + request.limit && bytes < SYNC_MAX_BYTES;
+    h++
+  ) {
+    const committed = store.getBlock(h);
+    if (!committed) break;
+    bytes += JSON.stringify(committed).length;
+    blocks.push(committed);
+  }
+  return blocks;
+}
