@@ -126,6 +126,23 @@ describe('locking', () => {
     expect(relayed.map((m) => (m.type === 'prevote' ? m.voter : ''))).toEqual([id(1), id(3)]);
   });
 
+  it('relays its own prevote from validRound too, however old that round is', () => {
+    // A node that restarted since holds only its own votes: without the re-proposer's own prevote
+    // it can never see 2f+1, and the re-proposer no longer re-sends messages that old.
+    const h = new Harness(2); // org-2 proposes rounds 1 and 5 of height 1
+    h.startRound0();
+    h.receive(proposal(1, B, 0)); // org-2 prevotes B
+    for (const v of [1, 3]) h.receive(vote(v, 'prevote', 1, 0, hB)); // polka: lock and precommit B
+    for (const v of [1, 3]) h.receive(vote(v, 'precommit', 1, 4, null)); // f+1 in round 4: skip
+    expect(h.core.status.round).toBe(4);
+    for (const v of [1, 3]) h.receive(vote(v, 'precommit', 1, 5, null));
+    const sent = ofType('broadcast', h.all).map((a) => a.message);
+    const at = sent.findIndex((m) => m.type === 'proposal' && m.round === 5);
+    expect(sent[at]).toMatchObject({ validRound: 0, block: B });
+    const relayed = sent.slice(at - 3, at).map((m) => (m.type === 'prevote' ? `${m.voter} r${m.round}` : ''));
+    expect(relayed).toEqual([`${id(1)} r0`, `${id(2)} r0`, `${id(3)} r0`]);
+  });
+
   it('accepts a re-proposal once relayed prevotes complete its polka', () => {
     const h = new Harness(0);
     h.startRound0();

@@ -98,6 +98,14 @@ describe('consensus simulator', () => {
     }
   });
 
+  it('passes the seed that stalled while a re-proposer relayed its polka without its own prevote', () => {
+    // org-3 locked on B in round 0; org-1 crashed and restarted with only its own votes; org-0 was
+    // gone. org-3 re-proposed B every fourth round with the others' round-0 prevotes but not its
+    // own (no longer re-sent after round 1), so org-1 never saw 2f+1 and the height never ended.
+    const r = runSimulation(randomScenario(3032, { blocks: 30 }));
+    expect(r.violations).toEqual([]);
+  });
+
   it('replays a seed exactly', () => {
     const a = runSimulation(randomScenario(77, { blocks: 10 }));
     const b = runSimulation(randomScenario(77, { blocks: 10 }));

@@ -1,10 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateIssuerKey, issueToken } from '../../services/api/index.js';
+import { fromHex, toHex } from '../../services/common/index.js';
 import { p2pMultiaddr, readGenesis } from '../../services/config/index.js';
-import { generateSeed } from '../../services/crypto/index.js';
+import { createSigner, generateSeed } from '../../services/crypto/index.js';
 import { type EpcisEvent, eventHash } from '../../services/epcis/index.js';
+import { voteBytes } from '../../services/ledger/index.js';
 import { createP2PNetwork, peerIdFromSeed } from '../../services/p2p/index.js';
 import { Cluster, rawPost } from '../support/cluster.js';
 import { commissioningDocument, eventIdsOf } from '../support/documents.js';
@@ -233,6 +236,83 @@ describe('four organisations order EPCIS captures through BFT consensus', () => 
     }
     expect((await fetch(`${cluster.node('freshmart').url}/healthz`)).status).toBe(200);
   });
+
+  it('commits evidence when a member signs two conflicting votes, and every node lists it', async () => {
+    // freshmart's operator turns Byzantine: its node is replaced by one that double-votes.
+    const genesis = readGenesis(join(cluster.dir, 'net', 'genesis.json'));
+    const liar = genesis.members.find((m) => m.id === 'freshmart');
+    if (!liar) throw new Error('no freshmart');
+    await cluster.stop('freshmart');
+    const seed = fromHex(readFileSync(join(cluster.dir, 'net', 'freshmart', 'node.key'), 'utf8').trim());
+    const members = genesis.members.map((m) => ({
+      id: m.id,
+      peerId: m.peerId,
+      addrs: [p2pMultiaddr(m.host, m.p2pPort)],
+    }));
+    const byzantine = await createP2PNetwork({
+      self: 'freshmart',
+      seed,
+      listen: [p2pMultiaddr(liar.host, liar.p2pPort)],
+      members,
+      backoffInitialMs: 50,
+    });
+    await byzantine.start();
+    const signer = createSigner(seed);
+    const vote = (height: number, round: number, blockHash: string | null) => ({
+      type: 'prevote',
+      height,
+      round,
+      blockHash,
+      voter: 'freshmart',
+      signature: toHex(signer.sign(voteBytes('prevote', genesis.network, height, round, blockHash))),
+    });
+    try {
+      await waitFor(
+        'the Byzantine node to connect',
+        () => byzantine.peers().filter((p) => p.connected).length >= 2,
+      );
+      const evidence = await waitFor('committed evidence', async () => {
+        const { body: status } = await cluster.json<{ height: number; view: number }>(
+          'greenfield-farms',
+          '/status',
+        );
+        for (const blockHash of ['ab'.repeat(32), null]) {
+          byzantine.broadcast(
+            'consensus',
+            new TextEncoder().encode(JSON.stringify(vote(status.height + 1, status.view, blockHash))),
+          );
+        }
+        const { body } = await cluster.json<{ evidence: Array<Record<string, unknown>> }>(
+          'greenfield-farms',
+          '/evidence',
+        );
+        return body.evidence.length > 0 ? body.evidence : undefined;
+      });
+      // One record per equivocating slot; the liar may have been caught at more than one.
+      for (const e of evidence) expect(e).toMatchObject({ kind: 'duplicate_vote', member: 'freshmart' });
+    } finally {
+      await byzantine.stop();
+    }
+    const listOn = async (org: string) =>
+      (await cluster.json<{ evidence: Array<Record<string, unknown>> }>(org, '/evidence')).body.evidence;
+    // Once nothing more is pending, every node lists the same committed evidence.
+    const settled = await waitFor('evidence to settle', async () => {
+      const lists = await Promise.all(['greenfield-farms', 'valley-packers', 'swift-logistics'].map(listOn));
+      const same = lists.every((l) => JSON.stringify(l) === JSON.stringify(lists[0]));
+      return same && (lists[0]?.length ?? 0) > 0 ? lists[0] : undefined;
+    });
+    // The honest node comes back, catches up and answers with the same evidence.
+    cluster.start('freshmart');
+    await cluster.waitReady('freshmart');
+    const target = await cluster.height('greenfield-farms');
+    await waitFor('freshmart catches up', async () => (await cluster.height('freshmart')) >= target);
+    const agreed = await waitFor('freshmart to list the same evidence', async () => {
+      const [mine, theirs] = await Promise.all([listOn('freshmart'), listOn('greenfield-farms')]);
+      return JSON.stringify(mine) === JSON.stringify(theirs) ? mine : undefined;
+    });
+    expect(agreed.length).toBeGreaterThanOrEqual(settled.length);
+    for (const e of agreed) expect(e).toMatchObject({ kind: 'duplicate_vote', member: 'freshmart' });
+  }, 60_000);
 
   it('holds one identical chain on every node, with every event exactly once', async () => {
     const heights = await Promise.all(cluster.nodes.map((n) => cluster.height(n.org)));
