@@ -290,6 +290,27 @@ describe('four organisations order EPCIS captures through BFT consensus', () => 
       });
       // One record per equivocating slot; the liar may have been caught at more than one.
       for (const e of evidence) expect(e).toMatchObject({ kind: 'duplicate_vote', member: 'freshmart' });
+
+      // Junk and forged signatures are dropped and counted; the node keeps serving.
+      const rejected = async (reason: string) => {
+        const text = await (await fetch(`${cluster.node('greenfield-farms').url}/metrics`)).text();
+        const line = text
+          .split('\n')
+          .find((l) => l.startsWith(`waybill_consensus_messages_rejected_total{reason="${reason}"}`));
+        return Number(line?.split(' ')[1] ?? 0);
+      };
+      const [malformed, forged] = [await rejected('malformed'), await rejected('invalid_signature')];
+      const { body: now } = await cluster.json<{ height: number; view: number }>(
+        'greenfield-farms',
+        '/status',
+      );
+      const bad = { ...vote(now.height + 1, now.view, 'cd'.repeat(32)), signature: '00'.repeat(64) };
+      await waitFor('junk and forgeries counted', async () => {
+        byzantine.broadcast('consensus', new TextEncoder().encode('{"type":"prevote","height":"many"'));
+        byzantine.broadcast('consensus', new TextEncoder().encode(JSON.stringify(bad)));
+        return (await rejected('malformed')) > malformed && (await rejected('invalid_signature')) > forged;
+      });
+      expect((await fetch(`${cluster.node('greenfield-farms').url}/healthz`)).status).toBe(200);
     } finally {
       await byzantine.stop();
     }
