@@ -5,7 +5,6 @@ import { createLogger, type Logger } from '../common/logger.js';
 import { p2pMultiaddr } from '../config/address.js';
 import type { NodeConfig } from '../config/load.js';
 import { createConsensusCore } from '../consensus/index.js';
-import type { Evidence } from '../consensus/types.js';
 import { createSigner, verify } from '../crypto/index.js';
 import { Mempool } from '../mempool/index.js';
 import { createP2PNetwork } from '../p2p/index.js';
@@ -13,6 +12,7 @@ import type { P2PNetwork } from '../p2p/types.js';
 import { Store } from '../storage/index.js';
 import { apiDeps } from './api-deps.js';
 import { ConsensusDriver } from './driver.js';
+import { EvidenceReporter } from './evidence-reporter.js';
 import { Gossip } from './gossip.js';
 import { LedgerApp } from './ledger-app.js';
 import { NodeMetrics } from './metrics.js';
@@ -79,15 +79,7 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
   const metrics = new NodeMetrics();
   metrics.watchP2P(() => ({ ...p2p.stats() }));
   const gossip = new Gossip({ p2p, mempool, self: config.org });
-  const onEvidence = (evidence: Evidence) => {
-    metrics.evidence.inc({ kind: evidence.kind });
-    logger.warn(
-      { member: evidence.member, kind: evidence.kind, height: evidence.height },
-      'equivocation evidence',
-    );
-    const tx = app.reportEvidence(evidence);
-    if (tx) gossip.announce(tx);
-  };
+  const reporter = new EvidenceReporter({ app, gossip, metrics, logger });
   const driver = new ConsensusDriver({
     core,
     store,
@@ -97,7 +89,7 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
     metrics,
     clock: Date.now,
     onFatal,
-    onEvidence,
+    onEvidence: (evidence) => reporter.report(evidence),
   });
   const parts: NodeParts = { config, logger, metrics, store, mempool, app, core, p2p, driver, gossip };
   wire(parts);
