@@ -9,27 +9,20 @@ import { createSigner, generateSeed } from '../../services/crypto/index.js';
 import { type EpcisEvent, eventHash } from '../../services/epcis/index.js';
 import { voteBytes } from '../../services/ledger/index.js';
 import { createP2PNetwork, peerIdFromSeed } from '../../services/p2p/index.js';
-import { Cluster, rawPost } from '../support/cluster.js';
+import { Cluster, FAST_CONSENSUS, rawPost } from '../support/cluster.js';
 import { commissioningDocument, eventIdsOf } from '../support/documents.js';
 import { freePorts } from '../support/ports.js';
 import { waitFor } from '../support/wait.js';
 
 // Four real node processes on loopback, as an operator runs them: `waybill network init`,
 // `waybill token`, `waybill node start`. Fast timeouts keep view changes short.
-const consensus = {
-  proposeMs: 600,
-  prevoteMs: 300,
-  precommitMs: 300,
-  deltaMs: 300,
-  emptyBlockIntervalMs: 2_000,
-};
 
 describe('four organisations order EPCIS captures through BFT consensus', () => {
   let cluster: Cluster;
   const captured: string[] = [];
 
   beforeAll(async () => {
-    cluster = await Cluster.create(4, consensus);
+    cluster = await Cluster.create(4, FAST_CONSENSUS);
     await cluster.startAll();
   }, 90_000);
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Cluster } from '../support/cluster.js';
+import { Cluster, FAST_CONSENSUS } from '../support/cluster.js';
 import { type AcknowledgedCapture, CaptureLoad } from '../support/load.js';
 import { metricTotal } from '../support/metrics.js';
 import { waitFor } from '../support/wait.js';
@@ -9,13 +9,6 @@ import { waitFor } from '../support/wait.js';
 // Four real node processes under a steady load of captures while one node at a time (f = 1)
 // is crashed, frozen, restarted or cut off, each fault healed before the next. Whatever a node
 // acknowledged with a 202 must end up committed, once, in the same chain on every node.
-const consensus = {
-  proposeMs: 600,
-  prevoteMs: 300,
-  precommitMs: 300,
-  deltaMs: 300,
-  emptyBlockIntervalMs: 2_000,
-};
 
 /** How long each fault lasts (at least: the other three must also commit meanwhile). */
 const FAULT_MS = 4_000;
@@ -93,7 +86,7 @@ describe('one faulty node at a time, under a steady load of captures', () => {
   let load: CaptureLoad | undefined;
 
   beforeAll(async () => {
-    cluster = await Cluster.create(4, consensus, { env: { WAYBILL_FAULT_INJECTION: '1' } });
+    cluster = await Cluster.create(4, FAST_CONSENSUS, { env: { WAYBILL_FAULT_INJECTION: '1' } });
     await cluster.startAll();
   }, 60_000);
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { NodeStatus } from '../../services/api/types.js';
 import type { ConsensusParams } from '../../services/config/index.js';
 import { type Metrics, parsePrometheus } from './metrics.js';
 import { freePorts } from './ports.js';
@@ -39,16 +40,16 @@ export interface ClusterNode {
   isolated?: boolean;
 }
 
-/** GET /status. */
-export interface NodeStatus {
-  org: string;
-  network: string;
-  height: number;
-  view: number;
-  leader: string;
-  peers: Array<{ org: string; peerId: string; connected: boolean }>;
-  lastBlockTime: string | null;
-}
+export type { NodeStatus };
+
+/** Short consensus timeouts for process-level tests, so view changes take a second, not several. */
+export const FAST_CONSENSUS: Partial<ConsensusParams> = {
+  proposeMs: 600,
+  prevoteMs: 300,
+  precommitMs: 300,
+  deltaMs: 300,
+  emptyBlockIntervalMs: 2_000,
+};
 
 export interface ClusterOptions {
   /** Extra environment of every node process, e.g. `{ WAYBILL_FAULT_INJECTION: '1' }`. */
