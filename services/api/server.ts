@@ -4,6 +4,7 @@ import { type Logger, REDACT_PATHS } from '../common/logger.js';
 import { createAuth } from './auth.js';
 import { handleError, registerProblemHandlers } from './problem.js';
 import { captureRoutes } from './routes/capture.js';
+import { docsRoutes } from './routes/docs.js';
 import { eventRoutes } from './routes/events.js';
 import { evidenceRoutes } from './routes/evidence.js';
 import { opsRoutes } from './routes/ops.js';
@@ -53,6 +54,7 @@ export function buildApi(deps: ApiDeps, opts: BuildApiOptions = {}): FastifyInst
   eventRoutes(app, deps, auth);
   evidenceRoutes(app, deps, auth);
   opsRoutes(app, deps);
+  docsRoutes(app);
   return app;
 }
 

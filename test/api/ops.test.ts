@@ -25,3 +25,47 @@ describe('probes and status, without a token', () => {
     expect(res.json()).toEqual(h.node.status);
   });
 });
+
+describe('the API describes itself', () => {
+  it('serves api/openapi.yaml as /openapi.json and Swagger UI at /docs', async () => {
+    const h = await harness();
+    const spec = await h.call({ url: '/openapi.json' });
+    expect(spec.statusCode).toBe(200);
+    const doc = spec.json() as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toMatch(/^3\.1\./);
+    expect(Object.keys(doc.paths)).toContain('/capture');
+    const ui = await h.call({ url: '/docs/' });
+    expect(ui.statusCode).toBe(200);
+    expect(ui.headers['content-type']).toMatch(/text\/html/);
+  });
+
+  it('serves Prometheus metrics without a token', async () => {
+    const h = await harness();
+    const res = await h.call({ url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('waybill_height');
+  });
+});
+
+describe('GET /evidence', () => {
+  it('lists committed evidence to readers and refuses callers without a token', async () => {
+    const h = await harness();
+    const record = {
+      id: 'ab'.repeat(32),
+      kind: 'duplicate_vote' as const,
+      member: 'packer',
+      height: 7,
+      round: 0,
+      reportedBy: 'grower',
+      txId: 'cd'.repeat(32),
+      blockHeight: 9,
+      first: { type: 'prevote' },
+      second: { type: 'prevote' },
+    };
+    h.node.evidence.push(record);
+    expectProblem(await h.call({ url: '/evidence' }), 401, 'UNAUTHORIZED');
+    const res = await h.call({ url: '/evidence', token: await h.token({ roles: ['events:read'] }) });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ evidence: [record] });
+  });
+});
