@@ -24,6 +24,7 @@ const TITLES: Record<ErrorCode, string> = {
   [ErrorCode.ConfigInvalid]: 'Invalid configuration',
   [ErrorCode.KeyFileInsecure]: 'Insecure key file',
   [ErrorCode.StorageCorrupt]: 'Storage corrupt',
+  [ErrorCode.DataDirInUse]: 'Data directory in use',
 };
 
 export function problemType(code: ErrorCode): string {

@@ -15,6 +15,7 @@ export enum ErrorCode {
   ConfigInvalid = 'CONFIG_INVALID',
   KeyFileInsecure = 'KEY_FILE_INSECURE',
   StorageCorrupt = 'STORAGE_CORRUPT',
+  DataDirInUse = 'DATA_DIR_IN_USE',
 }
 
 const STATUS: Record<ErrorCode, number> = {
@@ -33,6 +34,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.ConfigInvalid]: 500,
   [ErrorCode.KeyFileInsecure]: 500,
   [ErrorCode.StorageCorrupt]: 500,
+  [ErrorCode.DataDirInUse]: 500,
 };
 
 /** Typed error with a stable code and metadata; the API maps it to RFC 9457 problem+json. */

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../api/index.js';
 import { fromHex } from '../common/encoding.js';
+import { ErrorCode, WaybillError } from '../common/errors.js';
 import { createLogger, type Logger } from '../common/logger.js';
 import { p2pMultiaddr } from '../config/address.js';
 import type { NodeConfig } from '../config/load.js';
@@ -95,11 +96,20 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
   wire(parts);
   metrics.height.set(store.tip().height);
 
-  await p2p.start();
-  driver.start();
-  gossip.start();
   const api = buildApi(apiDeps(parts), { logger });
-  await api.listen({ host: config.api.host, port: config.api.port });
+  try {
+    await p2p.start();
+    driver.start();
+    gossip.start();
+    await api.listen({ host: config.api.host, port: config.api.port });
+  } catch (err) {
+    await api.close().catch(() => undefined);
+    gossip.stop();
+    driver.stop();
+    await p2p.stop().catch(() => undefined);
+    store.close();
+    throw explainStartError(err, config);
+  }
   logger.info({ api: `${config.api.host}:${config.api.port}`, height: store.tip().height }, 'node started');
 
   let stopping: Promise<void> | undefined;
@@ -122,4 +132,15 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
     },
   };
   return node;
+}
+
+/** A port in use is an operator's everyday mistake: say which one and where it is configured. */
+function explainStartError(err: unknown, config: NodeConfig): unknown {
+  const text = `${(err as { code?: string }).code ?? ''} ${(err as Error).message ?? ''}`;
+  if (!text.includes('EADDRINUSE')) return err;
+  return new WaybillError(
+    ErrorCode.ConfigInvalid,
+    `an address of this node is already in use (API ${config.api.host}:${config.api.port}, P2P ${config.p2p.listen.join(' ')}); ` +
+      `stop the other process or change api.port / p2p.listen in ${config.configPath}`,
+  );
 }

@@ -122,8 +122,20 @@ export class Store {
 
   static open(dataDir: string, identity: StoreIdentity): Store {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    const db = new Database(join(dataDir, 'ledger.sqlite'));
-    db.pragma('journal_mode = WAL');
+    const db = new Database(join(dataDir, 'ledger.sqlite'), { timeout: 1_000 });
+    try {
+      // One process per data directory: two nodes on one ledger (and one key) could sign twice.
+      db.pragma('locking_mode = EXCLUSIVE');
+      db.pragma('journal_mode = WAL');
+      db.exec('BEGIN IMMEDIATE; COMMIT;');
+    } catch (err) {
+      db.close();
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+      throw new WaybillError(
+        ErrorCode.DataDirInUse,
+        `data directory ${dataDir} is in use by another node process`,
+      );
+    }
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.exec(SCHEMA);

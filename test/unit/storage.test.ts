@@ -129,3 +129,13 @@ describe('SQLite store', () => {
     expect(() => Store.open(dir, { ...identity, genesisHash: 'cc'.repeat(32) })).toThrow(/another genesis/);
   });
 });
+
+describe('one node per data directory', () => {
+  it('refuses a second store on a data directory that is open', () => {
+    const dir = tempDir();
+    const first = Store.open(dir, identity);
+    expect(() => Store.open(dir, identity)).toThrow(/in use by another node process/);
+    first.close();
+    Store.open(dir, identity).close();
+  });
+});
