@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { SubmitContext } from '../api/types.js';
-import { fromHex } from '../common/encoding.js';
+import { fromHex, hashOf } from '../common/encoding.js';
 import { ErrorCode, WaybillError } from '../common/errors.js';
 import type { Genesis } from '../config/genesis.js';
 import { verifyEvidence } from '../consensus/index.js';
@@ -37,7 +37,7 @@ const VERIFIED_CACHE = 50_000;
  */
 export class LedgerApp extends EventEmitter<{ commit: [CommittedBlock]; latency: [number] }> {
   private readonly memberKeys: Map<string, Uint8Array>;
-  /** Transaction ids whose signature and document were already checked (insertion-ordered). */
+  /** Transactions (id and signature) already checked in full, oldest first. */
   private readonly verified = new Set<string>();
   /** When this node acknowledged its own pending transactions (for commit latency). */
   private readonly acknowledged = new Map<string, number>();
@@ -102,7 +102,7 @@ export class LedgerApp extends EventEmitter<{ commit: [CommittedBlock]; latency:
     const now = Date.now();
     this.deps.mempool.add(tx, sizeOf(tx), now);
     this.deps.store.addPending(tx);
-    this.remember(tx.id);
+    this.remember(tx);
     this.acknowledged.set(tx.id, now);
   }
 
@@ -123,11 +123,14 @@ export class LedgerApp extends EventEmitter<{ commit: [CommittedBlock]; latency:
 
   /** Transaction validity: same answer on every node for the same committed state. */
   checkTx(tx: Transaction): boolean {
-    if (this.verified.has(tx.id)) return true;
+    // The cache may skip the signature and document checks, never the binding of id to body:
+    // a faulty proposer could otherwise pair a known id with another body or signature.
+    if (hashOf(tx.body) !== tx.id) return false;
+    if (this.verified.has(cacheKey(tx))) return true;
     const key = this.memberKeys.get(tx.body.org);
     if (!key || tx.body.network !== this.deps.genesis.network) return false;
     if (!verifyTx(tx, key, verify) || !this.contentIsValid(tx)) return false;
-    this.remember(tx.id);
+    this.remember(tx);
     return true;
   }
 
@@ -204,13 +207,17 @@ export class LedgerApp extends EventEmitter<{ commit: [CommittedBlock]; latency:
     this.emit('commit', committed);
   }
 
-  private remember(id: string): void {
-    this.verified.add(id);
+  private remember(tx: Transaction): void {
+    this.verified.add(cacheKey(tx));
     if (this.verified.size > VERIFIED_CACHE) {
       const oldest = this.verified.values().next().value;
       if (oldest !== undefined) this.verified.delete(oldest);
     }
   }
+}
+
+function cacheKey(tx: Transaction): string {
+  return `${tx.id}:${tx.signature}`;
 }
 
 function sizeOf(tx: Transaction): number {

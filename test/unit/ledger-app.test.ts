@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { toHex } from '../../services/common/index.js';
+import { DEFAULT_CONSENSUS, type Genesis } from '../../services/config/index.js';
+import { createSigner, generateSeed } from '../../services/crypto/index.js';
+import { type Block, type Transaction, txRootOf } from '../../services/ledger/index.js';
+import { Mempool } from '../../services/mempool/index.js';
+import { LedgerApp } from '../../services/node/ledger-app.js';
+import { Store } from '../../services/storage/index.js';
+import { commissioningDocument } from '../support/documents.js';
+
+const signers = { grower: createSigner(generateSeed()), packer: createSigner(generateSeed()) };
+const member = (id: keyof typeof signers) => ({
+  id,
+  name: id,
+  parties: [],
+  locations: [],
+  publicKey: toHex(signers[id].publicKey),
+  peerId: 'unused',
+  jwtIssuerKey: { kty: 'OKP' as const, crv: 'Ed25519' as const, x: 'unused' },
+  host: '127.0.0.1',
+  apiPort: 1,
+  p2pPort: 2,
+});
+const genesis: Genesis = {
+  network: 'n',
+  timestamp: 0,
+  members: [member('grower'), member('packer')],
+  consensus: { ...DEFAULT_CONSENSUS, maxBlockTxs: 3, censorshipTimeoutMs: 1_000 },
+};
+
+function blockOf(txs: Transaction[]): Block {
+  const header = {
+    network: 'n',
+    height: 1,
+    view: 0,
+    parentHash: '00',
+    txRoot: txRootOf(txs),
+    txCount: txs.length,
+    proposer: 'packer',
+    timestamp: 1,
+  };
+  return { header, txs };
+}
+
+describe('ledger application', () => {
+  let dir: string;
+  let store: Store;
+  let app: LedgerApp;
+  let mempool: Mempool;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'waybill-app-'));
+    store = Store.open(dir, { network: 'n', genesisHash: 'aa', genesisTimestamp: 0 });
+    mempool = new Mempool({ maxTxs: 100, maxBytes: 1e8 });
+    app = new LedgerApp({ genesis, self: 'grower', store, mempool, signer: signers.grower });
+  });
+  afterEach(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('accepts its own signed captures and refuses a known id paired with another body or signature', () => {
+    const { tx } = app.submit(commissioningDocument(2), { submitter: 'erp', errorBehaviour: 'rollback' });
+    expect(app.validateBlock(blockOf([tx]))).toBe(true);
+    expect(app.validateBlock(blockOf([{ ...tx, body: { ...tx.body, org: 'packer' } }]))).toBe(false);
+    expect(app.validateBlock(blockOf([{ ...tx, signature: '00'.repeat(64) }]))).toBe(false);
+    expect(app.validateBlock(blockOf([tx, tx]))).toBe(false);
+  });
+
+  it('refuses a capture signed by a key that is not the named org', () => {
+    const other = new LedgerApp({
+      genesis,
+      self: 'grower',
+      store,
+      mempool: new Mempool({ maxTxs: 9, maxBytes: 1e8 }),
+      signer: signers.packer,
+    });
+    const { tx } = other.submit(commissioningDocument(1), { submitter: 'erp', errorBehaviour: 'rollback' });
+    expect(app.checkTx(tx)).toBe(false);
+  });
+
+  it('suspects censorship when a proposal leaves out an own capture pending past the timeout', () => {
+    const { tx } = app.submit(commissioningDocument(1), { submitter: 'erp', errorBehaviour: 'rollback' });
+    const late = Date.now() + 5_000;
+    expect(app.acceptProposal(blockOf([]), Date.now())).toBe(true); // not overdue yet
+    expect(app.acceptProposal(blockOf([]), late)).toBe(false);
+    expect(app.acceptProposal(blockOf([tx]), late)).toBe(true);
+    const full = [1, 2, 3].map(
+      () => app.submit(commissioningDocument(1), { submitter: 'x', errorBehaviour: 'rollback' }).tx,
+    );
+    expect(app.acceptProposal(blockOf(full), late)).toBe(true); // no room: not censorship
+  });
+});
