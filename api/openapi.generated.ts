@@ -22,7 +22,11 @@ export interface paths {
          */
         post: operations["captureDocument"];
         delete?: never;
-        options?: never;
+        /**
+         * What this node accepts for capture
+         * @description The EPCIS 2.0 REST binding's capture limits, as headers.
+         */
+        options: operations["captureOptions"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -41,6 +45,31 @@ export interface paths {
         get: operations["getCaptureJob"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Capture one EPCIS event and wait for its verdict
+         * @description Requires role `events:write` or `admin`, in a token of **this node's** organisation. The event
+         *     is captured as a one-event document (without eventID it gets its CBV 2.0 event hash) and the
+         *     request waits, up to a few seconds, for the block that decides it: 201 with `Location:
+         *     /events/{eventID}` once accepted; 409 when the eventID exists already; 422 EVENT_REJECTED
+         *     with the reason when the ledger's rules refuse it; 202 with the capture job when no block has
+         *     decided it yet.
+         */
+        post: operations["captureEvent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -233,7 +262,7 @@ export interface components {
          * @description Stable error codes; never renamed.
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "MEMPOOL_FULL" | "NOT_READY" | "INTERNAL" | "CONFIG_INVALID" | "KEY_FILE_INSECURE" | "STORAGE_CORRUPT" | "DATA_DIR_IN_USE";
+        ErrorCode: "BAD_REQUEST" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "MEMPOOL_FULL" | "NOT_READY" | "INTERNAL" | "CONFIG_INVALID" | "KEY_FILE_INSECURE" | "STORAGE_CORRUPT" | "DATA_DIR_IN_USE" | "EVENT_REJECTED";
         /** @description RFC 9457 problem details, plus the stable `code` and code-specific members. */
         Problem: {
             /**
@@ -411,6 +440,24 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description CONFLICT. The eventID exists already, or is pending in another capture. */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description EVENT_REJECTED. The ledger refused the event; `reason` has its code and message. */
+        Rejected: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description PAYLOAD_TOO_LARGE. The body exceeds the node's limit. */
         PayloadTooLarge: {
             headers: {
@@ -523,6 +570,29 @@ export interface operations {
             500: components["responses"]["Internal"];
         };
     };
+    captureOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The limits. */
+            204: {
+                headers: {
+                    /** @description The most events one capture document may hold. */
+                    "GS1-EPCIS-Capture-Limit"?: number;
+                    /** @description The largest capture body in bytes. */
+                    "GS1-EPCIS-Capture-File-Size-Limit"?: number;
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     getCaptureJob: {
         parameters: {
             query?: never;
@@ -547,6 +617,53 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    captureEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/ld+json": components["schemas"]["EPCISEvent"];
+                "application/json": components["schemas"]["EPCISEvent"];
+            };
+        };
+        responses: {
+            /** @description Committed and accepted. */
+            201: {
+                headers: {
+                    /** @description `/events/{eventID}`, URL-encoded. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventStatus"];
+                };
+            };
+            /** @description Queued; not decided within the wait. Poll the capture job. */
+            202: {
+                headers: {
+                    /** @description The capture job, `/capture/{captureID}`. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaptureAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Rejected"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };

@@ -25,6 +25,7 @@ const TITLES: Record<ErrorCode, string> = {
   [ErrorCode.KeyFileInsecure]: 'Insecure key file',
   [ErrorCode.StorageCorrupt]: 'Storage corrupt',
   [ErrorCode.DataDirInUse]: 'Data directory in use',
+  [ErrorCode.EventRejected]: 'Event rejected',
 };
 
 export function problemType(code: ErrorCode): string {

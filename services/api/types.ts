@@ -64,6 +64,10 @@ export interface NodeStatus {
   lastBlockTime: string | null;
 }
 
+export type EventCaptureOutcome =
+  | { kind: 'accepted'; status: EventStatus }
+  | { kind: 'pending'; captureID: string; eventID: string };
+
 export interface SubmitContext {
   submitter: string;
   errorBehaviour: 'rollback' | 'proceed';
@@ -89,7 +93,14 @@ export interface ApiDeps {
     submit(document: unknown, ctx: SubmitContext): Promise<{ captureID: string }>;
     job(captureID: string): CaptureJob | undefined;
   };
+  /** GS1-EPCIS-Capture-Limit: the most events one capture document may hold. */
+  captureLimit: number;
   events: {
+    /**
+     * POST /events: captures one event and waits a while for the block that decides it. Throws
+     * WaybillError CONFLICT (the eventID exists) or EVENT_REJECTED (meta.reason), like submit.
+     */
+    capture(event: unknown, ctx: SubmitContext): Promise<EventCaptureOutcome>;
     /** A committed event (with recordTime), or undefined. */
     get(eventID: string): EpcisEvent | undefined;
     status(eventID: string): EventStatus | undefined;

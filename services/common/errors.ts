@@ -16,6 +16,7 @@ export enum ErrorCode {
   KeyFileInsecure = 'KEY_FILE_INSECURE',
   StorageCorrupt = 'STORAGE_CORRUPT',
   DataDirInUse = 'DATA_DIR_IN_USE',
+  EventRejected = 'EVENT_REJECTED',
 }
 
 const STATUS: Record<ErrorCode, number> = {
@@ -35,6 +36,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.KeyFileInsecure]: 500,
   [ErrorCode.StorageCorrupt]: 500,
   [ErrorCode.DataDirInUse]: 500,
+  [ErrorCode.EventRejected]: 422,
 };
 
 /** Typed error with a stable code and metadata; the API maps it to RFC 9457 problem+json. */

@@ -1,13 +1,22 @@
 import type { ApiDeps } from '../api/types.js';
-import { quorumOf } from '../ledger/index.js';
+import { DEFAULT_MAX_EVENTS } from '../epcis/index.js';
+import { quorumOf, type Transaction } from '../ledger/index.js';
+import { CommitWaiter } from './commit-waiter.js';
 import type { NodeParts } from './parts.js';
 import { LedgerQueries } from './queries.js';
+import { captureSingleEvent } from './single-event.js';
 
 /** What the HTTP layer may do with the node. */
 export function apiDeps(parts: NodeParts): ApiDeps {
   const { config, store, mempool, app, core, p2p, driver, gossip, metrics } = parts;
   const { genesis } = config;
   const queries = new LedgerQueries(store, mempool);
+  const announce = (tx: Transaction) => {
+    gossip.announce(tx);
+    metrics.mempoolSize.set(mempool.size);
+    driver.dispatch({ type: 'txs_available', available: true, now: Date.now() });
+  };
+  const single = { app, store, queries, waiter: new CommitWaiter(app, store), announce };
   const { f } = quorumOf(genesis.members.length);
   return {
     network: genesis.network,
@@ -17,16 +26,14 @@ export function apiDeps(parts: NodeParts): ApiDeps {
     capture: {
       submit: async (document, ctx) => {
         const { tx, fresh } = app.submit(document, ctx);
-        if (fresh) {
-          gossip.announce(tx);
-          metrics.mempoolSize.set(mempool.size);
-          driver.dispatch({ type: 'txs_available', available: true, now: Date.now() });
-        }
+        if (fresh) announce(tx);
         return { captureID: tx.id };
       },
       job: (id) => queries.captureJob(id),
     },
+    captureLimit: DEFAULT_MAX_EVENTS,
     events: {
+      capture: (event, ctx) => captureSingleEvent(single, event, ctx),
       get: (eventID) => store.getEvent(eventID)?.event,
       status: (eventID) => queries.eventStatus(eventID),
     },

@@ -105,3 +105,78 @@ describe('GET /capture/{captureID}', () => {
     expectProblem(await h.call({ url: '/capture/nope', token: await h.token() }), 404, 'NOT_FOUND');
   });
 });
+
+describe('OPTIONS /capture', () => {
+  it('advertises the capture limits without a token', async () => {
+    const h = await harness();
+    const res = await h.call({ method: 'OPTIONS', url: '/capture' });
+    expect(res.statusCode).toBe(204);
+    expect(res.headers['gs1-epcis-capture-limit']).toBe('10000');
+    expect(Number(res.headers['gs1-epcis-capture-file-size-limit'])).toBeGreaterThan(0);
+  });
+});
+
+describe('POST /events', () => {
+  const EVENT = {
+    type: 'ObjectEvent',
+    eventID: 'urn:uuid:1',
+    eventTime: '2026-01-01T00:00:00Z',
+    action: 'OBSERVE',
+  };
+  const post = async (h: Harness, token?: string) =>
+    h.call({
+      method: 'POST',
+      url: '/events',
+      payload: EVENT,
+      token: token ?? (await h.token({ sub: 'wms' })),
+    });
+
+  it('answers 201 with Location and the status once the event is committed', async () => {
+    const h = await harness();
+    const status = {
+      eventID: 'urn:uuid:1',
+      status: 'accepted' as const,
+      blockHeight: 4,
+      blockHash: 'ab',
+      txId: 'cd',
+      org: 'grower',
+      submitter: 'wms',
+    };
+    h.node.captureEvent = async () => ({ kind: 'accepted', status });
+    const res = await post(h);
+    expect(res.statusCode).toBe(201);
+    expect(res.headers.location).toBe('/events/urn%3Auuid%3A1');
+    expect(res.json()).toEqual(status);
+    expect(h.node.eventCaptures).toEqual([
+      { event: EVENT, ctx: { submitter: 'wms', errorBehaviour: 'rollback' } },
+    ]);
+  });
+
+  it('answers 202 with the capture job while no block has decided it', async () => {
+    const h = await harness();
+    const res = await post(h);
+    expect(res.statusCode).toBe(202);
+    expect(res.headers.location).toBe('/capture/c1');
+  });
+
+  it('answers 409 when the eventID exists and 422 when the ledger rejects the event', async () => {
+    const h = await harness();
+    h.node.captureEvent = async () => {
+      throw new WaybillError(ErrorCode.Conflict, 'event urn:uuid:1 exists');
+    };
+    expectProblem(await post(h), 409, 'CONFLICT');
+    h.node.captureEvent = async () => {
+      throw new WaybillError(ErrorCode.EventRejected, 'not held', {
+        reason: { code: 'CUSTODY_NOT_HELD', message: 'not held' },
+      });
+    };
+    const res = await post(h);
+    expectProblem(res, 422, 'EVENT_REJECTED');
+    expect(res.json().reason).toEqual({ code: 'CUSTODY_NOT_HELD', message: 'not held' });
+  });
+
+  it('takes writes only from tokens of this node organisation', async () => {
+    const h = await harness();
+    expectProblem(await post(h, await h.token({ org: OTHER })), 403, 'FORBIDDEN');
+  });
+});

@@ -6,6 +6,7 @@ import {
   type BuildApiOptions,
   buildApi,
   type CaptureJob,
+  type EventCaptureOutcome,
   type EventStatus,
   type EvidenceRecord,
   generateIssuerKey,
@@ -72,6 +73,13 @@ export class FakeNode {
   readonly events = new Map<string, EpcisEvent>();
   readonly statuses = new Map<string, EventStatus>();
   readonly evidence: EvidenceRecord[] = [];
+  readonly eventCaptures: Array<{ event: unknown; ctx: SubmitContext }> = [];
+  /** What POST /events answers; tests replace it. */
+  captureEvent: (event: unknown, ctx: SubmitContext) => Promise<EventCaptureOutcome> = async () => ({
+    kind: 'pending',
+    captureID: 'c1',
+    eventID: 'e1',
+  });
   ready = true;
   status: NodeStatus = {
     org: ORG,
@@ -100,7 +108,15 @@ export class FakeNode {
         },
         job: (id) => this.jobs.get(id),
       },
-      events: { get: (id) => this.events.get(id), status: (id) => this.statuses.get(id) },
+      captureLimit: 10_000,
+      events: {
+        capture: (event, ctx) => {
+          this.eventCaptures.push({ event, ctx });
+          return this.captureEvent(event, ctx);
+        },
+        get: (id) => this.events.get(id),
+        status: (id) => this.statuses.get(id),
+      },
       evidence: { list: () => this.evidence },
       node: {
         status: () => this.status,

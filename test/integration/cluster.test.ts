@@ -110,6 +110,32 @@ describe('four organisations order EPCIS captures through BFT consensus', () => 
     captured.push(eventID);
   });
 
+  it('captures one event with POST /events: 201 once committed, 409 when it exists, 400 naming the field', async () => {
+    const event = commissioningDocument(1).epcisBody.eventList[0] as Record<string, unknown>;
+    const post = (body: unknown) =>
+      cluster.request('valley-packers', '/events', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const created = await post(event);
+    expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toBe(`/events/${encodeURIComponent(String(event.eventID))}`);
+    expect(await created.json()).toMatchObject({
+      eventID: event.eventID,
+      status: 'accepted',
+      org: 'valley-packers',
+    });
+    captured.push(String(event.eventID));
+    const again = await post(event);
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { code: string }).code).toBe('CONFLICT');
+    const invalid = await post({ ...event, eventID: 'urn:uuid:not-stored', action: 'SHIP' });
+    expect(invalid.status).toBe(400);
+    const problem = (await invalid.json()) as { errors: Array<{ field: string }> };
+    expect(problem.errors[0]?.field).toBe('/action');
+  });
+
   it('answers a retried document with the same capture and no duplicate events', async () => {
     const doc = commissioningDocument(2);
     const first = await captureAndWait('greenfield-farms', doc);

@@ -47,4 +47,26 @@ export function captureRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHoo
       return job;
     },
   );
+
+  app.options('/capture', async (_request, reply) => {
+    void reply
+      .code(204)
+      .header('allow', 'OPTIONS, GET, POST')
+      .header('gs1-epcis-capture-limit', String(deps.captureLimit))
+      .header('gs1-epcis-capture-file-size-limit', String(deps.bodyLimit));
+  });
+
+  app.post('/events', { onRequest: auth.write }, async (request, reply) => {
+    if (request.body === undefined) throw emptyBody();
+    const outcome = await deps.events.capture(request.body, {
+      submitter: principalOf(request).sub,
+      errorBehaviour: 'rollback',
+    });
+    if (outcome.kind === 'pending') {
+      void reply.code(202).header('location', `/capture/${encodeURIComponent(outcome.captureID)}`);
+      return { captureID: outcome.captureID };
+    }
+    void reply.code(201).header('location', `/events/${encodeURIComponent(outcome.status.eventID)}`);
+    return outcome.status;
+  });
 }
