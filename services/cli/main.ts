@@ -1,4 +1,5 @@
 import { WaybillError } from '../common/errors.js';
+import { runContractsCheck } from './contracts-check.js';
 import { runDevnet } from './devnet.js';
 import { runNetworkInit } from './network-init.js';
 import { runNodeStart } from './node-start.js';
@@ -14,6 +15,9 @@ Usage:
       Run one organisation's node (data under <dir>/<org-id>/data unless configured).
   waybill token --config <node.json> --sub <client> --role <role>[,<role>...] [--ttl <seconds>]
       Print a development JWT signed by the org's issuer key. Roles: events:write, events:read, admin.
+  waybill contracts check [dir]
+      Parse and type-check every custody rule in dir (default: the package's contracts/);
+      prints file:line for each problem and exits 1 if there is any.
   waybill devnet [--dir .devnet] [--config deploy/devnet.network.yaml]
       Initialise a four-organisation network if needed, run its nodes as child processes,
       print their URLs with a ready-to-paste curl example; Ctrl-C stops them all.
@@ -27,6 +31,7 @@ const COMMANDS: Record<string, Command> = {
   'node start': runNodeStart,
   token: runToken,
   devnet: runDevnet,
+  'contracts check': runContractsCheck,
 };
 
 /** Runs one command; returns the process exit code. */

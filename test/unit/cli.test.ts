@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
@@ -57,5 +57,26 @@ describe('waybill CLI', () => {
       stderr: expect.stringContaining('--sub is required'),
     });
     await expect(waybill('frobnicate')).rejects.toMatchObject({ code: 2 });
+  });
+
+  it('checks the custody rules: the shipped set is valid, a broken one names file and line', async () => {
+    expect(await waybill('contracts', 'check')).toContain('rule set is valid');
+    const bad = join(dir, 'rules');
+    mkdirSync(bad);
+    const rule = [
+      'rules:',
+      '  - id: broken',
+      '    description: d',
+      '    when: { type: ObjectEvent }',
+      '    require:',
+    ];
+    writeFileSync(
+      join(bad, 'bad.yaml'),
+      [...rule, '      - check: "event.type =="', '        code: X', '        message: m', ''].join('\n'),
+    );
+    await expect(waybill('contracts', 'check', bad)).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/bad\.yaml:6: /),
+    });
   });
 });
