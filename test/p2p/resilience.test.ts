@@ -68,6 +68,9 @@ describe('a member that stops and restarts', () => {
       20_000,
     );
     expect(a.connectedEvents.filter((p) => p === 'c').length).toBe(connectsBefore + 1);
+    // Each side records a new connection on its own; c may only reply once it has seen it too
+    // (a send to a member not seen as connected is dropped by design).
+    await waitFor('c sees a', () => c.net.peers().find((p) => p.id === 'a')?.connected === true);
 
     for (let i = 0; i < 50; i++) a.net.send('c', 'consensus', text(`after-${i}`));
     b.net.broadcast('mempool', text('from b'));
