@@ -1,3 +1,4 @@
+import { Prng } from '../../services/consensus/sim/prng.js';
 import {
   aggregationEvent,
   commission,
@@ -15,19 +16,14 @@ import {
   transformationEvent,
 } from './helpers.js';
 
-/** Small seeded PRNG (mulberry32): the same seed gives the same stream. */
+/** The simulator's seeded PRNG, with the exclusive upper bound this generator reads best with. */
 export function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  const p = new Prng(seed);
+  return {
+    next: () => p.next(),
+    int: (n: number) => p.int(0, n - 1),
+    pick: <T>(list: readonly T[]) => p.pick(list),
   };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(list: readonly T[]): T => list[int(list.length)] as T;
-  return { next, int, pick };
 }
 
 const ORGS = ['farm', 'packer', 'retail'] as const;
