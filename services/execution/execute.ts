@@ -68,7 +68,8 @@ export function executeBlock(block: Block, state: StateView): TxResult[] {
 
 function executeCapture(tx: CaptureTx, state: StateView, recordTime: string, seen: Set<string>): TxResult {
   const inTx = new Set<string>();
-  const verdicts = eventsOf(tx).map((event): EventVerdict => {
+  const events = eventsOf(tx);
+  const verdicts = events.map((event): EventVerdict => {
     const eventID = event.eventID;
     if (inTx.has(eventID) || seen.has(eventID) || state.hasEvent(eventID)) {
       return {
@@ -81,7 +82,7 @@ function executeCapture(tx: CaptureTx, state: StateView, recordTime: string, see
     inTx.add(eventID);
     return { eventID, accepted: true };
   });
-  return settle(tx, verdicts, recordTime, seen);
+  return settle(tx, events, verdicts, recordTime, seen);
 }
 
 /** The first report of an equivocation is recorded; later reports of the same one are not. */
@@ -95,7 +96,13 @@ function executeEvidence(tx: EvidenceTx, state: StateView, seen: Set<string>): T
   return { tx, success: true, errors: [], accepted: [], rejected: [], evidence: entry };
 }
 
-function settle(tx: CaptureTx, verdicts: EventVerdict[], recordTime: string, seen: Set<string>): TxResult {
+function settle(
+  tx: CaptureTx,
+  events: EpcisEvent[],
+  verdicts: EventVerdict[],
+  recordTime: string,
+  seen: Set<string>,
+): TxResult {
   const failed = verdicts.some((v) => !v.accepted);
   const rollback = failed && tx.body.errorBehaviour === 'rollback';
   const final = rollback
@@ -110,7 +117,6 @@ function settle(tx: CaptureTx, verdicts: EventVerdict[], recordTime: string, see
           : v,
       )
     : verdicts;
-  const events = eventsOf(tx);
   const accepted: EpcisEvent[] = [];
   final.forEach((v, i) => {
     const event = events[i];

@@ -44,7 +44,7 @@ export class Gossip {
   }
 
   sendPendingTo(peer: string): void {
-    for (const txs of batches(this.own())) this.deps.p2p.send(peer, 'mempool', encode({ txs }));
+    for (const txs of this.batches(this.own())) this.deps.p2p.send(peer, 'mempool', encode({ txs }));
   }
 
   private own(): Transaction[] {
@@ -61,23 +61,23 @@ export class Gossip {
     }
     if (due.length === 0) return;
     for (const tx of due) this.announced.set(tx.id, Date.now());
-    for (const txs of batches(due)) this.deps.p2p.broadcast('mempool', encode({ txs }));
+    for (const txs of this.batches(due)) this.deps.p2p.broadcast('mempool', encode({ txs }));
   }
-}
 
-/** Splits transactions into messages well under the P2P frame limit. */
-function* batches(txs: readonly Transaction[], maxBytes = 4 * 1024 * 1024): Generator<Transaction[]> {
-  let batch: Transaction[] = [];
-  let bytes = 0;
-  for (const tx of txs) {
-    const size = JSON.stringify(tx).length;
-    if (batch.length > 0 && bytes + size > maxBytes) {
-      yield batch;
-      batch = [];
-      bytes = 0;
+  /** Splits transactions into messages well under the P2P frame limit (sizes from the mempool). */
+  private *batches(txs: readonly Transaction[], maxBytes = 4 * 1024 * 1024): Generator<Transaction[]> {
+    let batch: Transaction[] = [];
+    let bytes = 0;
+    for (const tx of txs) {
+      const size = this.deps.mempool.bytesOf(tx.id);
+      if (batch.length > 0 && bytes + size > maxBytes) {
+        yield batch;
+        batch = [];
+        bytes = 0;
+      }
+      batch.push(tx);
+      bytes += size;
     }
-    batch.push(tx);
-    bytes += size;
+    if (batch.length > 0) yield batch;
   }
-  if (batch.length > 0) yield batch;
 }

@@ -1,4 +1,4 @@
-import { decodeConsensus, decodeSyncRequest, decodeTxBatch, encode } from './codec.js';
+import { decodeConsensus, decodeSyncRequest, decodeTxBatch } from './codec.js';
 import type { NodeParts } from './parts.js';
 
 const SYNC_MAX_BYTES = 8 * 1024 * 1024;
@@ -21,9 +21,7 @@ export function wire(parts: NodeParts): void {
     if (!batch) return logger.warn({ peer: from }, 'malformed transaction batch dropped');
     if (app.receive(batch.txs).length > 0) txsAvailable();
   });
-  p2p.handle('sync', async (_from, payload) =>
-    encode({ blocks: syncAnswer(parts, decodeSyncRequest(payload)) }),
-  );
+  p2p.handle('sync', async (_from, payload) => syncAnswer(parts, decodeSyncRequest(payload)));
   p2p.onPeerConnected((peer) => {
     driver.dispatch({ type: 'peer_connected', peer, now: Date.now() });
     gossip.sendPendingTo(peer);
@@ -39,8 +37,9 @@ export function wire(parts: NodeParts): void {
   app.on('latency', (seconds) => metrics.commitLatency.observe(seconds));
 }
 
-function syncAnswer({ store }: NodeParts, request: { from: number; limit: number } | undefined) {
-  const blocks = [];
+/** `{"blocks": [...]}`, each block serialized once, up to SYNC_MAX_BYTES. */
+function syncAnswer({ store }: NodeParts, request: { from: number; limit: number } | undefined): Uint8Array {
+  const blocks: string[] = [];
   let bytes = 0;
   for (
     let h = request?.from ?? 1;
@@ -49,8 +48,9 @@ function syncAnswer({ store }: NodeParts, request: { from: number; limit: number
   ) {
     const committed = store.getBlock(h);
     if (!committed) break;
-    bytes += JSON.stringify(committed).length;
-    blocks.push(committed);
+    const json = JSON.stringify(committed);
+    bytes += json.length;
+    blocks.push(json);
   }
-  return blocks;
+  return new TextEncoder().encode(`{"blocks":[${blocks.join(',')}]}`);
 }
