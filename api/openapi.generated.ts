@@ -117,6 +117,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/objects/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The current custody state of an object
+         * @description Requires role `events:read`, `events:write` or `admin`. The state the custody contracts
+         *     computed from every committed event: owner, custodian, status, flags (recalled,
+         *     temperature_excursion, …), consignee while in transit, packing and location.
+         */
+        get: operations["getObject"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/governance/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The custody rule sets, in force and proposed
+         * @description Requires role `events:read`, `events:write` or `admin`.
+         */
+        get: operations["listRuleSets"];
+        put?: never;
+        /**
+         * Propose a new custody rule set for the consortium
+         * @description Requires role `admin` in a token of this node's organisation. The files must compile (`waybill
+         *     contracts check`). The proposal counts as this organisation's approval; once 2f+1 member
+         *     organisations approved it, it takes effect two blocks after the approving block.
+         */
+        post: operations["proposeRuleSet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/governance/rules/{hash}/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a proposed rule set on behalf of this node's organisation
+         * @description Requires role `admin` in a token of this node's organisation.
+         */
+        post: operations["approveRuleSet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/status": {
         parameters: {
             query?: never;
@@ -262,7 +330,7 @@ export interface components {
          * @description Stable error codes; never renamed.
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "MEMPOOL_FULL" | "NOT_READY" | "INTERNAL" | "CONFIG_INVALID" | "KEY_FILE_INSECURE" | "STORAGE_CORRUPT" | "DATA_DIR_IN_USE" | "EVENT_REJECTED";
+        ErrorCode: "BAD_REQUEST" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "MEMPOOL_FULL" | "NOT_READY" | "INTERNAL" | "CONFIG_INVALID" | "KEY_FILE_INSECURE" | "STORAGE_CORRUPT" | "DATA_DIR_IN_USE" | "EVENT_REJECTED" | "STATE_DIVERGED";
         /** @description RFC 9457 problem details, plus the stable `code` and code-specific members. */
         Problem: {
             /**
@@ -343,6 +411,79 @@ export interface components {
             /** @description Stable reason code, e.g. DUPLICATE_EVENT_ID or a custody rule's code. */
             code: string;
             message: string;
+        };
+        DryRunResult: {
+            /** @constant */
+            dryRun: true;
+            /** @description Whether every event would be accepted. */
+            success: boolean;
+            /** @description One verdict per event, in document order. */
+            events: {
+                eventID: string;
+                /** @enum {string} */
+                status: "accepted" | "rejected";
+                reason?: {
+                    code: string;
+                    message: string;
+                };
+            }[];
+            errors: components["schemas"]["CaptureError"][];
+        };
+        ObjectState: {
+            /** @description The canonical GS1 Digital Link URI of the object (or the identifier as captured). */
+            id: string;
+            /** @description Org id of the owner. */
+            owner: string;
+            /** @description Org id that holds the goods. */
+            custodian: string;
+            /** @enum {string} */
+            status: "active" | "in_transit" | "consumed" | "destroyed";
+            /** @description Sorted; e.g. recalled, temperature_excursion, decommissioned. */
+            flags: string[];
+            /** @description While in transit, the org it was shipped to. */
+            consignee?: string;
+            parent?: string;
+            children?: string[];
+            location?: string;
+            lastEventID: string;
+            /** @description Org that commissioned (or introduced) the object; the only one that may recall it. */
+            commissioner?: string;
+            /** @description Transformation inputs this object was made from. */
+            inputs?: string[];
+            /** @description Transformation outputs made from this object. */
+            outputs?: string[];
+            temperature?: {
+                min: number;
+                max: number;
+            };
+        };
+        RuleFile: {
+            name: string;
+            text: string;
+        };
+        RuleSetProposal: {
+            files: components["schemas"]["RuleFile"][];
+        };
+        GovernanceAccepted: {
+            txId: string;
+            /** @description The rule-set hash proposed or approved. */
+            hash: string;
+        };
+        RuleSetInfo: {
+            hash: string;
+            /** @description Org id, or `genesis`. */
+            proposer: string;
+            proposedHeight: number;
+            approvals: string[];
+            /** @description First block evaluated under these rules; null until 2f+1 members approved. */
+            activationHeight: number | null;
+            /** @description Whether these rules are in force for the next block. */
+            active: boolean;
+        };
+        RuleSetList: {
+            /** @description Member approvals needed (2f+1). */
+            quorum: number;
+            ruleSets: components["schemas"]["RuleSetInfo"][];
         };
         CaptureJob: {
             captureID: string;
@@ -514,6 +655,11 @@ export interface components {
          */
         EventID: string;
         /**
+         * @description An EPC URI (`urn:epc:id:sgtin:…`, `urn:epc:id:sscc:…`, `urn:epc:class:lgtin:…`) or the GS1
+         *     Digital Link URI of the same object, percent-encoded as one path segment. Both name one object.
+         */
+        ObjectID: string;
+        /**
          * @description EPCIS 2.0: `rollback` commits all events of the document or none; `proceed` commits the valid
          *     ones and reports the others in the capture job.
          */
@@ -532,7 +678,13 @@ export type $defs = Record<string, never>;
 export interface operations {
     captureDocument: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description `true`: evaluate the document against this node's committed custody state, as the next
+                 *     block would, and answer 200 with the verdicts; nothing is ordered or stored.
+                 */
+                dryRun?: boolean;
+            };
             header?: {
                 /**
                  * @description EPCIS 2.0: `rollback` commits all events of the document or none; `proceed` commits the valid
@@ -550,6 +702,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A dry run's verdicts (`dryRun=true` only). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DryRunResult"];
+                };
+            };
             /** @description Accepted for ordering. */
             202: {
                 headers: {
@@ -722,6 +883,116 @@ export interface operations {
                     "application/json": components["schemas"]["EventStatus"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getObject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description An EPC URI (`urn:epc:id:sgtin:…`, `urn:epc:id:sscc:…`, `urn:epc:class:lgtin:…`) or the GS1
+                 *     Digital Link URI of the same object, percent-encoded as one path segment. Both name one object.
+                 */
+                id: components["parameters"]["ObjectID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The object's state. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectState"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listRuleSets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The genesis rule set and every proposal, with approvals and activation height. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleSetList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    proposeRuleSet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleSetProposal"];
+            };
+        };
+        responses: {
+            /** @description The proposal transaction is queued for ordering. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GovernanceAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    approveRuleSet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rule-set hash of a committed proposal. */
+                hash: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The approval transaction is queued for ordering. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GovernanceAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];

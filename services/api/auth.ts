@@ -10,12 +10,13 @@ declare module 'fastify' {
   }
 }
 
-export type Access = 'read' | 'write';
+export type Access = 'read' | 'write' | 'admin';
 export type AuthHooks = Record<Access, onRequestAsyncHookHandler>;
 
 const ALLOWED: Record<Access, readonly Role[]> = {
   read: ['events:read', 'events:write', 'admin'],
   write: ['events:write', 'admin'],
+  admin: ['admin'],
 };
 
 /**
@@ -32,7 +33,7 @@ export function createAuth(app: FastifyInstance, deps: ApiDeps): AuthHooks {
       authorize(principal, access, deps.org);
       request.principal = principal;
     };
-  return { read: hook('read'), write: hook('write') };
+  return { read: hook('read'), write: hook('write'), admin: hook('admin') };
 }
 
 export function principalOf(request: FastifyRequest): Principal {
@@ -57,7 +58,7 @@ function authorize(principal: Principal, access: Access, nodeOrg: string): void 
     );
   }
   // A node signs what it captures, so it captures only for its own org's clients.
-  if (access === 'write' && principal.org !== nodeOrg) {
+  if (access !== 'read' && principal.org !== nodeOrg) {
     throw new WaybillError(
       ErrorCode.Forbidden,
       `this node captures for org '${nodeOrg}' only; send '${principal.org}' captures to its own node`,

@@ -26,6 +26,7 @@ const TITLES: Record<ErrorCode, string> = {
   [ErrorCode.StorageCorrupt]: 'Storage corrupt',
   [ErrorCode.DataDirInUse]: 'Data directory in use',
   [ErrorCode.EventRejected]: 'Event rejected',
+  [ErrorCode.StateDiverged]: 'State diverged',
 };
 
 export function problemType(code: ErrorCode): string {

@@ -7,6 +7,8 @@ import { captureRoutes } from './routes/capture.js';
 import { docsRoutes } from './routes/docs.js';
 import { eventRoutes } from './routes/events.js';
 import { evidenceRoutes } from './routes/evidence.js';
+import { governanceRoutes } from './routes/governance.js';
+import { objectRoutes } from './routes/objects.js';
 import { opsRoutes } from './routes/ops.js';
 import type { ApiDeps } from './types.js';
 
@@ -53,6 +55,8 @@ export function buildApi(deps: ApiDeps, opts: BuildApiOptions = {}): FastifyInst
   captureRoutes(app, deps, auth);
   eventRoutes(app, deps, auth);
   evidenceRoutes(app, deps, auth);
+  objectRoutes(app, deps, auth);
+  governanceRoutes(app, deps, auth);
   opsRoutes(app, deps);
   docsRoutes(app);
   return app;

@@ -75,6 +75,11 @@ export interface SubmitContext {
 
 /** GET /evidence: one member's two conflicting signed messages, committed on the ledger. */
 export type EvidenceRecord = Schemas['EvidenceRecord'];
+export type DryRunResult = Schemas['DryRunResult'];
+export type ObjectState = Schemas['ObjectState'];
+export type RuleSetList = Schemas['RuleSetList'];
+export type RuleFile = Schemas['RuleFile'];
+export type GovernanceAccepted = Schemas['GovernanceAccepted'];
 
 /** Everything the HTTP layer needs from the node; passed in, so tests use fakes. */
 export interface ApiDeps {
@@ -91,7 +96,20 @@ export interface ApiDeps {
      * meta.errors [{field, message}]), MEMPOOL_FULL (429, meta.retryAfterSeconds).
      */
     submit(document: unknown, ctx: SubmitContext): Promise<{ captureID: string }>;
+    /** Verdicts the document would get against the committed state; throws like submit. */
+    dryRun(document: unknown, ctx: SubmitContext): DryRunResult;
     job(captureID: string): CaptureJob | undefined;
+  };
+  objects: {
+    /** Current custody state of an object named by EPC URI or GS1 Digital Link URI. */
+    get(id: string): ObjectState | undefined;
+  };
+  governance: {
+    list(): RuleSetList;
+    /** Throws VALIDATION_FAILED when the files do not compile. */
+    propose(files: RuleFile[]): Promise<GovernanceAccepted>;
+    /** Throws NOT_FOUND for an unknown proposal. */
+    approve(hash: string): Promise<GovernanceAccepted>;
   };
   /** GS1-EPCIS-Capture-Limit: the most events one capture document may hold. */
   captureLimit: number;

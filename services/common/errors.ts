@@ -17,6 +17,8 @@ export enum ErrorCode {
   StorageCorrupt = 'STORAGE_CORRUPT',
   DataDirInUse = 'DATA_DIR_IN_USE',
   EventRejected = 'EVENT_REJECTED',
+  /** This node's custody state differs from the state a committed block commits to: it halts. */
+  StateDiverged = 'STATE_DIVERGED',
 }
 
 const STATUS: Record<ErrorCode, number> = {
@@ -37,6 +39,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.StorageCorrupt]: 500,
   [ErrorCode.DataDirInUse]: 500,
   [ErrorCode.EventRejected]: 422,
+  [ErrorCode.StateDiverged]: 500,
 };
 
 /** Typed error with a stable code and metadata; the API maps it to RFC 9457 problem+json. */

@@ -1,4 +1,5 @@
 import type { ConsensusTimeouts } from '../consensus/types.js';
+import type { RuleFileData } from '../ledger/types.js';
 
 /** A public JWK of an org's token issuer (Ed25519, EdDSA). */
 export interface PublicJwk {
@@ -44,4 +45,9 @@ export interface Genesis {
   timestamp: number;
   members: GenesisMember[];
   consensus: ConsensusParams;
+  /**
+   * The custody rules at genesis (contracts/*.yaml as name and text). Every node compiles them from
+   * here, so all members start under the same rules; later versions arrive by governance.
+   */
+  rules: RuleFileData[];
 }

@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import { generateIssuerKey } from '../api/tokens.js';
 import { toHex } from '../common/encoding.js';
 import { ErrorCode, WaybillError } from '../common/errors.js';
+import { compileRuleSet, formatProblem, readRuleFiles } from '../contracts/index.js';
 import { generateSeed, publicKeyOf } from '../crypto/index.js';
+import type { RuleFileData } from '../ledger/types.js';
 import { peerIdFromSeed } from '../p2p/index.js';
 import { listenHost, p2pMultiaddr } from './address.js';
-import { DEFAULT_BODY_LIMIT, DEFAULT_CONSENSUS, DEFAULT_MEMPOOL } from './defaults.js';
+import { DEFAULT_BODY_LIMIT, DEFAULT_CONSENSUS, DEFAULT_MEMPOOL, defaultContractsDir } from './defaults.js';
 import type { Genesis, GenesisMember } from './genesis.js';
 import { writePrivateFile } from './key-files.js';
 import type { NetworkDefinition, OrgDefinition } from './network-file.js';
@@ -29,6 +31,7 @@ export async function initNetwork(def: NetworkDefinition, outDir: string, now: n
   if (existsSync(genesisPath)) {
     throw new WaybillError(ErrorCode.ConfigInvalid, `${genesisPath} exists; refusing to overwrite a network`);
   }
+  const rules = genesisRules(def.contracts ?? defaultContractsDir());
   mkdirSync(outDir, { recursive: true });
   const members: GenesisMember[] = [];
   const nodeConfigs: InitResult['nodeConfigs'] = [];
@@ -45,9 +48,22 @@ export async function initNetwork(def: NetworkDefinition, outDir: string, now: n
     timestamp: now,
     members,
     consensus: { ...DEFAULT_CONSENSUS, ...def.consensus },
+    rules,
   };
   writeFileSync(genesisPath, `${JSON.stringify(genesis, null, 2)}\n`);
   return { genesisPath, nodeConfigs };
+}
+
+/** The rule files of `dir`, refused with every problem when they do not compile. */
+function genesisRules(dir: string): RuleFileData[] {
+  const { problems } = compileRuleSet(dir);
+  if (problems.length > 0) {
+    throw new WaybillError(
+      ErrorCode.ConfigInvalid,
+      `the genesis rules in ${dir} do not compile:\n${problems.map(formatProblem).join('\n')}`,
+    );
+  }
+  return readRuleFiles(dir);
 }
 
 async function writeOrgKeys(org: OrgDefinition, orgDir: string): Promise<GenesisMember> {

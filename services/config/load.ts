@@ -43,6 +43,12 @@ export function readGenesis(path: string): Genesis {
   if (typeof genesis?.network !== 'string' || !Array.isArray(genesis.members) || !genesis.consensus) {
     throw new WaybillError(ErrorCode.ConfigInvalid, `genesis ${path} lacks network, members or consensus`);
   }
+  if (!Array.isArray(genesis.rules)) {
+    throw new WaybillError(
+      ErrorCode.ConfigInvalid,
+      `genesis ${path} has no custody rules (it predates rule sets in genesis); create the network again with waybill network init`,
+    );
+  }
   return genesis;
 }
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { ErrorCode, WaybillError } from '../common/errors.js';
@@ -19,6 +20,8 @@ export interface NetworkDefinition {
   network: string;
   orgs: OrgDefinition[];
   consensus?: Partial<ConsensusParams>;
+  /** Directory of the genesis custody rules (contracts/*.yaml), relative to the network file. */
+  contracts?: string;
 }
 
 const slug = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' };
@@ -50,6 +53,7 @@ const schema = {
       },
     },
     consensus: { type: 'object', additionalProperties: { type: 'integer', minimum: 1 } },
+    contracts: { type: 'string', minLength: 1 },
   },
 } as const;
 
@@ -85,5 +89,6 @@ function assertUnique(def: NetworkDefinition, source: string): void {
 }
 
 export function readNetworkDefinition(path: string): NetworkDefinition {
-  return parseNetworkDefinition(readFileSync(path, 'utf8'), path);
+  const def = parseNetworkDefinition(readFileSync(path, 'utf8'), path);
+  return def.contracts === undefined ? def : { ...def, contracts: resolve(dirname(path), def.contracts) };
 }

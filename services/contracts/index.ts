@@ -7,22 +7,43 @@ export { idKey } from './ids.js';
 export {
   CEL_VARIABLES,
   checkRuleSet,
+  compileRuleFiles,
   compileRuleSet,
   EFFECT_OPS,
   type EffectOp,
   type EffectSpec,
   formatProblem,
+  loadRuleFiles,
   loadRuleSet,
   type Rule,
+  type RuleFile,
   type RuleSet,
   RuleSetError,
+  readRuleFiles,
+  ruleSetHash,
 } from './rules.js';
 export {
+  balanceId,
+  type CustodyChanges,
   type CustodyState,
+  changedEntries,
   type EnumerableCustodyState,
   MemoryCustodyState,
+  parseBalanceId,
   stateRoot,
 } from './state.js';
+export {
+  bucketHash,
+  bucketOf,
+  compareKeyHash,
+  EMPTY_STATE_ROOT,
+  leafOf,
+  STATE_TREE_DEPTH,
+  type StateEntry,
+  type StateLeaf,
+  StateTree,
+  stateKey,
+} from './state-tree.js';
 export type {
   Alert,
   BalanceKey,

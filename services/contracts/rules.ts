@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { Environment } from '@marcbachmann/cel-js';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
+import { hashOf } from '../common/encoding.js';
 import type { RuleProblem } from './types.js';
 
 /** Names of the effect vocabulary; their meaning is implemented in effects.ts. */
@@ -56,6 +57,8 @@ export interface RuleSet {
   rules: Rule[];
   /** Rule file names, in load order. */
   files: string[];
+  /** ruleSetHash of the files it was compiled from. */
+  hash: string;
 }
 
 export class RuleSetError extends Error {
@@ -116,25 +119,71 @@ export function loadRuleSet(dir: string): RuleSet {
   return ruleSet;
 }
 
+/** A rule file as data: its name and text. Rule sets travel this way in genesis and governance. */
+export interface RuleFile {
+  name: string;
+  text: string;
+}
+
+/** The rule files (*.yaml, *.yml) of `dir`, in file name order. */
+export function readRuleFiles(dir: string): RuleFile[] {
+  return readdirSync(dir)
+    .filter((n) => /\.ya?ml$/.test(n))
+    .sort()
+    .map((name) => ({ name, text: readFileSync(join(dir, name), 'utf8') }));
+}
+
+/**
+ * The rule-set hash: SHA-256 of the canonical JSON of the files sorted by name. Blocks record the
+ * hash they were evaluated under; governance approves a hash.
+ */
+export function ruleSetHash(files: readonly RuleFile[]): string {
+  const sorted = [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return hashOf({ files: sorted.map((f) => ({ name: f.name, text: f.text })) });
+}
+
 export function compileRuleSet(dir: string): { ruleSet: RuleSet; problems: RuleProblem[] } {
-  const problems: RuleProblem[] = [];
-  let names: string[];
+  let files: RuleFile[];
   try {
-    names = readdirSync(dir)
-      .filter((n) => /\.ya?ml$/.test(n))
-      .sort();
+    files = readRuleFiles(dir);
   } catch (err) {
-    problems.push({ file: dir, line: 0, message: `cannot read directory: ${(err as Error).message}` });
-    return { ruleSet: { rules: [], files: [] }, problems };
+    const problems = [{ file: dir, line: 0, message: `cannot read directory: ${(err as Error).message}` }];
+    return { ruleSet: { rules: [], files: [], hash: ruleSetHash([]) }, problems };
   }
-  if (names.length === 0) problems.push({ file: dir, line: 0, message: 'no rule files (*.yaml)' });
+  const compiled = compileRuleFiles(files, dir);
+  if (files.length === 0)
+    compiled.problems.unshift({ file: dir, line: 0, message: 'no rule files (*.yaml)' });
+  return compiled;
+}
+
+/** Loads rule files given as data, or throws a RuleSetError listing every problem. */
+export function loadRuleFiles(files: readonly RuleFile[]): RuleSet {
+  const { ruleSet, problems } = compileRuleFiles(files);
+  if (problems.length > 0) throw new RuleSetError(problems);
+  return ruleSet;
+}
+
+/** Compiles rule files in name order; problems name `<dir>/<file>` when a directory is given. */
+export function compileRuleFiles(
+  input: readonly RuleFile[],
+  dir?: string,
+): { ruleSet: RuleSet; problems: RuleProblem[] } {
+  const problems: RuleProblem[] = [];
+  const files = [...input].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  if (files.length === 0 && dir === undefined)
+    problems.push({ file: '-', line: 0, message: 'no rule files' });
   const env = celEnvironment();
   const rules: Rule[] = [];
-  const files: string[] = [];
-  for (const name of names) {
-    const path = join(dir, name);
-    files.push(basename(path));
-    rules.push(...compileFile(path, readFileSync(path, 'utf8'), env, problems));
+  for (const f of files) {
+    if (!/^[A-Za-z0-9._-]+\.ya?ml$/.test(f.name)) {
+      problems.push({
+        file: f.name,
+        line: 0,
+        message: 'a rule file name is <name>.yaml (letters, digits, . _ -)',
+      });
+      continue;
+    }
+    rules.push(...compileFile(dir === undefined ? f.name : join(dir, f.name), f.text, env, problems));
   }
   const seen = new Map<string, Rule>();
   for (const rule of rules) {
@@ -147,7 +196,7 @@ export function compileRuleSet(dir: string): { ruleSet: RuleSet; problems: RuleP
       });
     } else seen.set(rule.id, rule);
   }
-  return { ruleSet: { rules, files }, problems };
+  return { ruleSet: { rules, files: files.map((f) => f.name), hash: ruleSetHash(files) }, problems };
 }
 
 /** Compiles one rule file's text; `file` only labels problems. */

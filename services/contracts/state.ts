@@ -1,5 +1,4 @@
-import { hashOf } from '../common/encoding.js';
-import { merkleRoot } from '../ledger/merkle.js';
+import { rootOfEntries, type StateEntry } from './state-tree.js';
 import type { Alert, BalanceKey, ObjectState } from './types.js';
 
 /**
@@ -24,17 +23,24 @@ export interface EnumerableCustodyState extends CustodyState {
   alerts(): Iterable<Alert>;
 }
 
-const balanceId = (k: BalanceKey) => `${k.epcClass}\u0000${k.uom}\u0000${k.holder}`;
-function parseBalanceId(id: string): BalanceKey {
+export const balanceId = (k: BalanceKey) => `${k.epcClass}\u0000${k.uom}\u0000${k.holder}`;
+export function parseBalanceId(id: string): BalanceKey {
   const [epcClass = '', uom = '', holder = ''] = id.split('\u0000');
   return { epcClass, uom, holder };
 }
 
+/** What one overlay changed: objects written, balances set (0 = removed), alerts added. */
+export interface CustodyChanges {
+  objects: ObjectState[];
+  balances: [BalanceKey, number][];
+  alerts: Alert[];
+}
+
 /**
  * In-memory custody state. `fork()` gives an overlay that reads through to this state and keeps
- * its writes to itself until `commit()` copies them down (or the overlay is simply dropped):
- * one overlay per block, committed once the block is. A SQLite-backed base only needs the same
- * five methods plus enumeration.
+ * its writes to itself until `commit()` copies them down (or the overlay is simply dropped).
+ * The node keeps one overlay per block over its SQLite state (storage/custody-store.ts) and
+ * hands `changes()` to the block's SQLite transaction; a document's overlay forks the block's.
  */
 export class MemoryCustodyState implements EnumerableCustodyState {
   private readonly objectMap = new Map<string, ObjectState>();
@@ -42,7 +48,7 @@ export class MemoryCustodyState implements EnumerableCustodyState {
   private readonly balanceMap = new Map<string, number>();
   private readonly alertList: Alert[] = [];
 
-  constructor(private readonly parent?: MemoryCustodyState) {}
+  constructor(private readonly parent?: EnumerableCustodyState) {}
 
   fork(): MemoryCustodyState {
     return new MemoryCustodyState(this);
@@ -51,7 +57,8 @@ export class MemoryCustodyState implements EnumerableCustodyState {
   /** Writes this overlay's changes into its parent. */
   commit(): void {
     const parent = this.parent;
-    if (!parent) throw new Error('only an overlay can be committed');
+    if (!(parent instanceof MemoryCustodyState))
+      throw new Error('only an overlay of a memory state can be committed');
     for (const [id, object] of this.objectMap) parent.objectMap.set(id, object);
     for (const [id, quantity] of this.balanceMap) {
       if (quantity === 0 && !parent.parent) parent.balanceMap.delete(id);
@@ -78,7 +85,8 @@ export class MemoryCustodyState implements EnumerableCustodyState {
   private balanceById(id: string): number {
     const own = this.balanceMap.get(id);
     if (own !== undefined) return own;
-    return this.parent ? this.parent.balanceById(id) : 0;
+    if (this.parent instanceof MemoryCustodyState) return this.parent.balanceById(id);
+    return this.parent ? this.parent.getBalance(parseBalanceId(id)) : 0;
   }
 
   setBalance(key: BalanceKey, quantity: number): void {
@@ -93,6 +101,15 @@ export class MemoryCustodyState implements EnumerableCustodyState {
 
   alertCount(): number {
     return this.alertList.length + (this.parent ? this.parent.alertCount() : 0);
+  }
+
+  /** This overlay's own writes, in key order (objects by id, balances by key, alerts by seq). */
+  changes(): CustodyChanges {
+    const objects = [...this.objectMap.keys()].sort().map((id) => this.objectMap.get(id) as ObjectState);
+    const balances = [...this.balanceMap.keys()]
+      .sort()
+      .map((id): [BalanceKey, number] => [parseBalanceId(id), this.balanceMap.get(id) as number]);
+    return { objects, balances, alerts: [...this.alertList] };
   }
 
   *objects(): Iterable<ObjectState> {
@@ -119,15 +136,24 @@ export class MemoryCustodyState implements EnumerableCustodyState {
   }
 }
 
+/** Every entry of a state, for a root computed from scratch. */
+export function* entriesOf(state: EnumerableCustodyState): Iterable<StateEntry> {
+  for (const value of state.objects()) yield { kind: 'object', value };
+  for (const [key, quantity] of state.balances()) yield { kind: 'balance', value: { ...key, quantity } };
+  for (const value of state.alerts()) yield { kind: 'alert', value };
+}
+
+/** The entries an overlay changed (a balance of 0 removes its entry). */
+export function* changedEntries(changes: CustodyChanges): Iterable<StateEntry> {
+  for (const value of changes.objects) yield { kind: 'object', value };
+  for (const [key, quantity] of changes.balances) yield { kind: 'balance', value: { ...key, quantity } };
+  for (const value of changes.alerts) yield { kind: 'alert', value };
+}
+
 /**
- * State root: Merkle root (services/ledger/merkle.ts) over the SHA-256 of the canonical JSON
- * (RFC 8785) of every object in id order, then every non-zero balance in key order, then every
- * alert in sequence order. Identical state gives an identical root on every node.
+ * State root of a whole state, computed from scratch (state-tree.ts defines the tree). The node
+ * keeps the same root incrementally; tests and replays compare the two.
  */
 export function stateRoot(state: EnumerableCustodyState): string {
-  const leaves: string[] = [];
-  for (const object of state.objects()) leaves.push(hashOf({ kind: 'object', ...object }));
-  for (const [key, quantity] of state.balances()) leaves.push(hashOf({ kind: 'balance', ...key, quantity }));
-  for (const alert of state.alerts()) leaves.push(hashOf({ kind: 'alert', ...alert }));
-  return merkleRoot(leaves);
+  return rootOfEntries(entriesOf(state));
 }

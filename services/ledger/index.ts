@@ -18,6 +18,9 @@ export type {
   EpcisEvent,
   EvidenceTxBody,
   MemberSignature,
+  RuleFileData,
+  RulesApprovalTxBody,
+  RulesProposalTxBody,
   Transaction,
   TxBody,
 } from './types.js';

@@ -32,7 +32,32 @@ export interface EvidenceTxBody {
   evidence: Record<string, unknown>;
 }
 
-export type TxBody = CaptureTxBody | EvidenceTxBody;
+/** A rule file carried on the ledger (contracts/*.yaml): name and text. */
+export interface RuleFileData {
+  name: string;
+  text: string;
+}
+
+/**
+ * Governance of the custody rules: a member proposes a rule set (its full text, so every node and
+ * every later replay has it) and members approve its hash; see execution/governance.ts.
+ */
+export interface RulesProposalTxBody {
+  kind: 'rules_proposal';
+  network: string;
+  org: string;
+  files: RuleFileData[];
+}
+
+export interface RulesApprovalTxBody {
+  kind: 'rules_approval';
+  network: string;
+  org: string;
+  /** ruleSetHash of the proposed files. */
+  hash: string;
+}
+
+export type TxBody = CaptureTxBody | EvidenceTxBody | RulesProposalTxBody | RulesApprovalTxBody;
 
 export interface Transaction {
   /** hashOf(body): the capture id, stable across retries of the same document. */
@@ -56,6 +81,16 @@ export interface BlockHeader {
   proposer: string;
   /** Milliseconds since the Unix epoch, chosen by the proposer, checked by voters. EPCIS recordTime. */
   timestamp: number;
+  /**
+   * Custody state root after the parent block (contracts/state-tree.ts; the genesis root, of the
+   * empty state, at height 1). Lagging by one block lets the proposer fill it without executing its
+   * own proposal; a node whose state differs from a committed root halts.
+   */
+  parentStateRoot: string;
+  /** Merkle root of the parent block's verdicts (execution/results.ts); the empty root at height 1. */
+  parentResultsRoot: string;
+  /** Hash of the rule set this block's events are evaluated under (contracts ruleSetHash). */
+  rulesHash: string;
 }
 
 export interface Block {

@@ -1,5 +1,6 @@
-import type { ApiDeps } from '../api/types.js';
+import type { ApiDeps, DryRunResult } from '../api/types.js';
 import { DEFAULT_MAX_EVENTS } from '../epcis/index.js';
+import type { TxResult } from '../execution/index.js';
 import { quorumOf, type Transaction } from '../ledger/index.js';
 import { CommitWaiter } from './commit-waiter.js';
 import type { NodeParts } from './parts.js';
@@ -8,7 +9,7 @@ import { captureSingleEvent } from './single-event.js';
 
 /** What the HTTP layer may do with the node. */
 export function apiDeps(parts: NodeParts): ApiDeps {
-  const { config, store, mempool, app, core, p2p, driver, gossip, metrics } = parts;
+  const { config, store, mempool, app, core, p2p, driver, gossip, metrics, rules } = parts;
   const { genesis } = config;
   const queries = new LedgerQueries(store, mempool);
   const announce = (tx: Transaction) => {
@@ -29,7 +30,22 @@ export function apiDeps(parts: NodeParts): ApiDeps {
         if (fresh) announce(tx);
         return { captureID: tx.id };
       },
+      dryRun: (document, ctx) => dryRunResult(app.dryRun(document, ctx, Date.now())),
       job: (id) => queries.captureJob(id),
+    },
+    objects: { get: (id) => app.object(id) },
+    governance: {
+      list: () => ({ quorum: rules.quorum, ruleSets: rules.versions(store.tip().height + 1) }),
+      propose: async (files) => {
+        const { tx, hash, fresh } = app.proposeRules(files);
+        if (fresh) announce(tx);
+        return { txId: tx.id, hash };
+      },
+      approve: async (hash) => {
+        const { tx, fresh } = app.approveRules(hash);
+        if (fresh) announce(tx);
+        return { txId: tx.id, hash };
+      },
     },
     captureLimit: DEFAULT_MAX_EVENTS,
     events: {
@@ -64,5 +80,22 @@ export function apiDeps(parts: NodeParts): ApiDeps {
         body: await metrics.registry.metrics(),
       }),
     },
+  };
+}
+
+function dryRunResult(result: TxResult): DryRunResult {
+  return {
+    dryRun: true,
+    success: result.success,
+    events: result.verdicts.map((v) =>
+      v.accepted
+        ? { eventID: v.eventID, status: 'accepted' as const }
+        : {
+            eventID: v.eventID,
+            status: 'rejected' as const,
+            reason: { code: v.code ?? 'REJECTED', message: v.message ?? '' },
+          },
+    ),
+    errors: result.errors,
   };
 }

@@ -31,10 +31,42 @@ const evidenceBody = {
     evidence: { type: 'object' },
   },
 };
+const rulesProposalBody = {
+  type: 'object',
+  required: ['kind', 'network', 'org', 'files'],
+  properties: {
+    kind: { const: 'rules_proposal' },
+    network: { type: 'string' },
+    org: { type: 'string' },
+    files: {
+      type: 'array',
+      maxItems: 64,
+      items: {
+        type: 'object',
+        required: ['name', 'text'],
+        properties: { name: { type: 'string' }, text: { type: 'string' } },
+      },
+    },
+  },
+};
+const rulesApprovalBody = {
+  type: 'object',
+  required: ['kind', 'network', 'org', 'hash'],
+  properties: {
+    kind: { const: 'rules_approval' },
+    network: { type: 'string' },
+    org: { type: 'string' },
+    hash: hex,
+  },
+};
 const tx = {
   type: 'object',
   required: ['id', 'body', 'signature'],
-  properties: { id: hex, signature: hex, body: { oneOf: [captureBody, evidenceBody] } },
+  properties: {
+    id: hex,
+    signature: hex,
+    body: { oneOf: [captureBody, evidenceBody, rulesProposalBody, rulesApprovalBody] },
+  },
 };
 const block = {
   type: 'object',
@@ -42,7 +74,19 @@ const block = {
   properties: {
     header: {
       type: 'object',
-      required: ['network', 'height', 'view', 'parentHash', 'txRoot', 'txCount', 'proposer', 'timestamp'],
+      required: [
+        'network',
+        'height',
+        'view',
+        'parentHash',
+        'txRoot',
+        'txCount',
+        'proposer',
+        'timestamp',
+        'parentStateRoot',
+        'parentResultsRoot',
+        'rulesHash',
+      ],
       properties: {
         network: { type: 'string' },
         height,
@@ -52,6 +96,9 @@ const block = {
         txCount: height,
         proposer: { type: 'string' },
         timestamp: height,
+        parentStateRoot: hex,
+        parentResultsRoot: hex,
+        rulesHash: hex,
       },
     },
     txs: { type: 'array', items: tx },

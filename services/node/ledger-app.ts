@@ -5,21 +5,39 @@ import { ErrorCode, WaybillError } from '../common/errors.js';
 import type { Genesis } from '../config/genesis.js';
 import { verifyEvidence } from '../consensus/index.js';
 import type { Evidence } from '../consensus/types.js';
+import { EMPTY_STATE_ROOT, idKey, type ObjectState } from '../contracts/index.js';
 import type { Signer } from '../crypto/index.js';
 import { verify } from '../crypto/index.js';
 import { assignEventIds, validateCaptureDocument } from '../epcis/index.js';
-import { eventsOf, executeBlock } from '../execution/index.js';
+import {
+  type BlockExecution,
+  type ExecutionContext,
+  eventsOf,
+  executeBlock,
+  type TxResult,
+} from '../execution/index.js';
 import {
   type Block,
+  type BlockHeader,
   type CommitCertificate,
   type CommittedBlock,
+  EMPTY_ROOT,
+  type RuleFileData,
   signTx,
   type Transaction,
+  type TxBody,
   txRootOf,
   verifyTx,
 } from '../ledger/index.js';
 import type { Mempool } from '../mempool/index.js';
 import type { Store } from '../storage/index.js';
+import type { RuleRegistry } from './rules-book.js';
+
+/** The header fields that commit to the application state: the parent's roots and the rules. */
+type AppRoots = Pick<BlockHeader, 'parentStateRoot' | 'parentResultsRoot' | 'rulesHash'>;
+
+/** Largest rule-set proposal (all files' text), so governance cannot bloat every block. */
+const MAX_RULES_BYTES = 256 * 1024;
 
 export interface LedgerAppDeps {
   genesis: Genesis;
@@ -27,6 +45,7 @@ export interface LedgerAppDeps {
   store: Store;
   mempool: Mempool;
   signer: Signer;
+  rules: RuleRegistry;
 }
 
 const VERIFIED_CACHE = 50_000;
@@ -35,7 +54,10 @@ const VERIFIED_CACHE = 50_000;
  * The application that consensus orders for: capture transactions in, blocks out. It decides
  * what a valid transaction is (the same answer on every node) and applies committed blocks.
  */
-export class LedgerApp extends EventEmitter<{ commit: [CommittedBlock]; latency: [number] }> {
+export class LedgerApp extends EventEmitter<{
+  commit: [CommittedBlock, BlockExecution];
+  latency: [number];
+}> {
   private readonly memberKeys: Map<string, Uint8Array>;
   /** Transactions (id and signature) already checked in full, oldest first. */
   private readonly verified = new Set<string>();
@@ -57,21 +79,82 @@ export class LedgerApp extends EventEmitter<{ commit: [CommittedBlock]; latency:
     }
     const events = assignEventIds(checked.events, checked.document['@context']);
     const doc = { ...checked.document, epcisBody: { ...checked.document.epcisBody, eventList: events } };
-    const { genesis, self, signer, store, mempool } = this.deps;
-    const tx = signTx(
-      {
-        kind: 'capture',
-        network: genesis.network,
-        org: self,
-        submitter: ctx.submitter,
-        errorBehaviour: ctx.errorBehaviour,
-        document: doc,
-      },
-      signer,
-    );
+    const { genesis, self } = this.deps;
+    return this.submitOwn({
+      kind: 'capture',
+      network: genesis.network,
+      org: self,
+      submitter: ctx.submitter,
+      errorBehaviour: ctx.errorBehaviour,
+      document: doc,
+    });
+  }
+
+  /**
+   * Evaluates a document against the committed state as the next block would, without ordering
+   * or storing anything: the verdicts a capture would get now (`POST /capture?dryRun=true`).
+   */
+  dryRun(document: unknown, ctx: SubmitContext, now: number): TxResult {
+    const checked = validateCaptureDocument(document);
+    if (!checked.ok) {
+      throw new WaybillError(ErrorCode.ValidationFailed, 'the EPCIS document is not valid', {
+        errors: checked.errors,
+      });
+    }
+    const events = assignEventIds(checked.events, checked.document['@context']);
+    const doc = { ...checked.document, epcisBody: { ...checked.document.epcisBody, eventList: events } };
+    const { genesis, self, store } = this.deps;
+    const body: TxBody = {
+      kind: 'capture',
+      network: genesis.network,
+      org: self,
+      submitter: ctx.submitter,
+      errorBehaviour: ctx.errorBehaviour,
+      document: doc,
+    };
+    const tx: Transaction = { id: hashOf(body), body, signature: '' };
+    const tip = store.tip();
+    const block = this.buildHeaderFor([tx], tip.height + 1, 0, tip.hash, Math.max(now, tip.timestamp + 1));
+    const [result] = executeBlock(block, this.executionContext()).results;
+    if (!result) throw new Error('a dry run executes one transaction');
+    return result;
+  }
+
+  /** A rule-set proposal by this node's org (governance; the files' text goes on the ledger). */
+  proposeRules(files: RuleFileData[]): { tx: Transaction; hash: string; fresh: boolean } {
+    const { hash, problems } = this.deps.rules.check(files);
+    if (problems.length > 0) {
+      throw new WaybillError(ErrorCode.ValidationFailed, 'the proposed rule files do not compile', {
+        errors: problems.map((message) => ({ field: 'files', message })),
+      });
+    }
+    const { genesis, self } = this.deps;
+    return {
+      ...this.submitOwn({ kind: 'rules_proposal', network: genesis.network, org: self, files }),
+      hash,
+    };
+  }
+
+  approveRules(hash: string): { tx: Transaction; fresh: boolean } {
+    if (!this.deps.rules.proposal(hash)) {
+      throw new WaybillError(ErrorCode.NotFound, `no committed rule-set proposal ${hash}`);
+    }
+    const { genesis, self } = this.deps;
+    return this.submitOwn({ kind: 'rules_approval', network: genesis.network, org: self, hash });
+  }
+
+  /** Signs one of this node's transactions and queues it, unless it is already known. */
+  private submitOwn(body: TxBody): { tx: Transaction; fresh: boolean } {
+    const { signer, store, mempool } = this.deps;
+    const tx = signTx(body, signer);
     if (store.hasTx(tx.id) || mempool.has(tx.id)) return { tx, fresh: false };
     this.enqueue(tx);
     return { tx, fresh: true };
+  }
+
+  /** The committed custody state of an object (EPC URI or GS1 Digital Link URI). */
+  object(id: string): ObjectState | undefined {
+    return this.deps.store.custody.getObject(idKey(id));
   }
 
   /**
@@ -136,14 +219,25 @@ export class LedgerApp extends EventEmitter<{ commit: [CommittedBlock]; latency:
 
   private contentIsValid(tx: Transaction): boolean {
     const { body } = tx;
-    if (body.kind === 'evidence') {
-      return verifyEvidence(body.evidence as unknown as Evidence, body.network, this.memberKeys, verify);
+    switch (body.kind) {
+      case 'evidence':
+        return verifyEvidence(body.evidence as unknown as Evidence, body.network, this.memberKeys, verify);
+      case 'rules_proposal':
+        return rulesAreWellFormed(body.files) && this.deps.rules.check(body.files).problems.length === 0;
+      case 'rules_approval':
+        return typeof body.hash === 'string' && /^[0-9a-f]{64}$/.test(body.hash);
+      case 'capture': {
+        const checked = validateCaptureDocument(body.document);
+        return checked.ok && eventsOf(tx).every((e) => typeof e.eventID === 'string');
+      }
+      default:
+        return false;
     }
-    const checked = validateCaptureDocument(body.document);
-    return checked.ok && eventsOf(tx).every((e) => typeof e.eventID === 'string');
   }
 
   validateBlock(block: Block): boolean {
+    const expected = this.rootsFor(block.header.height);
+    if (!expected || rootsDiffer(block.header, expected)) return false;
     const ids = new Set<string>();
     for (const tx of block.txs) {
       if (ids.has(tx.id) || this.deps.store.hasTx(tx.id) || !this.checkTx(tx)) return false;
@@ -173,28 +267,68 @@ export class LedgerApp extends EventEmitter<{ commit: [CommittedBlock]; latency:
   }
 
   buildBlock(height: number, round: number, parentHash: string, minTimestamp: number, now: number): Block {
-    const { genesis, self, mempool, store } = this.deps;
+    const { genesis, mempool, store } = this.deps;
     const limits = genesis.consensus;
     const txs = mempool.take(limits.maxBlockTxs, limits.maxBlockBytes).filter((t) => !store.hasTx(t.id));
-    return {
-      header: {
-        network: genesis.network,
-        height,
-        view: round,
-        parentHash,
-        txRoot: txRootOf(txs),
-        txCount: txs.length,
-        proposer: self,
-        timestamp: Math.max(now, minTimestamp),
-      },
-      txs,
-    };
+    return this.buildHeaderFor(txs, height, round, parentHash, Math.max(now, minTimestamp));
   }
 
+  private buildHeaderFor(
+    txs: Transaction[],
+    height: number,
+    round: number,
+    parentHash: string,
+    timestamp: number,
+  ): Block {
+    const { genesis, self } = this.deps;
+    const roots = this.rootsFor(height);
+    if (!roots) throw new Error(`block ${height - 1} is not committed here; cannot build block ${height}`);
+    const header: BlockHeader = {
+      network: genesis.network,
+      height,
+      view: round,
+      parentHash,
+      txRoot: txRootOf(txs),
+      txCount: txs.length,
+      proposer: self,
+      timestamp,
+      ...roots,
+    };
+    return { header, txs };
+  }
+
+  /** What the header at `height` must carry: the roots block height-1 left and the rules in force. */
+  private rootsFor(height: number): AppRoots | undefined {
+    const rulesHash = this.deps.rules.at(height).hash;
+    if (height === 1) return { parentStateRoot: EMPTY_STATE_ROOT, parentResultsRoot: EMPTY_ROOT, rulesHash };
+    const parent = this.deps.store.blockRoots(height - 1);
+    return parent && { parentStateRoot: parent.stateRoot, parentResultsRoot: parent.resultsRoot, rulesHash };
+  }
+
+  private executionContext(): ExecutionContext {
+    const { store, rules } = this.deps;
+    return { ledger: store, custody: store.custody, rules };
+  }
+
+  /**
+   * Applies a committed block. Its header commits to the state this node computed for the parent:
+   * when they differ, this node's state has diverged from the consortium's, and it halts rather
+   * than serve wrong answers (the driver stops the node on the thrown error).
+   */
   commit(block: Block, hash: string, certificate: CommitCertificate): void {
     const { store, mempool } = this.deps;
     const committed: CommittedBlock = { hash, block, certificate };
-    store.commitBlock(committed, executeBlock(block, store));
+    const expected = this.rootsFor(block.header.height);
+    if (!expected || rootsDiffer(block.header, expected)) {
+      throw new WaybillError(
+        ErrorCode.StateDiverged,
+        `block ${block.header.height} commits to state ${block.header.parentStateRoot.slice(0, 12)}… ` +
+          `(rules ${block.header.rulesHash.slice(0, 12)}…), this node has ${expected?.parentStateRoot.slice(0, 12) ?? 'none'}… ` +
+          `(rules ${expected?.rulesHash.slice(0, 12) ?? 'none'}…): local state diverged; halting`,
+      );
+    }
+    const execution = executeBlock(block, this.executionContext());
+    store.commitBlock(committed, execution);
     const now = Date.now();
     for (const tx of block.txs) {
       mempool.remove(tx.id);
@@ -204,7 +338,7 @@ export class LedgerApp extends EventEmitter<{ commit: [CommittedBlock]; latency:
         this.emit('latency', (now - at) / 1000);
       }
     }
-    this.emit('commit', committed);
+    this.emit('commit', committed, execution);
   }
 
   private remember(tx: Transaction): void {
@@ -214,6 +348,24 @@ export class LedgerApp extends EventEmitter<{ commit: [CommittedBlock]; latency:
       if (oldest !== undefined) this.verified.delete(oldest);
     }
   }
+}
+
+function rootsDiffer(header: BlockHeader, expected: AppRoots): boolean {
+  return (
+    header.parentStateRoot !== expected.parentStateRoot ||
+    header.parentResultsRoot !== expected.parentResultsRoot ||
+    header.rulesHash !== expected.rulesHash
+  );
+}
+
+function rulesAreWellFormed(files: unknown): files is RuleFileData[] {
+  if (!Array.isArray(files) || files.length === 0) return false;
+  let bytes = 0;
+  for (const f of files as { name?: unknown; text?: unknown }[]) {
+    if (typeof f?.name !== 'string' || typeof f.text !== 'string') return false;
+    bytes += f.name.length + f.text.length;
+  }
+  return bytes <= MAX_RULES_BYTES;
 }
 
 function cacheKey(tx: Transaction): string {

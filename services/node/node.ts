@@ -7,6 +7,7 @@ import { p2pMultiaddr } from '../config/address.js';
 import type { NodeConfig } from '../config/load.js';
 import { createConsensusCore } from '../consensus/index.js';
 import { createSigner, verify } from '../crypto/index.js';
+import { quorumOf } from '../ledger/index.js';
 import { Mempool } from '../mempool/index.js';
 import { createP2PNetwork } from '../p2p/index.js';
 import type { P2PNetwork } from '../p2p/types.js';
@@ -18,6 +19,7 @@ import { Gossip } from './gossip.js';
 import { LedgerApp } from './ledger-app.js';
 import { NodeMetrics } from './metrics.js';
 import type { NodeParts } from './parts.js';
+import { RuleRegistry } from './rules-book.js';
 import { wire } from './wiring.js';
 
 export interface WaybillNode {
@@ -46,7 +48,13 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
   });
   const mempool = new Mempool(config.mempool);
   const signer = createSigner(config.seed);
-  const app = new LedgerApp({ genesis, self: config.org, store, mempool, signer });
+  const rules = new RuleRegistry(
+    store,
+    genesis.rules,
+    genesis.members,
+    quorumOf(genesis.members.length).quorum,
+  );
+  const app = new LedgerApp({ genesis, self: config.org, store, mempool, signer, rules });
   app.receive(store.pendingTxs());
 
   const core = createConsensusCore({
@@ -92,7 +100,7 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
     onFatal,
     onEvidence: (evidence) => reporter.report(evidence),
   });
-  const parts: NodeParts = { config, logger, metrics, store, mempool, app, core, p2p, driver, gossip };
+  const parts: NodeParts = { config, logger, metrics, store, mempool, app, core, p2p, driver, gossip, rules };
   wire(parts);
   metrics.height.set(store.tip().height);
 

@@ -8,6 +8,7 @@ import type { ConsensusDriver } from './driver.js';
 import type { Gossip } from './gossip.js';
 import type { LedgerApp } from './ledger-app.js';
 import type { NodeMetrics } from './metrics.js';
+import type { RuleRegistry } from './rules-book.js';
 
 /** The running pieces of one node, as wiring and the API adapter see them. */
 export interface NodeParts {
@@ -21,4 +22,5 @@ export interface NodeParts {
   p2p: P2PNetwork;
   driver: ConsensusDriver;
   gossip: Gossip;
+  rules: RuleRegistry;
 }

@@ -1,8 +1,10 @@
 /**
- * Schema version 1. Accepted events own their eventID; rejections are kept apart so that a
- * rejected event can be captured again once it is fixed.
+ * Schema version 2. Accepted events own their eventID; rejections are kept apart so that a
+ * rejected event can be captured again once it is fixed. Version 2 added custody state, the state
+ * tree, per-block roots, rule-set governance and error declarations (and block headers gained
+ * their roots, so a version 1 chain cannot be carried over).
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -49,6 +51,38 @@ CREATE TABLE IF NOT EXISTS evidence (
   tx_id TEXT NOT NULL,
   block_height INTEGER NOT NULL,
   body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS block_roots (
+  height INTEGER PRIMARY KEY,
+  state_root TEXT NOT NULL,
+  results_root TEXT NOT NULL,
+  rules_hash TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS error_declarations (
+  event_id TEXT PRIMARY KEY,
+  tx_id TEXT NOT NULL,
+  height INTEGER NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS custody_objects (id TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS custody_balances (id TEXT PRIMARY KEY, quantity REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS custody_alerts (seq INTEGER PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS state_leaves (
+  key TEXT PRIMARY KEY,
+  bucket INTEGER NOT NULL,
+  key_hash BLOB NOT NULL,
+  leaf_hash BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS state_leaves_by_bucket ON state_leaves (bucket, key_hash);
+CREATE TABLE IF NOT EXISTS state_buckets (bucket INTEGER PRIMARY KEY, hash BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS rule_sets (
+  hash TEXT PRIMARY KEY,
+  files TEXT NOT NULL,
+  proposer TEXT NOT NULL,
+  proposed_height INTEGER NOT NULL,
+  approvals TEXT NOT NULL,
+  activation_height INTEGER,
+  activation_seq INTEGER
 );
 CREATE TABLE IF NOT EXISTS consensus_state (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS pending_txs (id TEXT PRIMARY KEY, tx TEXT NOT NULL, seq INTEGER NOT NULL);

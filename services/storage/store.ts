@@ -3,15 +3,24 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ErrorCode, WaybillError } from '../common/errors.js';
 import type { ChainTip, PersistedState } from '../consensus/types.js';
-import { type EvidenceEntry, submitterOf, type TxResult } from '../execution/index.js';
+import {
+  type BlockExecution,
+  type EvidenceEntry,
+  type GovernanceChange,
+  type RuleProposal,
+  submitterOf,
+  type TxResult,
+} from '../execution/index.js';
 import type {
   Block,
   BlockHeader,
   CommitCertificate,
   CommittedBlock,
   EpcisEvent,
+  RuleFileData,
   Transaction,
 } from '../ledger/index.js';
+import { CustodyStore } from './custody-store.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
 
 export interface StoredTx {
@@ -36,6 +45,13 @@ export interface StoredEvidence extends EvidenceEntry {
   blockHeight: number;
 }
 
+/** The roots a block left behind, which the next header carries. */
+export interface BlockRoots {
+  stateRoot: string;
+  resultsRoot: string;
+  rulesHash: string;
+}
+
 export interface StoreIdentity {
   network: string;
   genesisHash: string;
@@ -43,6 +59,26 @@ export interface StoreIdentity {
 }
 
 type Statements = ReturnType<typeof prepare>;
+
+interface RuleSetRow {
+  hash: string;
+  files: string;
+  proposer: string;
+  proposed_height: number;
+  approvals: string;
+  activation_height: number | null;
+  activation_seq: number | null;
+}
+
+function proposalOf(row: RuleSetRow): RuleProposal {
+  return {
+    hash: row.hash,
+    proposer: row.proposer,
+    proposedHeight: row.proposed_height,
+    approvals: JSON.parse(row.approvals) as string[],
+    activationHeight: row.activation_height,
+  };
+}
 
 function prepare(db: Database.Database) {
   return {
@@ -100,6 +136,33 @@ function prepare(db: Database.Database) {
       'INSERT OR IGNORE INTO pending_txs (id, tx, seq) VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM pending_txs))',
     ),
     deletePending: db.prepare('DELETE FROM pending_txs WHERE id = ?'),
+    eventOrigin: db.prepare<[string], { org: string; declared: number }>(
+      `SELECT t.org AS org, EXISTS (SELECT 1 FROM error_declarations d WHERE d.event_id = e.event_id) AS declared
+       FROM events e JOIN txs t ON t.id = e.tx_id WHERE e.event_id = ?`,
+    ),
+    declareEvent: db.prepare(
+      "UPDATE events SET body = json_set(body, '$.errorDeclaration', json(?)) WHERE event_id = ?",
+    ),
+    insertDeclaration: db.prepare(
+      'INSERT INTO error_declarations (event_id, tx_id, height, body) VALUES (?, ?, ?, ?)',
+    ),
+    roots: db.prepare<[number], { state_root: string; results_root: string; rules_hash: string }>(
+      'SELECT state_root, results_root, rules_hash FROM block_roots WHERE height = ?',
+    ),
+    insertRoots: db.prepare(
+      'INSERT INTO block_roots (height, state_root, results_root, rules_hash) VALUES (?, ?, ?, ?)',
+    ),
+    ruleSet: db.prepare<[string], RuleSetRow>('SELECT * FROM rule_sets WHERE hash = ?'),
+    ruleSets: db.prepare<[], RuleSetRow>('SELECT * FROM rule_sets ORDER BY proposed_height, rowid'),
+    insertRuleSet: db.prepare(
+      'INSERT INTO rule_sets (hash, files, proposer, proposed_height, approvals, activation_height, activation_seq) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    updateRuleSet: db.prepare(
+      'UPDATE rule_sets SET approvals = ?, activation_height = ?, activation_seq = ? WHERE hash = ?',
+    ),
+    nextActivationSeq: db.prepare<[], { n: number }>(
+      'SELECT COALESCE(MAX(activation_seq), 0) + 1 AS n FROM rule_sets',
+    ),
     meta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
     putMeta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
   };
@@ -113,11 +176,14 @@ export class Store {
   private readonly db: Database.Database;
   private readonly q: Statements;
   private readonly identity: StoreIdentity;
+  /** The committed custody state and its state tree. */
+  readonly custody: CustodyStore;
 
   private constructor(db: Database.Database, identity: StoreIdentity) {
     this.db = db;
     this.q = prepare(db);
     this.identity = identity;
+    this.custody = new CustodyStore(db);
   }
 
   static open(dataDir: string, identity: StoreIdentity): Store {
@@ -138,6 +204,7 @@ export class Store {
     }
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
+    checkSchemaVersion(db, dataDir);
     db.exec(SCHEMA);
     const store = new Store(db, identity);
     store.checkIdentity();
@@ -215,6 +282,32 @@ export class Store {
     return row && { eventID, txId: row.tx_id, height: row.height, code: row.code, message: row.message };
   }
 
+  eventOrigin(eventID: string): { org: string; declared: boolean } | undefined {
+    const row = this.q.eventOrigin.get(eventID);
+    return row && { org: row.org, declared: row.declared === 1 };
+  }
+
+  /** The roots block `height` left behind (undefined before it is committed; height 0 is genesis). */
+  blockRoots(height: number): BlockRoots | undefined {
+    const row = this.q.roots.get(height);
+    return row && { stateRoot: row.state_root, resultsRoot: row.results_root, rulesHash: row.rules_hash };
+  }
+
+  ruleProposal(hash: string): RuleProposal | undefined {
+    const row = this.q.ruleSet.get(hash);
+    return row && proposalOf(row);
+  }
+
+  ruleFiles(hash: string): RuleFileData[] | undefined {
+    const row = this.q.ruleSet.get(hash);
+    return row && (JSON.parse(row.files) as RuleFileData[]);
+  }
+
+  /** Every proposed rule set, oldest first, with the order activations were scheduled in. */
+  ruleProposals(): (RuleProposal & { activationSeq: number | null })[] {
+    return this.q.ruleSets.all().map((r) => ({ ...proposalOf(r), activationSeq: r.activation_seq }));
+  }
+
   hasEvidence(id: string): boolean {
     return this.q.hasEvidence.get(id) !== undefined;
   }
@@ -233,47 +326,87 @@ export class Store {
     }));
   }
 
-  /** A block, its transactions and every event verdict, in one SQLite transaction. */
-  commitBlock(committed: CommittedBlock, results: readonly TxResult[]): void {
+  /**
+   * A block and everything it changes, in one SQLite transaction: transactions, events and
+   * verdicts, evidence, error declarations, governance, custody state and its tree, and the
+   * block's roots. The in-memory tree moves on only once the transaction has committed.
+   */
+  commitBlock(committed: CommittedBlock, execution: BlockExecution): void {
     const { block, hash, certificate } = committed;
     const height = block.header.height;
-    this.db.transaction(() => {
+    const tree = this.db.transaction(() => {
       this.q.insertBlock.run(height, hash, JSON.stringify(block.header), JSON.stringify(certificate));
-      results.forEach((r, idx) => {
-        const { tx } = r;
-        this.q.insertTx.run(
-          tx.id,
-          height,
-          idx,
-          tx.body.org,
-          submitterOf(tx),
-          JSON.stringify(tx.body),
-          tx.signature,
-          r.success ? 1 : 0,
-          JSON.stringify(r.errors),
-        );
-        for (const event of r.accepted)
-          this.q.insertEvent.run(event.eventID, tx.id, height, JSON.stringify(event));
-        for (const v of r.rejected) {
-          this.q.insertRejection.run(v.eventID, tx.id, height, v.code ?? 'REJECTED', v.message ?? '');
-        }
-        const e = r.evidence;
-        if (e) {
-          this.q.insertEvidence.run(
-            e.id,
-            e.kind,
-            e.member,
-            e.height,
-            e.round,
-            e.reportedBy,
-            tx.id,
-            height,
-            JSON.stringify(e.evidence),
-          );
-        }
-        this.q.deletePending.run(tx.id);
+      execution.results.forEach((r, idx) => {
+        this.insertResult(r, height, idx);
       });
+      const staged = this.custody.write(execution.custody);
+      this.q.insertRoots.run(height, staged.root, execution.resultsRoot, execution.rulesHash);
+      return staged;
     })();
+    tree.apply();
+  }
+
+  private insertResult(r: TxResult, height: number, idx: number): void {
+    const { tx } = r;
+    this.q.insertTx.run(
+      tx.id,
+      height,
+      idx,
+      tx.body.org,
+      submitterOf(tx),
+      JSON.stringify(tx.body),
+      tx.signature,
+      r.success ? 1 : 0,
+      JSON.stringify(r.errors),
+    );
+    for (const event of r.accepted)
+      this.q.insertEvent.run(event.eventID, tx.id, height, JSON.stringify(event));
+    for (const v of r.rejected) {
+      this.q.insertRejection.run(v.eventID, tx.id, height, v.code ?? 'REJECTED', v.message ?? '');
+    }
+    for (const d of r.declarations) {
+      this.q.insertDeclaration.run(d.eventID, tx.id, height, JSON.stringify(d));
+      this.q.declareEvent.run(JSON.stringify(d.errorDeclaration), d.eventID);
+    }
+    const e = r.evidence;
+    if (e) {
+      this.q.insertEvidence.run(
+        e.id,
+        e.kind,
+        e.member,
+        e.height,
+        e.round,
+        e.reportedBy,
+        tx.id,
+        height,
+        JSON.stringify(e.evidence),
+      );
+    }
+    if (r.governance) this.recordGovernance(r.governance);
+    this.q.deletePending.run(tx.id);
+  }
+
+  /** Activation order breaks ties between rule sets activating at the same height. */
+  private recordGovernance(change: GovernanceChange): void {
+    const p = change.proposal;
+    const row = this.q.ruleSet.get(p.hash);
+    const activated = p.activationHeight !== null && (row?.activation_height ?? null) === null;
+    const seq = activated ? (this.q.nextActivationSeq.get()?.n ?? 1) : (row?.activation_seq ?? null);
+    const approvals = JSON.stringify(p.approvals);
+    if (change.type === 'proposed') {
+      const files = JSON.stringify(change.files);
+      this.q.insertRuleSet.run(
+        p.hash,
+        files,
+        p.proposer,
+        p.proposedHeight,
+        approvals,
+        p.activationHeight,
+        seq,
+      );
+    } else {
+      this.q.updateRuleSet.run(approvals, p.activationHeight, seq, p.hash);
+    }
   }
 
   loadConsensusState(): PersistedState | null {
@@ -293,4 +426,18 @@ export class Store {
   addPending(tx: Transaction): void {
     this.q.addPending.run(tx.id, JSON.stringify(tx));
   }
+}
+
+/** A data directory written by another schema version is refused with what to do about it. */
+function checkSchemaVersion(db: Database.Database, dataDir: string): void {
+  const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
+  if (!hasMeta) return;
+  const row = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schemaVersion'").get();
+  if (row === undefined || row.value === String(SCHEMA_VERSION)) return;
+  db.close();
+  throw new WaybillError(
+    ErrorCode.StorageCorrupt,
+    `data directory ${dataDir} holds a ledger of schema version ${row.value}; this node writes version ${SCHEMA_VERSION} ` +
+      'and cannot carry the old chain over: start a new network (waybill network init) or point dataDir elsewhere',
+  );
 }

@@ -6,14 +6,19 @@ import {
   type BuildApiOptions,
   buildApi,
   type CaptureJob,
+  type DryRunResult,
   type EventCaptureOutcome,
   type EventStatus,
   type EvidenceRecord,
   generateIssuerKey,
   type NodeStatus,
+  type ObjectState,
   type PrivateJwk,
+  type RuleFile,
+  type RuleSetList,
   type SubmitContext,
 } from '../../services/api/index.js';
+import { ErrorCode, WaybillError } from '../../services/common/index.js';
 import type { PublicJwk } from '../../services/config/genesis.js';
 import type { EpcisEvent } from '../../services/ledger/index.js';
 
@@ -90,6 +95,16 @@ export class FakeNode {
     peers: [{ org: OTHER, peerId: '12D3KooWtest', connected: true }],
     lastBlockTime: '2026-11-24T10:00:00.000Z',
   };
+  readonly objects = new Map<string, ObjectState>();
+  readonly proposals: RuleFile[][] = [];
+  ruleSets: RuleSetList['ruleSets'] = [];
+  /** What a dry run answers; tests replace it. */
+  dryRun = (_document: unknown, _ctx: SubmitContext): DryRunResult => ({
+    dryRun: true,
+    success: true,
+    events: [],
+    errors: [],
+  });
   /** Replace to make capture fail. */
   submit = async (_document: unknown, _ctx: SubmitContext) => ({ captureID: 'c0ffee' });
 
@@ -106,7 +121,21 @@ export class FakeNode {
           this.submits.push({ document, ctx });
           return this.submit(document, ctx);
         },
+        dryRun: (document, ctx) => this.dryRun(document, ctx),
         job: (id) => this.jobs.get(id),
+      },
+      objects: { get: (id) => this.objects.get(id) },
+      governance: {
+        list: () => ({ quorum: 3, ruleSets: this.ruleSets }),
+        propose: async (files) => {
+          this.proposals.push(files);
+          return { txId: 'tx-propose', hash: 'ab'.repeat(32) };
+        },
+        approve: async (hash) => {
+          if (!this.ruleSets.some((r) => r.hash === hash))
+            throw new WaybillError(ErrorCode.NotFound, `no proposal ${hash}`);
+          return { txId: 'tx-approve', hash };
+        },
       },
       captureLimit: 10_000,
       events: {

@@ -14,6 +14,7 @@ import type {
 } from '../../services/consensus/index.js';
 import { createConsensusCore } from '../../services/consensus/index.js';
 import { signProposal, signVote } from '../../services/consensus/messages.js';
+import { SIM_APP_ROOTS } from '../../services/consensus/sim/app.js';
 import { createSigner, type Signer, verify } from '../../services/crypto/index.js';
 import { type Block, headerHash, txRootOf } from '../../services/ledger/index.js';
 
@@ -65,6 +66,7 @@ export function block(tip: ChainTip, view = 0, extra: { timestamp?: number; mark
     txCount: 0,
     proposer,
     timestamp,
+    ...SIM_APP_ROOTS,
   };
   return { header, txs };
 }

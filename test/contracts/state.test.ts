@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { idKey, MemoryCustodyState, type ObjectState, stateRoot } from '../../services/contracts/index.js';
-import { EMPTY_ROOT } from '../../services/ledger/merkle.js';
+import { EMPTY_STATE_ROOT } from '../../services/contracts/state-tree.js';
 import { dl, epc, LOT, LOT_DL } from './helpers.js';
 
 const object = (id: string, owner = 'farm'): ObjectState => ({
@@ -57,7 +57,7 @@ describe('MemoryCustodyState', () => {
 
 describe('stateRoot', () => {
   it('is the empty root for an empty state', () => {
-    expect(stateRoot(new MemoryCustodyState())).toBe(EMPTY_ROOT);
+    expect(stateRoot(new MemoryCustodyState())).toBe(EMPTY_STATE_ROOT);
   });
 
   it('does not depend on insertion order, and changes with any field', () => {

@@ -99,7 +99,7 @@ describe('four organisations order EPCIS captures through BFT consensus', () => 
     const doc = commissioningDocument(1);
     const posted = await client.POST('/capture', { body: doc as never });
     expect(posted.response.status).toBe(202);
-    const captureID = posted.data?.captureID ?? '';
+    const captureID = posted.data && 'captureID' in posted.data ? posted.data.captureID : '';
     await waitFor('the capture to commit', async () => {
       const { data } = await client.GET('/capture/{captureID}', { params: { path: { captureID } } });
       return data?.running === false ? data : undefined;

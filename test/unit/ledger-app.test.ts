@@ -8,8 +8,10 @@ import { createSigner, generateSeed } from '../../services/crypto/index.js';
 import { type Block, type Transaction, txRootOf } from '../../services/ledger/index.js';
 import { Mempool } from '../../services/mempool/index.js';
 import { LedgerApp } from '../../services/node/ledger-app.js';
+import { RuleRegistry } from '../../services/node/rules-book.js';
 import { Store } from '../../services/storage/index.js';
 import { commissioningDocument } from '../support/documents.js';
+import { GENESIS_ROOTS, RULE_FILES } from '../support/ledger.js';
 
 const signers = { grower: createSigner(generateSeed()), packer: createSigner(generateSeed()) };
 const member = (id: keyof typeof signers) => ({
@@ -29,6 +31,7 @@ const genesis: Genesis = {
   timestamp: 0,
   members: [member('grower'), member('packer')],
   consensus: { ...DEFAULT_CONSENSUS, maxBlockTxs: 3, censorshipTimeoutMs: 1_000 },
+  rules: RULE_FILES,
 };
 
 function blockOf(txs: Transaction[]): Block {
@@ -41,9 +44,12 @@ function blockOf(txs: Transaction[]): Block {
     txCount: txs.length,
     proposer: 'packer',
     timestamp: 1,
+    ...GENESIS_ROOTS,
   };
   return { header, txs };
 }
+
+const rulesOf = (store: Store) => new RuleRegistry(store, RULE_FILES, genesis.members, 2);
 
 describe('ledger application', () => {
   let dir: string;
@@ -54,7 +60,14 @@ describe('ledger application', () => {
     dir = mkdtempSync(join(tmpdir(), 'waybill-app-'));
     store = Store.open(dir, { network: 'n', genesisHash: 'aa', genesisTimestamp: 0 });
     mempool = new Mempool({ maxTxs: 100, maxBytes: 1e8 });
-    app = new LedgerApp({ genesis, self: 'grower', store, mempool, signer: signers.grower });
+    app = new LedgerApp({
+      genesis,
+      self: 'grower',
+      store,
+      mempool,
+      signer: signers.grower,
+      rules: rulesOf(store),
+    });
   });
   afterEach(() => {
     store.close();
@@ -76,6 +89,7 @@ describe('ledger application', () => {
       store,
       mempool: new Mempool({ maxTxs: 9, maxBytes: 1e8 }),
       signer: signers.packer,
+      rules: rulesOf(store),
     });
     const { tx } = other.submit(commissioningDocument(1), { submitter: 'erp', errorBehaviour: 'rollback' });
     expect(app.checkTx(tx)).toBe(false);

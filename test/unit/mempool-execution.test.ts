@@ -4,6 +4,7 @@ import { createSigner, generateSeed } from '../../services/crypto/index.js';
 import { executeBlock, RejectCode } from '../../services/execution/index.js';
 import { type Block, signTx, txRootOf } from '../../services/ledger/index.js';
 import { Mempool } from '../../services/mempool/index.js';
+import { GENESIS_ROOTS, memoryContext } from '../support/ledger.js';
 
 const signer = createSigner(generateSeed());
 
@@ -37,6 +38,7 @@ function block(txs: ReturnType<typeof tx>[]): Block {
       txCount: txs.length,
       proposer: 'a',
       timestamp: 1_700_000_000_000,
+      ...GENESIS_ROOTS,
     },
     txs,
   };
@@ -83,10 +85,10 @@ describe('mempool', () => {
 });
 
 describe('block execution', () => {
-  const none = { hasEvent: () => false, hasEvidence: () => false };
+  const none = memoryContext();
 
   it('accepts new events and stamps recordTime with the block time', () => {
-    const [r] = executeBlock(block([tx(['e1', 'e2'])]), none);
+    const [r] = executeBlock(block([tx(['e1', 'e2'])]), none).results;
     expect(r?.success).toBe(true);
     expect(r?.accepted.map((e) => e.recordTime)).toEqual([
       '2023-11-14T22:13:20.000Z',
@@ -95,17 +97,20 @@ describe('block execution', () => {
   });
 
   it('rejects a duplicate eventID, and rolls back the whole document under rollback', () => {
-    const [r] = executeBlock(block([tx(['old', 'new'])]), {
-      hasEvent: (id) => id === 'old',
-      hasEvidence: () => false,
-    });
+    const [r] = executeBlock(
+      block([tx(['old', 'new'])]),
+      memoryContext({ hasEvent: (id) => id === 'old' }),
+    ).results;
     expect(r?.success).toBe(false);
     expect(r?.accepted).toHaveLength(0);
     expect(r?.errors.map((e) => e.code)).toEqual([RejectCode.DuplicateEventId, RejectCode.RolledBack]);
   });
 
   it('applies the valid events under proceed, including duplicates inside one block', () => {
-    const results = executeBlock(block([tx(['a', 'b'], 'proceed'), tx(['b', 'c', 'c'], 'proceed')]), none);
+    const results = executeBlock(
+      block([tx(['a', 'b'], 'proceed'), tx(['b', 'c', 'c'], 'proceed')]),
+      none,
+    ).results;
     expect(results[0]?.accepted.map((e) => e.eventID)).toEqual(['a', 'b']);
     expect(results[1]?.accepted.map((e) => e.eventID)).toEqual(['c']);
     expect(results[1]?.errors.map((e) => [e.eventID, e.code])).toEqual([
@@ -116,7 +121,7 @@ describe('block execution', () => {
 });
 
 describe('evidence transactions', () => {
-  const none = { hasEvent: () => false, hasEvidence: () => false };
+  const none = memoryContext();
   const evidence = (round: number) => ({
     kind: 'duplicate_vote',
     member: 'b',
@@ -129,7 +134,7 @@ describe('evidence transactions', () => {
     signTx({ kind: 'evidence', network: 'n', org: by, evidence: evidence(round) }, signer);
 
   it('records the first report of an equivocation and refuses repeats, in a block and across blocks', () => {
-    const results = executeBlock(block([report('a'), report('c'), report('a', 1)]), none);
+    const results = executeBlock(block([report('a'), report('c'), report('a', 1)]), none).results;
     expect(results.map((r) => r.success)).toEqual([true, false, true]);
     expect(results[1]?.errors[0]?.code).toBe(RejectCode.DuplicateEvidence);
     expect(results[0]?.evidence).toMatchObject({
@@ -140,7 +145,10 @@ describe('evidence transactions', () => {
       reportedBy: 'a',
     });
     const id = results[0]?.evidence?.id ?? '';
-    const [later] = executeBlock(block([report('d')]), { ...none, hasEvidence: (x) => x === id });
+    const [later] = executeBlock(
+      block([report('d')]),
+      memoryContext({ hasEvidence: (x) => x === id }),
+    ).results;
     expect(later?.success).toBe(false);
   });
 });

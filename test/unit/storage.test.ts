@@ -6,6 +6,7 @@ import { createSigner, generateSeed } from '../../services/crypto/index.js';
 import { executeBlock } from '../../services/execution/index.js';
 import { type Block, headerHash, signTx, txRootOf } from '../../services/ledger/index.js';
 import { Store } from '../../services/storage/index.js';
+import { GENESIS_ROOTS, storeContext } from '../support/ledger.js';
 
 const identity = { network: 'n', genesisHash: 'aa'.repeat(32), genesisTimestamp: 1_000 };
 const signer = createSigner(generateSeed());
@@ -50,6 +51,7 @@ function blockWith(height: number, parentHash: string, eventIDs: string[]): Bloc
       txCount: 1,
       proposer: 'a',
       timestamp: 2_000 + height,
+      ...GENESIS_ROOTS,
     },
     txs,
   };
@@ -67,7 +69,7 @@ describe('SQLite store', () => {
     const tx = block.txs[0];
     if (!tx) throw new Error('no tx');
     store.addPending(tx);
-    store.commitBlock({ hash, block, certificate: cert(1, hash) }, executeBlock(block, store));
+    store.commitBlock({ hash, block, certificate: cert(1, hash) }, executeBlock(block, storeContext(store)));
     expect(store.tip()).toEqual({ height: 1, hash, timestamp: 2_001 });
     expect(store.getEvent('e1')?.event.recordTime).toBe(new Date(2_001).toISOString());
     expect(store.lastRejection('e1')?.code).toBe('DUPLICATE_EVENT_ID');
@@ -96,7 +98,7 @@ describe('SQLite store', () => {
     };
     store.saveConsensusState(state);
     const hash = headerHash(block.header);
-    store.commitBlock({ hash, block, certificate: cert(1, hash) }, executeBlock(block, store));
+    store.commitBlock({ hash, block, certificate: cert(1, hash) }, executeBlock(block, storeContext(store)));
     store.close();
     const again = Store.open(dir, identity);
     expect(again.tip().height).toBe(1);
@@ -109,7 +111,7 @@ describe('SQLite store', () => {
     const store = Store.open(tempDir(), identity);
     const block = blockWith(1, identity.genesisHash, ['z']);
     const hash = headerHash(block.header);
-    const results = executeBlock(block, store);
+    const results = executeBlock(block, storeContext(store));
     store.commitBlock({ hash, block, certificate: cert(1, hash) }, results);
     // A second block that repeats the first one's transaction: the block row goes in, then the
     // transaction insert fails, and nothing of the second block may remain.

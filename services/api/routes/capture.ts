@@ -13,6 +13,7 @@ export const ERROR_BEHAVIOURS = [
 ] as const satisfies readonly Schemas['CaptureErrorBehaviour'][];
 
 type CaptureHeaders = { [ERROR_BEHAVIOUR_HEADER]: Schemas['CaptureErrorBehaviour'] };
+type CaptureQuery = { dryRun: boolean };
 type JobParams = Operations['getCaptureJob']['parameters']['path'];
 
 const captureSchema = {
@@ -20,19 +21,26 @@ const captureSchema = {
     type: 'object',
     properties: { [ERROR_BEHAVIOUR_HEADER]: { type: 'string', enum: ERROR_BEHAVIOURS, default: 'rollback' } },
   },
+  querystring: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { dryRun: { type: 'boolean', default: false } },
+  },
 };
 
 export function captureRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks): void {
-  app.post<{ Headers: CaptureHeaders }>(
+  app.post<{ Headers: CaptureHeaders; Querystring: CaptureQuery }>(
     '/capture',
     { onRequest: auth.write, schema: captureSchema },
-    async (request, reply): Promise<Schemas['CaptureAccepted']> => {
+    async (request, reply): Promise<Schemas['CaptureAccepted'] | Schemas['DryRunResult']> => {
       // No content type and no body never reaches a parser, so it is caught here.
       if (request.body === undefined) throw emptyBody();
-      const { captureID } = await deps.capture.submit(request.body, {
+      const ctx = {
         submitter: principalOf(request).sub,
         errorBehaviour: request.headers[ERROR_BEHAVIOUR_HEADER],
-      });
+      };
+      if (request.query.dryRun) return deps.capture.dryRun(request.body, ctx);
+      const { captureID } = await deps.capture.submit(request.body, ctx);
       void reply.code(202).header('location', `/capture/${encodeURIComponent(captureID)}`);
       return { captureID };
     },

@@ -4,12 +4,20 @@ import {
   type Block,
   type CommitCertificate,
   type CommittedBlock,
+  EMPTY_ROOT,
   signTx,
   type Transaction,
   txRootOf,
   verifyTx,
 } from '../../ledger/index.js';
 import type { ChainTip } from '../types.js';
+
+/** The simulated application keeps no custody state: its blocks carry fixed roots. */
+export const SIM_APP_ROOTS = {
+  parentStateRoot: EMPTY_ROOT,
+  parentResultsRoot: EMPTY_ROOT,
+  rulesHash: EMPTY_ROOT,
+};
 
 export interface SimAppOptions {
   network: string;
@@ -110,6 +118,7 @@ export class SimApp {
       txCount: txs.length,
       proposer,
       timestamp,
+      ...SIM_APP_ROOTS,
     };
     return { header, txs };
   }

@@ -3,6 +3,7 @@ import type { Signer } from '../../crypto/index.js';
 import { type Block, headerHash, txRootOf, voteBytes } from '../../ledger/index.js';
 import { signProposal, signVote } from '../messages.js';
 import type { ChainTip, ConsensusMessage, Decision, Proposal, Vote } from '../types.js';
+import { SIM_APP_ROOTS } from './app.js';
 import type { ByzantineSpec } from './config.js';
 import type { Prng } from './prng.js';
 
@@ -208,6 +209,7 @@ function junkBlock(network: string, tip: ChainTip, proposer: string, round: numb
     txCount: 0,
     proposer,
     timestamp: tip.timestamp + 1,
+    ...SIM_APP_ROOTS,
   };
   return { header, txs: [] };
 }

@@ -1,0 +1,26 @@
+import type { FastifyInstance } from 'fastify';
+import { ErrorCode, WaybillError } from '../../common/errors.js';
+import type { AuthHooks } from '../auth.js';
+import type { Operations, Schemas } from '../openapi.js';
+import type { ApiDeps } from '../types.js';
+
+type ObjectParams = Operations['getObject']['parameters']['path'];
+
+/** An object id is a URI (EPC URN or GS1 Digital Link), percent-encoded as one path segment. */
+const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/;
+
+export function objectRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks): void {
+  app.get<{ Params: ObjectParams }>(
+    '/objects/:id',
+    { onRequest: auth.read },
+    async (request): Promise<Schemas['ObjectState']> => {
+      const { id } = request.params;
+      if (!URI.test(id)) {
+        throw new WaybillError(ErrorCode.BadRequest, `'${id}' is not an EPC URI or GS1 Digital Link URI`);
+      }
+      const object = deps.objects.get(id);
+      if (!object) throw new WaybillError(ErrorCode.NotFound, `no object '${id}' in the custody state`);
+      return object;
+    },
+  );
+}

@@ -1,0 +1,95 @@
+import {
+  compileRuleFiles,
+  createEngine,
+  type Engine,
+  formatProblem,
+  loadRuleFiles,
+  type Member,
+  ruleSetHash,
+} from '../contracts/index.js';
+import type { RuleProposal, RulesBook } from '../execution/index.js';
+import type { RuleFileData } from '../ledger/index.js';
+import type { Store } from '../storage/index.js';
+
+/** What the registry reads of the ledger: committed proposals and their files. */
+export type RuleSetStore = Pick<Store, 'ruleProposals' | 'ruleProposal' | 'ruleFiles'>;
+
+const CHECKED_CACHE = 64;
+
+/**
+ * The rule sets a node evaluates blocks under: the genesis rules and every version governance
+ * activated, compiled once each. The version in force at a height is the last one activated at or
+ * below it, so replaying an old block uses the rules it was executed under.
+ */
+export class RuleRegistry implements RulesBook {
+  private readonly engines = new Map<string, Engine>();
+  private readonly checked = new Map<string, { hash: string; problems: string[] }>();
+  readonly genesisHash: string;
+
+  constructor(
+    private readonly store: RuleSetStore,
+    genesisRules: readonly RuleFileData[],
+    private readonly members: readonly Member[],
+    readonly quorum: number,
+  ) {
+    const ruleSet = loadRuleFiles(genesisRules);
+    this.genesisHash = ruleSet.hash;
+    this.engines.set(ruleSet.hash, createEngine(ruleSet, members));
+  }
+
+  at(height: number): { hash: string; engine: Engine } {
+    let hash = this.genesisHash;
+    let best: { height: number; seq: number } | undefined;
+    for (const p of this.store.ruleProposals()) {
+      if (p.activationHeight === null || p.activationHeight > height) continue;
+      const rank = { height: p.activationHeight, seq: p.activationSeq ?? 0 };
+      if (!best || rank.height > best.height || (rank.height === best.height && rank.seq > best.seq)) {
+        best = rank;
+        hash = p.hash;
+      }
+    }
+    return { hash, engine: this.engine(hash) };
+  }
+
+  /** Every version, genesis first, and which one governs block `nextHeight`. */
+  versions(nextHeight: number): (RuleProposal & { active: boolean })[] {
+    const active = this.at(nextHeight).hash;
+    const genesis: RuleProposal = {
+      hash: this.genesisHash,
+      proposer: 'genesis',
+      proposedHeight: 0,
+      approvals: [],
+      activationHeight: 1,
+    };
+    const proposals = this.store.ruleProposals().map(({ activationSeq: _, ...p }) => p);
+    return [genesis, ...proposals].map((p) => ({ ...p, active: p.hash === active }));
+  }
+
+  proposal(hash: string): RuleProposal | undefined {
+    return this.store.ruleProposal(hash);
+  }
+
+  /** Compiles proposed files once per hash (a bounded cache: proposals arrive by gossip). */
+  check(files: readonly RuleFileData[]): { hash: string; problems: string[] } {
+    const hash = ruleSetHash(files);
+    let result = this.checked.get(hash);
+    if (!result) {
+      const { problems } = compileRuleFiles(files);
+      result = { hash, problems: problems.map(formatProblem) };
+      this.checked.set(hash, result);
+      if (this.checked.size > CHECKED_CACHE) this.checked.delete(this.checked.keys().next().value as string);
+    }
+    return result;
+  }
+
+  private engine(hash: string): Engine {
+    let engine = this.engines.get(hash);
+    if (!engine) {
+      const files = this.store.ruleFiles(hash);
+      if (!files) throw new Error(`rule set ${hash} is active but not stored`);
+      engine = createEngine(loadRuleFiles(files), this.members);
+      this.engines.set(hash, engine);
+    }
+    return engine;
+  }
+}
