@@ -1,8 +1,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadRuleFiles, RULE_ERROR } from '../../services/contracts/index.js';
 import { validateCaptureDocument } from '../../services/epcis/index.js';
+import { RejectCode } from '../../services/execution/index.js';
+import { Chain } from '../ledger/chain.js';
+import { RULE_FILES } from '../support/ledger.js';
 
 // GS1's and openepcis' conformance documents, kept beside the checkout (see its README.md).
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -72,6 +76,32 @@ describe('documents a conforming server must refuse are refused, naming the fiel
       expect(parentExists(doc, first?.field ?? '')).toBe(true);
       const expected = EXPECTED_FIELD[path.basename(file)];
       if (expected) expect(first?.field).toMatch(expected);
+    });
+  }
+});
+
+describe('valid documents pass through the ledger with rule verdicts only', () => {
+  const files = documentsIn(path.join(shared, 'valid'));
+  const codes = new Set<string>([
+    ...loadRuleFiles(RULE_FILES).rules.flatMap((r) => r.require.map((q) => q.code)),
+    ...Object.values(RejectCode),
+    RULE_ERROR,
+  ]);
+  let chain: Chain;
+  beforeAll(() => {
+    chain = new Chain();
+  });
+  afterAll(() => chain.close());
+
+  for (const file of files) {
+    it(relative(file), () => {
+      const doc = read(file) as Record<string, unknown>;
+      const { tx, fresh } = chain.app.submit(doc, { submitter: 'conformance', errorBehaviour: 'proceed' });
+      expect(fresh).toBe(true);
+      chain.commit(tx);
+      const job = chain.result(tx);
+      for (const error of job.errors) expect(codes, `${error.code}: ${error.message}`).toContain(error.code);
+      expect(job.errors.map((e) => e.code)).not.toContain('VALIDATION_FAILED');
     });
   }
 });

@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 
-/** A small, valid EPCIS 2.0 capture document of commissioning events with fresh eventIDs. */
+let serial = 0;
+/** Serial numbers unique across documents and test processes: custody refuses re-commissioning. */
+const nextSerial = () => `${Date.now()}${process.pid}${serial++}`;
+
+/** A small, valid EPCIS 2.0 capture document of commissioning events with fresh eventIDs and EPCs. */
 export function commissioningDocument(count: number, location = 'urn:epc:id:sgln:0614141.00001.0') {
-  const eventList = Array.from({ length: count }, (_, i) => ({
+  const eventList = Array.from({ length: count }, () => ({
     type: 'ObjectEvent',
     eventID: `urn:uuid:${randomUUID()}`,
     eventTime: '2026-11-24T10:00:00.000Z',
@@ -10,7 +14,7 @@ export function commissioningDocument(count: number, location = 'urn:epc:id:sgln
     action: 'ADD',
     bizStep: 'commissioning',
     disposition: 'active',
-    epcList: [`urn:epc:id:sgtin:0614141.107346.${Date.now()}${i}`],
+    epcList: [`urn:epc:id:sgtin:0614141.107346.${nextSerial()}`],
     readPoint: { id: location },
   }));
   return {
