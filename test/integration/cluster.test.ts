@@ -66,6 +66,51 @@ describe('four organisations order EPCIS captures through BFT consensus', () => 
     }
   });
 
+  it('applies the custody contracts identically on every node', async () => {
+    const doc = commissioningDocument(1);
+    await captureAndWait('greenfield-farms', doc);
+    const epc = doc.epcisBody.eventList[0]?.epcList[0] as string;
+    // valley-packers (index 1) tries to ship goods greenfield-farms holds: every node rejects it.
+    const theft = commissioningDocument(1);
+    Object.assign(theft.epcisBody.eventList[0] as object, {
+      action: 'OBSERVE',
+      bizStep: 'shipping',
+      disposition: 'in_transit',
+      epcList: [epc],
+      destinationList: [{ type: 'possessing_party', destination: 'urn:epc:id:pgln:0614143.00001' }],
+    });
+    const res = await cluster.capture('valley-packers', theft);
+    const location = res.headers.get('location') ?? '';
+    const job = await waitFor('the rejected capture', async () => {
+      const { body } = await cluster.json<{ running: boolean; errors: { code: string }[] }>(
+        'valley-packers',
+        location,
+      );
+      return body.running === false ? body : undefined;
+    });
+    expect(job.errors.map((e) => e.code)).toEqual(['CUSTODY_NOT_HELD']);
+    const theftID = eventIdsOf(theft)[0] as string;
+    for (const n of cluster.nodes) {
+      const object = await waitFor(`object on ${n.org}`, async () => {
+        const r = await cluster.json<Record<string, unknown>>(n.org, `/objects/${encodeURIComponent(epc)}`);
+        return r.status === 200 ? r.body : undefined;
+      });
+      expect(object).toMatchObject({
+        owner: 'greenfield-farms',
+        custodian: 'greenfield-farms',
+        status: 'active',
+      });
+      const status = await waitFor(`rejection on ${n.org}`, async () => {
+        const r = await cluster.json<Record<string, unknown>>(
+          n.org,
+          `/events/${encodeURIComponent(theftID)}/status`,
+        );
+        return r.body.status === 'rejected' ? r.body : undefined;
+      });
+      expect(status.reason).toMatchObject({ code: 'CUSTODY_NOT_HELD' });
+    }
+  });
+
   it('reports event status with block, transaction, org and submitter, identically on every node', async () => {
     const doc = commissioningDocument(1);
     await captureAndWait('valley-packers', doc);
