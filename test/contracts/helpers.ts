@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { defaultContractsDir } from '../../services/config/index.js';
 import {
   createEngine,
   type EvalContext,
@@ -8,7 +8,7 @@ import {
   type RuleSet,
 } from '../../services/contracts/index.js';
 
-export const RULES_DIR = resolve(import.meta.dirname, '../../contracts');
+export const RULES_DIR = defaultContractsDir();
 
 let cached: RuleSet | undefined;
 export function ruleSet(): RuleSet {

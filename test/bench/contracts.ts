@@ -1,15 +1,17 @@
-/**
- * Throughput of the custody engine on one core. Not a test (vitest only picks up *.test.ts): run
- * it compiled, from the repository root:
- *   npx tsc --outDir /tmp/wb --noEmit false -p tsconfig.json; cp package.json /tmp/wb/
- *   ln -sfn "$PWD/node_modules" /tmp/wb/node_modules; ln -sfn "$PWD/contracts" /tmp/wb/contracts
- *   node /tmp/wb/test/contracts/bench.js
- * Prints events per second for a mixed random stream and for a valid lifecycle stream.
- */
+/** Throughput of the custody engine on one core, in memory (`npm run bench`). */
 import { performance } from 'node:perf_hooks';
 import { createEngine, MemoryCustodyState, stateRoot } from '../../services/contracts/index.js';
-import { randomStream, type Step } from './generator.js';
-import { commission, epc, MEMBERS, objectEvent, PARTY, receive, ruleSet, ship } from './helpers.js';
+import { randomStream, type Step } from '../contracts/generator.js';
+import {
+  commission,
+  epc,
+  MEMBERS,
+  objectEvent,
+  PARTY,
+  receive,
+  ruleSet,
+  ship,
+} from '../contracts/helpers.js';
 
 function lifecycle(items: number): Step[] {
   const steps: Step[] = [];
@@ -49,7 +51,9 @@ function measure(name: string, steps: Step[], blockSize = 1000): void {
   );
 }
 
-// Warm up the JIT and the identifier cache, then measure.
-measure('warm-up', randomStream(1, 20_000, 2000));
-measure('mixed random stream', randomStream(2, 200_000, 2000));
-measure('valid lifecycle', lifecycle(50_000));
+export function contractBenchmarks(): void {
+  // Warm up the JIT and the identifier cache, then measure.
+  measure('engine warm-up', randomStream(1, 20_000, 2000));
+  measure('engine, mixed random stream', randomStream(2, 200_000, 2000));
+  measure('engine, valid lifecycle', lifecycle(50_000));
+}
