@@ -20,7 +20,7 @@ export interface VerdictLeaf {
 export function verdictLeaves(results: readonly TxResult[]): VerdictLeaf[] {
   const leaves: VerdictLeaf[] = [];
   for (const r of results) {
-    if (r.verdicts.length === 0) {
+    if (r.tx.body.kind !== 'capture') {
       const code = r.success ? null : (r.errors[0]?.code ?? 'REJECTED');
       leaves.push({
         tx: r.tx.id,

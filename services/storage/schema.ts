@@ -23,7 +23,9 @@ CREATE TABLE IF NOT EXISTS txs (
   body TEXT NOT NULL,
   signature TEXT NOT NULL,
   success INTEGER NOT NULL,
-  errors TEXT NOT NULL
+  errors TEXT NOT NULL,
+  -- Reason code of each event's verdict in document order (null = accepted): the verdict leaves.
+  verdicts TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS txs_by_height ON txs (height, idx);
 CREATE TABLE IF NOT EXISTS events (

@@ -6,10 +6,12 @@ import type { ChainTip, PersistedState } from '../consensus/types.js';
 import {
   type BlockExecution,
   type EvidenceEntry,
+  eventsOf,
   type GovernanceChange,
   type RuleProposal,
   submitterOf,
   type TxResult,
+  type VerdictLeaf,
 } from '../execution/index.js';
 import type {
   Block,
@@ -19,6 +21,7 @@ import type {
   EpcisEvent,
   RuleFileData,
   Transaction,
+  TxBody,
 } from '../ledger/index.js';
 import { CustodyStore } from './custody-store.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
@@ -91,6 +94,10 @@ function prepare(db: Database.Database) {
     blockTxs: db.prepare<[number], { id: string; body: string; signature: string }>(
       'SELECT id, body, signature FROM txs WHERE height = ? ORDER BY idx',
     ),
+    blockVerdicts: db.prepare<
+      [number],
+      { id: string; body: string; success: number; errors: string; verdicts: string }
+    >('SELECT id, body, success, errors, verdicts FROM txs WHERE height = ? ORDER BY idx'),
     tx: db.prepare<
       [string],
       { body: string; signature: string; height: number; success: number; errors: string }
@@ -105,7 +112,7 @@ function prepare(db: Database.Database) {
     ),
     insertBlock: db.prepare('INSERT INTO blocks (height, hash, header, certificate) VALUES (?, ?, ?, ?)'),
     insertTx: db.prepare(
-      'INSERT INTO txs (id, height, idx, org, submitter, body, signature, success, errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO txs (id, height, idx, org, submitter, body, signature, success, errors, verdicts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     insertEvent: db.prepare('INSERT INTO events (event_id, tx_id, height, body) VALUES (?, ?, ?, ?)'),
     insertRejection: db.prepare(
@@ -293,6 +300,32 @@ export class Store {
     return row && { stateRoot: row.state_root, resultsRoot: row.results_root, rulesHash: row.rules_hash };
   }
 
+  /** The verdict leaves of a committed block (execution/results.ts), rebuilt from what was stored. */
+  verdictLeaves(height: number): VerdictLeaf[] {
+    return this.q.blockVerdicts.all(height).flatMap((row): VerdictLeaf[] => {
+      const codes = JSON.parse(row.verdicts) as (string | null)[];
+      const body = JSON.parse(row.body) as TxBody;
+      if (body.kind !== 'capture') {
+        const code =
+          row.success === 1 ? null : ((JSON.parse(row.errors) as { code: string }[])[0]?.code ?? 'REJECTED');
+        return [
+          { tx: row.id, event: null, eventID: null, status: code === null ? 'accepted' : 'rejected', code },
+        ];
+      }
+      const events = eventsOf({ id: row.id, body, signature: '' });
+      return events.map((e, i) => {
+        const code = codes[i] ?? null;
+        return {
+          tx: row.id,
+          event: i,
+          eventID: e.eventID,
+          status: code === null ? 'accepted' : 'rejected',
+          code,
+        };
+      });
+    });
+  }
+
   ruleProposal(hash: string): RuleProposal | undefined {
     const row = this.q.ruleSet.get(hash);
     return row && proposalOf(row);
@@ -358,6 +391,7 @@ export class Store {
       tx.signature,
       r.success ? 1 : 0,
       JSON.stringify(r.errors),
+      JSON.stringify(r.verdicts.map((v) => (v.accepted ? null : (v.code ?? 'REJECTED')))),
     );
     for (const event of r.accepted)
       this.q.insertEvent.run(event.eventID, tx.id, height, JSON.stringify(event));

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../services/common/index.js';
 import { stateRoot } from '../../services/contracts/index.js';
-import { eventsOf, RejectCode } from '../../services/execution/index.js';
+import { eventsOf, RejectCode, resultsRootOf } from '../../services/execution/index.js';
 import { headerHash } from '../../services/ledger/index.js';
 import { commission, dl, epc, PARTY, receive, ship } from '../contracts/helpers.js';
 import { Chain, documentOf } from './chain.js';
@@ -162,6 +162,7 @@ describe('replay', () => {
           expect(headerHash(stored.block.header)).toBe(stored.hash);
           replay.commit(stored.block, stored.hash, stored.certificate);
           expect(fresh.blockRoots(h)).toEqual(chain.store.blockRoots(h));
+          expect(resultsRootOf(chain.store.verdictLeaves(h))).toBe(chain.store.blockRoots(h)?.resultsRoot);
         }
         expect(fresh.custody.root()).toBe(chain.store.custody.root());
         expect(stateRoot(fresh.custody)).toBe(fresh.custody.root());
