@@ -8,6 +8,7 @@ import { docsRoutes } from './routes/docs.js';
 import { eventRoutes } from './routes/events.js';
 import { evidenceRoutes } from './routes/evidence.js';
 import { opsRoutes } from './routes/ops.js';
+import { proofRoutes } from './routes/proofs.js';
 import type { ApiDeps } from './types.js';
 
 export interface BuildApiOptions {
@@ -53,6 +54,7 @@ export function buildApi(deps: ApiDeps, opts: BuildApiOptions = {}): FastifyInst
   captureRoutes(app, deps, auth);
   eventRoutes(app, deps, auth);
   evidenceRoutes(app, deps, auth);
+  proofRoutes(app, deps, auth);
   opsRoutes(app, deps);
   docsRoutes(app);
   return app;

@@ -3,6 +3,7 @@ import { DEFAULT_MAX_EVENTS } from '../epcis/index.js';
 import { quorumOf, type Transaction } from '../ledger/index.js';
 import { CommitWaiter } from './commit-waiter.js';
 import type { NodeParts } from './parts.js';
+import { ProofQueries } from './proofs.js';
 import { LedgerQueries } from './queries.js';
 import { captureSingleEvent } from './single-event.js';
 
@@ -45,6 +46,7 @@ export function apiDeps(parts: NodeParts): ApiDeps {
           second: evidence.second as Record<string, unknown>,
         })),
     },
+    proofs: new ProofQueries(store, genesis.network),
     node: {
       status: () => {
         const tip = store.tip();

@@ -1,0 +1,59 @@
+import type { ApiDeps } from '../api/types.js';
+import { eventsOf } from '../execution/index.js';
+import { type CommittedBlock, merkleProof } from '../ledger/index.js';
+import type { Store } from '../storage/index.js';
+import { type EventProof, PROOF_FORMAT, type ProofBlock } from '../verify/index.js';
+
+type ProofDeps = ApiDeps['proofs'];
+
+/**
+ * Builds proofs from the committed ledger (docs/proofs.md). Everything in a proof is read back from
+ * storage as committed; services/verify checks it with nothing but the genesis file.
+ */
+export class ProofQueries implements ProofDeps {
+  constructor(
+    private readonly store: Store,
+    private readonly network: string,
+  ) {}
+
+  /** An accepted event's proof; undefined while pending, when unknown or rejected. */
+  event(eventID: string): EventProof | undefined {
+    const stored = this.store.getEvent(eventID);
+    if (!stored) return undefined;
+    const committed = this.store.getBlock(stored.height);
+    if (!committed) return undefined;
+    const { txs } = committed.block;
+    const index = txs.findIndex((t) => t.id === stored.txId);
+    const tx = txs[index];
+    if (!tx) return undefined;
+    // A document's first event with this eventID is the one accepted; later copies were rejected.
+    const eventIndex = eventsOf(tx).findIndex((e) => e.eventID === eventID);
+    if (eventIndex < 0) return undefined;
+    return {
+      format: PROOF_FORMAT,
+      kind: 'event',
+      network: this.network,
+      block: certified(committed),
+      inclusion: {
+        index,
+        count: txs.length,
+        path: merkleProof(
+          txs.map((t) => t.id),
+          index,
+        ),
+      },
+      tx,
+      eventIndex,
+      event: stored.event,
+    };
+  }
+
+  block(height: number): (ProofBlock & { txIds: string[] }) | undefined {
+    const committed = this.store.getBlock(height);
+    return committed && { ...certified(committed), txIds: committed.block.txs.map((t) => t.id) };
+  }
+}
+
+function certified(committed: CommittedBlock): ProofBlock {
+  return { hash: committed.hash, header: committed.block.header, certificate: committed.certificate };
+}
