@@ -37,7 +37,7 @@ export function verifyCertificate(
   quorum: number,
   verify: Verify,
 ): boolean {
-  return certificateSigners(cert, network, members, verify).signers.length >= quorum;
+  return certificateSigners(cert, network, members, verify).counted.length >= quorum;
 }
 
 /** Structural checks a block must pass before anyone votes for it or stores it. */

@@ -1,4 +1,5 @@
 import type { ApiDeps } from '../api/types.js';
+import { verify } from '../crypto/index.js';
 import { DEFAULT_MAX_EVENTS } from '../epcis/index.js';
 import { quorumOf, type Transaction } from '../ledger/index.js';
 import { CommitWaiter } from './commit-waiter.js';
@@ -46,7 +47,7 @@ export function apiDeps(parts: NodeParts): ApiDeps {
           second: evidence.second as Record<string, unknown>,
         })),
     },
-    proofs: new ProofQueries(store, genesis.network),
+    proofs: new ProofQueries(store, genesis, verify),
     node: {
       status: () => {
         const tip = store.tip();

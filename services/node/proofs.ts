@@ -1,8 +1,16 @@
 import type { ApiDeps } from '../api/types.js';
+import { fromHex } from '../common/encoding.js';
+import type { Verify } from '../crypto/index.js';
 import { eventsOf } from '../execution/index.js';
 import { type CommittedBlock, merkleProof } from '../ledger/index.js';
 import type { Store } from '../storage/index.js';
-import { type EventProof, PROOF_FORMAT, type ProofBlock } from '../verify/index.js';
+import {
+  certificateSigners,
+  type EventProof,
+  type GenesisKeys,
+  PROOF_FORMAT,
+  type ProofBlock,
+} from '../verify/index.js';
 
 type ProofDeps = ApiDeps['proofs'];
 
@@ -11,10 +19,17 @@ type ProofDeps = ApiDeps['proofs'];
  * storage as committed; services/verify checks it with nothing but the genesis file.
  */
 export class ProofQueries implements ProofDeps {
+  private readonly network: string;
+  private readonly members: ReadonlyMap<string, Uint8Array>;
+
   constructor(
     private readonly store: Store,
-    private readonly network: string,
-  ) {}
+    genesis: GenesisKeys,
+    private readonly verify: Verify,
+  ) {
+    this.network = genesis.network;
+    this.members = new Map(genesis.members.map((m) => [m.id, fromHex(m.publicKey)]));
+  }
 
   /** An accepted event's proof; undefined while pending, when unknown or rejected. */
   event(eventID: string): EventProof | undefined {
@@ -33,7 +48,7 @@ export class ProofQueries implements ProofDeps {
       format: PROOF_FORMAT,
       kind: 'event',
       network: this.network,
-      block: certified(committed),
+      block: this.certified(committed),
       inclusion: {
         index,
         count: txs.length,
@@ -50,10 +65,16 @@ export class ProofQueries implements ProofDeps {
 
   block(height: number): (ProofBlock & { txIds: string[] }) | undefined {
     const committed = this.store.getBlock(height);
-    return committed && { ...certified(committed), txIds: committed.block.txs.map((t) => t.id) };
+    return committed && { ...this.certified(committed), txIds: committed.block.txs.map((t) => t.id) };
   }
-}
 
-function certified(committed: CommittedBlock): ProofBlock {
-  return { hash: committed.hash, header: committed.block.header, certificate: committed.certificate };
+  /**
+   * Catch-up accepts a certificate with a quorum of valid signatures even if a peer padded it with
+   * invalid ones; a proof lists only the signatures that count, which the verifier requires.
+   */
+  private certified(committed: CommittedBlock): ProofBlock {
+    const { hash, block, certificate } = committed;
+    const { counted } = certificateSigners(certificate, this.network, this.members, this.verify);
+    return { hash, header: block.header, certificate: { ...certificate, signatures: counted } };
+  }
 }

@@ -13,10 +13,10 @@ export type CertificateLike = {
 };
 
 export interface CertificateSigners {
-  /** Distinct members whose precommit signature verifies, in certificate order. */
-  signers: string[];
-  /** Signatures that do not count, and why. */
-  ignored: Array<{ member: string; reason: 'not a member' | 'duplicate' | 'bad signature' }>;
+  /** The signatures that count: one per member, each verifying, in certificate order. */
+  counted: Array<{ member: string; signature: string }>;
+  /** Signatures that do not count, with their position in the certificate and why. */
+  ignored: Array<{ index: number; member: string; reason: 'not a member' | 'duplicate' | 'bad signature' }>;
 }
 
 /**
@@ -32,13 +32,15 @@ export function certificateSigners(
 ): CertificateSigners {
   const bytes = voteBytes('precommit', network, cert.height, cert.round, cert.blockHash);
   const seen = new Set<string>();
-  const ignored: CertificateSigners['ignored'] = [];
-  for (const { member, signature } of cert.signatures) {
+  const result: CertificateSigners = { counted: [], ignored: [] };
+  cert.signatures.forEach(({ member, signature }, index) => {
     const key = members.get(member);
-    if (!key) ignored.push({ member, reason: 'not a member' });
-    else if (seen.has(member)) ignored.push({ member, reason: 'duplicate' });
-    else if (isHex(signature) && verify(key, bytes, fromHex(signature))) seen.add(member);
-    else ignored.push({ member, reason: 'bad signature' });
-  }
-  return { signers: [...seen], ignored };
+    if (!key) result.ignored.push({ index, member, reason: 'not a member' });
+    else if (seen.has(member)) result.ignored.push({ index, member, reason: 'duplicate' });
+    else if (isHex(signature) && verify(key, bytes, fromHex(signature))) {
+      seen.add(member);
+      result.counted.push({ member, signature });
+    } else result.ignored.push({ index, member, reason: 'bad signature' });
+  });
+  return result;
 }
