@@ -23,10 +23,8 @@ export async function runVerify(args: string[]): Promise<number> {
   }
   const genesis = readJson(values.genesis);
   const proof = readJson(proofPath);
-  if (!genesis.ok || !proof.ok) {
-    process.stderr.write(`verify: ${genesis.ok ? '' : genesis.error}${proof.ok ? '' : proof.error}\n`);
-    return 2;
-  }
+  if (!genesis.ok) return inputError(genesis.error);
+  if (!proof.ok) return inputError(proof.error);
   const result = verifyProof(proof.value, genesis.value);
   for (const line of result.verified) process.stdout.write(`ok  ${line}\n`);
   if (result.failure) {
@@ -35,6 +33,11 @@ export async function runVerify(args: string[]): Promise<number> {
   }
   process.stdout.write(`verify: OK, ${result.verified.length} checks passed\n`);
   return 0;
+}
+
+function inputError(message: string): number {
+  process.stderr.write(`verify: ${message}\n`);
+  return 2;
 }
 
 /** `-` reads standard input, so `curl … | waybill verify --genesis g.json -` works. */
