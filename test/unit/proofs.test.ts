@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { canonicalBytes, hashOf, sha256 as nodeSha256, toHex } from '../../services/common/index.js';
 import { verify as nodeVerify } from '../../services/crypto/index.js';
@@ -101,6 +102,17 @@ describe('event proofs from a committed ledger', () => {
     expect(summary?.txIds).toEqual(committed.block.txs.map((t) => t.id));
     expect(summary?.header).toEqual(proof.block.header);
     expect(ledger.proofs.block(3)).toBeUndefined();
+  });
+});
+
+describe('the worked example of docs/proofs.md', () => {
+  const read = (name: string) =>
+    JSON.parse(readFileSync(new URL(`../../docs/proofs/${name}`, import.meta.url), 'utf8'));
+
+  it('is what the ledger serves for urn:uuid:e1, and it verifies', () => {
+    expect(read('example-genesis.json')).toEqual(GENESIS_KEYS);
+    expect(read('example-proof.json')).toEqual(proofOf('urn:uuid:e1'));
+    expect(verifyProof(read('example-proof.json'), read('example-genesis.json')).ok).toBe(true);
   });
 });
 
