@@ -1,6 +1,6 @@
 import { canonicalBytes } from '../common/canonical.js';
 import { fail, need, type ProofKind, type VerifyContext } from './context.js';
-import { ed25519Verify, fromHex, jcsHash, sha256 } from './hash.js';
+import { ed25519Verify, fromHex, isHex, jcsHash, sha256 } from './hash.js';
 import { rootFromPathWith } from './merkle.js';
 import { inclusionProblem, isObject, txProblem } from './shape.js';
 import { txSigningBytes } from './signed-bytes.js';
@@ -46,7 +46,7 @@ function verifyEvent(proof: EventProof, ctx: VerifyContext): void {
   if (tx.body.network !== ctx.network) fail('network', `the transaction is for network ${tx.body.network}`);
   const key = ctx.members.get(tx.body.org);
   if (!key) fail('tx-signature', `the transaction's org ${tx.body.org} is not a genesis member`);
-  const signature = /^[0-9a-f]{128}$/.test(tx.signature) ? fromHex(tx.signature) : new Uint8Array(0);
+  const signature = isHex(tx.signature, 64) ? fromHex(tx.signature) : new Uint8Array(0);
   if (!ed25519Verify(key, txSigningBytes(tx.id), signature)) {
     fail('tx-signature', `the transaction's signature is not ${tx.body.org}'s node key's`);
   }
