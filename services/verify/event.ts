@@ -1,5 +1,5 @@
 import { canonicalBytes } from '../common/canonical.js';
-import { fail, need, type ProofKind, type VerifyContext } from './context.js';
+import { fail, type ProofKind, type VerifyContext } from './context.js';
 import { ed25519Verify, fromHex, isHex, jcsHash, sha256 } from './hash.js';
 import { rootFromPathWith } from './merkle.js';
 import { inclusionProblem, isObject, txProblem } from './shape.js';
@@ -22,14 +22,16 @@ export const eventKind: ProofKind = {
 };
 
 function verifyEvent(proof: EventProof, ctx: VerifyContext): void {
-  const { inclusion, tx } = proof;
+  verifyInclusion(proof, ctx);
+  verifyTx(proof.tx, ctx);
+  verifyEventBytes(proof, ctx);
+}
+
+function verifyInclusion({ inclusion, tx }: EventProof, ctx: VerifyContext): void {
   const { header } = ctx.block;
-  need(
-    'inclusion',
-    inclusion.count === header.txCount
-      ? undefined
-      : `inclusion.count ${inclusion.count} is not the block's txCount ${header.txCount}`,
-  );
+  if (inclusion.count !== header.txCount) {
+    fail('inclusion', `inclusion.count ${inclusion.count} is not the block's txCount ${header.txCount}`);
+  }
   const root = rootFromPathWith(sha256, tx.id, inclusion.index, inclusion.count, inclusion.path);
   if (root !== header.txRoot) {
     fail(
@@ -40,6 +42,9 @@ function verifyEvent(proof: EventProof, ctx: VerifyContext): void {
   ctx.pass(
     `inclusion: transaction ${tx.id} is leaf ${inclusion.index} of ${inclusion.count} under txRoot ${header.txRoot}`,
   );
+}
+
+function verifyTx(tx: EventProof['tx'], ctx: VerifyContext): void {
   if (jcsHash(tx.body) !== tx.id)
     fail('tx-id', `transaction ${short(tx.id)}: its id is not sha256(JCS(body))`);
   ctx.pass('tx-id: the transaction id is sha256(JCS(body))');
@@ -51,7 +56,6 @@ function verifyEvent(proof: EventProof, ctx: VerifyContext): void {
     fail('tx-signature', `the transaction's signature is not ${tx.body.org}'s node key's`);
   }
   ctx.pass(`tx-signature: signed by ${tx.body.org}'s node key from genesis`);
-  verifyEventBytes(proof, ctx);
 }
 
 function verifyEventBytes(proof: EventProof, ctx: VerifyContext): void {

@@ -4,7 +4,13 @@ import { eventKind } from './event.js';
 import { ed25519Verify, fromHex, jcsHash } from './hash.js';
 import { baseProblem, genesisProblem } from './shape.js';
 import { quorumOf } from './signed-bytes.js';
-import { type GenesisKeys, PROOF_FORMAT, type ProofBase, type VerifyResult } from './types.js';
+import {
+  type GenesisKeys,
+  PROOF_FORMAT,
+  type ProofBase,
+  type ProofBlock,
+  type VerifyResult,
+} from './types.js';
 
 /** Kinds this verifier checks; "verdict" and "state" are the planned extensions (docs/proofs.md). */
 const KINDS: Record<string, ProofKind> = { event: eventKind };
@@ -40,7 +46,7 @@ function run(proof: unknown, genesis: unknown, pass: (line: string) => void): vo
   need('format', kind.shapeProblem(p));
   pass(`format: ${PROOF_FORMAT}, kind ${p.kind}`);
 
-  const { hash, header, certificate } = p.block;
+  const { hash, header } = p.block;
   if (p.network !== g.network)
     fail('network', `the proof is for network ${p.network}, genesis is ${g.network}`);
   if (header.network !== g.network) fail('network', `block header is for network ${header.network}`);
@@ -50,15 +56,30 @@ function run(proof: unknown, genesis: unknown, pass: (line: string) => void): vo
     fail('block-hash', `block ${header.height}: sha256(JCS(header)) is not ${hash}`);
   pass(`block-hash: block ${header.height} header hashes to ${hash}`);
 
+  verifyCertificate(p.block, g.network, members, pass);
+
+  const ctx: VerifyContext = { network: g.network, members, block: p.block, pass };
+  kind.verify(p, ctx);
+}
+
+/**
+ * Stricter than the node's own count: a proof's certificate lists only valid signatures of distinct
+ * members (nodes serve them so), so any other entry means the proof was altered.
+ */
+function verifyCertificate(
+  { hash, header, certificate }: ProofBlock,
+  network: string,
+  members: ReadonlyMap<string, Uint8Array>,
+  pass: (line: string) => void,
+): void {
+  const { quorum } = quorumOf(members.size);
   if (certificate.height !== header.height || certificate.blockHash !== hash) {
     fail(
       'certificate',
       `the certificate is for block ${certificate.height} ${certificate.blockHash}, not this block`,
     );
   }
-  const { counted, ignored } = certificateSigners(certificate, g.network, members, ed25519Verify);
-  // Stricter than the node's own count: a proof's certificate lists only valid signatures of distinct
-  // members (the node serves them so), so any other entry means the proof was altered.
+  const { counted, ignored } = certificateSigners(certificate, network, members, ed25519Verify);
   const bad = ignored[0];
   if (bad) fail('certificate', `signature ${bad.index} (member ${bad.member}): ${bad.reason}`);
   if (counted.length < quorum) {
@@ -68,7 +89,4 @@ function run(proof: unknown, genesis: unknown, pass: (line: string) => void): vo
   pass(
     `certificate: ${counted.length} of ${members.size} members precommitted block ${header.height} in round ${certificate.round} (quorum ${quorum}): ${signers}`,
   );
-
-  const ctx: VerifyContext = { network: g.network, members, block: p.block, pass };
-  kind.verify(p, ctx);
 }
