@@ -14,7 +14,6 @@ import {
   type PrivateJwk,
   type SubmitContext,
 } from '../../services/api/index.js';
-import type { Schemas } from '../../services/api/openapi.js';
 import type { PublicJwk } from '../../services/config/genesis.js';
 import type { EpcisEvent } from '../../services/ledger/index.js';
 
@@ -74,8 +73,6 @@ export class FakeNode {
   readonly events = new Map<string, EpcisEvent>();
   readonly statuses = new Map<string, EventStatus>();
   readonly evidence: EvidenceRecord[] = [];
-  readonly proofs = new Map<string, Schemas['EventProof']>();
-  readonly blocks = new Map<number, Schemas['BlockSummary']>();
   readonly eventCaptures: Array<{ event: unknown; ctx: SubmitContext }> = [];
   /** What POST /events answers; tests replace it. */
   captureEvent: (event: unknown, ctx: SubmitContext) => Promise<EventCaptureOutcome> = async () => ({
@@ -121,7 +118,8 @@ export class FakeNode {
         status: (id) => this.statuses.get(id),
       },
       evidence: { list: () => this.evidence },
-      proofs: { event: (id) => this.proofs.get(id), block: (height) => this.blocks.get(height) },
+      // An empty ledger; test/api/proofs.test.ts serves proofs from a real one.
+      proofs: { event: () => undefined, block: () => undefined },
       node: {
         status: () => this.status,
         ready: () => this.ready,
