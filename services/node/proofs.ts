@@ -1,5 +1,5 @@
 import type { ApiDeps } from '../api/types.js';
-import { fromHex } from '../common/encoding.js';
+import { fromHex, hashOf } from '../common/encoding.js';
 import type { Verify } from '../crypto/index.js';
 import { eventsOf } from '../execution/index.js';
 import { type CommittedBlock, merkleProof } from '../ledger/index.js';
@@ -41,8 +41,12 @@ export class ProofQueries implements ProofDeps {
     const index = txs.findIndex((t) => t.id === stored.txId);
     const tx = txs[index];
     if (!tx) return undefined;
-    // A document's first event with this eventID is the one accepted; later copies were rejected.
-    const eventIndex = eventsOf(tx).findIndex((e) => e.eventID === eventID);
+    // The copy that was accepted: a document may list an eventID more than once.
+    const committedHash = hashOf(stored.event);
+    const { recordTime } = stored.event;
+    const eventIndex = eventsOf(tx).findIndex(
+      (e) => e.eventID === eventID && hashOf({ ...e, recordTime }) === committedHash,
+    );
     if (eventIndex < 0) return undefined;
     return {
       format: PROOF_FORMAT,
