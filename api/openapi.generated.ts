@@ -139,6 +139,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/events/{eventID}/proof": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A proof that the consortium committed the event, verifiable offline
+         * @description Requires role `events:read`, `events:write` or `admin`, from any member organisation. The proof
+         *     (format `waybill-proof/v1`, kind `event`; see docs/proofs.md) holds the event, its transaction,
+         *     a Merkle inclusion path to the block's `txRoot`, the block header and its commit certificate.
+         *     `waybill verify --genesis genesis.json proof.json` checks it against the genesis file alone,
+         *     without trusting the node that served it. 404 while the event is pending, when it is unknown
+         *     and when the ledger rejected it.
+         */
+        get: operations["getEventProof"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/governance/rules": {
         parameters: {
             query?: never;
@@ -179,6 +204,28 @@ export interface paths {
          * @description Requires role `admin` in a token of this node's organisation.
          */
         post: operations["approveRuleSet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/blocks/{height}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A committed block's header, hash, certificate and transaction ids
+         * @description Requires role `events:read`, `events:write` or `admin`, from any member organisation. Every
+         *     node serves the same block at a height, so an auditor can cross-check a proof fetched from one
+         *     node against the block fetched from another.
+         */
+        get: operations["getBlock"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -538,6 +585,77 @@ export interface components {
         Readiness: {
             /** @constant */
             ready: true;
+        };
+        /**
+         * @description `waybill-proof/v1`, kind `event` (docs/proofs.md): everything needed to check offline, against
+         *     the genesis file, that the consortium committed exactly this event.
+         */
+        EventProof: {
+            /** @constant */
+            format: "waybill-proof/v1";
+            /** @constant */
+            kind: "event";
+            network: string;
+            block: components["schemas"]["CertifiedBlock"];
+            inclusion: components["schemas"]["MerkleInclusion"];
+            tx: components["schemas"]["ProofTransaction"];
+            /** @description Position of the event in `tx.body.document.epcisBody.eventList`. */
+            eventIndex: number;
+            /** @description The event as committed, with `recordTime` = the block's timestamp. */
+            event: {
+                [key: string]: unknown;
+            };
+        };
+        CertifiedBlock: {
+            /** @description sha-256 (hex) of the JCS-encoded header. */
+            hash: string;
+            header: components["schemas"]["BlockHeader"];
+            certificate: components["schemas"]["CommitCertificate"];
+        };
+        BlockSummary: components["schemas"]["CertifiedBlock"] & {
+            /** @description The block's transaction ids, in block order (the leaves of `txRoot`). */
+            txIds: string[];
+        };
+        /** @description Hashed as a whole (JCS); verifiers keep fields they do not know. */
+        BlockHeader: {
+            network: string;
+            height: number;
+            view?: number;
+            parentHash?: string;
+            txRoot: string;
+            txCount: number;
+            proposer?: string;
+            /** @description Milliseconds since the Unix epoch; the recordTime of the block's events. */
+            timestamp: number;
+        } & {
+            [key: string]: unknown;
+        };
+        CommitCertificate: {
+            height: number;
+            round: number;
+            blockHash: string;
+            /** @description Precommit signatures of at least 2f+1 distinct members. */
+            signatures: {
+                member: string;
+                signature: string;
+            }[];
+        };
+        MerkleInclusion: {
+            index: number;
+            count: number;
+            /** @description Sibling hashes (hex) from the leaf level up; levels where the node is promoted have none. */
+            path: string[];
+        };
+        ProofTransaction: {
+            id: string;
+            body: {
+                kind: string;
+                network: string;
+                org: string;
+            } & {
+                [key: string]: unknown;
+            };
+            signature: string;
         };
     };
     responses: {
@@ -920,6 +1038,36 @@ export interface operations {
             500: components["responses"]["Internal"];
         };
     };
+    getEventProof: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The event's `eventID`, a URI such as `urn:uuid:…` or `ni:///sha-256;…?ver=CBV2.0`.
+                 *     Percent-encode it as one path segment (`encodeURIComponent`), including `/`, `?` and `;`.
+                 */
+                eventID: components["parameters"]["EventID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The proof. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventProof"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+        };
+    };
     listRuleSets: {
         parameters: {
             query?: never;
@@ -990,6 +1138,34 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GovernanceAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getBlock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The block height, from 1. */
+                height: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The block. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BlockSummary"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -10,6 +10,7 @@ import { evidenceRoutes } from './routes/evidence.js';
 import { governanceRoutes } from './routes/governance.js';
 import { objectRoutes } from './routes/objects.js';
 import { opsRoutes } from './routes/ops.js';
+import { proofRoutes } from './routes/proofs.js';
 import type { ApiDeps } from './types.js';
 
 export interface BuildApiOptions {
@@ -57,6 +58,7 @@ export function buildApi(deps: ApiDeps, opts: BuildApiOptions = {}): FastifyInst
   evidenceRoutes(app, deps, auth);
   objectRoutes(app, deps, auth);
   governanceRoutes(app, deps, auth);
+  proofRoutes(app, deps, auth);
   opsRoutes(app, deps);
   docsRoutes(app);
   return app;

@@ -127,6 +127,13 @@ export interface ApiDeps {
     /** Committed evidence, oldest first. */
     list(): EvidenceRecord[];
   };
+  /** Verifiable proofs (docs/proofs.md) and the certified blocks they are anchored in. */
+  proofs: {
+    /** The proof of an accepted, committed event; undefined while pending, when unknown or rejected. */
+    event(eventID: string): Schemas['EventProof'] | undefined;
+    /** A committed block's hash, header, certificate and transaction ids. */
+    block(height: number): Schemas['BlockSummary'] | undefined;
+  };
   node: {
     status(): NodeStatus;
     /** Synced and connected to at least 2f peers. */

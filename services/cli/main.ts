@@ -4,6 +4,7 @@ import { runDevnet } from './devnet.js';
 import { runNetworkInit } from './network-init.js';
 import { runNodeStart } from './node-start.js';
 import { runToken } from './token.js';
+import { runVerify } from './verify.js';
 
 export const USAGE = `waybill: a permissioned supply-chain traceability network (GS1 EPCIS 2.0, BFT-ordered)
 
@@ -18,6 +19,9 @@ Usage:
   waybill contracts check [dir]
       Parse and type-check every custody rule in dir (default: the package's contracts/);
       prints file:line for each problem and exits 1 if there is any.
+  waybill verify --genesis <genesis.json> <proof.json | ->
+      Check a proof from GET /events/{eventID}/proof offline against the genesis file alone
+      (docs/proofs.md): prints each check passed; exits 1 naming the first that failed.
   waybill devnet [--dir .devnet] [--config deploy/devnet.network.yaml]
       Initialise a four-organisation network if needed, run its nodes as child processes,
       print their URLs with a ready-to-paste curl example; Ctrl-C stops them all.
@@ -32,6 +36,7 @@ const COMMANDS: Record<string, Command> = {
   token: runToken,
   devnet: runDevnet,
   'contracts check': runContractsCheck,
+  verify: runVerify,
 };
 
 /** Runs one command; returns the process exit code. */

@@ -1,5 +1,6 @@
-import { Domain, fromHex, hashOf, signingBytes, toHex } from '../common/encoding.js';
+import { fromHex, hashOf, toHex } from '../common/encoding.js';
 import type { Signer, Verify } from '../crypto/index.js';
+import { certificateSigners, txSigningBytes } from '../verify/index.js';
 import { merkleRoot } from './merkle.js';
 import type { Block, BlockHeader, CommitCertificate, Transaction, TxBody } from './types.js';
 
@@ -13,25 +14,17 @@ export function txRootOf(txs: readonly Transaction[]): string {
 
 export function signTx(body: TxBody, signer: Signer): Transaction {
   const id = hashOf(body);
-  return { id, body, signature: toHex(signer.sign(signingBytes(Domain.Transaction, { id }))) };
+  return { id, body, signature: toHex(signer.sign(txSigningBytes(id))) };
 }
 
 /** Checks the id matches the body and the signature is the org's. */
 export function verifyTx(tx: Transaction, orgPublicKey: Uint8Array, verify: Verify): boolean {
   if (hashOf(tx.body) !== tx.id) return false;
-  return verify(orgPublicKey, signingBytes(Domain.Transaction, { id: tx.id }), safeHex(tx.signature));
+  return verify(orgPublicKey, txSigningBytes(tx.id), safeHex(tx.signature));
 }
 
-/** The bytes a member signs to precommit (or prevote) a block. */
-export function voteBytes(
-  type: 'prevote' | 'precommit',
-  network: string,
-  height: number,
-  round: number,
-  blockHash: string | null,
-): Uint8Array {
-  return signingBytes(Domain.Vote, { type, network, height, round, blockHash });
-}
+// One definition, shared with the offline verifier (services/verify).
+export { quorumOf, voteBytes } from '../verify/index.js';
 
 /**
  * A certificate is valid when it holds signatures of at least `quorum` distinct members over a
@@ -44,14 +37,7 @@ export function verifyCertificate(
   quorum: number,
   verify: Verify,
 ): boolean {
-  const bytes = voteBytes('precommit', network, cert.height, cert.round, cert.blockHash);
-  const seen = new Set<string>();
-  for (const s of cert.signatures) {
-    const key = members.get(s.member);
-    if (!key || seen.has(s.member)) continue;
-    if (verify(key, bytes, safeHex(s.signature))) seen.add(s.member);
-  }
-  return seen.size >= quorum;
+  return certificateSigners(cert, network, members, verify).counted.length >= quorum;
 }
 
 /** Structural checks a block must pass before anyone votes for it or stores it. */
@@ -65,12 +51,4 @@ function safeHex(hex: string): Uint8Array {
   } catch {
     return new Uint8Array(0);
   }
-}
-
-/**
- * The largest f tolerated by n members and the quorum: more than two thirds of n, which is 2f+1
- * when n = 3f+1 (and still intersects in an honest member for other n).
- */
-export function quorumOf(n: number): { f: number; quorum: number } {
-  return { f: Math.floor((n - 1) / 3), quorum: Math.floor((2 * n) / 3) + 1 };
 }

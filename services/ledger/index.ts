@@ -8,7 +8,7 @@ export {
   verifyTx,
   voteBytes,
 } from './block.js';
-export { EMPTY_ROOT, merkleRoot } from './merkle.js';
+export { EMPTY_ROOT, merkleProof, merkleRoot } from './merkle.js';
 export type {
   Block,
   BlockHeader,

@@ -1,9 +1,11 @@
 import type { ApiDeps, DryRunResult } from '../api/types.js';
+import { verify } from '../crypto/index.js';
 import { DEFAULT_MAX_EVENTS } from '../epcis/index.js';
 import type { TxResult } from '../execution/index.js';
 import { quorumOf, type Transaction } from '../ledger/index.js';
 import { CommitWaiter } from './commit-waiter.js';
 import type { NodeParts } from './parts.js';
+import { ProofQueries } from './proofs.js';
 import { LedgerQueries } from './queries.js';
 import { captureSingleEvent } from './single-event.js';
 
@@ -61,6 +63,7 @@ export function apiDeps(parts: NodeParts): ApiDeps {
           second: evidence.second as Record<string, unknown>,
         })),
     },
+    proofs: new ProofQueries(store, genesis, verify),
     node: {
       status: () => {
         const tip = store.tip();

@@ -43,7 +43,7 @@ describe('api/openapi.yaml', () => {
         true,
       );
     }
-    expect(operations).toHaveLength(16);
+    expect(operations).toHaveLength(18);
   });
 
   it('requires a token exactly where the API does', async () => {

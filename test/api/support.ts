@@ -147,6 +147,8 @@ export class FakeNode {
         status: (id) => this.statuses.get(id),
       },
       evidence: { list: () => this.evidence },
+      // An empty ledger; test/api/proofs.test.ts serves proofs from a real one.
+      proofs: { event: () => undefined, block: () => undefined },
       node: {
         status: () => this.status,
         ready: () => this.ready,

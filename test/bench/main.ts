@@ -4,6 +4,8 @@
  */
 import { contractBenchmarks } from './contracts.js';
 import { ledgerBenchmarks } from './ledger.js';
+import { proofBenchmarks } from './proofs.js';
 
 contractBenchmarks();
 ledgerBenchmarks();
+proofBenchmarks();

@@ -10,6 +10,7 @@ import { createSigner, generateSeed } from '../../services/crypto/index.js';
 import { type EpcisEvent, eventHash } from '../../services/epcis/index.js';
 import { voteBytes } from '../../services/ledger/index.js';
 import { createP2PNetwork, peerIdFromSeed } from '../../services/p2p/index.js';
+import { type EventProof, type ProofBlock, verifyProof } from '../../services/verify/index.js';
 import { Cluster, FAST_CONSENSUS, rawPost } from '../support/cluster.js';
 import { commissioningDocument, eventIdsOf } from '../support/documents.js';
 import { freePorts } from '../support/ports.js';
@@ -17,6 +18,8 @@ import { waitFor } from '../support/wait.js';
 
 // Four real node processes on loopback, as an operator runs them: `waybill network init`,
 // `waybill token`, `waybill node start`. Fast timeouts keep view changes short.
+
+type BlockSummary = ProofBlock & { txIds: string[] };
 
 describe('four organisations order EPCIS captures through BFT consensus', () => {
   let cluster: Cluster;
@@ -136,6 +139,36 @@ describe('four organisations order EPCIS captures through BFT consensus', () => 
       });
       expect(s.blockHeight).toBeGreaterThan(0);
     }
+  });
+
+  it('serves event proofs that verify offline against genesis, backed by the block another node serves', async () => {
+    const doc = commissioningDocument(2);
+    await captureAndWait('greenfield-farms', doc);
+    const genesis = JSON.parse(readFileSync(join(cluster.dir, 'net', 'genesis.json'), 'utf8'));
+    for (const id of eventIdsOf(doc)) {
+      const { body: proof } = await waitFor(`proof of ${id} on freshmart`, async () => {
+        const r = await cluster.json<EventProof>('freshmart', `/events/${encodeURIComponent(id)}/proof`);
+        return r.status === 200 ? r : undefined;
+      });
+      expect(proof.event.eventID).toBe(id);
+      expect(verifyProof(proof, genesis)).toMatchObject({ ok: true });
+      const { height } = proof.block.header;
+      const { body: block } = await waitFor(`block ${height} on valley-packers`, async () => {
+        const r = await cluster.json<BlockSummary>('valley-packers', `/blocks/${height}`);
+        return r.status === 200 ? r : undefined;
+      });
+      expect(block.hash).toBe(proof.block.hash);
+      expect(block.header).toEqual(proof.block.header);
+      expect(block.txIds[proof.inclusion.index]).toBe(proof.tx.id);
+      // Each node keeps the quorum of precommits it collected; any valid certificate proves the block.
+      const { txIds: _ids, ...certified } = block;
+      expect(verifyProof({ ...proof, block: certified }, genesis)).toMatchObject({ ok: true });
+    }
+    const unknown = await cluster.json(
+      'freshmart',
+      `/events/${encodeURIComponent('urn:uuid:unknown')}/proof`,
+    );
+    expect(unknown.status).toBe(404);
   });
 
   it('serves integrators through the typed client generated from api/openapi.yaml', async () => {

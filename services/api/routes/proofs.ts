@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import { ErrorCode, WaybillError } from '../../common/errors.js';
+import type { AuthHooks } from '../auth.js';
+import type { Operations, Schemas } from '../openapi.js';
+import type { ApiDeps } from '../types.js';
+
+type ProofParams = Operations['getEventProof']['parameters']['path'];
+type BlockParams = Operations['getBlock']['parameters']['path'];
+
+// Fastify's ajv coerces the path segment to an integer and answers VALIDATION_FAILED otherwise.
+const blockSchema = {
+  params: {
+    type: 'object',
+    required: ['height'],
+    properties: { height: { type: 'integer', minimum: 1 } },
+  },
+};
+
+/** Proofs an auditor verifies offline (docs/proofs.md), and the blocks to cross-check them against. */
+export function proofRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks): void {
+  app.get<{ Params: ProofParams }>(
+    '/events/:eventID/proof',
+    { onRequest: auth.read },
+    async (request): Promise<Schemas['EventProof']> => {
+      const { eventID } = request.params;
+      const proof = deps.proofs.event(eventID);
+      if (!proof) throw new WaybillError(ErrorCode.NotFound, `no committed, accepted event '${eventID}'`);
+      return proof;
+    },
+  );
+
+  app.get<{ Params: BlockParams }>(
+    '/blocks/:height',
+    { onRequest: auth.read, schema: blockSchema },
+    async (request): Promise<Schemas['BlockSummary']> => {
+      const block = deps.proofs.block(request.params.height);
+      if (!block)
+        throw new WaybillError(ErrorCode.NotFound, `no committed block at height ${request.params.height}`);
+      return block;
+    },
+  );
+}

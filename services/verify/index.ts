@@ -1,0 +1,30 @@
+/**
+ * The offline proof verifier (docs/proofs.md). Browser-safe: no Node APIs, only @noble/curves,
+ * @noble/hashes and canonicalize. The node shares its definitions: the Merkle tree rules, the
+ * signed bytes, the quorum and certificate counting.
+ */
+export {
+  type CertificateLike,
+  type CertificateSigners,
+  certificateSigners,
+  type VerifySignature,
+} from './certificate.js';
+export { ed25519Verify, type Hash, jcsHash, sha256 } from './hash.js';
+export { merklePathWith, merkleRootWith, rootFromPathWith } from './merkle.js';
+export { quorumOf, txSigningBytes, voteBytes } from './signed-bytes.js';
+export type {
+  CheckName,
+  EventProof,
+  GenesisKeys,
+  Proof,
+  ProofBase,
+  ProofBlock,
+  ProofCertificate,
+  ProofHeader,
+  ProofInclusion,
+  ProofTx,
+  ProofTxBody,
+  VerifyResult,
+} from './types.js';
+export { PROOF_FORMAT } from './types.js';
+export { verifyProof } from './verify.js';
