@@ -15,6 +15,11 @@ Usage:
       Run one organisation's node (data under <dir>/<org-id>/data unless configured).
   waybill token --config <node.json> --sub <client> --role <role>[,<role>...] [--ttl <seconds>]
       Print a development JWT signed by the org's issuer key. Roles: events:write, events:read, admin.
+
+Environment (a flag wins over a variable, a variable over node.json):
+  WAYBILL_CONFIG      node.json when --config is not given (node start, token)
+  WAYBILL_DATA_DIR    the node's data directory instead of node.json's dataDir
+  WAYBILL_LOG_LEVEL   the log level instead of node.json's logLevel
   waybill contracts check [dir]
       Parse and type-check every custody rule in dir (default: the package's contracts/);
       prints file:line for each problem and exits 1 if there is any.
