@@ -15,11 +15,6 @@ Usage:
       Run one organisation's node (data under <dir>/<org-id>/data unless configured).
   waybill token --config <node.json> --sub <client> --role <role>[,<role>...] [--ttl <seconds>]
       Print a development JWT signed by the org's issuer key. Roles: events:write, events:read, admin.
-
-Environment (a flag wins over a variable, a variable over node.json):
-  WAYBILL_CONFIG      node.json when --config is not given (node start, token)
-  WAYBILL_DATA_DIR    the node's data directory instead of node.json's dataDir
-  WAYBILL_LOG_LEVEL   the log level instead of node.json's logLevel
   waybill contracts check [dir]
       Parse and type-check every custody rule in dir (default: the package's contracts/);
       prints file:line for each problem and exits 1 if there is any.
@@ -27,6 +22,11 @@ Environment (a flag wins over a variable, a variable over node.json):
       Initialise a four-organisation network if needed, run its nodes as child processes,
       print their URLs with a ready-to-paste curl example; Ctrl-C stops them all.
   waybill --help
+
+Environment (a flag wins over a variable, a variable over node.json):
+  WAYBILL_CONFIG      node.json when --config is not given (node start, token)
+  WAYBILL_DATA_DIR    the node's data directory instead of node.json's dataDir
+  WAYBILL_LOG_LEVEL   the log level instead of node.json's logLevel
 `;
 
 type Command = (args: string[]) => Promise<number>;
