@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 
 /**
  * Separate hosts on one machine: one network namespace per node, each joined by a veth pair to a
@@ -33,7 +34,12 @@ export class TestHosts {
     return undefined;
   }
 
-  static create(count: number): TestHosts {
+  /**
+   * `count` hosts; with `names`, host i is also called names[i] on every host, through
+   * /etc/netns/<namespace>/hosts (which `ip netns exec` puts in place of /etc/hosts), as
+   * compose's DNS names its services.
+   */
+  static create(count: number, names: string[] = []): TestHosts {
     const id = randomBytes(3).toString('hex');
     const octet = freeSubnetOctet();
     const net = `10.203.${octet}`;
@@ -46,6 +52,7 @@ export class TestHosts {
     );
     try {
       hosts.build(id);
+      if (names.length > 0) hosts.writeHostsFiles(names);
     } catch (err) {
       hosts.destroy();
       throw err;
@@ -64,6 +71,7 @@ export class TestHosts {
   destroy(): string[] {
     const problems: string[] = [];
     for (const ns of this.namespaces) {
+      rmSync(`/etc/netns/${ns}`, { recursive: true, force: true });
       // Deleting a namespace deletes its end of the veth pair, and with it the root end.
       const r = spawnSync('ip', ['netns', 'del', ns], { encoding: 'utf8' });
       if (r.status !== 0 && !/No such file/.test(r.stderr)) problems.push(r.stderr.trim());
@@ -76,6 +84,14 @@ export class TestHosts {
       if (r.status !== 0 && !/Cannot find|No such|not found/i.test(r.stderr)) problems.push(r.stderr.trim());
     }
     return problems;
+  }
+
+  private writeHostsFiles(names: string[]): void {
+    const lines = ['127.0.0.1 localhost', ...names.map((name, i) => `${this.addresses[i]} ${name}`)];
+    for (const ns of this.namespaces) {
+      mkdirSync(`/etc/netns/${ns}`, { recursive: true });
+      writeFileSync(`/etc/netns/${ns}/hosts`, `${lines.join('\n')}\n`);
+    }
   }
 
   private build(id: string): void {
