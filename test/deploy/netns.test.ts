@@ -27,6 +27,8 @@ const unavailable = TestHosts.unavailable();
 const required = process.env.CI === 'true';
 if (unavailable && !required) console.warn(`netns.test skipped: ${unavailable}`);
 
+const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
+
 interface EventStatus {
   status: string;
   blockHeight: number;
@@ -38,10 +40,11 @@ interface EventStatus {
 describe.runIf(!unavailable || required)('four organisations on four hosts (network namespaces)', () => {
   let hosts: TestHosts | undefined;
   let cluster: Cluster | undefined;
-  const started = Date.now();
+  let started = 0;
 
   beforeAll(async () => {
     if (unavailable) throw new Error(`CI must run the namespace test, but ${unavailable}`);
+    started = Date.now();
     hosts = TestHosts.create(4);
     const { addresses } = hosts;
     cluster = await Cluster.create(4, FAST_CONSENSUS, {
@@ -54,7 +57,7 @@ describe.runIf(!unavailable || required)('four organisations on four hosts (netw
   afterAll(async () => {
     await cluster?.destroy();
     const problems = hosts?.destroy() ?? [];
-    console.log(`netns.test: ${((Date.now() - started) / 1000).toFixed(1)} s from setup to teardown`);
+    console.log(`netns.test, loopback-free cluster: ${seconds(started)} s from setup to teardown`);
     expect(problems).toEqual([]);
   }, 30_000);
 
@@ -130,6 +133,7 @@ describe.runIf(!unavailable || required)(
     const children: ChildProcess[] = [];
     const orgs: OrgDefinition[] = readNetworkDefinition(join(ROOT, 'deploy/compose.network.yaml')).orgs;
     const tokens = new Map<string, string>();
+    let started = 0;
     const envOf = (org: OrgDefinition) => ({
       ...process.env,
       WAYBILL_CONFIG: join(dir, 'network', org.id, 'node.json'),
@@ -139,6 +143,7 @@ describe.runIf(!unavailable || required)(
 
     beforeAll(async () => {
       if (unavailable) throw new Error(`CI must run the namespace test, but ${unavailable}`);
+      started = Date.now();
       hosts = TestHosts.create(
         orgs.length,
         orgs.map((o) => o.host),
@@ -187,6 +192,7 @@ describe.runIf(!unavailable || required)(
         ),
       );
       const problems = hosts?.destroy() ?? [];
+      console.log(`netns.test, compose network: ${seconds(started)} s from setup to teardown`);
       if (!process.env.WAYBILL_KEEP_TEST_DIRS) rmSync(dir, { recursive: true, force: true });
       expect(problems).toEqual([]);
     }, 30_000);
