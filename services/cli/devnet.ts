@@ -15,6 +15,7 @@ import {
   readPrivateFile,
 } from '../config/index.js';
 import { flags } from './args.js';
+import { NODE_START_ARGS, nodeEnvironment } from './node-process.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const BIN = join(ROOT, 'dist/services/cli/bin.js');
@@ -56,7 +57,8 @@ export async function runDevnet(args: string[]): Promise<number> {
 
 function spawnNode(dir: string, org: string): ChildProcess {
   const log = createWriteStream(join(dir, org, 'node.log'), { flags: 'a' });
-  const child = spawn(process.execPath, [BIN, 'node', 'start', '--config', join(dir, org, NODE_FILE)], {
+  const child = spawn(process.execPath, [BIN, ...NODE_START_ARGS], {
+    env: nodeEnvironment(join(dir, org, NODE_FILE)),
     stdio: ['ignore', 'pipe', 'pipe'],
     // Own process group: Ctrl-C reaches only the devnet, which stops each node exactly once
     // (a node that got both the terminal's SIGINT and our SIGTERM would exit hard).

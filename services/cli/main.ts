@@ -26,6 +26,11 @@ Usage:
       Initialise a four-organisation network if needed, run its nodes as child processes,
       print their URLs with a ready-to-paste curl example; Ctrl-C stops them all.
   waybill --help
+
+Environment (a flag wins over a variable, a variable over node.json):
+  WAYBILL_CONFIG      node.json when --config is not given (node start, token)
+  WAYBILL_DATA_DIR    the node's data directory instead of node.json's dataDir
+  WAYBILL_LOG_LEVEL   the log level instead of node.json's logLevel
 `;
 
 type Command = (args: string[]) => Promise<number>;

@@ -1,13 +1,13 @@
 import closeWithGrace from 'close-with-grace';
 import { createLogger } from '../common/logger.js';
-import { loadNodeConfig } from '../config/index.js';
+import { configPathOf, faultInjectionEnabled, loadNodeConfig, withEnvironment } from '../config/index.js';
 import { startNode } from '../node/index.js';
 import { flags } from './args.js';
 
 export async function runNodeStart(args: string[]): Promise<number> {
-  const f = flags(args, { config: { type: 'string' } }, ['config']);
-  const config = loadNodeConfig(f.config as string);
-  const logger = createLogger(process.env.WAYBILL_LOG_LEVEL ?? config.logLevel, { org: config.org });
+  const f = flags(args, { config: { type: 'string' } });
+  const config = withEnvironment(loadNodeConfig(configPathOf(f.config)));
+  const logger = createLogger(config.logLevel, { org: config.org });
   const node = await startNode(config, {
     logger,
     onFatal: (err) => {
@@ -15,7 +15,7 @@ export async function runNodeStart(args: string[]): Promise<number> {
       void node.stop().finally(() => process.exit(1));
     },
   });
-  const faultInjection = process.env.WAYBILL_FAULT_INJECTION === '1';
+  const faultInjection = faultInjectionEnabled();
   if (faultInjection) {
     // Test-only fault injection: each SIGUSR2 cuts the node off from every member, or reconnects it.
     let isolated = false;

@@ -1,7 +1,7 @@
 import { issueToken } from '../api/index.js';
 import type { Role } from '../api/types.js';
 import { ErrorCode, WaybillError } from '../common/errors.js';
-import { loadNodeConfig, readPrivateFile } from '../config/index.js';
+import { configPathOf, loadNodeConfig, readPrivateFile } from '../config/index.js';
 import { flags } from './args.js';
 
 const ROLES: readonly Role[] = ['events:write', 'events:read', 'admin'];
@@ -25,9 +25,9 @@ export async function runToken(args: string[]): Promise<number> {
       role: { type: 'string' },
       ttl: { type: 'string', default: '86400' },
     },
-    ['config', 'sub', 'role'],
+    ['sub', 'role'],
   );
-  const config = loadNodeConfig(f.config as string);
+  const config = loadNodeConfig(configPathOf(f.config));
   const ttlSeconds = Number(f.ttl);
   if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) {
     throw new WaybillError(ErrorCode.BadRequest, '--ttl must be a positive number of seconds');

@@ -16,3 +16,10 @@ export function listenHost(host: string): string {
 export function apiUrl(host: string, port: number): string {
   return isIP(host) === 6 ? `http://[${host}]:${port}` : `http://${host}:${port}`;
 }
+
+/** Where a process on the same host reaches a server listening on `host` (any-address → loopback). */
+export function localHost(listenOn: string): string {
+  if (listenOn === '0.0.0.0' || listenOn === '') return '127.0.0.1';
+  if (listenOn === '::') return '::1';
+  return listenOn;
+}

@@ -1,5 +1,12 @@
-export { apiUrl, listenHost, p2pMultiaddr } from './address.js';
+export { apiUrl, listenHost, localHost, p2pMultiaddr } from './address.js';
 export { DEFAULT_BODY_LIMIT, DEFAULT_CONSENSUS, DEFAULT_MEMPOOL, defaultContractsDir } from './defaults.js';
+export {
+  configPathOf,
+  ENV_VARS,
+  type Environment,
+  faultInjectionEnabled,
+  withEnvironment,
+} from './env.js';
 export type { ConsensusParams, Genesis, GenesisMember, PublicJwk } from './genesis.js';
 export { GENESIS_FILE, type InitResult, initNetwork, NODE_FILE } from './init.js';
 export { readPrivateFile, writePrivateFile } from './key-files.js';

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { NodeStatus } from '../../services/api/types.js';
-import type { ConsensusParams } from '../../services/config/index.js';
+import { apiUrl, type ConsensusParams } from '../../services/config/index.js';
 import { type Metrics, parsePrometheus } from './metrics.js';
 import { freePorts } from './ports.js';
 import { waitFor } from './wait.js';
@@ -54,6 +54,10 @@ export const FAST_CONSENSUS: Partial<ConsensusParams> = {
 export interface ClusterOptions {
   /** Extra environment of every node process, e.g. `{ WAYBILL_FAULT_INJECTION: '1' }`. */
   env?: Record<string, string>;
+  /** Each node's address, in order (default 127.0.0.1): separate hosts, see test/support/netns.ts. */
+  hosts?: string[];
+  /** Words before the node's command, e.g. `ip netns exec <namespace>` to run it on its own host. */
+  launcher?: (index: number) => string[];
 }
 
 /** A node process that ended without the harness asking it to. */
@@ -99,7 +103,7 @@ export class Cluster {
       name: id,
       parties: [`urn:epc:id:pgln:061414${i}.00001`],
       locations: [`urn:epc:id:sgln:061414${i}.00001.0`],
-      host: '127.0.0.1',
+      host: options.hosts?.[i] ?? '127.0.0.1',
       apiPort: ports[2 * i],
       p2pPort: ports[2 * i + 1],
     }));
@@ -123,7 +127,7 @@ export class Cluster {
         return {
           org: o.id,
           index,
-          url: `http://127.0.0.1:${o.apiPort}`,
+          url: apiUrl(o.host, o.apiPort as number),
           configPath,
           dataDir: join(dir, 'net', o.id, 'data'),
           token,
@@ -142,7 +146,16 @@ export class Cluster {
   start(org: string): void {
     const n = this.node(org);
     const log = createWriteStream(join(this.dir, `${org}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [BIN, 'node', 'start', '--config', n.configPath], {
+    const [command = process.execPath, ...args] = [
+      ...(this.options.launcher?.(n.index) ?? []),
+      process.execPath,
+      BIN,
+      'node',
+      'start',
+      '--config',
+      n.configPath,
+    ];
+    const child = spawn(command, args, {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
