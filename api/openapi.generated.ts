@@ -152,8 +152,10 @@ export interface paths {
          *     (format `waybill-proof/v1`, kind `event`; see docs/proofs.md) holds the event, its transaction,
          *     a Merkle inclusion path to the block's `txRoot`, the block header and its commit certificate.
          *     `waybill verify --genesis genesis.json proof.json` checks it against the genesis file alone,
-         *     without trusting the node that served it. 404 while the event is pending, when it is unknown
-         *     and when the ledger rejected it.
+         *     without trusting the node that served it. A rejected event gets a proof of kind `verdict`
+         *     instead: its verdict (reason code) under the next block's `parentResultsRoot`, with the
+         *     transaction that carried it; 503 NOT_READY until that next block is committed (it follows
+         *     within a block interval). 404 while the event is pending or when it is unknown.
          */
         get: operations["getEventProof"];
         put?: never;
@@ -503,6 +505,7 @@ export interface components {
                 min: number;
                 max: number;
             };
+            proof?: components["schemas"]["StateProof"];
         };
         RuleFile: {
             name: string;
@@ -605,6 +608,56 @@ export interface components {
             event: {
                 [key: string]: unknown;
             };
+        };
+        /**
+         * @description `waybill-proof/v1`, kind `verdict` (docs/proofs.md): a verdict of block `height`, committed by
+         *     the next block's `parentResultsRoot`, with the transaction it judged.
+         */
+        VerdictProof: {
+            /** @constant */
+            format: "waybill-proof/v1";
+            /** @constant */
+            kind: "verdict";
+            network: string;
+            block: components["schemas"]["CertifiedBlock"];
+            verdict: {
+                tx: string;
+                event: number | null;
+                eventID: string | null;
+                /** @enum {string} */
+                status: "accepted" | "rejected";
+                code: string | null;
+            };
+            inclusion: components["schemas"]["MerkleInclusion"];
+            tx: components["schemas"]["ProofTransaction"];
+            /** @description The block that executed the transaction. */
+            height: number;
+        };
+        /**
+         * @description `waybill-proof/v1`, kind `state` (docs/proofs.md): the object's entry in a bucket of the
+         *     custody state tree whose root `block.header.parentStateRoot` is.
+         */
+        StateProof: {
+            /** @constant */
+            format: "waybill-proof/v1";
+            /** @constant */
+            kind: "state";
+            network: string;
+            block: components["schemas"]["CertifiedBlock"];
+            entry: {
+                key: string;
+                value: {
+                    [key: string]: unknown;
+                };
+            };
+            bucket: {
+                index: number;
+                entries: {
+                    keyHash: string;
+                    leafHash: string;
+                }[];
+            };
+            path: string[];
         };
         CertifiedBlock: {
             /** @description sha-256 (hex) of the JCS-encoded header. */
@@ -1009,7 +1062,14 @@ export interface operations {
     };
     getObject: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description `true`: add `proof`, a `waybill-proof/v1` proof of kind `state` that the object's state is an
+                 *     entry of the custody state root a committed block certifies (docs/proofs.md). 503
+                 *     NOT_READY while the latest block's state is not yet certified by a following block.
+                 */
+                proof?: boolean;
+            };
             header?: never;
             path: {
                 /**
@@ -1022,7 +1082,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The object's state. */
+            /** @description The object's state (with `proof` when asked for). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1059,13 +1119,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EventProof"];
+                    "application/json": components["schemas"]["EventProof"] | components["schemas"]["VerdictProof"];
                 };
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
+            503: components["responses"]["NotReady"];
         };
     };
     listRuleSets: {

@@ -129,8 +129,13 @@ export interface ApiDeps {
   };
   /** Verifiable proofs (docs/proofs.md) and the certified blocks they are anchored in. */
   proofs: {
-    /** The proof of an accepted, committed event; undefined while pending, when unknown or rejected. */
-    event(eventID: string): Schemas['EventProof'] | undefined;
+    /**
+     * The proof of an accepted event, or of a rejected event's verdict; undefined while pending or
+     * unknown. Throws NOT_READY while a verdict is not yet certified by the next block.
+     */
+    event(eventID: string): Schemas['EventProof'] | Schemas['VerdictProof'] | undefined;
+    /** A proof of an object's custody state (key `object:<canonical id>`); throws NOT_READY. */
+    state(key: string): Schemas['StateProof'] | undefined;
     /** A committed block's hash, header, certificate and transaction ids. */
     block(height: number): Schemas['BlockSummary'] | undefined;
   };

@@ -1,4 +1,11 @@
 import { canonicalBytes, sha256, toHex } from '../common/encoding.js';
+import {
+  bucketHashWith,
+  bucketOf,
+  compareBytes,
+  nodeHashWith,
+  STATE_TREE_DEPTH,
+} from '../verify/state-tree.js';
 import type { Alert, BalanceKey, ObjectState } from './types.js';
 
 /**
@@ -16,10 +23,7 @@ import type { Alert, BalanceKey, ObjectState } from './types.js';
  *   bucket hash  sha256(0x02 ‖ keyHash₁ ‖ leafHash₁ ‖ … ) over its entries in keyHash order
  *   inner node   sha256(0x01 ‖ left ‖ right); the root is the node above all buckets
  */
-export const STATE_TREE_DEPTH = 16;
 const BUCKETS = 1 << STATE_TREE_DEPTH;
-const NODE = 0x01;
-const BUCKET = 0x02;
 
 export type StateEntry =
   | { kind: 'object'; value: ObjectState }
@@ -54,28 +58,14 @@ export function leafOf(entry: StateEntry): StateLeaf {
   return { key, keyHash, leafHash: sha256(canonicalBytes({ key, value: entry.value })) };
 }
 
-export function bucketOf(keyHash: Uint8Array): number {
-  return ((keyHash[0] ?? 0) << 8) | (keyHash[1] ?? 0);
-}
+export { bucketOf, STATE_TREE_DEPTH };
 
 /** Entries must be in keyHash order (byte order). */
 export function bucketHash(entries: readonly { keyHash: Uint8Array; leafHash: Uint8Array }[]): Uint8Array {
-  const buf = new Uint8Array(1 + entries.length * 64);
-  buf[0] = BUCKET;
-  entries.forEach((e, i) => {
-    buf.set(e.keyHash, 1 + i * 64);
-    buf.set(e.leafHash, 33 + i * 64);
-  });
-  return sha256(buf);
+  return bucketHashWith(sha256, entries);
 }
 
-function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
-  const buf = new Uint8Array(65);
-  buf[0] = NODE;
-  buf.set(left, 1);
-  buf.set(right, 33);
-  return sha256(buf);
-}
+const nodeHash = (left: Uint8Array, right: Uint8Array) => nodeHashWith(sha256, left, right);
 
 /** DEFAULTS[d]: the hash of an empty subtree whose top is at depth d (16 = an empty bucket). */
 const DEFAULTS: Uint8Array[] = (() => {
@@ -128,7 +118,7 @@ export class StateTree {
       root: toHex(get(1)),
       apply: () => {
         for (const [i, hash] of pending) {
-          if (equal(hash, DEFAULTS[depthOf(i)] as Uint8Array)) this.nodes.delete(i);
+          if (compareBytes(hash, DEFAULTS[depthOf(i)] as Uint8Array) === 0) this.nodes.delete(i);
           else this.nodes.set(i, hash);
         }
       },
@@ -147,21 +137,9 @@ export class StateTree {
   }
 }
 
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /** keyHash byte order, which is also the order of their hex strings. */
 export function compareKeyHash(a: { keyHash: Uint8Array }, b: { keyHash: Uint8Array }): number {
-  const x = a.keyHash;
-  const y = b.keyHash;
-  for (let i = 0; i < 32; i++) {
-    const d = (x[i] ?? 0) - (y[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
+  return compareBytes(a.keyHash, b.keyHash);
 }
 
 /** The root of a whole state given as entries (any order): the same root the incremental tree keeps. */

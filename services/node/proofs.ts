@@ -1,5 +1,6 @@
 import type { ApiDeps } from '../api/types.js';
-import { fromHex, hashOf } from '../common/encoding.js';
+import { fromHex, hashOf, sha256, toHex } from '../common/encoding.js';
+import { ErrorCode, WaybillError } from '../common/errors.js';
 import type { Verify } from '../crypto/index.js';
 import { eventsOf } from '../execution/index.js';
 import { type CommittedBlock, merkleProof } from '../ledger/index.js';
@@ -10,6 +11,8 @@ import {
   type GenesisKeys,
   PROOF_FORMAT,
   type ProofBlock,
+  type StateProof,
+  type VerdictProof,
 } from '../verify/index.js';
 
 type ProofDeps = ApiDeps['proofs'];
@@ -31,10 +34,16 @@ export class ProofQueries implements ProofDeps {
     this.members = new Map(genesis.members.map((m) => [m.id, fromHex(m.publicKey)]));
   }
 
-  /** An accepted event's proof; undefined while pending, when unknown or rejected. */
-  event(eventID: string): EventProof | undefined {
+  /**
+   * An accepted event's proof of inclusion, or a rejected event's proof of its verdict; undefined
+   * while pending or when unknown. Throws NOT_READY while the verdict's block has no successor yet.
+   */
+  event(eventID: string): EventProof | VerdictProof | undefined {
     const stored = this.store.getEvent(eventID);
-    if (!stored) return undefined;
+    if (!stored) {
+      const rejection = this.store.lastRejection(eventID);
+      return rejection && this.verdict(rejection.height, rejection.txId, eventID);
+    }
     const committed = this.store.getBlock(stored.height);
     if (!committed) return undefined;
     const { txs } = committed.block;
@@ -67,6 +76,62 @@ export class ProofQueries implements ProofDeps {
     };
   }
 
+  /** The verdict of `eventID` in transaction `txId` of block `height`, under block height+1's root. */
+  private verdict(height: number, txId: string, eventID: string): VerdictProof | undefined {
+    const next = this.store.getBlock(height + 1);
+    if (!next) throw notYetCertified(`the verdicts of block ${height} are`);
+    const leaves = this.store.verdictLeaves(height);
+    const index = leaves.findIndex((l) => l.tx === txId && l.eventID === eventID && l.status === 'rejected');
+    const verdict = leaves[index];
+    const tx = this.store.getTx(txId)?.tx;
+    if (!verdict || !tx) return undefined;
+    const path = merkleProof(
+      leaves.map((l) => hashOf(l)),
+      index,
+    );
+    return {
+      format: PROOF_FORMAT,
+      kind: 'verdict',
+      network: this.network,
+      block: this.certified(next),
+      verdict,
+      inclusion: { index, count: leaves.length, path },
+      tx,
+      height,
+    };
+  }
+
+  /**
+   * The custody state of an object with a proof against the state root the tip block certifies.
+   * The tip header certifies the state after its parent; that is the current state when the tip
+   * block changed nothing, which the block following every busy block ensures.
+   */
+  state(key: string): StateProof | undefined {
+    const { store } = this;
+    const tip = store.tip();
+    const committed = store.getBlock(tip.height);
+    if (!committed) return undefined;
+    if (committed.block.header.parentStateRoot !== store.custody.root()) {
+      throw notYetCertified(`the custody state after block ${tip.height} is`);
+    }
+    const keyHash = sha256(key);
+    const { bucket, entries, path } = store.custody.bucketOfKey(keyHash);
+    const object = store.custody.getObject(key.slice('object:'.length));
+    if (!object) return undefined;
+    return {
+      format: PROOF_FORMAT,
+      kind: 'state',
+      network: this.network,
+      block: this.certified(committed),
+      entry: { key, value: { ...object } },
+      bucket: {
+        index: bucket,
+        entries: entries.map((e) => ({ keyHash: toHex(e.keyHash), leafHash: toHex(e.leafHash) })),
+      },
+      path: path.map(toHex),
+    };
+  }
+
   block(height: number): (ProofBlock & { txIds: string[] }) | undefined {
     const committed = this.store.getBlock(height);
     return committed && { ...this.certified(committed), txIds: committed.block.txs.map((t) => t.id) };
@@ -81,4 +146,12 @@ export class ProofQueries implements ProofDeps {
     const { counted } = certificateSigners(certificate, this.network, this.members, this.verify);
     return { hash, header: block.header, certificate: { ...certificate, signatures: counted } };
   }
+}
+
+function notYetCertified(what: string): WaybillError {
+  return new WaybillError(
+    ErrorCode.NotReady,
+    `${what} not yet certified by a following block; retry in a moment`,
+    { retryAfterSeconds: 1 },
+  );
 }

@@ -44,7 +44,8 @@ function verifyInclusion({ inclusion, tx }: EventProof, ctx: VerifyContext): voi
   );
 }
 
-function verifyTx(tx: EventProof['tx'], ctx: VerifyContext): void {
+/** The transaction's id is its body's hash and its signature is its org's genesis key's. */
+export function verifyTx(tx: EventProof['tx'], ctx: VerifyContext): void {
   if (jcsHash(tx.body) !== tx.id)
     fail('tx-id', `transaction ${short(tx.id)}: its id is not sha256(JCS(body))`);
   ctx.pass('tx-id: the transaction id is sha256(JCS(body))');

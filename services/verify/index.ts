@@ -12,6 +12,14 @@ export {
 export { ed25519Verify, type Hash, jcsHash, sha256 } from './hash.js';
 export { merklePathWith, merkleRootWith, rootFromPathWith } from './merkle.js';
 export { quorumOf, txSigningBytes, voteBytes } from './signed-bytes.js';
+export {
+  bucketHashWith,
+  bucketOf,
+  compareBytes,
+  nodeHashWith,
+  rootFromBucketPathWith,
+  STATE_TREE_DEPTH,
+} from './state-tree.js';
 export type {
   CheckName,
   EventProof,
@@ -24,6 +32,8 @@ export type {
   ProofInclusion,
   ProofTx,
   ProofTxBody,
+  StateProof,
+  VerdictProof,
   VerifyResult,
 } from './types.js';
 export { PROOF_FORMAT } from './types.js';

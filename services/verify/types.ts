@@ -73,7 +73,43 @@ export type EventProof = ProofBase & {
   event: Record<string, unknown>;
 };
 
-export type Proof = EventProof;
+/**
+ * A verdict (accepted or rejected, with its reason code) of block H: a leaf of the verdict tree
+ * whose root block H+1 carries as parentResultsRoot, with the transaction and event it judged.
+ */
+export type VerdictProof = ProofBase & {
+  kind: 'verdict';
+  /** The verdict leaf (docs/contracts.md, "Verdict root"). */
+  verdict: {
+    tx: string;
+    event: number | null;
+    eventID: string | null;
+    status: 'accepted' | 'rejected';
+    code: string | null;
+  };
+  /** Leaf sha256(JCS(verdict)) in the tree whose root is block.header.parentResultsRoot. */
+  inclusion: ProofInclusion;
+  /** The judged transaction (its id is verdict.tx); for a capture, `verdict.event` indexes its events. */
+  tx: ProofTx;
+  /** Height of the block that executed the transaction: block.header.height - 1. */
+  height: number;
+};
+
+/**
+ * An object's custody state: its entry in a bucket of the state tree whose root block.header
+ * carries as parentStateRoot (docs/contracts.md, "State root").
+ */
+export type StateProof = ProofBase & {
+  kind: 'state';
+  /** The entry: key `object:<id>` and the object state as value. */
+  entry: { key: string; value: Record<string, unknown> };
+  /** Every entry of the bucket, in keyHash order, as hex (keyHash, leafHash). */
+  bucket: { index: number; entries: Array<{ keyHash: string; leafHash: string }> };
+  /** The bucket's 16 siblings, bottom up, hex. */
+  path: string[];
+};
+
+export type Proof = EventProof | VerdictProof | StateProof;
 
 /** The trust anchor: the genesis file's network id and member node keys (other fields ignored). */
 export type GenesisKeys = {
@@ -91,7 +127,9 @@ export type CheckName =
   | 'inclusion'
   | 'tx-id'
   | 'tx-signature'
-  | 'event';
+  | 'event'
+  | 'verdict'
+  | 'state';
 
 export interface VerifyResult {
   ok: boolean;

@@ -4,6 +4,7 @@ import { eventKind } from './event.js';
 import { ed25519Verify, fromHex, jcsHash } from './hash.js';
 import { baseProblem, genesisProblem } from './shape.js';
 import { quorumOf } from './signed-bytes.js';
+import { stateKind } from './state.js';
 import {
   type GenesisKeys,
   PROOF_FORMAT,
@@ -11,9 +12,10 @@ import {
   type ProofBlock,
   type VerifyResult,
 } from './types.js';
+import { verdictKind } from './verdict.js';
 
-/** Kinds this verifier checks; "verdict" and "state" are the planned extensions (docs/proofs.md). */
-const KINDS: Record<string, ProofKind> = { event: eventKind };
+/** Kinds this verifier checks (docs/proofs.md). */
+const KINDS: Record<string, ProofKind> = { event: eventKind, verdict: verdictKind, state: stateKind };
 
 /**
  * Checks a proof offline against the genesis file alone: member signatures, quorum, hash links,

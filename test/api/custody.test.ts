@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ErrorCode, WaybillError } from '../../services/common/index.js';
 import { capture, expectProblem, type Harness, harness, OTHER } from './support.js';
 
 const SGTIN = 'urn:epc:id:sgtin:0614141.107346.2017';
@@ -24,6 +25,25 @@ describe('GET /objects/{id}', () => {
     const res = await h.call({ method: 'GET', url: `/objects/${encodeURIComponent(SGTIN)}`, token });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual(OBJECT);
+  });
+
+  it('adds a state proof under its canonical key when asked, and passes NOT_READY on', async () => {
+    const token = await h.token();
+    const asked: string[] = [];
+    const proof = { format: 'waybill-proof/v1', kind: 'state' } as never;
+    h.node.proofState = (key) => {
+      asked.push(key);
+      return proof;
+    };
+    const url = `/objects/${encodeURIComponent(SGTIN)}`;
+    expect((await h.call({ method: 'GET', url, token })).json()).not.toHaveProperty('proof');
+    const res = await h.call({ method: 'GET', url: `${url}?proof=true`, token });
+    expect(res.json()).toEqual({ ...OBJECT, proof });
+    expect(asked).toEqual([`object:${OBJECT.id}`]);
+    h.node.proofState = () => {
+      throw new WaybillError(ErrorCode.NotReady, 'not yet certified', { retryAfterSeconds: 1 });
+    };
+    expectProblem(await h.call({ method: 'GET', url: `${url}?proof=true`, token }), 503, 'NOT_READY');
   });
 
   it('answers 404 for an object nobody commissioned, 400 for a non-URI and 401 without a token', async () => {

@@ -36,11 +36,13 @@ describe('GET /events/{eventID}/proof and GET /blocks/{height}', () => {
     }
   });
 
-  it('answers 404 problem+json for rejected and unknown events', async () => {
-    for (const eventID of ['urn:uuid:f1', 'urn:uuid:never-captured']) {
-      const body = expectProblem(await get(`/events/${encodeURIComponent(eventID)}/proof`), 404, 'NOT_FOUND');
-      expect(body.detail).toContain(eventID);
-    }
+  it('answers 404 for unknown events and 503 with Retry-After while a verdict awaits its certifying block', async () => {
+    const unknown = 'urn:uuid:never-captured';
+    const body = expectProblem(await get(`/events/${encodeURIComponent(unknown)}/proof`), 404, 'NOT_FOUND');
+    expect(body.detail).toContain(unknown);
+    const waiting = await get(`/events/${encodeURIComponent('urn:uuid:f1')}/proof`);
+    expectProblem(waiting, 503, 'NOT_READY');
+    expect(waiting.headers['retry-after']).toBe('1');
   });
 
   it('serves the block a proof is anchored in, for cross-checking', async () => {

@@ -16,6 +16,7 @@ import {
   type PrivateJwk,
   type RuleFile,
   type RuleSetList,
+  type Schemas,
   type SubmitContext,
 } from '../../services/api/index.js';
 import { ErrorCode, WaybillError } from '../../services/common/index.js';
@@ -96,6 +97,8 @@ export class FakeNode {
     lastBlockTime: '2026-11-24T10:00:00.000Z',
   };
   readonly objects = new Map<string, ObjectState>();
+  /** What a state proof answers; tests replace it. */
+  proofState: (key: string) => Schemas['StateProof'] | undefined = () => undefined;
   readonly proposals: RuleFile[][] = [];
   ruleSets: RuleSetList['ruleSets'] = [];
   /** What a dry run answers; tests replace it. */
@@ -148,7 +151,7 @@ export class FakeNode {
       },
       evidence: { list: () => this.evidence },
       // An empty ledger; test/api/proofs.test.ts serves proofs from a real one.
-      proofs: { event: () => undefined, block: () => undefined },
+      proofs: { event: () => undefined, block: () => undefined, state: (key) => this.proofState(key) },
       node: {
         status: () => this.status,
         ready: () => this.ready,

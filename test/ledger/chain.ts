@@ -12,6 +12,7 @@ import {
   signTx,
   type Transaction,
   type TxBody,
+  voteBytes,
 } from '../../services/ledger/index.js';
 import { Mempool } from '../../services/mempool/index.js';
 import { LedgerApp } from '../../services/node/ledger-app.js';
@@ -43,8 +44,7 @@ export function documentOf(events: Ev[]): Record<string, unknown> {
 
 /**
  * One node's ledger application over a real SQLite store, fed blocks the way consensus feeds it
- * (build, validate, commit), with transactions signed by every member's key. Certificates are not
- * checked by the application (the consensus core does that), so they are left empty here.
+ * (build, validate, commit), with transactions and certificates signed by every member's key.
  */
 export class Chain {
   readonly dir = mkdtempSync(join(tmpdir(), 'waybill-chain-'));
@@ -135,9 +135,18 @@ export class Chain {
     return block;
   }
 
+  /** Commits with a certificate of every member's precommit, as consensus would gather it. */
   commitBlock(block: Block): void {
     const hash = headerHash(block.header);
-    this.app.commit(block, hash, { height: block.header.height, round: 0, blockHash: hash, signatures: [] });
+    const { height } = block.header;
+    const bytes = voteBytes('precommit', 'n', height, 0, hash);
+    const signatures = ORGS.map((member) => ({ member, signature: toHex(this.signers[member].sign(bytes)) }));
+    this.app.commit(block, hash, { height, round: 0, blockHash: hash, signatures });
+  }
+
+  /** The genesis file's keys, as an auditor's verifier reads them. */
+  genesisKeys(): { network: string; members: { id: string; publicKey: string }[] } {
+    return { network: 'n', members: this.genesis.members.map((m) => ({ id: m.id, publicKey: m.publicKey })) };
   }
 
   /** The committed transaction (capture job) of `tx`. */

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { EventProof } from '../../services/verify/index.js';
 import { BIN, waybill } from '../support/cluster.js';
 import { GENESIS_KEYS, proofLedger } from '../support/proofs.js';
 
@@ -35,7 +36,7 @@ describe('waybill verify', () => {
     );
     expect(lines[8]).toBe(
       "ok  event: urn:uuid:b1 is event 0 of the transaction's document, recordTime " +
-        `${proof?.event.recordTime} (the block's timestamp)`,
+        `${(proof as EventProof | undefined)?.event.recordTime} (the block's timestamp)`,
     );
     expect(lines[9]).toBe('verify: OK, 9 checks passed');
   });

@@ -73,8 +73,11 @@ describe('event proofs from a committed ledger', () => {
     expect(proof.eventIndex).toBe(1);
   });
 
-  it('are not served for rejected, unknown or duplicate-rejected copies', () => {
-    for (const id of ledger.rejected) expect(ledger.proofs.event(id)).toBeUndefined();
+  it('are not served for unknown events, nor for duplicate-rejected copies; a verdict waits for the next block', () => {
+    // f1 was rejected in block 2, the last: no block certifies its verdict yet.
+    for (const id of ledger.rejected) {
+      expect(() => ledger.proofs.event(id)).toThrow(expect.objectContaining({ code: 'NOT_READY' }));
+    }
     expect(ledger.proofs.event('urn:uuid:nope')).toBeUndefined();
     // d1 was listed twice: the first copy was accepted, and the proof points at it.
     expect(proofOf('urn:uuid:d1').eventIndex).toBe(0);

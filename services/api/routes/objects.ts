@@ -5,14 +5,23 @@ import type { Operations, Schemas } from '../openapi.js';
 import type { ApiDeps } from '../types.js';
 
 type ObjectParams = Operations['getObject']['parameters']['path'];
+type ObjectQuery = { proof: boolean };
+
+const objectSchema = {
+  querystring: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { proof: { type: 'boolean', default: false } },
+  },
+};
 
 /** An object id is a URI (EPC URN or GS1 Digital Link), percent-encoded as one path segment. */
 const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/;
 
 export function objectRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks): void {
-  app.get<{ Params: ObjectParams }>(
+  app.get<{ Params: ObjectParams; Querystring: ObjectQuery }>(
     '/objects/:id',
-    { onRequest: auth.read },
+    { onRequest: auth.read, schema: objectSchema },
     async (request): Promise<Schemas['ObjectState']> => {
       const { id } = request.params;
       if (!URI.test(id)) {
@@ -20,7 +29,11 @@ export function objectRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHook
       }
       const object = deps.objects.get(id);
       if (!object) throw new WaybillError(ErrorCode.NotFound, `no object '${id}' in the custody state`);
-      return object;
+      if (!request.query.proof) return object;
+      // The state is proved as the tree holds it, under the object's canonical id.
+      const proof = deps.proofs.state(`object:${object.id}`);
+      if (!proof) throw new WaybillError(ErrorCode.NotFound, `no object '${id}' in the custody state`);
+      return { ...object, proof };
     },
   );
 }

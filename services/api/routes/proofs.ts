@@ -21,10 +21,10 @@ export function proofRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks
   app.get<{ Params: ProofParams }>(
     '/events/:eventID/proof',
     { onRequest: auth.read },
-    async (request): Promise<Schemas['EventProof']> => {
+    async (request): Promise<Schemas['EventProof'] | Schemas['VerdictProof']> => {
       const { eventID } = request.params;
       const proof = deps.proofs.event(eventID);
-      if (!proof) throw new WaybillError(ErrorCode.NotFound, `no committed, accepted event '${eventID}'`);
+      if (!proof) throw new WaybillError(ErrorCode.NotFound, `no committed event or verdict '${eventID}'`);
       return proof;
     },
   );
