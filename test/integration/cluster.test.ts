@@ -112,6 +112,26 @@ describe('four organisations order EPCIS captures through BFT consensus', () => 
       });
       expect(status.reason).toMatchObject({ code: 'CUSTODY_NOT_HELD' });
     }
+    // An auditor at a third node gets proofs of the rejection and of the custody state.
+    const genesis = JSON.parse(readFileSync(join(cluster.dir, 'net', 'genesis.json'), 'utf8'));
+    const auditor = 'freshmart';
+    const verdict = await waitFor('a certified verdict', async () => {
+      const r = await cluster.json<Record<string, unknown>>(
+        auditor,
+        `/events/${encodeURIComponent(theftID)}/proof`,
+      );
+      return r.status === 200 ? r.body : undefined;
+    });
+    expect(verdict).toMatchObject({ kind: 'verdict', verdict: { code: 'CUSTODY_NOT_HELD' } });
+    expect(verifyProof(verdict, genesis).ok).toBe(true);
+    const state = await waitFor('a certified custody state', async () => {
+      const r = await cluster.json<{ proof?: unknown }>(
+        auditor,
+        `/objects/${encodeURIComponent(epc)}?proof=true`,
+      );
+      return r.status === 200 ? r.body.proof : undefined;
+    });
+    expect(verifyProof(state, genesis).ok).toBe(true);
   });
 
   it('reports event status with block, transaction, org and submitter, identically on every node', async () => {
