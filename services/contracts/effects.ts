@@ -24,6 +24,9 @@ function locationOf(event: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+/** A container holds recalled goods (effects.ts recall); derived from its contents. */
+const CONTAINS_RECALLED = 'contains_recalled';
+
 const addFlag = (flags: string[], flag: string) => (flags.includes(flag) ? flags : [...flags, flag].sort());
 const addUnique = (list: string[] | undefined, id: string) => {
   const base = list ?? [];
@@ -218,7 +221,9 @@ class EffectRun {
       }
       this.update(child, (o) => ({ ...o, parent }));
       this.update(parent, (o) => ({ ...o, children: addUnique(o.children, child) }));
+      if (previous !== undefined && previous !== parent) this.refreshContainers(previous);
     }
+    this.refreshContainers(parent);
     this.touched.add(parent);
   }
 
@@ -235,9 +240,13 @@ class EffectRun {
       });
       this.update(parent, (o) => withoutChild(o, child));
     }
+    this.refreshContainers(parent);
   }
 
-  /** Flags the named objects and everything derived from them (aggregation and transformation). */
+  /**
+   * Flags `recalled` on the named objects and everything packed in or made from them,
+   * transitively; the containers holding any of them get `contains_recalled`.
+   */
   private recall(): void {
     const seen = new Set<string>();
     const queue = [...this.input.roles.objects];
@@ -250,7 +259,31 @@ class EffectRun {
       this.state.putObject({ ...object, flags: addFlag(object.flags, 'recalled') });
       queue.push(...(object.children ?? []), ...(object.outputs ?? []));
     }
+    for (const id of seen) this.refreshContainers(this.state.getObject(id)?.parent);
     for (const id of this.input.roles.objects) this.touched.add(id);
+  }
+
+  /**
+   * `contains_recalled` on a container and its ancestors follows their contents: set while any
+   * child is recalled or contains recalled goods, cleared once they are unpacked. Derived, unlike
+   * `recalled`, so a pallet is clean again when the recalled case comes off it.
+   */
+  private refreshContainers(start: string | undefined): void {
+    const seen = new Set<string>();
+    for (let id = start; id !== undefined && !seen.has(id); ) {
+      seen.add(id);
+      const container = this.state.getObject(id);
+      if (!container) return;
+      const tainted = (container.children ?? []).some((c) => {
+        const flags = this.state.getObject(c)?.flags ?? [];
+        return flags.includes('recalled') || flags.includes(CONTAINS_RECALLED);
+      });
+      const flags = tainted
+        ? addFlag(container.flags, CONTAINS_RECALLED)
+        : container.flags.filter((f) => f !== CONTAINS_RECALLED);
+      if (flags.length !== container.flags.length) this.state.putObject({ ...container, flags });
+      id = container.parent;
+    }
   }
 
   private sensor(): void {

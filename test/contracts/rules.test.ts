@@ -197,7 +197,11 @@ describe('pack and unpack', () => {
     h.ok('farm', pack(sscc(1), [epc(1), sscc(2)]));
     h.ok('farm', objectEvent({ epcList: [epc(2)], action: 'OBSERVE', disposition: 'recalled' }));
     expect(h.code('farm', ship([sscc(1)], PARTY.packer))).toBe('RECALLED');
+    expect(h.state.getObject(key(sscc(1)))?.flags).toEqual(['contains_recalled']);
+    expect(h.state.getObject(key(sscc(2)))?.flags).toEqual(['contains_recalled']);
     h.ok('farm', unpack(sscc(2), [epc(2)]));
+    expect(h.state.getObject(key(sscc(1)))?.flags).toEqual([]);
+    expect(h.state.getObject(key(sscc(2)))?.flags).toEqual([]);
     h.ok('farm', ship([sscc(1)], PARTY.packer));
     expect(h.state.getObject(key(sscc(2)))?.status).toBe('in_transit');
   });
@@ -313,6 +317,8 @@ describe('recall', () => {
     h.ok('farm', recall);
     expect(h.state.getObject(key(epc(1)))?.flags).toEqual(['recalled']);
     expect(h.state.getObject(key(epc(10)))?.flags).toEqual(['recalled']);
+    // The pallet holding a recalled case says so; its other case is not recalled.
+    expect(h.state.getObject(key(sscc(1)))?.flags).toEqual(['contains_recalled']);
     expect(h.state.getObject(key(epc(2)))?.flags).toEqual([]);
     expect(h.code('packer', ship([epc(10)], PARTY.retail))).toBe('RECALLED');
   });
