@@ -1,5 +1,6 @@
 import { WaybillError } from '../common/errors.js';
 import { runContractsCheck } from './contracts-check.js';
+import { runDemo } from './demo.js';
 import { runDevnet } from './devnet.js';
 import { runNetworkInit } from './network-init.js';
 import { runNodeStart } from './node-start.js';
@@ -25,6 +26,11 @@ Usage:
   waybill devnet [--dir .devnet] [--config deploy/devnet.network.yaml]
       Initialise a four-organisation network if needed, run its nodes as child processes,
       print their URLs with a ready-to-paste curl example; Ctrl-C stops them all.
+  waybill demo [--network .devnet] [--host <host>] [--out <dir>]
+      Tell the four-organisation story against a running network (npm run devnet, or docker
+      compose with --host 127.0.0.1): lots, cases, pallets, a cold-chain excursion, a refused
+      shipment, a recall and an auditor's trace; writes the FSMA 204 CSV to --out; exits 1 on
+      any mismatch.
   waybill --help
 
 Environment (a flag wins over a variable, a variable over node.json):
@@ -42,6 +48,7 @@ const COMMANDS: Record<string, Command> = {
   devnet: runDevnet,
   'contracts check': runContractsCheck,
   verify: runVerify,
+  demo: runDemo,
 };
 
 /** Runs one command; returns the process exit code. */
