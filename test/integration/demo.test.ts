@@ -1,0 +1,45 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, Cluster, FAST_CONSENSUS } from '../support/cluster.js';
+
+const run = promisify(execFile);
+
+// The demo is the end-to-end test the README promises: `npm run demo` against a running network
+// tells the whole story and exits non-zero on any mismatch.
+describe('npm run demo', () => {
+  let cluster: Cluster;
+  const out = mkdtempSync(join(tmpdir(), 'waybill-demo-'));
+  beforeAll(async () => {
+    cluster = await Cluster.create(4, FAST_CONSENSUS);
+    await cluster.startAll();
+  }, 90_000);
+  afterAll(async () => {
+    await cluster?.destroy();
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  it('tells the story against a four-organisation network, every expectation holding, twice', async () => {
+    for (const _ of [1, 2]) {
+      const { stdout } = await run(
+        process.execPath,
+        [BIN, 'demo', '--network', join(cluster.dir, 'net'), '--out', out],
+        {
+          timeout: 120_000,
+        },
+      );
+      expect(stdout).not.toContain('✗');
+      expect(stdout).toContain('rejected with CUSTODY_NOT_HELD');
+      expect(stdout).toContain('flagged temperature_excursion');
+      expect(stdout).toContain('contains recalled goods');
+      expect(stdout).toMatch(/The story checks out/);
+    }
+    const csvs = readdirSync(out).filter((f) => f.endsWith('.csv'));
+    expect(csvs).toHaveLength(2);
+    const csv = readFileSync(join(out, csvs[0] as string), 'utf8');
+    expect(csv.split('\n')[0]).toContain('Traceability Lot Code');
+  }, 300_000);
+});
