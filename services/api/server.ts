@@ -3,11 +3,15 @@ import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerO
 import { type Logger, REDACT_PATHS } from '../common/logger.js';
 import { createAuth } from './auth.js';
 import { handleError, registerProblemHandlers } from './problem.js';
+import { auditRoutes } from './routes/audit.js';
 import { captureRoutes } from './routes/capture.js';
 import { docsRoutes } from './routes/docs.js';
 import { eventRoutes } from './routes/events.js';
 import { evidenceRoutes } from './routes/evidence.js';
+import { namedQueryRoutes } from './routes/named-queries.js';
 import { opsRoutes } from './routes/ops.js';
+import { queryRoutes } from './routes/query.js';
+import { traceRoutes } from './routes/trace.js';
 import type { ApiDeps } from './types.js';
 
 export interface BuildApiOptions {
@@ -53,6 +57,10 @@ export function buildApi(deps: ApiDeps, opts: BuildApiOptions = {}): FastifyInst
   captureRoutes(app, deps, auth);
   eventRoutes(app, deps, auth);
   evidenceRoutes(app, deps, auth);
+  queryRoutes(app, deps, auth);
+  namedQueryRoutes(app, deps, auth);
+  traceRoutes(app, deps, auth);
+  auditRoutes(app, deps, auth);
   opsRoutes(app, deps);
   docsRoutes(app);
   return app;

@@ -1,5 +1,6 @@
 import type { PublicJwk } from '../config/genesis.js';
 import type { EpcisEvent } from '../ledger/index.js';
+import type { QueryBackend } from '../query/index.js';
 import type { Schemas } from './openapi.js';
 
 /** Roles carried in a token's `roles` claim. */
@@ -109,6 +110,8 @@ export interface ApiDeps {
     /** Committed evidence, oldest first. */
     list(): EvidenceRecord[];
   };
+  /** EPCIS queries, named queries, trace and the audit lists, from the node's event index. */
+  query: QueryBackend;
   node: {
     status(): NodeStatus;
     /** Synced and connected to at least 2f peers. */

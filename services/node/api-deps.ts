@@ -1,6 +1,7 @@
 import type { ApiDeps } from '../api/types.js';
 import { DEFAULT_MAX_EVENTS } from '../epcis/index.js';
 import { quorumOf, type Transaction } from '../ledger/index.js';
+import { queryBackend } from '../query/index.js';
 import { CommitWaiter } from './commit-waiter.js';
 import type { NodeParts } from './parts.js';
 import { LedgerQueries } from './queries.js';
@@ -45,6 +46,7 @@ export function apiDeps(parts: NodeParts): ApiDeps {
           second: evidence.second as Record<string, unknown>,
         })),
     },
+    query: queryBackend(store.index, () => mempool.all()),
     node: {
       status: () => {
         const tip = store.tip();

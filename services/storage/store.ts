@@ -12,6 +12,7 @@ import type {
   EpcisEvent,
   Transaction,
 } from '../ledger/index.js';
+import { EventIndex } from './event-index.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
 
 export interface StoredTx {
@@ -113,11 +114,14 @@ export class Store {
   private readonly db: Database.Database;
   private readonly q: Statements;
   private readonly identity: StoreIdentity;
+  /** Query index, trace and named queries (event-index.ts). */
+  readonly index: EventIndex;
 
   private constructor(db: Database.Database, identity: StoreIdentity) {
     this.db = db;
     this.q = prepare(db);
     this.identity = identity;
+    this.index = new EventIndex(db);
   }
 
   static open(dataDir: string, identity: StoreIdentity): Store {
@@ -273,6 +277,7 @@ export class Store {
         }
         this.q.deletePending.run(tx.id);
       });
+      this.index.indexBlock(height, results);
     })();
   }
 

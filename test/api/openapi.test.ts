@@ -43,7 +43,7 @@ describe('api/openapi.yaml', () => {
         true,
       );
     }
-    expect(operations).toHaveLength(12);
+    expect(operations).toHaveLength(28);
   });
 
   it('requires a token exactly where the API does', async () => {

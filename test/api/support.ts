@@ -12,10 +12,13 @@ import {
   generateIssuerKey,
   type NodeStatus,
   type PrivateJwk,
+  problemType,
   type SubmitContext,
 } from '../../services/api/index.js';
+import type { ErrorCode } from '../../services/common/index.js';
 import type { PublicJwk } from '../../services/config/genesis.js';
 import type { EpcisEvent } from '../../services/ledger/index.js';
+import type { QueryBackend } from '../../services/query/index.js';
 
 export const NETWORK = 'waybill-test';
 /** The org whose node the API under test belongs to. */
@@ -90,6 +93,8 @@ export class FakeNode {
     peers: [{ org: OTHER, peerId: '12D3KooWtest', connected: true }],
     lastBlockTime: '2026-11-24T10:00:00.000Z',
   };
+  /** The event index; tests of the query routes put a real one over a store here (test/api/query-support.ts). */
+  query: QueryBackend = noQueryBackend();
   /** Replace to make capture fail. */
   submit = async (_document: unknown, _ctx: SubmitContext) => ({ captureID: 'c0ffee' });
 
@@ -118,6 +123,7 @@ export class FakeNode {
         status: (id) => this.statuses.get(id),
       },
       evidence: { list: () => this.evidence },
+      query: this.query,
       node: {
         status: () => this.status,
         ready: () => this.ready,
@@ -128,6 +134,21 @@ export class FakeNode {
       },
     };
   }
+}
+
+/** For harnesses whose tests never query: any use fails the test loudly. */
+function noQueryBackend(): QueryBackend {
+  const fail = (): never => {
+    throw new Error('this harness has no query backend; set FakeNode.query');
+  };
+  return {
+    events: fail,
+    trace: fail,
+    rejections: fail,
+    captureJobs: fail,
+    runningCaptureJobs: fail,
+    namedQueries: { add: fail, get: fail, list: fail, remove: fail },
+  };
 }
 
 export interface Harness {
@@ -192,7 +213,7 @@ export function expectProblem(
   expect(body).toMatchObject({
     status,
     code,
-    type: `https://waybill.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`,
+    type: problemType(code as ErrorCode),
   });
   expect(typeof body.title).toBe('string');
   expect(typeof body.detail).toBe('string');
