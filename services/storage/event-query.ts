@@ -87,6 +87,16 @@ function whereOf(filter: EventFilter): { sql: string[]; params: unknown[] } {
   anyOf('i.type', filter.eventType);
   range('i.event_time', filter.eventTime);
   range('i.record_time', filter.recordTime);
+  // Block timestamps strictly increase (consensus/validation.ts), so a recordTime range is a range
+  // of ledger positions: bounding seq lets every other index, and the ledger order, apply.
+  if (filter.recordTime?.ge !== undefined) {
+    sql.push('i.seq >= (SELECT MIN(seq) FROM event_index WHERE record_time >= ?)');
+    params.push(filter.recordTime.ge);
+  }
+  if (filter.recordTime?.lt !== undefined) {
+    sql.push('i.seq <= (SELECT MAX(seq) FROM event_index WHERE record_time < ?)');
+    params.push(filter.recordTime.lt);
+  }
   anyOf('i.action', filter.action);
   anyOf('i.biz_step', filter.bizStep);
   anyOf('i.disposition', filter.disposition);
@@ -95,8 +105,11 @@ function whereOf(filter: EventFilter): { sql: string[]; params: unknown[] } {
   anyOf('i.event_id', filter.eventID);
   for (const c of filter.ids ?? []) {
     const roles = `role IN (${marks(c.roles.length)})`;
-    const parts = [`SELECT seq FROM event_ids WHERE id_key IN (${marks(c.keys.length)}) AND ${roles}`];
-    params.push(...c.keys, ...c.roles);
+    const parts: string[] = [];
+    if (c.keys.length > 0) {
+      parts.push(`SELECT seq FROM event_ids WHERE id_key IN (${marks(c.keys.length)}) AND ${roles}`);
+      params.push(...c.keys, ...c.roles);
+    }
     for (const prefix of c.prefixes) {
       // A key range, so the primary key (id_key, role, seq) serves it; prefixes end in '/', '0' follows.
       parts.push(`SELECT seq FROM event_ids WHERE id_key >= ? AND id_key < ? AND ${roles}`);
