@@ -12,19 +12,22 @@ export type Position = ReadonlyArray<number | string>;
 export type PositionShape = ReadonlyArray<'integer' | 'string'>;
 
 /**
- * Opaque to clients: base64url of [version, binding hash, ...position]. Not a secret (it names a
- * position in a result every member may read), but bound to its query, so a token edited or used
- * with other parameters is refused (400) instead of silently skipping or repeating items.
+ * Opaque to clients: base64url of [version, check, ...position]. Not a secret (it names a position
+ * in a result every member may read), but checked against its query and position, so a token
+ * edited or used with other parameters is refused (400) instead of skipping or repeating items.
  */
 const VERSION = 1;
 
-function bindingHash(b: TokenBinding): string {
+/** Over the binding and the position: an edited token fails the check rather than moving the page. */
+function checkOf(b: TokenBinding, position: readonly unknown[]): string {
   const defining = [...b.defining].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
-  return sha256Hex(JSON.stringify([b.scope, defining])).slice(0, 16);
+  return sha256Hex(JSON.stringify([b.scope, defining, position])).slice(0, 16);
 }
 
 export function encodePageToken(position: Position, binding: TokenBinding): string {
-  return Buffer.from(JSON.stringify([VERSION, bindingHash(binding), ...position])).toString('base64url');
+  return Buffer.from(JSON.stringify([VERSION, checkOf(binding, position), ...position])).toString(
+    'base64url',
+  );
 }
 
 function invalid(): WaybillError {
@@ -47,8 +50,8 @@ export function decodePageToken(token: string, binding: TokenBinding, shape: Pos
     throw invalid();
   }
   if (!Array.isArray(payload) || payload.length !== shape.length + 2) throw invalid();
-  const [version, hash, ...position] = payload as unknown[];
-  if (version !== VERSION || hash !== bindingHash(binding)) throw invalid();
+  const [version, check, ...position] = payload as unknown[];
+  if (version !== VERSION || check !== checkOf(binding, position)) throw invalid();
   if (!position.every((v, i) => fits(v, shape[i] ?? 'string'))) throw invalid();
   return position as Position;
 }

@@ -47,7 +47,8 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[
 const time =
   (key: 'eventTime' | 'recordTime', bound: keyof TimeRange): Apply =>
   (filter, values, name) => {
-    const [value = ''] = values;
+    // An unencoded + in the query string arrives as a space: '10:00:00 02:00' meant +02:00.
+    const value = (values[0] ?? '').replace(/ (\d{2}:\d{2})$/, '+$1');
     const ms = DATE_TIME.test(value) ? Date.parse(value) : Number.NaN;
     if (values.length !== 1 || !Number.isFinite(ms))
       fail(name, `'${values.join('|')}' is not one date-time with a time zone, e.g. 2026-04-20T10:00:00Z`);

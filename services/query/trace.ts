@@ -115,7 +115,7 @@ class Walk {
     const queue = [root];
     for (let o = queue.shift(); o !== undefined; o = queue.shift()) {
       const d = depth.get(o) ?? 0;
-      this.addNode(o, forward ? d : -d);
+      this.addNode(o, forward || d === 0 ? d : -d);
       for (const seq of this.reader.eventsNaming(o)) {
         const e = this.load(seq);
         if (!e) continue;
