@@ -1296,7 +1296,10 @@ export interface operations {
     };
     listEventTypes: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page, 1 to 1000; default 30. */
+                perPage?: components["parameters"]["PerPage"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1312,6 +1315,7 @@ export interface operations {
                     "application/json": components["schemas"]["EventTypeCollection"];
                 };
             };
+            400: components["responses"]["QueryParameterException"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
         };

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { EVENT_TYPES } from '../../epcis/index.js';
-import { EVENT_QUERY_PARAMETERS, queryPairs, queryParameterError } from '../../query/index.js';
+import { EVENT_QUERY_PARAMETERS, perPageOf, queryPairs, queryParameterError } from '../../query/index.js';
 import type { AuthHooks } from '../auth.js';
 import type { Schemas } from '../openapi.js';
 import type { ApiDeps } from '../types.js';
@@ -32,11 +32,15 @@ export function queryRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks
   app.get(
     '/eventTypes',
     { onRequest: auth.read },
-    async (): Promise<Schemas['EventTypeCollection']> => ({
-      '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
-      type: 'Collection',
-      member: [...EVENT_TYPES],
-    }),
+    async (request): Promise<Schemas['EventTypeCollection']> => {
+      // Five types fit on any page; perPage is still checked, as everywhere.
+      perPageOf(queryPairs(rawSearch(request), ['perPage']).find(([n]) => n === 'perPage')?.[1]);
+      return {
+        '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
+        type: 'Collection',
+        member: [...EVENT_TYPES],
+      };
+    },
   );
 
   for (const { collection, param, parameter } of DISCOVERY) {
