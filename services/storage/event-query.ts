@@ -86,15 +86,20 @@ function whereOf(filter: EventFilter): { sql: string[]; params: unknown[] } {
   };
   anyOf('i.type', filter.eventType);
   range('i.event_time', filter.eventTime);
-  range('i.record_time', filter.recordTime);
-  // Block timestamps strictly increase (consensus/validation.ts), so a recordTime range is a range
-  // of ledger positions: bounding seq lets every other index, and the ledger order, apply.
+  // Block timestamps strictly increase (consensus/validation.ts), so a recordTime range is exactly
+  // a range of ledger positions. Bounding seq instead of record_time keeps the planner on seq (the
+  // ledger order) or on another filter's index, rather than sorting half the ledger.
   if (filter.recordTime?.ge !== undefined) {
-    sql.push('i.seq >= (SELECT MIN(seq) FROM event_index WHERE record_time >= ?)');
+    // ORDER BY ... LIMIT 1 rather than MIN(seq): MIN would walk seq order testing record_time.
+    sql.push(
+      'i.seq >= (SELECT seq FROM event_index WHERE record_time >= ? ORDER BY record_time, seq LIMIT 1)',
+    );
     params.push(filter.recordTime.ge);
   }
   if (filter.recordTime?.lt !== undefined) {
-    sql.push('i.seq <= (SELECT MAX(seq) FROM event_index WHERE record_time < ?)');
+    sql.push(
+      'i.seq <= (SELECT seq FROM event_index WHERE record_time < ? ORDER BY record_time DESC, seq DESC LIMIT 1)',
+    );
     params.push(filter.recordTime.lt);
   }
   anyOf('i.action', filter.action);

@@ -169,9 +169,10 @@ try {
     'MATCH_anyEPCClass one lot': `MATCH_anyEPCClass=${encodeURIComponent(lot(mid))}`,
     'MATCH_epc pattern, first page': 'MATCH_epc=urn:epc:idpat:sgtin:0614141.107346.*',
     'EQ_bizStep=shipping, first page': 'EQ_bizStep=shipping',
+    'EQ_bizStep=shipping, page from the middle': 'EQ_bizStep=shipping',
     'EQ_bizLocation one site, first page': `EQ_bizLocation=${encodeURIComponent(sgln(500))}`,
     'eventTime range ordered, first page': `GE_eventTime=${new Date(START + mid * 50_000).toISOString()}&orderBy=eventTime&orderDirection=ASC`,
-    'recordTime range, first page': `GE_recordTime=${new Date(START + 500_000).toISOString()}`,
+    'recordTime range, first page': `GE_recordTime=${new Date(START + (TOTAL / PER_BLOCK / 2) * 1000).toISOString()}&LT_recordTime=${new Date(START + (TOTAL / PER_BLOCK / 2 + 10) * 1000).toISOString()}`,
     'EQ_bizStep + EQ_bizLocation, first page': `EQ_bizStep=receiving&EQ_bizLocation=${encodeURIComponent(sgln(7))}`,
     'no filter, orderBy eventTime DESC': 'orderBy=eventTime',
     EQ_eventID: `EQ_eventID=urn:uuid:bench-${mid}-3`,
@@ -179,6 +180,7 @@ try {
   console.log(`median of 21 runs, ${TOTAL} events, perPage 30:`);
   for (const [name, search] of Object.entries(queries)) {
     const parsed = parseEventQuery(queryPairs(search, EVENT_QUERY_PARAMETERS), '/events');
+    if (name.includes('middle')) parsed.request.after = { value: 0, seq: TOTAL / 2 };
     let count = 0;
     const ms = median(() => {
       count = reader.events(parsed.request).events.length;
