@@ -65,68 +65,73 @@ const COLUMN: Record<OrderField, string> = {
 
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
-/** Builds the WHERE clause; every value is a bound parameter, never spliced into the SQL. */
-function whereOf(filter: EventFilter): { sql: string[]; params: unknown[] } {
-  const sql: string[] = [];
-  const params: unknown[] = [];
-  const anyOf = (column: string, values: string[] | undefined) => {
-    if (values === undefined) return;
-    sql.push(`${column} IN (${marks(values.length)})`);
-    params.push(...values);
-  };
-  const range = (column: string, r: TimeRange | undefined) => {
-    if (r?.ge !== undefined) {
-      sql.push(`${column} >= ?`);
-      params.push(r.ge);
-    }
-    if (r?.lt !== undefined) {
-      sql.push(`${column} < ?`);
-      params.push(r.lt);
-    }
-  };
-  anyOf('i.type', filter.eventType);
-  range('i.event_time', filter.eventTime);
-  // Block timestamps strictly increase (consensus/validation.ts), so a recordTime range is exactly
-  // a range of ledger positions. Bounding seq instead of record_time keeps the planner on seq (the
-  // ledger order) or on another filter's index, rather than sorting half the ledger.
-  if (filter.recordTime?.ge !== undefined) {
-    // ORDER BY ... LIMIT 1 rather than MIN(seq): MIN would walk seq order testing record_time.
-    sql.push(
+type Clauses = { sql: string[]; params: unknown[] };
+
+// Block timestamps strictly increase (consensus/validation.ts), so a recordTime range is exactly a
+// range of ledger positions. Bounding seq instead of record_time keeps the planner on seq (the
+// ledger order) or on another filter's index, rather than sorting half the ledger. ORDER BY ...
+// LIMIT 1 rather than MIN(seq): MIN would walk the ledger in seq order testing record_time.
+function recordTimeBounds(out: Clauses, r: TimeRange | undefined): void {
+  if (r?.ge !== undefined) {
+    out.sql.push(
       'i.seq >= (SELECT seq FROM event_index WHERE record_time >= ? ORDER BY record_time, seq LIMIT 1)',
     );
-    params.push(filter.recordTime.ge);
+    out.params.push(r.ge);
   }
-  if (filter.recordTime?.lt !== undefined) {
-    sql.push(
+  if (r?.lt !== undefined) {
+    out.sql.push(
       'i.seq <= (SELECT seq FROM event_index WHERE record_time < ? ORDER BY record_time DESC, seq DESC LIMIT 1)',
     );
-    params.push(filter.recordTime.lt);
+    out.params.push(r.lt);
   }
+}
+
+/** Events naming any key, or any key under a prefix, in any role: primary-key searches of event_ids. */
+function idCondition(out: Clauses, c: IdCondition): void {
+  const roles = `role IN (${marks(c.roles.length)})`;
+  const parts: string[] = [];
+  if (c.keys.length > 0) {
+    parts.push(`SELECT seq FROM event_ids WHERE id_key IN (${marks(c.keys.length)}) AND ${roles}`);
+    out.params.push(...c.keys, ...c.roles);
+  }
+  for (const prefix of c.prefixes) {
+    // A key range; prefixes end in '/', and '0' is the character after it.
+    parts.push(`SELECT seq FROM event_ids WHERE id_key >= ? AND id_key < ? AND ${roles}`);
+    out.params.push(prefix, `${prefix.slice(0, -1)}0`, ...c.roles);
+  }
+  out.sql.push(`i.seq IN (${parts.join(' UNION ALL ')})`);
+}
+
+/** Builds the WHERE clause; every value is a bound parameter, never spliced into the SQL. */
+function whereOf(filter: EventFilter): Clauses {
+  const out: Clauses = { sql: [], params: [] };
+  const anyOf = (column: string, values: string[] | undefined) => {
+    if (values === undefined) return;
+    out.sql.push(`${column} IN (${marks(values.length)})`);
+    out.params.push(...values);
+  };
+  anyOf('i.type', filter.eventType);
+  if (filter.eventTime?.ge !== undefined) {
+    out.sql.push('i.event_time >= ?');
+    out.params.push(filter.eventTime.ge);
+  }
+  if (filter.eventTime?.lt !== undefined) {
+    out.sql.push('i.event_time < ?');
+    out.params.push(filter.eventTime.lt);
+  }
+  recordTimeBounds(out, filter.recordTime);
   anyOf('i.action', filter.action);
   anyOf('i.biz_step', filter.bizStep);
   anyOf('i.disposition', filter.disposition);
   anyOf('i.read_point', filter.readPoint);
   anyOf('i.biz_location', filter.bizLocation);
   anyOf('i.event_id', filter.eventID);
-  for (const c of filter.ids ?? []) {
-    const roles = `role IN (${marks(c.roles.length)})`;
-    const parts: string[] = [];
-    if (c.keys.length > 0) {
-      parts.push(`SELECT seq FROM event_ids WHERE id_key IN (${marks(c.keys.length)}) AND ${roles}`);
-      params.push(...c.keys, ...c.roles);
-    }
-    for (const prefix of c.prefixes) {
-      // A key range, so the primary key (id_key, role, seq) serves it; prefixes end in '/', '0' follows.
-      parts.push(`SELECT seq FROM event_ids WHERE id_key >= ? AND id_key < ? AND ${roles}`);
-      params.push(prefix, `${prefix.slice(0, -1)}0`, ...c.roles);
-    }
-    sql.push(`i.seq IN (${parts.join(' UNION ALL ')})`);
-  }
+  for (const c of filter.ids ?? []) idCondition(out, c);
   if (filter.errorDeclaration !== undefined) {
-    sql.push('i.error_declaration = ?');
-    params.push(filter.errorDeclaration ? 1 : 0);
+    out.sql.push('i.error_declaration = ?');
+    out.params.push(filter.errorDeclaration ? 1 : 0);
   }
-  return { sql, params };
+  return out;
 }
 
 type Row = { seq: number; sort: number; body: string };
