@@ -269,6 +269,28 @@ describe('event index: storage', () => {
     expect(q({ MATCH_anyEPC: PALLET_DL })).toEqual(['packing', 'shipping', 'receiving']);
   });
 
+  it('is written in the block transaction: when indexing fails, the block is not committed', () => {
+    const other = new TestLedger();
+    try {
+      const event = supplyChain('9').harvest;
+      other.commit({ org: 'a', events: [supplyChain('8').harvest] });
+      other.store.close();
+      // A stale index row with the next event's id makes indexing that event fail.
+      const db = new Database(`${other.dir}/ledger.sqlite`);
+      db.prepare(
+        `INSERT INTO event_index (event_id, type, event_time, record_time, error_declaration, height, tx_id, org)
+         VALUES (?, 'ObjectEvent', 0, 0, 0, 0, 'x', 'a')`,
+      ).run(event.eventID);
+      db.close();
+      other.reopen();
+      expect(() => other.commit({ org: 'a', events: [event] })).toThrow(/UNIQUE/);
+      expect(other.store.tip().height).toBe(1);
+      expect(other.store.getEvent(event.eventID)).toBeUndefined();
+    } finally {
+      other.destroy();
+    }
+  });
+
   it('uses an index for every common filter (EXPLAIN QUERY PLAN)', () => {
     const db = new Database(`${ledger.dir}/ledger.sqlite`, { readonly: true, fileMustExist: true });
     ledger.store.close();
