@@ -16,6 +16,8 @@ export interface IdCondition {
   keys: string[];
   prefixes: string[];
   roles: IdRole[];
+  /** Set by eventPage: the prefixes match so many identifiers that scanning in order is cheaper. */
+  dense?: boolean;
 }
 
 /** The filters of an EPCIS simple event query, already canonical; lists mean "any of". */
@@ -86,8 +88,23 @@ function recordTimeBounds(out: Clauses, r: TimeRange | undefined): void {
   }
 }
 
+/**
+ * An EPC pattern matching many objects: test each event in sort order (event_ids_by_seq) and stop
+ * after a page, instead of collecting every match first.
+ */
+function denseIdCondition(out: Clauses, c: IdCondition): void {
+  const keys = c.keys.length > 0 ? [`x.id_key IN (${marks(c.keys.length)})`] : [];
+  const ranges = c.prefixes.map(() => '(x.id_key >= ? AND x.id_key < ?)');
+  out.sql.push(
+    `EXISTS (SELECT 1 FROM event_ids x WHERE x.seq = i.seq AND x.role IN (${marks(c.roles.length)})
+      AND (${[...keys, ...ranges].join(' OR ')}))`,
+  );
+  out.params.push(...c.roles, ...c.keys, ...c.prefixes.flatMap((p) => [p, `${p.slice(0, -1)}0`]));
+}
+
 /** Events naming any key, or any key under a prefix, in any role: primary-key searches of event_ids. */
 function idCondition(out: Clauses, c: IdCondition): void {
+  if (c.dense) return denseIdCondition(out, c);
   const roles = `role IN (${marks(c.roles.length)})`;
   const parts: string[] = [];
   if (c.keys.length > 0) {
@@ -160,8 +177,28 @@ export function eventPageSql(req: EventPageRequest): { sql: string; params: unkn
   };
 }
 
+/** Identifier rows a pattern must match to count as dense: about one event in a hundred at 1M. */
+export const DENSE_PATTERN_ROWS = 10_000;
+
+/** Marks pattern conditions that match at least DENSE_PATTERN_ROWS identifiers (a capped count). */
+function withDensity(db: Database.Database, filter: EventFilter): EventFilter {
+  if (!filter.ids?.some((c) => c.prefixes.length > 0)) return filter;
+  const count = db.prepare<[string, string, number], { n: number }>(
+    'SELECT COUNT(*) AS n FROM (SELECT 1 FROM event_ids WHERE id_key >= ? AND id_key < ? LIMIT ?)',
+  );
+  const dense = (c: IdCondition) => {
+    let rows = 0;
+    for (const p of c.prefixes) rows += count.get(p, `${p.slice(0, -1)}0`, DENSE_PATTERN_ROWS)?.n ?? 0;
+    return rows >= DENSE_PATTERN_ROWS;
+  };
+  return {
+    ...filter,
+    ids: filter.ids.map((c) => (c.prefixes.length > 0 && dense(c) ? { ...c, dense: true } : c)),
+  };
+}
+
 export function eventPage(db: Database.Database, req: EventPageRequest): EventPage {
-  const { sql, params } = eventPageSql(req);
+  const { sql, params } = eventPageSql({ ...req, filter: withDensity(db, req.filter) });
   const rows = db.prepare<unknown[], Row>(sql).all(...params) as Row[];
   const more = rows.length > req.limit;
   const page = more ? rows.slice(0, req.limit) : rows;

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateCaptureDocument } from '../../services/epcis/index.js';
 import { EVENT_QUERY_PARAMETERS, parseEventQuery, queryPairs } from '../../services/query/index.js';
-import { eventPageSql } from '../../services/storage/index.js';
+import { DENSE_PATTERN_ROWS, eventPageSql } from '../../services/storage/index.js';
 import { TestLedger } from '../support/ledger.js';
 import {
   CASE1,
@@ -333,5 +333,48 @@ describe('event index: storage', () => {
     }
     db.close();
     ledger.reopen();
+  });
+});
+
+describe('event index: an EPC pattern that matches many objects', () => {
+  it('is answered by scanning in order, with the same events and pages', () => {
+    const dense = new TestLedger();
+    try {
+      const count = DENSE_PATTERN_ROWS + 50;
+      const events = Array.from({ length: count }, (_, i) => ({
+        type: 'ObjectEvent',
+        eventID: `urn:uuid:dense-${i}`,
+        eventTime: new Date(Date.parse('2026-04-20T00:00:00Z') + (i % 97) * 60_000).toISOString(),
+        action: 'OBSERVE',
+        epcList: [`urn:epc:id:sgtin:0614141.107346.${i}`],
+      }));
+      dense.commit({ org: 'a', events: events.slice(0, count / 2) });
+      dense.commit({ org: 'a', events: events.slice(count / 2) });
+      const reader = dense.store.index.reader;
+      const walk = (search: string) => {
+        const ids: string[] = [];
+        let after: { value: number; seq: number } | undefined;
+        for (;;) {
+          const parsed = parseEventQuery(queryPairs(search, EVENT_QUERY_PARAMETERS), '/events');
+          const page = reader.events({ ...parsed.request, limit: 1000, after });
+          ids.push(...page.events.map((e) => e.eventID));
+          if (!page.next) return ids;
+          after = page.next;
+        }
+      };
+      const pattern = 'MATCH_epc=urn:epc:idpat:sgtin:0614141.107346.*';
+      expect(walk(pattern)).toEqual(events.map((e) => e.eventID));
+      const byTime = walk(`${pattern}&orderBy=eventTime`);
+      expect(new Set(byTime).size).toBe(count);
+      expect(byTime.map((id) => events[Number(id.split('-')[1])]?.eventTime)).toEqual(
+        [...events]
+          .map((e, i) => [e.eventTime, i] as const)
+          .sort(([a, i], [b, j]) => (a < b ? 1 : a > b ? -1 : j - i))
+          .map(([t]) => t),
+      );
+      expect(walk('MATCH_epc=urn:epc:idpat:sgtin:0614141.999999.*')).toEqual([]);
+    } finally {
+      dense.destroy();
+    }
   });
 });
