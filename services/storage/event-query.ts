@@ -104,7 +104,10 @@ function denseIdCondition(out: Clauses, c: IdCondition): void {
 
 /** Events naming any key, or any key under a prefix, in any role: primary-key searches of event_ids. */
 function idCondition(out: Clauses, c: IdCondition): void {
-  if (c.dense) return denseIdCondition(out, c);
+  if (c.dense) {
+    denseIdCondition(out, c);
+    return;
+  }
   const roles = `role IN (${marks(c.roles.length)})`;
   const parts: string[] = [];
   if (c.keys.length > 0) {
