@@ -229,6 +229,8 @@ describe('named queries', () => {
   it('refuses bad names and bad queries, and writes from readers or other orgs', async () => {
     expectProblem(await post({ name: '../etc', query: {} }), 400, 'VALIDATION_FAILED');
     expectProblem(await post({ name: 'x', query: 'EQ_action=ADD' }), 400, 'VALIDATION_FAILED');
+    expectProblem(await post({ name: 'x', query: {}, owner: 'me' }), 400, 'VALIDATION_FAILED');
+    expectProblem(await post([1, 2]), 400, 'VALIDATION_FAILED');
     expectProblem(await post({ name: 'x', query: { EQ_action: 'JUMP' } }), 400, 'QUERY_PARAMETER_INVALID');
     expectProblem(await post({ name: 'x', query: { perPage: 5 } }), 400, 'QUERY_PARAMETER_INVALID');
     expectProblem(

@@ -65,7 +65,13 @@ export function namedQueryRoutes(app: FastifyInstance, deps: ApiDeps, auth: Auth
     if (request.body === undefined) throw emptyBody();
     const { name, query, ...rest } = (request.body ?? {}) as Record<string, unknown>;
     if (typeof name !== 'string' || !NAME.test(name)) throw invalidName();
-    if (Object.keys(rest).length > 0) throw queryParameterError(Object.keys(rest)[0] ?? '', 'unknown member');
+    const extra = Object.keys(rest)[0];
+    if (extra !== undefined)
+      throw new WaybillError(ErrorCode.ValidationFailed, 'the request is not valid', {
+        errors: [
+          { field: `body.${extra}`, message: 'is not a member of a named query; give name and query' },
+        ],
+      });
     const params = paramsOf(query);
     parseEventQuery(Object.entries(params), `/queries/${name}`); // validates every value
     const saved = { name, params, createdBy: principalOf(request).sub, createdAt: Date.now() };
