@@ -130,7 +130,7 @@ describe('EPCIS queries and the trace, across a four-node cluster', () => {
     expect(await eventNames('/dispositions/in_transit/events')).toEqual(['shipping']);
   });
 
-  it('named queries are the querying node own: saved, run, listed, deleted there', async () => {
+  it('named queries belong to the querying node: saved, run, listed and deleted there', async () => {
     const post = await cluster.request(READER, '/queries', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

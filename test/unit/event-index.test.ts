@@ -373,6 +373,20 @@ describe('event index: an EPC pattern that matches many objects', () => {
           .map(([t]) => t),
       );
       expect(walk('MATCH_epc=urn:epc:idpat:sgtin:0614141.999999.*')).toEqual([]);
+      // The plan of the dense form: events in order, each tested by (seq, role), no collection.
+      dense.store.close();
+      const db = new Database(`${dense.dir}/ledger.sqlite`, { readonly: true });
+      const parsed = parseEventQuery(queryPairs(pattern, EVENT_QUERY_PARAMETERS), '/events');
+      const ids = (parsed.request.filter.ids ?? []).map((c) => ({ ...c, dense: true }));
+      const { sql, params } = eventPageSql({ ...parsed.request, filter: { ids } });
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>)
+        .map((r) => r.detail)
+        .join('\n');
+      db.close();
+      dense.reopen();
+      expect(plan).toMatch(/SCAN i\b/);
+      expect(plan).toMatch(/SEARCH x (EXISTS )?USING (COVERING )?INDEX event_ids_by_seq \(seq=\? AND role=\?\)/);
+      expect(plan).not.toMatch(/TEMP B-TREE|LIST SUBQUERY/);
     } finally {
       dense.destroy();
     }
