@@ -69,7 +69,12 @@ function identifiers(roles: IdRole[]): Apply {
 
 const locationKey = (v: string) => (v.startsWith('urn:epc:idpat:') ? undefined : identifierKey(v));
 
-/** The EPCIS 2.0 simple event query parameters this node answers, by their exact names. */
+/**
+ * The EPCIS 2.0 simple event query parameters this node answers, by their exact names. Checked
+ * here rather than by an ajv querystring schema: a parsed querystring has already merged repeated
+ * names (which must be refused), values are |-separated lists checked one by one against the CBV
+ * and identifier syntax and made canonical, and each failure must name its parameter.
+ */
 const FILTERS: Record<string, Apply> = {
   eventType: listOf('eventType', (v) => (EVENT_TYPES.includes(v as never) ? v : undefined), 'an event type'),
   GE_eventTime: time('eventTime', 'ge'),
