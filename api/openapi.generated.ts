@@ -11,7 +11,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Capture jobs, newest first
+         * @description Jobs still waiting for a block (`running`) come first on the first page, then committed
+         *     captures from the newest block back. Requires role `events:read`, `events:write` or `admin`,
+         *     from any member organisation.
+         */
+        get: operations["listCaptureJobs"];
         put?: never;
         /**
          * Submit an EPCISDocument for ordering
@@ -58,7 +64,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * EPCIS simple event query
+         * @description The EPCIS 2.0 REST binding's event query. Every parameter is optional; values separated by
+         *     `|` mean "any of"; different parameters must all hold. Identifiers may be EPC URIs or GS1
+         *     Digital Link URIs, interchangeably; `MATCH_` parameters also take EPC patterns
+         *     (`urn:epc:idpat:sgtin:0614141.107346.*`). Without `orderBy` events come in ledger order
+         *     (block, transaction, position), oldest first. An unknown or repeated parameter, or an
+         *     invalid value, is a 400 `QUERY_PARAMETER_INVALID` with type
+         *     `epcisException:QueryParameterException`. Requires role `events:read`, `events:write` or
+         *     `admin`, from any member organisation.
+         */
+        get: operations["queryEvents"];
         put?: never;
         /**
          * Capture one EPCIS event and wait for its verdict
@@ -234,6 +251,276 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/eventTypes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The EPCIS event types this node stores and queries
+         * @description Requires role `events:read`, `events:write` or `admin`, from any member organisation.
+         */
+        get: operations["listEventTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/epcs/{epc}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Events naming an object
+         * @description The same as `GET /events?MATCH_anyEPC=<path value>`, with the other query parameters of
+         *     `GET /events` (giving `MATCH_anyEPC` again is a 400). Requires role `events:read`,
+         *     `events:write` or `admin`.
+         */
+        get: operations["eventsByEpc"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bizSteps/{bizStep}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Events of a business step
+         * @description The same as `GET /events?EQ_bizStep=<path value>`, with the other query parameters of
+         *     `GET /events` (giving `EQ_bizStep` again is a 400). Requires role `events:read`,
+         *     `events:write` or `admin`.
+         */
+        get: operations["eventsByBizStep"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bizLocations/{bizLocation}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Events at a business location
+         * @description The same as `GET /events?EQ_bizLocation=<path value>`, with the other query parameters of
+         *     `GET /events` (giving `EQ_bizLocation` again is a 400). Requires role `events:read`,
+         *     `events:write` or `admin`.
+         */
+        get: operations["eventsByBizLocation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readPoints/{readPoint}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Events at a read point
+         * @description The same as `GET /events?EQ_readPoint=<path value>`, with the other query parameters of
+         *     `GET /events` (giving `EQ_readPoint` again is a 400). Requires role `events:read`,
+         *     `events:write` or `admin`.
+         */
+        get: operations["eventsByReadPoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dispositions/{disposition}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Events with a disposition
+         * @description The same as `GET /events?EQ_disposition=<path value>`, with the other query parameters of
+         *     `GET /events` (giving `EQ_disposition` again is a 400). Requires role `events:read`,
+         *     `events:write` or `admin`.
+         */
+        get: operations["eventsByDisposition"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Named queries of this node, by name
+         * @description Named queries are this node's settings, not ledger state: other nodes do not see them.
+         *     Requires role `events:read`, `events:write` or `admin`.
+         */
+        get: operations["listNamedQueries"];
+        put?: never;
+        /**
+         * Save a query under a name
+         * @description `query` holds `GET /events` parameters (except `perPage` and `nextPageToken`); a value may be
+         *     a string (`|` for any of), an array of strings (any of), a number or a boolean. The query is
+         *     validated like `GET /events`. Requires role `events:write` or `admin`, in a token of this
+         *     node's organisation.
+         */
+        post: operations["createNamedQuery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queries/{queryName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A named query */
+        get: operations["getNamedQuery"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a named query
+         * @description Requires role `events:write` or `admin`, in a token of this node's organisation.
+         */
+        delete: operations["deleteNamedQuery"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queries/{queryName}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Run a named query
+         * @description Takes only `perPage` and `nextPageToken`; the rest is the saved query.
+         */
+        get: operations["namedQueryEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/objects/{id}/trace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Provenance graph and custody chain of an object or lot
+         * @description Walks the committed events breadth-first from the object (EPC URI or GS1 Digital Link URI,
+         *     percent-encoded as one path segment): backward to what went into it (aggregation children,
+         *     transformation inputs, including quantity classes), forward to what it went into, or both.
+         *     Nodes are objects and classes (canonical Digital Link keys); edges are the events that
+         *     moved one into the other; `custody` lists every event that named a traced object, in
+         *     event time order. The walk stops at 2000 nodes or 10000 events (`truncated`). Requires
+         *     role `events:read`, `events:write` or `admin`.
+         */
+        get: operations["traceObject"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/objects/{id}/trace.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * FSMA 204 sortable spreadsheet of a trace
+         * @description RFC 4180 CSV, one row per critical tracking event of the trace and traced lot or object:
+         *     Traceability Lot Code, Product Description/GTIN, Quantity, Unit of Measure, Location, Date,
+         *     Critical Tracking Event (harvesting, cooling, initial packing, shipping, receiving,
+         *     transformation; from the event type and bizStep), Reference Document Type, Reference Document
+         *     Number (from bizTransactionList, `; `-separated) and Event ID. Fields starting with `=`, `+`,
+         *     `-` or `@` get a leading `'`.
+         */
+        get: operations["traceObjectCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rejections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Rejected events with their reason codes, newest first
+         * @description Requires role `events:read`, `events:write` or `admin`, from any member organisation.
+         */
+        get: operations["listRejections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/status": {
         parameters: {
             query?: never;
@@ -379,12 +666,13 @@ export interface components {
          * @description Stable error codes; never renamed.
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "MEMPOOL_FULL" | "NOT_READY" | "INTERNAL" | "CONFIG_INVALID" | "KEY_FILE_INSECURE" | "STORAGE_CORRUPT" | "DATA_DIR_IN_USE" | "EVENT_REJECTED" | "STATE_DIVERGED";
+        ErrorCode: "BAD_REQUEST" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "MEMPOOL_FULL" | "NOT_READY" | "INTERNAL" | "CONFIG_INVALID" | "KEY_FILE_INSECURE" | "STORAGE_CORRUPT" | "DATA_DIR_IN_USE" | "EVENT_REJECTED" | "STATE_DIVERGED" | "QUERY_PARAMETER_INVALID";
         /** @description RFC 9457 problem details, plus the stable `code` and code-specific members. */
         Problem: {
             /**
              * Format: uri
-             * @description `https://waybill.dev/problems/<code in kebab case>`.
+             * @description `https://waybill.dev/problems/<code in kebab case>`, except for problems the EPCIS 2.0 REST
+             *     binding defines: QUERY_PARAMETER_INVALID is `epcisException:QueryParameterException`.
              * @example https://waybill.dev/problems/mempool-full
              */
             type: string;
@@ -710,6 +998,105 @@ export interface components {
             };
             signature: string;
         };
+        /** @description The EPCIS 2.0 query result document. */
+        EPCISQueryDocument: {
+            "@context": string[];
+            /** @constant */
+            type: "EPCISQueryDocument";
+            /** @constant */
+            schemaVersion: "2.0";
+            /** Format: date-time */
+            creationDate: string;
+            epcisBody: {
+                queryResults: {
+                    /** @description `SimpleEventQuery`, or the name of the named query. */
+                    queryName: string;
+                    resultsBody: {
+                        eventList: components["schemas"]["EPCISEvent"][];
+                    };
+                };
+            };
+        };
+        EventTypeCollection: {
+            "@context": string[];
+            /** @constant */
+            type: "Collection";
+            member: string[];
+        };
+        /** @description `GET /events` parameters (not `perPage` or `nextPageToken`). */
+        NamedQueryParams: {
+            [key: string]: string | number | boolean | string[];
+        };
+        NamedQueryInput: {
+            name: string;
+            query: components["schemas"]["NamedQueryParams"];
+        };
+        NamedQuery: {
+            name: string;
+            /** @description The parameters as stored, each a string (`|` for any of). */
+            query: {
+                [key: string]: string;
+            };
+            /** @description The client (token `sub`) that saved it. */
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        TraceNode: {
+            /** @description Canonical key (GS1 Digital Link URI for GS1 identifiers). */
+            id: string;
+            /** @enum {string} */
+            kind: "object" | "class";
+            /** @description Steps from the traced object; negative backward, positive forward. */
+            depth: number;
+        };
+        TraceEdge: {
+            from: string;
+            to: string;
+            eventID: string;
+            eventType: string;
+            eventTime: string;
+            /** @description The member whose node captured the event. */
+            org: string;
+            bizStep: string | null;
+        };
+        CustodyStep: {
+            eventID: string;
+            eventType: string;
+            eventTime: string;
+            recordTime: string;
+            org: string;
+            action: string | null;
+            bizStep: string | null;
+            disposition: string | null;
+            readPoint: string | null;
+            bizLocation: string | null;
+            objects: string[];
+        };
+        Trace: {
+            id: string;
+            /** @enum {string} */
+            direction: "backward" | "forward" | "both";
+            nodes: components["schemas"]["TraceNode"][];
+            edges: components["schemas"]["TraceEdge"][];
+            custody: components["schemas"]["CustodyStep"][];
+            truncated: boolean;
+        };
+        Rejection: {
+            eventID: string;
+            txId: string;
+            blockHeight: number;
+            code: string;
+            message: string;
+            /** @description The member whose node captured the event. */
+            org: string;
+        };
+        RejectionList: {
+            rejections: components["schemas"]["Rejection"][];
+        };
+        CaptureJobList: {
+            captureJobs: components["schemas"]["CaptureJob"][];
+        };
     };
     responses: {
         /**
@@ -816,6 +1203,18 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /**
+         * @description QUERY_PARAMETER_INVALID, type `epcisException:QueryParameterException` (the EPCIS 2.0 REST
+         *     binding's own type): an unknown or repeated parameter, or an invalid value; `parameter` names it.
+         */
+        QueryParameterException: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /** @description The id returned by `POST /capture` (the capture transaction id). */
@@ -835,6 +1234,66 @@ export interface components {
          *     ones and reports the others in the capture job.
          */
         CaptureErrorBehaviour: components["schemas"]["CaptureErrorBehaviour"];
+        /** @description `ObjectEvent`, `AggregationEvent`, `TransactionEvent`, `TransformationEvent`, `AssociationEvent`; `|`-separated. */
+        EventType: string;
+        /** @description eventTime at or after this date-time (with zone). */
+        GEEventTime: string;
+        /** @description eventTime before this date-time. */
+        LTEventTime: string;
+        /** @description recordTime (commit time) at or after this date-time. */
+        GERecordTime: string;
+        /** @description recordTime before this date-time. */
+        LTRecordTime: string;
+        /** @description `ADD`, `OBSERVE`, `DELETE`; `|`-separated. */
+        EQAction: string;
+        /** @description CBV bizSteps (bare word, web URI or URN) or own URIs, `|`-separated. */
+        EQBizStep: string;
+        /** @description CBV dispositions or own URIs, `|`-separated. */
+        EQDisposition: string;
+        /** @description Read point ids (SGLN URN or Digital Link), `|`-separated. */
+        EQReadPoint: string;
+        /** @description Business location ids (SGLN URN or Digital Link), `|`-separated. */
+        EQBizLocation: string;
+        /** @description In epcList or childEPCs: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+        MATCHEpc: string;
+        /** @description The parentID: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+        MATCHParentID: string;
+        /** @description In inputEPCList: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+        MATCHInputEPC: string;
+        /** @description In outputEPCList: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+        MATCHOutputEPC: string;
+        /** @description In epcList, childEPCs, parentID, inputEPCList or outputEPCList: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+        MATCHAnyEPC: string;
+        /** @description An epcClass of quantityList or childQuantityList: class URIs (LGTIN URN or Digital Link) or patterns, `|`-separated. */
+        MATCHEpcClass: string;
+        /** @description An epcClass of any quantity list, inputs and outputs included, `|`-separated. */
+        MATCHAnyEPCClass: string;
+        /** @description eventIDs, `|`-separated. */
+        EQEventID: string;
+        /** @description Present (empty or `true`): only events with an errorDeclaration; `false`: only without. */
+        EXISTSErrorDeclaration: "" | "true" | "false";
+        /** @description Sort by `eventTime` or `recordTime`; the ledger order breaks ties. Without it, ledger order. */
+        OrderBy: "eventTime" | "recordTime";
+        /** @description `ASC` or `DESC`; DESC by default with `orderBy`, ASC without. */
+        OrderDirection: "ASC" | "DESC";
+        /** @description Items per page, 1 to 1000; default 30. */
+        PerPage: number;
+        /** @description Opaque token of the next page, from the `Link` header; valid only with the same other parameters. */
+        NextPageToken: string;
+        /** @description An EPC URI or GS1 Digital Link URI, percent-encoded as one path segment. */
+        PathEpc: string;
+        /** @description A CBV bizStep (bare word, web URI or URN) or own URI, percent-encoded. */
+        PathBizStep: string;
+        /** @description A business location id (SGLN URN or Digital Link), percent-encoded. */
+        PathBizLocation: string;
+        /** @description A read point id (SGLN URN or Digital Link), percent-encoded. */
+        PathReadPoint: string;
+        /** @description A CBV disposition or own URI, percent-encoded. */
+        PathDisposition: string;
+        /** @description A named query: letters, digits, `.`, `_`, `-`, `~`; at most 64. */
+        QueryName: string;
+        /** @description `backward` (where it came from), `forward` (where it went) or `both` (default). */
+        TraceDirection: "backward" | "forward" | "both";
     };
     requestBodies: never;
     headers: {
@@ -842,11 +1301,43 @@ export interface components {
         RetryAfter: number;
         /** @description `Bearer`, per RFC 6750. */
         WWWAuthenticate: string;
+        /** @description `</events?...&nextPageToken=...>; rel="next"` while more items match; absent on the last page. */
+        LinkNext: string;
     };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listCaptureJobs: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 1000; default 30. */
+                perPage?: components["parameters"]["PerPage"];
+                /** @description Opaque token of the next page, from the `Link` header; valid only with the same other parameters. */
+                nextPageToken?: components["parameters"]["NextPageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of capture jobs. */
+            200: {
+                headers: {
+                    Link: components["headers"]["LinkNext"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaptureJobList"];
+                };
+            };
+            400: components["responses"]["QueryParameterException"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+        };
+    };
     captureDocument: {
         parameters: {
             query?: {
@@ -949,6 +1440,79 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    queryEvents: {
+        parameters: {
+            query?: {
+                /** @description `ObjectEvent`, `AggregationEvent`, `TransactionEvent`, `TransformationEvent`, `AssociationEvent`; `|`-separated. */
+                eventType?: components["parameters"]["EventType"];
+                /** @description eventTime at or after this date-time (with zone). */
+                GE_eventTime?: components["parameters"]["GEEventTime"];
+                /** @description eventTime before this date-time. */
+                LT_eventTime?: components["parameters"]["LTEventTime"];
+                /** @description recordTime (commit time) at or after this date-time. */
+                GE_recordTime?: components["parameters"]["GERecordTime"];
+                /** @description recordTime before this date-time. */
+                LT_recordTime?: components["parameters"]["LTRecordTime"];
+                /** @description `ADD`, `OBSERVE`, `DELETE`; `|`-separated. */
+                EQ_action?: components["parameters"]["EQAction"];
+                /** @description CBV bizSteps (bare word, web URI or URN) or own URIs, `|`-separated. */
+                EQ_bizStep?: components["parameters"]["EQBizStep"];
+                /** @description CBV dispositions or own URIs, `|`-separated. */
+                EQ_disposition?: components["parameters"]["EQDisposition"];
+                /** @description Read point ids (SGLN URN or Digital Link), `|`-separated. */
+                EQ_readPoint?: components["parameters"]["EQReadPoint"];
+                /** @description Business location ids (SGLN URN or Digital Link), `|`-separated. */
+                EQ_bizLocation?: components["parameters"]["EQBizLocation"];
+                /** @description In epcList or childEPCs: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_epc?: components["parameters"]["MATCHEpc"];
+                /** @description The parentID: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_parentID?: components["parameters"]["MATCHParentID"];
+                /** @description In inputEPCList: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_inputEPC?: components["parameters"]["MATCHInputEPC"];
+                /** @description In outputEPCList: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_outputEPC?: components["parameters"]["MATCHOutputEPC"];
+                /** @description In epcList, childEPCs, parentID, inputEPCList or outputEPCList: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_anyEPC?: components["parameters"]["MATCHAnyEPC"];
+                /** @description An epcClass of quantityList or childQuantityList: class URIs (LGTIN URN or Digital Link) or patterns, `|`-separated. */
+                MATCH_epcClass?: components["parameters"]["MATCHEpcClass"];
+                /** @description An epcClass of any quantity list, inputs and outputs included, `|`-separated. */
+                MATCH_anyEPCClass?: components["parameters"]["MATCHAnyEPCClass"];
+                /** @description eventIDs, `|`-separated. */
+                EQ_eventID?: components["parameters"]["EQEventID"];
+                /** @description Present (empty or `true`): only events with an errorDeclaration; `false`: only without. */
+                EXISTS_errorDeclaration?: components["parameters"]["EXISTSErrorDeclaration"];
+                /** @description Sort by `eventTime` or `recordTime`; the ledger order breaks ties. Without it, ledger order. */
+                orderBy?: components["parameters"]["OrderBy"];
+                /** @description `ASC` or `DESC`; DESC by default with `orderBy`, ASC without. */
+                orderDirection?: components["parameters"]["OrderDirection"];
+                /** @description Items per page, 1 to 1000; default 30. */
+                perPage?: components["parameters"]["PerPage"];
+                /** @description Opaque token of the next page, from the `Link` header; valid only with the same other parameters. */
+                nextPageToken?: components["parameters"]["NextPageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of matching events. */
+            200: {
+                headers: {
+                    Link: components["headers"]["LinkNext"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/ld+json": components["schemas"]["EPCISQueryDocument"];
+                    "application/json": components["schemas"]["EPCISQueryDocument"];
+                };
+            };
+            400: components["responses"]["QueryParameterException"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             500: components["responses"]["Internal"];
         };
     };
@@ -1233,6 +1797,649 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listEventTypes: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 1000; default 30. */
+                perPage?: components["parameters"]["PerPage"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The five EPCIS 2.0 event types. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventTypeCollection"];
+                };
+            };
+            400: components["responses"]["QueryParameterException"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    eventsByEpc: {
+        parameters: {
+            query?: {
+                /** @description `ObjectEvent`, `AggregationEvent`, `TransactionEvent`, `TransformationEvent`, `AssociationEvent`; `|`-separated. */
+                eventType?: components["parameters"]["EventType"];
+                /** @description eventTime at or after this date-time (with zone). */
+                GE_eventTime?: components["parameters"]["GEEventTime"];
+                /** @description eventTime before this date-time. */
+                LT_eventTime?: components["parameters"]["LTEventTime"];
+                /** @description recordTime (commit time) at or after this date-time. */
+                GE_recordTime?: components["parameters"]["GERecordTime"];
+                /** @description recordTime before this date-time. */
+                LT_recordTime?: components["parameters"]["LTRecordTime"];
+                /** @description `ADD`, `OBSERVE`, `DELETE`; `|`-separated. */
+                EQ_action?: components["parameters"]["EQAction"];
+                /** @description CBV bizSteps (bare word, web URI or URN) or own URIs, `|`-separated. */
+                EQ_bizStep?: components["parameters"]["EQBizStep"];
+                /** @description CBV dispositions or own URIs, `|`-separated. */
+                EQ_disposition?: components["parameters"]["EQDisposition"];
+                /** @description Read point ids (SGLN URN or Digital Link), `|`-separated. */
+                EQ_readPoint?: components["parameters"]["EQReadPoint"];
+                /** @description Business location ids (SGLN URN or Digital Link), `|`-separated. */
+                EQ_bizLocation?: components["parameters"]["EQBizLocation"];
+                /** @description In epcList or childEPCs: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_epc?: components["parameters"]["MATCHEpc"];
+                /** @description The parentID: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_parentID?: components["parameters"]["MATCHParentID"];
+                /** @description In inputEPCList: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_inputEPC?: components["parameters"]["MATCHInputEPC"];
+                /** @description In outputEPCList: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_outputEPC?: components["parameters"]["MATCHOutputEPC"];
+                /** @description An epcClass of quantityList or childQuantityList: class URIs (LGTIN URN or Digital Link) or patterns, `|`-separated. */
+                MATCH_epcClass?: components["parameters"]["MATCHEpcClass"];
+                /** @description An epcClass of any quantity list, inputs and outputs included, `|`-separated. */
+                MATCH_anyEPCClass?: components["parameters"]["MATCHAnyEPCClass"];
+                /** @description eventIDs, `|`-separated. */
+                EQ_eventID?: components["parameters"]["EQEventID"];
+                /** @description Present (empty or `true`): only events with an errorDeclaration; `false`: only without. */
+                EXISTS_errorDeclaration?: components["parameters"]["EXISTSErrorDeclaration"];
+                /** @description Sort by `eventTime` or `recordTime`; the ledger order breaks ties. Without it, ledger order. */
+                orderBy?: components["parameters"]["OrderBy"];
+                /** @description `ASC` or `DESC`; DESC by default with `orderBy`, ASC without. */
+                orderDirection?: components["parameters"]["OrderDirection"];
+                /** @description Items per page, 1 to 1000; default 30. */
+                perPage?: components["parameters"]["PerPage"];
+                /** @description Opaque token of the next page, from the `Link` header; valid only with the same other parameters. */
+                nextPageToken?: components["parameters"]["NextPageToken"];
+            };
+            header?: never;
+            path: {
+                /** @description An EPC URI or GS1 Digital Link URI, percent-encoded as one path segment. */
+                epc: components["parameters"]["PathEpc"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of matching events. */
+            200: {
+                headers: {
+                    Link: components["headers"]["LinkNext"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/ld+json": components["schemas"]["EPCISQueryDocument"];
+                    "application/json": components["schemas"]["EPCISQueryDocument"];
+                };
+            };
+            400: components["responses"]["QueryParameterException"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    eventsByBizStep: {
+        parameters: {
+            query?: {
+                /** @description `ObjectEvent`, `AggregationEvent`, `TransactionEvent`, `TransformationEvent`, `AssociationEvent`; `|`-separated. */
+                eventType?: components["parameters"]["EventType"];
+                /** @description eventTime at or after this date-time (with zone). */
+                GE_eventTime?: components["parameters"]["GEEventTime"];
+                /** @description eventTime before this date-time. */
+                LT_eventTime?: components["parameters"]["LTEventTime"];
+                /** @description recordTime (commit time) at or after this date-time. */
+                GE_recordTime?: components["parameters"]["GERecordTime"];
+                /** @description recordTime before this date-time. */
+                LT_recordTime?: components["parameters"]["LTRecordTime"];
+                /** @description `ADD`, `OBSERVE`, `DELETE`; `|`-separated. */
+                EQ_action?: components["parameters"]["EQAction"];
+                /** @description CBV dispositions or own URIs, `|`-separated. */
+                EQ_disposition?: components["parameters"]["EQDisposition"];
+                /** @description Read point ids (SGLN URN or Digital Link), `|`-separated. */
+                EQ_readPoint?: components["parameters"]["EQReadPoint"];
+                /** @description Business location ids (SGLN URN or Digital Link), `|`-separated. */
+                EQ_bizLocation?: components["parameters"]["EQBizLocation"];
+                /** @description In epcList or childEPCs: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_epc?: components["parameters"]["MATCHEpc"];
+                /** @description The parentID: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_parentID?: components["parameters"]["MATCHParentID"];
+                /** @description In inputEPCList: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_inputEPC?: components["parameters"]["MATCHInputEPC"];
+                /** @description In outputEPCList: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_outputEPC?: components["parameters"]["MATCHOutputEPC"];
+                /** @description In epcList, childEPCs, parentID, inputEPCList or outputEPCList: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_anyEPC?: components["parameters"]["MATCHAnyEPC"];
+                /** @description An epcClass of quantityList or childQuantityList: class URIs (LGTIN URN or Digital Link) or patterns, `|`-separated. */
+                MATCH_epcClass?: components["parameters"]["MATCHEpcClass"];
+                /** @description An epcClass of any quantity list, inputs and outputs included, `|`-separated. */
+                MATCH_anyEPCClass?: components["parameters"]["MATCHAnyEPCClass"];
+                /** @description eventIDs, `|`-separated. */
+                EQ_eventID?: components["parameters"]["EQEventID"];
+                /** @description Present (empty or `true`): only events with an errorDeclaration; `false`: only without. */
+                EXISTS_errorDeclaration?: components["parameters"]["EXISTSErrorDeclaration"];
+                /** @description Sort by `eventTime` or `recordTime`; the ledger order breaks ties. Without it, ledger order. */
+                orderBy?: components["parameters"]["OrderBy"];
+                /** @description `ASC` or `DESC`; DESC by default with `orderBy`, ASC without. */
+                orderDirection?: components["parameters"]["OrderDirection"];
+                /** @description Items per page, 1 to 1000; default 30. */
+                perPage?: components["parameters"]["PerPage"];
+                /** @description Opaque token of the next page, from the `Link` header; valid only with the same other parameters. */
+                nextPageToken?: components["parameters"]["NextPageToken"];
+            };
+            header?: never;
+            path: {
+                /** @description A CBV bizStep (bare word, web URI or URN) or own URI, percent-encoded. */
+                bizStep: components["parameters"]["PathBizStep"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of matching events. */
+            200: {
+                headers: {
+                    Link: components["headers"]["LinkNext"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/ld+json": components["schemas"]["EPCISQueryDocument"];
+                    "application/json": components["schemas"]["EPCISQueryDocument"];
+                };
+            };
+            400: components["responses"]["QueryParameterException"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    eventsByBizLocation: {
+        parameters: {
+            query?: {
+                /** @description `ObjectEvent`, `AggregationEvent`, `TransactionEvent`, `TransformationEvent`, `AssociationEvent`; `|`-separated. */
+                eventType?: components["parameters"]["EventType"];
+                /** @description eventTime at or after this date-time (with zone). */
+                GE_eventTime?: components["parameters"]["GEEventTime"];
+                /** @description eventTime before this date-time. */
+                LT_eventTime?: components["parameters"]["LTEventTime"];
+                /** @description recordTime (commit time) at or after this date-time. */
+                GE_recordTime?: components["parameters"]["GERecordTime"];
+                /** @description recordTime before this date-time. */
+                LT_recordTime?: components["parameters"]["LTRecordTime"];
+                /** @description `ADD`, `OBSERVE`, `DELETE`; `|`-separated. */
+                EQ_action?: components["parameters"]["EQAction"];
+                /** @description CBV bizSteps (bare word, web URI or URN) or own URIs, `|`-separated. */
+                EQ_bizStep?: components["parameters"]["EQBizStep"];
+                /** @description CBV dispositions or own URIs, `|`-separated. */
+                EQ_disposition?: components["parameters"]["EQDisposition"];
+                /** @description Read point ids (SGLN URN or Digital Link), `|`-separated. */
+                EQ_readPoint?: components["parameters"]["EQReadPoint"];
+                /** @description In epcList or childEPCs: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_epc?: components["parameters"]["MATCHEpc"];
+                /** @description The parentID: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_parentID?: components["parameters"]["MATCHParentID"];
+                /** @description In inputEPCList: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_inputEPC?: components["parameters"]["MATCHInputEPC"];
+                /** @description In outputEPCList: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_outputEPC?: components["parameters"]["MATCHOutputEPC"];
+                /** @description In epcList, childEPCs, parentID, inputEPCList or outputEPCList: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_anyEPC?: components["parameters"]["MATCHAnyEPC"];
+                /** @description An epcClass of quantityList or childQuantityList: class URIs (LGTIN URN or Digital Link) or patterns, `|`-separated. */
+                MATCH_epcClass?: components["parameters"]["MATCHEpcClass"];
+                /** @description An epcClass of any quantity list, inputs and outputs included, `|`-separated. */
+                MATCH_anyEPCClass?: components["parameters"]["MATCHAnyEPCClass"];
+                /** @description eventIDs, `|`-separated. */
+                EQ_eventID?: components["parameters"]["EQEventID"];
+                /** @description Present (empty or `true`): only events with an errorDeclaration; `false`: only without. */
+                EXISTS_errorDeclaration?: components["parameters"]["EXISTSErrorDeclaration"];
+                /** @description Sort by `eventTime` or `recordTime`; the ledger order breaks ties. Without it, ledger order. */
+                orderBy?: components["parameters"]["OrderBy"];
+                /** @description `ASC` or `DESC`; DESC by default with `orderBy`, ASC without. */
+                orderDirection?: components["parameters"]["OrderDirection"];
+                /** @description Items per page, 1 to 1000; default 30. */
+                perPage?: components["parameters"]["PerPage"];
+                /** @description Opaque token of the next page, from the `Link` header; valid only with the same other parameters. */
+                nextPageToken?: components["parameters"]["NextPageToken"];
+            };
+            header?: never;
+            path: {
+                /** @description A business location id (SGLN URN or Digital Link), percent-encoded. */
+                bizLocation: components["parameters"]["PathBizLocation"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of matching events. */
+            200: {
+                headers: {
+                    Link: components["headers"]["LinkNext"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/ld+json": components["schemas"]["EPCISQueryDocument"];
+                    "application/json": components["schemas"]["EPCISQueryDocument"];
+                };
+            };
+            400: components["responses"]["QueryParameterException"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    eventsByReadPoint: {
+        parameters: {
+            query?: {
+                /** @description `ObjectEvent`, `AggregationEvent`, `TransactionEvent`, `TransformationEvent`, `AssociationEvent`; `|`-separated. */
+                eventType?: components["parameters"]["EventType"];
+                /** @description eventTime at or after this date-time (with zone). */
+                GE_eventTime?: components["parameters"]["GEEventTime"];
+                /** @description eventTime before this date-time. */
+                LT_eventTime?: components["parameters"]["LTEventTime"];
+                /** @description recordTime (commit time) at or after this date-time. */
+                GE_recordTime?: components["parameters"]["GERecordTime"];
+                /** @description recordTime before this date-time. */
+                LT_recordTime?: components["parameters"]["LTRecordTime"];
+                /** @description `ADD`, `OBSERVE`, `DELETE`; `|`-separated. */
+                EQ_action?: components["parameters"]["EQAction"];
+                /** @description CBV bizSteps (bare word, web URI or URN) or own URIs, `|`-separated. */
+                EQ_bizStep?: components["parameters"]["EQBizStep"];
+                /** @description CBV dispositions or own URIs, `|`-separated. */
+                EQ_disposition?: components["parameters"]["EQDisposition"];
+                /** @description Business location ids (SGLN URN or Digital Link), `|`-separated. */
+                EQ_bizLocation?: components["parameters"]["EQBizLocation"];
+                /** @description In epcList or childEPCs: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_epc?: components["parameters"]["MATCHEpc"];
+                /** @description The parentID: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_parentID?: components["parameters"]["MATCHParentID"];
+                /** @description In inputEPCList: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_inputEPC?: components["parameters"]["MATCHInputEPC"];
+                /** @description In outputEPCList: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_outputEPC?: components["parameters"]["MATCHOutputEPC"];
+                /** @description In epcList, childEPCs, parentID, inputEPCList or outputEPCList: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_anyEPC?: components["parameters"]["MATCHAnyEPC"];
+                /** @description An epcClass of quantityList or childQuantityList: class URIs (LGTIN URN or Digital Link) or patterns, `|`-separated. */
+                MATCH_epcClass?: components["parameters"]["MATCHEpcClass"];
+                /** @description An epcClass of any quantity list, inputs and outputs included, `|`-separated. */
+                MATCH_anyEPCClass?: components["parameters"]["MATCHAnyEPCClass"];
+                /** @description eventIDs, `|`-separated. */
+                EQ_eventID?: components["parameters"]["EQEventID"];
+                /** @description Present (empty or `true`): only events with an errorDeclaration; `false`: only without. */
+                EXISTS_errorDeclaration?: components["parameters"]["EXISTSErrorDeclaration"];
+                /** @description Sort by `eventTime` or `recordTime`; the ledger order breaks ties. Without it, ledger order. */
+                orderBy?: components["parameters"]["OrderBy"];
+                /** @description `ASC` or `DESC`; DESC by default with `orderBy`, ASC without. */
+                orderDirection?: components["parameters"]["OrderDirection"];
+                /** @description Items per page, 1 to 1000; default 30. */
+                perPage?: components["parameters"]["PerPage"];
+                /** @description Opaque token of the next page, from the `Link` header; valid only with the same other parameters. */
+                nextPageToken?: components["parameters"]["NextPageToken"];
+            };
+            header?: never;
+            path: {
+                /** @description A read point id (SGLN URN or Digital Link), percent-encoded. */
+                readPoint: components["parameters"]["PathReadPoint"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of matching events. */
+            200: {
+                headers: {
+                    Link: components["headers"]["LinkNext"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/ld+json": components["schemas"]["EPCISQueryDocument"];
+                    "application/json": components["schemas"]["EPCISQueryDocument"];
+                };
+            };
+            400: components["responses"]["QueryParameterException"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    eventsByDisposition: {
+        parameters: {
+            query?: {
+                /** @description `ObjectEvent`, `AggregationEvent`, `TransactionEvent`, `TransformationEvent`, `AssociationEvent`; `|`-separated. */
+                eventType?: components["parameters"]["EventType"];
+                /** @description eventTime at or after this date-time (with zone). */
+                GE_eventTime?: components["parameters"]["GEEventTime"];
+                /** @description eventTime before this date-time. */
+                LT_eventTime?: components["parameters"]["LTEventTime"];
+                /** @description recordTime (commit time) at or after this date-time. */
+                GE_recordTime?: components["parameters"]["GERecordTime"];
+                /** @description recordTime before this date-time. */
+                LT_recordTime?: components["parameters"]["LTRecordTime"];
+                /** @description `ADD`, `OBSERVE`, `DELETE`; `|`-separated. */
+                EQ_action?: components["parameters"]["EQAction"];
+                /** @description CBV bizSteps (bare word, web URI or URN) or own URIs, `|`-separated. */
+                EQ_bizStep?: components["parameters"]["EQBizStep"];
+                /** @description Read point ids (SGLN URN or Digital Link), `|`-separated. */
+                EQ_readPoint?: components["parameters"]["EQReadPoint"];
+                /** @description Business location ids (SGLN URN or Digital Link), `|`-separated. */
+                EQ_bizLocation?: components["parameters"]["EQBizLocation"];
+                /** @description In epcList or childEPCs: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_epc?: components["parameters"]["MATCHEpc"];
+                /** @description The parentID: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_parentID?: components["parameters"]["MATCHParentID"];
+                /** @description In inputEPCList: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_inputEPC?: components["parameters"]["MATCHInputEPC"];
+                /** @description In outputEPCList: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_outputEPC?: components["parameters"]["MATCHOutputEPC"];
+                /** @description In epcList, childEPCs, parentID, inputEPCList or outputEPCList: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_anyEPC?: components["parameters"]["MATCHAnyEPC"];
+                /** @description An epcClass of quantityList or childQuantityList: class URIs (LGTIN URN or Digital Link) or patterns, `|`-separated. */
+                MATCH_epcClass?: components["parameters"]["MATCHEpcClass"];
+                /** @description An epcClass of any quantity list, inputs and outputs included, `|`-separated. */
+                MATCH_anyEPCClass?: components["parameters"]["MATCHAnyEPCClass"];
+                /** @description eventIDs, `|`-separated. */
+                EQ_eventID?: components["parameters"]["EQEventID"];
+                /** @description Present (empty or `true`): only events with an errorDeclaration; `false`: only without. */
+                EXISTS_errorDeclaration?: components["parameters"]["EXISTSErrorDeclaration"];
+                /** @description Sort by `eventTime` or `recordTime`; the ledger order breaks ties. Without it, ledger order. */
+                orderBy?: components["parameters"]["OrderBy"];
+                /** @description `ASC` or `DESC`; DESC by default with `orderBy`, ASC without. */
+                orderDirection?: components["parameters"]["OrderDirection"];
+                /** @description Items per page, 1 to 1000; default 30. */
+                perPage?: components["parameters"]["PerPage"];
+                /** @description Opaque token of the next page, from the `Link` header; valid only with the same other parameters. */
+                nextPageToken?: components["parameters"]["NextPageToken"];
+            };
+            header?: never;
+            path: {
+                /** @description A CBV disposition or own URI, percent-encoded. */
+                disposition: components["parameters"]["PathDisposition"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of matching events. */
+            200: {
+                headers: {
+                    Link: components["headers"]["LinkNext"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/ld+json": components["schemas"]["EPCISQueryDocument"];
+                    "application/json": components["schemas"]["EPCISQueryDocument"];
+                };
+            };
+            400: components["responses"]["QueryParameterException"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listNamedQueries: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 1000; default 30. */
+                perPage?: components["parameters"]["PerPage"];
+                /** @description Opaque token of the next page, from the `Link` header; valid only with the same other parameters. */
+                nextPageToken?: components["parameters"]["NextPageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of named queries. */
+            200: {
+                headers: {
+                    Link: components["headers"]["LinkNext"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NamedQuery"][];
+                };
+            };
+            400: components["responses"]["QueryParameterException"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    createNamedQuery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NamedQueryInput"];
+            };
+        };
+        responses: {
+            /** @description Saved. */
+            201: {
+                headers: {
+                    /** @description `/queries/{queryName}`. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NamedQuery"];
+                };
+            };
+            400: components["responses"]["QueryParameterException"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getNamedQuery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A named query: letters, digits, `.`, `_`, `-`, `~`; at most 64. */
+                queryName: components["parameters"]["QueryName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The query. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NamedQuery"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteNamedQuery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A named query: letters, digits, `.`, `_`, `-`, `~`; at most 64. */
+                queryName: components["parameters"]["QueryName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    namedQueryEvents: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 1000; default 30. */
+                perPage?: components["parameters"]["PerPage"];
+                /** @description Opaque token of the next page, from the `Link` header; valid only with the same other parameters. */
+                nextPageToken?: components["parameters"]["NextPageToken"];
+            };
+            header?: never;
+            path: {
+                /** @description A named query: letters, digits, `.`, `_`, `-`, `~`; at most 64. */
+                queryName: components["parameters"]["QueryName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of matching events. */
+            200: {
+                headers: {
+                    Link: components["headers"]["LinkNext"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/ld+json": components["schemas"]["EPCISQueryDocument"];
+                    "application/json": components["schemas"]["EPCISQueryDocument"];
+                };
+            };
+            400: components["responses"]["QueryParameterException"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    traceObject: {
+        parameters: {
+            query?: {
+                /** @description `backward` (where it came from), `forward` (where it went) or `both` (default). */
+                direction?: components["parameters"]["TraceDirection"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description An EPC URI (`urn:epc:id:sgtin:…`, `urn:epc:id:sscc:…`, `urn:epc:class:lgtin:…`) or the GS1
+                 *     Digital Link URI of the same object, percent-encoded as one path segment. Both name one object.
+                 */
+                id: components["parameters"]["ObjectID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The trace. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trace"];
+                };
+            };
+            400: components["responses"]["QueryParameterException"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    traceObjectCsv: {
+        parameters: {
+            query?: {
+                /** @description `backward` (where it came from), `forward` (where it went) or `both` (default). */
+                direction?: components["parameters"]["TraceDirection"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description An EPC URI (`urn:epc:id:sgtin:…`, `urn:epc:id:sscc:…`, `urn:epc:class:lgtin:…`) or the GS1
+                 *     Digital Link URI of the same object, percent-encoded as one path segment. Both name one object.
+                 */
+                id: components["parameters"]["ObjectID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The spreadsheet, with a header row. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["QueryParameterException"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listRejections: {
+        parameters: {
+            query?: {
+                /** @description Only rejections with this reason code, e.g. `DUPLICATE_EVENT_ID`. */
+                code?: string;
+                /** @description Items per page, 1 to 1000; default 30. */
+                perPage?: components["parameters"]["PerPage"];
+                /** @description Opaque token of the next page, from the `Link` header; valid only with the same other parameters. */
+                nextPageToken?: components["parameters"]["NextPageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of rejections. */
+            200: {
+                headers: {
+                    Link: components["headers"]["LinkNext"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RejectionList"];
+                };
+            };
+            400: components["responses"]["QueryParameterException"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             500: components["responses"]["Internal"];
         };
     };

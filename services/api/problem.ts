@@ -27,10 +27,16 @@ const TITLES: Record<ErrorCode, string> = {
   [ErrorCode.DataDirInUse]: 'Data directory in use',
   [ErrorCode.EventRejected]: 'Event rejected',
   [ErrorCode.StateDiverged]: 'State diverged',
+  [ErrorCode.QueryParameterInvalid]: 'EPCIS query parameter exception',
+};
+
+/** Problems the EPCIS 2.0 REST binding names itself keep GS1's type, so EPCIS clients recognise them. */
+const GS1_TYPES: Partial<Record<ErrorCode, string>> = {
+  [ErrorCode.QueryParameterInvalid]: 'epcisException:QueryParameterException',
 };
 
 export function problemType(code: ErrorCode): string {
-  return `https://waybill.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`;
+  return GS1_TYPES[code] ?? `https://waybill.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`;
 }
 
 export function toProblem(err: WaybillError, instance?: string): Problem {

@@ -3,14 +3,18 @@ import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerO
 import { type Logger, REDACT_PATHS } from '../common/logger.js';
 import { createAuth } from './auth.js';
 import { handleError, registerProblemHandlers } from './problem.js';
+import { auditRoutes } from './routes/audit.js';
 import { captureRoutes } from './routes/capture.js';
 import { docsRoutes } from './routes/docs.js';
 import { eventRoutes } from './routes/events.js';
 import { evidenceRoutes } from './routes/evidence.js';
 import { governanceRoutes } from './routes/governance.js';
+import { namedQueryRoutes } from './routes/named-queries.js';
 import { objectRoutes } from './routes/objects.js';
 import { opsRoutes } from './routes/ops.js';
 import { proofRoutes } from './routes/proofs.js';
+import { queryRoutes } from './routes/query.js';
+import { traceRoutes } from './routes/trace.js';
 import type { ApiDeps } from './types.js';
 
 export interface BuildApiOptions {
@@ -59,6 +63,10 @@ export function buildApi(deps: ApiDeps, opts: BuildApiOptions = {}): FastifyInst
   objectRoutes(app, deps, auth);
   governanceRoutes(app, deps, auth);
   proofRoutes(app, deps, auth);
+  queryRoutes(app, deps, auth);
+  namedQueryRoutes(app, deps, auth);
+  traceRoutes(app, deps, auth);
+  auditRoutes(app, deps, auth);
   opsRoutes(app, deps);
   docsRoutes(app);
   return app;

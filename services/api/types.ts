@@ -1,5 +1,6 @@
 import type { PublicJwk } from '../config/genesis.js';
 import type { EpcisEvent } from '../ledger/index.js';
+import type { QueryBackend } from '../query/index.js';
 import type { Schemas } from './openapi.js';
 
 /** Roles carried in a token's `roles` claim. */
@@ -139,6 +140,8 @@ export interface ApiDeps {
     /** A committed block's hash, header, certificate and transaction ids. */
     block(height: number): Schemas['BlockSummary'] | undefined;
   };
+  /** EPCIS queries, named queries, trace and the audit lists, from the node's event index. */
+  query: QueryBackend;
   node: {
     status(): NodeStatus;
     /** Synced and connected to at least 2f peers. */

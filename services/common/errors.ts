@@ -19,6 +19,7 @@ export enum ErrorCode {
   EventRejected = 'EVENT_REJECTED',
   /** This node's custody state differs from the state a committed block commits to: it halts. */
   StateDiverged = 'STATE_DIVERGED',
+  QueryParameterInvalid = 'QUERY_PARAMETER_INVALID',
 }
 
 const STATUS: Record<ErrorCode, number> = {
@@ -40,6 +41,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.DataDirInUse]: 500,
   [ErrorCode.EventRejected]: 422,
   [ErrorCode.StateDiverged]: 500,
+  [ErrorCode.QueryParameterInvalid]: 400,
 };
 
 /** Typed error with a stable code and metadata; the API maps it to RFC 9457 problem+json. */

@@ -3,6 +3,7 @@ import { verify } from '../crypto/index.js';
 import { DEFAULT_MAX_EVENTS } from '../epcis/index.js';
 import type { TxResult } from '../execution/index.js';
 import { quorumOf, type Transaction } from '../ledger/index.js';
+import { queryBackend } from '../query/index.js';
 import { CommitWaiter } from './commit-waiter.js';
 import type { NodeParts } from './parts.js';
 import { ProofQueries } from './proofs.js';
@@ -64,6 +65,7 @@ export function apiDeps(parts: NodeParts): ApiDeps {
         })),
     },
     proofs: new ProofQueries(store, genesis, verify),
+    query: queryBackend(store.index, () => mempool.all()),
     node: {
       status: () => {
         const tip = store.tip();

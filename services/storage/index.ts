@@ -1,1 +1,14 @@
+export { CLASS_ROLES, EventIndex, IdRole, identifiersOf, OBJECT_ROLES } from './event-index.js';
+export type {
+  Cursor,
+  EventFilter,
+  EventPage,
+  EventPageRequest,
+  IdCondition,
+  OrderField,
+  TimeRange,
+} from './event-query.js';
+export { DENSE_PATTERN_ROWS, eventPageSql } from './event-query.js';
+export type { CaptureRow, IndexReader, ListCursor, RejectionRow, TracedEvent } from './index-reader.js';
+export type { NamedQueries, NamedQuery } from './named-queries.js';
 export { Store, type StoredRejection, type StoredTx, type StoreIdentity } from './store.js';

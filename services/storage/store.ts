@@ -24,6 +24,7 @@ import type {
   TxBody,
 } from '../ledger/index.js';
 import { CustodyStore } from './custody-store.js';
+import { EventIndex } from './event-index.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
 
 export interface StoredTx {
@@ -185,12 +186,15 @@ export class Store {
   private readonly identity: StoreIdentity;
   /** The committed custody state and its state tree. */
   readonly custody: CustodyStore;
+  /** Query index, trace and named queries (event-index.ts). */
+  readonly index: EventIndex;
 
   private constructor(db: Database.Database, identity: StoreIdentity) {
     this.db = db;
     this.q = prepare(db);
     this.identity = identity;
     this.custody = new CustodyStore(db);
+    this.index = new EventIndex(db);
   }
 
   static open(dataDir: string, identity: StoreIdentity): Store {
@@ -372,6 +376,7 @@ export class Store {
       execution.results.forEach((r, idx) => {
         this.insertResult(r, height, idx);
       });
+      this.index.indexBlock(height, execution.results);
       const staged = this.custody.write(execution.custody);
       this.q.insertRoots.run(height, staged.root, execution.resultsRoot, execution.rulesHash);
       return staged;

@@ -43,7 +43,8 @@ describe('api/openapi.yaml', () => {
         true,
       );
     }
-    expect(operations).toHaveLength(18);
+
+    expect(operations).toHaveLength(34);
   });
 
   it('requires a token exactly where the API does', async () => {

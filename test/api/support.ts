@@ -14,6 +14,7 @@ import {
   type NodeStatus,
   type ObjectState,
   type PrivateJwk,
+  problemType,
   type RuleFile,
   type RuleSetList,
   type Schemas,
@@ -22,6 +23,7 @@ import {
 import { ErrorCode, WaybillError } from '../../services/common/index.js';
 import type { PublicJwk } from '../../services/config/genesis.js';
 import type { EpcisEvent } from '../../services/ledger/index.js';
+import type { QueryBackend } from '../../services/query/index.js';
 
 export const NETWORK = 'waybill-test';
 /** The org whose node the API under test belongs to. */
@@ -108,6 +110,8 @@ export class FakeNode {
     events: [],
     errors: [],
   });
+  /** The event index; tests of the query routes put a real one over a store here (test/api/query-support.ts). */
+  query: QueryBackend = noQueryBackend();
   /** Replace to make capture fail. */
   submit = async (_document: unknown, _ctx: SubmitContext) => ({ captureID: 'c0ffee' });
 
@@ -152,6 +156,7 @@ export class FakeNode {
       evidence: { list: () => this.evidence },
       // An empty ledger; test/api/proofs.test.ts serves proofs from a real one.
       proofs: { event: () => undefined, block: () => undefined, state: (key) => this.proofState(key) },
+      query: this.query,
       node: {
         status: () => this.status,
         ready: () => this.ready,
@@ -162,6 +167,21 @@ export class FakeNode {
       },
     };
   }
+}
+
+/** For harnesses whose tests never query: any use fails the test loudly. */
+function noQueryBackend(): QueryBackend {
+  const fail = (): never => {
+    throw new Error('this harness has no query backend; set FakeNode.query');
+  };
+  return {
+    events: fail,
+    trace: fail,
+    rejections: fail,
+    captureJobs: fail,
+    runningCaptureJobs: fail,
+    namedQueries: { add: fail, get: fail, list: fail, remove: fail },
+  };
 }
 
 export interface Harness {
@@ -226,7 +246,7 @@ export function expectProblem(
   expect(body).toMatchObject({
     status,
     code,
-    type: `https://waybill.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`,
+    type: problemType(code as ErrorCode),
   });
   expect(typeof body.title).toBe('string');
   expect(typeof body.detail).toBe('string');

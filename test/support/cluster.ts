@@ -58,6 +58,8 @@ export interface ClusterOptions {
   hosts?: string[];
   /** Words before the node's command, e.g. `ip netns exec <namespace>` to run it on its own host. */
   launcher?: (index: number) => string[];
+  /** The genesis custody rules' directory (network file `contracts:`); default the shipped rules. */
+  contracts?: string;
 }
 
 /** A node process that ended without the harness asking it to. */
@@ -107,7 +109,8 @@ export class Cluster {
       apiPort: ports[2 * i],
       p2pPort: ports[2 * i + 1],
     }));
-    const yaml = JSON.stringify({ network: 'waybill-test', orgs, consensus }); // JSON is YAML
+    const contracts = options.contracts;
+    const yaml = JSON.stringify({ network: 'waybill-test', orgs, consensus, contracts }); // JSON is YAML
     writeFileSync(join(dir, 'network.yaml'), yaml);
     await waybill('network', 'init', '--config', join(dir, 'network.yaml'), '--out', join(dir, 'net'));
     const nodes = await Promise.all(

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defaultContractsDir } from '../../services/config/index.js';
 import {
   EMPTY_STATE_ROOT,
@@ -6,10 +9,19 @@ import {
   readRuleFiles,
   ruleSetHash,
 } from '../../services/contracts/index.js';
+import { createSigner, generateSeed } from '../../services/crypto/index.js';
 import type { ExecutionContext, StateView } from '../../services/execution/index.js';
-import { EMPTY_ROOT } from '../../services/ledger/index.js';
+import { executeBlock } from '../../services/execution/index.js';
+import {
+  type Block,
+  EMPTY_ROOT,
+  headerHash,
+  type RuleFileData,
+  signTx,
+  txRootOf,
+} from '../../services/ledger/index.js';
 import { RuleRegistry, type RuleSetStore } from '../../services/node/rules-book.js';
-import type { Store } from '../../services/storage/index.js';
+import { Store } from '../../services/storage/index.js';
 
 /** The consortium rules shipped in contracts/, as genesis carries them. */
 export const RULE_FILES = readRuleFiles(defaultContractsDir());
@@ -35,13 +47,17 @@ export function memoryContext(ledger: Partial<StateView> = {}, members: Member[]
 }
 
 /** Execution over a real store, as the node runs it. */
-export function storeContext(store: Store, members: Member[] = [], quorum = 1): ExecutionContext {
-  return {
-    ledger: store,
-    custody: store.custody,
-    rules: new RuleRegistry(store, RULE_FILES, members, quorum),
-  };
+export function storeContext(
+  store: Store,
+  members: Member[] = [],
+  quorum = 1,
+  rules: RuleFileData[] = RULE_FILES,
+): ExecutionContext {
+  return { ledger: store, custody: store.custody, rules: new RuleRegistry(store, rules, members, quorum) };
 }
+
+/** A rule set without rules: every event is accepted (for tests of what is not custody). */
+export const OPEN_RULES: RuleFileData[] = [{ name: 'open.yaml', text: 'rules: []\n' }];
 
 /** Header roots of block 1 under the shipped rules (what a node expects of the first block). */
 export const GENESIS_ROOTS = {
@@ -49,3 +65,69 @@ export const GENESIS_ROOTS = {
   parentResultsRoot: EMPTY_ROOT,
   rulesHash: ruleSetHash(RULE_FILES),
 };
+
+const IDENTITY = { network: 'n', genesisHash: 'aa'.repeat(32), genesisTimestamp: 1_000 };
+/** recordTime of block h is BASE_TIME + h seconds. */
+export const BASE_TIME = Date.parse('2026-04-20T00:00:00Z');
+
+export type TestEvent = Record<string, unknown> & { eventID: string; type: string };
+
+/**
+ * A store in a temp directory, filled with real blocks: signed captures, executed and committed.
+ * Under an empty rule set, every event is accepted: these ledgers test indexing, not custody.
+ */
+export class TestLedger {
+  readonly dir = mkdtempSync(join(tmpdir(), 'waybill-ledger-'));
+  store = Store.open(this.dir, IDENTITY);
+  private readonly signer = createSigner(generateSeed());
+
+  /** Commits one block of one capture per entry (`proceed`); the same events again need another submitter. */
+  commit(...captures: Array<{ org: string; events: TestEvent[]; submitter?: string }>): number {
+    const tip = this.store.tip();
+    const height = tip.height + 1;
+    const txs = captures.map(({ org, events, submitter }) =>
+      signTx(
+        {
+          kind: 'capture',
+          network: 'n',
+          org,
+          submitter: submitter ?? `${org}-erp`,
+          errorBehaviour: 'proceed',
+          document: { epcisBody: { eventList: events } },
+        },
+        this.signer,
+      ),
+    );
+    const block: Block = {
+      header: {
+        network: 'n',
+        height,
+        view: 0,
+        parentHash: tip.hash,
+        txRoot: txRootOf(txs),
+        txCount: txs.length,
+        proposer: 'a',
+        timestamp: BASE_TIME + height * 1000,
+        ...GENESIS_ROOTS,
+      },
+      txs,
+    };
+    const hash = headerHash(block.header);
+    const certificate = { height, round: 0, blockHash: hash, signatures: [] };
+    this.store.commitBlock(
+      { hash, block, certificate },
+      executeBlock(block, storeContext(this.store, [], 1, OPEN_RULES)),
+    );
+    return height;
+  }
+
+  reopen(): void {
+    this.store.close();
+    this.store = Store.open(this.dir, IDENTITY);
+  }
+
+  destroy(): void {
+    this.store.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

@@ -9,7 +9,7 @@ import type { ApiDeps } from '../types.js';
 type EventParams = Operations['getEvent']['parameters']['path'];
 
 /** EPCIS events are JSON-LD; plain JSON only for clients that ask for it and not for JSON-LD. */
-function eventContentType(accept: string | undefined): string {
+export function eventContentType(accept: string | undefined): string {
   const plain = accept?.includes('application/json') && !accept.includes('application/ld+json');
   return plain ? 'application/json; charset=utf-8' : 'application/ld+json; charset=utf-8';
 }

@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import { ErrorCode, WaybillError } from '../../common/errors.js';
+import {
+  FSMA_COLUMNS,
+  fsmaRows,
+  identifierKey,
+  queryPairs,
+  queryParameterError,
+  type TraceDirection,
+  type TraceResult,
+  toCsv,
+} from '../../query/index.js';
+import type { AuthHooks } from '../auth.js';
+import type { Operations, Schemas } from '../openapi.js';
+import type { ApiDeps } from '../types.js';
+import { rawSearch } from './query-support.js';
+
+type TraceParams = Operations['traceObject']['parameters']['path'];
+type TraceRequest = { Params: TraceParams };
+
+const DIRECTIONS: readonly TraceDirection[] = ['backward', 'forward', 'both'];
+
+/** The trace of the object in the path, or a 400 (bad id or direction) or 404 (no event names it). */
+function traceOf(deps: ApiDeps, id: string, search: string): TraceResult {
+  const key = identifierKey(id);
+  if (key === undefined) throw queryParameterError('id', `'${id}' is not a valid identifier`);
+  const direction = queryPairs(search, ['direction']).find(([n]) => n === 'direction')?.[1] ?? 'both';
+  if (!DIRECTIONS.includes(direction as TraceDirection))
+    throw queryParameterError('direction', 'must be backward, forward or both');
+  const result = deps.query.trace(key, direction as TraceDirection);
+  if (!result) throw new WaybillError(ErrorCode.NotFound, `no committed event names '${id}'`);
+  return result;
+}
+
+/** The auditor's view: provenance across aggregation and transformation, and the FSMA 204 sheet. */
+export function traceRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks): void {
+  app.get<TraceRequest>(
+    '/objects/:id/trace',
+    { onRequest: auth.read },
+    async (request): Promise<Schemas['Trace']> => traceOf(deps, request.params.id, rawSearch(request)).trace,
+  );
+
+  app.get<TraceRequest>('/objects/:id/trace.csv', { onRequest: auth.read }, async (request, reply) => {
+    const { trace, events } = traceOf(deps, request.params.id, rawSearch(request));
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="trace.csv"')
+      .send(toCsv([FSMA_COLUMNS, ...fsmaRows(trace, events)]));
+  });
+}

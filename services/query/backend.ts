@@ -1,0 +1,63 @@
+import type { CaptureJob } from '../api/types.js';
+import { isCapture } from '../execution/index.js';
+import type { Transaction } from '../ledger/index.js';
+import type {
+  EventIndex,
+  EventPage,
+  EventPageRequest,
+  ListCursor,
+  NamedQueries,
+  RejectionRow,
+} from '../storage/index.js';
+import { DEFAULT_TRACE_LIMITS, type TraceDirection, type TraceResult, traceObject } from './trace.js';
+
+/** A capture job with its place in the newest-first list. */
+export interface ListedCaptureJob extends CaptureJob {
+  cursor?: ListCursor;
+}
+
+/** What the HTTP layer reads from the event index (ApiDeps.query). */
+export interface QueryBackend {
+  events(req: EventPageRequest): EventPage;
+  /** Undefined when no committed event names the object (canonical key). */
+  trace(id: string, direction: TraceDirection): TraceResult | undefined;
+  /** Newest first; `limit` rows after `after`. */
+  rejections(code: string | undefined, limit: number, after?: ListCursor): RejectionRow[];
+  /** Committed capture jobs, newest first. */
+  captureJobs(limit: number, after?: ListCursor): ListedCaptureJob[];
+  /** Captures still waiting for a block, newest first. */
+  runningCaptureJobs(): CaptureJob[];
+  namedQueries: Pick<NamedQueries, 'add' | 'get' | 'list' | 'remove'>;
+}
+
+/** The node's query backend over its store's index and (for running jobs) its mempool. */
+export function queryBackend(index: EventIndex, pending: () => Transaction[] = () => []): QueryBackend {
+  const { reader } = index;
+  return {
+    events: (req) => reader.events(req),
+    trace: (id, direction) => traceObject(reader, id, direction, DEFAULT_TRACE_LIMITS),
+    rejections: (code, limit, after) => reader.rejections(code, limit, after),
+    captureJobs: (limit, after) =>
+      reader.captures(limit, after).map((r) => ({
+        captureID: r.captureID,
+        running: false,
+        success: r.success,
+        captureErrorBehaviour: r.errorBehaviour,
+        errors: r.errors,
+        blockHeight: r.blockHeight,
+        cursor: { height: r.blockHeight, seq: r.idx },
+      })),
+    runningCaptureJobs: () =>
+      pending()
+        .filter(isCapture)
+        .reverse()
+        .map((tx) => ({
+          captureID: tx.id,
+          running: true,
+          success: true,
+          captureErrorBehaviour: tx.body.errorBehaviour,
+          errors: [],
+        })),
+    namedQueries: index.namedQueries,
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * The EPCIS query interface and the auditor's trace over the event index (storage/event-index.ts):
+ * parameter parsing into a typed query, page tokens, the provenance trace and FSMA 204 CSV.
+ */
+export { type ListedCaptureJob, type QueryBackend, queryBackend } from './backend.js';
+export { criticalTrackingEvent, FSMA_COLUMNS, fsmaRows, toCsv } from './fsma-csv.js';
+export { bizStepKey, dispositionKey, identifierKey, isUri, patternPrefix } from './identifiers.js';
+export {
+  decodePageToken,
+  encodePageToken,
+  type Position,
+  type PositionShape,
+  type TokenBinding,
+} from './page-token.js';
+export {
+  DEFAULT_PER_PAGE,
+  EVENT_QUERY_PARAMETERS,
+  MAX_PER_PAGE,
+  type Pairs,
+  type ParsedQuery,
+  parseEventQuery,
+  perPageOf,
+  queryPairs,
+  queryParameterError,
+} from './params.js';
+export {
+  type CustodyStep,
+  DEFAULT_TRACE_LIMITS,
+  type Trace,
+  type TraceDirection,
+  type TraceEdge,
+  type TraceLimits,
+  type TraceNode,
+  type TraceResult,
+  traceObject,
+} from './trace.js';

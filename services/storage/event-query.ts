@@ -1,0 +1,213 @@
+import type Database from 'better-sqlite3';
+import type { EpcisEvent } from '../ledger/index.js';
+import type { IdRole } from './event-index.js';
+
+/** A time range in ms since the epoch: GE_ inclusive, LT_ exclusive. */
+export interface TimeRange {
+  ge?: number;
+  lt?: number;
+}
+
+/**
+ * An identifier condition: the event names, in any of `roles`, any of `keys` (canonical) or any
+ * key starting with one of `prefixes` (EPC patterns).
+ */
+export interface IdCondition {
+  keys: string[];
+  prefixes: string[];
+  roles: IdRole[];
+  /** Set by eventPage: the prefixes match so many identifiers that scanning in order is cheaper. */
+  dense?: boolean;
+}
+
+/** The filters of an EPCIS simple event query, already canonical; lists mean "any of". */
+export interface EventFilter {
+  eventType?: string[];
+  eventTime?: TimeRange;
+  recordTime?: TimeRange;
+  action?: string[];
+  bizStep?: string[];
+  disposition?: string[];
+  readPoint?: string[];
+  bizLocation?: string[];
+  eventID?: string[];
+  /** Every condition must hold. */
+  ids?: IdCondition[];
+  errorDeclaration?: boolean;
+}
+
+/** `ledger` is block, transaction, position order. */
+export type OrderField = 'ledger' | 'eventTime' | 'recordTime';
+
+/** The last row of a page: its sort value and its ledger position. */
+export interface Cursor {
+  value: number;
+  seq: number;
+}
+
+export interface EventPageRequest {
+  filter: EventFilter;
+  orderBy: OrderField;
+  descending: boolean;
+  limit: number;
+  after?: Cursor;
+}
+
+export interface EventPage {
+  events: EpcisEvent[];
+  /** Set when more events match. */
+  next?: Cursor;
+}
+
+const COLUMN: Record<OrderField, string> = {
+  ledger: 'i.seq',
+  eventTime: 'i.event_time',
+  recordTime: 'i.record_time',
+};
+
+const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+type Clauses = { sql: string[]; params: unknown[] };
+
+// Block timestamps strictly increase (consensus/validation.ts), so a recordTime range is exactly a
+// range of ledger positions. Bounding seq instead of record_time keeps the planner on seq (the
+// ledger order) or on another filter's index, rather than sorting half the ledger. ORDER BY ...
+// LIMIT 1 rather than MIN(seq): MIN would walk the ledger in seq order testing record_time.
+function recordTimeBounds(out: Clauses, r: TimeRange | undefined): void {
+  if (r?.ge !== undefined) {
+    out.sql.push(
+      'i.seq >= (SELECT seq FROM event_index WHERE record_time >= ? ORDER BY record_time, seq LIMIT 1)',
+    );
+    out.params.push(r.ge);
+  }
+  if (r?.lt !== undefined) {
+    out.sql.push(
+      'i.seq <= (SELECT seq FROM event_index WHERE record_time < ? ORDER BY record_time DESC, seq DESC LIMIT 1)',
+    );
+    out.params.push(r.lt);
+  }
+}
+
+/**
+ * An EPC pattern matching many objects: test each event in sort order (event_ids_by_seq) and stop
+ * after a page, instead of collecting every match first.
+ */
+function denseIdCondition(out: Clauses, c: IdCondition): void {
+  const keys = c.keys.length > 0 ? [`x.id_key IN (${marks(c.keys.length)})`] : [];
+  const ranges = c.prefixes.map(() => '(x.id_key >= ? AND x.id_key < ?)');
+  out.sql.push(
+    `EXISTS (SELECT 1 FROM event_ids x WHERE x.seq = i.seq AND x.role IN (${marks(c.roles.length)})
+      AND (${[...keys, ...ranges].join(' OR ')}))`,
+  );
+  out.params.push(...c.roles, ...c.keys, ...c.prefixes.flatMap((p) => [p, `${p.slice(0, -1)}0`]));
+}
+
+/** Events naming any key, or any key under a prefix, in any role: primary-key searches of event_ids. */
+function idCondition(out: Clauses, c: IdCondition): void {
+  if (c.dense) {
+    denseIdCondition(out, c);
+    return;
+  }
+  const roles = `role IN (${marks(c.roles.length)})`;
+  const parts: string[] = [];
+  if (c.keys.length > 0) {
+    parts.push(`SELECT seq FROM event_ids WHERE id_key IN (${marks(c.keys.length)}) AND ${roles}`);
+    out.params.push(...c.keys, ...c.roles);
+  }
+  for (const prefix of c.prefixes) {
+    // A key range; prefixes end in '/', and '0' is the character after it.
+    parts.push(`SELECT seq FROM event_ids WHERE id_key >= ? AND id_key < ? AND ${roles}`);
+    out.params.push(prefix, `${prefix.slice(0, -1)}0`, ...c.roles);
+  }
+  out.sql.push(`i.seq IN (${parts.join(' UNION ALL ')})`);
+}
+
+/** Builds the WHERE clause; every value is a bound parameter, never spliced into the SQL. */
+function whereOf(filter: EventFilter): Clauses {
+  const out: Clauses = { sql: [], params: [] };
+  const anyOf = (column: string, values: string[] | undefined) => {
+    if (values === undefined) return;
+    out.sql.push(`${column} IN (${marks(values.length)})`);
+    out.params.push(...values);
+  };
+  anyOf('i.type', filter.eventType);
+  if (filter.eventTime?.ge !== undefined) {
+    out.sql.push('i.event_time >= ?');
+    out.params.push(filter.eventTime.ge);
+  }
+  if (filter.eventTime?.lt !== undefined) {
+    out.sql.push('i.event_time < ?');
+    out.params.push(filter.eventTime.lt);
+  }
+  recordTimeBounds(out, filter.recordTime);
+  anyOf('i.action', filter.action);
+  anyOf('i.biz_step', filter.bizStep);
+  anyOf('i.disposition', filter.disposition);
+  anyOf('i.read_point', filter.readPoint);
+  anyOf('i.biz_location', filter.bizLocation);
+  anyOf('i.event_id', filter.eventID);
+  for (const c of filter.ids ?? []) idCondition(out, c);
+  if (filter.errorDeclaration !== undefined) {
+    out.sql.push('i.error_declaration = ?');
+    out.params.push(filter.errorDeclaration ? 1 : 0);
+  }
+  return out;
+}
+
+type Row = { seq: number; sort: number; body: string };
+
+/** SQL of one page, for the store and for EXPLAIN QUERY PLAN in tests. */
+export function eventPageSql(req: EventPageRequest): { sql: string; params: unknown[] } {
+  const { sql, params } = whereOf(req.filter);
+  const column = COLUMN[req.orderBy];
+  const cmp = req.descending ? '<' : '>';
+  if (req.after) {
+    if (req.orderBy === 'ledger') {
+      sql.push(`i.seq ${cmp} ?`);
+      params.push(req.after.seq);
+    } else {
+      sql.push(`(${column}, i.seq) ${cmp} (?, ?)`);
+      params.push(req.after.value, req.after.seq);
+    }
+  }
+  const dir = req.descending ? 'DESC' : 'ASC';
+  const order = req.orderBy === 'ledger' ? `i.seq ${dir}` : `${column} ${dir}, i.seq ${dir}`;
+  const where = sql.length > 0 ? `WHERE ${sql.join(' AND ')}` : '';
+  return {
+    sql: `SELECT i.seq AS seq, ${column} AS sort, e.body AS body FROM event_index i
+      JOIN events e ON e.event_id = i.event_id ${where} ORDER BY ${order} LIMIT ?`,
+    params: [...params, req.limit + 1],
+  };
+}
+
+/** Identifier rows a pattern must match to count as dense: about one event in a hundred at 1M. */
+export const DENSE_PATTERN_ROWS = 10_000;
+
+/** Marks pattern conditions that match at least DENSE_PATTERN_ROWS identifiers (a capped count). */
+function withDensity(db: Database.Database, filter: EventFilter): EventFilter {
+  if (!filter.ids?.some((c) => c.prefixes.length > 0)) return filter;
+  const count = db.prepare<[string, string, number], { n: number }>(
+    'SELECT COUNT(*) AS n FROM (SELECT 1 FROM event_ids WHERE id_key >= ? AND id_key < ? LIMIT ?)',
+  );
+  const dense = (c: IdCondition) => {
+    let rows = 0;
+    for (const p of c.prefixes) rows += count.get(p, `${p.slice(0, -1)}0`, DENSE_PATTERN_ROWS)?.n ?? 0;
+    return rows >= DENSE_PATTERN_ROWS;
+  };
+  return {
+    ...filter,
+    ids: filter.ids.map((c) => (c.prefixes.length > 0 && dense(c) ? { ...c, dense: true } : c)),
+  };
+}
+
+export function eventPage(db: Database.Database, req: EventPageRequest): EventPage {
+  const { sql, params } = eventPageSql({ ...req, filter: withDensity(db, req.filter) });
+  const rows = db.prepare<unknown[], Row>(sql).all(...params) as Row[];
+  const more = rows.length > req.limit;
+  const page = more ? rows.slice(0, req.limit) : rows;
+  const last = page[page.length - 1];
+  return {
+    events: page.map((r) => JSON.parse(r.body) as EpcisEvent),
+    next: more && last ? { value: last.sort, seq: last.seq } : undefined,
+  };
+}

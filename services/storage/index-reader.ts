@@ -1,0 +1,135 @@
+import type Database from 'better-sqlite3';
+import type { EpcisEvent } from '../ledger/index.js';
+import type { IdRole } from './event-index.js';
+import { type EventPage, type EventPageRequest, eventPage } from './event-query.js';
+
+/** An indexed event as the trace needs it: ledger position, who captured it, and the body. */
+export interface TracedEvent {
+  seq: number;
+  eventID: string;
+  org: string;
+  height: number;
+  event: EpcisEvent;
+  /** Canonical identifiers the event names, by role. */
+  ids: Array<{ key: string; role: IdRole }>;
+}
+
+export interface RejectionRow {
+  eventID: string;
+  txId: string;
+  blockHeight: number;
+  code: string;
+  message: string;
+  org: string;
+  /** rowid, the tie-break of the page order. */
+  seq: number;
+}
+
+export interface CaptureRow {
+  captureID: string;
+  blockHeight: number;
+  idx: number;
+  success: boolean;
+  errorBehaviour: 'rollback' | 'proceed';
+  errors: Array<{ eventID?: string; code: string; message: string }>;
+}
+
+/** Position in a newest-first list of committed rows. */
+export interface ListCursor {
+  height: number;
+  seq: number;
+}
+
+const REJECTION_COLUMNS = `SELECT r.rowid AS seq, r.event_id AS eventID, r.tx_id AS txId,
+  r.height AS blockHeight, r.code, r.message, t.org FROM rejections r JOIN txs t ON t.id = r.tx_id`;
+
+function prepare(db: Database.Database) {
+  return {
+    eventTypes: db.prepare<[], { type: string }>('SELECT DISTINCT type FROM event_index ORDER BY type'),
+    touching: db.prepare<[string], { seq: number }>('SELECT seq FROM event_ids WHERE id_key = ?'),
+    ids: db.prepare<[number], { id_key: string; role: IdRole }>(
+      'SELECT id_key, role FROM event_ids WHERE seq = ?',
+    ),
+    event: db.prepare<[number], { event_id: string; org: string; height: number; body: string }>(
+      `SELECT i.event_id, i.org, i.height, e.body FROM event_index i JOIN events e ON e.event_id = i.event_id
+       WHERE i.seq = ?`,
+    ),
+    rejections: db.prepare<{ height: number; seq: number; limit: number }, RejectionRow>(
+      `${REJECTION_COLUMNS} WHERE (r.height, r.rowid) < (@height, @seq)
+       ORDER BY r.height DESC, r.rowid DESC LIMIT @limit`,
+    ),
+    // A separate statement, so the filter by code uses rejections_by_code (code, height, rowid).
+    rejectionsWithCode: db.prepare<
+      { code: string; height: number; seq: number; limit: number },
+      RejectionRow
+    >(
+      `${REJECTION_COLUMNS} WHERE r.code = @code AND (r.height, r.rowid) < (@height, @seq)
+       ORDER BY r.height DESC, r.rowid DESC LIMIT @limit`,
+    ),
+    captures: db.prepare<
+      { height: number; idx: number; limit: number },
+      { id: string; height: number; idx: number; success: number; errors: string; behaviour: string }
+    >(
+      `SELECT id, height, idx, success, errors, json_extract(body, '$.errorBehaviour') AS behaviour FROM txs
+       WHERE (height, idx) < (@height, @idx) AND json_extract(body, '$.kind') = 'capture'
+       ORDER BY height DESC, idx DESC LIMIT @limit`,
+    ),
+  };
+}
+
+/** Read side of the event index: query pages, trace steps and the audit lists. */
+export class IndexReader {
+  private readonly q: ReturnType<typeof prepare>;
+
+  constructor(private readonly db: Database.Database) {
+    this.q = prepare(db);
+  }
+
+  events(req: EventPageRequest): EventPage {
+    return eventPage(this.db, req);
+  }
+
+  eventTypes(): string[] {
+    return this.q.eventTypes.all().map((r) => r.type);
+  }
+
+  /** Ledger positions of the events that name `key` in any role. */
+  eventsNaming(key: string): number[] {
+    return this.q.touching.all(key).map((r) => r.seq);
+  }
+
+  event(seq: number): TracedEvent | undefined {
+    const row = this.q.event.get(seq);
+    if (!row) return undefined;
+    const ids = this.q.ids.all(seq).map((r) => ({ key: r.id_key, role: r.role }));
+    return {
+      seq,
+      eventID: row.event_id,
+      org: row.org,
+      height: row.height,
+      event: JSON.parse(row.body) as EpcisEvent,
+      ids,
+    };
+  }
+
+  /** Rejected events, newest first; `after` continues a previous page. */
+  rejections(code: string | undefined, limit: number, after?: ListCursor): RejectionRow[] {
+    const start = after ?? { height: Number.MAX_SAFE_INTEGER, seq: Number.MAX_SAFE_INTEGER };
+    return code === undefined
+      ? this.q.rejections.all({ ...start, limit })
+      : this.q.rejectionsWithCode.all({ code, ...start, limit });
+  }
+
+  /** Committed capture transactions, newest first. */
+  captures(limit: number, after?: ListCursor): CaptureRow[] {
+    const start = after ?? { height: Number.MAX_SAFE_INTEGER, seq: Number.MAX_SAFE_INTEGER };
+    return this.q.captures.all({ height: start.height, idx: start.seq, limit }).map((r) => ({
+      captureID: r.id,
+      blockHeight: r.height,
+      idx: r.idx,
+      success: r.success === 1,
+      errorBehaviour: r.behaviour === 'proceed' ? 'proceed' : 'rollback',
+      errors: JSON.parse(r.errors),
+    }));
+  }
+}
