@@ -26,6 +26,8 @@ const TITLES: Record<ErrorCode, string> = {
   [ErrorCode.StorageCorrupt]: 'Storage corrupt',
   [ErrorCode.DataDirInUse]: 'Data directory in use',
   [ErrorCode.EventRejected]: 'Event rejected',
+  [ErrorCode.QueryParameterInvalid]: 'Invalid query parameter',
+  [ErrorCode.IdentityProviderUnavailable]: 'Identity provider unavailable',
 };
 
 export function problemType(code: ErrorCode): string {
@@ -81,19 +83,29 @@ function isFastifyError(error: unknown): error is FastifyError {
 /** Ajv errors as `{field, message}`, the field named as `<context>.<path>`, e.g. `headers.gs1-...`. */
 function fieldErrors(error: FastifyError): FieldError[] {
   return (error.validation ?? []).map((v) => {
-    const missing = typeof v.params.missingProperty === 'string' ? [v.params.missingProperty] : [];
+    const named = v.params.missingProperty ?? v.params.additionalProperty;
+    const missing = typeof named === 'string' ? [named] : [];
     const path = [
       error.validationContext ?? 'body',
       ...v.instancePath.split('/').filter(Boolean),
       ...missing,
     ];
     const allowed = Array.isArray(v.params.allowedValues) ? v.params.allowedValues : undefined;
-    const message = allowed ? `must be one of: ${allowed.join(', ')}` : (v.message ?? 'is not valid');
+    const message = allowed
+      ? `must be one of: ${allowed.join(', ')}`
+      : v.keyword === 'additionalProperties'
+        ? 'is not a parameter of this operation'
+        : (v.message ?? 'is not valid');
     return { field: path.join('.'), message };
   });
 }
 
 function fromFastify(error: FastifyError, request: FastifyRequest): WaybillError | undefined {
+  if (error.validation && error.validationContext === 'querystring') {
+    return new WaybillError(ErrorCode.QueryParameterInvalid, 'the query parameters are not valid', {
+      errors: fieldErrors(error),
+    });
+  }
   if (error.validation) {
     return new WaybillError(ErrorCode.ValidationFailed, 'the request is not valid', {
       errors: fieldErrors(error),

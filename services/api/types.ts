@@ -115,5 +115,7 @@ export interface ApiDeps {
     ready(): boolean;
     /** Prometheus exposition of the node's metrics. */
     metrics(): Promise<{ contentType: string; body: string }>;
+    /** Counts one answered request: its OpenAPI operationId (or 'unknown'), status and duration. */
+    observeRequest(operation: string, status: number, seconds: number): void;
   };
 }

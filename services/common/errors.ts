@@ -17,6 +17,8 @@ export enum ErrorCode {
   StorageCorrupt = 'STORAGE_CORRUPT',
   DataDirInUse = 'DATA_DIR_IN_USE',
   EventRejected = 'EVENT_REJECTED',
+  QueryParameterInvalid = 'QUERY_PARAMETER_INVALID',
+  IdentityProviderUnavailable = 'IDENTITY_PROVIDER_UNAVAILABLE',
 }
 
 const STATUS: Record<ErrorCode, number> = {
@@ -37,6 +39,8 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.StorageCorrupt]: 500,
   [ErrorCode.DataDirInUse]: 500,
   [ErrorCode.EventRejected]: 422,
+  [ErrorCode.QueryParameterInvalid]: 400,
+  [ErrorCode.IdentityProviderUnavailable]: 503,
 };
 
 /** Typed error with a stable code and metadata; the API maps it to RFC 9457 problem+json. */

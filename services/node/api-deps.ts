@@ -63,6 +63,7 @@ export function apiDeps(parts: NodeParts): ApiDeps {
         contentType: metrics.registry.contentType,
         body: await metrics.registry.metrics(),
       }),
+      observeRequest: (operation, status, seconds) => metrics.observeRequest(operation, status, seconds),
     },
   };
 }

@@ -8,7 +8,7 @@ import type { Evidence } from '../consensus/types.js';
 import type { Signer } from '../crypto/index.js';
 import { verify } from '../crypto/index.js';
 import { assignEventIds, validateCaptureDocument } from '../epcis/index.js';
-import { eventsOf, executeBlock } from '../execution/index.js';
+import { eventsOf, executeBlock, type TxResult } from '../execution/index.js';
 import {
   type Block,
   type CommitCertificate,
@@ -35,7 +35,11 @@ const VERIFIED_CACHE = 50_000;
  * The application that consensus orders for: capture transactions in, blocks out. It decides
  * what a valid transaction is (the same answer on every node) and applies committed blocks.
  */
-export class LedgerApp extends EventEmitter<{ commit: [CommittedBlock]; latency: [number] }> {
+export class LedgerApp extends EventEmitter<{
+  /** The committed block and its transactions' verdicts, in block order. */
+  commit: [CommittedBlock, readonly TxResult[]];
+  latency: [number];
+}> {
   private readonly memberKeys: Map<string, Uint8Array>;
   /** Transactions (id and signature) already checked in full, oldest first. */
   private readonly verified = new Set<string>();
@@ -194,7 +198,8 @@ export class LedgerApp extends EventEmitter<{ commit: [CommittedBlock]; latency:
   commit(block: Block, hash: string, certificate: CommitCertificate): void {
     const { store, mempool } = this.deps;
     const committed: CommittedBlock = { hash, block, certificate };
-    store.commitBlock(committed, executeBlock(block, store));
+    const results = executeBlock(block, store);
+    store.commitBlock(committed, results);
     const now = Date.now();
     for (const tx of block.txs) {
       mempool.remove(tx.id);
@@ -204,7 +209,7 @@ export class LedgerApp extends EventEmitter<{ commit: [CommittedBlock]; latency:
         this.emit('latency', (now - at) / 1000);
       }
     }
-    this.emit('commit', committed);
+    this.emit('commit', committed, results);
   }
 
   private remember(tx: Transaction): void {

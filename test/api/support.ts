@@ -16,6 +16,7 @@ import {
 } from '../../services/api/index.js';
 import type { PublicJwk } from '../../services/config/genesis.js';
 import type { EpcisEvent } from '../../services/ledger/index.js';
+import { NodeMetrics } from '../../services/node/metrics.js';
 
 export const NETWORK = 'waybill-test';
 /** The org whose node the API under test belongs to. */
@@ -48,6 +49,8 @@ export interface MintOptions {
   aud?: string;
   /** Seconds from now; negative for an expired token. */
   expiresIn?: number;
+  /** Seconds from now of `nbf`, for a token not yet valid. */
+  notBefore?: number;
 }
 
 /** Signs test tokens directly with jose, so they can be wrong in ways issueToken refuses to be. */
@@ -56,7 +59,9 @@ export async function mint(keys: Keys, o: MintOptions = {}): Promise<string> {
   const jwk = o.key ?? keys[org];
   if (!jwk) throw new Error(`no key for ${org}`);
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ roles: o.roles ?? ['events:write', 'events:read'] })
+  const jwt = new SignJWT({ roles: o.roles ?? ['events:write', 'events:read'] });
+  if (o.notBefore !== undefined) jwt.setNotBefore(now + o.notBefore);
+  return jwt
     .setProtectedHeader({ alg: 'EdDSA', kid: jwk.kid })
     .setIssuer(org)
     .setAudience(o.aud ?? NETWORK)
@@ -90,6 +95,10 @@ export class FakeNode {
     peers: [{ org: OTHER, peerId: '12D3KooWtest', connected: true }],
     lastBlockTime: '2026-11-24T10:00:00.000Z',
   };
+  /** The node's real metrics registry, so tests can read what the API counted. */
+  readonly metrics = new NodeMetrics();
+  /** Largest accepted body, as the node reports it to buildApi. */
+  bodyLimit = BODY_LIMIT;
   /** Replace to make capture fail. */
   submit = async (_document: unknown, _ctx: SubmitContext) => ({ captureID: 'c0ffee' });
 
@@ -100,7 +109,7 @@ export class FakeNode {
       network: NETWORK,
       org: ORG,
       issuers: this.issuers,
-      bodyLimit: BODY_LIMIT,
+      bodyLimit: this.bodyLimit,
       capture: {
         submit: (document, ctx) => {
           this.submits.push({ document, ctx });
@@ -122,9 +131,11 @@ export class FakeNode {
         status: () => this.status,
         ready: () => this.ready,
         metrics: async () => ({
-          contentType: 'text/plain; version=0.0.4; charset=utf-8',
-          body: 'waybill_height 7\n',
+          contentType: this.metrics.registry.contentType,
+          body: await this.metrics.registry.metrics(),
         }),
+        observeRequest: (operation, status, seconds) =>
+          this.metrics.observeRequest(operation, status, seconds),
       },
     };
   }

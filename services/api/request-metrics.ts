@@ -1,0 +1,14 @@
+import type { FastifyInstance } from 'fastify';
+import { operationIdOf, UNKNOWN_OPERATION } from './operations.js';
+import type { ApiDeps } from './types.js';
+
+/**
+ * Counts every answered request by its OpenAPI operationId and status, with its duration. Labelled
+ * by operationId rather than URL, so eventIDs in paths never become label values.
+ */
+export function observeRequests(app: FastifyInstance, deps: ApiDeps): void {
+  app.addHook('onResponse', async (request, reply) => {
+    const operation = operationIdOf(request.method, request.routeOptions.url) ?? UNKNOWN_OPERATION;
+    deps.node.observeRequest(operation, reply.statusCode, reply.elapsedTime / 1000);
+  });
+}
