@@ -24,7 +24,11 @@ const ALLOWED: Record<Access, readonly Role[]> = {
  */
 export function createAuth(app: FastifyInstance, deps: ApiDeps): AuthHooks {
   app.decorateRequest('principal', null);
-  const verifier = new TokenVerifier({ issuers: deps.issuers, audience: deps.network });
+  const verifier = new TokenVerifier({
+    issuers: deps.issuers,
+    audience: deps.network,
+    identityProviders: deps.identityProviders,
+  });
   const hook =
     (access: Access): onRequestAsyncHookHandler =>
     async (request) => {

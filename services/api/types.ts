@@ -1,3 +1,4 @@
+import type { IdentityProvider } from '../config/auth-config.js';
 import type { PublicJwk } from '../config/genesis.js';
 import type { EpcisEvent } from '../ledger/index.js';
 import type { Schemas } from './openapi.js';
@@ -83,6 +84,8 @@ export interface ApiDeps {
   org: string;
   /** Token issuer public keys of every member org, by org id (from genesis). */
   issuers: ReadonlyMap<string, PublicJwk>;
+  /** External IdPs whose tokens act for a member org (node.json `auth.jwks`). */
+  identityProviders: readonly IdentityProvider[];
   /** Largest accepted request body in bytes (413 above it). */
   bodyLimit: number;
   capture: {

@@ -1,4 +1,5 @@
 export { apiUrl, listenHost, p2pMultiaddr } from './address.js';
+export { type IdentityProvider, type JwksIssuerFile, parseAuthConfig } from './auth-config.js';
 export { DEFAULT_BODY_LIMIT, DEFAULT_CONSENSUS, DEFAULT_MEMPOOL } from './defaults.js';
 export type { ConsensusParams, Genesis, GenesisMember, PublicJwk } from './genesis.js';
 export { GENESIS_FILE, type InitResult, initNetwork, NODE_FILE } from './init.js';

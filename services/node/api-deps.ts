@@ -22,6 +22,7 @@ export function apiDeps(parts: NodeParts): ApiDeps {
     network: genesis.network,
     org: config.org,
     issuers: new Map(genesis.members.map((m) => [m.id, m.jwtIssuerKey])),
+    identityProviders: config.auth.jwks,
     bodyLimit: config.api.bodyLimit,
     capture: {
       submit: async (document, ctx) => {

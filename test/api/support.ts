@@ -14,7 +14,7 @@ import {
   type PrivateJwk,
   type SubmitContext,
 } from '../../services/api/index.js';
-import type { PublicJwk } from '../../services/config/genesis.js';
+import type { IdentityProvider, PublicJwk } from '../../services/config/index.js';
 import type { EpcisEvent } from '../../services/ledger/index.js';
 import { NodeMetrics } from '../../services/node/metrics.js';
 
@@ -97,6 +97,8 @@ export class FakeNode {
   };
   /** The node's real metrics registry, so tests can read what the API counted. */
   readonly metrics = new NodeMetrics();
+  /** node.json `auth.jwks`, as the node passes it to buildApi. */
+  identityProviders: IdentityProvider[] = [];
   /** Largest accepted body, as the node reports it to buildApi. */
   bodyLimit = BODY_LIMIT;
   /** Replace to make capture fail. */
@@ -109,6 +111,7 @@ export class FakeNode {
       network: NETWORK,
       org: ORG,
       issuers: this.issuers,
+      identityProviders: this.identityProviders,
       bodyLimit: this.bodyLimit,
       capture: {
         submit: (document, ctx) => {
