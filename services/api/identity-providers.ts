@@ -38,10 +38,11 @@ export class RemoteIssuer {
       } catch (err) {
         if (TOKEN_FAULTS.some((fault) => err instanceof fault)) throw err;
         // Unreachable, slow, or serving something that is not a JWKS: not the client's fault.
-        throw new WaybillError(
+        const unavailable = new WaybillError(
           ErrorCode.IdentityProviderUnavailable,
           `the identity provider of '${idp.issuer}' cannot be reached to verify the token; try again later`,
         );
+        throw Object.assign(unavailable, { cause: err }); // for the log, never the client
       }
     };
   }

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApi } from '../../services/api/index.js';
 import type { IdentityProvider } from '../../services/config/index.js';
@@ -86,9 +87,13 @@ describe('tokens from external identity providers (node.json auth.jwks)', () => 
   let node: FakeNode;
   let genesisKeys: Awaited<ReturnType<typeof makeKeys>>['keys'];
 
+  let lines: string[] = [];
   function api(providers: IdentityProvider[]) {
     node.identityProviders = providers;
-    return buildApi(node.deps());
+    lines = [];
+    return buildApi(node.deps(), {
+      logger: pino({ level: 'warn' }, { write: (l: string) => lines.push(l) }),
+    });
   }
   const providers = (): IdentityProvider[] => [
     { issuer: OWN_ISSUER, jwksUrl: idp.url('own'), audience: AUDIENCE, org: ORG, refreshCooldownMs: 0 },
@@ -195,6 +200,9 @@ describe('tokens from external identity providers (node.json auth.jwks)', () => 
     ]);
     const token = await idpToken(rsa);
     expectProblem(await call(capture(token)), 503, 'IDENTITY_PROVIDER_UNAVAILABLE');
+    // The operator learns why; the log never holds the token.
+    expect(lines.join('')).toMatch(/"level":40.*login\.greenfield\.example.*ECONNREFUSED/);
+    expect(lines.join('')).not.toContain(token);
     for (const answer of ['error', 'garbage'] as const) {
       idp.answer = answer;
       app = api(providers());
