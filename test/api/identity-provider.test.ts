@@ -1,80 +1,28 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApi } from '../../services/api/index.js';
 import type { IdentityProvider } from '../../services/config/index.js';
+import {
+  type IdpTokenClaims,
+  JwksServer,
+  type SigningKey,
+  signIdpToken,
+  signingKey,
+} from '../support/jwks.js';
 import { freePorts } from '../support/ports.js';
 import { capture, expectProblem, FakeNode, makeKeys, mint, NETWORK, ORG, OTHER } from './support.js';
 
 // External identity providers: a throwaway JWKS server on loopback stands in for each org's IdP.
-
-interface SigningKey {
-  kid: string;
-  alg: 'RS256' | 'EdDSA';
-  privateKey: CryptoKey;
-  publicJwk: JWK;
-}
-
-async function signingKey(kid: string, alg: SigningKey['alg']): Promise<SigningKey> {
-  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
-  return { kid, alg, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' } };
-}
-
-/** Serves `/<name>/jwks` from `published`; `answer` lets a test make the IdP misbehave. */
-class JwksServer {
-  readonly published = new Map<string, SigningKey[]>();
-  answer: 'jwks' | 'error' | 'garbage' = 'jwks';
-  fetches = 0;
-  private server?: Server;
-  port = 0;
-
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      this.fetches++;
-      const name = req.url?.split('/')[1] ?? '';
-      if (this.answer === 'error') return res.writeHead(500).end('down for maintenance');
-      if (this.answer === 'garbage')
-        return res.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":');
-      const keys = (this.published.get(name) ?? []).map((k) => k.publicJwk);
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys }));
-    });
-    await new Promise<void>((r) => this.server?.listen(0, '127.0.0.1', r));
-    this.port = (this.server.address() as AddressInfo).port;
-  }
-
-  url(name: string): string {
-    return `http://127.0.0.1:${this.port}/${name}/jwks`;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise((r) => this.server?.close(r));
-  }
-}
 
 const OWN_ISSUER = 'https://login.greenfield.example/realms/erp';
 const OTHER_ISSUER = 'https://sso.valley-packers.example';
 const SHARED_ISSUER = 'https://idp.consortium.example';
 const AUDIENCE = 'waybill-api';
 
-interface IdpTokenOptions {
-  iss?: string;
-  aud?: string;
-  claims?: Record<string, unknown>;
-  expiresIn?: number;
-}
+type IdpTokenOptions = Partial<IdpTokenClaims>;
 
-async function idpToken(key: SigningKey, o: IdpTokenOptions = {}): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ roles: ['events:write', 'events:read'], ...o.claims })
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
-    .setIssuer(o.iss ?? OWN_ISSUER)
-    .setAudience(o.aud ?? AUDIENCE)
-    .setSubject('sap-erp')
-    .setIssuedAt(now)
-    .setExpirationTime(now + (o.expiresIn ?? 300))
-    .sign(key.privateKey);
+function idpToken(key: SigningKey, o: IdpTokenOptions = {}): Promise<string> {
+  return signIdpToken(key, { iss: OWN_ISSUER, aud: AUDIENCE, ...o });
 }
 
 describe('tokens from external identity providers (node.json auth.jwks)', () => {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateIssuerKey } from '../../services/api/index.js';
@@ -8,18 +8,24 @@ import { ORG, OTHER, OUTSIDER } from '../api/support.js';
 import { Cluster } from '../support/cluster.js';
 import { commissioningDocument } from '../support/documents.js';
 import { rawRequest } from '../support/http.js';
+import { JwksServer, type SigningKey, signIdpToken, signingKey } from '../support/jwks.js';
 import { waitFor } from '../support/wait.js';
 
 // One real `waybill node start` process of a four-member network, the others never started: the
 // API serves, and nothing commits, so POST /events stays in flight for its full wait.
 
+const IDP_ISSUER = 'https://login.greenfield.example/realms/erp';
+
 describe('a real node process', () => {
   let cluster: Cluster;
   let keys: Keys;
   let url: string;
+  const idp = new JwksServer();
+  let idpKey: SigningKey;
 
   beforeAll(async () => {
     cluster = await Cluster.create(4);
+    idpKey = await signingKey('erp-1', 'RS256');
     const jwtKey = (org: string) =>
       JSON.parse(readFileSync(join(cluster.dir, 'net', org, 'jwt.key'), 'utf8'));
     keys = {
@@ -27,6 +33,15 @@ describe('a real node process', () => {
       [OTHER]: jwtKey(OTHER),
       [OUTSIDER]: (await generateIssuerKey(OUTSIDER)).privateJwk,
     };
+    // The org's own IdP, configured in its node.json as an operator would.
+    await idp.start();
+    idp.published.set('erp', [idpKey]);
+    const configPath = cluster.node(ORG).configPath;
+    const file = JSON.parse(readFileSync(configPath, 'utf8'));
+    writeFileSync(
+      configPath,
+      JSON.stringify({ ...file, auth: { jwks: [{ issuer: IDP_ISSUER, jwksUrl: idp.url('erp') }] } }),
+    );
     cluster.start(ORG);
     url = cluster.node(ORG).url;
     await waitFor('API up', async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.ok);
@@ -34,6 +49,18 @@ describe('a real node process', () => {
 
   afterAll(async () => {
     await cluster?.destroy();
+    await idp.stop();
+  });
+
+  it("accepts a token of the org's own IdP from node.json auth.jwks", async () => {
+    const token = await signIdpToken(idpKey, { iss: IDP_ISSUER, aud: 'waybill-test' });
+    const res = await fetch(`${url}/capture/${'0'.repeat(64)}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.status).toBe(404); // authenticated and authorized; there is no such capture
+    const other = await signIdpToken(idpKey, { iss: 'https://elsewhere.example', aud: 'waybill-test' });
+    const refused = await fetch(`${url}/capture/x`, { headers: { authorization: `Bearer ${other}` } });
+    expect(refused.status).toBe(401);
   });
 
   async function send(c: BadInputCase) {
