@@ -10,24 +10,35 @@ export const MAX_JSON_DEPTH = 64;
  * value is level 1), or undefined. Recursion is safe here: it never descends past `max`.
  */
 export function tooDeep(value: unknown, max = MAX_JSON_DEPTH): string | undefined {
-  return walk(value, max, 1, '');
+  if (typeof value !== 'object' || value === null) return undefined;
+  const path = walk(value, max, 1);
+  if (path === undefined) return undefined;
+  return path.length === 0 ? '/' : `/${path.reverse().map(escapePointer).join('/')}`;
 }
 
-function walk(value: unknown, max: number, depth: number, pointer: string): string | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  if (depth > max) return pointer || '/';
-  for (const key of Object.keys(value)) {
-    const child = (value as Record<string, unknown>)[key];
-    if (typeof child !== 'object' || child === null) continue;
-    const found = walk(
-      child,
-      max,
-      depth + 1,
-      `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`,
-    );
-    if (found !== undefined) return found;
+/** The keys down to the first too-deep value, innermost first; built only on the way out of a find. */
+function walk(value: object, max: number, depth: number): string[] | undefined {
+  if (depth > max) return [];
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = child(value[i], max, depth);
+      if (found) return found.concat(String(i));
+    }
+    return undefined;
+  }
+  for (const key in value) {
+    const found = child((value as Record<string, unknown>)[key], max, depth);
+    if (found) return found.concat(key);
   }
   return undefined;
+}
+
+function child(value: unknown, max: number, depth: number): string[] | undefined {
+  return typeof value === 'object' && value !== null ? walk(value, max, depth + 1) : undefined;
+}
+
+function escapePointer(key: string): string {
+  return key.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
 /** The field error for a value `tooDeep` found, as validation reports it. */
