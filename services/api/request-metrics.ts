@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { operationIdOf, UNKNOWN_OPERATION } from './operations.js';
 import type { ApiDeps } from './types.js';
 
@@ -11,4 +11,17 @@ export function observeRequests(app: FastifyInstance, deps: ApiDeps): void {
     const operation = operationIdOf(request.method, request.routeOptions.url) ?? UNKNOWN_OPERATION;
     deps.node.observeRequest(operation, reply.statusCode, reply.elapsedTime / 1000);
   });
+}
+
+type FrameworkErrorHandler = (error: unknown, request: FastifyRequest, reply: FastifyReply) => void;
+
+/**
+ * Requests Fastify refuses before routing (a malformed URL, an overlong parameter) run no hooks,
+ * so the handler Fastify calls for them counts them too, as 'unknown'.
+ */
+export function observedFrameworkErrors(deps: ApiDeps, handle: FrameworkErrorHandler): FrameworkErrorHandler {
+  return (error, request, reply) => {
+    handle(error, request, reply);
+    deps.node.observeRequest(UNKNOWN_OPERATION, reply.statusCode, reply.elapsedTime / 1000);
+  };
 }

@@ -6,7 +6,7 @@ import { boundedJsonParser } from './json-body.js';
 import { checkPathIdentifiers } from './path-params.js';
 import { handleError, registerProblemHandlers } from './problem.js';
 import { AJV_CUSTOM_OPTIONS, refuseUndeclaredQueries } from './query.js';
-import { observeRequests } from './request-metrics.js';
+import { observedFrameworkErrors, observeRequests } from './request-metrics.js';
 import { captureRoutes } from './routes/capture.js';
 import { docsRoutes } from './routes/docs.js';
 import { eventRoutes } from './routes/events.js';
@@ -49,7 +49,7 @@ export function buildApi(deps: ApiDeps, opts: BuildApiOptions = {}): FastifyInst
     bodyLimit: deps.bodyLimit,
     genReqId: () => randomUUID(),
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
-    frameworkErrors: handleError,
+    frameworkErrors: observedFrameworkErrors(deps, handleError),
     ajv: { customOptions: AJV_CUSTOM_OPTIONS },
   });
   acceptJsonOnly(app);
