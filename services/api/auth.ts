@@ -25,11 +25,21 @@ const ALLOWED: Record<Access, readonly Role[]> = {
  */
 export function createAuth(app: FastifyInstance, deps: ApiDeps): AuthHooks {
   app.decorateRequest('principal', null);
-  const verifier = new TokenVerifier({ issuers: deps.issuers, audience: deps.network });
+  const verifier = new TokenVerifier({
+    issuers: deps.issuers,
+    audience: deps.network,
+    identityProviders: deps.identityProviders,
+  });
   const hook =
     (access: Access): onRequestAsyncHookHandler =>
     async (request) => {
-      const principal = await verifier.verify(bearerToken(request.headers.authorization));
+      const principal = await verifier.verify(bearerToken(request.headers.authorization)).catch((err) => {
+        // The client only learns to retry; the operator needs to know the IdP is failing, and why.
+        if (err instanceof WaybillError && err.code === ErrorCode.IdentityProviderUnavailable) {
+          request.log.warn({ err }, err.message);
+        }
+        throw err;
+      });
       authorize(principal, access, deps.org);
       request.principal = principal;
     };

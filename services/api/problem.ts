@@ -28,6 +28,7 @@ const TITLES: Record<ErrorCode, string> = {
   [ErrorCode.EventRejected]: 'Event rejected',
   [ErrorCode.StateDiverged]: 'State diverged',
   [ErrorCode.QueryParameterInvalid]: 'EPCIS query parameter exception',
+  [ErrorCode.IdentityProviderUnavailable]: 'Identity provider unavailable',
 };
 
 /** Problems the EPCIS 2.0 REST binding names itself keep GS1's type, so EPCIS clients recognise them. */
@@ -88,19 +89,29 @@ function isFastifyError(error: unknown): error is FastifyError {
 /** Ajv errors as `{field, message}`, the field named as `<context>.<path>`, e.g. `headers.gs1-...`. */
 function fieldErrors(error: FastifyError): FieldError[] {
   return (error.validation ?? []).map((v) => {
-    const missing = typeof v.params.missingProperty === 'string' ? [v.params.missingProperty] : [];
+    const named = v.params.missingProperty ?? v.params.additionalProperty;
+    const missing = typeof named === 'string' ? [named] : [];
     const path = [
       error.validationContext ?? 'body',
       ...v.instancePath.split('/').filter(Boolean),
       ...missing,
     ];
     const allowed = Array.isArray(v.params.allowedValues) ? v.params.allowedValues : undefined;
-    const message = allowed ? `must be one of: ${allowed.join(', ')}` : (v.message ?? 'is not valid');
+    const message = allowed
+      ? `must be one of: ${allowed.join(', ')}`
+      : v.keyword === 'additionalProperties'
+        ? 'is not a parameter of this operation'
+        : (v.message ?? 'is not valid');
     return { field: path.join('.'), message };
   });
 }
 
 function fromFastify(error: FastifyError, request: FastifyRequest): WaybillError | undefined {
+  if (error.validation && error.validationContext === 'querystring') {
+    return new WaybillError(ErrorCode.QueryParameterInvalid, 'the query parameters are not valid', {
+      errors: fieldErrors(error),
+    });
+  }
   if (error.validation) {
     return new WaybillError(ErrorCode.ValidationFailed, 'the request is not valid', {
       errors: fieldErrors(error),

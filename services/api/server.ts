@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { type Logger, REDACT_PATHS } from '../common/logger.js';
 import { createAuth } from './auth.js';
+import { boundedJsonParser } from './json-body.js';
+import { checkPathIdentifiers } from './path-params.js';
 import { handleError, registerProblemHandlers } from './problem.js';
+import { AJV_CUSTOM_OPTIONS, refuseUndeclaredQueries } from './query.js';
+import { observedFrameworkErrors, observeRequests } from './request-metrics.js';
 import { auditRoutes } from './routes/audit.js';
 import { captureRoutes } from './routes/capture.js';
 import { docsRoutes } from './routes/docs.js';
@@ -52,10 +56,14 @@ export function buildApi(deps: ApiDeps, opts: BuildApiOptions = {}): FastifyInst
     bodyLimit: deps.bodyLimit,
     genReqId: () => randomUUID(),
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
-    frameworkErrors: handleError,
+    frameworkErrors: observedFrameworkErrors(deps, handleError),
+    ajv: { customOptions: AJV_CUSTOM_OPTIONS },
   });
   acceptJsonOnly(app);
   registerProblemHandlers(app);
+  observeRequests(app, deps);
+  refuseUndeclaredQueries(app);
+  checkPathIdentifiers(app);
   const auth = createAuth(app, deps);
   captureRoutes(app, deps, auth);
   eventRoutes(app, deps, auth);
@@ -78,6 +86,6 @@ function acceptJsonOnly(app: FastifyInstance): void {
   app.addContentTypeParser(
     ['application/json', 'application/ld+json'],
     { parseAs: 'string' },
-    app.getDefaultJsonParser('error', 'error'),
+    boundedJsonParser(app),
   );
 }

@@ -9,7 +9,9 @@ import {
   SignJWT,
 } from 'jose';
 import { ErrorCode, WaybillError } from '../common/errors.js';
+import type { IdentityProvider } from '../config/auth-config.js';
 import type { PublicJwk } from '../config/genesis.js';
+import { RemoteIssuer, type VerifiedToken } from './identity-providers.js';
 import type { Principal, Role } from './types.js';
 
 /** An org's token issuer key as stored in its private `jwt.key` file. */
@@ -68,11 +70,8 @@ export interface TokenVerifierOptions {
   audience: string;
   /** How many verified tokens to remember; the oldest is forgotten first. */
   maxCached?: number;
-}
-
-interface Verified {
-  principal: Principal;
-  expiresAtMs: number;
+  /** External IdPs (node.json `auth.jwks`): tokens whose `iss` is one of them are verified by its JWKS. */
+  identityProviders?: readonly IdentityProvider[];
 }
 
 function unauthorized(detail: string): WaybillError {
@@ -86,11 +85,15 @@ function unauthorized(detail: string): WaybillError {
  */
 export class TokenVerifier {
   private readonly keys = new Map<string, ReturnType<typeof importJWK>>();
-  private readonly cache = new Map<string, Verified>();
+  private readonly cache = new Map<string, VerifiedToken>();
   private readonly maxCached: number;
+  private readonly remote = new Map<string, RemoteIssuer>();
 
   constructor(private readonly opts: TokenVerifierOptions) {
     this.maxCached = opts.maxCached ?? 4096;
+    const members = new Set(opts.issuers.keys());
+    for (const idp of opts.identityProviders ?? [])
+      this.remote.set(idp.issuer, new RemoteIssuer(idp, members));
   }
 
   /** The token's principal; throws UNAUTHORIZED. */
@@ -104,8 +107,10 @@ export class TokenVerifier {
     return verified.principal;
   }
 
-  private async verifyUncached(token: string): Promise<Verified> {
+  private async verifyUncached(token: string): Promise<VerifiedToken> {
     const issuer = unverifiedIssuer(token);
+    const remote = this.remote.get(issuer);
+    if (remote) return remote.verify(token).catch((err: unknown) => Promise.reject(joseToUnauthorized(err)));
     const key = await this.keyOf(issuer);
     try {
       const { payload } = await jwtVerify(token, key, {
@@ -125,7 +130,10 @@ export class TokenVerifier {
     let key = this.keys.get(issuer);
     if (!key) {
       const jwk = this.opts.issuers.get(issuer);
-      if (!jwk) throw unauthorized('the token issuer is not a member of this network');
+      if (!jwk)
+        throw unauthorized(
+          'the token issuer is neither a member of this network nor a configured identity provider',
+        );
       key = importJWK(jwk, ALG);
       this.keys.set(issuer, key);
     }

@@ -1,3 +1,4 @@
+import type { IdentityProvider } from '../config/auth-config.js';
 import type { PublicJwk } from '../config/genesis.js';
 import type { EpcisEvent } from '../ledger/index.js';
 import type { QueryBackend } from '../query/index.js';
@@ -89,6 +90,8 @@ export interface ApiDeps {
   org: string;
   /** Token issuer public keys of every member org, by org id (from genesis). */
   issuers: ReadonlyMap<string, PublicJwk>;
+  /** External IdPs whose tokens act for a member org (node.json `auth.jwks`). */
+  identityProviders: readonly IdentityProvider[];
   /** Largest accepted request body in bytes (413 above it). */
   bodyLimit: number;
   capture: {
@@ -148,5 +151,7 @@ export interface ApiDeps {
     ready(): boolean;
     /** Prometheus exposition of the node's metrics. */
     metrics(): Promise<{ contentType: string; body: string }>;
+    /** Counts one answered request: its OpenAPI operationId (or 'unknown'), status and duration. */
+    observeRequest(operation: string, status: number, seconds: number): void;
   };
 }

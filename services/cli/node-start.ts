@@ -4,6 +4,13 @@ import { configPathOf, faultInjectionEnabled, loadNodeConfig, withEnvironment } 
 import { startNode } from '../node/index.js';
 import { flags } from './args.js';
 
+/**
+ * How long SIGTERM/SIGINT may take before the process exits 1 regardless. Stopping first closes
+ * the API, which waits for requests in flight (POST /events holds one up to 5 s for its block),
+ * then P2P, whose libp2p stop took 5 s in tests with members down; both fit, under Kubernetes' default 30 s.
+ */
+const SHUTDOWN_GRACE_MS = 20_000;
+
 export async function runNodeStart(args: string[]): Promise<number> {
   const f = flags(args, { config: { type: 'string' } });
   const config = withEnvironment(loadNodeConfig(configPathOf(f.config)));
@@ -31,12 +38,15 @@ export async function runNodeStart(args: string[]): Promise<number> {
   }
   const done = new Promise<number>((resolve) => {
     // SIGUSR2 stops the node like SIGTERM, unless fault injection has taken it over.
-    closeWithGrace({ delay: 10_000, skip: faultInjection ? ['SIGUSR2'] : [] }, async ({ signal, err }) => {
-      if (err) logger.error({ err }, 'stopping after an error');
-      else logger.info({ signal }, 'stopping');
-      await node.stop();
-      resolve(err ? 1 : 0);
-    });
+    closeWithGrace(
+      { delay: SHUTDOWN_GRACE_MS, skip: faultInjection ? ['SIGUSR2'] : [] },
+      async ({ signal, err }) => {
+        if (err) logger.error({ err }, 'stopping after an error');
+        else logger.info({ signal }, 'stopping');
+        await node.stop();
+        resolve(err ? 1 : 0);
+      },
+    );
   });
   return done;
 }

@@ -20,6 +20,7 @@ export enum ErrorCode {
   /** This node's custody state differs from the state a committed block commits to: it halts. */
   StateDiverged = 'STATE_DIVERGED',
   QueryParameterInvalid = 'QUERY_PARAMETER_INVALID',
+  IdentityProviderUnavailable = 'IDENTITY_PROVIDER_UNAVAILABLE',
 }
 
 const STATUS: Record<ErrorCode, number> = {
@@ -42,6 +43,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.EventRejected]: 422,
   [ErrorCode.StateDiverged]: 500,
   [ErrorCode.QueryParameterInvalid]: 400,
+  [ErrorCode.IdentityProviderUnavailable]: 503,
 };
 
 /** Typed error with a stable code and metadata; the API maps it to RFC 9457 problem+json. */

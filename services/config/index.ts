@@ -1,4 +1,5 @@
 export { apiUrl, listenHost, localHost, p2pMultiaddr } from './address.js';
+export { type IdentityProvider, type JwksIssuerFile, parseAuthConfig } from './auth-config.js';
 export { DEFAULT_BODY_LIMIT, DEFAULT_CONSENSUS, DEFAULT_MEMPOOL, defaultContractsDir } from './defaults.js';
 export {
   configPathOf,

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fromHex, hashOf, toHex } from '../common/encoding.js';
 import { ErrorCode, WaybillError } from '../common/errors.js';
 import { publicKeyOf } from '../crypto/index.js';
+import { type IdentityProvider, parseAuthConfig } from './auth-config.js';
 import { DEFAULT_BODY_LIMIT, DEFAULT_MEMPOOL } from './defaults.js';
 import type { Genesis, GenesisMember } from './genesis.js';
 import { readPrivateFile } from './key-files.js';
@@ -22,6 +23,7 @@ export interface NodeConfig {
   p2p: { listen: string[] };
   mempool: { maxTxs: number; maxBytes: number };
   logLevel: string;
+  auth: { jwks: IdentityProvider[] };
 }
 
 function readJson(path: string, what: string): unknown {
@@ -84,5 +86,13 @@ export function loadNodeConfig(configPath: string): NodeConfig {
     p2p: { listen: file.p2p.listen },
     mempool: { ...DEFAULT_MEMPOOL, ...file.mempool },
     logLevel: file.logLevel ?? 'info',
+    auth: {
+      jwks: parseAuthConfig(file.auth, {
+        path,
+        network: genesis.network,
+        org: file.org,
+        members: genesis.members.map((m) => m.id),
+      }),
+    },
   };
 }

@@ -1,3 +1,5 @@
+import type { JwksIssuerFile } from './auth-config.js';
+
 /** node.json: one organisation's node. Relative paths resolve against the file's folder. */
 export interface NodeConfigFile {
   org: string;
@@ -9,4 +11,6 @@ export interface NodeConfigFile {
   p2p: { listen: string[] };
   mempool?: { maxTxs?: number; maxBytes?: number };
   logLevel?: string;
+  /** External identity providers; checked when loaded (auth-config.ts). */
+  auth?: { jwks?: JwksIssuerFile[] };
 }

@@ -1,5 +1,6 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { tooDeep, tooDeepError } from '../common/json-depth.js';
 import { captureDocumentSchema } from './document-schema.js';
 import { toValidationErrors } from './schema-errors.js';
 import type { EpcisDocument, EpcisEvent, ValidationResult } from './types.js';
@@ -31,6 +32,9 @@ export function validateCaptureDocument(doc: unknown, maxEvents = DEFAULT_MAX_EV
       ],
     };
   }
+  // Before Ajv, which recurses: a stack overflow would be a crash, and a different one per machine.
+  const deep = tooDeep(doc);
+  if (deep !== undefined) return { ok: false, errors: [tooDeepError(deep)] };
   if (!validateDocument(doc)) return { ok: false, errors: toValidationErrors(validateDocument.errors ?? []) };
   const document = doc as EpcisDocument;
   return { ok: true, document, events: document.epcisBody.eventList as EpcisEvent[] };

@@ -26,6 +26,7 @@ export function apiDeps(parts: NodeParts): ApiDeps {
     network: genesis.network,
     org: config.org,
     issuers: new Map(genesis.members.map((m) => [m.id, m.jwtIssuerKey])),
+    identityProviders: config.auth.jwks,
     bodyLimit: config.api.bodyLimit,
     capture: {
       submit: async (document, ctx) => {
@@ -84,6 +85,7 @@ export function apiDeps(parts: NodeParts): ApiDeps {
         contentType: metrics.registry.contentType,
         body: await metrics.registry.metrics(),
       }),
+      observeRequest: (operation, status, seconds) => metrics.observeRequest(operation, status, seconds),
     },
   };
 }

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { TxResult } from '../execution/index.js';
 
 /** The node's Prometheus metrics, in a registry of its own (tests run several nodes in one process). */
 export class NodeMetrics {
@@ -67,6 +68,48 @@ export class NodeMetrics {
         for (const [event, value] of Object.entries(stats())) this.set({ event }, value);
       },
     });
+  }
+
+  /** `waybill_round` is set at commits only; this follows view changes as they happen. */
+  watchView(view: () => number): void {
+    new Gauge({
+      name: 'waybill_view',
+      help: 'Current consensus view (round) at the current height',
+      registers: [this.registry],
+      collect() {
+        this.set(view());
+      },
+    });
+  }
+
+  readonly httpRequests = new Counter({
+    name: 'waybill_http_requests_total',
+    help: "API requests answered, by the OpenAPI operationId ('unknown' for unmatched routes) and status",
+    labelNames: ['operation', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly httpDuration = new Histogram({
+    name: 'waybill_http_request_duration_seconds',
+    help: 'API request duration, by the OpenAPI operationId',
+    labelNames: ['operation'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10],
+    registers: [this.registry],
+  });
+  readonly eventRejections = new Counter({
+    name: 'waybill_event_rejections_total',
+    help: 'Committed rejections by reason code (DUPLICATE_EVENT_ID, ROLLED_BACK, DUPLICATE_EVIDENCE, ...)',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
+  /** Counts a committed block's rejections: refused events and refused evidence, by reason code. */
+  countRejections(results: readonly TxResult[]): void {
+    for (const { errors } of results) for (const { code } of errors) this.eventRejections.inc({ code });
+  }
+
+  observeRequest(operation: string, status: number, seconds: number): void {
+    this.httpRequests.inc({ operation, status: String(status) });
+    this.httpDuration.observe({ operation }, seconds);
   }
 
   readonly evidence = new Counter({

@@ -26,7 +26,9 @@ export function wire(parts: NodeParts): void {
     driver.dispatch({ type: 'peer_connected', peer, now: Date.now() });
     gossip.sendPendingTo(peer);
   });
-  app.on('commit', (committed) => {
+  metrics.watchView(() => parts.core.status.round);
+  app.on('commit', (committed, execution) => {
+    metrics.countRejections(execution.results);
     metrics.height.set(committed.block.header.height);
     metrics.commits.inc();
     metrics.committedTxs.inc(committed.block.txs.length);

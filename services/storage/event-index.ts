@@ -123,7 +123,7 @@ export class EventIndex {
   private readonly insertId: Database.Statement;
   private readonly markDeclared: Database.Statement;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(db: Database.Database) {
     db.exec(EVENT_INDEX_SCHEMA);
     this.reader = new IndexReader(db);
     this.namedQueries = new NamedQueries(db);

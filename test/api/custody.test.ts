@@ -81,7 +81,7 @@ describe('POST /capture?dryRun=true', () => {
     expectProblem(
       await h.call({ ...capture(token), url: '/capture?dryRun=perhaps' }),
       400,
-      'VALIDATION_FAILED',
+      'QUERY_PARAMETER_INVALID',
     );
   });
 });

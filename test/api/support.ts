@@ -21,8 +21,9 @@ import {
   type SubmitContext,
 } from '../../services/api/index.js';
 import { ErrorCode, WaybillError } from '../../services/common/index.js';
-import type { PublicJwk } from '../../services/config/genesis.js';
+import type { IdentityProvider, PublicJwk } from '../../services/config/index.js';
 import type { EpcisEvent } from '../../services/ledger/index.js';
+import { NodeMetrics } from '../../services/node/metrics.js';
 import type { QueryBackend } from '../../services/query/index.js';
 
 export const NETWORK = 'waybill-test';
@@ -56,6 +57,8 @@ export interface MintOptions {
   aud?: string;
   /** Seconds from now; negative for an expired token. */
   expiresIn?: number;
+  /** Seconds from now of `nbf`, for a token not yet valid. */
+  notBefore?: number;
 }
 
 /** Signs test tokens directly with jose, so they can be wrong in ways issueToken refuses to be. */
@@ -64,7 +67,9 @@ export async function mint(keys: Keys, o: MintOptions = {}): Promise<string> {
   const jwk = o.key ?? keys[org];
   if (!jwk) throw new Error(`no key for ${org}`);
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ roles: o.roles ?? ['events:write', 'events:read'] })
+  const jwt = new SignJWT({ roles: o.roles ?? ['events:write', 'events:read'] });
+  if (o.notBefore !== undefined) jwt.setNotBefore(now + o.notBefore);
+  return jwt
     .setProtectedHeader({ alg: 'EdDSA', kid: jwk.kid })
     .setIssuer(org)
     .setAudience(o.aud ?? NETWORK)
@@ -112,6 +117,12 @@ export class FakeNode {
   });
   /** The event index; tests of the query routes put a real one over a store here (test/api/query-support.ts). */
   query: QueryBackend = noQueryBackend();
+  /** The node's real metrics registry, so tests can read what the API counted. */
+  readonly metrics = new NodeMetrics();
+  /** node.json `auth.jwks`, as the node passes it to buildApi. */
+  identityProviders: IdentityProvider[] = [];
+  /** Largest accepted body, as the node reports it to buildApi. */
+  bodyLimit = BODY_LIMIT;
   /** Replace to make capture fail. */
   submit = async (_document: unknown, _ctx: SubmitContext) => ({ captureID: 'c0ffee' });
 
@@ -122,7 +133,8 @@ export class FakeNode {
       network: NETWORK,
       org: ORG,
       issuers: this.issuers,
-      bodyLimit: BODY_LIMIT,
+      identityProviders: this.identityProviders,
+      bodyLimit: this.bodyLimit,
       capture: {
         submit: (document, ctx) => {
           this.submits.push({ document, ctx });
@@ -161,9 +173,11 @@ export class FakeNode {
         status: () => this.status,
         ready: () => this.ready,
         metrics: async () => ({
-          contentType: 'text/plain; version=0.0.4; charset=utf-8',
-          body: 'waybill_height 7\n',
+          contentType: this.metrics.registry.contentType,
+          body: await this.metrics.registry.metrics(),
         }),
+        observeRequest: (operation, status, seconds) =>
+          this.metrics.observeRequest(operation, status, seconds),
       },
     };
   }

@@ -1,0 +1,256 @@
+import { SignJWT } from 'jose';
+import { type Keys, mint, NETWORK, ORG, OTHER, OUTSIDER } from './support.js';
+
+// The bad-input catalogue: one table of requests a careless or hostile client sends, each with
+// the 4xx and stable code it must get. test/api/bad-input.test.ts runs it in process against
+// buildApi; test/integration/api-process.test.ts runs it over HTTP against a real node.
+
+/** Which bearer token a case sends (see `tokenOf`). */
+export type TokenKind =
+  | 'writer'
+  | 'reader'
+  | 'noKnownRole'
+  | 'otherOrgWriter'
+  | 'expired'
+  | 'notYetValid'
+  | 'wrongAudience'
+  | 'foreignIssuer'
+  | 'forgedMember'
+  | 'algNone'
+  | 'hs256'
+  | 'garbled';
+
+export interface BadInputCase {
+  name: string;
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Sent as is: percent-encoding errors and control characters are the point of some cases. */
+  url: string;
+  token?: TokenKind;
+  /** A literal Authorization header, for malformed schemes. */
+  authorization?: string;
+  contentType?: string;
+  body?: string;
+  status: number;
+  code: string;
+}
+
+/** The node's default body limit is 10 MiB: one byte more must be refused. */
+export const TEN_MB = 10 * 1024 * 1024;
+const DEPTH = 100_000;
+
+const JSONLD = 'application/ld+json';
+const DOC =
+  '{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],"type":"EPCISDocument",' +
+  '"schemaVersion":"2.0","creationDate":"2026-11-24T10:00:00.000Z","epcisBody":{"eventList":[]}}';
+
+function post(
+  name: string,
+  url: string,
+  body: string | undefined,
+  status: number,
+  code: string,
+  contentType = JSONLD,
+) {
+  return { name, method: 'POST' as const, url, token: 'writer' as const, contentType, body, status, code };
+}
+function get(
+  name: string,
+  url: string,
+  status: number,
+  code: string,
+  token: TokenKind = 'reader',
+): BadInputCase {
+  return { name, method: 'GET', url, token, status, code };
+}
+function withToken(name: string, token: TokenKind, status: number, code: string): BadInputCase[] {
+  return [
+    { ...post(`${name} (capture)`, '/capture', DOC, status, code), token },
+    { ...get(`${name} (read)`, '/events/x', status, code), token },
+  ];
+}
+
+export const BAD_INPUT_CASES: readonly BadInputCase[] = [
+  // Bodies
+  post('malformed JSON', '/capture', "{ type: 'EPCISDocument' }", 400, 'MALFORMED_JSON'),
+  post('truncated JSON', '/capture', DOC.slice(0, 70), 400, 'MALFORMED_JSON'),
+  post('truncated JSON, single event', '/events', '{"type":"ObjectEvent","action":', 400, 'MALFORMED_JSON'),
+  post('trailing garbage after JSON', '/capture', `${DOC} x`, 400, 'MALFORMED_JSON'),
+  post('prototype poisoning', '/capture', '{"__proto__":{"admin":true}}', 400, 'MALFORMED_JSON'),
+  post('constructor poisoning', '/events', '{"constructor":{"prototype":{"a":1}}}', 400, 'MALFORMED_JSON'),
+  post('empty JSON body', '/capture', '', 400, 'BAD_REQUEST'),
+  post('no body and no content type', '/events', undefined, 400, 'BAD_REQUEST', ''),
+  post('10 MB + 1 byte body', '/capture', `{"a":"${'x'.repeat(TEN_MB - 7)}"}`, 413, 'PAYLOAD_TOO_LARGE'),
+  post(
+    '100k nested arrays',
+    '/capture',
+    `${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}`,
+    400,
+    'VALIDATION_FAILED',
+  ),
+  post(
+    '100k nested objects in a document',
+    '/capture',
+    `${DOC.slice(0, -1)},"x":${'{"a":'.repeat(DEPTH)}1${'}'.repeat(DEPTH)}}`,
+    400,
+    'VALIDATION_FAILED',
+  ),
+  post(
+    '100k nested arrays, single event',
+    '/events',
+    `{"x":${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}}`,
+    400,
+    'VALIDATION_FAILED',
+  ),
+  // Content types
+  post('text/plain body', '/capture', DOC, 415, 'UNSUPPORTED_MEDIA_TYPE', 'text/plain'),
+  post('XML body', '/capture', '<EPCISDocument/>', 415, 'UNSUPPORTED_MEDIA_TYPE', 'application/xml'),
+  post(
+    'form body',
+    '/events',
+    'type=ObjectEvent',
+    415,
+    'UNSUPPORTED_MEDIA_TYPE',
+    'application/x-www-form-urlencoded',
+  ),
+  post(
+    'multipart body',
+    '/capture',
+    '--b\r\n\r\n{}\r\n--b--',
+    415,
+    'UNSUPPORTED_MEDIA_TYPE',
+    'multipart/form-data; boundary=b',
+  ),
+  post('garbage content type', '/capture', DOC, 415, 'UNSUPPORTED_MEDIA_TYPE', 'json'),
+  // Identifiers in paths
+  get('NUL in an eventID', '/events/a%00b', 400, 'VALIDATION_FAILED'),
+  get('newline in an eventID', '/events/a%0Ab/status', 400, 'VALIDATION_FAILED'),
+  get('terminal escape in a captureID', '/capture/%1B%5B31mred', 400, 'VALIDATION_FAILED'),
+  get('DEL in an eventID', '/events/a%7F', 400, 'VALIDATION_FAILED'),
+  get('overlong eventID', `/events/${'a'.repeat(5000)}`, 400, 'BAD_REQUEST'),
+  get('encoded ../ in an eventID', '/events/..%2F..%2F..%2Fetc%2Fpasswd', 404, 'NOT_FOUND'),
+  get('raw ../ in the path', '/events/../../etc/passwd', 404, 'NOT_FOUND'),
+  get('encoded ../ in a captureID', '/capture/..%2F..%2Fnode.key', 404, 'NOT_FOUND'),
+  get('truncated percent-encoding', '/events/%E0%A4%A', 400, 'BAD_REQUEST'),
+  get('invalid percent-encoding', '/events/%ZZ/status', 400, 'BAD_REQUEST'),
+  get('lone percent sign', '/capture/abc%', 400, 'BAD_REQUEST'),
+  get('SQL in an eventID', `/events/${encodeURIComponent("x' OR '1'='1")}`, 404, 'NOT_FOUND'),
+  get(
+    'SQL statement in an eventID',
+    `/events/${encodeURIComponent('1; DROP TABLE events; --')}/status`,
+    404,
+    'NOT_FOUND',
+  ),
+  get(
+    'SQL in a captureID',
+    `/capture/${encodeURIComponent("' UNION SELECT * FROM blocks --")}`,
+    404,
+    'NOT_FOUND',
+  ),
+  // Query parameters
+  get('unknown query parameter', '/events/x?foo=1', 400, 'QUERY_PARAMETER_INVALID'),
+  get('unknown query parameter on a list', '/evidence?limit=5', 400, 'QUERY_PARAMETER_INVALID'),
+  get('repeated query parameter', '/events/x/status?a=1&a=2', 400, 'QUERY_PARAMETER_INVALID'),
+  get(
+    'SQL in a query parameter',
+    `/evidence?order=${encodeURIComponent('1; DROP TABLE evidence')}`,
+    400,
+    'QUERY_PARAMETER_INVALID',
+  ),
+  get('path fragment in a query parameter', '/capture/x?file=../../node.key', 400, 'QUERY_PARAMETER_INVALID'),
+  get('__proto__ as a query parameter', '/events/x?__proto__=1', 400, 'QUERY_PARAMETER_INVALID'),
+  get('unknown query parameter on a probe', '/readyz?verbose=1', 400, 'QUERY_PARAMETER_INVALID', 'reader'),
+  // Tokens
+  {
+    name: 'no token (capture)',
+    method: 'POST',
+    url: '/capture',
+    contentType: JSONLD,
+    body: DOC,
+    status: 401,
+    code: 'UNAUTHORIZED',
+  },
+  { name: 'no token (read)', method: 'GET', url: '/evidence', status: 401, code: 'UNAUTHORIZED' },
+  {
+    name: 'Basic scheme',
+    method: 'GET',
+    url: '/events/x',
+    authorization: 'Basic dXNlcjpwYXNz',
+    status: 401,
+    code: 'UNAUTHORIZED',
+  },
+  {
+    name: 'Bearer without token',
+    method: 'GET',
+    url: '/events/x',
+    authorization: 'Bearer',
+    status: 401,
+    code: 'UNAUTHORIZED',
+  },
+  {
+    name: 'two bearer tokens',
+    method: 'GET',
+    url: '/events/x',
+    authorization: 'Bearer a.b.c d.e.f',
+    status: 401,
+    code: 'UNAUTHORIZED',
+  },
+  ...withToken('garbled token', 'garbled', 401, 'UNAUTHORIZED'),
+  ...withToken('expired token', 'expired', 401, 'UNAUTHORIZED'),
+  ...withToken('token not yet valid', 'notYetValid', 401, 'UNAUTHORIZED'),
+  ...withToken('token for another network', 'wrongAudience', 401, 'UNAUTHORIZED'),
+  ...withToken('token of a non-member issuer', 'foreignIssuer', 401, 'UNAUTHORIZED'),
+  ...withToken("member's name, outsider's key", 'forgedMember', 401, 'UNAUTHORIZED'),
+  ...withToken('alg none', 'algNone', 401, 'UNAUTHORIZED'),
+  ...withToken('HS256 keyed with the public key', 'hs256', 401, 'UNAUTHORIZED'),
+  // Roles
+  { ...post('events:read only, capture', '/capture', DOC, 403, 'FORBIDDEN'), token: 'reader' },
+  { ...post('events:read only, single event', '/events', '{}', 403, 'FORBIDDEN'), token: 'reader' },
+  { ...post("another member's writer", '/capture', DOC, 403, 'FORBIDDEN'), token: 'otherOrgWriter' },
+  get('no known role, read', '/events/x', 403, 'FORBIDDEN', 'noKnownRole'),
+  get('no known role, evidence', '/evidence', 403, 'FORBIDDEN', 'noKnownRole'),
+  // Methods
+  {
+    name: 'unknown method on a route',
+    method: 'DELETE',
+    url: '/capture',
+    token: 'writer',
+    status: 404,
+    code: 'NOT_FOUND',
+  },
+];
+
+const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+
+/** The token of a kind, signed with the given orgs' issuer keys (`keys[ORG]`, `keys[OTHER]`, `keys[OUTSIDER]`). */
+export async function tokenOf(keys: Keys, kind: TokenKind): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const claims = { iss: ORG, aud: NETWORK, sub: 'test-erp', roles: ['events:write'], exp: now + 300 };
+  switch (kind) {
+    case 'writer':
+      return mint(keys, { roles: ['events:write', 'events:read'] });
+    case 'reader':
+      return mint(keys, { roles: ['events:read'] });
+    case 'noKnownRole':
+      return mint(keys, { roles: ['billing'] });
+    case 'otherOrgWriter':
+      return mint(keys, { org: OTHER, roles: ['events:write'] });
+    case 'expired':
+      return mint(keys, { expiresIn: -60 });
+    case 'notYetValid':
+      return mint(keys, { notBefore: 3600, expiresIn: 7200 });
+    case 'wrongAudience':
+      return mint(keys, { aud: 'another-network' });
+    case 'foreignIssuer':
+      return mint(keys, { org: OUTSIDER });
+    case 'forgedMember':
+      return mint(keys, { org: ORG, key: keys[OUTSIDER] });
+    case 'algNone':
+      return `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`;
+    case 'hs256': {
+      const secret = new TextEncoder().encode(keys[ORG]?.x ?? '');
+      return new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: ORG }).sign(secret);
+    }
+    case 'garbled':
+      return 'not.a.jwt';
+  }
+}
