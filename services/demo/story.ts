@@ -203,7 +203,7 @@ export async function runStory(opts: StoryOptions): Promise<number> {
 
   step(
     9,
-    `An auditor at ${retailer.name} traces case 1 back to the field and writes the FSMA 204 spreadsheet.`,
+    `An auditor at ${retailer.name} traces case 1 from the field to the shelf and writes the FSMA 204 spreadsheet.`,
   );
   await audit(opts, retailer, c1, check);
 
@@ -227,30 +227,24 @@ async function audit(
   id: string,
   check: (ok: boolean, what: string, detail?: string) => void,
 ): Promise<void> {
-  const path = `/objects/${encodeURIComponent(id)}/trace`;
-  const res = await fetch(`${node.url}${path}?direction=backward`, { headers: authHeaders(node) });
-  const trace = (await res.json()) as {
-    nodes?: unknown[];
-    edges?: unknown[];
-    custody?: Record<string, unknown>[];
-  };
+  // Both directions: where the case came from (lot, field) and what carried it (its pallet).
+  const params = { path: { id }, query: { direction: 'both' as const } };
+  const { data: trace, response } = await node.client.GET('/objects/{id}/trace', { params });
   check(
-    res.status === 200,
-    `the trace of case 1 has ${trace.nodes?.length ?? 0} objects and ${trace.edges?.length ?? 0} links`,
+    response.status === 200 && trace !== undefined,
+    `the trace of case 1 links ${trace?.nodes.length ?? 0} objects through ${trace?.edges.length ?? 0} events`,
   );
-  for (const c of trace.custody ?? []) {
-    opts.print(
-      `     ${String(c.eventTime ?? '')}  ${String(c.org ?? '').padEnd(18)} ${String(c.bizStep ?? c.type ?? '')}`,
-    );
+  for (const c of trace?.custody ?? []) {
+    const what = c.bizStep ?? c.eventType;
+    opts.print(`     ${c.eventTime}  ${c.org.padEnd(18)} ${what.padEnd(22)} ${c.objects.length} object(s)`);
   }
-  const csv = await fetch(`${node.url}${path}.csv?direction=backward`, { headers: authHeaders(node) });
-  const text = await csv.text();
+  const csv = await node.client.GET('/objects/{id}/trace.csv', { params, parseAs: 'text' });
+  const text = typeof csv.data === 'string' ? csv.data : '';
   const file = join(opts.outDir, `fsma204-${opts.run}.csv`);
   writeFileSync(file, text);
   const rows = text.trim().split('\n').length - 1;
-  check(csv.status === 200 && rows > 0, `FSMA 204 spreadsheet: ${rows} critical tracking events in ${file}`);
-}
-
-function authHeaders(node: DemoNode): Record<string, string> {
-  return { authorization: `Bearer ${node.token}` };
+  check(
+    csv.response.status === 200 && rows > 0,
+    `FSMA 204 spreadsheet: ${rows} critical tracking events in ${file}`,
+  );
 }
