@@ -1081,6 +1081,8 @@ export interface components {
             edges: components["schemas"]["TraceEdge"][];
             custody: components["schemas"]["CustodyStep"][];
             truncated: boolean;
+            /** @description With `proofs=true`, a proof for every event of `custody`, in its order. */
+            proofs?: components["schemas"]["EventProof"][];
         };
         Rejection: {
             eventID: string;
@@ -2348,6 +2350,11 @@ export interface operations {
             query?: {
                 /** @description `backward` (where it came from), `forward` (where it went) or `both` (default). */
                 direction?: components["parameters"]["TraceDirection"];
+                /**
+                 * @description `true`: add `proofs`, a `waybill-proof/v1` proof of kind `event` (docs/proofs.md) for every
+                 *     event of the custody chain, in its order, each verifiable offline against the genesis file.
+                 */
+                proofs?: boolean;
             };
             header?: never;
             path: {

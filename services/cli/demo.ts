@@ -36,6 +36,7 @@ export async function runDemo(args: string[]): Promise<number> {
     outDir,
     run: Date.now().toString(36).toUpperCase(),
     print: (line) => process.stdout.write(`${line}\n`),
+    genesis,
   });
   return failures === 0 ? 0 : 1;
 }

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WaybillClient } from '../client/index.js';
+import { type GenesisKeys, verifyProof } from '../verify/index.js';
 import * as ev from './events.js';
 
 /** One organisation's node, as the demo talks to it. */
@@ -24,6 +25,8 @@ export interface StoryOptions {
   print: (line: string) => void;
   /** How long to wait for a capture to be decided. */
   timeoutMs?: number;
+  /** The genesis file the auditor checks proofs against. */
+  genesis: GenesisKeys;
 }
 
 type Job = { running: boolean; success: boolean; errors: { eventID?: string; code: string }[] };
@@ -229,7 +232,9 @@ async function audit(
 ): Promise<void> {
   // Both directions: where the case came from (lot, field) and what carried it (its pallet).
   const params = { path: { id }, query: { direction: 'both' as const } };
-  const { data: trace, response } = await node.client.GET('/objects/{id}/trace', { params });
+  const { data: trace, response } = await node.client.GET('/objects/{id}/trace', {
+    params: { ...params, query: { ...params.query, proofs: true } },
+  });
   check(
     response.status === 200 && trace !== undefined,
     `the trace of case 1 links ${trace?.nodes.length ?? 0} objects through ${trace?.edges.length ?? 0} events`,
@@ -238,6 +243,14 @@ async function audit(
     const what = c.bizStep ?? c.eventType;
     opts.print(`     ${c.eventTime}  ${c.org.padEnd(18)} ${what.padEnd(22)} ${c.objects.length} object(s)`);
   }
+  // Trust nothing the node said: every event of the chain is checked offline against genesis.
+  const proofs = trace?.proofs ?? [];
+  const verified = proofs.filter((p) => verifyProof(p, opts.genesis).ok).length;
+  check(
+    proofs.length === (trace?.custody.length ?? -1) && verified === proofs.length,
+    `all ${proofs.length} events of the chain carry proofs that verify offline against genesis.json`,
+    `${verified} of ${proofs.length} verified`,
+  );
   const csv = await node.client.GET('/objects/{id}/trace.csv', { params, parseAs: 'text' });
   const text = typeof csv.data === 'string' ? csv.data : '';
   const file = join(opts.outDir, `fsma204-${opts.run}.csv`);

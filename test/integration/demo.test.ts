@@ -35,6 +35,7 @@ describe('npm run demo', () => {
       expect(stdout).toContain('rejected with CUSTODY_NOT_HELD');
       expect(stdout).toContain('flagged temperature_excursion');
       expect(stdout).toContain('contains recalled goods');
+      expect(stdout).toMatch(/all \d+ events of the chain carry proofs that verify offline/);
       expect(stdout).toMatch(/The story checks out/);
     }
     const csvs = readdirSync(out).filter((f) => f.endsWith('.csv'));

@@ -21,10 +21,10 @@ type TraceRequest = { Params: TraceParams };
 const DIRECTIONS: readonly TraceDirection[] = ['backward', 'forward', 'both'];
 
 /** The trace of the object in the path, or a 400 (bad id or direction) or 404 (no event names it). */
-function traceOf(deps: ApiDeps, id: string, search: string): TraceResult {
+function traceOf(deps: ApiDeps, id: string, pairs: Array<[string, string]>): TraceResult {
   const key = identifierKey(id);
   if (key === undefined) throw queryParameterError('id', `'${id}' is not a valid identifier`);
-  const direction = queryPairs(search, ['direction']).find(([n]) => n === 'direction')?.[1] ?? 'both';
+  const direction = pairs.find(([n]) => n === 'direction')?.[1] ?? 'both';
   if (!DIRECTIONS.includes(direction as TraceDirection))
     throw queryParameterError('direction', 'must be backward, forward or both');
   const result = deps.query.trace(key, direction as TraceDirection);
@@ -37,14 +37,31 @@ export function traceRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks
   app.get<TraceRequest>(
     '/objects/:id/trace',
     { onRequest: auth.read },
-    async (request): Promise<Schemas['Trace']> => traceOf(deps, request.params.id, rawSearch(request)).trace,
+    async (request): Promise<Schemas['Trace']> => {
+      const pairs = queryPairs(rawSearch(request), ['direction', 'proofs']);
+      const { trace } = traceOf(deps, request.params.id, pairs);
+      const proofs = pairs.find(([n]) => n === 'proofs')?.[1] ?? 'false';
+      if (proofs !== 'true' && proofs !== 'false')
+        throw queryParameterError('proofs', 'must be true or false');
+      return proofs === 'true' ? { ...trace, proofs: proofsOf(deps, trace) } : trace;
+    },
   );
 
   app.get<TraceRequest>('/objects/:id/trace.csv', { onRequest: auth.read }, async (request, reply) => {
-    const { trace, events } = traceOf(deps, request.params.id, rawSearch(request));
+    const { trace, events } = traceOf(deps, request.params.id, queryPairs(rawSearch(request), ['direction']));
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="trace.csv"')
       .send(toCsv([FSMA_COLUMNS, ...fsmaRows(trace, events)]));
   });
+}
+
+/** A proof (docs/proofs.md) for every event the trace lists, in the custody chain's order. */
+function proofsOf(deps: ApiDeps, trace: Schemas['Trace']): Schemas['EventProof'][] {
+  const proofs: Schemas['EventProof'][] = [];
+  for (const step of trace.custody) {
+    const proof = deps.proofs.event(step.eventID);
+    if (proof?.kind === 'event') proofs.push(proof);
+  }
+  return proofs;
 }
