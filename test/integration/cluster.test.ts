@@ -5,13 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateIssuerKey, issueToken } from '../../services/api/index.js';
 import { createWaybillClient } from '../../services/client/index.js';
 import { fromHex, toHex } from '../../services/common/index.js';
-import { p2pMultiaddr, readGenesis } from '../../services/config/index.js';
+import { defaultContractsDir, p2pMultiaddr, readGenesis } from '../../services/config/index.js';
+import { readRuleFiles } from '../../services/contracts/index.js';
 import { createSigner, generateSeed } from '../../services/crypto/index.js';
 import { type EpcisEvent, eventHash } from '../../services/epcis/index.js';
 import { voteBytes } from '../../services/ledger/index.js';
 import { createP2PNetwork, peerIdFromSeed } from '../../services/p2p/index.js';
 import { type EventProof, type ProofBlock, verifyProof } from '../../services/verify/index.js';
-import { Cluster, FAST_CONSENSUS, rawPost } from '../support/cluster.js';
+import { Cluster, FAST_CONSENSUS, rawPost, waybill } from '../support/cluster.js';
 import { commissioningDocument, eventIdsOf } from '../support/documents.js';
 import { freePorts } from '../support/ports.js';
 import { waitFor } from '../support/wait.js';
@@ -132,6 +133,84 @@ describe('four organisations order EPCIS captures through BFT consensus', () => 
       return r.status === 200 ? r.body.proof : undefined;
     });
     expect(verifyProof(state, genesis).ok).toBe(true);
+  });
+
+  it('answers a dry run with the verdicts a capture would get, ordering nothing', async () => {
+    const doc = commissioningDocument(1);
+    await captureAndWait('greenfield-farms', doc);
+    // The same object again, under another eventID (the node's event hash): custody says no.
+    const events = doc.epcisBody.eventList.map(({ eventID: _, ...e }) => e);
+    const again = { ...doc, epcisBody: { eventList: events } };
+    const res = await cluster.capture('greenfield-farms', again, {}, '/capture?dryRun=true');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { dryRun: boolean; events: { eventID: string; status: string }[] };
+    expect(body).toMatchObject({
+      dryRun: true,
+      events: [{ status: 'rejected', reason: { code: 'ALREADY_EXISTS' } }],
+    });
+    const eventID = body.events[0]?.eventID as string;
+    await captureAndWait('greenfield-farms', commissioningDocument(1)); // a block later...
+    const status = await cluster.json('greenfield-farms', `/events/${encodeURIComponent(eventID)}/status`);
+    expect(status.status).toBe(404); // ...the dry run left no trace
+  });
+
+  it('activates a rule-set proposal once 2f+1 members approved it, on every node at the same height', async () => {
+    const admin = async (org: string) =>
+      (
+        await waybill('token', '--config', cluster.node(org).configPath, '--sub', 'ops', '--role', 'admin')
+      ).trim();
+    const post = async (org: string, path: string, body?: unknown) =>
+      fetch(`${cluster.node(org).url}${path}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${await admin(org)}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    const files = [
+      ...readRuleFiles(defaultContractsDir()),
+      {
+        name: 'zz-noop.yaml',
+        text: 'rules:\n  - id: noop\n    description: Matches no event.\n    when:\n      type: NoSuchEvent\n',
+      },
+    ];
+    const proposed = await post('greenfield-farms', '/governance/rules', { files });
+    expect(proposed.status).toBe(202);
+    const { hash } = (await proposed.json()) as { hash: string };
+    await waitFor('the proposal to commit', async () => {
+      const r = await cluster.json<{ ruleSets: { hash: string }[] }>('valley-packers', '/governance/rules');
+      return r.body.ruleSets.some((v) => v.hash === hash) || undefined;
+    });
+    for (const org of ['valley-packers', 'swift-logistics']) {
+      expect((await post(org, `/governance/rules/${hash}/approvals`)).status).toBe(202);
+    }
+    const activation = await waitFor('activation on every node', async () => {
+      const views = await Promise.all(
+        cluster.nodes.map((n) =>
+          cluster.json<{ ruleSets: { hash: string; activationHeight: number | null }[] }>(
+            n.org,
+            '/governance/rules',
+          ),
+        ),
+      );
+      const heights = views.map(
+        (v) => v.body.ruleSets.find((r) => r.hash === hash)?.activationHeight ?? null,
+      );
+      return heights.every((h) => h !== null && h === heights[0]) ? (heights[0] as number) : undefined;
+    });
+    await captureAndWait('freshmart', commissioningDocument(1));
+    await waitFor(
+      'a block under the new rules',
+      async () => (await cluster.height('freshmart')) >= activation || undefined,
+    );
+    const block = await cluster.json<{ header: { rulesHash: string } }>('freshmart', `/blocks/${activation}`);
+    expect(block.body.header.rulesHash).toBe(hash);
+    const previous = await cluster.json<{ header: { rulesHash: string } }>(
+      'freshmart',
+      `/blocks/${activation - 1}`,
+    );
+    expect(previous.body.header.rulesHash).not.toBe(hash);
   });
 
   it('reports event status with block, transaction, org and submitter, identically on every node', async () => {

@@ -273,8 +273,13 @@ export class Cluster {
     return { status: res.status, body: (await res.json()) as T };
   }
 
-  async capture(org: string, document: unknown, headers: Record<string, string> = {}): Promise<Response> {
-    return this.request(org, '/capture', {
+  async capture(
+    org: string,
+    document: unknown,
+    headers: Record<string, string> = {},
+    path = '/capture',
+  ): Promise<Response> {
+    return this.request(org, path, {
       method: 'POST',
       headers: { 'content-type': 'application/ld+json', ...headers },
       body: JSON.stringify(document),
