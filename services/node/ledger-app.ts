@@ -19,6 +19,7 @@ import {
 import {
   type Block,
   type BlockHeader,
+  type CaptureTxBody,
   type CommitCertificate,
   type CommittedBlock,
   EMPTY_ROOT,
@@ -71,6 +72,11 @@ export class LedgerApp extends EventEmitter<{
 
   /** A client's capture: validated, signed by this node, queued and durably remembered. */
   submit(document: unknown, ctx: SubmitContext): { tx: Transaction; fresh: boolean } {
+    return this.submitOwn(this.captureBody(document, ctx));
+  }
+
+  /** A validated document, every event with its eventID, as this node's capture transaction body. */
+  private captureBody(document: unknown, ctx: SubmitContext): CaptureTxBody {
     const checked = validateCaptureDocument(document);
     if (!checked.ok) {
       throw new WaybillError(ErrorCode.ValidationFailed, 'the EPCIS document is not valid', {
@@ -80,31 +86,7 @@ export class LedgerApp extends EventEmitter<{
     const events = assignEventIds(checked.events, checked.document['@context']);
     const doc = { ...checked.document, epcisBody: { ...checked.document.epcisBody, eventList: events } };
     const { genesis, self } = this.deps;
-    return this.submitOwn({
-      kind: 'capture',
-      network: genesis.network,
-      org: self,
-      submitter: ctx.submitter,
-      errorBehaviour: ctx.errorBehaviour,
-      document: doc,
-    });
-  }
-
-  /**
-   * Evaluates a document against the committed state as the next block would, without ordering
-   * or storing anything: the verdicts a capture would get now (`POST /capture?dryRun=true`).
-   */
-  dryRun(document: unknown, ctx: SubmitContext, now: number): TxResult {
-    const checked = validateCaptureDocument(document);
-    if (!checked.ok) {
-      throw new WaybillError(ErrorCode.ValidationFailed, 'the EPCIS document is not valid', {
-        errors: checked.errors,
-      });
-    }
-    const events = assignEventIds(checked.events, checked.document['@context']);
-    const doc = { ...checked.document, epcisBody: { ...checked.document.epcisBody, eventList: events } };
-    const { genesis, self, store } = this.deps;
-    const body: TxBody = {
+    return {
       kind: 'capture',
       network: genesis.network,
       org: self,
@@ -112,6 +94,15 @@ export class LedgerApp extends EventEmitter<{
       errorBehaviour: ctx.errorBehaviour,
       document: doc,
     };
+  }
+
+  /**
+   * Evaluates a document against the committed state as the next block would, without ordering
+   * or storing anything: the verdicts a capture would get now (`POST /capture?dryRun=true`).
+   */
+  dryRun(document: unknown, ctx: SubmitContext, now: number): TxResult {
+    const body = this.captureBody(document, ctx);
+    const { store } = this.deps;
     const tx: Transaction = { id: hashOf(body), body, signature: '' };
     const tip = store.tip();
     const block = this.buildHeaderFor([tx], tip.height + 1, 0, tip.hash, Math.max(now, tip.timestamp + 1));

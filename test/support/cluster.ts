@@ -1,6 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -311,44 +310,4 @@ export class Cluster {
     if (!res.ok) throw new Error(`GET /metrics on ${org}: ${res.status}`);
     return parsePrometheus(await res.text());
   }
-}
-
-/**
- * POST with node:http. A server refusing a body it will not read (413) closes the connection;
- * when the client is still sending, the close can reach it as a reset before the response is
- * read. That reset is retried, so the test sees what the server answered.
- */
-export async function rawPost(
-  url: string,
-  headers: Record<string, string>,
-  body: string,
-  attempts = 5,
-): Promise<{ status: number; contentType: string; json: unknown }> {
-  for (let i = 1; ; i++) {
-    try {
-      return await postOnce(url, headers, body);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (i >= attempts || (code !== 'EPIPE' && code !== 'ECONNRESET')) throw err;
-    }
-  }
-}
-
-function postOnce(url: string, headers: Record<string, string>, body: string) {
-  return new Promise<{ status: number; contentType: string; json: unknown }>((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          contentType: String(res.headers['content-type']),
-          json: JSON.parse(Buffer.concat(chunks).toString('utf8')),
-        }),
-      );
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
 }
