@@ -30,7 +30,20 @@ describe('GET /objects/{id}', () => {
   it('adds a state proof under its canonical key when asked, and passes NOT_READY on', async () => {
     const token = await h.token();
     const asked: string[] = [];
-    const proof = { format: 'waybill-proof/v1', kind: 'state' } as never;
+    const block = {
+      hash: 'aa'.repeat(32),
+      header: { network: 'n', height: 2, txRoot: 'bb'.repeat(32), txCount: 0, timestamp: 1 },
+      certificate: { height: 2, round: 0, blockHash: 'aa'.repeat(32), signatures: [] },
+    };
+    const proof = {
+      format: 'waybill-proof/v1' as const,
+      kind: 'state' as const,
+      network: 'n',
+      block,
+      entry: { key: `object:${OBJECT.id}`, value: OBJECT },
+      bucket: { index: 7, entries: [] },
+      path: Array.from({ length: 16 }, () => 'cc'.repeat(32)),
+    };
     h.node.proofState = (key) => {
       asked.push(key);
       return proof;

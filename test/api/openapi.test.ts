@@ -61,6 +61,15 @@ describe('api/openapi.yaml', () => {
     expect(doc.components.schemas.CaptureErrorBehaviour?.enum).toEqual(ERROR_BEHAVIOURS);
   });
 
+  it('checks every response the API tests get against the document (test/api/response-contract.ts)', async () => {
+    // A node answering a status without its required fields is caught, whatever the test asserts.
+    h.node.statuses.set('urn:x:broken', { eventID: 'urn:x:broken' } as never);
+    const token = await h.token();
+    await expect(h.call({ method: 'GET', url: '/events/urn%3Ax%3Abroken/status', token })).rejects.toThrow(
+      /does not match api\/openapi.yaml: data must have required property 'status'/,
+    );
+  });
+
   it('matches the committed api/openapi.generated.ts (run `npm run api:types`)', async () => {
     const generated = astToString(await openapiTS(YAML_URL, { silent: true }));
     expect(generated).toContain('CaptureJob: {');

@@ -25,6 +25,7 @@ import type { IdentityProvider, PublicJwk } from '../../services/config/index.js
 import type { EpcisEvent } from '../../services/ledger/index.js';
 import { NodeMetrics } from '../../services/node/metrics.js';
 import type { QueryBackend } from '../../services/query/index.js';
+import { checkResponse } from './response-contract.js';
 
 export const NETWORK = 'waybill-test';
 /** The org whose node the API under test belongs to. */
@@ -217,11 +218,14 @@ export async function harness(opts: BuildApiOptions = {}): Promise<Harness> {
     node,
     keys,
     token: (o) => mint(keys, o),
-    call: ({ token, headers, ...rest }) =>
-      app.inject({
+    call: async ({ token, headers, ...rest }) => {
+      const res = await app.inject({
         ...rest,
         headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      }),
+      });
+      checkResponse(rest.method ?? 'GET', String(rest.url ?? '/'), res);
+      return res;
+    },
   };
 }
 
