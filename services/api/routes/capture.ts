@@ -3,6 +3,7 @@ import { ErrorCode, WaybillError } from '../../common/errors.js';
 import { type AuthHooks, principalOf } from '../auth.js';
 import type { Operations, Schemas } from '../openapi.js';
 import { emptyBody } from '../problem.js';
+import { specSchema } from '../spec-schema.js';
 import type { ApiDeps } from '../types.js';
 
 /** Fastify lower-cases header names. */
@@ -16,17 +17,8 @@ type CaptureHeaders = { [ERROR_BEHAVIOUR_HEADER]: Schemas['CaptureErrorBehaviour
 type CaptureQuery = { dryRun: boolean };
 type JobParams = Operations['getCaptureJob']['parameters']['path'];
 
-const captureSchema = {
-  headers: {
-    type: 'object',
-    properties: { [ERROR_BEHAVIOUR_HEADER]: { type: 'string', enum: ERROR_BEHAVIOURS, default: 'rollback' } },
-  },
-  querystring: {
-    type: 'object',
-    additionalProperties: false,
-    properties: { dryRun: { type: 'boolean', default: false } },
-  },
-};
+/** Headers and query from api/openapi.yaml; the EPCISDocument body is services/epcis' to check. */
+const captureSchema = specSchema('captureDocument', { body: false });
 
 export function captureRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks): void {
   app.post<{ Headers: CaptureHeaders; Querystring: CaptureQuery }>(

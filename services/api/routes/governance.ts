@@ -1,37 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { AuthHooks } from '../auth.js';
 import type { Operations, Schemas } from '../openapi.js';
+import { specSchema } from '../spec-schema.js';
 import type { ApiDeps } from '../types.js';
 
 type ApproveParams = Operations['approveRuleSet']['parameters']['path'];
 type ProposeBody = Schemas['RuleSetProposal'];
-
-const proposeSchema = {
-  body: {
-    type: 'object',
-    required: ['files'],
-    additionalProperties: false,
-    properties: {
-      files: {
-        type: 'array',
-        minItems: 1,
-        maxItems: 64,
-        items: {
-          type: 'object',
-          required: ['name', 'text'],
-          additionalProperties: false,
-          properties: {
-            name: { type: 'string', pattern: '^[A-Za-z0-9._-]+\\.ya?ml$' },
-            text: { type: 'string', maxLength: 262_144 },
-          },
-        },
-      },
-    },
-  },
-};
-const approveSchema = {
-  params: { type: 'object', properties: { hash: { type: 'string', pattern: '^[0-9a-f]{64}$' } } },
-};
 
 /** Rule-set governance: members propose and approve custody rule versions (execution/governance.ts). */
 export function governanceRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks): void {
@@ -43,7 +17,7 @@ export function governanceRoutes(app: FastifyInstance, deps: ApiDeps, auth: Auth
 
   app.post<{ Body: ProposeBody }>(
     '/governance/rules',
-    { onRequest: auth.admin, schema: proposeSchema },
+    { onRequest: auth.admin, schema: specSchema('proposeRuleSet') },
     async (request, reply): Promise<Schemas['GovernanceAccepted']> => {
       const accepted = await deps.governance.propose(request.body.files);
       void reply.code(202);
@@ -53,7 +27,7 @@ export function governanceRoutes(app: FastifyInstance, deps: ApiDeps, auth: Auth
 
   app.post<{ Params: ApproveParams }>(
     '/governance/rules/:hash/approvals',
-    { onRequest: auth.admin, schema: approveSchema },
+    { onRequest: auth.admin, schema: specSchema('approveRuleSet') },
     async (request, reply): Promise<Schemas['GovernanceAccepted']> => {
       const accepted = await deps.governance.approve(request.params.hash);
       void reply.code(202);

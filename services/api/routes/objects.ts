@@ -2,18 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { ErrorCode, WaybillError } from '../../common/errors.js';
 import type { AuthHooks } from '../auth.js';
 import type { Operations, Schemas } from '../openapi.js';
+import { specSchema } from '../spec-schema.js';
 import type { ApiDeps } from '../types.js';
 
 type ObjectParams = Operations['getObject']['parameters']['path'];
 type ObjectQuery = { proof: boolean };
-
-const objectSchema = {
-  querystring: {
-    type: 'object',
-    additionalProperties: false,
-    properties: { proof: { type: 'boolean', default: false } },
-  },
-};
 
 /** An object id is a URI (EPC URN or GS1 Digital Link), percent-encoded as one path segment. */
 const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/;
@@ -21,7 +14,7 @@ const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/;
 export function objectRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks): void {
   app.get<{ Params: ObjectParams; Querystring: ObjectQuery }>(
     '/objects/:id',
-    { onRequest: auth.read, schema: objectSchema },
+    { onRequest: auth.read, schema: specSchema('getObject') },
     async (request): Promise<Schemas['ObjectState']> => {
       const { id } = request.params;
       if (!URI.test(id)) {

@@ -2,19 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { ErrorCode, WaybillError } from '../../common/errors.js';
 import type { AuthHooks } from '../auth.js';
 import type { Operations, Schemas } from '../openapi.js';
+import { specSchema } from '../spec-schema.js';
 import type { ApiDeps } from '../types.js';
 
 type ProofParams = Operations['getEventProof']['parameters']['path'];
 type BlockParams = Operations['getBlock']['parameters']['path'];
 
 // Fastify's ajv coerces the path segment to an integer and answers VALIDATION_FAILED otherwise.
-const blockSchema = {
-  params: {
-    type: 'object',
-    required: ['height'],
-    properties: { height: { type: 'integer', minimum: 1 } },
-  },
-};
 
 /** Proofs an auditor verifies offline (docs/proofs.md), and the blocks to cross-check them against. */
 export function proofRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks): void {
@@ -31,7 +25,7 @@ export function proofRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks
 
   app.get<{ Params: BlockParams }>(
     '/blocks/:height',
-    { onRequest: auth.read, schema: blockSchema },
+    { onRequest: auth.read, schema: specSchema('getBlock') },
     async (request): Promise<Schemas['BlockSummary']> => {
       const block = deps.proofs.block(request.params.height);
       if (!block)
