@@ -7,6 +7,7 @@ import {
   verifySignature,
 } from '../../services/subscriptions/index.js';
 import { type TestEvent, TestLedger } from '../support/ledger.js';
+import { waitFor } from '../support/wait.js';
 import { eventIDsOf, WebhookReceiver } from '../support/webhook.js';
 
 // The delivery worker against a real store and a real HTTP receiver on 127.0.0.1. Time is an
@@ -224,6 +225,17 @@ describe('DeliveryWorker', () => {
     commit(event('receiving'));
     await worker().runDue();
     expect(receiver.deliveries).toHaveLength(1);
+  });
+
+  it('looks at due subscriptions on its timer, so a missed wake-up or a retry is not lost', async () => {
+    subscribe();
+    worker({ intervalMs: 10 }).start();
+    await new Promise((r) => setTimeout(r, 30)); // its first look found nothing
+    expect(receiver.deliveries).toHaveLength(0);
+    commit(event('receiving'), event('shipping')); // no wake() here: the timer must find them
+    expect(ledger.store.index.subscriptions.lag()).toBe(2);
+    await waitForDeliveries(1);
+    await waitFor('the cursor after the delivery', () => ledger.store.index.subscriptions.lag() === 0);
   });
 
   it('wakes after a commit without blocking the caller', async () => {
