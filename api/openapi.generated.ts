@@ -450,6 +450,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/queries/{queryName}/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Subscriptions to a named query, by id
+         * @description Subscriptions are this node's settings, like named queries: other nodes do not see them.
+         *     The `signatureToken` is never returned. Requires role `events:read`, `events:write` or `admin`.
+         */
+        get: operations["listSubscriptions"];
+        put?: never;
+        /**
+         * Subscribe a webhook to the events the named query matches
+         * @description A streaming subscription (EPCIS 2.0 REST binding): every event committed after the
+         *     subscription is created and matched by the named query is POSTed to `dest` as an
+         *     `EPCISQueryDocument` (`queryName` is the query's name), in ledger order, at most 500
+         *     events per POST. The saved query's `orderBy` and `orderDirection` do not apply.
+         *
+         *     Delivery is at least once: a batch counts as delivered only when `dest` answers 2xx
+         *     (redirects are not followed), so a receiver may see a batch again, never a gap; it should
+         *     deduplicate by `eventID`. Failed deliveries are retried after 1 s, doubling to at most
+         *     5 min (each delay drawn from its upper half); the position delivered so far and the
+         *     next attempt are kept in the node's database, so deliveries resume after a restart.
+         *
+         *     Each POST has the header `GS1-EPCIS-Subscription-ID` and, when a `signatureToken` was
+         *     given, `GS1-Signature: sha256=<hex>`: the lower-case hex HMAC-SHA256 of the exact request
+         *     body bytes, keyed with the UTF-8 bytes of the `signatureToken`. A receiver recomputes it
+         *     over the raw body and compares in constant time.
+         *
+         *     `stream` must be `true`. Scheduled subscriptions (`schedule`, `reportIfEmpty`) and
+         *     `initialRecordTime` are not supported: a body with them is refused (400, VALIDATION_FAILED,
+         *     naming the member). `dest` must be an absolute `http` or `https` URL without credentials.
+         *     Deleting the named query deletes its subscriptions. Requires role `events:write` or
+         *     `admin`, in a token of this node's organisation.
+         */
+        post: operations["createSubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queries/{queryName}/subscriptions/{subscriptionID}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A subscription, with its delivery state */
+        get: operations["getSubscription"];
+        put?: never;
+        post?: never;
+        /**
+         * Unsubscribe
+         * @description Requires role `events:write` or `admin`, in a token of this node's organisation.
+         */
+        delete: operations["unsubscribe"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/objects/{id}/trace": {
         parameters: {
             query?: never;
@@ -1042,6 +1108,42 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        QuerySubscriptionInput: {
+            /**
+             * Format: uri
+             * @description Absolute `http` or `https` URL the events are POSTed to; no credentials in it.
+             */
+            dest: string;
+            /** @description Secret of the client: the HMAC-SHA256 key of `GS1-Signature`. Never returned. */
+            signatureToken?: string;
+            /** @constant */
+            stream: true;
+        };
+        QuerySubscription: {
+            subscriptionID: string;
+            queryName: string;
+            dest: string;
+            /** @constant */
+            stream: true;
+            /** @description The client (token `sub`) that subscribed. */
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When `dest` last answered 2xx to a delivery.
+             */
+            lastNotifiedAt?: string;
+            /** @description Failed deliveries since the last success. */
+            failedAttempts: number;
+            /** @description What went wrong with the last failed delivery, until one succeeds. */
+            lastError?: string;
+            /**
+             * Format: date-time
+             * @description When a failed delivery is tried again.
+             */
+            nextAttemptAt?: string;
+        };
         TraceNode: {
             /** @description Canonical key (GS1 Digital Link URI for GS1 identifiers). */
             id: string;
@@ -1294,6 +1396,7 @@ export interface components {
         PathDisposition: string;
         /** @description A named query: letters, digits, `.`, `_`, `-`, `~`; at most 64. */
         QueryName: string;
+        SubscriptionID: string;
         /** @description `backward` (where it came from), `forward` (where it went) or `both` (default). */
         TraceDirection: "backward" | "forward" | "both";
     };
@@ -2343,6 +2446,125 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
+        };
+    };
+    listSubscriptions: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 1000; default 30. */
+                perPage?: components["parameters"]["PerPage"];
+                /** @description Opaque token of the next page, from the `Link` header; valid only with the same other parameters. */
+                nextPageToken?: components["parameters"]["NextPageToken"];
+            };
+            header?: never;
+            path: {
+                /** @description A named query: letters, digits, `.`, `_`, `-`, `~`; at most 64. */
+                queryName: components["parameters"]["QueryName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of subscriptions. */
+            200: {
+                headers: {
+                    Link: components["headers"]["LinkNext"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuerySubscription"][];
+                };
+            };
+            400: components["responses"]["QueryParameterException"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    createSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A named query: letters, digits, `.`, `_`, `-`, `~`; at most 64. */
+                queryName: components["parameters"]["QueryName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuerySubscriptionInput"];
+            };
+        };
+        responses: {
+            /** @description Subscribed. */
+            201: {
+                headers: {
+                    /** @description `/queries/{queryName}/subscriptions/{subscriptionID}`. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuerySubscription"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    getSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A named query: letters, digits, `.`, `_`, `-`, `~`; at most 64. */
+                queryName: components["parameters"]["QueryName"];
+                subscriptionID: components["parameters"]["SubscriptionID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuerySubscription"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    unsubscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A named query: letters, digits, `.`, `_`, `-`, `~`; at most 64. */
+                queryName: components["parameters"]["QueryName"];
+                subscriptionID: components["parameters"]["SubscriptionID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unsubscribed; no delivery starts after this. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     traceObject: {

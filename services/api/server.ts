@@ -18,6 +18,7 @@ import { objectRoutes } from './routes/objects.js';
 import { opsRoutes } from './routes/ops.js';
 import { proofRoutes } from './routes/proofs.js';
 import { queryRoutes } from './routes/query.js';
+import { subscriptionRoutes } from './routes/subscriptions.js';
 import { traceRoutes } from './routes/trace.js';
 import type { ApiDeps } from './types.js';
 
@@ -73,6 +74,7 @@ export function buildApi(deps: ApiDeps, opts: BuildApiOptions = {}): FastifyInst
   proofRoutes(app, deps, auth);
   queryRoutes(app, deps, auth);
   namedQueryRoutes(app, deps, auth);
+  subscriptionRoutes(app, deps, auth);
   traceRoutes(app, deps, auth);
   auditRoutes(app, deps, auth);
   opsRoutes(app, deps);

@@ -112,6 +112,25 @@ export class NodeMetrics {
     this.httpDuration.observe({ operation }, seconds);
   }
 
+  readonly subscriptionDeliveries = new Counter({
+    name: 'waybill_subscription_deliveries_total',
+    help: 'Webhook deliveries to query subscriptions, by outcome (delivered: a 2xx; failed: retried later)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /** Read from the subscriptions table at scrape time. */
+  watchSubscriptionLag(lag: () => number): void {
+    new Gauge({
+      name: 'waybill_subscription_lag_events',
+      help: 'Ledger event positions between the newest event and the furthest-behind subscription (an upper bound on its undelivered events)',
+      registers: [this.registry],
+      collect() {
+        this.set(lag());
+      },
+    });
+  }
+
   readonly evidence = new Counter({
     name: 'waybill_evidence_total',
     help: 'Equivocation evidence seen, by kind',

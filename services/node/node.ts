@@ -20,6 +20,7 @@ import { LedgerApp } from './ledger-app.js';
 import { NodeMetrics } from './metrics.js';
 import type { NodeParts } from './parts.js';
 import { RuleRegistry } from './rules-book.js';
+import { deliveryWorker } from './subscription-worker.js';
 import { wire } from './wiring.js';
 
 export interface WaybillNode {
@@ -102,6 +103,7 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
   });
   const parts: NodeParts = { config, logger, metrics, store, mempool, app, core, p2p, driver, gossip, rules };
   wire(parts);
+  const subscriptions = deliveryWorker(parts);
   metrics.height.set(store.tip().height);
 
   const api = buildApi(apiDeps(parts), { logger });
@@ -110,8 +112,10 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
     driver.start();
     gossip.start();
     await api.listen({ host: config.api.host, port: config.api.port });
+    subscriptions.start();
   } catch (err) {
     await api.close().catch(() => undefined);
+    await subscriptions.stop();
     gossip.stop();
     driver.stop();
     await p2p.stop().catch(() => undefined);
@@ -130,6 +134,7 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
     stop: () => {
       stopping ??= (async () => {
         await api.close();
+        await subscriptions.stop(); // its deliveries read and write the store
         gossip.stop();
         driver.stop();
         await p2p.stop();

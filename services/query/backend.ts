@@ -8,6 +8,7 @@ import type {
   ListCursor,
   NamedQueries,
   RejectionRow,
+  Subscriptions,
 } from '../storage/index.js';
 import { DEFAULT_TRACE_LIMITS, type TraceDirection, type TraceResult, traceObject } from './trace.js';
 
@@ -28,6 +29,8 @@ export interface QueryBackend {
   /** Captures still waiting for a block, newest first. */
   runningCaptureJobs(): CaptureJob[];
   namedQueries: Pick<NamedQueries, 'add' | 'get' | 'list' | 'remove'>;
+  /** Webhook subscriptions to named queries (node-local, like them). */
+  subscriptions: Pick<Subscriptions, 'add' | 'get' | 'list' | 'remove'>;
 }
 
 /** The node's query backend over its store's index and (for running jobs) its mempool. */
@@ -59,5 +62,6 @@ export function queryBackend(index: EventIndex, pending: () => Transaction[] = (
           errors: [],
         })),
     namedQueries: index.namedQueries,
+    subscriptions: index.subscriptions,
   };
 }

@@ -6,6 +6,7 @@ import type { TxResult } from '../execution/index.js';
 import type { EpcisEvent } from '../ledger/index.js';
 import { IndexReader } from './index-reader.js';
 import { NamedQueries } from './named-queries.js';
+import { Subscriptions } from './subscriptions.js';
 
 /**
  * The read model behind GET /events and the trace: one row per accepted event with the fields the
@@ -115,10 +116,11 @@ function timeOf(value: unknown): number {
   return Number.isFinite(ms) ? ms : 0;
 }
 
-/** The index writer, its reader and the named queries, over the ledger's own database. */
+/** The index writer, its reader, the named queries and their subscriptions, over the ledger's own database. */
 export class EventIndex {
   readonly reader: IndexReader;
   readonly namedQueries: NamedQueries;
+  readonly subscriptions: Subscriptions;
   private readonly insertEvent: Database.Statement;
   private readonly insertId: Database.Statement;
   private readonly markDeclared: Database.Statement;
@@ -127,6 +129,7 @@ export class EventIndex {
     db.exec(EVENT_INDEX_SCHEMA);
     this.reader = new IndexReader(db);
     this.namedQueries = new NamedQueries(db);
+    this.subscriptions = new Subscriptions(db);
     this.insertEvent = db.prepare(
       `INSERT INTO event_index (event_id, type, event_time, record_time, action, biz_step, disposition,
         read_point, biz_location, error_declaration, height, tx_id, org)

@@ -101,6 +101,21 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
     400,
     'VALIDATION_FAILED',
   ),
+  // Subscriptions: the body is checked before the named query is looked up
+  post(
+    'subscription to a non-http dest',
+    '/queries/q/subscriptions',
+    '{"dest":"file:///etc/passwd","stream":true}',
+    400,
+    'VALIDATION_FAILED',
+  ),
+  post(
+    'scheduled subscription',
+    '/queries/q/subscriptions',
+    '{"dest":"https://example.com/hook","schedule":{"hour":"1"}}',
+    400,
+    'VALIDATION_FAILED',
+  ),
   // Content types
   post('text/plain body', '/capture', DOC, 415, 'UNSUPPORTED_MEDIA_TYPE', 'text/plain'),
   post('XML body', '/capture', '<EPCISDocument/>', 415, 'UNSUPPORTED_MEDIA_TYPE', 'application/xml'),

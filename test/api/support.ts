@@ -196,6 +196,7 @@ function noQueryBackend(): QueryBackend {
     captureJobs: fail,
     runningCaptureJobs: fail,
     namedQueries: { add: fail, get: fail, list: fail, remove: fail },
+    subscriptions: { add: fail, get: fail, list: fail, remove: fail },
   };
 }
 

@@ -1,0 +1,26 @@
+import { queryDocument } from '../api/routes/query-support.js';
+import { DeliveryWorker } from '../subscriptions/index.js';
+import type { NodeParts } from './parts.js';
+
+/**
+ * The node's webhook delivery worker over its own store, woken after every commit. Started once
+ * the node is up; stopped before the store closes (node.ts).
+ */
+export function deliveryWorker(
+  parts: Pick<NodeParts, 'store' | 'app' | 'metrics' | 'logger'>,
+): DeliveryWorker {
+  const { store, app, metrics, logger } = parts;
+  const { subscriptions, namedQueries, reader } = store.index;
+  const worker = new DeliveryWorker({
+    subscriptions,
+    namedQueries,
+    reader,
+    // The same document GET /queries/{name}/events answers with.
+    document: queryDocument,
+    logger: logger.child({ component: 'subscriptions' }),
+    onDelivery: (outcome) => metrics.subscriptionDeliveries.inc({ outcome }),
+  });
+  metrics.watchSubscriptionLag(() => subscriptions.lag());
+  app.on('commit', () => worker.wake());
+  return worker;
+}

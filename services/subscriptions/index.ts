@@ -1,0 +1,14 @@
+/**
+ * Webhook subscriptions to named queries (EPCIS 2.0 REST binding, `stream: true`): the delivery
+ * worker, the GS1-Signature scheme and the webhook client. The table is in storage/subscriptions.ts.
+ */
+export { FIRST_RETRY_MS, MAX_RETRY_MS, retryDelay } from './backoff.js';
+export { SIGNATURE_HEADER, SUBSCRIPTION_ID_HEADER, signatureOf, verifySignature } from './signature.js';
+export { destProblem, fetchPost, type WebhookPost, type WebhookResponse } from './webhook.js';
+export {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_TIMEOUT_MS,
+  type DeliveryOutcome,
+  DeliveryWorker,
+  type DeliveryWorkerDeps,
+} from './worker.js';

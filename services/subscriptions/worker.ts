@@ -1,0 +1,163 @@
+import type { Logger } from '../common/logger.js';
+import type { EpcisEvent } from '../ledger/index.js';
+import { parseEventQuery } from '../query/index.js';
+import type { IndexReader, NamedQueries, Subscription, Subscriptions } from '../storage/index.js';
+import { retryDelay } from './backoff.js';
+import { SIGNATURE_HEADER, SUBSCRIPTION_ID_HEADER, signatureOf } from './signature.js';
+import { fetchPost, type WebhookPost } from './webhook.js';
+
+export type DeliveryOutcome = 'delivered' | 'failed';
+
+export interface DeliveryWorkerDeps {
+  subscriptions: Pick<Subscriptions, 'due' | 'get' | 'delivered' | 'passed' | 'failed' | 'latestPosition'>;
+  namedQueries: Pick<NamedQueries, 'get'>;
+  /** The event index's reader: the one matcher of every query. */
+  reader: Pick<IndexReader, 'events'>;
+  /** The EPCISQueryDocument of a batch, as GET /queries/{name}/events answers it. */
+  document(queryName: string, events: EpcisEvent[]): unknown;
+  post?: WebhookPost;
+  /** ms since the epoch; backoff and due times are read from it. */
+  clock?: () => number;
+  /** [0, 1), the backoff jitter. */
+  random?: () => number;
+  logger?: Logger;
+  onDelivery?: (outcome: DeliveryOutcome) => void;
+  /** Events per POST. */
+  batchSize?: number;
+  /** How often due subscriptions are looked at besides commits (retries, missed wake-ups). */
+  intervalMs?: number;
+  timeoutMs?: number;
+}
+
+export const DEFAULT_BATCH_SIZE = 500;
+export const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_INTERVAL_MS = 1_000;
+
+/** Ordering parameters of the saved query do not apply: deliveries follow the ledger order. */
+const ORDERING = ['orderBy', 'orderDirection'];
+
+/**
+ * Delivers newly committed events of each subscription's named query to its webhook, at least
+ * once: the cursor moves only after a 2xx, and only after the events the POST held. Runs outside
+ * consensus (woken after a commit, and on a timer), one delivery in flight per subscription.
+ */
+export class DeliveryWorker {
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly abort = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly post: WebhookPost;
+  private readonly clock: () => number;
+  private readonly random: () => number;
+  private readonly batchSize: number;
+
+  constructor(private readonly deps: DeliveryWorkerDeps) {
+    this.post = deps.post ?? fetchPost;
+    this.clock = deps.clock ?? Date.now;
+    this.random = deps.random ?? Math.random;
+    this.batchSize = deps.batchSize ?? DEFAULT_BATCH_SIZE;
+  }
+
+  /** Looks at due subscriptions now and then every intervalMs. */
+  start(): void {
+    if (this.stopped || this.timer) return;
+    this.timer = setInterval(() => this.wake(), this.deps.intervalMs ?? DEFAULT_INTERVAL_MS);
+    this.timer.unref();
+    this.wake();
+  }
+
+  /** After a commit: new events may match. Returns at once; the work runs in a later turn. */
+  wake(): void {
+    setImmediate(() => void this.runDue());
+  }
+
+  /** Starts a delivery for every due subscription not already in flight; resolves when those end. */
+  async runDue(): Promise<void> {
+    if (this.stopped) return;
+    const started: Promise<void>[] = [];
+    for (const sub of this.deps.subscriptions.due(this.clock())) {
+      if (this.inFlight.has(sub.id)) continue;
+      const run = this.deliver(sub)
+        .catch((err) =>
+          this.deps.logger?.error({ err, subscription: sub.id }, 'subscription delivery failed'),
+        )
+        .finally(() => this.inFlight.delete(sub.id));
+      this.inFlight.set(sub.id, run);
+      started.push(run);
+    }
+    await Promise.all(started);
+  }
+
+  /** Aborts deliveries in flight (their events stay undelivered) and waits for them to end. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.abort.abort();
+    await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  /** Sends batches until the subscription is caught up, or one fails. */
+  private async deliver(sub: Subscription): Promise<void> {
+    const { subscriptions, namedQueries, reader } = this.deps;
+    let { cursor, attempts } = sub;
+    for (;;) {
+      if (this.stopped || !subscriptions.get(sub.queryName, sub.id)) return;
+      const query = namedQueries.get(sub.queryName);
+      if (!query) return; // deleted: its subscriptions went with it
+      // The newest position and the page are read in one synchronous step: no block commits between.
+      const latest = subscriptions.latestPosition();
+      if (latest <= cursor) return;
+      const pairs = Object.entries(query.params).filter(([name]) => !ORDERING.includes(name));
+      const { filter } = parseEventQuery(pairs, `/queries/${sub.queryName}`).request;
+      const page = reader.events({
+        filter,
+        orderBy: 'ledger',
+        descending: false,
+        limit: this.batchSize,
+        after: { value: cursor, seq: cursor },
+      });
+      const through = page.next?.seq ?? latest;
+      if (page.events.length === 0) {
+        subscriptions.passed(sub.id, through);
+        cursor = through;
+        continue;
+      }
+      const error = await this.send(sub, page.events);
+      if (this.stopped) return; // aborted by stop(): the events are sent again after the restart
+      if (error !== undefined) {
+        attempts++;
+        subscriptions.failed(sub.id, this.clock() + retryDelay(attempts, this.random()), error);
+        this.deps.onDelivery?.('failed');
+        this.deps.logger?.warn(
+          { subscription: sub.id, attempts, error },
+          'webhook delivery failed; will retry',
+        );
+        return;
+      }
+      subscriptions.delivered(sub.id, through, this.clock());
+      this.deps.onDelivery?.('delivered');
+      cursor = through;
+      attempts = 0;
+    }
+  }
+
+  /** One POST; undefined on a 2xx, else what went wrong (kept as last_error). */
+  private async send(sub: Subscription, events: EpcisEvent[]): Promise<string | undefined> {
+    const body = JSON.stringify(this.deps.document(sub.queryName, events));
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      [SUBSCRIPTION_ID_HEADER]: sub.id,
+    };
+    if (sub.secret !== undefined) headers[SIGNATURE_HEADER] = signatureOf(body, sub.secret);
+    const timeoutMs = this.deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(timeoutMs)]);
+    try {
+      const { status } = await this.post(sub.dest, body, headers, signal);
+      return status >= 200 && status < 300 ? undefined : `the receiver answered HTTP ${status}`;
+    } catch (err) {
+      const e = err as Error & { cause?: { code?: string; message?: string } };
+      if (e.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+      return `request failed: ${e.cause?.code ?? e.cause?.message ?? e.message}`;
+    }
+  }
+}
