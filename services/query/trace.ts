@@ -1,3 +1,4 @@
+import type { Schemas } from '../api/openapi.js';
 import { bizStepWord } from '../contracts/ids.js';
 import { CLASS_ROLES, IdRole, type IndexReader, type TracedEvent } from '../storage/index.js';
 
@@ -12,50 +13,11 @@ export interface TraceLimits {
 
 export const DEFAULT_TRACE_LIMITS: TraceLimits = { maxNodes: 2_000, maxEvents: 10_000 };
 
-export interface TraceNode {
-  /** Canonical key (GS1 Digital Link for GS1 identifiers). */
-  id: string;
-  kind: 'object' | 'class';
-  /** Steps from the traced object: negative backward (where it came from), positive forward. */
-  depth: number;
-}
-
-/** One step of the provenance graph: `from` went into `to` in an event. */
-export interface TraceEdge {
-  from: string;
-  to: string;
-  eventID: string;
-  eventType: string;
-  eventTime: string;
-  org: string;
-  bizStep: string | null;
-}
-
-/** An event that touched a traced object: who had it, where, doing what. */
-export interface CustodyStep {
-  eventID: string;
-  eventType: string;
-  eventTime: string;
-  recordTime: string;
-  org: string;
-  action: string | null;
-  bizStep: string | null;
-  disposition: string | null;
-  readPoint: string | null;
-  bizLocation: string | null;
-  /** The traced objects and classes it names. */
-  objects: string[];
-}
-
-export interface Trace {
-  id: string;
-  direction: TraceDirection;
-  nodes: TraceNode[];
-  edges: TraceEdge[];
-  custody: CustodyStep[];
-  /** A limit stopped the walk; the graph is a prefix of the full one. */
-  truncated: boolean;
-}
+// The trace's shapes are the API's, generated from api/openapi.yaml (one definition of each).
+export type TraceNode = Schemas['TraceNode'];
+export type TraceEdge = Schemas['TraceEdge'];
+export type CustodyStep = Schemas['CustodyStep'];
+export type Trace = Schemas['Trace'];
 
 export interface TraceResult {
   trace: Trace;
