@@ -62,9 +62,11 @@ async function withCluster<T>(
   f: (c: Cluster, r: LoadRunner) => Promise<T>,
   settled: (c: Cluster, result: T) => T = (_c, result) => result,
 ): Promise<T> {
-  const env: Record<string, string> = { WAYBILL_LOG_LEVEL: 'warn' };
-  if (opts.profileDir) env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${opts.profileDir}`;
-  const cluster = await Cluster.create(size, {}, { env });
+  const env = { WAYBILL_LOG_LEVEL: 'warn' };
+  // NODE_OPTIONS refuses --cpu-prof: a shell puts it between node and the script.
+  const dir = opts.profileDir;
+  const launcher = dir ? () => ['sh', '-c', `exec "$0" --cpu-prof --cpu-prof-dir=${dir} "$@"`] : undefined;
+  const cluster = await Cluster.create(size, {}, { env, launcher });
   await cluster.startAll();
   const runner = new LoadRunner(cluster);
   try {
@@ -94,7 +96,7 @@ async function stepUp(size: number, opts: LoadOptions, full: boolean): Promise<N
   return withCluster(
     size,
     opts,
-    async (cluster, runner) => {
+    async (_cluster, runner) => {
       const steps: StepResult[] = [];
       for (const rate of opts.rates) {
         const s = await runner.step(rate, opts.stepSeconds);

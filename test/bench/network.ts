@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Cluster } from '../support/cluster.js';
+import { metricTotal } from '../support/metrics.js';
 import { documentSize, type ErpClient, erpClients } from './erp.js';
 import { percentile } from './stats.js';
 
@@ -46,6 +47,9 @@ export interface StepResult {
   /** Acknowledged captures not committed by the end of the drain. */
   uncommitted: number;
   rssMB: number[];
+  /** Blocks committed and view changes (rounds after round 0) during the step, on the first node. */
+  blocks: number;
+  roundChanges: number;
 }
 
 interface Ack {
@@ -171,6 +175,7 @@ export class LoadRunner {
     let inFlight = 0;
     let posted = 0;
     let next = 0;
+    const before = await this.counters();
     const began = performance.now();
     const end = began + seconds * 1000;
     const sends: Promise<void>[] = [];
@@ -226,7 +231,10 @@ export class LoadRunner {
     const postedSeconds = (performance.now() - began) / 1000;
     await Promise.all(sends);
     const jobs = await this.drain(acks);
+    const after = await this.counters();
     return this.measure({
+      roundChanges: after.rounds - before.rounds,
+      blocks: after.blocks - before.blocks,
       acks,
       jobs,
       began,
@@ -239,6 +247,15 @@ export class LoadRunner {
       refusals,
       failed,
     });
+  }
+
+  /** View changes and blocks so far on the first node (its /metrics). */
+  private async counters(): Promise<{ rounds: number; blocks: number }> {
+    const m = await this.cluster.metrics(this.cluster.nodes[0]?.org ?? '').catch(() => undefined);
+    return {
+      rounds: metricTotal(m, 'waybill_round_changes_total'),
+      blocks: metricTotal(m, 'waybill_commits_total'),
+    };
   }
 
   private async job(ack: Ack): Promise<Job | undefined> {
@@ -281,6 +298,8 @@ export class LoadRunner {
   }
 
   private measure(r: {
+    roundChanges: number;
+    blocks: number;
     acks: Ack[];
     jobs: Array<Job | undefined>;
     began: number;
@@ -332,6 +351,8 @@ export class LoadRunner {
       failed: r.failed,
       uncommitted,
       rssMB: this.cluster.nodes.map((n) => rssMB(n.process?.pid)),
+      blocks: r.blocks,
+      roundChanges: r.roundChanges,
     };
   }
 }
