@@ -40,7 +40,7 @@ export interface LoadResults {
   one?: NetworkRun;
   /** Four-node over one-node saturation throughput. */
   ratio?: number;
-  scale: Array<{ nodes: number; offered: number; committed: number; p99: number }>;
+  scale: Array<{ nodes: number; offered: number; committed: number; p99: number; error?: string }>;
 }
 
 /** A step is saturated when the network commits clearly less than it is offered. */
@@ -84,7 +84,8 @@ async function withCluster<T>(
 function log(s: StepResult, label = ''): void {
   console.log(
     `  n=${s.nodes} ${label}offered ${s.offered}/s: posted ${s.posted}/s, committed ${s.committed}/s ` +
-      `(${s.accepted} accepted, ${s.rejected} rejected), p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms; 202 in p50 ${s.ackP50} ms, p99 ${s.ackP99} ms` +
+      `(${s.accepted} accepted, ${s.rejected} rejected), p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms; 202 in p50 ${s.ackP50} ms, p99 ${s.ackP99} ms; ` +
+      `${s.blocks} blocks, ${s.roundChanges} view changes` +
       (s.refused + s.failed + s.uncommitted > 0
         ? `, refused ${s.refused} ${JSON.stringify(s.refusals)}, failed ${s.failed}, uncommitted ${s.uncommitted}`
         : ''),
@@ -152,9 +153,15 @@ export async function loadBenchmarks(opts: LoadOptions): Promise<LoadResults> {
     console.log(`scale, ${nodes} nodes:`);
     // Offered above four-node saturation: the committed rate is this size's saturation.
     const offered = Math.round(four.saturation * 1.25);
-    const s = await withCluster(nodes, opts, (_c, runner) => runner.step(offered, opts.scaleSeconds));
-    log(s);
-    scale.push({ nodes, offered, committed: s.committed, p99: s.p99 });
+    try {
+      const s = await withCluster(nodes, opts, (_c, runner) => runner.step(offered, opts.scaleSeconds));
+      log(s);
+      scale.push({ nodes, offered, committed: s.committed, p99: s.p99 });
+    } catch (err) {
+      // A network that does not come up on a crowded machine is a result too, not the end of the run.
+      console.log(`  n=${nodes}: ${(err as Error).message}`);
+      scale.push({ nodes, offered, committed: 0, p99: 0, error: (err as Error).message });
+    }
   }
   const ratio =
     one && one.saturation > 0 ? Math.round((four.saturation / one.saturation) * 100) / 100 : undefined;

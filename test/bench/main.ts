@@ -56,7 +56,7 @@ if (parts.has('query')) {
 }
 if (parts.has('load')) {
   result.load = await loadBenchmarks({
-    rates: quick ? [500, 2000] : [500, 1000, 2000, 4000, 8000],
+    rates: quick ? [500, 2000] : [250, 500, 1000, 2000, 4000, 8000],
     stepSeconds: quick ? 5 : 25,
     sustainSeconds: quick ? 5 : 60,
     scaleSeconds: quick ? 5 : 20,

@@ -83,7 +83,7 @@ export function targetRows(r: BenchResult): TargetRow[] {
     },
     ...(r.load?.scale ?? []).map((s) => ({
       figure: `saturation, n = ${s.nodes}`,
-      value: fmt(s.committed, '/s'),
+      value: s.error ? `failed: ${s.error.slice(0, 40)}` : fmt(s.committed, '/s'),
       target: '',
     })),
     {
