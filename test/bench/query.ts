@@ -8,8 +8,7 @@
  * onto a pallet, shipping, receiving.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +25,7 @@ import {
   traceObject,
 } from '../../services/query/index.js';
 import { Store } from '../../services/storage/index.js';
+import { ledgerNetwork, type NodeOnLedger, nodeOnLedger } from './node-rss.js';
 import { durations, percentile } from './stats.js';
 
 const PER_BLOCK = 1_000;
@@ -97,10 +97,15 @@ function lotEvents(i: number): EpcisEvent[] {
 }
 
 /** Commits `total` events in blocks of PER_BLOCK; returns events/s. */
-export function build(store: Store, total: number, progress = true): number {
+export function build(
+  store: Store,
+  total: number,
+  progress = true,
+  { network, genesisHash } = { network: 'n', genesisHash: 'aa'.repeat(32) },
+): number {
   const lots = Math.ceil(total / 5);
   const lotsPerBlock = PER_BLOCK / 5;
-  let parent = 'aa'.repeat(32);
+  let parent = genesisHash;
   const began = performance.now();
   for (let height = 1, i = 0; i < lots; height++) {
     const timestamp = START + height * 1000;
@@ -113,7 +118,7 @@ export function build(store: Store, total: number, progress = true): number {
       id: `tx${height}`,
       body: {
         kind: 'capture' as const,
-        network: 'n',
+        network,
         org: `org${height % 4}`,
         submitter: 'bench',
         errorBehaviour: 'rollback' as const,
@@ -122,7 +127,7 @@ export function build(store: Store, total: number, progress = true): number {
       signature: '',
     };
     const header: BlockHeader = {
-      network: 'n',
+      network,
       height,
       view: 0,
       parentHash: parent,
@@ -185,6 +190,8 @@ export interface QueryResults {
   /** RSS of the process that opened the store and answered the queries. */
   rssMB: number;
   queries: QueryTiming[];
+  /** A node process started on the ledger: RSS, and queries over HTTP. */
+  node: NodeOnLedger;
 }
 
 /** Each run asks about another lot, so the figures are not one cached page. */
@@ -250,29 +257,35 @@ function dirBytes(dir: string): number {
   return readdirSync(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
 }
 
-/** Builds the ledger here, then times it from a fresh process (see the file comment). */
+/** Builds the ledger in a one-member network's data directory, times it from a fresh process, then from its node. */
 export async function queryBenchmarks(total: number): Promise<QueryResults> {
-  const dir = mkdtempSync(join(tmpdir(), 'waybill-query-bench-'));
+  const net = await ledgerNetwork();
   try {
-    const store = Store.open(dir, IDENTITY);
-    const insertsPerSecond = build(store, total);
-    store.close();
-    const diskBytesPerEvent = Math.round(dirBytes(dir) / total);
-    const child = fileURLToPath(import.meta.url);
-    const { stdout } = await promisify(execFile)(process.execPath, [child, dir, String(total)], {
-      maxBuffer: 1 << 24,
+    const store = Store.open(net.dataDir, net.identity);
+    const insertsPerSecond = build(store, total, true, {
+      network: net.identity.network,
+      genesisHash: net.identity.genesisHash,
     });
+    store.close();
+    const diskBytesPerEvent = Math.round(dirBytes(net.dataDir) / total);
+    const child = fileURLToPath(import.meta.url);
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [child, net.dataDir, String(total), JSON.stringify(net.identity)],
+      { maxBuffer: 1 << 24 },
+    );
     const { rssMB, queries } = JSON.parse(stdout) as Pick<QueryResults, 'rssMB' | 'queries'>;
-    return { events: total, insertsPerSecond, diskBytesPerEvent, rssMB, queries };
+    const node = await nodeOnLedger(net.cluster, total);
+    return { events: total, insertsPerSecond, diskBytesPerEvent, rssMB, queries, node };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    await net.cluster.destroy();
   }
 }
 
-// The child: node query.js <dataDir> <events>
+// The child: node query.js <dataDir> <events> <identity JSON>
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [dir = '', total = '0'] = process.argv.slice(2);
-  const store = Store.open(dir, IDENTITY);
+  const [dir = '', total = '0', identity = '{}'] = process.argv.slice(2);
+  const store = Store.open(dir, JSON.parse(identity) as typeof IDENTITY);
   const queries = timeQueries(store, Number(total));
   const rssMB = Math.round(process.memoryUsage().rss / 2 ** 20);
   store.close();
