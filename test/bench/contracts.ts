@@ -27,7 +27,7 @@ function lifecycle(items: number): Step[] {
   return steps;
 }
 
-function measure(name: string, steps: Step[], blockSize = 1000): void {
+function measure(name: string, steps: Step[], blockSize = 1000): number {
   const engine = createEngine(ruleSet(), MEMBERS);
   const state = new MemoryCustodyState();
   let accepted = 0;
@@ -49,11 +49,13 @@ function measure(name: string, steps: Step[], blockSize = 1000): void {
     `${name}: ${steps.length} events (${accepted} accepted) in ${ms.toFixed(0)} ms = ${perSecond} events/s; ` +
       `state root over ${[...state.objects()].length} objects in ${rootMs.toFixed(0)} ms (${root.slice(0, 12)}…)`,
   );
+  return perSecond;
 }
 
-export function contractBenchmarks(): void {
+/** Custody engine events/s on one core, in memory: a random mix and a valid lifecycle. */
+export function contractBenchmarks(scale = 1): { mixed: number; lifecycle: number } {
   // Warm up the JIT and the identifier cache, then measure.
   measure('engine warm-up', randomStream(1, 20_000, 2000));
-  measure('engine, mixed random stream', randomStream(2, 200_000, 2000));
-  measure('engine, valid lifecycle', lifecycle(50_000));
+  const mixed = measure('engine, mixed random stream', randomStream(2, Math.round(200_000 * scale), 2000));
+  return { mixed, lifecycle: measure('engine, valid lifecycle', lifecycle(Math.round(50_000 * scale))) };
 }

@@ -17,7 +17,9 @@ function documents(chain: Chain, org: Org, events: Ev[]) {
   return txs;
 }
 
-export function ledgerBenchmarks(items = 30_000): void {
+/** Events/s of the block-apply path, per kind of event. */
+export function ledgerBenchmarks(items = 30_000): Record<string, number> {
+  const rates: Record<string, number> = {};
   const chain = new Chain();
   try {
     let events = 0;
@@ -33,6 +35,7 @@ export function ledgerBenchmarks(items = 30_000): void {
         events += batch.length;
       }
       const rate = Math.round((events / ms) * 1000);
+      rates[label] = rate;
       console.log(
         `ledger apply, ${label}: ${events} events in ${ms.toFixed(0)} ms = ${rate} events/s (blocks of ${BLOCK_EVENTS})`,
       );
@@ -47,6 +50,7 @@ export function ledgerBenchmarks(items = 30_000): void {
     console.log(
       `custody state: ${items} objects, root ${root.slice(0, 12)}… (incremental; read in ${(performance.now() - start).toFixed(1)} ms)`,
     );
+    return rates;
   } finally {
     chain.close();
   }

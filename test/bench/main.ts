@@ -1,11 +1,85 @@
 /**
  * `npm run bench`: benchmarks that print numbers. Nothing here asserts a timing; run it on an idle
  * machine and read the figures.
+ *   npm run bench                      everything (about 20 minutes on 2 cores)
+ *   npm run bench -- --quick           a smoke run: a few seconds per step, small ledgers
+ *   npm run bench -- --only load,micro parts: load, micro, query, proofs
+ *   npm run bench -- --publish         also copy the result to docs/benchmarks/latest.{json,svg}
+ *   npm run bench -- --only load --profile DIR   CPU profiles of every node (node --cpu-prof)
+ * Results: a table on stdout, bench-results/<timestamp>.json and .svg.
  */
-import { contractBenchmarks } from './contracts.js';
-import { ledgerBenchmarks } from './ledger.js';
+import '../../services/common/polyfill.js';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadBenchmarks } from './load.js';
+import { microBenchmarks } from './micro.js';
 import { proofBenchmarks } from './proofs.js';
+import { queryBenchmarks } from './query.js';
+import { type BenchResult, loadAverage, machine, renderSvg, renderTable } from './report.js';
 
-contractBenchmarks();
-ledgerBenchmarks();
-proofBenchmarks();
+const PARTS = ['load', 'micro', 'query', 'proofs'];
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    profile: { type: 'string' },
+    publish: { type: 'boolean', default: false },
+  },
+});
+const quick = values.quick === true;
+const parts = new Set((values.only ?? PARTS.join(',')).split(','));
+for (const p of parts)
+  if (!PARTS.includes(p)) throw new Error(`--only: unknown part '${p}' (${PARTS.join(', ')})`);
+
+const began = Date.now();
+const result: BenchResult = {
+  startedAt: new Date(began).toISOString(),
+  loadAverage: { start: loadAverage(), end: 0 },
+  seconds: 0,
+  command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+  machine: machine(),
+};
+
+if (parts.has('micro')) {
+  console.log('micro:');
+  result.micro = microBenchmarks(quick);
+}
+if (parts.has('proofs')) {
+  console.log('proofs:');
+  proofBenchmarks();
+}
+if (parts.has('query')) {
+  console.log('query:');
+  result.query = await queryBenchmarks(quick ? 50_000 : 1_000_000);
+}
+if (parts.has('load')) {
+  result.load = await loadBenchmarks({
+    rates: quick ? [500, 2000] : [250, 500, 1000, 2000, 4000, 8000],
+    stepSeconds: quick ? 5 : 25,
+    sustainSeconds: quick ? 5 : 60,
+    scaleSeconds: quick ? 5 : 20,
+    scale: quick ? [4] : [4, 7, 10],
+    baseline: true,
+    profileDir: values.profile,
+  });
+}
+result.seconds = Math.round((Date.now() - began) / 1000);
+result.loadAverage.end = loadAverage();
+
+console.log(`\n${renderTable(result)}\n`);
+const dir = 'bench-results';
+mkdirSync(dir, { recursive: true });
+const stamp = result.startedAt.replace(/[:.]/g, '-');
+const json = join(dir, `${stamp}.json`);
+const svg = join(dir, `${stamp}.svg`);
+writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
+writeFileSync(svg, renderSvg(result));
+console.log(`results: ${json}, chart: ${svg}`);
+if (values.publish) {
+  mkdirSync('docs/benchmarks', { recursive: true });
+  copyFileSync(json, 'docs/benchmarks/latest.json');
+  copyFileSync(svg, 'docs/benchmarks/latest.svg');
+  console.log('copied to docs/benchmarks/latest.json and latest.svg');
+}

@@ -1,7 +1,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { NodeStatus } from '../../services/api/types.js';
@@ -10,7 +10,13 @@ import { type Metrics, parsePrometheus } from './metrics.js';
 import { freePorts } from './ports.js';
 import { waitFor } from './wait.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** The package root, from the sources (test/support) or compiled (dist-bench/test/support). */
+function packageRoot(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir))
+    if (existsSync(join(dir, 'package.json'))) return dir;
+  throw new Error('no package.json above test/support');
+}
+const ROOT = packageRoot();
 export const BIN = join(ROOT, 'dist/services/cli/bin.js');
 const run = promisify(execFile);
 
@@ -22,6 +28,9 @@ export const ORG_IDS = [
   'north-dairy',
   'blue-harbor',
   'metro-retail',
+  'coastal-fisheries',
+  'alpine-mills',
+  'harbor-foods',
 ];
 
 export interface ClusterNode {

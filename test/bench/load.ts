@@ -1,0 +1,169 @@
+/**
+ * The load benchmark on local networks of real node processes: offered loads stepping up to
+ * saturation on four nodes, the same on one node (the client-server baseline), latency at half
+ * the saturation load, a sustained run, and saturation throughput at n = 4, 7 and 10.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Cluster } from '../support/cluster.js';
+import { LoadRunner, type StepResult } from './network.js';
+
+const LEDGER_FILE = 'ledger.sqlite';
+
+export interface LoadOptions {
+  rates: number[];
+  stepSeconds: number;
+  sustainSeconds: number;
+  scaleSeconds: number;
+  /** Network sizes for the scale part; empty skips it. */
+  scale: number[];
+  baseline: boolean;
+  /** Write a CPU profile of every node (node --cpu-prof) into this directory. */
+  profileDir?: string;
+}
+
+export interface NetworkRun {
+  nodes: number;
+  steps: StepResult[];
+  /** Highest committed events/s of any step. */
+  saturation: number;
+  half?: StepResult;
+  sustained?: StepResult;
+  /** Node data directory bytes (SQLite + WAL, indexes included) per committed event. */
+  diskBytesPerEvent: number;
+  rssMB: number[];
+}
+
+export interface LoadResults {
+  four: NetworkRun;
+  one?: NetworkRun;
+  /** Four-node over one-node saturation throughput. */
+  ratio?: number;
+  scale: Array<{ nodes: number; offered: number; committed: number; p99: number; error?: string }>;
+}
+
+/** A step is saturated when the network commits clearly less than it is offered. */
+const saturated = (s: StepResult) => s.committed < 0.8 * s.offered || s.uncommitted > 0;
+
+function dirBytes(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    total += entry.isDirectory() ? dirBytes(path) : statSync(path).size;
+  }
+  return total;
+}
+
+/** Runs `f` on a fresh started network; `settled` sees it again once its nodes have stopped. */
+async function withCluster<T>(
+  size: number,
+  opts: LoadOptions,
+  f: (c: Cluster, r: LoadRunner) => Promise<T>,
+  settled: (c: Cluster, result: T) => T = (_c, result) => result,
+): Promise<T> {
+  const env = { WAYBILL_LOG_LEVEL: 'warn' };
+  // NODE_OPTIONS refuses --cpu-prof: a shell puts it between node and the script.
+  const dir = opts.profileDir;
+  const launcher = dir ? () => ['sh', '-c', `exec "$0" --cpu-prof --cpu-prof-dir=${dir} "$@"`] : undefined;
+  const cluster = await Cluster.create(size, {}, { env, launcher });
+  await cluster.startAll();
+  const runner = new LoadRunner(cluster);
+  try {
+    const result = await f(cluster, runner);
+    runner.close();
+    // SIGTERM: a CPU profile is written on a graceful exit only, and the WAL is checkpointed.
+    await Promise.all(cluster.nodes.map((n) => cluster.stop(n.org)));
+    return settled(cluster, result);
+  } finally {
+    runner.close();
+    await cluster.destroy();
+  }
+}
+
+function log(s: StepResult, label = ''): void {
+  console.log(
+    `  n=${s.nodes} ${label}offered ${s.offered}/s: posted ${s.posted}/s, committed ${s.committed}/s ` +
+      `(${s.accepted} accepted, ${s.rejected} rejected), p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms; 202 in p50 ${s.ackP50} ms, p99 ${s.ackP99} ms; ` +
+      `${s.blocks} blocks, ${s.roundChanges} view changes` +
+      (s.refused + s.failed + s.uncommitted > 0
+        ? `, refused ${s.refused} ${JSON.stringify(s.refusals)}, failed ${s.failed}, uncommitted ${s.uncommitted}`
+        : ''),
+  );
+}
+
+/** Offered loads in turn until one saturates; then half the saturation load and a sustained run. */
+async function stepUp(size: number, opts: LoadOptions, full: boolean): Promise<NetworkRun> {
+  return withCluster(
+    size,
+    opts,
+    async (_cluster, runner) => {
+      const steps: StepResult[] = [];
+      for (const rate of opts.rates) {
+        const s = await runner.step(rate, opts.stepSeconds);
+        log(s);
+        steps.push(s);
+        if (saturated(s)) break;
+      }
+      const saturation = Math.max(...steps.map((s) => s.committed));
+      let half: StepResult | undefined;
+      let sustained: StepResult | undefined;
+      if (full) {
+        half = await runner.step(Math.round(saturation / 2), opts.stepSeconds);
+        log(half, 'half saturation: ');
+        // Sustained at the highest offered load that did not saturate.
+        const best = steps.filter((s) => !saturated(s)).at(-1)?.offered ?? Math.round(saturation * 0.9);
+        sustained = await runner.step(best, opts.sustainSeconds);
+        log(sustained, 'sustained: ');
+      }
+      const rssMB = sustained?.rssMB ?? steps.at(-1)?.rssMB ?? [];
+      return { nodes: size, steps, saturation, half, sustained, diskBytesPerEvent: 0, rssMB };
+    },
+    (cluster, run) => ({ ...run, diskBytesPerEvent: diskPerEvent(cluster.nodes[0]?.dataDir) }),
+  );
+}
+
+/** Bytes of a stopped node's data directory per stored event. */
+function diskPerEvent(dataDir: string | undefined): number {
+  if (!dataDir) return 0;
+  const db = new Database(join(dataDir, LEDGER_FILE), { readonly: true });
+  try {
+    const { n } = db.prepare('SELECT count(*) AS n FROM events').get() as { n: number };
+    return n > 0 ? Math.round(dirBytes(dataDir) / n) : 0;
+  } finally {
+    db.close();
+  }
+}
+
+export async function loadBenchmarks(opts: LoadOptions): Promise<LoadResults> {
+  console.log('load, four nodes:');
+  const four = await stepUp(4, opts, true);
+  let one: NetworkRun | undefined;
+  if (opts.baseline) {
+    console.log('load, one node (client-server baseline):');
+    one = await stepUp(1, opts, false);
+  }
+  const scale: LoadResults['scale'] = [];
+  for (const nodes of opts.scale) {
+    if (nodes === 4) {
+      const best = four.steps.reduce((a, b) => (b.committed > a.committed ? b : a));
+      scale.push({ nodes, offered: best.offered, committed: best.committed, p99: best.p99 });
+      continue;
+    }
+    console.log(`scale, ${nodes} nodes:`);
+    // Offered above four-node saturation: the committed rate is this size's saturation.
+    const offered = Math.round(four.saturation * 1.25);
+    try {
+      const s = await withCluster(nodes, opts, (_c, runner) => runner.step(offered, opts.scaleSeconds));
+      log(s);
+      scale.push({ nodes, offered, committed: s.committed, p99: s.p99 });
+    } catch (err) {
+      // A network that does not come up on a crowded machine is a result too, not the end of the run.
+      console.log(`  n=${nodes}: ${(err as Error).message}`);
+      scale.push({ nodes, offered, committed: 0, p99: 0, error: (err as Error).message });
+    }
+  }
+  const ratio =
+    one && one.saturation > 0 ? Math.round((four.saturation / one.saturation) * 100) / 100 : undefined;
+  return { four, one, ratio, scale };
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import type { StepResult } from './network.js';
+import { type BenchResult, renderSvg, renderTable, targetRows } from './report.js';
+
+const step = (nodes: number, offered: number, committed: number, p99: number): StepResult => ({
+  nodes,
+  offered,
+  posted: offered,
+  committed,
+  accepted: committed,
+  rejected: 0,
+  p50: p99 / 2,
+  p95: p99,
+  p99,
+  ackP50: 1,
+  ackP99: 2,
+  seconds: 60,
+  refused: 0,
+  refusals: {},
+  failed: 0,
+  uncommitted: 0,
+  rssMB: [120, 130],
+  blocks: 10,
+  roundChanges: 0,
+});
+
+const result: BenchResult = {
+  startedAt: '2026-11-30T12:00:00.000Z',
+  loadAverage: { start: 1, end: 2 },
+  seconds: 600,
+  command: 'npm run bench',
+  machine: { cpus: 2, cpuModel: 'cpu', memoryGB: 8, node: 'v20', platform: 'linux x64' },
+  load: {
+    four: {
+      nodes: 4,
+      steps: [step(4, 500, 500, 300), step(4, 1000, 900, 900), step(4, 2000, 1000, 5000)],
+      saturation: 1000,
+      half: step(4, 500, 500, 400),
+      sustained: step(4, 1000, 900, 800),
+      diskBytesPerEvent: 2500,
+      rssMB: [120, 130],
+    },
+    one: {
+      nodes: 1,
+      steps: [step(1, 500, 500, 50), step(1, 1000, 1000, 60), step(1, 2000, 2000, 70)],
+      saturation: 2000,
+      diskBytesPerEvent: 2000,
+      rssMB: [100],
+    },
+    ratio: 0.5,
+    scale: [{ nodes: 7, offered: 1250, committed: 600, p99: 3000 }],
+  },
+};
+
+describe('bench report', () => {
+  it('marks each target met or missed from the figures, and leaves parts not run open', () => {
+    const rows = targetRows(result);
+    const met = (prefix: string) => rows.find((r) => r.figure.startsWith(prefix))?.met;
+    expect(met('committed events/s')).toBe(false);
+    expect(met('p99 capture-to-commit at half saturation')).toBe(true);
+    expect(met('four-node / one-node throughput')).toBe(true);
+    expect(met('disk per event, node')).toBe(false);
+    expect(met('MATCH_anyEPC p99')).toBeUndefined();
+    expect(renderTable(result)).toContain('NO');
+  });
+
+  it('draws both networks on both panels, one point per step', () => {
+    const svg = renderSvg(result);
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    expect(svg).toContain('Committed events/s');
+    expect(svg).toContain('Capture-to-commit latency');
+    // offered diagonal (3) + committed n=4 (3) + n=1 (3) + p50/p99 for both networks (4 × 3)
+    expect(svg.match(/<circle /g)?.length).toBe(21);
+    expect(svg.match(/<path /g)?.length).toBe(7);
+  });
+
+  it('draws an empty chart without load results', () => {
+    expect(renderSvg({ ...result, load: undefined })).toContain('no load results');
+  });
+});
