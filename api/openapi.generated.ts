@@ -625,6 +625,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cold-chain alerts the custody contracts recorded
+         * @description Every sensor report outside an object's declared temperature range, in the order the
+         *     consortium recorded them (each flags its object `temperature_excursion`). Pages of
+         *     `perPage`, after the alert `after` (its `seq`). Requires role `events:read`,
+         *     `events:write` or `admin`, from any member organisation.
+         */
+        get: operations["listAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/evidence": {
         parameters: {
             query?: never;
@@ -831,6 +854,19 @@ export interface components {
                 };
             }[];
             errors: components["schemas"]["CaptureError"][];
+        };
+        Alert: {
+            seq: number;
+            /** @enum {string} */
+            type: "temperature_excursion";
+            /** @description The object's canonical id (GS1 Digital Link). */
+            object: string;
+            /** @description The sensor report's event. */
+            eventID: string;
+            /** @description The reading outside the range, °C. */
+            value: number;
+            min: number;
+            max: number;
         };
         ObjectState: {
             /** @description The canonical GS1 Digital Link URI of the object (or the identifier as captured). */
@@ -2711,6 +2747,36 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+        };
+    };
+    listAlerts: {
+        parameters: {
+            query?: {
+                /** @description Return alerts whose `seq` is greater than this (the last `seq` of the previous page). */
+                after?: number;
+                perPage?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of alerts, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        alerts: components["schemas"]["Alert"][];
+                    };
+                };
+            };
+            400: components["responses"]["QueryParameterException"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
         };
     };
     listEvidence: {

@@ -107,6 +107,8 @@ export interface ApiDeps {
   objects: {
     /** Current custody state of an object named by EPC URI or GS1 Digital Link URI. */
     get(id: string): ObjectState | undefined;
+    /** Cold-chain alerts recorded by the custody contracts, oldest first, after seq `after`. */
+    alerts(after: number, limit: number): Schemas['Alert'][];
   };
   governance: {
     list(): RuleSetList;

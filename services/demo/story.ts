@@ -167,6 +167,12 @@ export async function runStory(opts: StoryOptions): Promise<number> {
     'case 2 on pallet 2 is flagged temperature_excursion',
   );
   await expectObject(retailer, c1, { flags: [] }, 'case 1 on pallet 1 is not');
+  const flagged = new Set([await canonical(retailer, c2), await canonical(retailer, c4)]);
+  const raised = (await allAlerts(retailer)).filter((a) => flagged.has(a.object));
+  check(
+    raised.length === 2 && raised.every((a) => a.value === 9.5 && a.max === 5),
+    `two cold-chain alerts are on record (${raised.map((a) => `${a.value} °C > ${a.max} °C`).join(', ')})`,
+  );
 
   step(6, `${carrier.name} delivers to ${retailer.name}, which receives and takes ownership.`);
   await capture(
@@ -216,6 +222,18 @@ export async function runStory(opts: StoryOptions): Promise<number> {
       : `\n${failures} expectation(s) failed.`,
   );
   return failures;
+}
+
+/** Every alert on record, page by page (the network may hold earlier runs' alerts). */
+async function allAlerts(node: DemoNode) {
+  const all: { seq: number; object: string; value: number; max: number }[] = [];
+  for (let after = -1; ; ) {
+    const { data } = await node.client.GET('/alerts', { params: { query: { after, perPage: 1000 } } });
+    const page = data?.alerts ?? [];
+    all.push(...page);
+    if (page.length < 1000) return all;
+    after = page[page.length - 1]?.seq ?? after;
+  }
 }
 
 /** The canonical key (GS1 Digital Link) a node reports for an identifier. */

@@ -37,7 +37,10 @@ export function apiDeps(parts: NodeParts): ApiDeps {
       dryRun: (document, ctx) => dryRunResult(app.dryRun(document, ctx, Date.now())),
       job: (id) => queries.captureJob(id),
     },
-    objects: { get: (id) => app.object(id) },
+    objects: {
+      get: (id) => app.object(id),
+      alerts: (after, limit) => store.custody.alertsAfter(after, limit),
+    },
     governance: {
       list: () => ({ quorum: rules.quorum, ruleSets: rules.versions(store.tip().height + 1) }),
       propose: async (files) => {

@@ -27,6 +27,9 @@ function prepare(db: Database.Database) {
     deleteBalance: db.prepare('DELETE FROM custody_balances WHERE id = ?'),
     alertCount: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM custody_alerts'),
     alerts: db.prepare<[], { body: string }>('SELECT body FROM custody_alerts ORDER BY seq'),
+    alertPage: db.prepare<[number, number], { body: string }>(
+      'SELECT body FROM custody_alerts WHERE seq > ? ORDER BY seq LIMIT ?',
+    ),
     putAlert: db.prepare('INSERT INTO custody_alerts (seq, body) VALUES (?, ?)'),
     putLeaf: db.prepare(
       'INSERT OR REPLACE INTO state_leaves (key, bucket, key_hash, leaf_hash) VALUES (?, ?, ?, ?)',
@@ -107,6 +110,11 @@ export class CustodyStore implements EnumerableCustodyState {
 
   *alerts(): Iterable<Alert> {
     for (const row of this.q.alerts.iterate()) yield JSON.parse(row.body) as Alert;
+  }
+
+  /** Alerts after `after` (a seq), oldest first. */
+  alertsAfter(after: number, limit: number): Alert[] {
+    return this.q.alertPage.all(after, limit).map((r) => JSON.parse(r.body) as Alert);
   }
 
   /**

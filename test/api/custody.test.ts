@@ -153,3 +153,32 @@ describe('rule-set governance routes', () => {
     expect(res.json()).toEqual({ quorum: 3, ruleSets: [] });
   });
 });
+
+describe('GET /alerts', () => {
+  it('pages the cold-chain alerts, oldest first, after a seq', async () => {
+    const h = await harness();
+    for (let seq = 0; seq < 3; seq++) {
+      h.node.alerts.push({
+        seq,
+        type: 'temperature_excursion',
+        object: OBJECT.id,
+        eventID: `e${seq}`,
+        value: 9.5,
+        min: 0,
+        max: 5,
+      });
+    }
+    const token = await h.token({ org: OTHER, roles: ['events:read'] });
+    const first = await h.call({ method: 'GET', url: '/alerts?perPage=2', token });
+    expect(first.statusCode).toBe(200);
+    expect((first.json() as { alerts: { seq: number }[] }).alerts.map((a) => a.seq)).toEqual([0, 1]);
+    const rest = await h.call({ method: 'GET', url: '/alerts?after=1', token });
+    expect((rest.json() as { alerts: { seq: number }[] }).alerts.map((a) => a.seq)).toEqual([2]);
+    expectProblem(
+      await h.call({ method: 'GET', url: '/alerts?perPage=0', token }),
+      400,
+      'QUERY_PARAMETER_INVALID',
+    );
+    expectProblem(await h.call({ method: 'GET', url: '/alerts' }), 401, 'UNAUTHORIZED');
+  });
+});

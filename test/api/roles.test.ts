@@ -36,6 +36,7 @@ const ACCESS: Record<string, 'read' | 'write' | 'admin'> = {
   listRejections: 'read',
   listEvidence: 'read',
   listRuleSets: 'read',
+  listAlerts: 'read',
   proposeRuleSet: 'admin',
   approveRuleSet: 'admin',
 };

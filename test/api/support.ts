@@ -105,6 +105,7 @@ export class FakeNode {
     lastBlockTime: '2026-11-24T10:00:00.000Z',
   };
   readonly objects = new Map<string, ObjectState>();
+  readonly alerts: Schemas['Alert'][] = [];
   /** What a state proof answers; tests replace it. */
   proofState: (key: string) => Schemas['StateProof'] | undefined = () => undefined;
   readonly proposals: RuleFile[][] = [];
@@ -144,7 +145,10 @@ export class FakeNode {
         dryRun: (document, ctx) => this.dryRun(document, ctx),
         job: (id) => this.jobs.get(id),
       },
-      objects: { get: (id) => this.objects.get(id) },
+      objects: {
+        get: (id) => this.objects.get(id),
+        alerts: (after, limit) => this.alerts.filter((a) => a.seq > after).slice(0, limit),
+      },
       governance: {
         list: () => ({ quorum: 3, ruleSets: this.ruleSets }),
         propose: async (files) => {

@@ -3,7 +3,7 @@ import { ErrorCode } from '../../services/common/index.js';
 import { stateRoot } from '../../services/contracts/index.js';
 import { eventsOf, RejectCode, resultsRootOf } from '../../services/execution/index.js';
 import { headerHash } from '../../services/ledger/index.js';
-import { commission, dl, epc, PARTY, receive, ship } from '../contracts/helpers.js';
+import { commission, dl, epc, objectEvent, PARTY, receive, ship } from '../contracts/helpers.js';
 import { Chain, documentOf } from './chain.js';
 
 describe('custody contracts on committed blocks', () => {
@@ -122,6 +122,33 @@ describe('custody contracts on committed blocks', () => {
     ]);
     chain.commit(again);
     expect(chain.codes(again)).toEqual([RejectCode.AlreadyDeclared]);
+  });
+
+  it('records a cold-chain alert and flags the goods when a reading leaves their declared range', () => {
+    chain.commit(
+      chain.capture('farm', [
+        commission([epc(9)], { ilmd: { 'waybill:minTemperature': 0, 'waybill:maxTemperature': 5 } }),
+      ]),
+    );
+    const reading = objectEvent({
+      epcList: [epc(9)],
+      action: 'OBSERVE',
+      bizStep: 'sensor_reporting',
+      sensorElementList: [{ sensorReport: [{ type: 'gs1:Temperature', value: 9.5, uom: 'CEL' }] }],
+    });
+    chain.commit(chain.capture('farm', [reading]));
+    expect(chain.app.object(epc(9))?.flags).toEqual(['temperature_excursion']);
+    expect(chain.store.custody.alertsAfter(-1, 10)).toEqual([
+      {
+        seq: 0,
+        type: 'temperature_excursion',
+        object: dl(9),
+        eventID: reading.eventID,
+        value: 9.5,
+        min: 0,
+        max: 5,
+      },
+    ]);
   });
 
   it('answers a dry run from the committed state without ordering or changing anything', () => {

@@ -6,12 +6,23 @@ import { specSchema } from '../spec-schema.js';
 import type { ApiDeps } from '../types.js';
 
 type ObjectParams = Operations['getObject']['parameters']['path'];
+type AlertQuery = { after: number; perPage: number };
 type ObjectQuery = { proof: boolean };
 
 /** An object id is a URI (EPC URN or GS1 Digital Link), percent-encoded as one path segment. */
 const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/;
 
 export function objectRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks): void {
+  app.get<{ Querystring: AlertQuery }>(
+    '/alerts',
+    { onRequest: auth.read, schema: specSchema('listAlerts') },
+    async (
+      request,
+    ): Promise<Operations['listAlerts']['responses']['200']['content']['application/json']> => ({
+      alerts: deps.objects.alerts(request.query.after, request.query.perPage),
+    }),
+  );
+
   app.get<{ Params: ObjectParams; Querystring: ObjectQuery }>(
     '/objects/:id',
     { onRequest: auth.read, schema: specSchema('getObject') },
