@@ -4,6 +4,7 @@ import { createWriteStream, existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { issueToken } from '../api/index.js';
+import { WaybillError } from '../common/errors.js';
 import {
   apiUrl,
   GENESIS_FILE,
@@ -30,7 +31,7 @@ export async function runDevnet(args: string[]): Promise<number> {
     await initNetwork(readNetworkDefinition(f.config as string), dir, Date.now());
     process.stdout.write(`initialised a new network in ${dir}\n`);
   }
-  const genesis = readGenesis(join(dir, GENESIS_FILE));
+  const genesis = devnetGenesis(dir);
   const children = genesis.members.map((m) => spawnNode(dir, m.id));
   const stopped = Promise.all(children.map((c) => new Promise<void>((r) => c.once('exit', () => r()))));
   let stopping = false;
@@ -161,4 +162,17 @@ function exampleDocument(eventID: string, location: string): Record<string, unkn
       ],
     },
   };
+}
+
+/** A devnet directory made by an earlier, incompatible Waybill is explained, with the way out. */
+function devnetGenesis(dir: string) {
+  try {
+    return readGenesis(join(dir, GENESIS_FILE));
+  } catch (err) {
+    if (!(err instanceof WaybillError)) throw err;
+    throw new WaybillError(
+      err.code,
+      `${err.message}. This devnet is disposable: remove ${dir} and run npm run devnet again`,
+    );
+  }
 }

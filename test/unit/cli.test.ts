@@ -79,4 +79,18 @@ describe('waybill CLI', () => {
       stderr: expect.stringMatching(/bad\.yaml:6: /),
     });
   });
+
+  it('explains a devnet directory made by an earlier Waybill and how to start afresh', async () => {
+    const old = join(dir, 'old-devnet');
+    mkdirSync(old);
+    // Genesis before rule sets travelled in it: no `rules`.
+    writeFileSync(join(old, 'genesis.json'), JSON.stringify({ network: 'x', members: [], consensus: {} }));
+    await expect(waybill('devnet', '--dir', old)).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(`has no custody rules`),
+    });
+    await expect(waybill('devnet', '--dir', old)).rejects.toMatchObject({
+      stderr: expect.stringContaining(`remove ${old} and run npm run devnet again`),
+    });
+  });
 });
