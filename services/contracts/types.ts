@@ -1,4 +1,4 @@
-/** Custody state of one identified object (an EPC), as GET /objects/{id} will serve it. */
+/** Custody state of one identified object (an EPC), as GET /objects/{id} serves it. */
 export type ObjectStatus = 'active' | 'in_transit' | 'consumed' | 'destroyed';
 
 export interface ObjectState {
