@@ -18,6 +18,7 @@ import {
   headerHash,
   type RuleFileData,
   signTx,
+  type Transaction,
   txRootOf,
 } from '../../services/ledger/index.js';
 import { RuleRegistry, type RuleSetStore } from '../../services/node/rules-book.js';
@@ -65,6 +66,22 @@ export const GENESIS_ROOTS = {
   parentResultsRoot: EMPTY_ROOT,
   rulesHash: ruleSetHash(RULE_FILES),
 };
+
+/** Block 1 of network `n` holding `txs`, with the header a node expects under the shipped rules. */
+export function firstBlock(txs: Transaction[], proposer = 'a', timestamp = 1): Block {
+  const header = {
+    network: 'n',
+    height: 1,
+    view: 0,
+    parentHash: '00',
+    txRoot: txRootOf(txs),
+    txCount: txs.length,
+    proposer,
+    timestamp,
+    ...GENESIS_ROOTS,
+  };
+  return { header, txs };
+}
 
 const IDENTITY = { network: 'n', genesisHash: 'aa'.repeat(32), genesisTimestamp: 1_000 };
 /** recordTime of block h is BASE_TIME + h seconds. */

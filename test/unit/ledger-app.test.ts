@@ -5,13 +5,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toHex } from '../../services/common/index.js';
 import { DEFAULT_CONSENSUS, type Genesis } from '../../services/config/index.js';
 import { createSigner, generateSeed } from '../../services/crypto/index.js';
-import { type Block, type Transaction, txRootOf } from '../../services/ledger/index.js';
+import type { Transaction } from '../../services/ledger/index.js';
 import { Mempool } from '../../services/mempool/index.js';
 import { LedgerApp } from '../../services/node/ledger-app.js';
 import { RuleRegistry } from '../../services/node/rules-book.js';
 import { Store } from '../../services/storage/index.js';
 import { commissioningDocument } from '../support/documents.js';
-import { GENESIS_ROOTS, RULE_FILES } from '../support/ledger.js';
+import { firstBlock, RULE_FILES } from '../support/ledger.js';
 
 const signers = { grower: createSigner(generateSeed()), packer: createSigner(generateSeed()) };
 const member = (id: keyof typeof signers) => ({
@@ -34,21 +34,7 @@ const genesis: Genesis = {
   rules: RULE_FILES,
 };
 
-function blockOf(txs: Transaction[]): Block {
-  const header = {
-    network: 'n',
-    height: 1,
-    view: 0,
-    parentHash: '00',
-    txRoot: txRootOf(txs),
-    txCount: txs.length,
-    proposer: 'packer',
-    timestamp: 1,
-    ...GENESIS_ROOTS,
-  };
-  return { header, txs };
-}
-
+const packerBlock = (txs: Transaction[]) => firstBlock(txs, 'packer');
 const rulesOf = (store: Store) => new RuleRegistry(store, RULE_FILES, genesis.members, 2);
 
 describe('ledger application', () => {
@@ -76,10 +62,10 @@ describe('ledger application', () => {
 
   it('accepts its own signed captures and refuses a known id paired with another body or signature', () => {
     const { tx } = app.submit(commissioningDocument(2), { submitter: 'erp', errorBehaviour: 'rollback' });
-    expect(app.validateBlock(blockOf([tx]))).toBe(true);
-    expect(app.validateBlock(blockOf([{ ...tx, body: { ...tx.body, org: 'packer' } }]))).toBe(false);
-    expect(app.validateBlock(blockOf([{ ...tx, signature: '00'.repeat(64) }]))).toBe(false);
-    expect(app.validateBlock(blockOf([tx, tx]))).toBe(false);
+    expect(app.validateBlock(packerBlock([tx]))).toBe(true);
+    expect(app.validateBlock(packerBlock([{ ...tx, body: { ...tx.body, org: 'packer' } }]))).toBe(false);
+    expect(app.validateBlock(packerBlock([{ ...tx, signature: '00'.repeat(64) }]))).toBe(false);
+    expect(app.validateBlock(packerBlock([tx, tx]))).toBe(false);
   });
 
   it('refuses a capture signed by a key that is not the named org', () => {
@@ -98,12 +84,12 @@ describe('ledger application', () => {
   it('suspects censorship when a proposal leaves out an own capture pending past the timeout', () => {
     const { tx } = app.submit(commissioningDocument(1), { submitter: 'erp', errorBehaviour: 'rollback' });
     const late = Date.now() + 5_000;
-    expect(app.acceptProposal(blockOf([]), Date.now())).toBe(true); // not overdue yet
-    expect(app.acceptProposal(blockOf([]), late)).toBe(false);
-    expect(app.acceptProposal(blockOf([tx]), late)).toBe(true);
+    expect(app.acceptProposal(packerBlock([]), Date.now())).toBe(true); // not overdue yet
+    expect(app.acceptProposal(packerBlock([]), late)).toBe(false);
+    expect(app.acceptProposal(packerBlock([tx]), late)).toBe(true);
     const full = [1, 2, 3].map(
       () => app.submit(commissioningDocument(1), { submitter: 'x', errorBehaviour: 'rollback' }).tx,
     );
-    expect(app.acceptProposal(blockOf(full), late)).toBe(true); // no room: not censorship
+    expect(app.acceptProposal(packerBlock(full), late)).toBe(true); // no room: not censorship
   });
 });

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode, WaybillError } from '../../services/common/index.js';
 import { createSigner, generateSeed } from '../../services/crypto/index.js';
 import { executeBlock, RejectCode } from '../../services/execution/index.js';
-import { type Block, signTx, txRootOf } from '../../services/ledger/index.js';
+import { signTx, type Transaction } from '../../services/ledger/index.js';
 import { Mempool } from '../../services/mempool/index.js';
-import { GENESIS_ROOTS, memoryContext } from '../support/ledger.js';
+import { firstBlock, memoryContext } from '../support/ledger.js';
 
 const signer = createSigner(generateSeed());
 
@@ -27,22 +27,7 @@ function tx(eventIDs: string[], errorBehaviour: 'rollback' | 'proceed' = 'rollba
   );
 }
 
-function block(txs: ReturnType<typeof tx>[]): Block {
-  return {
-    header: {
-      network: 'n',
-      height: 1,
-      view: 0,
-      parentHash: '00',
-      txRoot: txRootOf(txs),
-      txCount: txs.length,
-      proposer: 'a',
-      timestamp: 1_700_000_000_000,
-      ...GENESIS_ROOTS,
-    },
-    txs,
-  };
-}
+const block = (txs: Transaction[]) => firstBlock(txs, 'a', 1_700_000_000_000);
 
 describe('mempool', () => {
   it('deduplicates by transaction id and by eventID and keeps arrival order', () => {

@@ -5,14 +5,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toHex } from '../../services/common/index.js';
 import { DEFAULT_CONSENSUS, type Genesis } from '../../services/config/index.js';
 import { createSigner, generateSeed } from '../../services/crypto/index.js';
-import { type Block, type Transaction, txRootOf } from '../../services/ledger/index.js';
 import { Mempool } from '../../services/mempool/index.js';
 import { LedgerApp } from '../../services/node/ledger-app.js';
 import { NodeMetrics } from '../../services/node/metrics.js';
 import { RuleRegistry } from '../../services/node/rules-book.js';
 import { Store } from '../../services/storage/index.js';
 import { commissioningDocument } from '../support/documents.js';
-import { GENESIS_ROOTS, RULE_FILES } from '../support/ledger.js';
+import { firstBlock, RULE_FILES } from '../support/ledger.js';
 import { parsePrometheus } from '../support/metrics.js';
 
 const signer = createSigner(generateSeed());
@@ -38,21 +37,6 @@ const genesis: Genesis = {
 };
 
 const LIMITS = { maxTxs: 100, maxBytes: 1e8 };
-
-function blockOf(txs: Transaction[]): Block {
-  const header = {
-    network: 'n',
-    height: 1,
-    view: 0,
-    parentHash: '00',
-    txRoot: txRootOf(txs),
-    txCount: txs.length,
-    proposer: 'grower',
-    timestamp: 1,
-    ...GENESIS_ROOTS,
-  };
-  return { header, txs };
-}
 
 describe('rejections by code, from committed verdicts', () => {
   let dir: string;
@@ -86,7 +70,7 @@ describe('rejections by code, from committed verdicts', () => {
       rules,
     });
     const second = twin.submit(doc, { submitter: 'erp', errorBehaviour: 'proceed' }).tx;
-    const block = blockOf([first, second]);
+    const block = firstBlock([first, second], 'grower');
     app.commit(block, 'ab'.repeat(32), { height: 1, round: 0, blockHash: 'ab'.repeat(32), signatures: [] });
     const samples = parsePrometheus(await metrics.registry.metrics());
     expect(samples.get('waybill_event_rejections_total{code="DUPLICATE_EVENT_ID"}')).toBe(2);
