@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { MAX_URI_LENGTH } from '../epcis/index.js';
 import { operationIdOf } from './operations.js';
 
 /** The router's own bound (server.ts MAX_PARAM_LENGTH) refuses longer ones first, as BAD_REQUEST. */
-export const MAX_IDENTIFIER_LENGTH = 2048;
+export const MAX_IDENTIFIER_LENGTH = MAX_URI_LENGTH;
 
 /** Identifiers are URIs or hex ids: printable text, never control characters (log and terminal injection). */
 const IDENTIFIER = {

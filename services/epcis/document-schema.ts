@@ -53,10 +53,16 @@ function sourceOrDestination(name: 'source' | 'destination') {
   };
 }
 
+/**
+ * The longest identifier (EPC, eventID, location, any URI) a document may carry: reads and queries
+ * take identifiers up to this length, so a longer one could be stored but never asked for.
+ */
+export const MAX_URI_LENGTH = 2048;
+
 const definitions = {
-  uri: { type: 'string', format: 'uri' },
+  uri: { type: 'string', maxLength: MAX_URI_LENGTH, format: 'uri' },
   // Items typed inline: ajv checks uniqueness of typed scalars in linear time, of $refs in quadratic.
-  uriList: arrayOf({ type: 'string', format: 'uri' }, { uniqueItems: true }),
+  uriList: arrayOf({ type: 'string', maxLength: MAX_URI_LENGTH, format: 'uri' }, { uniqueItems: true }),
   dateTime: {
     type: 'string',
     format: 'date-time',

@@ -1,12 +1,13 @@
 import { bizStepWord, dispositionWord, idKey } from '../contracts/ids.js';
 import { BIZ_STEP, DISPOSITION, type Vocabulary } from '../epcis/cbv-vocabulary.js';
+import { MAX_URI_LENGTH } from '../epcis/document-schema.js';
 import { epcToDigitalLink } from '../epcis/epc-uri.js';
 import { canonicalDigitalLink } from '../epcis/gs1-digital-link.js';
 
 /** An absolute URI: an RFC 3986 scheme, then only characters RFC 3986 allows (no space, quote or control). */
 const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/;
 
-export const MAX_VALUE_LENGTH = 2048;
+export const MAX_VALUE_LENGTH = MAX_URI_LENGTH;
 
 export function isUri(value: string): boolean {
   return value.length <= MAX_VALUE_LENGTH && URI.test(value);

@@ -265,6 +265,17 @@ describe('validateCaptureDocument: refusals name the field at fault', () => {
   it('a document without events', () => {
     expect(firstField(capture())).toBe('/epcisBody/eventList');
   });
+
+  it('identifiers longer than reads and queries take (2048 characters)', () => {
+    const long = (n: number) => `urn:example:${'x'.repeat(n - 'urn:example:'.length)}`;
+    expect(firstField(capture(objectEvent({ eventID: long(2048) })))).toBe('accepted');
+    const result = validateCaptureDocument(capture(objectEvent({ eventID: long(2049) })));
+    expect(result.ok ? undefined : result.errors[0]).toEqual({
+      field: at('eventID'),
+      message: expect.stringContaining('2048'),
+    });
+    expect(firstField(capture(objectEvent({ epcList: [long(2049)] })))).toBe(at('epcList/0'));
+  });
 });
 
 describe('validateCaptureDocument: event limit', () => {
