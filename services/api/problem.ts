@@ -29,6 +29,7 @@ const TITLES: Record<ErrorCode, string> = {
   [ErrorCode.StateDiverged]: 'State diverged',
   [ErrorCode.QueryParameterInvalid]: 'EPCIS query parameter exception',
   [ErrorCode.IdentityProviderUnavailable]: 'Identity provider unavailable',
+  [ErrorCode.ShuttingDown]: 'Node shutting down',
 };
 
 /** Problems the EPCIS 2.0 REST binding names itself keep GS1's type, so EPCIS clients recognise them. */

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import { ErrorCode, WaybillError } from '../common/errors.js';
 import { type Logger, REDACT_PATHS } from '../common/logger.js';
+import { MAX_URI_LENGTH } from '../epcis/index.js';
 import { createAuth } from './auth.js';
 import { boundedJsonParser } from './json-body.js';
 import { checkPathIdentifiers } from './path-params.js';
@@ -28,7 +30,7 @@ export interface BuildApiOptions {
 }
 
 /** eventIDs are arbitrary URIs; a sha-512 ni:/// event hash alone outgrows find-my-way's default of 100. */
-const MAX_PARAM_LENGTH = 2048;
+const MAX_PARAM_LENGTH = MAX_URI_LENGTH;
 
 const REDACT = { paths: [...REDACT_PATHS, 'req.headers.cookie'], censor: '[redacted]' };
 
@@ -59,9 +61,12 @@ export function buildApi(deps: ApiDeps, opts: BuildApiOptions = {}): FastifyInst
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: observedFrameworkErrors(deps, handleError),
     ajv: { customOptions: AJV_CUSTOM_OPTIONS },
+    // Fastify's own 503 while closing is plain JSON; refuseWhileClosing answers with a problem.
+    return503OnClosing: false,
   });
   acceptJsonOnly(app);
   registerProblemHandlers(app);
+  refuseWhileClosing(app);
   observeRequests(app, deps);
   refuseUndeclaredQueries(app);
   checkPathIdentifiers(app);
@@ -80,6 +85,24 @@ export function buildApi(deps: ApiDeps, opts: BuildApiOptions = {}): FastifyInst
   opsRoutes(app, deps);
   docsRoutes(app);
   return app;
+}
+
+/**
+ * Requests that still arrive on an open keep-alive connection while the node stops get a 503
+ * problem with Retry-After: the client retries, here after the restart or at another node.
+ */
+function refuseWhileClosing(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async () => {
+    if (closing) {
+      throw new WaybillError(ErrorCode.ShuttingDown, 'this node is shutting down; retry shortly', {
+        retryAfterSeconds: 5,
+      });
+    }
+  });
 }
 
 /** EPCIS 2.0 documents are JSON-LD; every other body type, text/plain included, gets a 415. */

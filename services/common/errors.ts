@@ -21,6 +21,8 @@ export enum ErrorCode {
   StateDiverged = 'STATE_DIVERGED',
   QueryParameterInvalid = 'QUERY_PARAMETER_INVALID',
   IdentityProviderUnavailable = 'IDENTITY_PROVIDER_UNAVAILABLE',
+  /** The node is stopping: a request that reached it on an open connection is not served. */
+  ShuttingDown = 'SHUTTING_DOWN',
 }
 
 const STATUS: Record<ErrorCode, number> = {
@@ -44,6 +46,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.StateDiverged]: 500,
   [ErrorCode.QueryParameterInvalid]: 400,
   [ErrorCode.IdentityProviderUnavailable]: 503,
+  [ErrorCode.ShuttingDown]: 503,
 };
 
 /** Typed error with a stable code and metadata; the API maps it to RFC 9457 problem+json. */
