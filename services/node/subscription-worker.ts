@@ -1,4 +1,4 @@
-import { queryDocument } from '../api/routes/query-support.js';
+import { queryDocument } from '../api/index.js';
 import { DeliveryWorker } from '../subscriptions/index.js';
 import type { NodeParts } from './parts.js';
 

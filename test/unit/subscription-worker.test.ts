@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { queryDocument } from '../../services/api/routes/query-support.js';
+import { queryDocument } from '../../services/api/index.js';
 import {
   DeliveryWorker,
   type DeliveryWorkerDeps,
