@@ -23,6 +23,7 @@ import type {
   Transaction,
   TxBody,
 } from '../ledger/index.js';
+import { ConsensusStateStore } from './consensus-state.js';
 import { CustodyStore } from './custody-store.js';
 import { EventIndex } from './event-index.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
@@ -137,8 +138,6 @@ function prepare(db: Database.Database) {
         body: string;
       }
     >('SELECT * FROM evidence ORDER BY block_height, rowid'),
-    getState: db.prepare<[], { state: string }>('SELECT state FROM consensus_state WHERE id = 1'),
-    putState: db.prepare('INSERT OR REPLACE INTO consensus_state (id, state) VALUES (1, ?)'),
     pending: db.prepare<[], { tx: string }>('SELECT tx FROM pending_txs ORDER BY seq'),
     addPending: db.prepare(
       'INSERT OR IGNORE INTO pending_txs (id, tx, seq) VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM pending_txs))',
@@ -188,6 +187,7 @@ export class Store {
   readonly custody: CustodyStore;
   /** Query index, trace and named queries (event-index.ts). */
   readonly index: EventIndex;
+  private readonly consensus: ConsensusStateStore;
 
   private constructor(db: Database.Database, identity: StoreIdentity) {
     this.db = db;
@@ -195,6 +195,7 @@ export class Store {
     this.identity = identity;
     this.custody = new CustodyStore(db);
     this.index = new EventIndex(db);
+    this.consensus = new ConsensusStateStore(db);
   }
 
   static open(dataDir: string, identity: StoreIdentity): Store {
@@ -449,12 +450,12 @@ export class Store {
   }
 
   loadConsensusState(): PersistedState | null {
-    const row = this.q.getState.get();
-    return row ? (JSON.parse(row.state) as PersistedState) : null;
+    return this.consensus.load();
   }
 
+  /** Durable (fsync) when it returns: candidate blocks are written once (consensus-state.ts). */
   saveConsensusState(state: PersistedState): void {
-    this.q.putState.run(JSON.stringify(state));
+    this.consensus.save(state);
   }
 
   /** Transactions this node acknowledged (202) and has not yet seen committed. */
