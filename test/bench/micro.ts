@@ -13,6 +13,7 @@ import { Store } from '../../services/storage/index.js';
 import { contractBenchmarks } from './contracts.js';
 import { erpClients } from './erp.js';
 import { ledgerBenchmarks } from './ledger.js';
+import { persistBenchmarks } from './persist.js';
 import { build } from './query.js';
 
 export interface MicroResults {
@@ -86,6 +87,7 @@ export function microBenchmarks(quick: boolean): MicroResults {
   const apply = ledgerBenchmarks(quick ? 3_000 : 30_000);
   const storeRate = storeInserts(quick ? 20_000 : 200_000);
   console.log(`store inserts (Store.commitBlock, index included): ${storeRate} events/s`);
+  persistBenchmarks(quick);
   const sig = signatures(quick ? 300 : 2_000);
   console.log(`Ed25519 verifications: node:crypto ${sig.node}/s, @noble/curves ${sig.noble}/s`);
   const val = validations(quick ? 300 : 2_000);

@@ -45,6 +45,9 @@ interface Ledger {
   /** Events in all committed capture transactions, counted from their documents. */
   capturedEvents: number;
   pending: string[];
+  /** Height of the persisted consensus state, and of the candidate blocks stored for it. */
+  stateHeight: number | null;
+  candidates: number[];
 }
 
 function readLedger(org: string, dataDir: string): Ledger {
@@ -75,7 +78,22 @@ function readLedger(org: string, dataDir: string): Ledger {
     const pending = (db.prepare('SELECT id FROM pending_txs').all() as Array<{ id: string }>).map(
       (r) => r.id,
     );
-    return { org, blocks, events, rejections, failedCaptures, capturedEvents: n, pending };
+    const state = db.prepare('SELECT state FROM consensus_state').get() as { state: string } | undefined;
+    const stateHeight = state ? (JSON.parse(state.state) as { height: number }).height : null;
+    const candidates = (
+      db.prepare('SELECT height FROM consensus_blocks').all() as Array<{ height: number }>
+    ).map((r) => r.height);
+    return {
+      org,
+      blocks,
+      events,
+      rejections,
+      failedCaptures,
+      capturedEvents: n,
+      pending,
+      stateHeight,
+      candidates,
+    };
   } finally {
     db.close();
   }
@@ -324,6 +342,12 @@ describe('one faulty node at a time, under a steady load of captures', () => {
       );
       expect(ledger.rejections, `${ledger.org}: events rejected (duplicates)`).toEqual([]);
       expect(ledger.failedCaptures, `${ledger.org}: failed capture transactions`).toEqual([]);
+      // Candidate blocks of heights the node has moved past were deleted, crashes or not.
+      expect(ledger.stateHeight ?? 0).toBeLessThanOrEqual(ledger.blocks.length + 1);
+      expect(
+        ledger.candidates.filter((h) => h !== ledger.stateHeight),
+        `${ledger.org}: candidate blocks of other heights than the persisted state's`,
+      ).toEqual([]);
       const strangers = ledger.events.filter((e) => !load?.attempted.has(e.id));
       expect(strangers, `${ledger.org}: events nobody posted`).toEqual([]);
       const byId = new Map(ledger.events.map((e) => [e.id, e]));

@@ -1,7 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { PersistedState, Proposal, Vote } from '../../services/consensus/index.js';
 import { createSigner, generateSeed } from '../../services/crypto/index.js';
 import { executeBlock } from '../../services/execution/index.js';
 import { type Block, headerHash, signTx, txRootOf } from '../../services/ledger/index.js';
@@ -59,6 +61,56 @@ function blockWith(height: number, parentHash: string, eventIDs: string[]): Bloc
 
 const cert = (height: number, blockHash: string) => ({ height, round: 0, blockHash, signatures: [] });
 
+/**
+ * What the core persists at `height`: locked on the first block, the second one valid, and the
+ * own proposal of the first block in round 0 and of the second in round 1, with a vote between.
+ */
+function consensusState(height: number, [locked, valid]: Block[]): PersistedState {
+  if (!locked || !valid) throw new Error('two blocks expected');
+  const proposal = (round: number, block: Block): Proposal => ({
+    type: 'proposal',
+    height,
+    round,
+    block,
+    validRound: round - 1,
+    proposer: 'a',
+    signature: `sig-${round}`,
+  });
+  const vote: Vote = {
+    type: 'prevote',
+    height,
+    round: 0,
+    blockHash: headerHash(locked.header),
+    voter: 'a',
+    signature: 'sig-vote',
+  };
+  return {
+    height,
+    round: 1,
+    step: 'precommit',
+    lockedRound: 0,
+    lockedBlock: locked,
+    validRound: 1,
+    validBlock: valid,
+    sent: [proposal(0, locked), vote, proposal(1, valid)],
+  };
+}
+
+const walBytes = (dir: string) => statSync(join(dir, 'ledger.sqlite-wal')).size;
+
+/** The candidate blocks on disk, read from the closed store's file. */
+function candidateHeights(dir: string): number[] {
+  const db = new Database(join(dir, 'ledger.sqlite'), { readonly: true });
+  try {
+    return db
+      .prepare<[], { height: number }>('SELECT height FROM consensus_blocks ORDER BY height')
+      .all()
+      .map((r) => r.height);
+  } finally {
+    db.close();
+  }
+}
+
 describe('SQLite store', () => {
   it('starts at the genesis tip and commits a block with its events, rejections and tx results', () => {
     const dir = tempDir();
@@ -86,18 +138,10 @@ describe('SQLite store', () => {
     const pending = blockWith(2, 'bb', ['y']).txs[0];
     if (!pending) throw new Error('no tx');
     store.addPending(pending);
-    const state = {
-      height: 2,
-      round: 1,
-      step: 'prevote' as const,
-      lockedRound: -1,
-      lockedBlock: null,
-      validRound: -1,
-      validBlock: null,
-      sent: [],
-    };
-    store.saveConsensusState(state);
     const hash = headerHash(block.header);
+    const candidate = blockWith(2, hash, ['c1', 'c2']);
+    const state = consensusState(2, [candidate, blockWith(2, hash, ['c3'])]);
+    store.saveConsensusState(state);
     store.commitBlock({ hash, block, certificate: cert(1, hash) }, executeBlock(block, storeContext(store)));
     store.close();
     const again = Store.open(dir, identity);
@@ -105,6 +149,61 @@ describe('SQLite store', () => {
     expect(again.loadConsensusState()).toEqual(state);
     expect(again.pendingTxs().map((t) => t.id)).toEqual([pending.id]);
     again.close();
+  });
+
+  it('writes a candidate block once however often the consensus state refers to it', () => {
+    const dir = tempDir();
+    const store = Store.open(dir, identity);
+    const ids = Array.from(
+      { length: 2_000 },
+      (_, i) => `urn:uuid:00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    );
+    const big = blockWith(1, identity.genesisHash, ids);
+    const blockBytes = JSON.stringify(big).length;
+    const first = walBytes(dir);
+    const state = consensusState(1, [big, big]);
+    store.saveConsensusState(state);
+    const second = walBytes(dir);
+    // The block goes to disk once in the first persist (the measure can see it)...
+    expect(second - first).toBeGreaterThan(blockBytes);
+    // ...and never again: the next persists, at further steps of the height, write the state row.
+    for (const step of ['prevote', 'precommit'] as const) store.saveConsensusState({ ...state, step });
+    expect(walBytes(dir) - second).toBeLessThan(blockBytes / 4);
+    store.close();
+    const again = Store.open(dir, identity);
+    expect(again.loadConsensusState()).toEqual({ ...state, step: 'precommit' });
+    again.close();
+    expect(candidateHeights(dir)).toEqual([1]);
+  });
+
+  it('deletes candidate blocks once the consensus state has moved past their height', () => {
+    const dir = tempDir();
+    const store = Store.open(dir, identity);
+    const block = blockWith(1, identity.genesisHash, ['p']);
+    store.saveConsensusState(consensusState(1, [block, blockWith(1, identity.genesisHash, ['q'])]));
+    const hash = headerHash(block.header);
+    store.commitBlock({ hash, block, certificate: cert(1, hash) }, executeBlock(block, storeContext(store)));
+    // Right after the commit the state still refers to height 1's blocks, and still loads.
+    expect(store.loadConsensusState()?.height).toBe(1);
+    const next = consensusState(2, [blockWith(2, hash, ['r']), blockWith(2, hash, ['s'])]);
+    store.saveConsensusState(next);
+    store.close();
+    expect(candidateHeights(dir)).toEqual([2, 2]);
+    const again = Store.open(dir, identity);
+    expect(again.loadConsensusState()).toEqual(next);
+    again.close();
+  });
+
+  it('reads a consensus state row written with its blocks inline', () => {
+    const dir = tempDir();
+    Store.open(dir, identity).close();
+    const state = consensusState(1, [blockWith(1, 'bb', ['i']), blockWith(1, 'bb', ['j'])]);
+    const db = new Database(join(dir, 'ledger.sqlite'));
+    db.prepare('INSERT INTO consensus_state (id, state) VALUES (1, ?)').run(JSON.stringify(state));
+    db.close();
+    const store = Store.open(dir, identity);
+    expect(store.loadConsensusState()).toEqual(state);
+    store.close();
   });
 
   it('rolls the whole block back when any part of it fails', () => {
