@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSigner, generateSeed } from '../../services/crypto/index.js';
 import { executeBlock } from '../../services/execution/index.js';
@@ -129,6 +130,17 @@ describe('SQLite store', () => {
     const dir = tempDir();
     Store.open(dir, identity).close();
     expect(() => Store.open(dir, { ...identity, genesisHash: 'cc'.repeat(32) })).toThrow(/another genesis/);
+  });
+
+  it('refuses a ledger of schema version 2 (events stored twice), saying how to start afresh', () => {
+    const dir = tempDir();
+    Store.open(dir, identity).close();
+    const db = new Database(join(dir, 'ledger.sqlite'));
+    db.prepare("UPDATE meta SET value = '2' WHERE key = 'schemaVersion'").run();
+    db.close();
+    expect(() => Store.open(dir, identity)).toThrow(
+      /holds a ledger of schema version 2; this node writes version 3 .*start a new network/,
+    );
   });
 });
 
