@@ -3,11 +3,8 @@ import { ErrorCode, WaybillError } from '../common/errors.js';
 import type { PersistedState, Proposal, Vote } from '../consensus/types.js';
 import { type Block, headerHash } from '../ledger/index.js';
 
-/**
- * A block as the state row holds it: its header hash, the key of its row in consensus_blocks. A
- * row written before blocks were kept apart holds the block itself, which is read as it is.
- */
-type BlockRef = string | Block;
+/** A block as the state row holds it: its header hash, the key of its row in consensus_blocks. */
+type BlockRef = string;
 
 type StoredMessage = Vote | (Omit<Proposal, 'block'> & { block: BlockRef });
 
@@ -90,7 +87,6 @@ export class ConsensusStateStore {
     const row = JSON.parse(found.state) as StateRow;
     const blocks = new Map<string, Block>();
     const resolve = (ref: BlockRef): Block => {
-      if (typeof ref !== 'string') return ref;
       let block = blocks.get(ref);
       if (!block) {
         const stored = this.q.block.get(ref)?.block;

@@ -33,7 +33,9 @@ CREATE TABLE IF NOT EXISTS event_index (
   biz_location TEXT,
   error_declaration INTEGER NOT NULL,
   height INTEGER NOT NULL,
-  tx_id TEXT NOT NULL,
+  -- The transaction (txs.idx in the block) and the doc_events row that holds the event.
+  tx_idx INTEGER NOT NULL,
+  doc_event INTEGER NOT NULL,
   org TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS event_index_by_event_time ON event_index (event_time, seq);
@@ -132,23 +134,31 @@ export class EventIndex {
     this.subscriptions = new Subscriptions(db);
     this.insertEvent = db.prepare(
       `INSERT INTO event_index (event_id, type, event_time, record_time, action, biz_step, disposition,
-        read_point, biz_location, error_declaration, height, tx_id, org)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        read_point, biz_location, error_declaration, height, tx_idx, doc_event, org)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertId = db.prepare('INSERT OR IGNORE INTO event_ids (id_key, role, seq) VALUES (?, ?, ?)');
     this.markDeclared = db.prepare('UPDATE event_index SET error_declaration = 1 WHERE event_id = ?');
   }
 
-  /** Indexes a block's accepted events; called inside Store.commitBlock's transaction. */
-  indexBlock(height: number, results: readonly TxResult[]): void {
-    for (const r of results) {
-      for (const event of r.accepted) this.indexEvent(event, height, r.tx.id, r.tx.body.org);
+  /**
+   * Indexes a block's accepted events; called inside Store.commitBlock's transaction. `rows[t][k]`
+   * is the doc_events row of `results[t].accepted[k]`.
+   */
+  indexBlock(height: number, results: readonly TxResult[], rows: readonly (readonly number[])[]): void {
+    for (const [t, r] of results.entries()) {
+      for (const [k, event] of r.accepted.entries()) {
+        const row = rows[t]?.[k];
+        if (row === undefined)
+          throw new Error(`no doc_events row for accepted event ${k} of transaction ${t}`);
+        this.indexEvent(event, height, { tx: t, row }, r.tx.body.org);
+      }
       // An accepted error declaration marks the event it declares (execution/execute.ts).
       for (const declaration of r.declarations) this.markDeclared.run(declaration.eventID);
     }
   }
 
-  private indexEvent(event: EpcisEvent, height: number, txId: string, org: string): void {
+  private indexEvent(event: EpcisEvent, height: number, at: { tx: number; row: number }, org: string): void {
     const bizStep = text(event.bizStep);
     const disposition = text(event.disposition);
     const { lastInsertRowid } = this.insertEvent.run(
@@ -163,7 +173,8 @@ export class EventIndex {
       idOf(event.bizLocation),
       event.errorDeclaration === undefined ? 0 : 1,
       height,
-      txId,
+      at.tx,
+      at.row,
       org,
     );
     for (const [id, role] of identifiersOf(event)) this.insertId.run(id, role, lastInsertRowid);

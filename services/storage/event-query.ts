@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { EpcisEvent } from '../ledger/index.js';
 import type { IdRole } from './event-index.js';
+import { SERVED_EVENT_COLUMNS, SERVED_EVENT_JOIN, type ServedEventRow, servedEvent } from './served-event.js';
 
 /** A time range in ms since the epoch: GE_ inclusive, LT_ exclusive. */
 export interface TimeRange {
@@ -154,7 +155,7 @@ function whereOf(filter: EventFilter): Clauses {
   return out;
 }
 
-type Row = { seq: number; sort: number; body: string };
+type Row = ServedEventRow & { seq: number; sort: number };
 
 /** SQL of one page, for the store and for EXPLAIN QUERY PLAN in tests. */
 export function eventPageSql(req: EventPageRequest): { sql: string; params: unknown[] } {
@@ -174,8 +175,8 @@ export function eventPageSql(req: EventPageRequest): { sql: string; params: unkn
   const order = req.orderBy === 'ledger' ? `i.seq ${dir}` : `${column} ${dir}, i.seq ${dir}`;
   const where = sql.length > 0 ? `WHERE ${sql.join(' AND ')}` : '';
   return {
-    sql: `SELECT i.seq AS seq, ${column} AS sort, e.body AS body FROM event_index i
-      JOIN events e ON e.event_id = i.event_id ${where} ORDER BY ${order} LIMIT ?`,
+    sql: `SELECT i.seq AS seq, ${column} AS sort, ${SERVED_EVENT_COLUMNS} FROM event_index i
+      ${SERVED_EVENT_JOIN} ${where} ORDER BY ${order} LIMIT ?`,
     params: [...params, req.limit + 1],
   };
 }
@@ -207,7 +208,7 @@ export function eventPage(db: Database.Database, req: EventPageRequest): EventPa
   const page = more ? rows.slice(0, req.limit) : rows;
   const last = page[page.length - 1];
   return {
-    events: page.map((r) => JSON.parse(r.body) as EpcisEvent),
+    events: page.map(servedEvent),
     next: more && last ? { value: last.sort, seq: last.seq } : undefined,
   };
 }

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { EpcisEvent } from '../ledger/index.js';
 import type { IdRole } from './event-index.js';
 import { type EventPage, type EventPageRequest, eventPage } from './event-query.js';
+import { SERVED_EVENT_COLUMNS, SERVED_EVENT_JOIN, type ServedEventRow, servedEvent } from './served-event.js';
 
 /** An indexed event as the trace needs it: ledger position, who captured it, and the body. */
 export interface TracedEvent {
@@ -50,8 +51,8 @@ function prepare(db: Database.Database) {
     ids: db.prepare<[number], { id_key: string; role: IdRole }>(
       'SELECT id_key, role FROM event_ids WHERE seq = ?',
     ),
-    event: db.prepare<[number], { event_id: string; org: string; height: number; body: string }>(
-      `SELECT i.event_id, i.org, i.height, e.body FROM event_index i JOIN events e ON e.event_id = i.event_id
+    event: db.prepare<[number], ServedEventRow & { event_id: string; org: string; height: number }>(
+      `SELECT i.event_id, i.org, i.height, ${SERVED_EVENT_COLUMNS} FROM event_index i ${SERVED_EVENT_JOIN}
        WHERE i.seq = ?`,
     ),
     rejections: db.prepare<{ height: number; seq: number; limit: number }, RejectionRow>(
@@ -107,7 +108,7 @@ export class IndexReader {
       eventID: row.event_id,
       org: row.org,
       height: row.height,
-      event: JSON.parse(row.body) as EpcisEvent,
+      event: servedEvent(row),
       ids,
     };
   }

@@ -1,10 +1,12 @@
 /**
- * Schema version 2. Accepted events own their eventID; rejections are kept apart so that a
+ * Schema version 3. Accepted events own their eventID; rejections are kept apart so that a
  * rejected event can be captured again once it is fixed. Version 2 added custody state, the state
  * tree, per-block roots, rule-set governance and error declarations (and block headers gained
- * their roots, so a version 1 chain cannot be carried over).
+ * their roots, so a version 1 chain cannot be carried over). Version 3 stores each captured event
+ * once: in `doc_events`, out of its transaction's body, instead of in the body and again in an
+ * `events` table (see tx-body.ts).
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -20,7 +22,10 @@ CREATE TABLE IF NOT EXISTS txs (
   idx INTEGER NOT NULL,
   org TEXT NOT NULL,
   submitter TEXT NOT NULL,
+  -- The signed body; of a capture, its document's eventList is empty here and its events are the
+  -- doc_events rows first_event .. first_event + (number of verdicts) - 1 (tx-body.ts).
   body TEXT NOT NULL,
+  first_event INTEGER,
   signature TEXT NOT NULL,
   success INTEGER NOT NULL,
   errors TEXT NOT NULL,
@@ -28,12 +33,9 @@ CREATE TABLE IF NOT EXISTS txs (
   verdicts TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS txs_by_height ON txs (height, idx);
-CREATE TABLE IF NOT EXISTS events (
-  event_id TEXT PRIMARY KEY,
-  tx_id TEXT NOT NULL,
-  height INTEGER NOT NULL,
-  body TEXT NOT NULL
-);
+-- Every event of every committed capture document, as captured (JSON), in ledger order; the
+-- accepted ones are served through event_index.doc_event (served-event.ts).
+CREATE TABLE IF NOT EXISTS doc_events (id INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS rejections (
   event_id TEXT NOT NULL,
   tx_id TEXT NOT NULL,

@@ -27,6 +27,8 @@ import { ConsensusStateStore } from './consensus-state.js';
 import { CustodyStore } from './custody-store.js';
 import { EventIndex } from './event-index.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
+import { SERVED_EVENT_COLUMNS, SERVED_EVENT_JOIN, type ServedEventRow, servedEvent } from './served-event.js';
+import { joinBody, splitBody } from './tx-body.js';
 
 export interface StoredTx {
   tx: Transaction;
@@ -85,6 +87,16 @@ function proposalOf(row: RuleSetRow): RuleProposal {
   };
 }
 
+/** A stored body and where its capture's events are (tx-body.ts). */
+interface BodyRow {
+  body: string;
+  first_event: number | null;
+  /** Events of the document: one verdict each. */
+  events: number;
+}
+
+const BODY_COLUMNS = 'body, first_event, json_array_length(verdicts) AS events';
+
 function prepare(db: Database.Database) {
   return {
     tip: db.prepare<[], { height: number; hash: string; header: string }>(
@@ -93,30 +105,34 @@ function prepare(db: Database.Database) {
     block: db.prepare<[number], { hash: string; header: string; certificate: string }>(
       'SELECT hash, header, certificate FROM blocks WHERE height = ?',
     ),
-    blockTxs: db.prepare<[number], { id: string; body: string; signature: string }>(
-      'SELECT id, body, signature FROM txs WHERE height = ? ORDER BY idx',
+    blockTxs: db.prepare<[number], BodyRow & { id: string; signature: string }>(
+      `SELECT id, ${BODY_COLUMNS}, signature FROM txs WHERE height = ? ORDER BY idx`,
     ),
     blockVerdicts: db.prepare<
       [number],
-      { id: string; body: string; success: number; errors: string; verdicts: string }
-    >('SELECT id, body, success, errors, verdicts FROM txs WHERE height = ? ORDER BY idx'),
+      BodyRow & { id: string; success: number; errors: string; verdicts: string }
+    >(`SELECT id, ${BODY_COLUMNS}, success, errors, verdicts FROM txs WHERE height = ? ORDER BY idx`),
     tx: db.prepare<
       [string],
-      { body: string; signature: string; height: number; success: number; errors: string }
-    >('SELECT body, signature, height, success, errors FROM txs WHERE id = ?'),
-    hasTx: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM txs WHERE id = ?'),
-    event: db.prepare<[string], { body: string; tx_id: string; height: number }>(
-      'SELECT body, tx_id, height FROM events WHERE event_id = ?',
+      BodyRow & { signature: string; height: number; success: number; errors: string }
+    >(`SELECT ${BODY_COLUMNS}, signature, height, success, errors FROM txs WHERE id = ?`),
+    docEvents: db.prepare<[number, number], { body: string }>(
+      'SELECT body FROM doc_events WHERE id >= ? AND id < ? ORDER BY id',
     ),
-    hasEvent: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE event_id = ?'),
+    hasTx: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM txs WHERE id = ?'),
+    event: db.prepare<[string], ServedEventRow & { tx_id: string; height: number }>(
+      `SELECT ${SERVED_EVENT_COLUMNS}, t.id AS tx_id, i.height AS height FROM event_index i ${SERVED_EVENT_JOIN}
+       JOIN txs t ON t.height = i.height AND t.idx = i.tx_idx WHERE i.event_id = ?`,
+    ),
+    hasEvent: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM event_index WHERE event_id = ?'),
     lastRejection: db.prepare<[string], { tx_id: string; height: number; code: string; message: string }>(
       'SELECT tx_id, height, code, message FROM rejections WHERE event_id = ? ORDER BY height DESC LIMIT 1',
     ),
     insertBlock: db.prepare('INSERT INTO blocks (height, hash, header, certificate) VALUES (?, ?, ?, ?)'),
     insertTx: db.prepare(
-      'INSERT INTO txs (id, height, idx, org, submitter, body, signature, success, errors, verdicts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO txs (id, height, idx, org, submitter, body, first_event, signature, success, errors, verdicts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
-    insertEvent: db.prepare('INSERT INTO events (event_id, tx_id, height, body) VALUES (?, ?, ?, ?)'),
+    insertDocEvent: db.prepare('INSERT INTO doc_events (body) VALUES (?)'),
     insertRejection: db.prepare(
       'INSERT OR REPLACE INTO rejections (event_id, tx_id, height, code, message) VALUES (?, ?, ?, ?, ?)',
     ),
@@ -143,12 +159,9 @@ function prepare(db: Database.Database) {
       'INSERT OR IGNORE INTO pending_txs (id, tx, seq) VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM pending_txs))',
     ),
     deletePending: db.prepare('DELETE FROM pending_txs WHERE id = ?'),
+    // error_declaration is set with the error_declarations row, in the same block (event-index.ts).
     eventOrigin: db.prepare<[string], { org: string; declared: number }>(
-      `SELECT t.org AS org, EXISTS (SELECT 1 FROM error_declarations d WHERE d.event_id = e.event_id) AS declared
-       FROM events e JOIN txs t ON t.id = e.tx_id WHERE e.event_id = ?`,
-    ),
-    declareEvent: db.prepare(
-      "UPDATE events SET body = json_set(body, '$.errorDeclaration', json(?)) WHERE event_id = ?",
+      'SELECT org, error_declaration AS declared FROM event_index WHERE event_id = ?',
     ),
     insertDeclaration: db.prepare(
       'INSERT INTO error_declarations (event_id, tx_id, height, body) VALUES (?, ?, ?, ?)',
@@ -192,10 +205,11 @@ export class Store {
 
   private constructor(db: Database.Database, identity: StoreIdentity) {
     this.db = db;
-    this.q = prepare(db);
     this.identity = identity;
     this.custody = new CustodyStore(db);
+    // Creates event_index, which the store's statements read.
     this.index = new EventIndex(db);
+    this.q = prepare(db);
     this.consensus = new ConsensusStateStore(db);
   }
 
@@ -259,7 +273,7 @@ export class Store {
     if (!row) return undefined;
     const txs = this.q.blockTxs
       .all(height)
-      .map((t): Transaction => ({ id: t.id, body: JSON.parse(t.body), signature: t.signature }));
+      .map((t): Transaction => ({ id: t.id, body: this.bodyOf(t), signature: t.signature }));
     const block: Block = { header: JSON.parse(row.header), txs };
     return { hash: row.hash, block, certificate: JSON.parse(row.certificate) as CommitCertificate };
   }
@@ -273,7 +287,7 @@ export class Store {
     if (!row) return undefined;
     const blockHash = this.q.block.get(row.height)?.hash ?? '';
     return {
-      tx: { id, body: JSON.parse(row.body), signature: row.signature },
+      tx: { id, body: this.bodyOf(row), signature: row.signature },
       height: row.height,
       blockHash,
       success: row.success === 1,
@@ -287,7 +301,14 @@ export class Store {
 
   getEvent(eventID: string): { event: EpcisEvent; txId: string; height: number } | undefined {
     const row = this.q.event.get(eventID);
-    return row && { event: JSON.parse(row.body) as EpcisEvent, txId: row.tx_id, height: row.height };
+    return row && { event: servedEvent(row), txId: row.tx_id, height: row.height };
+  }
+
+  /** The signed body of a stored transaction, its events put back (tx-body.ts). */
+  private bodyOf(row: BodyRow): TxBody {
+    if (row.first_event === null) return JSON.parse(row.body) as TxBody;
+    const events = this.q.docEvents.all(row.first_event, row.first_event + row.events).map((e) => e.body);
+    return joinBody(row.body, events);
   }
 
   lastRejection(eventID: string): StoredRejection | undefined {
@@ -310,7 +331,7 @@ export class Store {
   verdictLeaves(height: number): VerdictLeaf[] {
     return this.q.blockVerdicts.all(height).flatMap((row): VerdictLeaf[] => {
       const codes = JSON.parse(row.verdicts) as (string | null)[];
-      const body = JSON.parse(row.body) as TxBody;
+      const body = this.bodyOf(row);
       if (body.kind !== 'capture') {
         const code =
           row.success === 1 ? null : ((JSON.parse(row.errors) as { code: string }[])[0]?.code ?? 'REJECTED');
@@ -389,10 +410,8 @@ export class Store {
     const height = block.header.height;
     const tree = this.db.transaction(() => {
       this.q.insertBlock.run(height, hash, JSON.stringify(block.header), JSON.stringify(certificate));
-      execution.results.forEach((r, idx) => {
-        this.insertResult(r, height, idx);
-      });
-      this.index.indexBlock(height, execution.results);
+      const rows = execution.results.map((r, idx) => this.insertResult(r, height, idx));
+      this.index.indexBlock(height, execution.results, rows);
       const staged = this.custody.write(execution.custody);
       this.q.insertRoots.run(height, staged.root, execution.resultsRoot, execution.rulesHash);
       return staged;
@@ -400,28 +419,29 @@ export class Store {
     tree.apply();
   }
 
-  private insertResult(r: TxResult, height: number, idx: number): void {
+  /** Stores one transaction's result; returns the doc_events rows of its accepted events. */
+  private insertResult(r: TxResult, height: number, idx: number): number[] {
     const { tx } = r;
+    const { envelope, events } = splitBody(tx.body);
+    const rows = events.map((e) => Number(this.q.insertDocEvent.run(JSON.stringify(e)).lastInsertRowid));
     this.q.insertTx.run(
       tx.id,
       height,
       idx,
       tx.body.org,
       submitterOf(tx),
-      JSON.stringify(tx.body),
+      JSON.stringify(envelope),
+      rows[0] ?? null,
       tx.signature,
       r.success ? 1 : 0,
       JSON.stringify(r.errors),
       JSON.stringify(r.verdicts.map((v) => (v.accepted ? null : (v.code ?? 'REJECTED')))),
     );
-    for (const event of r.accepted)
-      this.q.insertEvent.run(event.eventID, tx.id, height, JSON.stringify(event));
     for (const v of r.rejected) {
       this.q.insertRejection.run(v.eventID, tx.id, height, v.code ?? 'REJECTED', v.message ?? '');
     }
     for (const d of r.declarations) {
       this.q.insertDeclaration.run(d.eventID, tx.id, height, JSON.stringify(d));
-      this.q.declareEvent.run(JSON.stringify(d.errorDeclaration), d.eventID);
     }
     const e = r.evidence;
     if (e) {
@@ -439,6 +459,7 @@ export class Store {
     }
     if (r.governance) this.recordGovernance(r.governance);
     this.q.deletePending.run(tx.id);
+    return acceptedRows(r, events, rows);
   }
 
   /** Activation order breaks ties between rule sets activating at the same height. */
@@ -481,6 +502,24 @@ export class Store {
   addPending(tx: Transaction): void {
     this.q.addPending.run(tx.id, JSON.stringify(tx));
   }
+}
+
+/**
+ * The doc_events rows of a result's accepted events, in the order of `r.accepted`: the document's
+ * events whose verdict is accepted and that declare no error (execution/execute.ts settle).
+ */
+function acceptedRows(r: TxResult, events: readonly unknown[], rows: readonly number[]): number[] {
+  const accepted = rows.filter(
+    (_, i) => r.verdicts[i]?.accepted === true && !(events[i] as EpcisEvent | undefined)?.errorDeclaration,
+  );
+  // Joining a body back reads one row per verdict (BodyRow): a mismatch would serve wrong events.
+  if (events.length !== r.verdicts.length || accepted.length !== r.accepted.length)
+    throw new WaybillError(
+      ErrorCode.StorageCorrupt,
+      `transaction ${r.tx.id}: ${events.length} events and ${r.verdicts.length} verdicts, ` +
+        `${r.accepted.length} accepted and ${accepted.length} accepted in its document`,
+    );
+  return accepted;
 }
 
 /** A data directory written by another schema version is refused with what to do about it. */

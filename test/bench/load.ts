@@ -128,7 +128,7 @@ function diskPerEvent(dataDir: string | undefined): number {
   if (!dataDir) return 0;
   const db = new Database(join(dataDir, LEDGER_FILE), { readonly: true });
   try {
-    const { n } = db.prepare('SELECT count(*) AS n FROM events').get() as { n: number };
+    const { n } = db.prepare('SELECT count(*) AS n FROM event_index').get() as { n: number };
     return n > 0 ? Math.round(dirBytes(dataDir) / n) : 0;
   } finally {
     db.close();

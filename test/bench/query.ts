@@ -110,10 +110,9 @@ export function build(
   for (let height = 1, i = 0; i < lots; height++) {
     const timestamp = START + height * 1000;
     const recordTime = new Date(timestamp).toISOString();
-    const accepted: EpcisEvent[] = [];
-    for (const end = Math.min(lots, i + lotsPerBlock); i < end; i++) {
-      for (const e of lotEvents(i)) accepted.push({ ...e, recordTime });
-    }
+    const captured: EpcisEvent[] = [];
+    for (const end = Math.min(lots, i + lotsPerBlock); i < end; i++) captured.push(...lotEvents(i));
+    const accepted = captured.map((e) => ({ ...e, recordTime }));
     const tx = {
       id: `tx${height}`,
       body: {
@@ -122,7 +121,8 @@ export function build(
         org: `org${height % 4}`,
         submitter: 'bench',
         errorBehaviour: 'rollback' as const,
-        document: {},
+        // The events are stored from the document (storage/tx-body.ts), as a node stores them.
+        document: { epcisBody: { eventList: captured } },
       },
       signature: '',
     };

@@ -567,7 +567,7 @@ describe('four organisations order EPCIS captures through BFT consensus', () => 
         const blocks = db
           .prepare('SELECT height, hash FROM blocks WHERE height <= ? ORDER BY height')
           .all(top);
-        const events = db.prepare('SELECT event_id AS id FROM events').all() as Array<{ id: string }>;
+        const events = db.prepare('SELECT event_id AS id FROM event_index').all() as Array<{ id: string }>;
         return { blocks, events: events.map((e) => e.id) };
       } finally {
         db.close();

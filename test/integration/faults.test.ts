@@ -61,7 +61,10 @@ function readLedger(org: string, dataDir: string): Ledger {
       }>
     ).map((b) => ({ height: b.height, hash: b.hash, view: (JSON.parse(b.header) as { view: number }).view }));
     const events = db
-      .prepare('SELECT event_id AS id, tx_id AS txId, height FROM events ORDER BY height, event_id')
+      .prepare(
+        `SELECT i.event_id AS id, t.id AS txId, i.height FROM event_index i
+         JOIN txs t ON t.height = i.height AND t.idx = i.tx_idx ORDER BY i.height, i.event_id`,
+      )
       .all() as Ledger['events'];
     const rejections = db
       .prepare('SELECT event_id AS eventID, tx_id AS txId, code FROM rejections')
@@ -69,12 +72,8 @@ function readLedger(org: string, dataDir: string): Ledger {
     const failedCaptures = db
       .prepare(`SELECT id, errors FROM txs WHERE success = 0 AND json_extract(body, '$.kind') = 'capture'`)
       .all() as Ledger['failedCaptures'];
-    const { n } = db
-      .prepare(
-        `SELECT COALESCE(SUM(json_array_length(body, '$.document.epcisBody.eventList')), 0) AS n
-         FROM txs WHERE json_extract(body, '$.kind') = 'capture'`,
-      )
-      .get() as { n: number };
+    // Every event of a committed capture document is a doc_events row (storage/tx-body.ts).
+    const { n } = db.prepare('SELECT COUNT(*) AS n FROM doc_events').get() as { n: number };
     const pending = (db.prepare('SELECT id FROM pending_txs').all() as Array<{ id: string }>).map(
       (r) => r.id,
     );

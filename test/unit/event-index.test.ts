@@ -265,16 +265,17 @@ describe('event index: storage', () => {
       const event = supplyChain('9').harvest;
       other.commit({ org: 'a', events: [supplyChain('8').harvest] });
       other.store.close();
-      // A stale index row with the next event's id makes indexing that event fail.
+      // A trigger makes indexing the next event fail, after its block, transaction and event rows.
       const db = new Database(`${other.dir}/ledger.sqlite`);
-      db.prepare(
-        `INSERT INTO event_index (event_id, type, event_time, record_time, error_declaration, height, tx_id, org)
-         VALUES (?, 'ObjectEvent', 0, 0, 0, 0, 'x', 'a')`,
-      ).run(event.eventID);
+      db.exec(
+        "CREATE TRIGGER index_fails BEFORE INSERT ON event_index BEGIN SELECT RAISE(ABORT, 'index failure'); END",
+      );
       db.close();
       other.reopen();
-      expect(() => other.commit({ org: 'a', events: [event] })).toThrow(/UNIQUE/);
+      expect(() => other.commit({ org: 'a', events: [event] })).toThrow(/index failure/);
       expect(other.store.tip().height).toBe(1);
+      expect(other.store.getBlock(2)).toBeUndefined();
+      expect(other.store.hasEvent(event.eventID)).toBe(false);
       expect(other.store.getEvent(event.eventID)).toBeUndefined();
     } finally {
       other.destroy();
@@ -317,7 +318,8 @@ describe('event index: storage', () => {
     for (const [search, expected] of cases) {
       const p = plan(search);
       expect(p, search).toMatch(expected);
-      expect(p, search).toMatch(/SEARCH e USING INDEX sqlite_autoindex_events_1 \(event_id=\?\)/);
+      // The served event: its doc_events row by rowid.
+      expect(p, search).toMatch(/SEARCH d USING INTEGER PRIMARY KEY \(rowid=\?\)/);
       // No full scan of the index table, and no sort of the whole result.
       expect(p, search).not.toMatch(/SCAN i$|SCAN event_index$|SCAN event_ids/m);
     }

@@ -194,18 +194,6 @@ describe('SQLite store', () => {
     again.close();
   });
 
-  it('reads a consensus state row written with its blocks inline', () => {
-    const dir = tempDir();
-    Store.open(dir, identity).close();
-    const state = consensusState(1, [blockWith(1, 'bb', ['i']), blockWith(1, 'bb', ['j'])]);
-    const db = new Database(join(dir, 'ledger.sqlite'));
-    db.prepare('INSERT INTO consensus_state (id, state) VALUES (1, ?)').run(JSON.stringify(state));
-    db.close();
-    const store = Store.open(dir, identity);
-    expect(store.loadConsensusState()).toEqual(state);
-    store.close();
-  });
-
   it('rolls the whole block back when any part of it fails', () => {
     const store = Store.open(tempDir(), identity);
     const block = blockWith(1, identity.genesisHash, ['z']);
@@ -228,6 +216,17 @@ describe('SQLite store', () => {
     const dir = tempDir();
     Store.open(dir, identity).close();
     expect(() => Store.open(dir, { ...identity, genesisHash: 'cc'.repeat(32) })).toThrow(/another genesis/);
+  });
+
+  it('refuses a ledger of schema version 2 (events stored twice), saying how to start afresh', () => {
+    const dir = tempDir();
+    Store.open(dir, identity).close();
+    const db = new Database(join(dir, 'ledger.sqlite'));
+    db.prepare("UPDATE meta SET value = '2' WHERE key = 'schemaVersion'").run();
+    db.close();
+    expect(() => Store.open(dir, identity)).toThrow(
+      /holds a ledger of schema version 2; this node writes version 3 .*start a new network/,
+    );
   });
 });
 
