@@ -4,7 +4,7 @@ import { fromHex, hashOf } from '../common/encoding.js';
 import { ErrorCode, WaybillError } from '../common/errors.js';
 import type { Genesis } from '../config/genesis.js';
 import { verifyEvidence } from '../consensus/index.js';
-import type { Evidence } from '../consensus/types.js';
+import type { ConsensusMessage, Evidence } from '../consensus/types.js';
 import { EMPTY_STATE_ROOT, idKey, type ObjectState } from '../contracts/index.js';
 import type { Signer } from '../crypto/index.js';
 import { verify } from '../crypto/index.js';
@@ -33,6 +33,7 @@ import {
 } from '../ledger/index.js';
 import type { Mempool } from '../mempool/index.js';
 import type { Store } from '../storage/index.js';
+import { adoptKnownTxs } from './known-txs.js';
 import type { RuleRegistry } from './rules-book.js';
 
 /** The header fields that commit to the application state: the parent's roots and the rules. */
@@ -235,6 +236,11 @@ export class LedgerApp extends EventEmitter<{
       default:
         return false;
     }
+  }
+
+  /** A peer's proposal or decision with the transactions this node holds verified (known-txs.ts). */
+  adoptKnownTxs(message: ConsensusMessage): ConsensusMessage {
+    return adoptKnownTxs(message, this.deps.mempool);
   }
 
   validateBlock(block: Block): boolean {

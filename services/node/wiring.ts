@@ -1,5 +1,4 @@
 import { decodeConsensus, decodeSyncRequest, decodeTxBatch } from './codec.js';
-import { adoptKnownTxs } from './known-txs.js';
 import type { NodeParts } from './parts.js';
 
 const SYNC_MAX_BYTES = 8 * 1024 * 1024;
@@ -14,7 +13,7 @@ export function wire(parts: NodeParts): void {
   p2p.onMessage('consensus', (from, payload) => {
     const decoded = decodeConsensus(payload);
     if (decoded) {
-      const message = adoptKnownTxs(decoded, mempool);
+      const message = app.adoptKnownTxs(decoded);
       return driver.dispatch({ type: 'message', from, message, now: Date.now() });
     }
     metrics.consensusRejected.inc({ reason: 'malformed' });

@@ -8,7 +8,6 @@ import type { ConsensusMessage, Proposal } from '../../services/consensus/index.
 import { createSigner, generateSeed } from '../../services/crypto/index.js';
 import type { CaptureTxBody, Transaction } from '../../services/ledger/index.js';
 import { Mempool } from '../../services/mempool/index.js';
-import { adoptKnownTxs } from '../../services/node/known-txs.js';
 import { LedgerApp } from '../../services/node/ledger-app.js';
 import { RuleRegistry } from '../../services/node/rules-book.js';
 import { Store } from '../../services/storage/index.js';
@@ -116,14 +115,14 @@ describe('ledger application', () => {
     expect(app.validateBlock(packerBlock([swapped]))).toBe(false);
 
     for (const copy of [travelled, swapped]) {
-      const adopted = blockOf(adoptKnownTxs(propose([copy]), mempool));
+      const adopted = blockOf(app.adoptKnownTxs(propose([copy])));
       expect(adopted.txs[0]).toBe(tx); // the object this node signed, body and all
       expect(adopted.header).toEqual(packerBlock([tx]).header); // same block, same hash
       expect(app.validateBlock(adopted)).toBe(true);
     }
     // Another signature is not the mempool's transaction: the copy is judged as it came.
     const resigned = { ...swapped, signature: '00'.repeat(64) };
-    const kept = blockOf(adoptKnownTxs(propose([resigned]), mempool));
+    const kept = blockOf(app.adoptKnownTxs(propose([resigned])));
     expect(kept.txs[0]).toBe(resigned);
     expect(app.validateBlock(kept)).toBe(false);
   });
