@@ -6,15 +6,21 @@ import canonicalizeModule from 'canonicalize';
 // The package is CommonJS (module.exports = fn) but its typings declare an ES default export,
 // which NodeNext resolution types as the module object.
 const canonicalize = canonicalizeModule as unknown as (value: unknown) => string | undefined;
+const utf8 = new TextEncoder();
 
 /**
  * The one canonical encoding for everything hashed or signed: RFC 8785 JSON Canonicalization
  * Scheme (JCS) as UTF-8 bytes. Independent verifiers in any language have JCS libraries.
  */
 export function canonicalBytes(value: unknown): Uint8Array {
+  return utf8.encode(canonicalText(value));
+}
+
+/** The canonical encoding as a string, for a hash that takes text (hashOf) without a byte copy. */
+export function canonicalText(value: unknown): string {
   const text = canonicalize(value);
   if (text === undefined) throw new TypeError('value cannot be canonicalized');
-  return new TextEncoder().encode(text);
+  return text;
 }
 
 /** Signing domains keep a signature for one purpose from being replayed as another. */
@@ -26,10 +32,5 @@ export enum Domain {
 
 /** Bytes that get signed: domain tag, a newline, then the canonical encoding of the payload. */
 export function signingBytes(domain: Domain, payload: unknown): Uint8Array {
-  const body = canonicalBytes(payload);
-  const tag = new TextEncoder().encode(`${domain}\n`);
-  const out = new Uint8Array(tag.length + body.length);
-  out.set(tag, 0);
-  out.set(body, tag.length);
-  return out;
+  return utf8.encode(`${domain}\n${canonicalText(payload)}`);
 }

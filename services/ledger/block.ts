@@ -14,13 +14,33 @@ export function txRootOf(txs: readonly Transaction[]): string {
 
 export function signTx(body: TxBody, signer: Signer): Transaction {
   const id = hashOf(body);
-  return { id, body, signature: toHex(signer.sign(txSigningBytes(id))) };
+  const tx = { id, body, signature: toHex(signer.sign(txSigningBytes(id))) };
+  bound.set(tx, body);
+  return tx;
 }
 
 /** Checks the id matches the body and the signature is the org's. */
 export function verifyTx(tx: Transaction, orgPublicKey: Uint8Array, verify: Verify): boolean {
-  if (hashOf(tx.body) !== tx.id) return false;
+  if (!idMatchesBody(tx)) return false;
   return verify(orgPublicKey, txSigningBytes(tx.id), safeHex(tx.signature));
+}
+
+/**
+ * Transaction objects whose id has been checked against their body object. Whether
+ * hashOf(body) = id is a fact about the object, not about who checked it, so one check serves
+ * every later one: gossip receipt, the proposal that carries the same object, the commit.
+ * Keyed by object identity, holding the body object that was hashed: a transaction whose body
+ * was swapped is hashed again. Transactions are never mutated in place (they come from
+ * JSON.parse or signTx and are only read), which is what makes identity a safe key.
+ */
+const bound = new WeakMap<Transaction, TxBody>();
+
+/** hashOf(tx.body) === tx.id, hashing each transaction object at most once. */
+export function idMatchesBody(tx: Transaction): boolean {
+  if (bound.get(tx) === tx.body) return true;
+  if (hashOf(tx.body) !== tx.id) return false;
+  bound.set(tx, tx.body);
+  return true;
 }
 
 // One definition, shared with the offline verifier (services/verify).
@@ -40,9 +60,15 @@ export function verifyCertificate(
   return certificateSigners(cert, network, members, verify).counted.length >= quorum;
 }
 
-/** Structural checks a block must pass before anyone votes for it or stores it. */
+/**
+ * Structural checks a block must pass before anyone votes for it or stores it. The header's
+ * txRoot commits to the ids only; each id must also be the hash of the body that came with it,
+ * or a block carrying a known header could bring other bodies (a faulty proposer's second copy,
+ * a faulty peer's catch-up answer) into a node's store.
+ */
 export function blockIsWellFormed(block: Block): boolean {
-  return block.header.txCount === block.txs.length && block.header.txRoot === txRootOf(block.txs);
+  const { header, txs } = block;
+  return header.txCount === txs.length && header.txRoot === txRootOf(txs) && txs.every(idMatchesBody);
 }
 
 function safeHex(hex: string): Uint8Array {

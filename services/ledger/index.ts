@@ -1,6 +1,7 @@
 export {
   blockIsWellFormed,
   headerHash,
+  idMatchesBody,
   quorumOf,
   signTx,
   txRootOf,

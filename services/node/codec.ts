@@ -193,13 +193,16 @@ export interface SyncResponse {
   blocks: CommittedBlock[];
 }
 
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
 export function encode(value: unknown): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(value));
+  return utf8Encoder.encode(JSON.stringify(value));
 }
 
 function decodeWith<T>(check: (v: unknown) => v is T, payload: Uint8Array): T | undefined {
   try {
-    const value: unknown = JSON.parse(new TextDecoder().decode(payload));
+    const value: unknown = JSON.parse(utf8Decoder.decode(payload));
     return check(value) ? value : undefined;
   } catch {
     return undefined;

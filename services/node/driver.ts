@@ -1,5 +1,11 @@
 import type { Logger } from '../common/logger.js';
-import type { ConsensusAction, ConsensusCore, ConsensusInput, Evidence } from '../consensus/types.js';
+import type {
+  ConsensusAction,
+  ConsensusCore,
+  ConsensusInput,
+  ConsensusMessage,
+  Evidence,
+} from '../consensus/types.js';
 import type { Block, CommitCertificate } from '../ledger/index.js';
 import type { P2PNetwork } from '../p2p/types.js';
 import type { Store } from '../storage/index.js';
@@ -10,6 +16,8 @@ import type { NodeMetrics } from './metrics.js';
 export interface ConsensusApp {
   buildBlock(height: number, round: number, parentHash: string, minTimestamp: number, now: number): Block;
   commit(block: Block, hash: string, certificate: CommitCertificate): void;
+  /** A peer's proposal or decision with the transactions this node already verified (known-txs.ts). */
+  adoptKnownTxs?(message: ConsensusMessage): ConsensusMessage;
 }
 
 export interface DriverDeps {
@@ -183,12 +191,9 @@ export class ConsensusDriver {
     try {
       const answer = decodeSyncResponse(await p2p.request(peer, 'sync', encode({ from, limit: SYNC_BATCH })));
       for (const { block, certificate } of answer?.blocks ?? []) {
-        this.dispatch({
-          type: 'message',
-          from: peer,
-          message: { type: 'decision', block, certificate },
-          now: clock(),
-        });
+        const decision: ConsensusMessage = { type: 'decision', block, certificate };
+        const message = this.deps.app.adoptKnownTxs?.(decision) ?? decision;
+        this.dispatch({ type: 'message', from: peer, message, now: clock() });
       }
     } catch (err) {
       logger.warn({ peer, err: (err as Error).message }, 'sync from peer failed');

@@ -4,7 +4,7 @@ import { fromHex, hashOf } from '../common/encoding.js';
 import { ErrorCode, WaybillError } from '../common/errors.js';
 import type { Genesis } from '../config/genesis.js';
 import { verifyEvidence } from '../consensus/index.js';
-import type { Evidence } from '../consensus/types.js';
+import type { ConsensusMessage, Evidence } from '../consensus/types.js';
 import { EMPTY_STATE_ROOT, idKey, type ObjectState } from '../contracts/index.js';
 import type { Signer } from '../crypto/index.js';
 import { verify } from '../crypto/index.js';
@@ -23,6 +23,7 @@ import {
   type CommitCertificate,
   type CommittedBlock,
   EMPTY_ROOT,
+  idMatchesBody,
   type RuleFileData,
   signTx,
   type Transaction,
@@ -32,6 +33,7 @@ import {
 } from '../ledger/index.js';
 import type { Mempool } from '../mempool/index.js';
 import type { Store } from '../storage/index.js';
+import { adoptKnownTxs } from './known-txs.js';
 import type { RuleRegistry } from './rules-book.js';
 
 /** The header fields that commit to the application state: the parent's roots and the rules. */
@@ -60,8 +62,11 @@ export class LedgerApp extends EventEmitter<{
   latency: [number];
 }> {
   private readonly memberKeys: Map<string, Uint8Array>;
-  /** Transactions (id and signature) already checked in full, oldest first. */
-  private readonly verified = new Set<string>();
+  /**
+   * Transactions already checked in full: id -> signature, oldest first. A map rather than a set
+   * of "id:signature" strings, so a lookup builds no string.
+   */
+  private readonly verified = new Map<string, string>();
   /** When this node acknowledged its own pending transactions (for commit latency). */
   private readonly acknowledged = new Map<string, number>();
 
@@ -180,14 +185,20 @@ export class LedgerApp extends EventEmitter<{
     this.acknowledged.set(tx.id, now);
   }
 
-  /** Transactions gossiped by peers: kept only if valid. Returns those that were new. */
-  receive(txs: readonly Transaction[]): Transaction[] {
+  /**
+   * Transactions gossiped by peers: kept only if valid. Returns those that were new.
+   * `wireBytes` is the size of the message that carried them: for the usual one-transaction
+   * announcement it stands in for the transaction's size (within the envelope's few bytes),
+   * so the transaction is not serialised again just to be measured.
+   */
+  receive(txs: readonly Transaction[], wireBytes?: number): Transaction[] {
     const { store, mempool } = this.deps;
     const added: Transaction[] = [];
     for (const tx of txs) {
       if (mempool.has(tx.id) || store.hasTx(tx.id) || !this.checkTx(tx)) continue;
+      const bytes = txs.length === 1 && wireBytes !== undefined ? wireBytes : sizeOf(tx);
       try {
-        if (mempool.add(tx, sizeOf(tx), Date.now())) added.push(tx);
+        if (mempool.add(tx, bytes, Date.now())) added.push(tx);
       } catch {
         // Full or conflicting: the origin node keeps it and gossips it again later.
       }
@@ -199,8 +210,9 @@ export class LedgerApp extends EventEmitter<{
   checkTx(tx: Transaction): boolean {
     // The cache may skip the signature and document checks, never the binding of id to body:
     // a faulty proposer could otherwise pair a known id with another body or signature.
-    if (hashOf(tx.body) !== tx.id) return false;
-    if (this.verified.has(cacheKey(tx))) return true;
+    // idMatchesBody hashes each transaction object once (a re-check of the same object is free).
+    if (!idMatchesBody(tx)) return false;
+    if (this.verified.get(tx.id) === tx.signature) return true;
     const key = this.memberKeys.get(tx.body.org);
     if (!key || tx.body.network !== this.deps.genesis.network) return false;
     if (!verifyTx(tx, key, verify) || !this.contentIsValid(tx)) return false;
@@ -224,6 +236,11 @@ export class LedgerApp extends EventEmitter<{
       default:
         return false;
     }
+  }
+
+  /** A peer's proposal or decision with the transactions this node holds verified (known-txs.ts). */
+  adoptKnownTxs(message: ConsensusMessage): ConsensusMessage {
+    return adoptKnownTxs(message, this.deps.mempool);
   }
 
   validateBlock(block: Block): boolean {
@@ -333,9 +350,9 @@ export class LedgerApp extends EventEmitter<{
   }
 
   private remember(tx: Transaction): void {
-    this.verified.add(cacheKey(tx));
+    this.verified.set(tx.id, tx.signature);
     if (this.verified.size > VERIFIED_CACHE) {
-      const oldest = this.verified.values().next().value;
+      const oldest = this.verified.keys().next().value;
       if (oldest !== undefined) this.verified.delete(oldest);
     }
   }
@@ -357,10 +374,6 @@ function rulesAreWellFormed(files: unknown): files is RuleFileData[] {
     bytes += f.name.length + f.text.length;
   }
   return bytes <= MAX_RULES_BYTES;
-}
-
-function cacheKey(tx: Transaction): string {
-  return `${tx.id}:${tx.signature}`;
 }
 
 function sizeOf(tx: Transaction): number {

@@ -11,15 +11,18 @@ export function wire(parts: NodeParts): void {
     driver.dispatch({ type: 'txs_available', available: mempool.size > 0, now: Date.now() });
   };
   p2p.onMessage('consensus', (from, payload) => {
-    const message = decodeConsensus(payload);
-    if (message) return driver.dispatch({ type: 'message', from, message, now: Date.now() });
+    const decoded = decodeConsensus(payload);
+    if (decoded) {
+      const message = app.adoptKnownTxs(decoded);
+      return driver.dispatch({ type: 'message', from, message, now: Date.now() });
+    }
     metrics.consensusRejected.inc({ reason: 'malformed' });
     logger.warn({ peer: from }, 'malformed consensus message dropped');
   });
   p2p.onMessage('mempool', (from, payload) => {
     const batch = decodeTxBatch(payload);
     if (!batch) return logger.warn({ peer: from }, 'malformed transaction batch dropped');
-    if (app.receive(batch.txs).length > 0) txsAvailable();
+    if (app.receive(batch.txs, payload.byteLength).length > 0) txsAvailable();
   });
   p2p.handle('sync', async (_from, payload) => syncAnswer(parts, decodeSyncRequest(payload)));
   p2p.onPeerConnected((peer) => {

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toHex } from '../../services/common/index.js';
 import { DEFAULT_CONSENSUS, type Genesis } from '../../services/config/index.js';
+import type { ConsensusMessage, Proposal } from '../../services/consensus/index.js';
 import { createSigner, generateSeed } from '../../services/crypto/index.js';
-import type { Transaction } from '../../services/ledger/index.js';
+import type { CaptureTxBody, Transaction } from '../../services/ledger/index.js';
 import { Mempool } from '../../services/mempool/index.js';
 import { LedgerApp } from '../../services/node/ledger-app.js';
 import { RuleRegistry } from '../../services/node/rules-book.js';
@@ -91,5 +92,56 @@ describe('ledger application', () => {
       () => app.submit(commissioningDocument(1), { submitter: 'x', errorBehaviour: 'rollback' }).tx,
     );
     expect(app.acceptProposal(packerBlock(full), late)).toBe(true); // no room: not censorship
+  });
+
+  it('judges a proposal by the verified mempool copy of a transaction with the same id and signature', () => {
+    const { tx } = app.submit(commissioningDocument(1), { submitter: 'erp', errorBehaviour: 'rollback' });
+    const propose = (txs: Transaction[]): Proposal => ({
+      type: 'proposal',
+      height: 1,
+      round: 0,
+      block: packerBlock(txs),
+      validRound: -1,
+      proposer: 'packer',
+      signature: '',
+    });
+    const blockOf = (m: ConsensusMessage) => (m.type === 'proposal' ? m.block : packerBlock([]));
+    // The same transaction as it travels (a fresh object) and a copy with another body.
+    const travelled = JSON.parse(JSON.stringify(tx)) as Transaction;
+    const swapped: Transaction = {
+      ...travelled,
+      body: { ...(tx.body as CaptureTxBody), submitter: 'mallory' },
+    };
+    expect(app.validateBlock(packerBlock([swapped]))).toBe(false);
+
+    for (const copy of [travelled, swapped]) {
+      const adopted = blockOf(app.adoptKnownTxs(propose([copy])));
+      expect(adopted.txs[0]).toBe(tx); // the object this node signed, body and all
+      expect(adopted.header).toEqual(packerBlock([tx]).header); // same block, same hash
+      expect(app.validateBlock(adopted)).toBe(true);
+    }
+    // Another signature is not the mempool's transaction: the copy is judged as it came.
+    const resigned = { ...swapped, signature: '00'.repeat(64) };
+    const kept = blockOf(app.adoptKnownTxs(propose([resigned])));
+    expect(kept.txs[0]).toBe(resigned);
+    expect(app.validateBlock(kept)).toBe(false);
+  });
+
+  it('sizes a gossiped transaction by the one-transaction message that carried it', () => {
+    const peer = new LedgerApp({
+      genesis,
+      self: 'packer',
+      store,
+      mempool: new Mempool({ maxTxs: 9, maxBytes: 1e8 }),
+      signer: signers.packer,
+      rules: rulesOf(store),
+    });
+    const one = peer.submit(commissioningDocument(1), { submitter: 'erp', errorBehaviour: 'rollback' }).tx;
+    const two = peer.submit(commissioningDocument(1), { submitter: 'erp', errorBehaviour: 'rollback' }).tx;
+    const wire = JSON.stringify({ txs: [one] }).length;
+    expect(app.receive([one], wire)).toEqual([one]);
+    expect(mempool.bytesOf(one.id)).toBe(wire);
+    expect(app.receive([two, one], 10_000)).toEqual([two]); // a batch: each one measured
+    expect(mempool.bytesOf(two.id)).toBe(JSON.stringify(two).length);
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalBytes, Domain, signingBytes, toHex } from '../../services/common/index.js';
+import {
+  canonicalBytes,
+  Domain,
+  hashOf,
+  sha256Hex,
+  signingBytes,
+  toHex,
+} from '../../services/common/index.js';
 import { createSigner, generateSeed, verify } from '../../services/crypto/index.js';
 import type { TxBody } from '../../services/ledger/index.js';
 import {
@@ -31,6 +38,16 @@ describe('canonical encoding', () => {
 
   it('separates signing domains', () => {
     expect(signingBytes(Domain.Vote, { x: 1 })).not.toEqual(signingBytes(Domain.Proposal, { x: 1 }));
+    const text = new TextDecoder().decode(signingBytes(Domain.Vote, { x: 'é' }));
+    expect(text).toBe('waybill/vote/v1\n{"x":"é"}');
+  });
+
+  it('hashes exactly the canonical bytes, non-ASCII and lone surrogates included', () => {
+    for (const value of [{ a: 'ü€𝄞', b: [1, 'x'] }, { s: '\ud800 lone' }, 'plain', [1e21, null]]) {
+      expect(hashOf(value)).toBe(sha256Hex(canonicalBytes(value)));
+    }
+    // sha256('{"a":2,"b":1}')
+    expect(hashOf({ b: 1, a: 2 })).toBe('d3626ac30a87e6f7a6428233b3c68299976865fa5508e4267c5415c76af7a772');
   });
 });
 
