@@ -30,7 +30,8 @@ export function apiDeps(parts: NodeParts): ApiDeps {
     bodyLimit: config.api.bodyLimit,
     capture: {
       submit: async (document, ctx) => {
-        const { tx, fresh } = app.submit(document, ctx);
+        const { tx, fresh, durable } = app.submit(document, ctx);
+        await durable;
         if (fresh) announce(tx);
         return { captureID: tx.id };
       },
@@ -44,12 +45,14 @@ export function apiDeps(parts: NodeParts): ApiDeps {
     governance: {
       list: () => ({ quorum: rules.quorum, ruleSets: rules.versions(store.tip().height + 1) }),
       propose: async (files) => {
-        const { tx, hash, fresh } = app.proposeRules(files);
+        const { tx, hash, fresh, durable } = app.proposeRules(files);
+        await durable;
         if (fresh) announce(tx);
         return { txId: tx.id, hash };
       },
       approve: async (hash) => {
-        const { tx, fresh } = app.approveRules(hash);
+        const { tx, fresh, durable } = app.approveRules(hash);
+        await durable;
         if (fresh) announce(tx);
         return { txId: tx.id, hash };
       },

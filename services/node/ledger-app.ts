@@ -39,6 +39,14 @@ import type { RuleRegistry } from './rules-book.js';
 /** The header fields that commit to the application state: the parent's roots and the rules. */
 type AppRoots = Pick<BlockHeader, 'parentStateRoot' | 'parentResultsRoot' | 'rulesHash'>;
 
+/** One of this node's transactions as queued: `durable` resolves once it is on disk. */
+export interface Submitted {
+  tx: Transaction;
+  /** False when the transaction was already queued or committed (a client's retry). */
+  fresh: boolean;
+  durable: Promise<void>;
+}
+
 /** Largest rule-set proposal (all files' text), so governance cannot bloat every block. */
 const MAX_RULES_BYTES = 256 * 1024;
 
@@ -75,8 +83,11 @@ export class LedgerApp extends EventEmitter<{
     this.memberKeys = new Map(deps.genesis.members.map((m) => [m.id, fromHex(m.publicKey)]));
   }
 
-  /** A client's capture: validated, signed by this node, queued and durably remembered. */
-  submit(document: unknown, ctx: SubmitContext): { tx: Transaction; fresh: boolean } {
+  /**
+   * A client's capture: validated, signed by this node and queued; `durable` resolves once it is
+   * remembered on disk, which is when the client may be told it was accepted (202).
+   */
+  submit(document: unknown, ctx: SubmitContext): Submitted {
     return this.submitOwn(this.captureBody(document, ctx));
   }
 
@@ -117,7 +128,7 @@ export class LedgerApp extends EventEmitter<{
   }
 
   /** A rule-set proposal by this node's org (governance; the files' text goes on the ledger). */
-  proposeRules(files: RuleFileData[]): { tx: Transaction; hash: string; fresh: boolean } {
+  proposeRules(files: RuleFileData[]): Submitted & { hash: string } {
     const { hash, problems } = this.deps.rules.check(files);
     if (problems.length > 0) {
       throw new WaybillError(ErrorCode.ValidationFailed, 'the proposed rule files do not compile', {
@@ -131,7 +142,7 @@ export class LedgerApp extends EventEmitter<{
     };
   }
 
-  approveRules(hash: string): { tx: Transaction; fresh: boolean } {
+  approveRules(hash: string): Submitted {
     if (!this.deps.rules.proposal(hash)) {
       throw new WaybillError(ErrorCode.NotFound, `no committed rule-set proposal ${hash}`);
     }
@@ -139,13 +150,17 @@ export class LedgerApp extends EventEmitter<{
     return this.submitOwn({ kind: 'rules_approval', network: genesis.network, org: self, hash });
   }
 
-  /** Signs one of this node's transactions and queues it, unless it is already known. */
-  private submitOwn(body: TxBody): { tx: Transaction; fresh: boolean } {
+  /**
+   * Signs one of this node's transactions and queues it, unless it is already known. A repeat
+   * of a transaction whose write is still under way waits for that write too.
+   */
+  private submitOwn(body: TxBody): Submitted {
     const { signer, store, mempool } = this.deps;
     const tx = signTx(body, signer);
-    if (store.hasTx(tx.id) || mempool.has(tx.id)) return { tx, fresh: false };
-    this.enqueue(tx);
-    return { tx, fresh: true };
+    if (store.hasTx(tx.id) || mempool.has(tx.id)) {
+      return { tx, fresh: false, durable: store.pendingWrite(tx.id) ?? Promise.resolve() };
+    }
+    return { tx, fresh: true, durable: this.enqueue(tx) };
   }
 
   /** The committed custody state of an object (EPC URI or GS1 Digital Link URI). */
@@ -176,13 +191,14 @@ export class LedgerApp extends EventEmitter<{
     return tx;
   }
 
-  /** Queues one of this node's own transactions, durably: it was acknowledged. */
-  private enqueue(tx: Transaction): void {
+  /** Queues one of this node's own transactions, and remembers it on disk until it commits. */
+  private enqueue(tx: Transaction): Promise<void> {
     const now = Date.now();
     this.deps.mempool.add(tx, sizeOf(tx), now);
-    this.deps.store.addPending(tx);
+    const durable = this.deps.store.addPending(tx);
     this.remember(tx);
     this.acknowledged.set(tx.id, now);
+    return durable;
   }
 
   /**

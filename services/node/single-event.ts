@@ -4,7 +4,7 @@ import { assignEventIds, validateCaptureDocument } from '../epcis/index.js';
 import { RejectCode } from '../execution/index.js';
 import type { Store } from '../storage/index.js';
 import type { CommitWaiter } from './commit-waiter.js';
-import type { LedgerApp } from './ledger-app.js';
+import type { LedgerApp, Submitted } from './ledger-app.js';
 import type { LedgerQueries } from './queries.js';
 
 const EPCIS_CONTEXT = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld';
@@ -18,7 +18,7 @@ export interface SingleEventDeps {
   queries: LedgerQueries;
   waiter: CommitWaiter;
   /** Spreads a fresh transaction to the other members and wakes consensus. */
-  announce: (tx: ReturnType<LedgerApp['submit']>['tx']) => void;
+  announce: (tx: Submitted['tx']) => void;
 }
 
 /**
@@ -40,7 +40,8 @@ export async function captureSingleEvent(
   const id = assignEventIds(checked.events, document['@context'])[0]?.eventID ?? '';
   if (deps.store.hasEvent(id))
     throw new WaybillError(ErrorCode.Conflict, `event ${id} exists`, { eventID: id });
-  const { tx, fresh } = deps.app.submit(document, ctx);
+  const { tx, fresh, durable } = deps.app.submit(document, ctx);
+  await durable;
   if (fresh) deps.announce(tx);
   if (!(await deps.waiter.wait(tx.id, WAIT_MS))) return { kind: 'pending', captureID: tx.id, eventID: id };
   const status = deps.queries.eventStatus(id);

@@ -26,6 +26,7 @@ import type {
 import { ConsensusStateStore } from './consensus-state.js';
 import { CustodyStore } from './custody-store.js';
 import { EventIndex } from './event-index.js';
+import { PendingLog } from './pending-log.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
 import { SERVED_EVENT_COLUMNS, SERVED_EVENT_JOIN, type ServedEventRow, servedEvent } from './served-event.js';
 import { joinBody, splitBody } from './tx-body.js';
@@ -202,6 +203,7 @@ export class Store {
   /** Query index, trace and named queries (event-index.ts). */
   readonly index: EventIndex;
   private readonly consensus: ConsensusStateStore;
+  private readonly pendingLog = new PendingLog((txs) => this.writePending(txs));
 
   private constructor(db: Database.Database, identity: StoreIdentity) {
     this.db = db;
@@ -257,7 +259,9 @@ export class Store {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.pendingLog.flush();
+    this.db.close();
   }
 
   tip(): ChainTip {
@@ -499,8 +503,24 @@ export class Store {
     return this.q.pending.all().map((r) => JSON.parse(r.tx) as Transaction);
   }
 
-  addPending(tx: Transaction): void {
-    this.q.addPending.run(tx.id, JSON.stringify(tx));
+  /**
+   * Remembers one of this node's transactions until it commits; resolves once it is on disk,
+   * written with the others of this event-loop turn (pending-log.ts).
+   */
+  addPending(tx: Transaction): Promise<void> {
+    return this.pendingLog.add(tx);
+  }
+
+  /** The durable write `id` still waits for, if it does. */
+  pendingWrite(id: string): Promise<void> | undefined {
+    return this.pendingLog.pending(id);
+  }
+
+  private writePending(txs: readonly Transaction[]): void {
+    this.db.transaction(() => {
+      // One that committed while it waited for this write needs no remembering.
+      for (const tx of txs) if (!this.hasTx(tx.id)) this.q.addPending.run(tx.id, JSON.stringify(tx));
+    })();
   }
 }
 

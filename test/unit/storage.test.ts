@@ -112,7 +112,7 @@ function candidateHeights(dir: string): number[] {
 }
 
 describe('SQLite store', () => {
-  it('starts at the genesis tip and commits a block with its events, rejections and tx results', () => {
+  it('starts at the genesis tip and commits a block with its events, rejections and tx results', async () => {
     const dir = tempDir();
     const store = Store.open(dir, identity);
     expect(store.tip()).toEqual({ height: 0, hash: identity.genesisHash, timestamp: 1_000 });
@@ -120,7 +120,8 @@ describe('SQLite store', () => {
     const hash = headerHash(block.header);
     const tx = block.txs[0];
     if (!tx) throw new Error('no tx');
-    store.addPending(tx);
+    await store.addPending(tx);
+    expect(store.pendingTxs().map((t) => t.id)).toEqual([tx.id]);
     store.commitBlock({ hash, block, certificate: cert(1, hash) }, executeBlock(block, storeContext(store)));
     expect(store.tip()).toEqual({ height: 1, hash, timestamp: 2_001 });
     expect(store.getEvent('e1')?.event.recordTime).toBe(new Date(2_001).toISOString());
@@ -131,13 +132,13 @@ describe('SQLite store', () => {
     store.close();
   });
 
-  it('keeps everything across a reopen, including consensus state and pending captures', () => {
+  it('keeps everything across a reopen, including consensus state and pending captures', async () => {
     const dir = tempDir();
     const store = Store.open(dir, identity);
     const block = blockWith(1, identity.genesisHash, ['x']);
     const pending = blockWith(2, 'bb', ['y']).txs[0];
     if (!pending) throw new Error('no tx');
-    store.addPending(pending);
+    await store.addPending(pending);
     const hash = headerHash(block.header);
     const candidate = blockWith(2, hash, ['c1', 'c2']);
     const state = consensusState(2, [candidate, blockWith(2, hash, ['c3'])]);
@@ -191,6 +192,36 @@ describe('SQLite store', () => {
     expect(candidateHeights(dir)).toEqual([2, 2]);
     const again = Store.open(dir, identity);
     expect(again.loadConsensusState()).toEqual(next);
+    again.close();
+  });
+
+  it('writes the captures of one event-loop turn together, and tells each caller when they are on disk', async () => {
+    const dir = tempDir();
+    const store = Store.open(dir, identity);
+    const txs = ['p1', 'p2', 'p3'].flatMap((id) => blockWith(1, identity.genesisHash, [id]).txs);
+    const writes = txs.map((tx) => store.addPending(tx));
+    expect(new Set(writes).size).toBe(1);
+    const first = txs[0];
+    if (!first) throw new Error('no tx');
+    // A client's retry of a capture that is not on disk yet waits for the same write.
+    expect(store.pendingWrite(first.id)).toBe(writes[0]);
+    await Promise.all(writes);
+    expect(store.pendingWrite(first.id)).toBeUndefined();
+    store.close();
+    const again = Store.open(dir, identity);
+    expect(again.pendingTxs().map((t) => t.id)).toEqual(txs.map((t) => t.id));
+    again.close();
+  });
+
+  it('writes waiting captures before it closes', () => {
+    const dir = tempDir();
+    const store = Store.open(dir, identity);
+    const tx = blockWith(1, identity.genesisHash, ['q']).txs[0];
+    if (!tx) throw new Error('no tx');
+    void store.addPending(tx);
+    store.close();
+    const again = Store.open(dir, identity);
+    expect(again.pendingTxs().map((t) => t.id)).toEqual([tx.id]);
     again.close();
   });
 
