@@ -1,14 +1,17 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalBytes } from './canonical.js';
 
 export { canonicalBytes, Domain, signingBytes } from './canonical.js';
 
+// One-shot crypto.hash: no Hash object per call, which matters for the many small inputs of the
+// state tree (a block hashes thousands of 65-byte nodes). Strings are hashed as UTF-8.
 export function sha256(data: Uint8Array | string): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(data).digest());
+  const digest = hash('sha256', data, 'buffer');
+  return new Uint8Array(digest.buffer, digest.byteOffset, digest.byteLength);
 }
 
 export function sha256Hex(data: Uint8Array | string): string {
-  return createHash('sha256').update(data).digest('hex');
+  return hash('sha256', data, 'hex');
 }
 
 /** SHA-256 of the canonical encoding, as lower-case hex: the id of any hashed object. */

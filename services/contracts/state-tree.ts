@@ -3,6 +3,7 @@ import {
   bucketHashWith,
   bucketOf,
   compareBytes,
+  NODE,
   nodeHashWith,
   STATE_TREE_DEPTH,
 } from '../verify/state-tree.js';
@@ -65,62 +66,75 @@ export function bucketHash(entries: readonly { keyHash: Uint8Array; leafHash: Ui
   return bucketHashWith(sha256, entries);
 }
 
-const nodeHash = (left: Uint8Array, right: Uint8Array) => nodeHashWith(sha256, left, right);
-
 /** DEFAULTS[d]: the hash of an empty subtree whose top is at depth d (16 = an empty bucket). */
 const DEFAULTS: Uint8Array[] = (() => {
   const out: Uint8Array[] = [];
   out[STATE_TREE_DEPTH] = bucketHash([]);
   for (let d = STATE_TREE_DEPTH - 1; d >= 0; d--) {
     const below = out[d + 1] as Uint8Array;
-    out[d] = nodeHash(below, below);
+    out[d] = nodeHashWith(sha256, below, below);
   }
   return out;
 })();
 
-const depthOf = (index: number) => 31 - Math.clz32(index);
+const HASH = 32;
 
 /**
- * The inner nodes, sparse: nodes in heap order (root 1, children 2i and 2i+1, bucket b at 2^16 + b)
- * that differ from the empty default. Updates are staged, so the caller can compute the new root
- * inside a storage transaction and apply it only once that transaction committed.
+ * The inner nodes, dense: 2^17 nodes of 32 bytes (4 MiB) in heap order (root 1, children 2i and
+ * 2i+1, bucket b at 2^16 + b), empty subtrees holding their default hash. Dense rather than a map
+ * of the non-empty nodes because a block touches about a thousand buckets and rehashes ~7 nodes
+ * above each: reads are array offsets, and node hashes are computed in one reused buffer. Updates
+ * are staged, so the caller can compute the new root inside a storage transaction and apply it
+ * only once that transaction committed.
  */
 export class StateTree {
-  private readonly nodes = new Map<number, Uint8Array>();
+  private readonly nodes = new Uint8Array(2 * BUCKETS * HASH);
+  /** NODE ‖ left ‖ right of the node being hashed (verify/state-tree.ts nodeHashWith, inlined). */
+  private readonly scratch = new Uint8Array(1 + 2 * HASH);
 
   constructor(buckets: Iterable<[number, Uint8Array]> = []) {
-    const staged = this.stage(new Map(buckets));
-    staged.apply();
+    for (let d = 0; d <= STATE_TREE_DEPTH; d++) {
+      const first = (1 << d) * HASH;
+      this.nodes.set(DEFAULTS[d] as Uint8Array, first);
+      // Doubling copies fill the level [2^d, 2^(d+1)) with its default.
+      for (let filled = HASH; filled < first; filled *= 2)
+        this.nodes.copyWithin(first + filled, first, first + Math.min(filled, first - filled));
+    }
+    this.scratch[0] = NODE;
+    this.stage(new Map(buckets)).apply();
   }
 
   root(): string {
-    return toHex(this.node(1));
+    return toHex(this.nodes.subarray(HASH, 2 * HASH));
   }
 
   /** Stages new bucket hashes; `apply()` makes them current. */
   stage(changed: ReadonlyMap<number, Uint8Array>): { root: string; apply: () => void } {
     const pending = new Map<number, Uint8Array>();
-    const get = (i: number) => pending.get(i) ?? this.node(i);
-    let level = new Set<number>();
+    let level: number[] = [];
     for (const [bucket, hash] of changed) {
       pending.set(BUCKETS + bucket, hash);
-      level.add((BUCKETS + bucket) >> 1);
+      level.push(BUCKETS + bucket);
     }
-    while (level.size > 0) {
-      const next = new Set<number>();
+    level.sort((a, b) => a - b);
+    // Sorted indices stay sorted one level up, so each parent is hashed once.
+    while (level[0] !== undefined && level[0] > 1) {
+      const next: number[] = [];
       for (const i of level) {
-        pending.set(i, nodeHash(get(2 * i), get(2 * i + 1)));
-        if (i > 1) next.add(i >> 1);
+        const parent = i >> 1;
+        if (next[next.length - 1] === parent) continue;
+        next.push(parent);
+        this.load(1, 2 * parent, pending);
+        this.load(1 + HASH, 2 * parent + 1, pending);
+        pending.set(parent, sha256(this.scratch));
       }
       level = next;
     }
+    const root = pending.get(1);
     return {
-      root: toHex(get(1)),
+      root: root ? toHex(root) : this.root(),
       apply: () => {
-        for (const [i, hash] of pending) {
-          if (compareBytes(hash, DEFAULTS[depthOf(i)] as Uint8Array) === 0) this.nodes.delete(i);
-          else this.nodes.set(i, hash);
-        }
+        for (const [i, hash] of pending) this.nodes.set(hash, i * HASH);
       },
     };
   }
@@ -128,13 +142,21 @@ export class StateTree {
   /** Sibling hashes from the bucket up to just below the root (16 of them). */
   path(bucket: number): Uint8Array[] {
     const out: Uint8Array[] = [];
-    for (let i = BUCKETS + bucket; i > 1; i >>= 1) out.push(this.node(i ^ 1));
+    for (let i = BUCKETS + bucket; i > 1; i >>= 1)
+      out.push(this.nodes.slice((i ^ 1) * HASH, ((i ^ 1) + 1) * HASH));
     return out;
   }
 
-  private node(i: number): Uint8Array {
-    return this.nodes.get(i) ?? (DEFAULTS[depthOf(i)] as Uint8Array);
+  /** Copies node `i` (staged or current) into the scratch buffer at `at`. */
+  private load(at: number, i: number, pending: ReadonlyMap<number, Uint8Array>): void {
+    const staged = pending.get(i);
+    if (staged) this.scratch.set(staged, at);
+    else copy32(this.nodes, i * HASH, this.scratch, at);
   }
+}
+
+function copy32(from: Uint8Array, start: number, to: Uint8Array, at: number): void {
+  for (let k = 0; k < HASH; k++) to[at + k] = from[start + k] as number;
 }
 
 /** keyHash byte order, which is also the order of their hex strings. */
