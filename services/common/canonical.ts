@@ -12,9 +12,14 @@ const canonicalize = canonicalizeModule as unknown as (value: unknown) => string
  * Scheme (JCS) as UTF-8 bytes. Independent verifiers in any language have JCS libraries.
  */
 export function canonicalBytes(value: unknown): Uint8Array {
+  return new TextEncoder().encode(canonicalText(value));
+}
+
+/** The JCS text itself, for a caller that hashes it and also stores or splices it. */
+export function canonicalText(value: unknown): string {
   const text = canonicalize(value);
   if (text === undefined) throw new TypeError('value cannot be canonicalized');
-  return new TextEncoder().encode(text);
+  return text;
 }
 
 /** Signing domains keep a signature for one purpose from being replayed as another. */

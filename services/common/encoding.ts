@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import { canonicalBytes } from './canonical.js';
 
-export { canonicalBytes, Domain, signingBytes } from './canonical.js';
+export { canonicalBytes, canonicalText, Domain, signingBytes } from './canonical.js';
 
 // One-shot crypto.hash: no Hash object per call, which matters for the many small inputs of the
 // state tree (a block hashes thousands of 65-byte nodes). Strings are hashed as UTF-8.

@@ -1,4 +1,4 @@
-import { canonicalBytes, sha256, toHex } from '../common/encoding.js';
+import { canonicalText, sha256, toHex } from '../common/encoding.js';
 import {
   bucketHashWith,
   bucketOf,
@@ -56,7 +56,20 @@ export function leafOf(entry: StateEntry): StateLeaf {
   const key = stateKey(entry);
   const keyHash = sha256(key);
   if (entry.kind === 'balance' && entry.value.quantity === 0) return { key, keyHash };
-  return { key, keyHash, leafHash: sha256(canonicalBytes({ key, value: entry.value })) };
+  return presentLeaf(key, canonicalText(entry.value), keyHash);
+}
+
+/**
+ * The leaf of an entry whose value's JCS text is known. JCS({key, value}) is that text spliced
+ * into `{"key":…,"value":…}` ("key" sorts before "value"; a string's JCS form is JSON.stringify's),
+ * so the node serializes a value once for its leaf and its stored row (storage/custody-store.ts).
+ */
+export function presentLeaf(
+  key: string,
+  valueText: string,
+  keyHash: Uint8Array = sha256(key),
+): Required<StateLeaf> {
+  return { key, keyHash, leafHash: sha256(`{"key":${JSON.stringify(key)},"value":${valueText}}`) };
 }
 
 export { bucketOf, STATE_TREE_DEPTH };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sha256, toHex } from '../../services/common/encoding.js';
+import { canonicalBytes, sha256, toHex } from '../../services/common/encoding.js';
 import { Prng } from '../../services/consensus/sim/prng.js';
 import type { ObjectState } from '../../services/contracts/index.js';
 import {
@@ -78,6 +78,36 @@ describe('state tree', () => {
       if (balanceQty === 0) state.delete('balance');
       else state.set('balance', balance);
       expect(model.write(writes)).toBe(rootOfEntries(state.values()));
+    }
+  });
+
+  it('hashes each leaf as sha256 of the JCS text of {key, value}, whatever the key holds', () => {
+    const entries: StateEntry[] = [
+      object('urn:x:1'),
+      object('https://id.gs1.org/01/09520123456788/21/"quoted"\\é€😀'),
+      {
+        kind: 'balance',
+        value: { epcClass: 'c\u0001', uom: 'KGM', holder: 'transit:packer', quantity: 2.5 },
+      },
+      {
+        kind: 'alert',
+        value: {
+          seq: 3,
+          type: 'temperature_excursion',
+          object: 'urn:x:1',
+          eventID: 'e',
+          value: -1e-7,
+          min: 2,
+          max: 8,
+        },
+      },
+    ];
+    for (const entry of entries) {
+      const leaf = leafOf(entry);
+      expect(toHex(leaf.keyHash)).toBe(toHex(sha256(leaf.key)));
+      expect(toHex(leaf.leafHash as Uint8Array)).toBe(
+        toHex(sha256(canonicalBytes({ key: leaf.key, value: entry.value }))),
+      );
     }
   });
 
