@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { canonicalBytes } from './canonical.js';
+import { canonicalText } from './canonical.js';
 
 export { canonicalBytes, canonicalText, Domain, signingBytes } from './canonical.js';
 
@@ -16,7 +16,7 @@ export function sha256Hex(data: Uint8Array | string): string {
 
 /** SHA-256 of the canonical encoding, as lower-case hex: the id of any hashed object. */
 export function hashOf(value: unknown): string {
-  return sha256Hex(canonicalBytes(value));
+  return sha256Hex(canonicalText(value)); // a string is hashed as its UTF-8 bytes
 }
 
 export function toHex(bytes: Uint8Array): string {
