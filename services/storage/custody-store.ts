@@ -46,10 +46,12 @@ function prepare(db: Database.Database) {
        ON CONFLICT (key) DO UPDATE SET leaf_hash = excluded.leaf_hash`,
     ),
     deleteLeaf: db.prepare('DELETE FROM state_leaves WHERE key = ?'),
-    // The leaves of many buckets (a JSON array, ascending) in one statement; rows as arrays.
+    // The leaves of many buckets (a JSON array, ascending) in one statement; rows as arrays, each
+    // entry as hex text: a BLOB column would come back as a Buffer with its own off-heap memory,
+    // two per entry, while small hex-decoded Buffers share Node's pool.
     bucketsLeaves: db
-      .prepare<[string], [number, Buffer, Buffer]>(
-        `SELECT bucket, key_hash, leaf_hash FROM state_leaves
+      .prepare<[string], [number, string]>(
+        `SELECT bucket, hex(key_hash) || hex(leaf_hash) FROM state_leaves
          WHERE bucket IN (SELECT value FROM json_each(?)) ORDER BY bucket, key_hash`,
       )
       .raw(),
@@ -184,8 +186,10 @@ export class CustodyStore implements EnumerableCustodyState {
     let at = 0;
     for (const bucket of buckets) {
       const entries: { keyHash: Uint8Array; leafHash: Uint8Array }[] = [];
-      for (let row = rows[at]; row !== undefined && row[0] === bucket; row = rows[++at])
-        entries.push({ keyHash: row[1], leafHash: row[2] });
+      for (let row = rows[at]; row !== undefined && row[0] === bucket; row = rows[++at]) {
+        const entry = Buffer.from(row[1], 'hex');
+        entries.push({ keyHash: entry.subarray(0, 32), leafHash: entry.subarray(32) });
+      }
       const hash = bucketHash(entries);
       if (entries.length === 0) q.deleteBucket.run(bucket);
       else q.putBucket.run(bucket, hash);
