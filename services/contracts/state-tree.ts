@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import { canonicalText, sha256, toHex } from '../common/encoding.js';
 import {
   bucketHashWith,
@@ -91,45 +92,60 @@ const DEFAULTS: Uint8Array[] = (() => {
 })();
 
 const HASH = 32;
+/** Bytes of one dense copy of the tree: nodes 1 … 2^17 - 1 at 32 bytes each (index 0 unused). */
+const TREE_BYTES = 2 * BUCKETS * HASH;
+const STAGED = TREE_BYTES;
+const SCRATCH = 2 * TREE_BYTES;
 
 /**
  * The inner nodes, dense: 2^17 nodes of 32 bytes (4 MiB) in heap order (root 1, children 2i and
  * 2i+1, bucket b at 2^16 + b), empty subtrees holding their default hash. Dense rather than a map
  * of the non-empty nodes because a block touches about a thousand buckets and rehashes ~7 nodes
- * above each: reads are array offsets, and node hashes are computed in one reused buffer. Updates
- * are staged, so the caller can compute the new root inside a storage transaction and apply it
- * only once that transaction committed.
+ * above each. One buffer holds the committed tree, a second copy where a staging writes the nodes
+ * it recomputes (`stamp` marks which are current for the latest staging), and the hash input
+ * `NODE ‖ left ‖ right`, so a node costs byte copies within it and one hash, without allocation.
+ * Updates are staged so the caller can compute the new root inside a storage transaction and
+ * apply it only once that transaction committed.
  */
 export class StateTree {
-  private readonly nodes = new Uint8Array(2 * BUCKETS * HASH);
-  /** NODE ‖ left ‖ right of the node being hashed (verify/state-tree.ts nodeHashWith, inlined). */
-  private readonly scratch = new Uint8Array(1 + 2 * HASH);
+  private readonly mem = new Uint8Array(2 * TREE_BYTES + 1 + 2 * HASH);
+  /** The hash input (verify/state-tree.ts nodeHashWith, inlined). */
+  private readonly input = this.mem.subarray(SCRATCH);
+  /** stamp[i] === generation: node i of the latest staging is in the staged copy. */
+  private readonly stamp = new Uint32Array(2 * BUCKETS);
+  private generation = 0;
 
   constructor(buckets: Iterable<[number, Uint8Array]> = []) {
     for (let d = 0; d <= STATE_TREE_DEPTH; d++) {
       const first = (1 << d) * HASH;
-      this.nodes.set(DEFAULTS[d] as Uint8Array, first);
+      this.mem.set(DEFAULTS[d] as Uint8Array, first);
       // Doubling copies fill the level [2^d, 2^(d+1)) with its default.
       for (let filled = HASH; filled < first; filled *= 2)
-        this.nodes.copyWithin(first + filled, first, first + Math.min(filled, first - filled));
+        this.mem.copyWithin(first + filled, first, first + Math.min(filled, first - filled));
     }
-    this.scratch[0] = NODE;
+    this.input[0] = NODE;
     this.stage(new Map(buckets)).apply();
   }
 
   root(): string {
-    return toHex(this.nodes.subarray(HASH, 2 * HASH));
+    return toHex(this.mem.subarray(HASH, 2 * HASH));
   }
 
-  /** Stages new bucket hashes; `apply()` makes them current. */
+  /**
+   * Stages new bucket hashes; `apply()` makes them current. Only the latest staging can be
+   * applied (the node stages one block at a time).
+   */
   stage(changed: ReadonlyMap<number, Uint8Array>): { root: string; apply: () => void } {
-    const pending = new Map<number, Uint8Array>();
-    let level: number[] = [];
+    const { mem, stamp } = this;
+    const generation = ++this.generation;
+    const staged: number[] = [];
     for (const [bucket, hash] of changed) {
-      pending.set(BUCKETS + bucket, hash);
-      level.push(BUCKETS + bucket);
+      const i = BUCKETS + bucket;
+      mem.set(hash, STAGED + i * HASH);
+      stamp[i] = generation;
+      staged.push(i);
     }
-    level.sort((a, b) => a - b);
+    let level = staged.sort((a, b) => a - b).slice();
     // Sorted indices stay sorted one level up, so each parent is hashed once.
     while (level[0] !== undefined && level[0] > 1) {
       const next: number[] = [];
@@ -137,17 +153,23 @@ export class StateTree {
         const parent = i >> 1;
         if (next[next.length - 1] === parent) continue;
         next.push(parent);
-        this.load(1, 2 * parent, pending);
-        this.load(1 + HASH, 2 * parent + 1, pending);
-        pending.set(parent, sha256(this.scratch));
+        this.load(1, 2 * parent, generation);
+        this.load(1 + HASH, 2 * parent + 1, generation);
+        // node:crypto's one-shot hash, its digest as latin1 text copied in place (common/encoding.ts sha256).
+        const digest = hash('sha256', this.input, 'binary');
+        const at = STAGED + parent * HASH;
+        for (let k = 0; k < HASH; k++) mem[at + k] = digest.charCodeAt(k);
+        stamp[parent] = generation;
       }
+      staged.push(...next);
       level = next;
     }
-    const root = pending.get(1);
+    const root = stamp[1] === generation ? toHex(mem.slice(STAGED + HASH, STAGED + 2 * HASH)) : this.root();
     return {
-      root: root ? toHex(root) : this.root(),
+      root,
       apply: () => {
-        for (const [i, hash] of pending) this.nodes.set(hash, i * HASH);
+        if (generation !== this.generation) throw new Error('a later staging replaced this one');
+        for (const i of staged) mem.copyWithin(i * HASH, STAGED + i * HASH, STAGED + (i + 1) * HASH);
       },
     };
   }
@@ -156,20 +178,15 @@ export class StateTree {
   path(bucket: number): Uint8Array[] {
     const out: Uint8Array[] = [];
     for (let i = BUCKETS + bucket; i > 1; i >>= 1)
-      out.push(this.nodes.slice((i ^ 1) * HASH, ((i ^ 1) + 1) * HASH));
+      out.push(this.mem.slice((i ^ 1) * HASH, ((i ^ 1) + 1) * HASH));
     return out;
   }
 
-  /** Copies node `i` (staged or current) into the scratch buffer at `at`. */
-  private load(at: number, i: number, pending: ReadonlyMap<number, Uint8Array>): void {
-    const staged = pending.get(i);
-    if (staged) this.scratch.set(staged, at);
-    else copy32(this.nodes, i * HASH, this.scratch, at);
+  /** Copies node `i`, staged or committed, into the hash input at `at`. */
+  private load(at: number, i: number, generation: number): void {
+    const from = (this.stamp[i] === generation ? STAGED : 0) + i * HASH;
+    this.mem.copyWithin(SCRATCH + at, from, from + HASH);
   }
-}
-
-function copy32(from: Uint8Array, start: number, to: Uint8Array, at: number): void {
-  for (let k = 0; k < HASH; k++) to[at + k] = from[start + k] as number;
 }
 
 /** keyHash byte order, which is also the order of their hex strings. */

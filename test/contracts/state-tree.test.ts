@@ -119,6 +119,25 @@ describe('state tree', () => {
     expect(rootOfEntries([])).toBe(EMPTY_STATE_ROOT);
   });
 
+  it('forgets a staging that is never applied (its block transaction failed)', () => {
+    const leaf = (id: string) => leafOf(object(id));
+    const one = (id: string) => {
+      const l = leaf(id);
+      return new Map([
+        [bucketOf(l.keyHash), bucketHash([{ keyHash: l.keyHash, leafHash: l.leafHash as Uint8Array }])],
+      ]);
+    };
+    const tree = new StateTree();
+    const dropped = tree.stage(one('urn:z:1'));
+    expect(dropped.root).toBe(rootOfEntries([object('urn:z:1')]));
+    expect(tree.root()).toBe(EMPTY_STATE_ROOT);
+    const kept = tree.stage(one('urn:z:2'));
+    expect(kept.root).toBe(rootOfEntries([object('urn:z:2')]));
+    expect(() => dropped.apply()).toThrow(/later staging/);
+    kept.apply();
+    expect(tree.root()).toBe(kept.root);
+  });
+
   it('gives a path from any bucket to the root', () => {
     const model = new Model();
     const root = model.write(Array.from({ length: 50 }, (_, i) => object(`urn:y:${i}`)));
