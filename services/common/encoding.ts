@@ -1,14 +1,22 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalText } from './canonical.js';
 
 export { canonicalBytes, canonicalText, Domain, signingBytes } from './canonical.js';
 
+// One-shot crypto.hash: no Hash object per call, which matters for the many small inputs of the
+// state tree (a block hashes thousands of 65-byte nodes). The digest comes as a latin1 string copied
+// into a fresh 32-byte array: V8 keeps typed arrays this small on its heap, whereas a Buffer digest
+// gets its own off-heap ArrayBuffer, which costs more to allocate and collect than the hash itself.
+// Strings are hashed as UTF-8.
 export function sha256(data: Uint8Array | string): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(data).digest());
+  const digest = hash('sha256', data, 'binary'); // latin1
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 32; i++) out[i] = digest.charCodeAt(i);
+  return out;
 }
 
 export function sha256Hex(data: Uint8Array | string): string {
-  return createHash('sha256').update(data).digest('hex');
+  return hash('sha256', data, 'hex');
 }
 
 /**

@@ -1,8 +1,10 @@
-import { canonicalBytes, sha256, toHex } from '../common/encoding.js';
+import { hash } from 'node:crypto';
+import { canonicalText, sha256, toHex } from '../common/encoding.js';
 import {
   bucketHashWith,
   bucketOf,
   compareBytes,
+  NODE,
   nodeHashWith,
   STATE_TREE_DEPTH,
 } from '../verify/state-tree.js';
@@ -55,7 +57,20 @@ export function leafOf(entry: StateEntry): StateLeaf {
   const key = stateKey(entry);
   const keyHash = sha256(key);
   if (entry.kind === 'balance' && entry.value.quantity === 0) return { key, keyHash };
-  return { key, keyHash, leafHash: sha256(canonicalBytes({ key, value: entry.value })) };
+  return presentLeaf(key, canonicalText(entry.value), keyHash);
+}
+
+/**
+ * The leaf of an entry whose value's JCS text is known. JCS({key, value}) is that text spliced
+ * into `{"key":…,"value":…}` ("key" sorts before "value"; a string's JCS form is JSON.stringify's),
+ * so the node serializes a value once for its leaf and its stored row (storage/custody-store.ts).
+ */
+export function presentLeaf(
+  key: string,
+  valueText: string,
+  keyHash: Uint8Array = sha256(key),
+): Required<StateLeaf> {
+  return { key, keyHash, leafHash: sha256(`{"key":${JSON.stringify(key)},"value":${valueText}}`) };
 }
 
 export { bucketOf, STATE_TREE_DEPTH };
@@ -65,62 +80,96 @@ export function bucketHash(entries: readonly { keyHash: Uint8Array; leafHash: Ui
   return bucketHashWith(sha256, entries);
 }
 
-const nodeHash = (left: Uint8Array, right: Uint8Array) => nodeHashWith(sha256, left, right);
-
 /** DEFAULTS[d]: the hash of an empty subtree whose top is at depth d (16 = an empty bucket). */
 const DEFAULTS: Uint8Array[] = (() => {
   const out: Uint8Array[] = [];
   out[STATE_TREE_DEPTH] = bucketHash([]);
   for (let d = STATE_TREE_DEPTH - 1; d >= 0; d--) {
     const below = out[d + 1] as Uint8Array;
-    out[d] = nodeHash(below, below);
+    out[d] = nodeHashWith(sha256, below, below);
   }
   return out;
 })();
 
-const depthOf = (index: number) => 31 - Math.clz32(index);
+const HASH = 32;
+/** Bytes of one dense copy of the tree: nodes 1 … 2^17 - 1 at 32 bytes each (index 0 unused). */
+const TREE_BYTES = 2 * BUCKETS * HASH;
+const STAGED = TREE_BYTES;
+const SCRATCH = 2 * TREE_BYTES;
 
 /**
- * The inner nodes, sparse: nodes in heap order (root 1, children 2i and 2i+1, bucket b at 2^16 + b)
- * that differ from the empty default. Updates are staged, so the caller can compute the new root
- * inside a storage transaction and apply it only once that transaction committed.
+ * The inner nodes, dense: 2^17 nodes of 32 bytes (4 MiB) in heap order (root 1, children 2i and
+ * 2i+1, bucket b at 2^16 + b), empty subtrees holding their default hash. Dense rather than a map
+ * of the non-empty nodes because a block touches about a thousand buckets and rehashes ~7 nodes
+ * above each. One buffer holds the committed tree, a second copy where a staging writes the nodes
+ * it recomputes (`stamp` marks which are current for the latest staging), and the hash input
+ * `NODE ‖ left ‖ right`, so a node costs byte copies within it and one hash, without allocation.
+ * Updates are staged so the caller can compute the new root inside a storage transaction and
+ * apply it only once that transaction committed.
  */
 export class StateTree {
-  private readonly nodes = new Map<number, Uint8Array>();
+  private readonly mem = new Uint8Array(2 * TREE_BYTES + 1 + 2 * HASH);
+  /** The hash input (verify/state-tree.ts nodeHashWith, inlined). */
+  private readonly input = this.mem.subarray(SCRATCH);
+  /** stamp[i] === generation: node i of the latest staging is in the staged copy. */
+  private readonly stamp = new Uint32Array(2 * BUCKETS);
+  private generation = 0;
 
   constructor(buckets: Iterable<[number, Uint8Array]> = []) {
-    const staged = this.stage(new Map(buckets));
-    staged.apply();
+    for (let d = 0; d <= STATE_TREE_DEPTH; d++) {
+      const first = (1 << d) * HASH;
+      this.mem.set(DEFAULTS[d] as Uint8Array, first);
+      // Doubling copies fill the level [2^d, 2^(d+1)) with its default.
+      for (let filled = HASH; filled < first; filled *= 2)
+        this.mem.copyWithin(first + filled, first, first + Math.min(filled, first - filled));
+    }
+    this.input[0] = NODE;
+    this.stage(new Map(buckets)).apply();
   }
 
   root(): string {
-    return toHex(this.node(1));
+    return toHex(this.mem.subarray(HASH, 2 * HASH));
   }
 
-  /** Stages new bucket hashes; `apply()` makes them current. */
+  /**
+   * Stages new bucket hashes; `apply()` makes them current. Only the latest staging can be
+   * applied (the node stages one block at a time).
+   */
   stage(changed: ReadonlyMap<number, Uint8Array>): { root: string; apply: () => void } {
-    const pending = new Map<number, Uint8Array>();
-    const get = (i: number) => pending.get(i) ?? this.node(i);
-    let level = new Set<number>();
+    const { mem, stamp } = this;
+    const generation = ++this.generation;
+    const staged: number[] = [];
     for (const [bucket, hash] of changed) {
-      pending.set(BUCKETS + bucket, hash);
-      level.add((BUCKETS + bucket) >> 1);
+      const i = BUCKETS + bucket;
+      mem.set(hash, STAGED + i * HASH);
+      stamp[i] = generation;
+      staged.push(i);
     }
-    while (level.size > 0) {
-      const next = new Set<number>();
+    let level = staged.sort((a, b) => a - b).slice();
+    // Sorted indices stay sorted one level up, so each parent is hashed once.
+    while (level[0] !== undefined && level[0] > 1) {
+      const next: number[] = [];
       for (const i of level) {
-        pending.set(i, nodeHash(get(2 * i), get(2 * i + 1)));
-        if (i > 1) next.add(i >> 1);
+        const parent = i >> 1;
+        if (next[next.length - 1] === parent) continue;
+        next.push(parent);
+        this.load(1, 2 * parent, generation);
+        this.load(1 + HASH, 2 * parent + 1, generation);
+        // node:crypto's one-shot hash, its digest as latin1 text copied in place (common/encoding.ts sha256).
+        const digest = hash('sha256', this.input, 'binary');
+        const at = STAGED + parent * HASH;
+        for (let k = 0; k < HASH; k++) mem[at + k] = digest.charCodeAt(k);
+        stamp[parent] = generation;
       }
+      staged.push(...next);
       level = next;
     }
+    const root = stamp[1] === generation ? toHex(mem.slice(STAGED + HASH, STAGED + 2 * HASH)) : this.root();
     return {
-      root: toHex(get(1)),
+      root,
       apply: () => {
-        for (const [i, hash] of pending) {
-          if (compareBytes(hash, DEFAULTS[depthOf(i)] as Uint8Array) === 0) this.nodes.delete(i);
-          else this.nodes.set(i, hash);
-        }
+        if (generation !== this.generation) throw new Error('a later staging replaced this one');
+        for (const i of staged) mem.copyWithin(i * HASH, STAGED + i * HASH, STAGED + (i + 1) * HASH);
       },
     };
   }
@@ -128,12 +177,15 @@ export class StateTree {
   /** Sibling hashes from the bucket up to just below the root (16 of them). */
   path(bucket: number): Uint8Array[] {
     const out: Uint8Array[] = [];
-    for (let i = BUCKETS + bucket; i > 1; i >>= 1) out.push(this.node(i ^ 1));
+    for (let i = BUCKETS + bucket; i > 1; i >>= 1)
+      out.push(this.mem.slice((i ^ 1) * HASH, ((i ^ 1) + 1) * HASH));
     return out;
   }
 
-  private node(i: number): Uint8Array {
-    return this.nodes.get(i) ?? (DEFAULTS[depthOf(i)] as Uint8Array);
+  /** Copies node `i`, staged or committed, into the hash input at `at`. */
+  private load(at: number, i: number, generation: number): void {
+    const from = (this.stamp[i] === generation ? STAGED : 0) + i * HASH;
+    this.mem.copyWithin(SCRATCH + at, from, from + HASH);
   }
 }
 

@@ -143,13 +143,6 @@ export function* entriesOf(state: EnumerableCustodyState): Iterable<StateEntry> 
   for (const value of state.alerts()) yield { kind: 'alert', value };
 }
 
-/** The entries an overlay changed (a balance of 0 removes its entry). */
-export function* changedEntries(changes: CustodyChanges): Iterable<StateEntry> {
-  for (const value of changes.objects) yield { kind: 'object', value };
-  for (const [key, quantity] of changes.balances) yield { kind: 'balance', value: { ...key, quantity } };
-  for (const value of changes.alerts) yield { kind: 'alert', value };
-}
-
 /**
  * State root of a whole state, computed from scratch (state-tree.ts defines the tree). The node
  * keeps the same root incrementally; tests and replays compare the two.

@@ -7,6 +7,7 @@ import {
 } from '../contracts/index.js';
 import type { Block, CaptureTxBody, EpcisEvent, EvidenceTxBody, Transaction } from '../ledger/index.js';
 import { RejectCode } from './codes.js';
+import { CommittedReads } from './committed-reads.js';
 import { type EvidenceEntry, evidenceEntry } from './evidence.js';
 import { type GovernanceChange, GovernanceRun, isGovernance, type RulesBook } from './governance.js';
 import { resultsRootOf, verdictLeaves } from './results.js';
@@ -87,7 +88,7 @@ export function submitterOf(tx: Transaction): string {
 export function executeBlock(block: Block, ctx: ExecutionContext): BlockExecution {
   const { height, timestamp } = block.header;
   const rules = ctx.rules.at(height);
-  const custody = new MemoryCustodyState(ctx.custody);
+  const custody = new MemoryCustodyState(new CommittedReads(ctx.custody));
   const run = new BlockRun(ctx.ledger, rules.engine, custody, height, timestamp);
   const governance = new GovernanceRun(ctx.rules, height);
   const results = block.txs.map((tx): TxResult => {

@@ -1,4 +1,4 @@
-import { hashOf } from '../common/encoding.js';
+import { hashOf, sha256Hex } from '../common/encoding.js';
 import { merkleRoot } from '../ledger/index.js';
 import type { TxResult } from './execute.js';
 
@@ -46,5 +46,20 @@ export function verdictLeaves(results: readonly TxResult[]): VerdictLeaf[] {
 
 /** Merkle root (ledger/merkle.ts) over hashOf(leaf) of every verdict leaf. */
 export function resultsRootOf(leaves: readonly VerdictLeaf[]): string {
-  return merkleRoot(leaves.map((l) => hashOf(l)));
+  return merkleRoot(leaves.map(verdictLeafHash));
+}
+
+/**
+ * hashOf(leaf), its JCS text written out: a block has a leaf per event, and a leaf's fields are
+ * fixed, so the general canonicalizer's key sorting is spared. Keys are in JCS order; strings,
+ * null and the integer `event` serialize as JSON.stringify does, which is how JCS defines them.
+ */
+export function verdictLeafHash(l: VerdictLeaf): string {
+  // JCS leaves out a key whose value is undefined; such a leaf takes the general path.
+  if (l.code === undefined || l.eventID === undefined || !Number.isSafeInteger(l.event ?? 0))
+    return hashOf(l);
+  const s = JSON.stringify;
+  return sha256Hex(
+    `{"code":${s(l.code)},"event":${s(l.event)},"eventID":${s(l.eventID)},"status":${s(l.status)},"tx":${s(l.tx)}}`,
+  );
 }

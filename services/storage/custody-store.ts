@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { canonicalText } from '../common/encoding.js';
 import {
   type Alert,
   type BalanceKey,
@@ -6,24 +7,32 @@ import {
   bucketHash,
   bucketOf,
   type CustodyChanges,
-  changedEntries,
   type EnumerableCustodyState,
   leafOf,
   type ObjectState,
   parseBalanceId,
+  presentLeaf,
+  type StateLeaf,
   StateTree,
+  stateKey,
 } from '../contracts/index.js';
 
 function prepare(db: Database.Database) {
   return {
     object: db.prepare<[string], { body: string }>('SELECT body FROM custody_objects WHERE id = ?'),
     objects: db.prepare<[], { body: string }>('SELECT body FROM custody_objects ORDER BY id'),
-    putObject: db.prepare('INSERT OR REPLACE INTO custody_objects (id, body) VALUES (?, ?)'),
+    // Upserts update a row in place: a changed object, balance or leaf keeps its key, so no index
+    // entry moves (INSERT OR REPLACE would delete and reinsert the row and all its index entries).
+    putObject: db.prepare(
+      'INSERT INTO custody_objects (id, body) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body',
+    ),
     balance: db.prepare<[string], { quantity: number }>('SELECT quantity FROM custody_balances WHERE id = ?'),
     balances: db.prepare<[], { id: string; quantity: number }>(
       'SELECT id, quantity FROM custody_balances ORDER BY id',
     ),
-    putBalance: db.prepare('INSERT OR REPLACE INTO custody_balances (id, quantity) VALUES (?, ?)'),
+    putBalance: db.prepare(
+      'INSERT INTO custody_balances (id, quantity) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET quantity = excluded.quantity',
+    ),
     deleteBalance: db.prepare('DELETE FROM custody_balances WHERE id = ?'),
     alertCount: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM custody_alerts'),
     alerts: db.prepare<[], { body: string }>('SELECT body FROM custody_alerts ORDER BY seq'),
@@ -31,18 +40,28 @@ function prepare(db: Database.Database) {
       'SELECT body FROM custody_alerts WHERE seq > ? ORDER BY seq LIMIT ?',
     ),
     putAlert: db.prepare('INSERT INTO custody_alerts (seq, body) VALUES (?, ?)'),
+    // A key's bucket and key hash follow from the key: only the leaf hash changes.
     putLeaf: db.prepare(
-      'INSERT OR REPLACE INTO state_leaves (key, bucket, key_hash, leaf_hash) VALUES (?, ?, ?, ?)',
+      `INSERT INTO state_leaves (key, bucket, key_hash, leaf_hash) VALUES (?, ?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET leaf_hash = excluded.leaf_hash`,
     ),
     deleteLeaf: db.prepare('DELETE FROM state_leaves WHERE key = ?'),
-    bucket: db.prepare<[number], { key_hash: Buffer; leaf_hash: Buffer }>(
-      'SELECT key_hash, leaf_hash FROM state_leaves WHERE bucket = ? ORDER BY key_hash',
-    ),
+    // The leaves of many buckets (a JSON array, ascending) in one statement; rows as arrays, each
+    // entry as hex text: a BLOB column would come back as a Buffer with its own off-heap memory,
+    // two per entry, while small hex-decoded Buffers share Node's pool.
+    bucketsLeaves: db
+      .prepare<[string], [number, string]>(
+        `SELECT bucket, hex(key_hash) || hex(leaf_hash) FROM state_leaves
+         WHERE bucket IN (SELECT value FROM json_each(?)) ORDER BY bucket, key_hash`,
+      )
+      .raw(),
     bucketKeys: db.prepare<[number], { key: string; key_hash: Buffer; leaf_hash: Buffer }>(
       'SELECT key, key_hash, leaf_hash FROM state_leaves WHERE bucket = ? ORDER BY key_hash',
     ),
     buckets: db.prepare<[], { bucket: number; hash: Buffer }>('SELECT bucket, hash FROM state_buckets'),
-    putBucket: db.prepare('INSERT OR REPLACE INTO state_buckets (bucket, hash) VALUES (?, ?)'),
+    putBucket: db.prepare(
+      'INSERT INTO state_buckets (bucket, hash) VALUES (?, ?) ON CONFLICT (bucket) DO UPDATE SET hash = excluded.hash',
+    ),
     deleteBucket: db.prepare('DELETE FROM state_buckets WHERE bucket = ?'),
   };
 }
@@ -123,29 +142,32 @@ export class CustodyStore implements EnumerableCustodyState {
    */
   write(changes: CustodyChanges): { root: string; apply: () => void } {
     const { q } = this;
-    for (const o of changes.objects) q.putObject.run(o.id, JSON.stringify(o));
-    for (const [key, quantity] of changes.balances) {
-      if (quantity === 0) q.deleteBalance.run(balanceId(key));
-      else q.putBalance.run(balanceId(key), quantity);
+    // Objects and alerts are stored as their JCS text, which their leaves hash too.
+    const leaves: StateLeaf[] = [];
+    for (const o of changes.objects) {
+      const text = canonicalText(o);
+      q.putObject.run(o.id, text);
+      leaves.push(presentLeaf(stateKey({ kind: 'object', value: o }), text));
     }
-    for (const a of changes.alerts) q.putAlert.run(a.seq, JSON.stringify(a));
+    for (const [key, quantity] of changes.balances) {
+      const id = balanceId(key);
+      if (quantity === 0) q.deleteBalance.run(id);
+      else q.putBalance.run(id, quantity);
+      leaves.push(leafOf({ kind: 'balance', value: { ...key, quantity } }));
+    }
+    for (const a of changes.alerts) {
+      const text = canonicalText(a);
+      q.putAlert.run(a.seq, text);
+      leaves.push(presentLeaf(stateKey({ kind: 'alert', value: a }), text));
+    }
     const dirty = new Set<number>();
-    for (const entry of changedEntries(changes)) {
-      const leaf = leafOf(entry);
+    for (const leaf of leaves) {
       const bucket = bucketOf(leaf.keyHash);
       dirty.add(bucket);
       if (leaf.leafHash) q.putLeaf.run(leaf.key, bucket, leaf.keyHash, leaf.leafHash);
       else q.deleteLeaf.run(leaf.key);
     }
-    const hashes = new Map<number, Uint8Array>();
-    for (const bucket of [...dirty].sort((a, b) => a - b)) {
-      const rows = q.bucket.all(bucket);
-      const hash = bucketHash(rows.map((r) => ({ keyHash: r.key_hash, leafHash: r.leaf_hash })));
-      if (rows.length === 0) q.deleteBucket.run(bucket);
-      else q.putBucket.run(bucket, hash);
-      hashes.set(bucket, hash);
-    }
-    const staged = this.tree.stage(hashes);
+    const staged = this.tree.stage(this.rehash([...dirty].sort((a, b) => a - b)));
     const alerts = changes.alerts.length;
     return {
       root: staged.root,
@@ -154,6 +176,26 @@ export class CustodyStore implements EnumerableCustodyState {
         this.alertTotal += alerts;
       },
     };
+  }
+
+  /** New hashes of `buckets` (ascending) from their leaves as written so far; stored or, when empty, removed. */
+  private rehash(buckets: number[]): Map<number, Uint8Array> {
+    const { q } = this;
+    const rows = q.bucketsLeaves.all(JSON.stringify(buckets));
+    const hashes = new Map<number, Uint8Array>();
+    let at = 0;
+    for (const bucket of buckets) {
+      const entries: { keyHash: Uint8Array; leafHash: Uint8Array }[] = [];
+      for (let row = rows[at]; row !== undefined && row[0] === bucket; row = rows[++at]) {
+        const entry = Buffer.from(row[1], 'hex');
+        entries.push({ keyHash: entry.subarray(0, 32), leafHash: entry.subarray(32) });
+      }
+      const hash = bucketHash(entries);
+      if (entries.length === 0) q.deleteBucket.run(bucket);
+      else q.putBucket.run(bucket, hash);
+      hashes.set(bucket, hash);
+    }
+    return hashes;
   }
 
   /** The committed bucket holding `key`, with its path to the current root: a state proof's body. */

@@ -3,7 +3,8 @@ import type { Hash } from './hash.js';
 // The state tree's hashing rules (docs/contracts.md, "State root"), defined once for the node
 // (contracts/state-tree.ts passes node:crypto's SHA-256) and the offline verifier (@noble/hashes).
 export const STATE_TREE_DEPTH = 16;
-const NODE = 0x01;
+/** The prefix of an inner node's hash input. */
+export const NODE = 0x01;
 const BUCKET = 0x02;
 
 /** The bucket of an entry: the first two bytes of its key hash, big-endian. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sha256, toHex } from '../../services/common/encoding.js';
+import { canonicalBytes, sha256, toHex } from '../../services/common/encoding.js';
 import { Prng } from '../../services/consensus/sim/prng.js';
 import type { ObjectState } from '../../services/contracts/index.js';
 import {
@@ -81,12 +81,61 @@ describe('state tree', () => {
     }
   });
 
+  it('hashes each leaf as sha256 of the JCS text of {key, value}, whatever the key holds', () => {
+    const entries: StateEntry[] = [
+      object('urn:x:1'),
+      object('https://id.gs1.org/01/09520123456788/21/"quoted"\\é€😀'),
+      {
+        kind: 'balance',
+        value: { epcClass: 'c\u0001', uom: 'KGM', holder: 'transit:packer', quantity: 2.5 },
+      },
+      {
+        kind: 'alert',
+        value: {
+          seq: 3,
+          type: 'temperature_excursion',
+          object: 'urn:x:1',
+          eventID: 'e',
+          value: -1e-7,
+          min: 2,
+          max: 8,
+        },
+      },
+    ];
+    for (const entry of entries) {
+      const leaf = leafOf(entry);
+      expect(toHex(leaf.keyHash)).toBe(toHex(sha256(leaf.key)));
+      expect(toHex(leaf.leafHash as Uint8Array)).toBe(
+        toHex(sha256(canonicalBytes({ key: leaf.key, value: entry.value }))),
+      );
+    }
+  });
+
   it('returns to the empty root when every entry is removed', () => {
     const model = new Model();
     const key = { epcClass: 'c', uom: 'KGM', holder: 'farm' };
     expect(model.write([{ kind: 'balance', value: { ...key, quantity: 5 } }])).not.toBe(EMPTY_STATE_ROOT);
     expect(model.write([{ kind: 'balance', value: { ...key, quantity: 0 } }])).toBe(EMPTY_STATE_ROOT);
     expect(rootOfEntries([])).toBe(EMPTY_STATE_ROOT);
+  });
+
+  it('forgets a staging that is never applied (its block transaction failed)', () => {
+    const leaf = (id: string) => leafOf(object(id));
+    const one = (id: string) => {
+      const l = leaf(id);
+      return new Map([
+        [bucketOf(l.keyHash), bucketHash([{ keyHash: l.keyHash, leafHash: l.leafHash as Uint8Array }])],
+      ]);
+    };
+    const tree = new StateTree();
+    const dropped = tree.stage(one('urn:z:1'));
+    expect(dropped.root).toBe(rootOfEntries([object('urn:z:1')]));
+    expect(tree.root()).toBe(EMPTY_STATE_ROOT);
+    const kept = tree.stage(one('urn:z:2'));
+    expect(kept.root).toBe(rootOfEntries([object('urn:z:2')]));
+    expect(() => dropped.apply()).toThrow(/later staging/);
+    kept.apply();
+    expect(tree.root()).toBe(kept.root);
   });
 
   it('gives a path from any bucket to the root', () => {
