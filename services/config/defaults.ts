@@ -18,7 +18,12 @@ export const DEFAULT_CONSENSUS: ConsensusParams = {
 };
 
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
-export const DEFAULT_MEMPOOL = { maxTxs: 20_000, maxBytes: 512 * 1024 * 1024 };
+/**
+ * Bytes are the transactions' JSON size; in memory they take several times that. 64 MiB holds
+ * tens of seconds of saturating load: past it a capture gets 429 MEMPOOL_FULL at once, not a
+ * 202 followed by minutes of waiting, and a node's memory stays bounded.
+ */
+export const DEFAULT_MEMPOOL = { maxTxs: 10_000, maxBytes: 64 * 1024 * 1024 };
 
 /**
  * The consortium rules shipped with Waybill (contracts/ at the package root): the default genesis
