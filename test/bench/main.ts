@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: benchmarks that print numbers. Nothing here asserts a timing; run it on an idle
  * machine and read the figures.
- *   npm run bench                      everything (about 20 minutes on 2 cores)
+ *   npm run bench                      everything (about 15 minutes on 2 cores)
  *   npm run bench -- --quick           a smoke run: a few seconds per step, small ledgers
  *   npm run bench -- --only load,micro parts: load, micro, query, proofs
  *   npm run bench -- --publish         also copy the result to docs/benchmarks/latest.{json,svg}
@@ -56,7 +56,7 @@ if (parts.has('query')) {
 }
 if (parts.has('load')) {
   result.load = await loadBenchmarks({
-    rates: quick ? [500, 2000] : [250, 500, 1000, 2000, 4000, 8000],
+    rates: quick ? [500, 2000] : [250, 500, 1000, 2000, 3000, 4000, 6000, 8000],
     stepSeconds: quick ? 5 : 25,
     sustainSeconds: quick ? 5 : 60,
     scaleSeconds: quick ? 5 : 20,
