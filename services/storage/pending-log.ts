@@ -7,11 +7,10 @@ import type { Transaction } from '../ledger/index.js';
  * awaits that write.
  */
 export class PendingLog {
-  private batch: Transaction[] = [];
+  /** The transactions waiting for the next write, by id. */
+  private batch = new Map<string, Transaction>();
   private written: Promise<void> | undefined;
   private settle: { resolve: () => void; reject: (err: unknown) => void } | undefined;
-  /** Ids in the batch not yet written, with the write they wait for. */
-  private readonly waiting = new Map<string, Promise<void>>();
 
   constructor(private readonly write: (txs: readonly Transaction[]) => void) {}
 
@@ -25,30 +24,27 @@ export class PendingLog {
       this.written.catch(() => {});
       setImmediate(() => this.flush());
     }
-    this.batch.push(tx);
-    this.waiting.set(tx.id, this.written);
+    this.batch.set(tx.id, tx);
     return this.written;
   }
 
   /** The write `id` waits for, while it has not happened. */
   pending(id: string): Promise<void> | undefined {
-    return this.waiting.get(id);
+    return this.batch.has(id) ? this.written : undefined;
   }
 
   /** Writes the batch now (also before the store closes). */
   flush(): void {
     const { batch, settle } = this;
     if (!settle) return;
-    this.batch = [];
+    this.batch = new Map();
     this.written = undefined;
     this.settle = undefined;
     try {
-      this.write(batch);
+      this.write([...batch.values()]);
       settle.resolve();
     } catch (err) {
       settle.reject(err);
-    } finally {
-      for (const tx of batch) this.waiting.delete(tx.id);
     }
   }
 }
