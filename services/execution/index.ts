@@ -18,4 +18,4 @@ export {
   type RuleProposal,
   type RulesBook,
 } from './governance.js';
-export { resultsRootOf, type VerdictLeaf, verdictLeaves } from './results.js';
+export { resultsRootOf, txLeaves, type VerdictLeaf, verdictLeaves } from './results.js';

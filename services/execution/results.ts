@@ -1,6 +1,6 @@
 import { hashOf, sha256Hex } from '../common/encoding.js';
 import { merkleRoot } from '../ledger/index.js';
-import type { TxResult } from './execute.js';
+import type { EventVerdict, TxResult } from './execute.js';
 
 /**
  * One leaf per verdict, in block order: each event of a capture (in document order), and one for
@@ -17,31 +17,28 @@ export interface VerdictLeaf {
   code: string | null;
 }
 
+/**
+ * How a transaction was judged, as far as its leaves tell: each event of a capture, or the
+ * transaction as a whole. Execution passes its result; storage rebuilds it from stored codes.
+ */
+export type Judged =
+  | { events: readonly Pick<EventVerdict, 'eventID' | 'accepted' | 'code'>[] }
+  | { success: boolean; errors: readonly { code: string }[] };
+
 export function verdictLeaves(results: readonly TxResult[]): VerdictLeaf[] {
-  const leaves: VerdictLeaf[] = [];
-  for (const r of results) {
-    if (r.tx.body.kind !== 'capture') {
-      const code = r.success ? null : (r.errors[0]?.code ?? 'REJECTED');
-      leaves.push({
-        tx: r.tx.id,
-        event: null,
-        eventID: null,
-        status: r.success ? 'accepted' : 'rejected',
-        code,
-      });
-      continue;
-    }
-    r.verdicts.forEach((v, i) => {
-      leaves.push({
-        tx: r.tx.id,
-        event: i,
-        eventID: v.eventID,
-        status: v.accepted ? 'accepted' : 'rejected',
-        code: v.accepted ? null : (v.code ?? 'REJECTED'),
-      });
-    });
+  return results.flatMap((r) => txLeaves(r.tx.id, r.tx.body.kind === 'capture' ? { events: r.verdicts } : r));
+}
+
+/** The leaves of one transaction. */
+export function txLeaves(tx: string, judged: Judged): VerdictLeaf[] {
+  if ('events' in judged) {
+    return judged.events.map((v, i) => leaf(tx, i, v.eventID, v.accepted ? null : (v.code ?? 'REJECTED')));
   }
-  return leaves;
+  return [leaf(tx, null, null, judged.success ? null : (judged.errors[0]?.code ?? 'REJECTED'))];
+}
+
+function leaf(tx: string, event: number | null, eventID: string | null, code: string | null): VerdictLeaf {
+  return { tx, event, eventID, status: code === null ? 'accepted' : 'rejected', code };
 }
 
 /** Merkle root (ledger/merkle.ts) over hashOf(leaf) of every verdict leaf. */

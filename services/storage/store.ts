@@ -11,6 +11,7 @@ import {
   type RuleProposal,
   submitterOf,
   type TxResult,
+  txLeaves,
   type VerdictLeaf,
 } from '../execution/index.js';
 import type {
@@ -334,26 +335,16 @@ export class Store {
   /** The verdict leaves of a committed block (execution/results.ts), rebuilt from what was stored. */
   verdictLeaves(height: number): VerdictLeaf[] {
     return this.q.blockVerdicts.all(height).flatMap((row): VerdictLeaf[] => {
-      const codes = JSON.parse(row.verdicts) as (string | null)[];
       const body = this.bodyOf(row);
       if (body.kind !== 'capture') {
-        const code =
-          row.success === 1 ? null : ((JSON.parse(row.errors) as { code: string }[])[0]?.code ?? 'REJECTED');
-        return [
-          { tx: row.id, event: null, eventID: null, status: code === null ? 'accepted' : 'rejected', code },
-        ];
+        return txLeaves(row.id, { success: row.success === 1, errors: JSON.parse(row.errors) });
       }
-      const events = eventsOf({ id: row.id, body, signature: '' });
-      return events.map((e, i) => {
+      const codes = JSON.parse(row.verdicts) as (string | null)[];
+      const events = eventsOf({ id: row.id, body, signature: '' }).map((e, i) => {
         const code = codes[i] ?? null;
-        return {
-          tx: row.id,
-          event: i,
-          eventID: e.eventID,
-          status: code === null ? 'accepted' : 'rejected',
-          code,
-        };
+        return { eventID: e.eventID, accepted: code === null, code: code ?? undefined };
       });
+      return txLeaves(row.id, { events });
     });
   }
 
