@@ -129,6 +129,12 @@ export class LedgerApp extends EventEmitter<{
 
   /** A rule-set proposal by this node's org (governance; the files' text goes on the ledger). */
   proposeRules(files: RuleFileData[]): Submitted & { hash: string } {
+    // Peers refuse a larger proposal (contentIsValid); this node's own would skip that check.
+    if (!rulesAreWellFormed(files)) {
+      throw new WaybillError(ErrorCode.ValidationFailed, 'the proposed rule files are too large', {
+        errors: [{ field: 'files', message: `must hold at most ${MAX_RULES_BYTES} bytes of names and text` }],
+      });
+    }
     const { hash, problems } = this.deps.rules.check(files);
     if (problems.length > 0) {
       throw new WaybillError(ErrorCode.ValidationFailed, 'the proposed rule files do not compile', {

@@ -94,5 +94,8 @@ describe('rule-set governance', () => {
     ]);
     expect(chain.app.checkTx(broken)).toBe(false);
     expect(() => chain.app.proposeRules([{ name: 'bad.yaml', text: 'rules: [' }])).toThrow(/do not compile/);
+    // Larger than every peer accepts: refused here, not queued to stall this node's proposals.
+    const big = [{ name: 'big.yaml', text: `# ${'x'.repeat(256 * 1024)}\nrules: []\n` }];
+    expect(() => chain.app.proposeRules(big)).toThrow(/too large/);
   });
 });
