@@ -209,16 +209,15 @@ export class LedgerApp extends EventEmitter<{
 
   /**
    * Transactions gossiped by peers: kept only if valid. Returns those that were new.
-   * `wireBytes` is the size of the message that carried them: for the usual one-transaction
-   * announcement it stands in for the transaction's size (within the envelope's few bytes),
-   * so the transaction is not serialised again just to be measured.
+   * `wireBytes` is the size of the message that carried them: each transaction is counted as its
+   * share of it (the mempool's limits are on totals), so none is serialised again to be measured.
    */
   receive(txs: readonly Transaction[], wireBytes?: number): Transaction[] {
     const { store, mempool } = this.deps;
     const added: Transaction[] = [];
     for (const tx of txs) {
       if (mempool.has(tx.id) || store.hasTx(tx.id) || !this.checkTx(tx)) continue;
-      const bytes = txs.length === 1 && wireBytes !== undefined ? wireBytes : sizeOf(tx);
+      const bytes = wireBytes === undefined ? sizeOf(tx) : Math.ceil(wireBytes / txs.length);
       try {
         if (mempool.add(tx, bytes, Date.now())) added.push(tx);
       } catch {

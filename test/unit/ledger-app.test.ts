@@ -127,7 +127,7 @@ describe('ledger application', () => {
     expect(app.validateBlock(kept)).toBe(false);
   });
 
-  it('sizes a gossiped transaction by the one-transaction message that carried it', () => {
+  it('sizes gossiped transactions by their share of the message that carried them', () => {
     const peer = new LedgerApp({
       genesis,
       self: 'packer',
@@ -141,7 +141,7 @@ describe('ledger application', () => {
     const wire = JSON.stringify({ txs: [one] }).length;
     expect(app.receive([one], wire)).toEqual([one]);
     expect(mempool.bytesOf(one.id)).toBe(wire);
-    expect(app.receive([two, one], 10_000)).toEqual([two]); // a batch: each one measured
-    expect(mempool.bytesOf(two.id)).toBe(JSON.stringify(two).length);
+    expect(app.receive([two, one], 10_000)).toEqual([two]); // a batch of two: half each
+    expect(mempool.bytesOf(two.id)).toBe(5_000);
   });
 });
