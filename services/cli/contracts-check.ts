@@ -1,12 +1,9 @@
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { defaultContractsDir } from '../config/index.js';
 import { checkRuleSet, formatProblem } from '../contracts/index.js';
-
-const DEFAULT_DIR = join(resolve(dirname(fileURLToPath(import.meta.url)), '../../..'), 'contracts');
 
 /** `waybill contracts check [dir]`: parses and type-checks every rule; file:line for each problem. */
 export async function runContractsCheck(args: string[]): Promise<number> {
-  const [dir = DEFAULT_DIR, ...rest] = args;
+  const [dir = defaultContractsDir(), ...rest] = args;
   if (rest.length > 0) {
     process.stderr.write('usage: waybill contracts check [dir]\n');
     return 2;

@@ -15,6 +15,7 @@ import {
   readNetworkDefinition,
   readPrivateFile,
 } from '../config/index.js';
+import { EPCIS_CONTEXT_URL } from '../epcis/index.js';
 import { flags } from './args.js';
 import { NODE_START_ARGS, nodeEnvironment } from './node-process.js';
 
@@ -141,7 +142,7 @@ function curlExample(
 
 function exampleDocument(eventID: string, location: string): Record<string, unknown> {
   return {
-    '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
+    '@context': [EPCIS_CONTEXT_URL],
     type: 'EPCISDocument',
     schemaVersion: '2.0',
     creationDate: new Date().toISOString(),

@@ -137,7 +137,7 @@ export class MemoryCustodyState implements EnumerableCustodyState {
 }
 
 /** Every entry of a state, for a root computed from scratch. */
-export function* entriesOf(state: EnumerableCustodyState): Iterable<StateEntry> {
+function* entriesOf(state: EnumerableCustodyState): Iterable<StateEntry> {
   for (const value of state.objects()) yield { kind: 'object', value };
   for (const [key, quantity] of state.balances()) yield { kind: 'balance', value: { ...key, quantity } };
   for (const value of state.alerts()) yield { kind: 'alert', value };

@@ -1,13 +1,12 @@
+import { EPCIS_CONTEXT_URL } from '../epcis/index.js';
+
 /**
  * The demo's EPCIS 2.0 events: a fresh-produce chain from a grower's harvest lots to a retailer's
  * cases. Identifiers carry a run tag, so the demo can run again on the same network.
  */
 export type Ev = Record<string, unknown>;
 
-export const CONTEXT = [
-  'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld',
-  { waybill: 'https://waybill.dev/voc/' },
-];
+export const CONTEXT = [EPCIS_CONTEXT_URL, { waybill: 'https://waybill.dev/voc/' }];
 
 export interface Party {
   /** PGLN URN of the org (genesis `parties[0]`). */

@@ -9,8 +9,6 @@ export interface DemoNode {
   org: string;
   name: string;
   url: string;
-  /** events:write and events:read, from the org's own issuer. */
-  token: string;
   client: WaybillClient;
   party: ev.Party;
 }

@@ -40,6 +40,8 @@ const UOM = '^[A-Z0-9]{2,3}$';
 const HEX_BINARY = '^([0-9A-Fa-f]{2})+$';
 // Any EPCIS 2.x document; 1.x documents are XML.
 const SCHEMA_VERSION = '^2\\.\\d+(\\.\\d+)?$';
+/** The GS1 EPCIS 2.0 JSON-LD context the documents Waybill writes use. */
+export const EPCIS_CONTEXT_URL = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld';
 // The GS1 EPCIS 2.0 JSON-LD context, versioned or not; every capture document must use it.
 const EPCIS_CONTEXT =
   '^https://ref\\.gs1\\.org/standards/epcis/(\\d+\\.\\d+\\.\\d+/)?epcis-context\\.jsonld$';

@@ -1,5 +1,5 @@
 /** EPCIS 2.0 documents: validation of capture documents and CBV 2.0 event hash IDs. */
-export { captureDocumentSchema, MAX_URI_LENGTH } from './document-schema.js';
+export { captureDocumentSchema, EPCIS_CONTEXT_URL, MAX_URI_LENGTH } from './document-schema.js';
 export { assignEventIds, eventHash } from './event-hash.js';
 export { preHashString } from './event-prehash.js';
 export { EVENT_TYPES } from './event-schemas.js';

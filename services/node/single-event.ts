@@ -1,13 +1,12 @@
 import type { EventCaptureOutcome, SubmitContext } from '../api/types.js';
 import { ErrorCode, WaybillError } from '../common/errors.js';
-import { assignEventIds, validateCaptureDocument } from '../epcis/index.js';
+import { assignEventIds, EPCIS_CONTEXT_URL, validateCaptureDocument } from '../epcis/index.js';
 import { RejectCode } from '../execution/index.js';
 import type { Store } from '../storage/index.js';
 import type { CommitWaiter } from './commit-waiter.js';
 import type { LedgerApp, Submitted } from './ledger-app.js';
 import type { LedgerQueries } from './queries.js';
 
-const EPCIS_CONTEXT = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld';
 const EVENT_POINTER = '/epcisBody/eventList/0';
 /** How long POST /events waits for its block before answering 202 with the capture job. */
 const WAIT_MS = 5_000;
@@ -61,10 +60,10 @@ function wrap(event: unknown) {
   }
   const { '@context': context, ...rest } = event as Record<string, unknown>;
   const extra = (Array.isArray(context) ? context : context === undefined ? [] : [context]).filter(
-    (c) => c !== EPCIS_CONTEXT,
+    (c) => c !== EPCIS_CONTEXT_URL,
   );
   return {
-    '@context': [EPCIS_CONTEXT, ...extra],
+    '@context': [EPCIS_CONTEXT_URL, ...extra],
     type: 'EPCISDocument',
     schemaVersion: '2.0',
     creationDate: typeof rest.eventTime === 'string' ? rest.eventTime : '1970-01-01T00:00:00Z',

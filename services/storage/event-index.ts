@@ -171,7 +171,7 @@ export class EventIndex {
       disposition === null ? null : dispositionWord(disposition),
       idOf(event.readPoint),
       idOf(event.bizLocation),
-      event.errorDeclaration === undefined ? 0 : 1,
+      0, // declared erroneous later, by markDeclared: accepted events never carry a declaration
       height,
       at.tx,
       at.row,

@@ -1,5 +1,6 @@
 import { ErrorCode, WaybillError } from '../common/errors.js';
 import type { TxBody } from '../ledger/index.js';
+import { isObject } from '../verify/shape.js';
 
 /**
  * A capture's events are stored once, as rows of `doc_events`, and its body without them (the
@@ -7,17 +8,14 @@ import type { TxBody } from '../ledger/index.js';
  * proofs all read the same rows. Joining puts the parsed events back in place, so the body is
  * the signed one value for value and hashes to its transaction id again (RFC 8785 orders keys).
  */
+type Obj = Record<string, unknown>;
+
 export interface SplitBody {
   /** The body with its document's eventList emptied; the body itself when it carries no list. */
   envelope: TxBody;
   /** The document's events in order; empty when there is no list to empty. */
   events: unknown[];
 }
-
-type Obj = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Obj =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function epcisBodyOf(body: TxBody): Obj | undefined {
   if (body.kind !== 'capture') return undefined;

@@ -1,3 +1,5 @@
+import { MAX_URI_LENGTH } from '../epcis/index.js';
+
 /** The outcome of one POST to a subscriber: its HTTP status. */
 export interface WebhookResponse {
   status: number;
@@ -25,7 +27,7 @@ export const fetchPost: WebhookPost = async (dest, body, headers, signal) => {
 /** A dest the node will POST to: an absolute http(s) URL without credentials. Undefined when fine. */
 export function destProblem(dest: unknown): string | undefined {
   if (typeof dest !== 'string' || dest.length === 0) return 'must be an http or https URL';
-  if (dest.length > 2048) return 'must be at most 2048 characters';
+  if (dest.length > MAX_URI_LENGTH) return `must be at most ${MAX_URI_LENGTH} characters`;
   let url: URL;
   try {
     url = new URL(dest);

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { EPCIS_CONTEXT_URL } from '../../epcis/index.js';
 import type { EpcisEvent } from '../../ledger/index.js';
 import {
   encodePageToken,
@@ -11,7 +12,7 @@ import type { Schemas } from '../openapi.js';
 import type { ApiDeps } from '../types.js';
 import { eventContentType } from './events.js';
 
-const CONTEXT = ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'];
+const CONTEXT = [EPCIS_CONTEXT_URL];
 
 /**
  * The raw query string. Parameters are read from it rather than from Fastify's parsed object, so a

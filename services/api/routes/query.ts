@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { EVENT_TYPES } from '../../epcis/index.js';
+import { EPCIS_CONTEXT_URL, EVENT_TYPES } from '../../epcis/index.js';
 import { EVENT_QUERY_PARAMETERS, perPageOf, queryPairs, queryParameterError } from '../../query/index.js';
 import type { AuthHooks } from '../auth.js';
 import type { Schemas } from '../openapi.js';
@@ -36,7 +36,7 @@ export function queryRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks
       // Five types fit on any page; perPage is still checked, as everywhere.
       perPageOf(queryPairs(rawSearch(request), ['perPage']).find(([n]) => n === 'perPage')?.[1]);
       return {
-        '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
+        '@context': [EPCIS_CONTEXT_URL],
         type: 'Collection',
         member: [...EVENT_TYPES],
       };
