@@ -1,4 +1,4 @@
-import { canonicalBytes } from '../common/canonical.js';
+import { canonicalText } from '../common/canonical.js';
 import { fail, type ProofKind, type VerifyContext } from './context.js';
 import { ed25519Verify, fromHex, isHex, jcsHash, sha256 } from './hash.js';
 import { rootFromPathWith } from './merkle.js';
@@ -90,7 +90,5 @@ function differingFields(a: Record<string, unknown>, b: Record<string, unknown>)
 
 function sameJson(a: unknown, b: unknown): boolean {
   if (a === undefined || b === undefined) return a === b;
-  const x = canonicalBytes(a);
-  const y = canonicalBytes(b);
-  return x.length === y.length && x.every((v, i) => v === y[i]);
+  return canonicalText(a) === canonicalText(b);
 }
