@@ -45,6 +45,7 @@ export class DeliveryWorker {
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly abort = new AbortController();
   private timer: NodeJS.Timeout | undefined;
+  private waking: NodeJS.Immediate | undefined;
   private stopped = false;
   private readonly post: WebhookPost;
   private readonly clock: () => number;
@@ -68,7 +69,11 @@ export class DeliveryWorker {
 
   /** After a commit: new events may match. Returns at once; the work runs in a later turn. */
   wake(): void {
-    setImmediate(() => void this.runDue());
+    // Many commits in one turn wake it once.
+    this.waking ??= setImmediate(() => {
+      this.waking = undefined;
+      void this.runDue();
+    });
   }
 
   /** Starts a delivery for every due subscription not already in flight; resolves when those end. */
@@ -92,6 +97,7 @@ export class DeliveryWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    if (this.waking) clearImmediate(this.waking);
     this.abort.abort();
     await Promise.allSettled([...this.inFlight.values()]);
   }
@@ -100,15 +106,16 @@ export class DeliveryWorker {
   private async deliver(sub: Subscription): Promise<void> {
     const { subscriptions, namedQueries, reader } = this.deps;
     let { cursor, attempts } = sub;
+    const query = namedQueries.get(sub.queryName);
+    if (!query) return; // deleted: its subscriptions went with it
+    const pairs = Object.entries(query.params).filter(([name]) => !ORDERING.includes(name));
+    const { filter } = parseEventQuery(pairs, `/queries/${sub.queryName}`).request;
     for (;;) {
+      // Deleting the query deletes its subscriptions: this check covers both between batches.
       if (this.stopped || !subscriptions.get(sub.queryName, sub.id)) return;
-      const query = namedQueries.get(sub.queryName);
-      if (!query) return; // deleted: its subscriptions went with it
       // The newest position and the page are read in one synchronous step: no block commits between.
       const latest = subscriptions.latestPosition();
       if (latest <= cursor) return;
-      const pairs = Object.entries(query.params).filter(([name]) => !ORDERING.includes(name));
-      const { filter } = parseEventQuery(pairs, `/queries/${sub.queryName}`).request;
       const page = reader.events({
         filter,
         orderBy: 'ledger',
