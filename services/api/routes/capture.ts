@@ -17,13 +17,11 @@ type CaptureHeaders = { [ERROR_BEHAVIOUR_HEADER]: Schemas['CaptureErrorBehaviour
 type CaptureQuery = { dryRun: boolean };
 type JobParams = Operations['getCaptureJob']['parameters']['path'];
 
-/** Headers and query from api/openapi.yaml; the EPCISDocument body is services/epcis' to check. */
-const captureSchema = specSchema('captureDocument', { body: false });
-
 export function captureRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks): void {
   app.post<{ Headers: CaptureHeaders; Querystring: CaptureQuery }>(
     '/capture',
-    { onRequest: auth.write, schema: captureSchema },
+    // Headers and query from api/openapi.yaml; the EPCISDocument body is services/epcis' to check.
+    { onRequest: auth.write, schema: specSchema('captureDocument', { body: false }) },
     async (request, reply): Promise<Schemas['CaptureAccepted'] | Schemas['DryRunResult']> => {
       // No content type and no body never reaches a parser, so it is caught here.
       if (request.body === undefined) throw emptyBody();
