@@ -1,10 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { ErrorCode, WaybillError } from '../../common/errors.js';
 import {
-  decodePageToken,
   EVENT_QUERY_PARAMETERS,
   parseEventQuery,
-  perPageOf,
   queryPairs,
   queryParameterError,
 } from '../../query/index.js';
@@ -13,7 +11,7 @@ import { type AuthHooks, principalOf } from '../auth.js';
 import type { Operations, Schemas } from '../openapi.js';
 import { emptyBody } from '../problem.js';
 import type { ApiDeps } from '../types.js';
-import { answerQuery, rawSearch, setNext } from './query-support.js';
+import { answerQuery, keyedPage, rawSearch } from './query-support.js';
 
 type NameParams = Operations['getNamedQuery']['parameters']['path'];
 
@@ -81,16 +79,13 @@ export function namedQueryRoutes(app: FastifyInstance, deps: ApiDeps, auth: Auth
   });
 
   app.get('/queries', { onRequest: auth.read }, async (request, reply): Promise<Schemas['NamedQuery'][]> => {
-    const pairs = queryPairs(rawSearch(request), PAGING);
-    const get = (n: string) => pairs.find(([k]) => k === n)?.[1];
-    const binding = { scope: '/queries', defining: [] };
-    const token = get('nextPageToken');
-    const after = token === undefined ? '' : String(decodePageToken(token, binding, ['string'])[0]);
-    const limit = perPageOf(get('perPage'));
-    const rows = named.list(limit + 1, after);
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    setNext(reply, '/queries', pairs, binding, rows.length > limit && last ? [last.name] : undefined);
+    const page = keyedPage(
+      request,
+      reply,
+      '/queries',
+      (limit, after) => named.list(limit, after),
+      (q) => q.name,
+    );
     return page.map(toResponse);
   });
 

@@ -2,10 +2,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EPCIS_CONTEXT_URL } from '../../epcis/index.js';
 import type { EpcisEvent } from '../../ledger/index.js';
 import {
+  decodePageToken,
   encodePageToken,
   type Pairs,
   type ParsedQuery,
   parseEventQuery,
+  perPageOf,
+  queryPairs,
   type TokenBinding,
 } from '../../query/index.js';
 import type { Schemas } from '../openapi.js';
@@ -39,6 +42,30 @@ export function setNext(
   position: ReadonlyArray<number | string> | undefined,
 ): void {
   if (position) void reply.header('link', linkNext(path, pairs, encodePageToken(position, binding)));
+}
+
+/**
+ * One page of a list ordered by a string key (named queries, a query's subscriptions): perPage,
+ * a nextPageToken bound to `path` carrying the last key, and the Link to the next page.
+ */
+export function keyedPage<T>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  path: string,
+  list: (limit: number, after: string) => T[],
+  keyOf: (row: T) => string,
+): T[] {
+  const pairs = queryPairs(rawSearch(request), ['perPage', 'nextPageToken']);
+  const get = (n: string) => pairs.find(([k]) => k === n)?.[1];
+  const binding = { scope: path, defining: [] };
+  const token = get('nextPageToken');
+  const after = token === undefined ? '' : String(decodePageToken(token, binding, ['string'])[0]);
+  const limit = perPageOf(get('perPage'));
+  const rows = list(limit + 1, after);
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  setNext(reply, path, pairs, binding, rows.length > limit && last ? [keyOf(last)] : undefined);
+  return page;
 }
 
 export function queryDocument(queryName: string, events: EpcisEvent[]): Schemas['EPCISQueryDocument'] {

@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { ErrorCode, WaybillError } from '../../common/errors.js';
-import { decodePageToken, perPageOf, queryPairs } from '../../query/index.js';
 import type { Subscription } from '../../storage/index.js';
 import { destProblem } from '../../subscriptions/index.js';
 import { type AuthHooks, principalOf } from '../auth.js';
 import type { Operations, Schemas } from '../openapi.js';
 import type { ApiDeps } from '../types.js';
-import { rawSearch, setNext } from './query-support.js';
+import { keyedPage } from './query-support.js';
 
 type QueryParams = Operations['listSubscriptions']['parameters']['path'];
 type OneParams = Operations['getSubscription']['parameters']['path'];
 
-const PAGING = ['perPage', 'nextPageToken'];
+const _PAGING = ['perPage', 'nextPageToken'];
 const MAX_TOKEN_LENGTH = 1024;
 
 /** EPCIS subscription members this node does not implement, and why the client should know. */
@@ -109,18 +108,9 @@ export function subscriptionRoutes(app: FastifyInstance, deps: ApiDeps, auth: Au
     { onRequest: auth.read },
     async (request, reply): Promise<Schemas['QuerySubscription'][]> => {
       const { queryName } = request.params;
-      const pairs = queryPairs(rawSearch(request), PAGING);
       if (!namedQueries.get(queryName)) throw queryNotFound(queryName);
-      const get = (n: string) => pairs.find(([k]) => k === n)?.[1];
-      const path = subscriptionsPath(queryName);
-      const binding = { scope: path, defining: [] };
-      const token = get('nextPageToken');
-      const after = token === undefined ? '' : String(decodePageToken(token, binding, ['string'])[0]);
-      const limit = perPageOf(get('perPage'));
-      const rows = subscriptions.list(queryName, limit + 1, after);
-      const page = rows.slice(0, limit);
-      const last = page[page.length - 1];
-      setNext(reply, path, pairs, binding, rows.length > limit && last ? [last.id] : undefined);
+      const list = (limit: number, after: string) => subscriptions.list(queryName, limit, after);
+      const page = keyedPage(request, reply, subscriptionsPath(queryName), list, (sub) => sub.id);
       return page.map(toResponse);
     },
   );
