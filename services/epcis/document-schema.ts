@@ -32,8 +32,10 @@ import { arrayOf, cbvValue, extensions, gs1VocValue, ref } from './schema-helper
 
 // xsd:dateTime as EPCIS uses it: 'T' separator and a mandatory offset ('Z' or ±hh:mm). The
 // `date-time` format (ajv-formats) checks the calendar; this pins the lexical form, which the
-// format alone leaves loose (it also takes lower-case 't'/'z' and '+0200').
-const DATE_TIME = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$';
+// format alone leaves loose (it also takes lower-case 't'/'z', '+0200' and offsets beyond ±14:00,
+// which no time zone has: xsd:dateTime bounds them there).
+const DATE_TIME =
+  '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]((0\\d|1[0-3]):[0-5]\\d|14:00))$';
 // UN/CEFACT Recommendation 20 unit codes, as CBV prescribes for quantity uom.
 const UOM = '^[A-Z0-9]{2,3}$';
 // xsd:hexBinary: whole octets.
@@ -69,7 +71,8 @@ const definitions = {
     type: 'string',
     format: 'date-time',
     pattern: DATE_TIME,
-    description: 'must be a date-time with a time zone offset, e.g. "2026-07-22T06:45:00.000+02:00"',
+    description:
+      'must be a date-time with a time zone offset from -14:00 to +14:00, e.g. "2026-07-22T06:45:00.000+02:00"',
   },
   documentContext: {
     description: 'must be the GS1 EPCIS 2.0 JSON-LD context, or a list that includes it',

@@ -1,13 +1,27 @@
 /** EPCIS 2.0 documents: validation of capture documents and CBV 2.0 event hash IDs. */
 export { captureDocumentSchema, EPCIS_CONTEXT_URL, MAX_URI_LENGTH } from './document-schema.js';
+export {
+  LimitRule,
+  MAX_DOCUMENT_IDENTIFIERS,
+  MAX_EVENT_IDENTIFIERS,
+  MAX_STRING_LENGTH,
+} from './event-checks.js';
 export { assignEventIds, eventHash } from './event-hash.js';
 export { preHashString } from './event-prehash.js';
 export { EVENT_TYPES } from './event-schemas.js';
+export {
+  type IdentifierProblem,
+  type IdentifierRole,
+  IdentifierRule,
+  identifierProblem,
+} from './identifiers.js';
 export type {
   EpcisDocument,
   EpcisEvent,
+  EventsCheck,
   IdentifiedEpcisEvent,
+  InvalidEvent,
   ValidationError,
   ValidationResult,
 } from './types.js';
-export { DEFAULT_MAX_EVENTS, validateCaptureDocument } from './validate.js';
+export { checkCaptureEvents, DEFAULT_MAX_EVENTS, validateCaptureDocument } from './validate.js';

@@ -22,8 +22,24 @@ export type EpcisDocument = Record<string, unknown> & {
 export interface ValidationError {
   field: string;
   message: string;
+  /** The rule broken, when it has a stable code (identifier rules, limits). */
+  code?: string;
+}
+
+/** An event of a document that failed validation, by its position in the submitted eventList. */
+export interface InvalidEvent {
+  index: number;
+  errors: ValidationError[];
 }
 
 export type ValidationResult =
   | { ok: true; document: EpcisDocument; events: EpcisEvent[] }
+  | { ok: false; errors: ValidationError[] };
+
+/**
+ * A document checked event by event: `errors` when the document itself is refused (its outline,
+ * its size, or every event), else the valid events in order and the invalid ones with reasons.
+ */
+export type EventsCheck =
+  | { ok: true; document: EpcisDocument; valid: EpcisEvent[]; invalid: InvalidEvent[] }
   | { ok: false; errors: ValidationError[] };

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 
 let serial = 0;
-/** Serial numbers unique across documents and test processes: custody refuses re-commissioning. */
-const nextSerial = () => `${Date.now()}${process.pid}${serial++}`;
+/**
+ * Serial numbers unique across documents and test processes (custody refuses re-commissioning),
+ * within the 20 characters an SGTIN serial may have: base 36 keeps them at about 16.
+ */
+const nextSerial = () => `${Date.now().toString(36)}-${process.pid.toString(36)}-${(serial++).toString(36)}`;
 
 /** A small, valid EPCIS 2.0 capture document of commissioning events with fresh eventIDs and EPCs. */
 export function commissioningDocument(count: number, location = 'urn:epc:id:sgln:0614141.00001.0') {
