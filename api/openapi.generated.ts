@@ -625,6 +625,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/backup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A consistent copy of this node's ledger (SQLite database)
+         * @description Requires role `admin` in a token of this node's organisation. The node copies its ledger
+         *     with SQLite's online backup API while it keeps running (captures and consensus go on) and
+         *     answers the copy, a SQLite database file. `waybill node backup` calls this;
+         *     `waybill node restore` puts the file in place as a new node's ledger (docs/operations.md).
+         */
+        post: operations["backupLedger"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/alerts": {
         parameters: {
             query?: never;
@@ -755,7 +778,7 @@ export interface components {
          * @description Stable error codes; never renamed.
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "MEMPOOL_FULL" | "NOT_READY" | "INTERNAL" | "CONFIG_INVALID" | "KEY_FILE_INSECURE" | "STORAGE_CORRUPT" | "DATA_DIR_IN_USE" | "EVENT_REJECTED" | "STATE_DIVERGED" | "QUERY_PARAMETER_INVALID" | "IDENTITY_PROVIDER_UNAVAILABLE" | "SHUTTING_DOWN";
+        ErrorCode: "BAD_REQUEST" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "MEMPOOL_FULL" | "NOT_READY" | "INTERNAL" | "CONFIG_INVALID" | "KEY_FILE_INSECURE" | "STORAGE_CORRUPT" | "DATA_DIR_IN_USE" | "EVENT_REJECTED" | "STATE_DIVERGED" | "QUERY_PARAMETER_INVALID" | "IDENTITY_PROVIDER_UNAVAILABLE" | "SHUTTING_DOWN" | "INSUFFICIENT_STORAGE" | "IDENTIFIER_SCHEME_UNKNOWN" | "IDENTIFIER_SYNTAX" | "IDENTIFIER_CHARACTER" | "IDENTIFIER_LENGTH" | "IDENTIFIER_CHECK_DIGIT" | "IDENTIFIER_INSTANCE_REQUIRED" | "IDENTIFIER_CLASS_REQUIRED" | "TOO_MANY_IDENTIFIERS" | "DOCUMENT_TOO_MANY_IDENTIFIERS" | "STRING_TOO_LONG";
         /** @description RFC 9457 problem details, plus the stable `code` and code-specific members. */
         Problem: {
             /**
@@ -784,6 +807,13 @@ export interface components {
             /** @description Where the invalid value is, e.g. `headers.gs1-capture-error-behaviour` or a path into the document. */
             field: string;
             message: string;
+            /**
+             * @description The rule broken, when it has a stable code: IDENTIFIER_* for GS1 identifiers (EPC URIs and
+             *     Digital Link URIs: scheme, syntax, character, length, check digit, pattern where objects
+             *     are named, single object where a class is), TOO_MANY_IDENTIFIERS (one event),
+             *     DOCUMENT_TOO_MANY_IDENTIFIERS (all events), STRING_TOO_LONG. Absent for schema rules.
+             */
+            code?: components["schemas"]["ErrorCode"];
         };
         /**
          * @default rollback
@@ -834,6 +864,12 @@ export interface components {
         };
         CaptureError: {
             eventID?: string;
+            /**
+             * @description GS1-Capture-Error-Behaviour proceed: the JSON Pointer into the submitted document of an
+             *     event that failed validation and was left out (its code is the rule, e.g.
+             *     IDENTIFIER_CHECK_DIGIT, or VALIDATION_FAILED for a schema rule).
+             */
+            field?: string;
             /** @description Stable reason code, e.g. DUPLICATE_EVENT_ID or a custody rule's code. */
             code: string;
             message: string;
@@ -1336,6 +1372,18 @@ export interface components {
         };
         /** @description INTERNAL. Logged on the node; no details are returned. */
         Internal: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The disk of the node's data directory is full (INSUFFICIENT_STORAGE): the node refuses
+         *     writes until space returns and keeps serving reads.
+         */
+        InsufficientStorage: {
             headers: {
                 [name: string]: unknown;
             };
@@ -2747,6 +2795,32 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+        };
+    };
+    backupLedger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ledger as one SQLite database file. */
+            200: {
+                headers: {
+                    /** @description Height of the last block in the copy. */
+                    "Waybill-Backup-Height"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.sqlite3": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     listAlerts: {

@@ -30,6 +30,17 @@ const TITLES: Record<ErrorCode, string> = {
   [ErrorCode.QueryParameterInvalid]: 'EPCIS query parameter exception',
   [ErrorCode.IdentityProviderUnavailable]: 'Identity provider unavailable',
   [ErrorCode.ShuttingDown]: 'Node shutting down',
+  [ErrorCode.InsufficientStorage]: 'Insufficient storage',
+  [ErrorCode.IdentifierSchemeUnknown]: 'Unknown identifier scheme',
+  [ErrorCode.IdentifierSyntax]: 'Malformed identifier',
+  [ErrorCode.IdentifierCharacter]: 'Character not allowed in identifier',
+  [ErrorCode.IdentifierLength]: 'Identifier length',
+  [ErrorCode.IdentifierCheckDigit]: 'Wrong check digit',
+  [ErrorCode.IdentifierInstanceRequired]: 'Objects required, not a pattern',
+  [ErrorCode.IdentifierClassRequired]: 'Class required, not an object',
+  [ErrorCode.TooManyIdentifiers]: 'Too many identifiers in one event',
+  [ErrorCode.DocumentTooManyIdentifiers]: 'Too many identifiers in one document',
+  [ErrorCode.StringTooLong]: 'String too long',
 };
 
 /** Problems the EPCIS 2.0 REST binding names itself keep GS1's type, so EPCIS clients recognise them. */

@@ -9,6 +9,7 @@ import { checkPathIdentifiers } from './path-params.js';
 import { handleError, registerProblemHandlers } from './problem.js';
 import { AJV_CUSTOM_OPTIONS, refuseUndeclaredQueries } from './query.js';
 import { observedFrameworkErrors, observeRequests } from './request-metrics.js';
+import { adminRoutes } from './routes/admin.js';
 import { auditRoutes } from './routes/audit.js';
 import { captureRoutes } from './routes/capture.js';
 import { docsRoutes } from './routes/docs.js';
@@ -67,6 +68,7 @@ export function buildApi(deps: ApiDeps, opts: BuildApiOptions = {}): FastifyInst
   acceptJsonOnly(app);
   registerProblemHandlers(app);
   refuseWhileClosing(app);
+  refuseWritesWhenDiskFull(app, deps);
   observeRequests(app, deps);
   refuseUndeclaredQueries(app);
   checkPathIdentifiers(app);
@@ -83,6 +85,7 @@ export function buildApi(deps: ApiDeps, opts: BuildApiOptions = {}): FastifyInst
   traceRoutes(app, deps, auth);
   auditRoutes(app, deps, auth);
   opsRoutes(app, deps);
+  adminRoutes(app, deps, auth);
   docsRoutes(app);
   return app;
 }
@@ -101,6 +104,18 @@ function refuseWhileClosing(app: FastifyInstance): void {
       throw new WaybillError(ErrorCode.ShuttingDown, 'this node is shutting down; retry shortly', {
         retryAfterSeconds: 5,
       });
+    }
+  });
+}
+
+/**
+ * While the data directory's disk is full every write (any method but GET, HEAD, OPTIONS) gets
+ * 507 INSUFFICIENT_STORAGE before its body is read; reads go on (node/disk-guard.ts).
+ */
+function refuseWritesWhenDiskFull(app: FastifyInstance, deps: ApiDeps): void {
+  app.addHook('onRequest', async (request) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS') {
+      deps.node.checkWritable();
     }
   });
 }

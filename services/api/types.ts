@@ -18,6 +18,8 @@ export interface Principal {
 
 export interface CaptureError {
   eventID?: string;
+  /** Proceed: the pointer of an event that failed validation and was left out. */
+  field?: string;
   /** Stable reason code, e.g. DUPLICATE_EVENT_ID or a custody rule's code. */
   code: string;
   message: string;
@@ -155,5 +157,9 @@ export interface ApiDeps {
     metrics(): Promise<{ contentType: string; body: string }>;
     /** Counts one answered request: its OpenAPI operationId (or 'unknown'), status and duration. */
     observeRequest(operation: string, status: number, seconds: number): void;
+    /** Throws INSUFFICIENT_STORAGE (507) while the data directory's disk is full. */
+    checkWritable(): void;
+    /** A consistent copy of the ledger in a temporary file, removed by `remove` once sent. */
+    backup(): Promise<{ file: string; bytes: number; height: number; remove(): void }>;
   };
 }

@@ -8,6 +8,12 @@ Usage:
       private keys beside it (mode 0600).
   waybill node start --config <dir>/<org-id>/node.json
       Run one organisation's node (data under <dir>/<org-id>/data unless configured).
+  waybill node backup --config <node.json> --out <file>
+      Take a consistent copy of the running node's ledger (SQLite's online backup API, through
+      POST /admin/backup with an admin token the CLI signs) and write it to <file> (mode 0600).
+  waybill node restore --config <node.json> --from <file>
+      Restore a backup into the node's data directory, which must be new or empty; refuses a
+      backup of another network or genesis. Start the node afterwards: it catches up from its peers.
   waybill token --config <node.json> --sub <client> --role <role>[,<role>...] [--ttl <seconds>]
       Print a development JWT signed by the org's issuer key. Roles: events:write, events:read, admin.
   waybill contracts check [dir]
@@ -27,8 +33,8 @@ Usage:
   waybill --help
 
 Environment (a flag wins over a variable, a variable over node.json):
-  WAYBILL_CONFIG      node.json when --config is not given (node start, token)
-  WAYBILL_DATA_DIR    the node's data directory instead of node.json's dataDir
+  WAYBILL_CONFIG      node.json when --config is not given (node start, backup, restore, token)
+  WAYBILL_DATA_DIR    the node's data directory instead of node.json's dataDir (node start, restore)
   WAYBILL_LOG_LEVEL   the log level instead of node.json's logLevel
 `;
 
@@ -39,6 +45,8 @@ type Command = (args: string[]) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
   'network init': async (a) => (await import('./network-init.js')).runNetworkInit(a),
   'node start': async (a) => (await import('./node-start.js')).runNodeStart(a),
+  'node backup': async (a) => (await import('./node-backup.js')).runNodeBackup(a),
+  'node restore': async (a) => (await import('./node-backup.js')).runNodeRestore(a),
   token: async (a) => (await import('./token.js')).runToken(a),
   devnet: async (a) => (await import('./devnet.js')).runDevnet(a),
   'contracts check': async (a) => (await import('./contracts-check.js')).runContractsCheck(a),

@@ -23,6 +23,27 @@ export enum ErrorCode {
   IdentityProviderUnavailable = 'IDENTITY_PROVIDER_UNAVAILABLE',
   /** The node is stopping: a request that reached it on an open connection is not served. */
   ShuttingDown = 'SHUTTING_DOWN',
+  /** The data directory's disk is full: writes are refused until space returns, reads go on. */
+  InsufficientStorage = 'INSUFFICIENT_STORAGE',
+  // Field-level rules of a capture document (FieldError.code; the problem itself is VALIDATION_FAILED).
+  /** An EPC URI scheme the Tag Data Standard does not define (urn:epc:id:nonsense:1). */
+  IdentifierSchemeUnknown = 'IDENTIFIER_SCHEME_UNKNOWN',
+  /** An identifier's structure: fields, AIs, their order, a fragment. */
+  IdentifierSyntax = 'IDENTIFIER_SYNTAX',
+  /** A character the GS1 field does not allow (letters in a company prefix, %00 in a serial). */
+  IdentifierCharacter = 'IDENTIFIER_CHARACTER',
+  /** Too many or too few digits or characters for the field (13-digit GTIN, 21-character serial). */
+  IdentifierLength = 'IDENTIFIER_LENGTH',
+  IdentifierCheckDigit = 'IDENTIFIER_CHECK_DIGIT',
+  /** An EPC pattern where objects must be named. */
+  IdentifierInstanceRequired = 'IDENTIFIER_INSTANCE_REQUIRED',
+  /** A single object where a class must be named (epcClass). */
+  IdentifierClassRequired = 'IDENTIFIER_CLASS_REQUIRED',
+  /** An event naming more identifiers than one event may. */
+  TooManyIdentifiers = 'TOO_MANY_IDENTIFIERS',
+  /** A document naming more identifiers in all than one document may. */
+  DocumentTooManyIdentifiers = 'DOCUMENT_TOO_MANY_IDENTIFIERS',
+  StringTooLong = 'STRING_TOO_LONG',
 }
 
 const STATUS: Record<ErrorCode, number> = {
@@ -47,6 +68,17 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.QueryParameterInvalid]: 400,
   [ErrorCode.IdentityProviderUnavailable]: 503,
   [ErrorCode.ShuttingDown]: 503,
+  [ErrorCode.InsufficientStorage]: 507,
+  [ErrorCode.IdentifierSchemeUnknown]: 400,
+  [ErrorCode.IdentifierSyntax]: 400,
+  [ErrorCode.IdentifierCharacter]: 400,
+  [ErrorCode.IdentifierLength]: 400,
+  [ErrorCode.IdentifierCheckDigit]: 400,
+  [ErrorCode.IdentifierInstanceRequired]: 400,
+  [ErrorCode.IdentifierClassRequired]: 400,
+  [ErrorCode.TooManyIdentifiers]: 400,
+  [ErrorCode.DocumentTooManyIdentifiers]: 400,
+  [ErrorCode.StringTooLong]: 400,
 };
 
 /** Typed error with a stable code and metadata; the API maps it to RFC 9457 problem+json. */

@@ -22,6 +22,8 @@ export interface NodeConfig {
   api: { host: string; port: number; bodyLimit: number };
   p2p: { listen: string[] };
   mempool: { maxTxs: number; maxBytes: number };
+  /** Free bytes kept on the data directory's disk (node/disk-guard.ts); undefined: the default. */
+  diskReserveBytes?: number;
   logLevel: string;
   auth: { jwks: IdentityProvider[] };
 }
@@ -85,6 +87,9 @@ export function loadNodeConfig(configPath: string): NodeConfig {
     api: { host: file.api.host, port: file.api.port, bodyLimit: file.api.bodyLimit ?? DEFAULT_BODY_LIMIT },
     p2p: { listen: file.p2p.listen },
     mempool: { ...DEFAULT_MEMPOOL, ...file.mempool },
+    ...(reserveOf(file.diskReserveBytes, path) === undefined
+      ? {}
+      : { diskReserveBytes: file.diskReserveBytes }),
     logLevel: file.logLevel ?? 'info',
     auth: {
       jwks: parseAuthConfig(file.auth, {
@@ -95,4 +100,15 @@ export function loadNodeConfig(configPath: string): NodeConfig {
       }),
     },
   };
+}
+
+function reserveOf(value: unknown, path: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new WaybillError(
+      ErrorCode.ConfigInvalid,
+      `${path}: diskReserveBytes must be a whole number of bytes`,
+    );
+  }
+  return value;
 }

@@ -11,6 +11,11 @@ export interface NodeConfigFile {
   p2p: { listen: string[] };
   mempool?: { maxTxs?: number; maxBytes?: number };
   logLevel?: string;
+  /**
+   * Free bytes the data directory's disk keeps: below it the node refuses writes with 507
+   * (default 64 MiB, node/disk-guard.ts).
+   */
+  diskReserveBytes?: number;
   /** External identity providers; checked when loaded (auth-config.ts). */
   auth?: { jwks?: JwksIssuerFile[] };
 }

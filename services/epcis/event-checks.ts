@@ -2,6 +2,7 @@
  * Checks beyond the JSON schema, per event: how much work an event may cause (identifier counts)
  * and whether its GS1 identifiers are valid for their fields (identifiers.ts).
  */
+import { ErrorCode } from '../common/errors.js';
 import { type IdentifierRole, identifierProblem } from './identifiers.js';
 import type { ValidationError } from './types.js';
 
@@ -17,9 +18,9 @@ export const MAX_STRING_LENGTH = 16_384;
 
 /** Stable codes of the limits, named in the field error. */
 export const LimitRule = {
-  EventIdentifiers: 'TOO_MANY_IDENTIFIERS',
-  DocumentIdentifiers: 'DOCUMENT_TOO_MANY_IDENTIFIERS',
-  StringLength: 'STRING_TOO_LONG',
+  EventIdentifiers: ErrorCode.TooManyIdentifiers,
+  DocumentIdentifiers: ErrorCode.DocumentTooManyIdentifiers,
+  StringLength: ErrorCode.StringTooLong,
 } as const;
 
 const INSTANCE_LISTS = ['epcList', 'childEPCs', 'inputEPCList', 'outputEPCList'] as const;

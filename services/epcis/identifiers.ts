@@ -9,17 +9,18 @@
  * check-digit packages cover one rule of many. What a client needs here is the rule that failed,
  * for both URI forms, and instance-versus-class by field, which is a small table per scheme.
  */
+import { ErrorCode } from '../common/errors.js';
 import { checkDigit } from './epc-uri.js';
 
 /** The rule an identifier breaks: a stable code, named in the field error. */
 export const IdentifierRule = {
-  SchemeUnknown: 'IDENTIFIER_SCHEME_UNKNOWN',
-  Syntax: 'IDENTIFIER_SYNTAX',
-  Character: 'IDENTIFIER_CHARACTER',
-  Length: 'IDENTIFIER_LENGTH',
-  CheckDigit: 'IDENTIFIER_CHECK_DIGIT',
-  InstanceRequired: 'IDENTIFIER_INSTANCE_REQUIRED',
-  ClassRequired: 'IDENTIFIER_CLASS_REQUIRED',
+  SchemeUnknown: ErrorCode.IdentifierSchemeUnknown,
+  Syntax: ErrorCode.IdentifierSyntax,
+  Character: ErrorCode.IdentifierCharacter,
+  Length: ErrorCode.IdentifierLength,
+  CheckDigit: ErrorCode.IdentifierCheckDigit,
+  InstanceRequired: ErrorCode.IdentifierInstanceRequired,
+  ClassRequired: ErrorCode.IdentifierClassRequired,
 } as const;
 export type IdentifierRule = (typeof IdentifierRule)[keyof typeof IdentifierRule];
 

@@ -192,6 +192,12 @@ class BlockRun {
   private settle(tx: CaptureTx, events: EpcisEvent[], verdicts: EventVerdict[]): TxResult {
     const result = emptyResult(tx, true);
     result.verdicts = verdicts;
+    // Proceed: events left out for failing validation are the job's first errors.
+    for (const { eventID, field, code, message } of tx.body.invalid ?? []) {
+      result.errors.push(
+        eventID === undefined ? { field, code, message } : { eventID, field, code, message },
+      );
+    }
     verdicts.forEach((v, i) => {
       const event = events[i];
       if (!event) return;
@@ -206,7 +212,7 @@ class BlockRun {
         result.accepted.push({ ...event, recordTime: this.recordTime });
       }
     });
-    result.success = result.rejected.length === 0;
+    result.success = result.rejected.length === 0 && (tx.body.invalid ?? []).length === 0;
     return result;
   }
 

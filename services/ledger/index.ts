@@ -18,6 +18,7 @@ export type {
   CommittedBlock,
   EpcisEvent,
   EvidenceTxBody,
+  InvalidCaptureEvent,
   MemberSignature,
   RuleFileData,
   RulesApprovalTxBody,

@@ -16,8 +16,27 @@ export interface CaptureTxBody {
   submitter: string;
   /** GS1-Capture-Error-Behaviour: rollback (all or nothing) or proceed. */
   errorBehaviour: 'rollback' | 'proceed';
-  /** The EPCISDocument with every event's eventID filled in. */
+  /** The EPCISDocument with every event's eventID filled in (under proceed: its valid events). */
   document: Record<string, unknown>;
+  /**
+   * Proceed only, and only when some events failed validation: why each was left out of
+   * `document`. Part of the signed body, so every node reports the same capture job and a retry
+   * of the same document is the same transaction.
+   */
+  invalid?: InvalidCaptureEvent[];
+}
+
+/** An event of a proceed capture that failed validation: its first reason. */
+export interface InvalidCaptureEvent {
+  /** Position in the submitted eventList. */
+  index: number;
+  /** The eventID the event gave itself, if any. */
+  eventID?: string;
+  /** JSON Pointer into the submitted document. */
+  field: string;
+  /** The rule (an IDENTIFIER_* or limit code), VALIDATION_FAILED for a schema rule. */
+  code: string;
+  message: string;
 }
 
 /**

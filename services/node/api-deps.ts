@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ApiDeps, DryRunResult } from '../api/types.js';
 import { verify } from '../crypto/index.js';
 import { DEFAULT_MAX_EVENTS } from '../epcis/index.js';
@@ -5,6 +8,7 @@ import type { TxResult } from '../execution/index.js';
 import { quorumOf, type Transaction } from '../ledger/index.js';
 import { queryBackend } from '../query/index.js';
 import { CommitWaiter } from './commit-waiter.js';
+import { DEFAULT_DISK_RESERVE_BYTES, DiskGuard } from './disk-guard.js';
 import type { NodeParts } from './parts.js';
 import { ProofQueries } from './proofs.js';
 import { LedgerQueries } from './queries.js';
@@ -12,7 +16,8 @@ import { captureSingleEvent } from './single-event.js';
 
 /** What the HTTP layer may do with the node. */
 export function apiDeps(parts: NodeParts): ApiDeps {
-  const { config, store, mempool, app, core, p2p, driver, gossip, metrics, rules } = parts;
+  const { config, store, mempool, app, core, p2p, driver, gossip, metrics, rules, logger } = parts;
+  const disk = new DiskGuard(config.dataDir, config.diskReserveBytes ?? DEFAULT_DISK_RESERVE_BYTES, logger);
   const { genesis } = config;
   const queries = new LedgerQueries(store, mempool);
   const announce = (tx: Transaction) => {
@@ -31,7 +36,7 @@ export function apiDeps(parts: NodeParts): ApiDeps {
     capture: {
       submit: async (document, ctx) => {
         const { tx, fresh, durable } = app.submit(document, ctx);
-        await durable;
+        await durable.catch((err: unknown) => disk.failed(err));
         if (fresh) announce(tx);
         return { captureID: tx.id };
       },
@@ -92,6 +97,19 @@ export function apiDeps(parts: NodeParts): ApiDeps {
         body: await metrics.registry.metrics(),
       }),
       observeRequest: (operation, status, seconds) => metrics.observeRequest(operation, status, seconds),
+      checkWritable: () => disk.checkWritable(),
+      backup: async () => {
+        // Beside the ledger: same file system, same permissions, never a shared temp directory.
+        const file = join(config.dataDir, `backup-${randomUUID()}.sqlite.part`);
+        const remove = () => rmSync(file, { force: true });
+        try {
+          const height = await store.backup(file);
+          return { file, bytes: statSync(file).size, height, remove };
+        } catch (err) {
+          remove();
+          throw err;
+        }
+      },
     },
   };
 }

@@ -19,6 +19,22 @@ const captureBody = {
     submitter: { type: 'string' },
     errorBehaviour: { enum: ['rollback', 'proceed'] },
     document: { type: 'object' },
+    invalid: {
+      type: 'array',
+      maxItems: 10_000,
+      items: {
+        type: 'object',
+        required: ['index', 'field', 'code', 'message'],
+        properties: {
+          index: { type: 'integer', minimum: 0, maximum: 10_000 },
+          eventID: { type: 'string', maxLength: 2048 },
+          field: { type: 'string', maxLength: 2048 },
+          code: { type: 'string', maxLength: 64 },
+          message: { type: 'string', maxLength: 1024 },
+        },
+        additionalProperties: false,
+      },
+    },
   },
 };
 const evidenceBody = {

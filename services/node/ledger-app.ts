@@ -8,7 +8,13 @@ import type { ConsensusMessage, Evidence } from '../consensus/types.js';
 import { EMPTY_STATE_ROOT, idKey, type ObjectState } from '../contracts/index.js';
 import type { Signer } from '../crypto/index.js';
 import { verify } from '../crypto/index.js';
-import { assignEventIds, validateCaptureDocument } from '../epcis/index.js';
+import {
+  assignEventIds,
+  checkCaptureEvents,
+  DEFAULT_MAX_EVENTS,
+  MAX_URI_LENGTH,
+  validateCaptureDocument,
+} from '../epcis/index.js';
 import {
   type BlockExecution,
   type ExecutionContext,
@@ -23,6 +29,7 @@ import {
   type CommitCertificate,
   type CommittedBlock,
   EMPTY_ROOT,
+  type InvalidCaptureEvent,
   idMatchesBody,
   type RuleFileData,
   signTx,
@@ -91,18 +98,28 @@ export class LedgerApp extends EventEmitter<{
     return this.submitOwn(this.captureBody(document, ctx));
   }
 
-  /** A validated document, every event with its eventID, as this node's capture transaction body. */
+  /**
+   * A validated document, every event with its eventID, as this node's capture transaction body.
+   * Under rollback any invalid event refuses the whole document; under proceed the valid events
+   * go on and the invalid ones are named in the body with their first reason (refused only when
+   * no event is valid).
+   */
   private captureBody(document: unknown, ctx: SubmitContext): CaptureTxBody {
-    const checked = validateCaptureDocument(document);
-    if (!checked.ok) {
+    const checked = checkCaptureEvents(document);
+    const refused = !checked.ok
+      ? checked.errors
+      : ctx.errorBehaviour === 'rollback'
+        ? flatErrors(checked.invalid)
+        : [];
+    if (!checked.ok || refused.length > 0) {
       throw new WaybillError(ErrorCode.ValidationFailed, 'the EPCIS document is not valid', {
-        errors: checked.errors,
+        errors: refused,
       });
     }
-    const events = assignEventIds(checked.events, checked.document['@context']);
+    const events = assignEventIds(checked.valid, checked.document['@context']);
     const doc = { ...checked.document, epcisBody: { ...checked.document.epcisBody, eventList: events } };
     const { genesis, self } = this.deps;
-    return {
+    const body: CaptureTxBody = {
       kind: 'capture',
       network: genesis.network,
       org: self,
@@ -110,6 +127,8 @@ export class LedgerApp extends EventEmitter<{
       errorBehaviour: ctx.errorBehaviour,
       document: doc,
     };
+    if (checked.invalid.length > 0) body.invalid = checked.invalid.map(invalidEvent(checked.document));
+    return body;
   }
 
   /**
@@ -252,7 +271,11 @@ export class LedgerApp extends EventEmitter<{
         return typeof body.hash === 'string' && /^[0-9a-f]{64}$/.test(body.hash);
       case 'capture': {
         const checked = validateCaptureDocument(body.document);
-        return checked.ok && eventsOf(tx).every((e) => typeof e.eventID === 'string');
+        return (
+          checked.ok &&
+          eventsOf(tx).every((e) => typeof e.eventID === 'string') &&
+          invalidListIsWellFormed(body)
+        );
       }
       default:
         return false;
@@ -385,6 +408,44 @@ function rootsDiffer(header: BlockHeader, expected: AppRoots): boolean {
     header.parentResultsRoot !== expected.parentResultsRoot ||
     header.rulesHash !== expected.rulesHash
   );
+}
+
+/** The first reason of each invalid event, as the transaction body carries it. */
+function invalidEvent(document: { epcisBody: { eventList: unknown[] } }) {
+  return ({
+    index,
+    errors,
+  }: {
+    index: number;
+    errors: { field: string; message: string; code?: string }[];
+  }) => {
+    const [first] = errors;
+    const eventID = (document.epcisBody.eventList[index] as { eventID?: unknown } | null)?.eventID;
+    const out: InvalidCaptureEvent = {
+      index,
+      field: first?.field ?? `/epcisBody/eventList/${index}`,
+      code: first?.code ?? ErrorCode.ValidationFailed,
+      message: first?.message ?? 'is not valid',
+    };
+    if (typeof eventID === 'string' && eventID.length <= MAX_URI_LENGTH) out.eventID = eventID;
+    return out;
+  };
+}
+
+function flatErrors(invalid: { errors: { field: string; message: string; code?: string }[] }[]) {
+  return invalid.flatMap((e) => e.errors).slice(0, 20);
+}
+
+/**
+ * A peer's list of left-out events: proceed only, bounded like a document (the codec checked the
+ * shape), positions increasing, so a faulty member cannot make every node store an unbounded list.
+ */
+function invalidListIsWellFormed(body: CaptureTxBody): boolean {
+  const { invalid } = body;
+  if (invalid === undefined) return true;
+  if (body.errorBehaviour !== 'proceed' || invalid.length === 0 || invalid.length >= DEFAULT_MAX_EVENTS)
+    return false;
+  return invalid.every((e, i) => i === 0 || e.index > (invalid[i - 1] as InvalidCaptureEvent).index);
 }
 
 function rulesAreWellFormed(files: unknown): files is RuleFileData[] {

@@ -11,5 +11,6 @@ export type {
 export { DENSE_PATTERN_ROWS, eventPageSql } from './event-query.js';
 export type { CaptureRow, IndexReader, ListCursor, RejectionRow, TracedEvent } from './index-reader.js';
 export type { NamedQueries, NamedQuery } from './named-queries.js';
+export { LEDGER_FILE, restoreLedger } from './restore.js';
 export { Store, type StoredRejection, type StoredTx, type StoreIdentity } from './store.js';
 export type { NewSubscription, Subscription, Subscriptions } from './subscriptions.js';

@@ -28,6 +28,7 @@ import { ConsensusStateStore } from './consensus-state.js';
 import { CustodyStore } from './custody-store.js';
 import { EventIndex } from './event-index.js';
 import { PendingLog } from './pending-log.js';
+import { LEDGER_FILE } from './restore.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
 import { SERVED_EVENT_COLUMNS, SERVED_EVENT_JOIN, type ServedEventRow, servedEvent } from './served-event.js';
 import { joinBody, splitBody } from './tx-body.js';
@@ -218,7 +219,7 @@ export class Store {
 
   static open(dataDir: string, identity: StoreIdentity): Store {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    const db = new Database(join(dataDir, 'ledger.sqlite'), { timeout: 1_000 });
+    const db = new Database(join(dataDir, LEDGER_FILE), { timeout: 1_000 });
     try {
       // One process per data directory: two nodes on one ledger (and one key) could sign twice.
       db.pragma('locking_mode = EXCLUSIVE');
@@ -256,6 +257,27 @@ export class Store {
         ErrorCode.StorageCorrupt,
         `data directory belongs to another genesis (${found.slice(0, 12)}…); point dataDir elsewhere or remove it`,
       );
+    }
+  }
+
+  /**
+   * A consistent copy of the whole ledger at `dest`, taken with SQLite's online backup API while
+   * the node runs: better-sqlite3 copies it a batch of pages per event-loop turn, and pages this
+   * connection writes meanwhile are carried into the copy, so it is one committed state.
+   * Returns the height of the copy's tip.
+   */
+  async backup(dest: string): Promise<number> {
+    this.pendingLog.flush();
+    await this.db.backup(dest);
+    const copy = new Database(dest, { fileMustExist: true });
+    try {
+      // One self-contained file (the copy inherits WAL mode, which would need -wal/-shm beside it).
+      copy.pragma('journal_mode = DELETE');
+      return copy
+        .prepare<[], { height: number }>('SELECT COALESCE(MAX(height), 0) AS height FROM blocks')
+        .get()?.height as number;
+    } finally {
+      copy.close();
     }
   }
 

@@ -38,6 +38,7 @@ const ACCESS: Record<string, 'read' | 'write' | 'admin'> = {
   listRuleSets: 'read',
   listAlerts: 'read',
   proposeRuleSet: 'admin',
+  backupLedger: 'admin',
   approveRuleSet: 'admin',
 };
 

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { importJWK, SignJWT } from 'jose';
 import { expect } from 'vitest';
@@ -95,6 +98,8 @@ export class FakeNode {
     eventID: 'e1',
   });
   ready = true;
+  /** Throws like the node does while its disk is full; by default the disk has room. */
+  checkWritable: () => void = () => {};
   status: NodeStatus = {
     org: ORG,
     network: NETWORK,
@@ -183,6 +188,18 @@ export class FakeNode {
         }),
         observeRequest: (operation, status, seconds) =>
           this.metrics.observeRequest(operation, status, seconds),
+        checkWritable: () => this.checkWritable(),
+        // A stand-in file; a real ledger's backup: test/integration/backup.test.ts.
+        backup: async () => {
+          const file = join(mkdtempSync(join(tmpdir(), 'waybill-fake-backup-')), 'ledger.sqlite');
+          writeFileSync(file, 'SQLite format 3\0');
+          return {
+            file,
+            bytes: 16,
+            height: 0,
+            remove: () => rmSync(dirname(file), { recursive: true, force: true }),
+          };
+        },
       },
     };
   }

@@ -144,4 +144,47 @@ describe('ledger application', () => {
     expect(app.receive([two, one], 10_000)).toEqual([two]); // a batch of two: half each
     expect(mempool.bytesOf(two.id)).toBe(5_000);
   });
+
+  it('captures the valid events of a proceed document and reports the invalid ones, all or nothing under rollback', () => {
+    const doc = commissioningDocument(3);
+    const [first, bad, third] = doc.epcisBody.eventList;
+    if (!first || !bad || !third) throw new Error('three events');
+    bad.epcList = ['https://id.gs1.org/01/09506000134353/21/1']; // wrong check digit
+    expect(() => app.submit(doc, { submitter: 'erp', errorBehaviour: 'rollback' })).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED' }),
+    );
+
+    const proceed = { submitter: 'erp', errorBehaviour: 'proceed' as const };
+    const { tx, fresh } = app.submit(doc, proceed);
+    expect(fresh).toBe(true);
+    const body = tx.body as CaptureTxBody;
+    const events = (body.document.epcisBody as { eventList: { eventID: string }[] }).eventList;
+    expect(events.map((e) => e.eventID)).toEqual([first.eventID, third.eventID]);
+    // The left-out event's reason is part of the signed body: every node reports the same job.
+    expect(body.invalid).toEqual([
+      {
+        index: 1,
+        eventID: bad.eventID,
+        field: '/epcisBody/eventList/1/epcList/0',
+        code: 'IDENTIFIER_CHECK_DIGIT',
+        message: expect.stringContaining('check digit'),
+      },
+    ]);
+    expect(app.validateBlock(packerBlock([tx]))).toBe(true);
+    // A retry of the same document is the same capture.
+    const retry = app.submit(structuredClone(doc), proceed);
+    expect(retry.tx.id).toBe(tx.id);
+    expect(retry.fresh).toBe(false);
+
+    const result = app.dryRun(doc, proceed, 1_000);
+    expect(result.success).toBe(false);
+    expect(result.verdicts.map((v) => v.accepted)).toEqual([true, true]);
+    expect(result.errors).toEqual([
+      expect.objectContaining({
+        eventID: bad.eventID,
+        field: '/epcisBody/eventList/1/epcList/0',
+        code: 'IDENTIFIER_CHECK_DIGIT',
+      }),
+    ]);
+  });
 });
