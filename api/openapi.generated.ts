@@ -1580,6 +1580,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     captureOptions: {
@@ -1750,6 +1751,7 @@ export interface operations {
             422: components["responses"]["Rejected"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     getEvent: {
