@@ -66,7 +66,14 @@ async function main() {
     const body = JSON.stringify(doc);
     const probe = healthProbe(node.url);
     const t0 = performance.now();
-    const res = await cluster.capture(node.org, doc);
+    const post = (text: string) =>
+      fetch(`${node.url}/capture`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/ld+json', authorization: `Bearer ${node.token}` },
+        body: text,
+        signal: AbortSignal.timeout(600_000),
+      });
+    const res = await post(body);
     const acknowledged = performance.now() - t0;
     if (res.status !== 202) throw new Error(`capture: ${res.status} ${await res.text()}`);
     const { captureID } = (await res.json()) as { captureID: string };
@@ -86,11 +93,7 @@ async function main() {
 
     const huge = JSON.stringify(documentOf(1, 100_000));
     const t1 = performance.now();
-    const refused = await cluster.request(node.org, '/capture', {
-      method: 'POST',
-      headers: { 'content-type': 'application/ld+json' },
-      body: huge,
-    });
+    const refused = await post(huge);
     const refusedMs = performance.now() - t1;
     const code = ((await refused.json()) as { errors?: { code?: string }[] }).errors?.[0]?.code;
 

@@ -62,8 +62,10 @@ describe.runIf(!unavailable || required)('a node whose disk is full', () => {
     expect(await refused.json()).toMatchObject({ status: 507, code: 'INSUFFICIENT_STORAGE' });
     expect((await committed(captureID)).success).toBe(true);
     expect((await fetch(`${node.url}/healthz`)).status).toBe(200);
-    const log = readFileSync(join(cluster.dir, `${node.org}.log`), 'utf8');
-    expect(log).toContain('disk full: refusing writes');
+    const logged = (line: string) =>
+      readFileSync(join(cluster.dir, `${node.org}.log`), 'utf8').includes(line);
+    // The node's log reaches the file through a pipe, a moment after the answer.
+    await waitFor('the disk-full log line', () => logged('disk full: refusing writes'));
 
     rmSync(filler);
     const again = await cluster.capture(node.org, commissioningDocument(2));
@@ -74,6 +76,6 @@ describe.runIf(!unavailable || required)('a node whose disk is full', () => {
       async () => (await committed(second)).success === true,
     );
     expect((await committed(captureID)).success).toBe(true);
-    expect(readFileSync(join(cluster.dir, `${node.org}.log`), 'utf8')).toContain('disk space returned');
+    await waitFor('the log line on recovery', () => logged('disk space returned: accepting writes again'));
   }, 180_000);
 });
