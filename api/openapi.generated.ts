@@ -798,7 +798,7 @@ export interface components {
             instance?: string;
             /** @description VALIDATION_FAILED only. */
             errors?: components["schemas"]["FieldError"][];
-            /** @description MEMPOOL_FULL only; also sent as `Retry-After`. */
+            /** @description MEMPOOL_FULL, SHUTTING_DOWN and INSUFFICIENT_STORAGE; also sent as `Retry-After`. */
             retryAfterSeconds?: number;
         } & {
             [key: string]: unknown;
