@@ -29,8 +29,10 @@ export {
   type Trace,
   type TraceDirection,
   type TraceEdge,
+  type NodeState,
   type TraceLimits,
   type TraceNode,
   type TraceResult,
   traceObject,
+  withNodeState,
 } from './trace.js';
