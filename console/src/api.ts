@@ -1,4 +1,4 @@
-import { createWaybillClient, type components } from '../../services/client/index.js';
+import { type components, createWaybillClient } from '../../services/client/index.js';
 
 export type Schemas = components['schemas'];
 export type Trace = Schemas['Trace'];
@@ -41,5 +41,9 @@ export type Client = ReturnType<typeof client>;
 export function must<T>(r: { data?: T; error?: unknown; response: Response }): T {
   if (r.data !== undefined && r.response.ok) return r.data;
   const p = (r.error ?? {}) as { code?: string; detail?: string; title?: string };
-  throw new ApiError(r.response.status, p.code ?? `HTTP_${r.response.status}`, p.detail ?? p.title ?? r.response.statusText);
+  throw new ApiError(
+    r.response.status,
+    p.code ?? `HTTP_${r.response.status}`,
+    p.detail ?? p.title ?? r.response.statusText,
+  );
 }

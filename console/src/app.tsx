@@ -1,13 +1,13 @@
 import { type FormEvent, lazy, Suspense, useEffect, useMemo, useState } from 'react';
-import { client, type Genesis, must, setExpiredHandler } from './api.js';
+import { client, type Genesis, setExpiredHandler } from './api.js';
 import { Ctx, useApp } from './common.js';
 import { href, navigate, useRoute } from './route.js';
 import { parseSearch } from './search.js';
 import { type Session, sessionOf, storedSession, storeSession } from './session.js';
-import { Home } from './views/home.js';
-import { ObjectPage } from './views/object.js';
 import { EventPage } from './views/event.js';
+import { Home } from './views/home.js';
 import { BlockPage, GtinPage, TxPage } from './views/lookup.js';
+import { ObjectPage } from './views/object.js';
 
 // Views beyond the first screen load on demand: the graph library and the verifier stay out of the initial bundle.
 const TracePage = lazy(() => import('./views/trace.js').then((m) => ({ default: m.TracePage })));
@@ -134,8 +134,8 @@ function SignIn({ expired, onSignIn }: { expired: boolean; onSignIn: (s: Session
           spellCheck={false}
         />
         <p id="token-help" className="muted">
-          Paste a bearer token with the events:read role, e.g. from <code>waybill token --role events:read</code>. It is
-          kept in this tab only.
+          Paste a bearer token with the events:read role, e.g. from{' '}
+          <code>waybill token --role events:read</code>. It is kept in this tab only.
         </p>
         {error && (
           <p className="error" role="alert">
@@ -168,9 +168,10 @@ function Header({ onSignOut }: { onSignOut: () => void }) {
   }, []);
   return (
     <header className="top">
-      <a className="skip" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}>
+      {/* A button, not a #main link: the fragment holds the route. */}
+      <button type="button" className="skip" onClick={() => document.getElementById('main')?.focus()}>
         Skip to content
-      </a>
+      </button>
       <a className="brand" href={href([])}>
         Waybill console
       </a>
@@ -219,23 +220,24 @@ function SearchBox() {
     }
   };
   return (
-    <form role="search" className="search" onSubmit={submit}>
-      <input
-        type="search"
-        aria-label="Search"
-        placeholder="EPC, Digital Link, (01)…(21)…, GTIN, SSCC, eventID, height, tx id"
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? 'search-error' : undefined}
-      />
-      <button type="submit">Go</button>
-      {error && (
-        <p id="search-error" className="error search-error" role="alert">
-          {error}
-        </p>
-      )}
-    </form>
+    <search className="search">
+      <form onSubmit={submit}>
+        <input
+          type="search"
+          aria-label="Search"
+          placeholder="EPC, Digital Link, (01)…(21)…, GTIN, SSCC, eventID, height, tx id"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? 'search-error' : undefined}
+        />
+        <button type="submit">Go</button>
+        {error && (
+          <p id="search-error" className="error search-error" role="alert">
+            {error}
+          </p>
+        )}
+      </form>
+    </search>
   );
 }
-

@@ -16,7 +16,10 @@ export function useApp(): AppContext {
   return c;
 }
 
-export type Load<T> = { state: 'loading' } | { state: 'ready'; data: T } | { state: 'error'; error: ApiError };
+export type Load<T> =
+  | { state: 'loading' }
+  | { state: 'ready'; data: T }
+  | { state: 'error'; error: ApiError };
 
 /** Runs `fn` when a dependency changes and keeps the latest answer (earlier ones are dropped). */
 export function useLoad<T>(fn: () => Promise<T>, deps: unknown[]): Load<T> {
@@ -30,7 +33,10 @@ export function useLoad<T>(fn: () => Promise<T>, deps: unknown[]): Load<T> {
         live &&
         setLoad({
           state: 'error',
-          error: err instanceof ApiError ? err : new ApiError(0, 'NETWORK', err instanceof Error ? err.message : String(err)),
+          error:
+            err instanceof ApiError
+              ? err
+              : new ApiError(0, 'NETWORK', err instanceof Error ? err.message : String(err)),
         }),
     );
     return () => {
@@ -62,8 +68,7 @@ export function Loaded<T>({ load, children }: { load: Load<T>; children: (data: 
 export function useNames() {
   const { genesis } = useApp();
   const members = genesis?.members ?? [];
-  const org = (id: string | null | undefined) =>
-    id ? (members.find((m) => m.id === id)?.name ?? id) : '—';
+  const org = (id: string | null | undefined) => (id ? (members.find((m) => m.id === id)?.name ?? id) : '—');
   const party = (pgln: string | null | undefined) =>
     pgln ? (members.find((m) => m.parties.includes(pgln))?.name ?? pgln) : '—';
   const site = (sgln: string | null | undefined) => {
@@ -100,7 +105,12 @@ export function Flags({ flags }: { flags: readonly string[] | undefined }) {
 /** A short, readable label of a Digital Link or EPC (the full id stays in the accessible name/title). */
 export function shortId(id: string): string {
   const dl = /^https:\/\/id\.gs1\.org\/(.+)$/.exec(id);
-  if (dl) return (dl[1] ?? id).replace(/^01\//, 'GTIN ').replace(/^00\//, 'SSCC ').replace('/21/', ' · ').replace('/10/', ' lot ');
+  if (dl)
+    return (dl[1] ?? id)
+      .replace(/^01\//, 'GTIN ')
+      .replace(/^00\//, 'SSCC ')
+      .replace('/21/', ' · ')
+      .replace('/10/', ' lot ');
   return id.length > 48 ? `${id.slice(0, 22)}…${id.slice(-22)}` : id;
 }
 

@@ -51,7 +51,10 @@ const SWEEPS = 4;
 
 export const eventNodeId = (eventID: string) => `event:${eventID}`;
 
-export function layeredLayout(inputNodes: readonly LayoutInputNode[], inputEdges: readonly LayoutInputEdge[]): Layout {
+export function layeredLayout(
+  inputNodes: readonly LayoutInputNode[],
+  inputEdges: readonly LayoutInputEdge[],
+): Layout {
   const column = new Map<string, number>();
   const kinds = new Map<string, LaidNode['kind']>();
   const refs = new Map<string, string>();
@@ -106,7 +109,7 @@ export function layeredLayout(inputNodes: readonly LayoutInputNode[], inputEdges
   }
   const row = new Map<string, number>();
   const assignRows = () => {
-    for (const list of columns.values()) list.forEach((id, i) => row.set(id, i));
+    for (const list of columns.values()) for (const [i, id] of list.entries()) row.set(id, i);
   };
   assignRows();
   const sortColumn = (c: number, neighbours: Map<string, string[]>) => {
@@ -118,7 +121,7 @@ export function layeredLayout(inputNodes: readonly LayoutInputNode[], inputEdges
       centre.set(id, ns.length === 0 ? (row.get(id) ?? 0) : ns.reduce((a, b) => a + b, 0) / ns.length);
     }
     list.sort((a, b) => (centre.get(a) ?? 0) - (centre.get(b) ?? 0) || (a < b ? -1 : a > b ? 1 : 0));
-    list.forEach((id, i) => row.set(id, i));
+    for (const [i, id] of list.entries()) row.set(id, i);
   };
   for (let s = 0; s < SWEEPS; s++) {
     if (s % 2 === 0) for (const c of order.slice(1)) sortColumn(c, ins);

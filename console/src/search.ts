@@ -14,19 +14,24 @@ const digitsOk = (digits: string) => checkDigit(digits.slice(0, -1)) === digits.
 
 /** GS1 element string `(01)…(21)…`, `(01)…(10)…`, `(00)…` as its Digital Link URI. */
 function elementString(text: string): SearchTarget {
-  const parts = [...text.matchAll(/\((\d{2,4})\)([^()]+)/g)].map((m) => [m[1] as string, (m[2] as string).trim()]);
+  const parts = [...text.matchAll(/\((\d{2,4})\)([^()]+)/g)].map((m) => [
+    m[1] as string,
+    (m[2] as string).trim(),
+  ]);
   if (parts.length === 0 || parts.map(([ai, v]) => `(${ai})${v}`).join('') !== text.replace(/\s+/g, ''))
     return { kind: 'error', message: 'not a GS1 element string: write it as (01)GTIN(21)serial or (00)SSCC' };
   const ai = new Map(parts as Array<[string, string]>);
   const sscc = ai.get('00');
   if (sscc !== undefined) return ssccTarget(sscc);
   const gtin = ai.get('01');
-  if (gtin === undefined) return { kind: 'error', message: 'the element string needs (01) GTIN or (00) SSCC' };
+  if (gtin === undefined)
+    return { kind: 'error', message: 'the element string needs (01) GTIN or (00) SSCC' };
   const g = gtin14(gtin);
   if (g.kind === 'error') return g;
   const serial = ai.get('21');
   const lot = ai.get('10');
-  if (serial !== undefined) return digitalLink(`https://id.gs1.org/01/${g.gtin}/21/${encodeURIComponent(serial)}`);
+  if (serial !== undefined)
+    return digitalLink(`https://id.gs1.org/01/${g.gtin}/21/${encodeURIComponent(serial)}`);
   if (lot !== undefined) return digitalLink(`https://id.gs1.org/01/${g.gtin}/10/${encodeURIComponent(lot)}`);
   return g;
 }
@@ -49,7 +54,14 @@ function ssccTarget(digits: string): SearchTarget {
 
 function digitalLink(uri: string): SearchTarget {
   const canonical = canonicalDigitalLink(uri);
-  if (canonical === undefined) return { kind: 'error', message: 'not a valid GS1 Digital Link (check digit or syntax)' };
+  if (canonical === undefined)
+    return { kind: 'error', message: 'not a valid GS1 Digital Link (check digit or syntax)' };
+  const key = /\/(01|00|414|8003|8004|253|417)\/(\d+)/.exec(canonical);
+  if (key && /^(01|00|414|417)$/.test(key[1] as string) && !digitsOk(key[2] as string))
+    return {
+      kind: 'error',
+      message: `${key[1] === '00' ? 'SSCC' : key[1] === '01' ? 'GTIN' : 'GLN'} ${key[2]}: wrong check digit`,
+    };
   return { kind: 'object', id: canonical };
 }
 
@@ -75,6 +87,7 @@ export function parseSearch(input: string): SearchTarget {
   if (/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(text)) return { kind: 'event', eventID: text };
   return {
     kind: 'error',
-    message: 'not an identifier: try an EPC URN, a Digital Link, (01)…(10)lot, a GTIN, an SSCC, an eventID, a height or a tx id',
+    message:
+      'not an identifier: try an EPC URN, a Digital Link, (01)…(10)lot, a GTIN, an SSCC, an eventID, a height or a tx id',
   };
 }

@@ -58,7 +58,27 @@ export function verifyInWorker(proofs: unknown[], genesis: unknown): Promise<Ver
 
 /** The checks the verifier runs, in order (services/verify CheckName), for listing the ones not reached. */
 export const CHECKS_BY_KIND: Record<string, string[]> = {
-  event: ['genesis', 'format', 'network', 'block-hash', 'certificate', 'inclusion', 'tx-id', 'tx-signature', 'event'],
-  verdict: ['genesis', 'format', 'network', 'block-hash', 'certificate', 'inclusion', 'tx-id', 'tx-signature', 'verdict'],
+  event: [
+    'genesis',
+    'format',
+    'network',
+    'block-hash',
+    'certificate',
+    'inclusion',
+    'tx-id',
+    'tx-signature',
+    'event',
+  ],
+  verdict: [
+    'genesis',
+    'format',
+    'network',
+    'block-hash',
+    'certificate',
+    'inclusion',
+    'tx-id',
+    'tx-signature',
+    'verdict',
+  ],
   state: ['genesis', 'format', 'network', 'block-hash', 'certificate', 'state'],
 };

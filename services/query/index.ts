@@ -26,10 +26,10 @@ export {
 export {
   type CustodyStep,
   DEFAULT_TRACE_LIMITS,
+  type NodeState,
   type Trace,
   type TraceDirection,
   type TraceEdge,
-  type NodeState,
   type TraceLimits,
   type TraceNode,
   type TraceResult,

@@ -33,13 +33,19 @@ describe('the auditor console', () => {
 
   beforeAll(async () => {
     // Never test a stale console: build it as `npm run build` does.
-    const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'console/vite.config.ts'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    });
+    const build = spawnSync(
+      process.execPath,
+      [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'console/vite.config.ts'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+      },
+    );
     if (build.status !== 0) throw new Error(`console build failed: ${build.stdout}${build.stderr}`);
     cluster = await Cluster.create(4, FAST_CONSENSUS);
-    await cluster.startAll();
+    // Four node processes starting at once on a loaded machine can take longer than startAll's 30 s.
+    for (const n of cluster.nodes) cluster.start(n.org);
+    await Promise.all(cluster.nodes.map((n) => cluster.waitReady(n.org, 180_000)));
     await run(process.execPath, [BIN, 'demo', '--network', join(cluster.dir, 'net'), '--out', out], {
       timeout: 150_000,
     });
@@ -47,7 +53,9 @@ describe('the auditor console', () => {
     ids = identifiers(csv.replace(/^fsma204-|\.csv$/g, ''));
     const freshmart = cluster.node('freshmart');
     base = freshmart.url;
-    token = (await waybill('token', '--config', freshmart.configPath, '--sub', 'auditor', '--role', 'events:read')).trim();
+    token = (
+      await waybill('token', '--config', freshmart.configPath, '--sub', 'auditor', '--role', 'events:read')
+    ).trim();
     browser = await launch(out);
     page = await browser.context.newPage();
     page.on('request', (r) => requests.push(r.url()));
@@ -55,7 +63,7 @@ describe('the auditor console', () => {
       if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
     });
     if (SHOTS) mkdirSync(SHOTS, { recursive: true });
-  }, 300_000);
+  }, 600_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -138,17 +146,29 @@ describe('the auditor console', () => {
     const [case1] = ids.cases as [string];
     const [p1] = ids.pallets as [string];
     await page.goto(`${base}/console/#/trace/${encodeURIComponent(dl(case1))}?view=lineage&dir=both&depth=3`);
-    const node = (name: string) => page.getByRole('button', { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) }).first();
+    const node = (name: string) =>
+      page
+        .getByRole('button', { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) })
+        .first();
     await expect.poll(() => node(dl(case1)).isVisible(), { timeout: 15_000 }).toBe(true);
     const x = async (name: string) => (await node(name).boundingBox())?.x ?? Number.NaN;
-    const [lx, tx, cx, px] = [await x(dl(lotA)), await x('TransformationEvent'), await x(dl(case1)), await x(dl(p1))];
+    const [lx, tx, cx, px] = [
+      await x(dl(lotA)),
+      await x('TransformationEvent'),
+      await x(dl(case1)),
+      await x(dl(p1)),
+    ];
     expect(lx).toBeLessThan(tx);
     expect(tx).toBeLessThan(cx);
     expect(cx).toBeLessThan(px);
-    const trace = (await (await api(`/objects/${encodeURIComponent(dl(case1))}/trace?direction=both`)).json()) as {
+    const trace = (await (
+      await api(`/objects/${encodeURIComponent(dl(case1))}/trace?direction=both`)
+    ).json()) as {
       nodes: Array<{ id: string; owner?: string; flags?: string[] }>;
     };
-    expect(Number(await page.locator('.flow').getAttribute('data-nodes'))).toBeGreaterThanOrEqual(trace.nodes.length);
+    expect(Number(await page.locator('.flow').getAttribute('data-nodes'))).toBeGreaterThanOrEqual(
+      trace.nodes.length,
+    );
     expect(trace.nodes.find((n) => n.id === dl(case1))?.flags).toContain('recalled');
     await shot('lineage');
     await accessible('lineage');
@@ -159,7 +179,9 @@ describe('the auditor console', () => {
     const [case1] = ids.cases as [string];
     // A string, evaluated in the page: the test's own TypeScript has no DOM types.
     const focused = () =>
-      page.evaluate<string>("document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? ''");
+      page.evaluate<string>(
+        "document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? ''",
+      );
     for (let i = 0; i < 40 && !(await focused()).startsWith(dl(case1)); i++) await page.keyboard.press('Tab');
     expect(await focused()).toMatch(new RegExp(`^${dl(case1).replace(/[.?]/g, '\\$&')}`));
     await page.keyboard.press('ArrowLeft');
@@ -177,10 +199,15 @@ describe('the auditor console', () => {
   it('opens the event as stored from a process node', async () => {
     const [case1] = ids.cases as [string];
     await page.goto(`${base}/console/#/trace/${encodeURIComponent(dl(case1))}?view=lineage&dir=both&depth=3`);
-    await page.getByRole('button', { name: /^TransformationEvent/ }).first().click();
+    await page
+      .getByRole('button', { name: /^TransformationEvent/ })
+      .first()
+      .click();
     const panel = page.getByRole('complementary', { name: 'Details' });
     await expect.poll(() => panel.locator('pre.json').count(), { timeout: 10_000 }).toBe(1);
-    const shown = JSON.parse((await panel.locator('pre.json').textContent()) as string) as { eventID?: string };
+    const shown = JSON.parse((await panel.locator('pre.json').textContent()) as string) as {
+      eventID?: string;
+    };
     const eventID = decodeURIComponent(new URL(page.url()).hash.match(/sel=event%3A([^&]+)/)?.[1] ?? '');
     const stored = await (await api(`/events/${encodeURIComponent(eventID)}`)).json();
     expect(shown).toEqual(stored);
@@ -193,7 +220,9 @@ describe('the auditor console', () => {
     await expect.poll(() => columns.count(), { timeout: 10_000 }).toBeGreaterThan(0);
     const names = (await columns.allTextContents()).map((t) => t.replace(/^\d+\s*/, '').trim());
     expect(names).toEqual(['greenfield-farms', 'valley-packers', 'swift-logistics', 'freshmart']);
-    await expect.poll(() => page.locator('.transfer').allTextContents()).toContainEqual(expect.stringMatching(/ownership unchanged/));
+    await expect
+      .poll(() => page.locator('.transfer').allTextContents())
+      .toContainEqual(expect.stringMatching(/ownership unchanged/));
     await shot('journey');
     await accessible('journey');
     await page.getByRole('link', { name: 'Timeline', exact: true }).click();
@@ -213,7 +242,9 @@ describe('the auditor console', () => {
     await expect.poll(() => button.isVisible(), { timeout: 10_000 }).toBe(true);
     const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
     const saved = readFileSync((await download.path()) as string);
-    const expected = Buffer.from(await (await api(`/objects/${encodeURIComponent(dl(case1))}/trace.csv?direction=both`)).arrayBuffer());
+    const expected = Buffer.from(
+      await (await api(`/objects/${encodeURIComponent(dl(case1))}/trace.csv?direction=both`)).arrayBuffer(),
+    );
     expect(saved.equals(expected)).toBe(true);
     await shot('fsma');
     await accessible('fsma');
@@ -221,12 +252,16 @@ describe('the auditor console', () => {
 
   it('verifies a real proof against the genesis file, and names the check a tampered one fails', async () => {
     const [case1] = ids.cases as [string];
-    const state = (await (await api(`/objects/${encodeURIComponent(case1)}`)).json()) as { lastEventID: string };
+    const state = (await (await api(`/objects/${encodeURIComponent(case1)}`)).json()) as {
+      lastEventID: string;
+    };
     await page.goto(`${base}/console/#/event/${encodeURIComponent(state.lastEventID)}`);
     await page.getByLabel('Genesis file').setInputFiles(join(cluster.dir, 'net', 'genesis.json'));
     await expect.poll(() => page.getByText(/SHA-256 [0-9a-f]{64}/).count()).toBe(1);
     await page.getByRole('button', { name: 'Verify', exact: true }).click();
-    await expect.poll(() => page.locator('.checks').textContent(), { timeout: 15_000 }).toMatch(/Verified: all 9 checks passed/);
+    await expect
+      .poll(() => page.locator('.checks').textContent(), { timeout: 15_000 })
+      .toMatch(/Verified: all 9 checks passed/);
     expect(await page.locator('.checks').textContent()).toMatch(/certificate: [34] of 4 members/);
     await shot('verify');
     await accessible('verify');
@@ -239,7 +274,9 @@ describe('the auditor console', () => {
       await route.fulfill({ response: res, json: proof });
     });
     await page.getByRole('button', { name: 'Verify', exact: true }).click();
-    await expect.poll(() => page.locator('.checks').textContent(), { timeout: 15_000 }).toMatch(/FAILED at check “event”/);
+    await expect
+      .poll(() => page.locator('.checks').textContent(), { timeout: 15_000 })
+      .toMatch(/FAILED at check “event”/);
     expect(await page.locator('.checks li.pass').count()).toBeGreaterThan(3);
     await page.unroute('**/events/*/proof');
   });
@@ -247,7 +284,9 @@ describe('the auditor console', () => {
   it('reports a recall grouped by who holds the goods', async () => {
     const [lotA] = ids.lots as [string];
     await page.goto(`${base}/console/#/recall/${encodeURIComponent(dl(lotA))}`);
-    await expect.poll(() => page.getByRole('heading', { name: /^Held by/ }).count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.getByRole('heading', { name: /^Held by/ }).count(), { timeout: 10_000 })
+      .toBeGreaterThan(0);
     expect(await page.locator('dl.counts').textContent()).toMatch(/Consumed1/);
     await shot('recall');
     await accessible('recall');
@@ -255,8 +294,12 @@ describe('the auditor console', () => {
 
   it('shows the network: height, members, rejections in words, alerts', async () => {
     await page.getByRole('link', { name: 'Network' }).click();
-    await expect.poll(() => page.getByText('CUSTODY_NOT_HELD').count(), { timeout: 10_000 }).toBeGreaterThan(0);
-    expect(await page.getByText('The sender did not hold the goods it tried to ship.').count()).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.getByText('CUSTODY_NOT_HELD').count(), { timeout: 10_000 })
+      .toBeGreaterThan(0);
+    expect(
+      await page.getByText('The sender did not hold the goods it tried to ship.').count(),
+    ).toBeGreaterThan(0);
     expect(await page.getByText('9.5 °C').count()).toBeGreaterThan(0);
     expect(await page.locator('table').first().locator('tbody tr').count()).toBe(4);
     await shot('network');
@@ -265,10 +308,18 @@ describe('the auditor console', () => {
 
   it('says the session expired on a 401 and keeps the URL', async () => {
     await page.route('**/status', (route) =>
-      route.fulfill({ status: 401, contentType: 'application/problem+json', body: '{"code":"UNAUTHORIZED","title":"x","status":401}' }),
+      route.fulfill({
+        status: 401,
+        contentType: 'application/problem+json',
+        body: '{"code":"UNAUTHORIZED","title":"x","status":401}',
+      }),
     );
     await page.route('**/governance/rules', (route) =>
-      route.fulfill({ status: 401, contentType: 'application/problem+json', body: '{"code":"UNAUTHORIZED","title":"x","status":401}' }),
+      route.fulfill({
+        status: 401,
+        contentType: 'application/problem+json',
+        body: '{"code":"UNAUTHORIZED","title":"x","status":401}',
+      }),
     );
     const url = page.url();
     await page.reload();
@@ -279,7 +330,9 @@ describe('the auditor console', () => {
 
   it('never asks another host, and breaks no CSP rule', () => {
     const origin = new URL(base).origin;
-    const foreign = requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('blob:') && !u.startsWith('data:'));
+    const foreign = requests.filter(
+      (u) => !u.startsWith(`${origin}/`) && !u.startsWith('blob:') && !u.startsWith('data:'),
+    );
     expect(foreign).toEqual([]);
     expect(requests.length).toBeGreaterThan(10);
     expect(cspErrors).toEqual([]);

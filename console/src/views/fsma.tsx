@@ -4,7 +4,14 @@ import { Loaded, saveFile, useApp, useLoad } from '../common.js';
 import { parseCsv } from '../csv.js';
 
 /** Key data elements every row should carry (21 CFR 1.1455(c)); an empty one is reported as missing. */
-const KDES = ['Traceability Lot Code', 'Quantity', 'Unit of Measure', 'Location', 'Date', 'Reference Document Number'];
+const KDES = [
+  'Traceability Lot Code',
+  'Quantity',
+  'Unit of Measure',
+  'Location',
+  'Date',
+  'Reference Document Number',
+];
 
 /** The FSMA 204 sortable spreadsheet: a preview and a download byte-identical to GET …/trace.csv. */
 export function Fsma({ id, direction, trace }: { id: string; direction: string; trace: Trace }) {
@@ -16,7 +23,10 @@ export function Fsma({ id, direction, trace }: { id: string; direction: string; 
       parseAs: 'arrayBuffer',
     });
     const bytes = must(r as { data?: ArrayBuffer; error?: unknown; response: Response });
-    return { bytes, rows: parseCsv(new TextDecoder().decode(bytes)).filter((row) => row.some((f) => f !== '')) };
+    return {
+      bytes,
+      rows: parseCsv(new TextDecoder().decode(bytes)).filter((row) => row.some((f) => f !== '')),
+    };
   }, [api, id, direction]);
   return (
     <section aria-label="FSMA 204">
@@ -47,7 +57,8 @@ export function Fsma({ id, direction, trace }: { id: string; direction: string; 
                   Download FSMA 204 CSV
                 </button>{' '}
                 <span className="muted">
-                  {body.length} records from {trace.custody.length} events; {incomplete} with missing key data elements.
+                  {body.length} records from {trace.custody.length} events; {incomplete} with missing key data
+                  elements.
                 </span>
               </p>
               <div className="scroll">

@@ -13,7 +13,7 @@ import {
 import '@xyflow/react/dist/style.css';
 import { memo, useMemo, useRef, useState } from 'react';
 import type { Trace } from '../api.js';
-import { flagText, shortId, STATUS_TEXT, useNames } from '../common.js';
+import { flagText, STATUS_TEXT, shortId, useNames } from '../common.js';
 import { hiddenNeighbours, pathThrough, visibleTrace } from '../graph.js';
 import { type LaidNode, layeredLayout } from '../layout.js';
 import type { Selection } from './trace.js';
@@ -120,7 +120,8 @@ export function Lineage({
 
   const traceNodes = useMemo(() => new Map(trace.nodes.map((n) => [n.id, n])), [trace]);
   const events = useMemo(() => new Map(trace.edges.map((e) => [e.eventID, e])), [trace]);
-  const current = focusId && index.byId.has(focusId) ? focusId : (index.byId.has(trace.id) ? trace.id : layout.nodes[0]?.id);
+  const current =
+    focusId && index.byId.has(focusId) ? focusId : index.byId.has(trace.id) ? trace.id : layout.nodes[0]?.id;
   const path = useMemo(
     () => (selected && index.byId.has(selected) ? pathThrough(layout.edges, selected) : undefined),
     [selected, layout, index],
@@ -144,8 +145,15 @@ export function Lineage({
     const status = t?.status ? STATUS_TEXT[t.status] : undefined;
     return {
       label: shortId(n.ref),
-      sub: [status, t?.custodian ? `held by ${names.org(t.custodian)}` : undefined].filter(Boolean).join(' · '),
-      name: [n.ref, status, ...flags.map(flagText), t?.custodian ? `held by ${names.org(t.custodian)}` : undefined]
+      sub: [status, t?.custodian ? `held by ${names.org(t.custodian)}` : undefined]
+        .filter(Boolean)
+        .join(' · '),
+      name: [
+        n.ref,
+        status,
+        ...flags.map(flagText),
+        t?.custodian ? `held by ${names.org(t.custodian)}` : undefined,
+      ]
         .filter(Boolean)
         .join(', '),
       flags,
@@ -213,7 +221,7 @@ export function Lineage({
   const edges: Edge[] = layout.edges
     .filter((e) => !pathOnly || !path || (path.has(e.source) && path.has(e.target)))
     .map((e) => {
-      const on = path !== undefined && path.has(e.source) && path.has(e.target);
+      const on = path?.has(e.source) && path.has(e.target);
       return {
         id: e.id,
         source: e.source,
@@ -240,18 +248,24 @@ export function Lineage({
           />
         </label>
         <span className="muted">
-          of {maxDepth}; showing {layout.nodes.filter((n) => n.kind === 'object').length} of {trace.nodes.length} objects
+          of {maxDepth}; showing {layout.nodes.filter((n) => n.kind === 'object').length} of{' '}
+          {trace.nodes.length} objects
         </span>
         <button type="button" className="small" onClick={() => setDepth(maxDepth)}>
           Show all levels
         </button>
         <label>
-          <input type="checkbox" checked={pathOnly} onChange={(e) => setPathOnly(e.target.checked)} disabled={!path} />{' '}
+          <input
+            type="checkbox"
+            checked={pathOnly}
+            onChange={(e) => setPathOnly(e.target.checked)}
+            disabled={!path}
+          />{' '}
           Selected path only
         </label>
         <span className="legend muted">
-          Flags are marked ⚑ with their name and a dashed border. Keys: Tab to the graph, arrows follow links, Enter opens,
-          + expands, Esc closes.
+          Flags are marked ⚑ with their name and a dashed border. Keys: Tab to the graph, arrows follow links,
+          Enter opens, + expands, Esc closes.
         </span>
       </div>
       <div className="flow" data-nodes={layout.nodes.length}>
@@ -262,7 +276,9 @@ export function Lineage({
           onInit={(i) => {
             flow.current = i;
           }}
-          onEdgeClick={(_e, edge) => select({ kind: 'event', eventID: (edge.data as { eventID: string }).eventID })}
+          onEdgeClick={(_e, edge) =>
+            select({ kind: 'event', eventID: (edge.data as { eventID: string }).eventID })
+          }
           nodesDraggable={false}
           nodesConnectable={false}
           nodesFocusable={false}
@@ -271,7 +287,10 @@ export function Lineage({
           fitView
           minZoom={0.05}
           proOptions={{ hideAttribution: true }}
-          ariaLabelConfig={{ 'node.a11yDescription.default': 'Lineage graph. Tab reaches one node; arrow keys move along links.' }}
+          ariaLabelConfig={{
+            'node.a11yDescription.default':
+              'Lineage graph. Tab reaches one node; arrow keys move along links.',
+          }}
         >
           <Background />
           <Controls showInteractive={false} />

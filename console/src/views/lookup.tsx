@@ -6,7 +6,10 @@ import { href } from '../route.js';
 export function BlockPage({ height }: { height: number }) {
   const { api } = useApp();
   const names = useNames();
-  const load = useLoad(async () => must(await api.GET('/blocks/{height}', { params: { path: { height } } })), [api, height]);
+  const load = useLoad(
+    async () => must(await api.GET('/blocks/{height}', { params: { path: { height } } })),
+    [api, height],
+  );
   return (
     <section>
       <h1>Block {height}</h1>
@@ -24,7 +27,8 @@ export function BlockPage({ height }: { height: number }) {
               <dd>{b.header.txCount}</dd>
               <dt>Signed by</dt>
               <dd>
-                {b.certificate.signatures.map((s) => names.org(s.member)).join(', ')} (round {b.certificate.round})
+                {b.certificate.signatures.map((s) => names.org(s.member)).join(', ')} (round{' '}
+                {b.certificate.round})
               </dd>
             </dl>
             <h2>Transaction ids</h2>
@@ -76,8 +80,7 @@ export function TxPage({ txId }: { txId: string }) {
                   <ul className="plain">
                     {job.errors.map((e) => (
                       <li key={`${e.eventID}${e.code}`}>
-                        {e.code}: {e.message}{' '}
-                        {e.eventID && <a href={href(['event', e.eventID])}>event</a>}
+                        {e.code}: {e.message} {e.eventID && <a href={href(['event', e.eventID])}>event</a>}
                       </li>
                     ))}
                   </ul>
@@ -95,7 +98,9 @@ export function TxPage({ txId }: { txId: string }) {
 export function GtinPage({ gtin, pattern }: { gtin: string; pattern: string }) {
   const { api } = useApp();
   const load = useLoad(async () => {
-    const r = must(await api.GET('/events', { params: { query: { MATCH_anyEPC: pattern, perPage: 500 } as never } }));
+    const r = must(
+      await api.GET('/events', { params: { query: { MATCH_anyEPC: pattern, perPage: 500 } as never } }),
+    );
     const prefix = `https://id.gs1.org/01/${gtin}/`;
     const ids = new Set<string>();
     const text = JSON.stringify(r);

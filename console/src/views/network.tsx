@@ -16,7 +16,10 @@ export function NetworkPage() {
   const status = useLoad(async () => must(await api.GET('/status')), [api, tick]);
   const rules = useLoad(async () => must(await api.GET('/governance/rules')), [api]);
   const evidence = useLoad(async () => must(await api.GET('/evidence')), [api]);
-  const alerts = useLoad(async () => must(await api.GET('/alerts', { params: { query: { perPage: 100 } } })), [api]);
+  const alerts = useLoad(
+    async () => must(await api.GET('/alerts', { params: { query: { perPage: 100 } } })),
+    [api],
+  );
   const [code, setCode] = useState('');
   const rejections = useLoad(
     async () => must(await api.GET('/rejections', { params: { query: code ? { code } : {} } as never })),
@@ -66,7 +69,13 @@ export function NetworkPage() {
                 <td>{m.id}</td>
                 <td>Validator</td>
                 <td>
-                  {self ? 'this node' : peer ? (peer.connected ? '● connected' : '○ disconnected') : 'unknown'}
+                  {self
+                    ? 'this node'
+                    : peer
+                      ? peer.connected
+                        ? '● connected'
+                        : '○ disconnected'
+                      : 'unknown'}
                 </td>
                 <td>{m.locations.map((l) => l.replace('urn:epc:id:sgln:', '')).join(', ')}</td>
                 <td>
@@ -121,8 +130,8 @@ export function NetworkPage() {
             <ul className="plain">
               {e.evidence.map((x) => (
                 <li key={x.id}>
-                  {names.org(x.member)}: {x.kind.replace('_', ' ')} at height {x.height}, round {x.round}, reported by{' '}
-                  {names.org(x.reportedBy)} (block {x.blockHeight})
+                  {names.org(x.member)}: {x.kind.replace('_', ' ')} at height {x.height}, round {x.round},
+                  reported by {names.org(x.reportedBy)} (block {x.blockHeight})
                 </li>
               ))}
             </ul>

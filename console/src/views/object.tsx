@@ -26,7 +26,10 @@ function IdLinks({ ids, label }: { ids: readonly string[] | undefined; label: st
 
 export function ObjectPage({ id }: { id: string }) {
   const { api } = useApp();
-  const load = useLoad(async () => must(await api.GET('/objects/{id}', { params: { path: { id } } })), [api, id]);
+  const load = useLoad(
+    async () => must(await api.GET('/objects/{id}', { params: { path: { id } } })),
+    [api, id],
+  );
   return (
     <section>
       <Loaded load={load}>{(o) => <ObjectCard o={o} />}</Loaded>

@@ -25,7 +25,8 @@ export function RecallPage({ id }: { id: string }) {
         {({ trace, ms }) => {
           const affected = trace.nodes;
           const counts = new Map<string, number>();
-          for (const n of affected) counts.set(n.status ?? 'unknown', (counts.get(n.status ?? 'unknown') ?? 0) + 1);
+          for (const n of affected)
+            counts.set(n.status ?? 'unknown', (counts.get(n.status ?? 'unknown') ?? 0) + 1);
           const groups = new Map<string, TraceNode[]>();
           for (const n of affected) {
             const k = n.custodian ?? 'unknown';
@@ -39,7 +40,14 @@ export function RecallPage({ id }: { id: string }) {
               `${[
                 toCsvLine(['Object', 'Depth', 'Owner', 'Custodian', 'Status', 'Flags']),
                 ...affected.map((n) =>
-                  toCsvLine([n.id, String(n.depth), n.owner ?? '', n.custodian ?? '', n.status ?? '', (n.flags ?? []).join(' ')]),
+                  toCsvLine([
+                    n.id,
+                    String(n.depth),
+                    n.owner ?? '',
+                    n.custodian ?? '',
+                    n.status ?? '',
+                    (n.flags ?? []).join(' '),
+                  ]),
                 ),
               ].join('\r\n')}\r\n`,
               'text/csv;charset=utf-8',
@@ -66,7 +74,11 @@ export function RecallPage({ id }: { id: string }) {
                   </div>
                 ))}
               </dl>
-              {trace.truncated && <p className="warning">The trace was cut at the node’s limits: more objects may be affected.</p>}
+              {trace.truncated && (
+                <p className="warning">
+                  The trace was cut at the node’s limits: more objects may be affected.
+                </p>
+              )}
               <p>
                 <button type="button" onClick={exportCsv}>
                   Export recall CSV

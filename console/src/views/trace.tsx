@@ -25,13 +25,16 @@ type Direction = 'backward' | 'forward' | 'both';
 export function TracePage({ id, params }: { id: string; params: URLSearchParams }) {
   const { api } = useApp();
   const view = params.get('view') ?? 'journey';
-  const dir = (['backward', 'forward', 'both'].includes(params.get('dir') ?? '') ? params.get('dir') : 'both') as Direction;
+  const dir = (
+    ['backward', 'forward', 'both'].includes(params.get('dir') ?? '') ? params.get('dir') : 'both'
+  ) as Direction;
   const depth = Number(params.get('depth') ?? 2);
   const sel = params.get('sel');
   const state = { view, dir, depth: String(depth), sel: sel ?? undefined };
   const link = (over: Record<string, string | undefined>) => href(['trace', id], { ...state, ...over });
   const load = useLoad(
-    async () => must(await api.GET('/objects/{id}/trace', { params: { path: { id }, query: { direction: dir } } })),
+    async () =>
+      must(await api.GET('/objects/{id}/trace', { params: { path: { id }, query: { direction: dir } } })),
     [api, id, dir],
   );
   const selection: Selection | undefined = sel
@@ -42,7 +45,9 @@ export function TracePage({ id, params }: { id: string; params: URLSearchParams 
   const opener = useRef<HTMLElement | null>(null);
   const select = (s: Selection | undefined) => {
     if (s) opener.current = document.activeElement as HTMLElement | null;
-    window.location.hash = link({ sel: s ? (s.kind === 'event' ? `event:${s.eventID}` : s.id) : undefined }).slice(1);
+    window.location.hash = link({
+      sel: s ? (s.kind === 'event' ? `event:${s.eventID}` : s.id) : undefined,
+    }).slice(1);
     if (!s) requestAnimationFrame(() => opener.current?.focus());
   };
   return (
@@ -71,8 +76,8 @@ export function TracePage({ id, params }: { id: string; params: URLSearchParams 
           <div className="trace-body">
             {trace.truncated && (
               <p className="warning" role="status">
-                This trace was cut at the node’s limits: {trace.nodes.length} objects and {trace.custody.length} events
-                are shown, more exist.
+                This trace was cut at the node’s limits: {trace.nodes.length} objects and{' '}
+                {trace.custody.length} events are shown, more exist.
               </p>
             )}
             <div className="trace-view" data-view={view}>
@@ -178,7 +183,12 @@ function Panel({ trace, selection, close }: { trace: Trace; selection: Selection
 
 export function nodeName(n: TraceNode): string {
   const flags = (n.flags ?? []).map(flagText);
-  return [n.id, n.kind === 'class' ? 'class' : undefined, n.status ? STATUS_TEXT[n.status] : undefined, ...flags]
+  return [
+    n.id,
+    n.kind === 'class' ? 'class' : undefined,
+    n.status ? STATUS_TEXT[n.status] : undefined,
+    ...flags,
+  ]
     .filter(Boolean)
     .join(', ');
 }
@@ -223,7 +233,9 @@ function Journey({ trace, select }: { trace: Trace; select: (s: Selection) => vo
     if (transfers.state !== 'ready') return undefined;
     const t = transfers.data.get(s.eventID);
     if (!t) return undefined;
-    const p = t.possession ? `custody: ${names.party(t.possession[0]) || names.org(s.org)} → ${names.party(t.possession[1])}` : 'custody unchanged';
+    const p = t.possession
+      ? `custody: ${names.party(t.possession[0]) || names.org(s.org)} → ${names.party(t.possession[1])}`
+      : 'custody unchanged';
     const o = t.ownership ? `ownership: → ${names.party(t.ownership[1])}` : 'ownership unchanged';
     return `${p}; ${o}`;
   };
@@ -241,12 +253,19 @@ function Journey({ trace, select }: { trace: Trace; select: (s: Selection) => vo
                 .filter((s) => s.org === org)
                 .map((s) => (
                   <li key={s.eventID} className="card">
-                    <button type="button" className="link" onClick={() => select({ kind: 'event', eventID: s.eventID })}>
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => select({ kind: 'event', eventID: s.eventID })}
+                    >
                       {s.eventType.replace('Event', '')} · {s.bizStep ?? s.action ?? ''}
                     </button>
                     <div className="muted">{s.eventTime.replace('T', ' ').replace(/\.\d+/, '')}</div>
                     <div className="muted">{names.site(s.bizLocation ?? s.readPoint)}</div>
-                    <div>{s.objects.slice(0, 3).map(shortId).join(', ')}{s.objects.length > 3 ? ` +${s.objects.length - 3}` : ''}</div>
+                    <div>
+                      {s.objects.slice(0, 3).map(shortId).join(', ')}
+                      {s.objects.length > 3 ? ` +${s.objects.length - 3}` : ''}
+                    </div>
                     {words(s) && <p className="transfer">{words(s)}</p>}
                   </li>
                 ))}
@@ -280,7 +299,8 @@ export function timelineWarnings(trace: Trace): Map<string, string[]> {
       add(r.eventID, 'received before it was shipped');
   }
   for (const s of trace.custody) {
-    if (Date.parse(s.recordTime) < Date.parse(s.eventTime)) add(s.eventID, 'event time is after the ledger recorded it');
+    if (Date.parse(s.recordTime) < Date.parse(s.eventTime))
+      add(s.eventID, 'event time is after the ledger recorded it');
   }
   return out;
 }
@@ -310,7 +330,11 @@ function Timeline({ trace, select }: { trace: Trace; select: (s: Selection) => v
               <td>{s.eventTime}</td>
               <td>{names.org(s.org)}</td>
               <td>
-                <button type="button" className="link" onClick={() => select({ kind: 'event', eventID: s.eventID })}>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => select({ kind: 'event', eventID: s.eventID })}
+                >
                   {s.eventType} {s.bizStep ?? s.action ?? ''}
                 </button>
               </td>
@@ -359,7 +383,12 @@ function TableTwin({ trace, select }: { trace: Trace; select: (s: Selection) => 
             .map((n) => (
               <tr key={n.id}>
                 <td>
-                  <button type="button" className="link" title={n.id} onClick={() => select({ kind: 'object', id: n.id })}>
+                  <button
+                    type="button"
+                    className="link"
+                    title={n.id}
+                    onClick={() => select({ kind: 'object', id: n.id })}
+                  >
                     {shortId(n.id)}
                   </button>
                 </td>
@@ -389,7 +418,11 @@ function TableTwin({ trace, select }: { trace: Trace; select: (s: Selection) => 
               <td title={e.from}>{shortId(e.from)}</td>
               <td title={e.to}>{shortId(e.to)}</td>
               <td>
-                <button type="button" className="link" onClick={() => select({ kind: 'event', eventID: e.eventID })}>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => select({ kind: 'event', eventID: e.eventID })}
+                >
                   {e.eventType} {e.bizStep ?? ''}
                 </button>
               </td>
@@ -415,7 +448,11 @@ function VerifyChain({ trace, id, direction }: { trace: Trace; id: string; direc
     setResults(undefined);
     setError('');
     try {
-      const t = must(await api.GET('/objects/{id}/trace', { params: { path: { id }, query: { direction, proofs: true } } }));
+      const t = must(
+        await api.GET('/objects/{id}/trace', {
+          params: { path: { id }, query: { direction, proofs: true } },
+        }),
+      );
       setResults(await verifyInWorker(t.proofs ?? [], anchor.genesis));
     } catch (err) {
       setError(err instanceof ApiError ? `${err.code}: ${err.message}` : String(err));

@@ -46,13 +46,16 @@ export function GenesisLoader() {
       )}
       {anchor ? (
         <p className={anchor.source === 'node' ? 'warning' : 'muted'}>
-          Verifying against <strong>{anchor.name}</strong>, SHA-256 <code className="hash">{anchor.sha256}</code>.
+          Verifying against <strong>{anchor.name}</strong>, SHA-256{' '}
+          <code className="hash">{anchor.sha256}</code>.
           {anchor.source === 'node'
             ? ' Warning: this genesis comes from the node being checked; compare its SHA-256 with the consortium’s published one, or load your own file.'
             : ' Compare this SHA-256 with the one your consortium published.'}
         </p>
       ) : (
-        <p className="muted">Load the genesis.json you hold; proofs are checked against it in this browser.</p>
+        <p className="muted">
+          Load the genesis.json you hold; proofs are checked against it in this browser.
+        </p>
       )}
     </div>
   );
@@ -60,7 +63,8 @@ export function GenesisLoader() {
 
 /** The checks of one result, passed and failed, the first failure in words. */
 export function CheckList({ result, proof }: { result: VerifyResult; proof?: unknown }) {
-  const inclusion = (proof as { inclusion?: { index: number; count: number; path: string[] } } | undefined)?.inclusion;
+  const inclusion = (proof as { inclusion?: { index: number; count: number; path: string[] } } | undefined)
+    ?.inclusion;
   return (
     <div className="checks">
       <p className={result.ok ? 'pass' : 'fail'} role="status">
@@ -119,7 +123,9 @@ export function VerifyProof({ what }: { what: VerifyTarget }) {
       const proof =
         what.kind === 'event'
           ? must(await api.GET('/events/{eventID}/proof', { params: { path: { eventID: what.eventID } } }))
-          : (must(await api.GET('/objects/{id}', { params: { path: { id: what.id }, query: { proof: true } } })).proof as unknown);
+          : (must(
+              await api.GET('/objects/{id}', { params: { path: { id: what.id }, query: { proof: true } } }),
+            ).proof as unknown);
       const [r] = await verifyInWorker([proof], anchor.genesis);
       if (r) setResult({ result: r, proof });
     } catch (err) {
@@ -131,7 +137,12 @@ export function VerifyProof({ what }: { what: VerifyTarget }) {
   return (
     <section className="verify" aria-label="Verify">
       <GenesisLoader />
-      <button type="button" onClick={run} disabled={!anchor || busy} aria-describedby={anchor ? undefined : 'need-genesis'}>
+      <button
+        type="button"
+        onClick={run}
+        disabled={!anchor || busy}
+        aria-describedby={anchor ? undefined : 'need-genesis'}
+      >
         Verify
       </button>
       {!anchor && (

@@ -7,8 +7,10 @@ import type { ApiDeps } from '../types.js';
  * No token: it holds nothing secret, and consoles need member names to label what they show.
  */
 export function genesisRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  app.get('/genesis', async (): Promise<Schemas['Genesis']> => 
-    // ConsensusParams is an interface, the schema's consensus an open object: same JSON, no overlap in TS.
-    deps.genesis() as unknown as Schemas['Genesis'],
+  app.get(
+    '/genesis',
+    async (): Promise<Schemas['Genesis']> =>
+      // ConsensusParams is an interface, the schema's consensus an open object: same JSON, no overlap in TS.
+      deps.genesis() as unknown as Schemas['Genesis'],
   );
 }
