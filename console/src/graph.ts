@@ -1,4 +1,7 @@
-import type { Trace, TraceEdge } from './api.js';
+import type { components } from '../../services/client/index.js';
+
+type Trace = components['schemas']['Trace'];
+type TraceEdge = components['schemas']['TraceEdge'];
 
 /** The part of a trace the lineage shows: nodes within `depth` of the traced object, plus expanded frontiers. */
 export function visibleTrace(trace: Trace, depth: number, expanded: ReadonlySet<string>): Trace {
