@@ -95,7 +95,7 @@ export function Flags({ flags }: { flags: readonly string[] | undefined }) {
     <ul className="flags">
       {flags.map((f) => (
         <li key={f} className={`flag flag-${f}`}>
-          <span aria-hidden="true">{FLAG_TEXT[f]?.icon ?? '•'}</span> {flagText(f)}
+          <span aria-hidden="true">{FLAG_TEXT[f]?.icon ?? '•'}</span> <span>{flagText(f)}</span>
         </li>
       ))}
     </ul>

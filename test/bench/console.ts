@@ -75,6 +75,7 @@ export async function consoleBenchmarks(
     );
     await page.goto(`${base}/console/`);
     await page.evaluate(`sessionStorage.setItem('waybill.console.token', 'x.${claims}.y')`);
+    await page.reload();
     const target = `${base}/console/#/trace/${encodeURIComponent(syntheticTrace(1).id)}?view=lineage&dir=both&depth=20`;
     for (let i = 0; i < runs; i++) {
       await page.goto(`${base}/console/#/`);

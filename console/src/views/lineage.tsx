@@ -11,7 +11,7 @@ import {
   type ReactFlowInstance,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { memo, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { Trace } from '../api.js';
 import { flagText, STATUS_TEXT, shortId, useNames } from '../common.js';
 import { hiddenNeighbours, pathThrough, visibleTrace } from '../graph.js';
@@ -23,6 +23,7 @@ type NodeData = {
   label: string;
   sub: string;
   name: string;
+  prefix: string;
   flags: string[];
   hidden: number;
   focusable: boolean;
@@ -47,12 +48,13 @@ const GraphNodeView = memo(function GraphNodeView({ id, data }: NodeProps<GraphN
         id={data.domId}
         className="gnode-button"
         tabIndex={data.focusable ? 0 : -1}
-        aria-label={data.name}
         onClick={() => data.onOpen(id)}
         onKeyDown={(e) => {
           if (data.onKey(id, e.key)) e.preventDefault();
         }}
       >
+        {/* The accessible name is the content: the full identifier (or event type) first, then what is seen. */}
+        <span className="sr-only">{data.prefix} </span>
         <span className="gnode-label">{data.label}</span>
         <span className="gnode-sub">{data.sub}</span>
         {flagged && (
@@ -104,6 +106,7 @@ export function Lineage({
   const [focusId, setFocusId] = useState<string | undefined>(undefined);
   const flow = useRef<ReactFlowInstance<GraphNode, Edge> | null>(null);
   const [announce, setAnnounce] = useState('');
+  const pendingFocus = useRef<string | undefined>(undefined);
 
   const index = useMemo(() => {
     const byId = new Map(layout.nodes.map((n, i) => [n.id, { n, i }]));
@@ -127,7 +130,9 @@ export function Lineage({
     [selected, layout, index],
   );
 
-  const describe = (n: LaidNode): { label: string; sub: string; name: string; flags: string[] } => {
+  const describe = (
+    n: LaidNode,
+  ): { label: string; sub: string; name: string; prefix: string; flags: string[] } => {
     if (n.kind === 'event') {
       const e = events.get(n.ref);
       const type = e?.eventType ?? 'Event';
@@ -135,6 +140,7 @@ export function Lineage({
       const sub = `${names.org(e?.org)} · ${e?.eventTime.slice(0, 16).replace('T', ' ') ?? ''}`;
       return {
         label: `${type.replace('Event', '')}${step ? ` · ${step}` : ''}`,
+        prefix: type,
         sub,
         name: `${type}${step ? ` ${step}` : ''}, by ${names.org(e?.org)}, ${e?.eventTime ?? ''}, ${(index.ins.get(n.id) ?? []).length} in, ${(index.outs.get(n.id) ?? []).length} out`,
         flags: [],
@@ -145,6 +151,7 @@ export function Lineage({
     const status = t?.status ? STATUS_TEXT[t.status] : undefined;
     return {
       label: shortId(n.ref),
+      prefix: n.ref,
       sub: [status, t?.custodian ? `held by ${names.org(t.custodian)}` : undefined]
         .filter(Boolean)
         .join(' · '),
@@ -166,8 +173,15 @@ export function Lineage({
     if (!hit) return;
     flow.current?.setCenter(hit.n.x + 90, hit.n.y + 30, { zoom: flow.current.getZoom(), duration: 0 });
     setAnnounce(describe(hit.n).name);
-    requestAnimationFrame(() => document.getElementById(`gn-${hit.i}`)?.focus());
+    pendingFocus.current = `gn-${hit.i}`;
   };
+  // Focus moves after React has committed the new roving tab stop (not in a frame callback,
+  // which a headless or background tab may run late).
+  useEffect(() => {
+    if (!pendingFocus.current) return;
+    document.getElementById(pendingFocus.current)?.focus();
+    pendingFocus.current = undefined;
+  });
 
   // Arrow keys follow the graph: Left to inputs, Right to outputs, Up and Down within the column.
   const onKey = (id: string, key: string): boolean => {

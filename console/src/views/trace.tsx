@@ -48,8 +48,13 @@ export function TracePage({ id, params }: { id: string; params: URLSearchParams 
     window.location.hash = link({
       sel: s ? (s.kind === 'event' ? `event:${s.eventID}` : s.id) : undefined,
     }).slice(1);
-    if (!s) requestAnimationFrame(() => opener.current?.focus());
   };
+  // Esc or Close: once the panel is gone, focus returns to what opened it.
+  useEffect(() => {
+    if (sel || !opener.current) return;
+    opener.current.focus();
+    opener.current = null;
+  }, [sel]);
   return (
     <section className="trace" data-state={load.state}>
       <h1 title={id}>Trace of {shortId(id)}</h1>
