@@ -39,6 +39,8 @@ describe('the auditor console', () => {
       {
         cwd: ROOT,
         encoding: 'utf8',
+        // vitest sets NODE_ENV=test, which would bundle React's development build.
+        env: { ...process.env, NODE_ENV: 'production' },
       },
     );
     if (build.status !== 0) throw new Error(`console build failed: ${build.stdout}${build.stderr}`);

@@ -107,6 +107,7 @@ export function Lineage({
   const flow = useRef<ReactFlowInstance<GraphNode, Edge> | null>(null);
   const [announce, setAnnounce] = useState('');
   const pendingFocus = useRef<string | undefined>(undefined);
+  const large = layout.nodes.length > 300;
 
   const index = useMemo(() => {
     const byId = new Map(layout.nodes.map((n, i) => [n.id, { n, i }]));
@@ -178,9 +179,16 @@ export function Lineage({
   // Focus moves after React has committed the new roving tab stop (not in a frame callback,
   // which a headless or background tab may run late).
   useEffect(() => {
-    if (!pendingFocus.current) return;
-    document.getElementById(pendingFocus.current)?.focus();
+    const target = pendingFocus.current;
+    if (!target) return;
     pendingFocus.current = undefined;
+    // In a large graph the node appears once the viewport has moved to it.
+    const tryFocus = (left: number) => {
+      const el = document.getElementById(target);
+      if (el) el.focus();
+      else if (left > 0) setTimeout(() => tryFocus(left - 1), 30);
+    };
+    tryFocus(20);
   });
 
   // Arrow keys follow the graph: Left to inputs, Right to outputs, Up and Down within the column.
@@ -289,7 +297,14 @@ export function Lineage({
           nodeTypes={nodeTypes}
           onInit={(i) => {
             flow.current = i;
+            // A large graph opens at full size on the traced object, not shrunk to fit: only what is
+            // on screen is rendered (onlyRenderVisibleElements), so it is interactive at once.
+            const start = index.byId.get(current ?? '');
+            if (large && start) void i.setCenter(start.n.x + 90, start.n.y + 30, { zoom: 1, duration: 0 });
           }}
+          // Without a node click handler React Flow gives nodes no pointer events.
+          onNodeClick={() => undefined}
+          onlyRenderVisibleElements={large}
           onEdgeClick={(_e, edge) =>
             select({ kind: 'event', eventID: (edge.data as { eventID: string }).eventID })
           }
@@ -298,7 +313,7 @@ export function Lineage({
           nodesFocusable={false}
           edgesFocusable={false}
           elementsSelectable={false}
-          fitView
+          fitView={!large}
           minZoom={0.05}
           proOptions={{ hideAttribution: true }}
           ariaLabelConfig={{

@@ -263,7 +263,7 @@ function Journey({ trace, select }: { trace: Trace; select: (s: Selection) => vo
                       className="link"
                       onClick={() => select({ kind: 'event', eventID: s.eventID })}
                     >
-                      {s.eventType.replace('Event', '')} · {s.bizStep ?? s.action ?? ''}
+                      {[s.eventType.replace('Event', ''), s.bizStep ?? s.action].filter(Boolean).join(' · ')}
                     </button>
                     <div className="muted">{s.eventTime.replace('T', ' ').replace(/\.\d+/, '')}</div>
                     <div className="muted">{names.site(s.bizLocation ?? s.readPoint)}</div>
