@@ -1,4 +1,5 @@
 import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
+import { epcToDigitalLink } from '../../services/epcis/epc-uri.js';
 import { ApiError, type Client, type Genesis } from './api.js';
 import type { Session } from './session.js';
 
@@ -73,17 +74,20 @@ export function useNames() {
     pgln ? (members.find((m) => m.parties.includes(pgln))?.name ?? pgln) : '—';
   const site = (sgln: string | null | undefined) => {
     if (!sgln) return '—';
-    const m = members.find((x) => x.locations.includes(sgln));
-    return m ? `${m.name} site (${sgln.replace(/^urn:epc:id:sgln:/, '')})` : sgln;
+    // The custody state holds locations as Digital Links, genesis as SGLN URNs: compare both forms.
+    const key = epcToDigitalLink(sgln) ?? sgln;
+    const m = members.find((x) => x.locations.some((l) => l === sgln || epcToDigitalLink(l) === key));
+    return m ? `${m.name} site (${sgln.replace(/^urn:epc:id:sgln:|^https:\/\/id\.gs1\.org\//, '')})` : sgln;
   };
   return { org, party, site };
 }
 
 const FLAG_TEXT: Record<string, { text: string; icon: string }> = {
-  recalled: { text: 'Recalled', icon: '⛔' },
+  // Symbols every system font has (no emoji font needed).
+  recalled: { text: 'Recalled', icon: '⊘' },
   contains_recalled: { text: 'Contains recalled', icon: '⚠' },
-  temperature_excursion: { text: 'Cold-chain excursion', icon: '🌡' },
-  decommissioned: { text: 'Decommissioned', icon: '✖' },
+  temperature_excursion: { text: 'Cold-chain excursion', icon: '❄' },
+  decommissioned: { text: 'Decommissioned', icon: '✕' },
 };
 
 export const flagText = (f: string) => FLAG_TEXT[f]?.text ?? f.replace(/_/g, ' ');
