@@ -12,9 +12,11 @@ import { observedFrameworkErrors, observeRequests } from './request-metrics.js';
 import { adminRoutes } from './routes/admin.js';
 import { auditRoutes } from './routes/audit.js';
 import { captureRoutes } from './routes/capture.js';
+import { consoleRoutes } from './routes/console.js';
 import { docsRoutes } from './routes/docs.js';
 import { eventRoutes } from './routes/events.js';
 import { evidenceRoutes } from './routes/evidence.js';
+import { genesisRoutes } from './routes/genesis.js';
 import { governanceRoutes } from './routes/governance.js';
 import { namedQueryRoutes } from './routes/named-queries.js';
 import { objectRoutes } from './routes/objects.js';
@@ -86,6 +88,8 @@ export function buildApi(deps: ApiDeps, opts: BuildApiOptions = {}): FastifyInst
   auditRoutes(app, deps, auth);
   opsRoutes(app, deps);
   adminRoutes(app, deps, auth);
+  genesisRoutes(app, deps);
+  consoleRoutes(app);
   docsRoutes(app);
   return app;
 }
