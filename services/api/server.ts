@@ -11,6 +11,7 @@ import { AJV_CUSTOM_OPTIONS, refuseUndeclaredQueries } from './query.js';
 import { observedFrameworkErrors, observeRequests } from './request-metrics.js';
 import { auditRoutes } from './routes/audit.js';
 import { captureRoutes } from './routes/capture.js';
+import { discoveryRoutes, gs1Headers, optionsEverywhere } from './routes/discovery.js';
 import { docsRoutes } from './routes/docs.js';
 import { eventRoutes } from './routes/events.js';
 import { evidenceRoutes } from './routes/evidence.js';
@@ -70,6 +71,8 @@ export function buildApi(deps: ApiDeps, opts: BuildApiOptions = {}): FastifyInst
   observeRequests(app, deps);
   refuseUndeclaredQueries(app);
   checkPathIdentifiers(app);
+  gs1Headers(app);
+  optionsEverywhere(app);
   const auth = createAuth(app, deps);
   captureRoutes(app, deps, auth);
   eventRoutes(app, deps, auth);
@@ -82,6 +85,7 @@ export function buildApi(deps: ApiDeps, opts: BuildApiOptions = {}): FastifyInst
   subscriptionRoutes(app, deps, auth);
   traceRoutes(app, deps, auth);
   auditRoutes(app, deps, auth);
+  discoveryRoutes(app, deps, auth);
   opsRoutes(app, deps);
   docsRoutes(app);
   return app;

@@ -23,6 +23,10 @@ export enum ErrorCode {
   IdentityProviderUnavailable = 'IDENTITY_PROVIDER_UNAVAILABLE',
   /** The node is stopping: a request that reached it on an open connection is not served. */
   ShuttingDown = 'SHUTTING_DOWN',
+  /** A query would answer more events than its maxEventCount allows (EPCIS QueryTooLargeException). */
+  QueryTooLarge = 'QUERY_TOO_LARGE',
+  /** The client accepts no media type this resource is served in. */
+  NotAcceptable = 'NOT_ACCEPTABLE',
 }
 
 const STATUS: Record<ErrorCode, number> = {
@@ -47,6 +51,8 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.QueryParameterInvalid]: 400,
   [ErrorCode.IdentityProviderUnavailable]: 503,
   [ErrorCode.ShuttingDown]: 503,
+  [ErrorCode.QueryTooLarge]: 413,
+  [ErrorCode.NotAcceptable]: 406,
 };
 
 /** Typed error with a stable code and metadata; the API maps it to RFC 9457 problem+json. */
