@@ -1397,6 +1397,8 @@ export interface components {
                 queryResults: {
                     /** @description `SimpleEventQuery`, or the name of the named query. */
                     queryName: string;
+                    /** @description In the documents a subscription delivers, the subscription's id. */
+                    subscriptionID?: string;
                     resultsBody: {
                         eventList: components["schemas"]["EPCISEvent"][];
                     };

@@ -69,14 +69,24 @@ export function keyedPage<T>(
   return page;
 }
 
-export function queryDocument(queryName: string, events: EpcisEvent[]): Schemas['EPCISQueryDocument'] {
+export function queryDocument(
+  queryName: string,
+  events: EpcisEvent[],
+  subscriptionID?: string,
+): Schemas['EPCISQueryDocument'] {
   return {
     '@context': CONTEXT,
     type: 'EPCISQueryDocument',
     schemaVersion: '2.0',
     creationDate: new Date().toISOString(),
     // Committed events passed EPCIS validation, so their type is one of the five.
-    epcisBody: { queryResults: { queryName, resultsBody: { eventList: events as Schemas['EPCISEvent'][] } } },
+    epcisBody: {
+      queryResults: {
+        queryName,
+        ...(subscriptionID === undefined ? {} : { subscriptionID }),
+        resultsBody: { eventList: events as Schemas['EPCISEvent'][] },
+      },
+    },
   };
 }
 
