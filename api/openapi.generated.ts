@@ -82,7 +82,8 @@ export interface paths {
          * @description Requires role `events:write` or `admin`, in a token of **this node's** organisation. The event
          *     is captured as a one-event document (without eventID it gets its CBV 2.0 event hash) and the
          *     request waits, up to a few seconds, for the block that decides it: 201 with `Location:
-         *     /events/{eventID}` once accepted; 409 when the eventID exists already; 422 EVENT_REJECTED
+         *     /events/{eventID}` and the event (with its eventID) once accepted, as GS1 declares; 409 when
+         *     the eventID exists already; 422 EVENT_REJECTED
          *     with the reason when the ledger's rules refuse it; 202 with the capture job when no block has
          *     decided it yet.
          */
@@ -102,8 +103,10 @@ export interface paths {
         };
         /**
          * A committed EPCIS event
-         * @description Requires role `events:read`, `events:write` or `admin`, from any member organisation.
-         *     404 until the event is committed in a block.
+         * @description As the EPCIS 2.0 REST binding answers it: an EPCISQueryDocument holding the event (with its
+         *     `recordTime` and, once declared erroneous, its `errorDeclaration`). Requires role
+         *     `events:read`, `events:write` or `admin`, from any member organisation. 404 until the event
+         *     is committed in a block.
          */
         get: operations["getEvent"];
         put?: never;
@@ -263,6 +266,269 @@ export interface paths {
          * @description Requires role `events:read`, `events:write` or `admin`, from any member organisation.
          */
         get: operations["listEventTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The EPCIS 2.0 REST binding's top-level resources
+         * @description GS1's discovery entry point. `OPTIONS` on this and on every other path answers 204 with
+         *     `Allow` and the GS1 discovery headers (GS1-EPCIS-Min/Max, GS1-CBV-Min/Max, ...), without a
+         *     token. Requires role `events:read`, `events:write` or `admin`, from any member organisation.
+         */
+        get: operations["listTopLevelResources"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/eventTypes/{eventType}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The sub-resources of an event type
+         * @description Requires role `events:read`, `events:write` or `admin`, from any member organisation.
+         */
+        get: operations["getEventType"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/eventTypes/{eventType}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Events of one type
+         * @description The same as `GET /events?eventType=<path value>`, with the other query parameters of
+         *     `GET /events`. Requires role `events:read`, `events:write` or `admin`, from any member organisation.
+         */
+        get: operations["eventsByEventType"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/epcs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The EPCs (canonical GS1 Digital Link URIs) that committed events name
+         * @description In order, one page at a time. Requires role `events:read`, `events:write` or `admin`, from any member organisation.
+         */
+        get: operations["listEpcs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/epcs/{epc}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One value's sub-resources
+         * @description 404 when no committed event uses the value. Requires role `events:read`, `events:write` or `admin`, from any member organisation.
+         */
+        get: operations["getEpc"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bizSteps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The bizSteps committed events use
+         * @description In order, one page at a time. Requires role `events:read`, `events:write` or `admin`, from any member organisation.
+         */
+        get: operations["listBizSteps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bizSteps/{bizStep}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One value's sub-resources
+         * @description 404 when no committed event uses the value. Requires role `events:read`, `events:write` or `admin`, from any member organisation.
+         */
+        get: operations["getBizStep"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bizLocations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The business locations committed events use
+         * @description In order, one page at a time. Requires role `events:read`, `events:write` or `admin`, from any member organisation.
+         */
+        get: operations["listBizLocations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bizLocations/{bizLocation}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One value's sub-resources
+         * @description 404 when no committed event uses the value. Requires role `events:read`, `events:write` or `admin`, from any member organisation.
+         */
+        get: operations["getBizLocation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readPoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The read points committed events use
+         * @description In order, one page at a time. Requires role `events:read`, `events:write` or `admin`, from any member organisation.
+         */
+        get: operations["listReadPoints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readPoints/{readPoint}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One value's sub-resources
+         * @description 404 when no committed event uses the value. Requires role `events:read`, `events:write` or `admin`, from any member organisation.
+         */
+        get: operations["getReadPoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dispositions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The dispositions committed events use
+         * @description In order, one page at a time. Requires role `events:read`, `events:write` or `admin`, from any member organisation.
+         */
+        get: operations["listDispositions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dispositions/{disposition}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One value's sub-resources
+         * @description 404 when no committed event uses the value. Requires role `events:read`, `events:write` or `admin`, from any member organisation.
+         */
+        get: operations["getDisposition"];
         put?: never;
         post?: never;
         delete?: never;
@@ -801,13 +1067,18 @@ export interface components {
          * @description Stable error codes; never renamed.
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "MEMPOOL_FULL" | "NOT_READY" | "INTERNAL" | "CONFIG_INVALID" | "KEY_FILE_INSECURE" | "STORAGE_CORRUPT" | "DATA_DIR_IN_USE" | "EVENT_REJECTED" | "STATE_DIVERGED" | "QUERY_PARAMETER_INVALID" | "IDENTITY_PROVIDER_UNAVAILABLE" | "SHUTTING_DOWN" | "INSUFFICIENT_STORAGE" | "IDENTIFIER_SCHEME_UNKNOWN" | "IDENTIFIER_SYNTAX" | "IDENTIFIER_CHARACTER" | "IDENTIFIER_LENGTH" | "IDENTIFIER_CHECK_DIGIT" | "IDENTIFIER_INSTANCE_REQUIRED" | "IDENTIFIER_CLASS_REQUIRED" | "TOO_MANY_IDENTIFIERS" | "DOCUMENT_TOO_MANY_IDENTIFIERS" | "STRING_TOO_LONG";
+        ErrorCode: "BAD_REQUEST" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "MEMPOOL_FULL" | "NOT_READY" | "INTERNAL" | "CONFIG_INVALID" | "KEY_FILE_INSECURE" | "STORAGE_CORRUPT" | "DATA_DIR_IN_USE" | "EVENT_REJECTED" | "STATE_DIVERGED" | "QUERY_PARAMETER_INVALID" | "IDENTITY_PROVIDER_UNAVAILABLE" | "SHUTTING_DOWN" | "INSUFFICIENT_STORAGE" | "IDENTIFIER_SCHEME_UNKNOWN" | "IDENTIFIER_SYNTAX" | "IDENTIFIER_CHARACTER" | "IDENTIFIER_LENGTH" | "IDENTIFIER_CHECK_DIGIT" | "IDENTIFIER_INSTANCE_REQUIRED" | "IDENTIFIER_CLASS_REQUIRED" | "TOO_MANY_IDENTIFIERS" | "DOCUMENT_TOO_MANY_IDENTIFIERS" | "STRING_TOO_LONG" | "QUERY_TOO_LARGE" | "NOT_ACCEPTABLE";
         /** @description RFC 9457 problem details, plus the stable `code` and code-specific members. */
         Problem: {
             /**
              * Format: uri
-             * @description `https://waybill.dev/problems/<code in kebab case>`, except for problems the EPCIS 2.0 REST
-             *     binding defines: QUERY_PARAMETER_INVALID is `epcisException:QueryParameterException`.
+             * @description The type GS1's EPCIS 2.0 REST binding names, where it names one: `epcisException:ValidationException`
+             *     (BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, EVENT_REJECTED), `SecurityException` (UNAUTHORIZED,
+             *     FORBIDDEN), `NoSuchResourceException` (NOT_FOUND; `NoSuchNameException` for an unknown named query),
+             *     `ResourceAlreadyExistsException` (CONFLICT), `UnsupportedMediaTypeException`, `CaptureLimitExceededException`
+             *     (PAYLOAD_TOO_LARGE), `QueryParameterException` (QUERY_PARAMETER_INVALID), `QueryTooLargeException`
+             *     (QUERY_TOO_LARGE), `NotAcceptableException` (NOT_ACCEPTABLE), `ImplementationException` (INTERNAL).
+             *     Otherwise `https://waybill.dev/problems/<code in kebab case>`. The stable `code` is always beside it.
              * @example https://waybill.dev/problems/mempool-full
              */
             type: string;
@@ -884,6 +1155,19 @@ export interface components {
         };
         CaptureAccepted: {
             captureID: string;
+        };
+        /**
+         * @description An RFC 9457 problem item, as GS1's capture job holds its errors: `type`
+         *     `epcisException:ResourceAlreadyExistsException` for a repeated eventID (DUPLICATE_EVENT_ID),
+         *     `epcisException:ValidationException` for any other rejection; Waybill's reason `code` beside it.
+         */
+        CaptureJobError: {
+            type: string;
+            title: string;
+            detail?: string;
+            eventID?: string;
+            code: string;
+            message: string;
         };
         CaptureError: {
             eventID?: string;
@@ -990,7 +1274,7 @@ export interface components {
             running: boolean;
             success: boolean;
             captureErrorBehaviour?: components["schemas"]["CaptureErrorBehaviour"];
-            errors: components["schemas"]["CaptureError"][];
+            errors: components["schemas"]["CaptureJobError"][];
             /** @description Once committed. */
             blockHeight?: number;
             /** @description Once committed. */
@@ -1202,11 +1486,20 @@ export interface components {
                 queryResults: {
                     /** @description `SimpleEventQuery`, or the name of the named query. */
                     queryName: string;
+                    /** @description In the documents a subscription delivers, the subscription's id. */
+                    subscriptionID?: string;
                     resultsBody: {
                         eventList: components["schemas"]["EPCISEvent"][];
                     };
                 };
             };
+        };
+        /** @description GS1's collection of resources or vocabulary values (GET /, /epcs, /{x}/{id}, ...). */
+        ResourceCollection: {
+            "@context": string[];
+            /** @constant */
+            type: "Collection";
+            member: string[];
         };
         EventTypeCollection: {
             "@context": string[];
@@ -1331,11 +1624,28 @@ export interface components {
         RejectionList: {
             rejections: components["schemas"]["Rejection"][];
         };
-        CaptureJobList: {
-            captureJobs: components["schemas"]["CaptureJob"][];
-        };
+        /** @description A bare array of capture jobs, as GS1's REST binding declares GET /capture. */
+        CaptureJobList: components["schemas"]["CaptureJob"][];
     };
     responses: {
+        /** @description NOT_ACCEPTABLE (epcisException:NotAcceptableException). `Accept` names no media type this resource is served in. */
+        NotAcceptable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description QUERY_TOO_LARGE (epcisException:QueryTooLargeException). More events match than `maxEventCount` allows. */
+        QueryTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /**
          * @description MALFORMED_JSON (body is not JSON), VALIDATION_FAILED (`errors` lists each field) or
          *     BAD_REQUEST (for example an empty body).
@@ -1519,6 +1829,70 @@ export interface components {
         MATCHAnyEPCClass: string;
         /** @description eventIDs, `|`-separated. */
         EQEventID: string;
+        /** @description CBV dispositions an event sets as persistent, `|`-separated (any of). */
+        EQPersistentDispositionSet: string;
+        /** @description CBV dispositions an event unsets as persistent, `|`-separated (any of). */
+        EQPersistentDispositionUnset: string;
+        /** @description Read points, or any location beneath them in the location hierarchy of master data captured in `epcisHeader` (`children`), `|`-separated. */
+        WDReadPoint: string;
+        /** @description Business locations, or any location beneath them in the master-data hierarchy, `|`-separated. */
+        WDBizLocation: string;
+        /** @description transformationIDs, `|`-separated. */
+        EQTransformationID: string;
+        /** @description An epcClass of inputQuantityList, `|`-separated. */
+        MATCHInputEPCClass: string;
+        /** @description An epcClass of outputQuantityList, `|`-separated. */
+        MATCHOutputEPCClass: string;
+        /** @description A quantity of any quantity list equals this number. */
+        EQQuantity: string;
+        /** @description A quantity of any quantity list is greater than this number. */
+        GTQuantity: string;
+        /** @description A quantity of any quantity list is at least this number. */
+        GEQuantity: string;
+        /** @description A quantity of any quantity list is less than this number. */
+        LTQuantity: string;
+        /** @description A quantity of any quantity list is at most this number. */
+        LEQuantity: string;
+        /** @description errorDeclaration.declarationTime at or after this date-time. */
+        GEErrorDeclarationTime: string;
+        /** @description errorDeclaration.declarationTime before this date-time. */
+        LTErrorDeclarationTime: string;
+        /** @description errorDeclaration.reason (CBV error reason or URI), `|`-separated. */
+        EQErrorReason: string;
+        /** @description An eventID of errorDeclaration.correctiveEventIDs, `|`-separated. */
+        EQCorrectiveEventID: string;
+        /** @description At most this many events in all (over every page); excludes maxEventCount. */
+        EventCountLimit: string;
+        /** @description 413 QUERY_TOO_LARGE (epcisException:QueryTooLargeException) when more events match; excludes eventCountLimit. */
+        MaxEventCount: string;
+        /** @description A sensorMetadata.startTime at or after this date-time. */
+        GEStartTime: string;
+        /** @description A sensorMetadata.startTime before this date-time. */
+        LTStartTime: string;
+        /** @description A sensorMetadata.endTime at or after this date-time. */
+        GEEndTime: string;
+        /** @description A sensorMetadata.endTime before this date-time. */
+        LTEndTime: string;
+        /** @description A sensorReport type, `|`-separated. */
+        EQType: string;
+        /** @description A sensor deviceID (metadata or report), `|`-separated. */
+        EQDeviceID: string;
+        /** @description A sensor dataProcessingMethod, `|`-separated. */
+        EQDataProcessingMethod: string;
+        /** @description A sensorReport microorganism, `|`-separated. */
+        EQMicroorganism: string;
+        /** @description A sensorReport chemicalSubstance, `|`-separated. */
+        EQChemicalSubstance: string;
+        /** @description A sensorMetadata bizRules, `|`-separated. */
+        EQBizRules: string;
+        /** @description A sensorReport stringValue, `|`-separated. */
+        EQStringValue: string;
+        /** @description A sensorReport hexBinaryValue, `|`-separated. */
+        EQHexBinaryValue: string;
+        /** @description A sensorReport uriValue, `|`-separated. */
+        EQUriValue: string;
+        /** @description A sensorReport booleanValue (`true` or `false`). */
+        EQBooleanValue: string;
         /** @description Present (empty or `true`): only events with an errorDeclaration; `false`: only without. */
         EXISTSErrorDeclaration: "" | "true" | "false";
         /** @description Sort by `eventTime` or `recordTime`; the ledger order breaks ties. Without it, ledger order. */
@@ -1529,6 +1903,13 @@ export interface components {
         PerPage: number;
         /** @description Opaque token of the next page, from the `Link` header; valid only with the same other parameters. */
         NextPageToken: string;
+        /**
+         * @description How identifiers come back: `Always_GS1_Digital_Link`, `Always_EPC_URN` (where the identifier
+         *     has an EPC URN form), or `Never_Translates`/`No_Preference`/absent: as they were captured.
+         */
+        EPCFormat: "No_Preference" | "Always_GS1_Digital_Link" | "Always_EPC_URN" | "Never_Translates";
+        /** @description One of the five EPCIS 2.0 event types. */
+        PathEventType: string;
         /** @description An EPC URI or GS1 Digital Link URI, percent-encoded as one path segment. */
         PathEpc: string;
         /** @description A CBV bizStep (bare word, web URI or URN) or own URI, percent-encoded. */
@@ -1735,6 +2116,70 @@ export interface operations {
                 EQ_eventID?: components["parameters"]["EQEventID"];
                 /** @description Present (empty or `true`): only events with an errorDeclaration; `false`: only without. */
                 EXISTS_errorDeclaration?: components["parameters"]["EXISTSErrorDeclaration"];
+                /** @description CBV dispositions an event sets as persistent, `|`-separated (any of). */
+                EQ_persistentDisposition_set?: components["parameters"]["EQPersistentDispositionSet"];
+                /** @description CBV dispositions an event unsets as persistent, `|`-separated (any of). */
+                EQ_persistentDisposition_unset?: components["parameters"]["EQPersistentDispositionUnset"];
+                /** @description Read points, or any location beneath them in the location hierarchy of master data captured in `epcisHeader` (`children`), `|`-separated. */
+                WD_readPoint?: components["parameters"]["WDReadPoint"];
+                /** @description Business locations, or any location beneath them in the master-data hierarchy, `|`-separated. */
+                WD_bizLocation?: components["parameters"]["WDBizLocation"];
+                /** @description transformationIDs, `|`-separated. */
+                EQ_transformationID?: components["parameters"]["EQTransformationID"];
+                /** @description An epcClass of inputQuantityList, `|`-separated. */
+                MATCH_inputEPCClass?: components["parameters"]["MATCHInputEPCClass"];
+                /** @description An epcClass of outputQuantityList, `|`-separated. */
+                MATCH_outputEPCClass?: components["parameters"]["MATCHOutputEPCClass"];
+                /** @description A quantity of any quantity list equals this number. */
+                EQ_quantity?: components["parameters"]["EQQuantity"];
+                /** @description A quantity of any quantity list is greater than this number. */
+                GT_quantity?: components["parameters"]["GTQuantity"];
+                /** @description A quantity of any quantity list is at least this number. */
+                GE_quantity?: components["parameters"]["GEQuantity"];
+                /** @description A quantity of any quantity list is less than this number. */
+                LT_quantity?: components["parameters"]["LTQuantity"];
+                /** @description A quantity of any quantity list is at most this number. */
+                LE_quantity?: components["parameters"]["LEQuantity"];
+                /** @description errorDeclaration.declarationTime at or after this date-time. */
+                GE_errorDeclarationTime?: components["parameters"]["GEErrorDeclarationTime"];
+                /** @description errorDeclaration.declarationTime before this date-time. */
+                LT_errorDeclarationTime?: components["parameters"]["LTErrorDeclarationTime"];
+                /** @description errorDeclaration.reason (CBV error reason or URI), `|`-separated. */
+                EQ_errorReason?: components["parameters"]["EQErrorReason"];
+                /** @description An eventID of errorDeclaration.correctiveEventIDs, `|`-separated. */
+                EQ_correctiveEventID?: components["parameters"]["EQCorrectiveEventID"];
+                /** @description At most this many events in all (over every page); excludes maxEventCount. */
+                eventCountLimit?: components["parameters"]["EventCountLimit"];
+                /** @description 413 QUERY_TOO_LARGE (epcisException:QueryTooLargeException) when more events match; excludes eventCountLimit. */
+                maxEventCount?: components["parameters"]["MaxEventCount"];
+                /** @description A sensorMetadata.startTime at or after this date-time. */
+                GE_startTime?: components["parameters"]["GEStartTime"];
+                /** @description A sensorMetadata.startTime before this date-time. */
+                LT_startTime?: components["parameters"]["LTStartTime"];
+                /** @description A sensorMetadata.endTime at or after this date-time. */
+                GE_endTime?: components["parameters"]["GEEndTime"];
+                /** @description A sensorMetadata.endTime before this date-time. */
+                LT_endTime?: components["parameters"]["LTEndTime"];
+                /** @description A sensorReport type, `|`-separated. */
+                EQ_type?: components["parameters"]["EQType"];
+                /** @description A sensor deviceID (metadata or report), `|`-separated. */
+                EQ_deviceID?: components["parameters"]["EQDeviceID"];
+                /** @description A sensor dataProcessingMethod, `|`-separated. */
+                EQ_dataProcessingMethod?: components["parameters"]["EQDataProcessingMethod"];
+                /** @description A sensorReport microorganism, `|`-separated. */
+                EQ_microorganism?: components["parameters"]["EQMicroorganism"];
+                /** @description A sensorReport chemicalSubstance, `|`-separated. */
+                EQ_chemicalSubstance?: components["parameters"]["EQChemicalSubstance"];
+                /** @description A sensorMetadata bizRules, `|`-separated. */
+                EQ_bizRules?: components["parameters"]["EQBizRules"];
+                /** @description A sensorReport stringValue, `|`-separated. */
+                EQ_stringValue?: components["parameters"]["EQStringValue"];
+                /** @description A sensorReport hexBinaryValue, `|`-separated. */
+                EQ_hexBinaryValue?: components["parameters"]["EQHexBinaryValue"];
+                /** @description A sensorReport uriValue, `|`-separated. */
+                EQ_uriValue?: components["parameters"]["EQUriValue"];
+                /** @description A sensorReport booleanValue (`true` or `false`). */
+                EQ_booleanValue?: components["parameters"]["EQBooleanValue"];
                 /** @description Sort by `eventTime` or `recordTime`; the ledger order breaks ties. Without it, ledger order. */
                 orderBy?: components["parameters"]["OrderBy"];
                 /** @description `ASC` or `DESC`; DESC by default with `orderBy`, ASC without. */
@@ -1744,7 +2189,13 @@ export interface operations {
                 /** @description Opaque token of the next page, from the `Link` header; valid only with the same other parameters. */
                 nextPageToken?: components["parameters"]["NextPageToken"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description How identifiers come back: `Always_GS1_Digital_Link`, `Always_EPC_URN` (where the identifier
+                 *     has an EPC URN form), or `Never_Translates`/`No_Preference`/absent: as they were captured.
+                 */
+                "GS1-EPC-Format"?: components["parameters"]["EPCFormat"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1759,11 +2210,15 @@ export interface operations {
                 content: {
                     "application/ld+json": components["schemas"]["EPCISQueryDocument"];
                     "application/json": components["schemas"]["EPCISQueryDocument"];
+                    /** @description EPCIS 2.0 XML, when `Accept` prefers it. */
+                    "application/xml": string;
                 };
             };
             400: components["responses"]["QueryParameterException"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["QueryTooLarge"];
             500: components["responses"]["Internal"];
         };
     };
@@ -1789,7 +2244,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EventStatus"];
+                    "application/json": components["schemas"]["EPCISEvent"];
                 };
             };
             /** @description Queued; not decided within the wait. Poll the capture job. */
@@ -1818,7 +2273,13 @@ export interface operations {
     getEvent: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description How identifiers come back: `Always_GS1_Digital_Link`, `Always_EPC_URN` (where the identifier
+                 *     has an EPC URN form), or `Never_Translates`/`No_Preference`/absent: as they were captured.
+                 */
+                "GS1-EPC-Format"?: components["parameters"]["EPCFormat"];
+            };
             path: {
                 /**
                  * @description The event's `eventID`, a URI such as `urn:uuid:…` or `ni:///sha-256;…?ver=CBV2.0`.
@@ -1830,19 +2291,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The event as captured, with `recordTime`. */
+            /** @description An EPCISQueryDocument holding the event. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/ld+json": components["schemas"]["EPCISEvent"];
-                    "application/json": components["schemas"]["EPCISEvent"];
+                    "application/ld+json": components["schemas"]["EPCISQueryDocument"];
+                    "application/json": components["schemas"]["EPCISQueryDocument"];
+                    "application/xml": string;
                 };
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
             500: components["responses"]["Internal"];
         };
     };
@@ -2078,6 +2541,494 @@ export interface operations {
             403: components["responses"]["Forbidden"];
         };
     };
+    listTopLevelResources: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description events, eventTypes, epcs, bizSteps, bizLocations, readPoints, dispositions, capture, queries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceCollection"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getEventType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description One of the five EPCIS 2.0 event types. */
+                eventType: components["parameters"]["PathEventType"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The value's sub-resources: `events`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceCollection"];
+                };
+            };
+            400: components["responses"]["QueryParameterException"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    eventsByEventType: {
+        parameters: {
+            query?: {
+                /** @description eventTime at or after this date-time (with zone). */
+                GE_eventTime?: components["parameters"]["GEEventTime"];
+                /** @description eventTime before this date-time. */
+                LT_eventTime?: components["parameters"]["LTEventTime"];
+                /** @description recordTime (commit time) at or after this date-time. */
+                GE_recordTime?: components["parameters"]["GERecordTime"];
+                /** @description recordTime before this date-time. */
+                LT_recordTime?: components["parameters"]["LTRecordTime"];
+                /** @description `ADD`, `OBSERVE`, `DELETE`; `|`-separated. */
+                EQ_action?: components["parameters"]["EQAction"];
+                /** @description CBV bizSteps (bare word, web URI or URN) or own URIs, `|`-separated. */
+                EQ_bizStep?: components["parameters"]["EQBizStep"];
+                /** @description CBV dispositions or own URIs, `|`-separated. */
+                EQ_disposition?: components["parameters"]["EQDisposition"];
+                /** @description Read point ids (SGLN URN or Digital Link), `|`-separated. */
+                EQ_readPoint?: components["parameters"]["EQReadPoint"];
+                /** @description Business location ids (SGLN URN or Digital Link), `|`-separated. */
+                EQ_bizLocation?: components["parameters"]["EQBizLocation"];
+                /** @description In epcList or childEPCs: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_epc?: components["parameters"]["MATCHEpc"];
+                /** @description The parentID: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_parentID?: components["parameters"]["MATCHParentID"];
+                /** @description In inputEPCList: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_inputEPC?: components["parameters"]["MATCHInputEPC"];
+                /** @description In outputEPCList: EPC URIs or GS1 Digital Link URIs (interchangeable) or EPC patterns, `|`-separated. */
+                MATCH_outputEPC?: components["parameters"]["MATCHOutputEPC"];
+                /** @description An epcClass of quantityList or childQuantityList: class URIs (LGTIN URN or Digital Link) or patterns, `|`-separated. */
+                MATCH_epcClass?: components["parameters"]["MATCHEpcClass"];
+                /** @description An epcClass of any quantity list, inputs and outputs included, `|`-separated. */
+                MATCH_anyEPCClass?: components["parameters"]["MATCHAnyEPCClass"];
+                /** @description eventIDs, `|`-separated. */
+                EQ_eventID?: components["parameters"]["EQEventID"];
+                /** @description Present (empty or `true`): only events with an errorDeclaration; `false`: only without. */
+                EXISTS_errorDeclaration?: components["parameters"]["EXISTSErrorDeclaration"];
+                /** @description CBV dispositions an event sets as persistent, `|`-separated (any of). */
+                EQ_persistentDisposition_set?: components["parameters"]["EQPersistentDispositionSet"];
+                /** @description CBV dispositions an event unsets as persistent, `|`-separated (any of). */
+                EQ_persistentDisposition_unset?: components["parameters"]["EQPersistentDispositionUnset"];
+                /** @description Read points, or any location beneath them in the location hierarchy of master data captured in `epcisHeader` (`children`), `|`-separated. */
+                WD_readPoint?: components["parameters"]["WDReadPoint"];
+                /** @description Business locations, or any location beneath them in the master-data hierarchy, `|`-separated. */
+                WD_bizLocation?: components["parameters"]["WDBizLocation"];
+                /** @description transformationIDs, `|`-separated. */
+                EQ_transformationID?: components["parameters"]["EQTransformationID"];
+                /** @description An epcClass of inputQuantityList, `|`-separated. */
+                MATCH_inputEPCClass?: components["parameters"]["MATCHInputEPCClass"];
+                /** @description An epcClass of outputQuantityList, `|`-separated. */
+                MATCH_outputEPCClass?: components["parameters"]["MATCHOutputEPCClass"];
+                /** @description A quantity of any quantity list equals this number. */
+                EQ_quantity?: components["parameters"]["EQQuantity"];
+                /** @description A quantity of any quantity list is greater than this number. */
+                GT_quantity?: components["parameters"]["GTQuantity"];
+                /** @description A quantity of any quantity list is at least this number. */
+                GE_quantity?: components["parameters"]["GEQuantity"];
+                /** @description A quantity of any quantity list is less than this number. */
+                LT_quantity?: components["parameters"]["LTQuantity"];
+                /** @description A quantity of any quantity list is at most this number. */
+                LE_quantity?: components["parameters"]["LEQuantity"];
+                /** @description errorDeclaration.declarationTime at or after this date-time. */
+                GE_errorDeclarationTime?: components["parameters"]["GEErrorDeclarationTime"];
+                /** @description errorDeclaration.declarationTime before this date-time. */
+                LT_errorDeclarationTime?: components["parameters"]["LTErrorDeclarationTime"];
+                /** @description errorDeclaration.reason (CBV error reason or URI), `|`-separated. */
+                EQ_errorReason?: components["parameters"]["EQErrorReason"];
+                /** @description An eventID of errorDeclaration.correctiveEventIDs, `|`-separated. */
+                EQ_correctiveEventID?: components["parameters"]["EQCorrectiveEventID"];
+                /** @description At most this many events in all (over every page); excludes maxEventCount. */
+                eventCountLimit?: components["parameters"]["EventCountLimit"];
+                /** @description 413 QUERY_TOO_LARGE (epcisException:QueryTooLargeException) when more events match; excludes eventCountLimit. */
+                maxEventCount?: components["parameters"]["MaxEventCount"];
+                /** @description A sensorMetadata.startTime at or after this date-time. */
+                GE_startTime?: components["parameters"]["GEStartTime"];
+                /** @description A sensorMetadata.startTime before this date-time. */
+                LT_startTime?: components["parameters"]["LTStartTime"];
+                /** @description A sensorMetadata.endTime at or after this date-time. */
+                GE_endTime?: components["parameters"]["GEEndTime"];
+                /** @description A sensorMetadata.endTime before this date-time. */
+                LT_endTime?: components["parameters"]["LTEndTime"];
+                /** @description A sensorReport type, `|`-separated. */
+                EQ_type?: components["parameters"]["EQType"];
+                /** @description A sensor deviceID (metadata or report), `|`-separated. */
+                EQ_deviceID?: components["parameters"]["EQDeviceID"];
+                /** @description A sensor dataProcessingMethod, `|`-separated. */
+                EQ_dataProcessingMethod?: components["parameters"]["EQDataProcessingMethod"];
+                /** @description A sensorReport microorganism, `|`-separated. */
+                EQ_microorganism?: components["parameters"]["EQMicroorganism"];
+                /** @description A sensorReport chemicalSubstance, `|`-separated. */
+                EQ_chemicalSubstance?: components["parameters"]["EQChemicalSubstance"];
+                /** @description A sensorMetadata bizRules, `|`-separated. */
+                EQ_bizRules?: components["parameters"]["EQBizRules"];
+                /** @description A sensorReport stringValue, `|`-separated. */
+                EQ_stringValue?: components["parameters"]["EQStringValue"];
+                /** @description A sensorReport hexBinaryValue, `|`-separated. */
+                EQ_hexBinaryValue?: components["parameters"]["EQHexBinaryValue"];
+                /** @description A sensorReport uriValue, `|`-separated. */
+                EQ_uriValue?: components["parameters"]["EQUriValue"];
+                /** @description A sensorReport booleanValue (`true` or `false`). */
+                EQ_booleanValue?: components["parameters"]["EQBooleanValue"];
+                /** @description Sort by `eventTime` or `recordTime`; the ledger order breaks ties. Without it, ledger order. */
+                orderBy?: components["parameters"]["OrderBy"];
+                /** @description `ASC` or `DESC`; DESC by default with `orderBy`, ASC without. */
+                orderDirection?: components["parameters"]["OrderDirection"];
+                /** @description Items per page, 1 to 1000; default 30. */
+                perPage?: components["parameters"]["PerPage"];
+                /** @description Opaque token of the next page, from the `Link` header; valid only with the same other parameters. */
+                nextPageToken?: components["parameters"]["NextPageToken"];
+            };
+            header?: {
+                /**
+                 * @description How identifiers come back: `Always_GS1_Digital_Link`, `Always_EPC_URN` (where the identifier
+                 *     has an EPC URN form), or `Never_Translates`/`No_Preference`/absent: as they were captured.
+                 */
+                "GS1-EPC-Format"?: components["parameters"]["EPCFormat"];
+            };
+            path: {
+                /** @description One of the five EPCIS 2.0 event types. */
+                eventType: components["parameters"]["PathEventType"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of matching events. */
+            200: {
+                headers: {
+                    Link: components["headers"]["LinkNext"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/ld+json": components["schemas"]["EPCISQueryDocument"];
+                    "application/json": components["schemas"]["EPCISQueryDocument"];
+                    /** @description EPCIS 2.0 XML, when `Accept` prefers it. */
+                    "application/xml": string;
+                };
+            };
+            400: components["responses"]["QueryParameterException"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["QueryTooLarge"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listEpcs: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 1000; default 30. */
+                perPage?: components["parameters"]["PerPage"];
+                /** @description Opaque token of the next page, from the `Link` header; valid only with the same other parameters. */
+                nextPageToken?: components["parameters"]["NextPageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of values. */
+            200: {
+                headers: {
+                    Link: components["headers"]["LinkNext"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceCollection"];
+                };
+            };
+            400: components["responses"]["QueryParameterException"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getEpc: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An EPC URI or GS1 Digital Link URI, percent-encoded as one path segment. */
+                epc: components["parameters"]["PathEpc"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The value's sub-resources: `events`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceCollection"];
+                };
+            };
+            400: components["responses"]["QueryParameterException"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listBizSteps: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 1000; default 30. */
+                perPage?: components["parameters"]["PerPage"];
+                /** @description Opaque token of the next page, from the `Link` header; valid only with the same other parameters. */
+                nextPageToken?: components["parameters"]["NextPageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of values. */
+            200: {
+                headers: {
+                    Link: components["headers"]["LinkNext"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceCollection"];
+                };
+            };
+            400: components["responses"]["QueryParameterException"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getBizStep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A CBV bizStep (bare word, web URI or URN) or own URI, percent-encoded. */
+                bizStep: components["parameters"]["PathBizStep"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The value's sub-resources: `events`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceCollection"];
+                };
+            };
+            400: components["responses"]["QueryParameterException"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listBizLocations: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 1000; default 30. */
+                perPage?: components["parameters"]["PerPage"];
+                /** @description Opaque token of the next page, from the `Link` header; valid only with the same other parameters. */
+                nextPageToken?: components["parameters"]["NextPageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of values. */
+            200: {
+                headers: {
+                    Link: components["headers"]["LinkNext"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceCollection"];
+                };
+            };
+            400: components["responses"]["QueryParameterException"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getBizLocation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A business location id (SGLN URN or Digital Link), percent-encoded. */
+                bizLocation: components["parameters"]["PathBizLocation"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The value's sub-resources: `events`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceCollection"];
+                };
+            };
+            400: components["responses"]["QueryParameterException"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listReadPoints: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 1000; default 30. */
+                perPage?: components["parameters"]["PerPage"];
+                /** @description Opaque token of the next page, from the `Link` header; valid only with the same other parameters. */
+                nextPageToken?: components["parameters"]["NextPageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of values. */
+            200: {
+                headers: {
+                    Link: components["headers"]["LinkNext"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceCollection"];
+                };
+            };
+            400: components["responses"]["QueryParameterException"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getReadPoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A read point id (SGLN URN or Digital Link), percent-encoded. */
+                readPoint: components["parameters"]["PathReadPoint"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The value's sub-resources: `events`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceCollection"];
+                };
+            };
+            400: components["responses"]["QueryParameterException"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listDispositions: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 1000; default 30. */
+                perPage?: components["parameters"]["PerPage"];
+                /** @description Opaque token of the next page, from the `Link` header; valid only with the same other parameters. */
+                nextPageToken?: components["parameters"]["NextPageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of values. */
+            200: {
+                headers: {
+                    Link: components["headers"]["LinkNext"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceCollection"];
+                };
+            };
+            400: components["responses"]["QueryParameterException"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getDisposition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A CBV disposition or own URI, percent-encoded. */
+                disposition: components["parameters"]["PathDisposition"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The value's sub-resources: `events`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceCollection"];
+                };
+            };
+            400: components["responses"]["QueryParameterException"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+        };
+    };
     eventsByEpc: {
         parameters: {
             query?: {
@@ -2117,6 +3068,70 @@ export interface operations {
                 EQ_eventID?: components["parameters"]["EQEventID"];
                 /** @description Present (empty or `true`): only events with an errorDeclaration; `false`: only without. */
                 EXISTS_errorDeclaration?: components["parameters"]["EXISTSErrorDeclaration"];
+                /** @description CBV dispositions an event sets as persistent, `|`-separated (any of). */
+                EQ_persistentDisposition_set?: components["parameters"]["EQPersistentDispositionSet"];
+                /** @description CBV dispositions an event unsets as persistent, `|`-separated (any of). */
+                EQ_persistentDisposition_unset?: components["parameters"]["EQPersistentDispositionUnset"];
+                /** @description Read points, or any location beneath them in the location hierarchy of master data captured in `epcisHeader` (`children`), `|`-separated. */
+                WD_readPoint?: components["parameters"]["WDReadPoint"];
+                /** @description Business locations, or any location beneath them in the master-data hierarchy, `|`-separated. */
+                WD_bizLocation?: components["parameters"]["WDBizLocation"];
+                /** @description transformationIDs, `|`-separated. */
+                EQ_transformationID?: components["parameters"]["EQTransformationID"];
+                /** @description An epcClass of inputQuantityList, `|`-separated. */
+                MATCH_inputEPCClass?: components["parameters"]["MATCHInputEPCClass"];
+                /** @description An epcClass of outputQuantityList, `|`-separated. */
+                MATCH_outputEPCClass?: components["parameters"]["MATCHOutputEPCClass"];
+                /** @description A quantity of any quantity list equals this number. */
+                EQ_quantity?: components["parameters"]["EQQuantity"];
+                /** @description A quantity of any quantity list is greater than this number. */
+                GT_quantity?: components["parameters"]["GTQuantity"];
+                /** @description A quantity of any quantity list is at least this number. */
+                GE_quantity?: components["parameters"]["GEQuantity"];
+                /** @description A quantity of any quantity list is less than this number. */
+                LT_quantity?: components["parameters"]["LTQuantity"];
+                /** @description A quantity of any quantity list is at most this number. */
+                LE_quantity?: components["parameters"]["LEQuantity"];
+                /** @description errorDeclaration.declarationTime at or after this date-time. */
+                GE_errorDeclarationTime?: components["parameters"]["GEErrorDeclarationTime"];
+                /** @description errorDeclaration.declarationTime before this date-time. */
+                LT_errorDeclarationTime?: components["parameters"]["LTErrorDeclarationTime"];
+                /** @description errorDeclaration.reason (CBV error reason or URI), `|`-separated. */
+                EQ_errorReason?: components["parameters"]["EQErrorReason"];
+                /** @description An eventID of errorDeclaration.correctiveEventIDs, `|`-separated. */
+                EQ_correctiveEventID?: components["parameters"]["EQCorrectiveEventID"];
+                /** @description At most this many events in all (over every page); excludes maxEventCount. */
+                eventCountLimit?: components["parameters"]["EventCountLimit"];
+                /** @description 413 QUERY_TOO_LARGE (epcisException:QueryTooLargeException) when more events match; excludes eventCountLimit. */
+                maxEventCount?: components["parameters"]["MaxEventCount"];
+                /** @description A sensorMetadata.startTime at or after this date-time. */
+                GE_startTime?: components["parameters"]["GEStartTime"];
+                /** @description A sensorMetadata.startTime before this date-time. */
+                LT_startTime?: components["parameters"]["LTStartTime"];
+                /** @description A sensorMetadata.endTime at or after this date-time. */
+                GE_endTime?: components["parameters"]["GEEndTime"];
+                /** @description A sensorMetadata.endTime before this date-time. */
+                LT_endTime?: components["parameters"]["LTEndTime"];
+                /** @description A sensorReport type, `|`-separated. */
+                EQ_type?: components["parameters"]["EQType"];
+                /** @description A sensor deviceID (metadata or report), `|`-separated. */
+                EQ_deviceID?: components["parameters"]["EQDeviceID"];
+                /** @description A sensor dataProcessingMethod, `|`-separated. */
+                EQ_dataProcessingMethod?: components["parameters"]["EQDataProcessingMethod"];
+                /** @description A sensorReport microorganism, `|`-separated. */
+                EQ_microorganism?: components["parameters"]["EQMicroorganism"];
+                /** @description A sensorReport chemicalSubstance, `|`-separated. */
+                EQ_chemicalSubstance?: components["parameters"]["EQChemicalSubstance"];
+                /** @description A sensorMetadata bizRules, `|`-separated. */
+                EQ_bizRules?: components["parameters"]["EQBizRules"];
+                /** @description A sensorReport stringValue, `|`-separated. */
+                EQ_stringValue?: components["parameters"]["EQStringValue"];
+                /** @description A sensorReport hexBinaryValue, `|`-separated. */
+                EQ_hexBinaryValue?: components["parameters"]["EQHexBinaryValue"];
+                /** @description A sensorReport uriValue, `|`-separated. */
+                EQ_uriValue?: components["parameters"]["EQUriValue"];
+                /** @description A sensorReport booleanValue (`true` or `false`). */
+                EQ_booleanValue?: components["parameters"]["EQBooleanValue"];
                 /** @description Sort by `eventTime` or `recordTime`; the ledger order breaks ties. Without it, ledger order. */
                 orderBy?: components["parameters"]["OrderBy"];
                 /** @description `ASC` or `DESC`; DESC by default with `orderBy`, ASC without. */
@@ -2126,7 +3141,13 @@ export interface operations {
                 /** @description Opaque token of the next page, from the `Link` header; valid only with the same other parameters. */
                 nextPageToken?: components["parameters"]["NextPageToken"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description How identifiers come back: `Always_GS1_Digital_Link`, `Always_EPC_URN` (where the identifier
+                 *     has an EPC URN form), or `Never_Translates`/`No_Preference`/absent: as they were captured.
+                 */
+                "GS1-EPC-Format"?: components["parameters"]["EPCFormat"];
+            };
             path: {
                 /** @description An EPC URI or GS1 Digital Link URI, percent-encoded as one path segment. */
                 epc: components["parameters"]["PathEpc"];
@@ -2144,11 +3165,15 @@ export interface operations {
                 content: {
                     "application/ld+json": components["schemas"]["EPCISQueryDocument"];
                     "application/json": components["schemas"]["EPCISQueryDocument"];
+                    /** @description EPCIS 2.0 XML, when `Accept` prefers it. */
+                    "application/xml": string;
                 };
             };
             400: components["responses"]["QueryParameterException"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["QueryTooLarge"];
             500: components["responses"]["Internal"];
         };
     };
@@ -2191,6 +3216,70 @@ export interface operations {
                 EQ_eventID?: components["parameters"]["EQEventID"];
                 /** @description Present (empty or `true`): only events with an errorDeclaration; `false`: only without. */
                 EXISTS_errorDeclaration?: components["parameters"]["EXISTSErrorDeclaration"];
+                /** @description CBV dispositions an event sets as persistent, `|`-separated (any of). */
+                EQ_persistentDisposition_set?: components["parameters"]["EQPersistentDispositionSet"];
+                /** @description CBV dispositions an event unsets as persistent, `|`-separated (any of). */
+                EQ_persistentDisposition_unset?: components["parameters"]["EQPersistentDispositionUnset"];
+                /** @description Read points, or any location beneath them in the location hierarchy of master data captured in `epcisHeader` (`children`), `|`-separated. */
+                WD_readPoint?: components["parameters"]["WDReadPoint"];
+                /** @description Business locations, or any location beneath them in the master-data hierarchy, `|`-separated. */
+                WD_bizLocation?: components["parameters"]["WDBizLocation"];
+                /** @description transformationIDs, `|`-separated. */
+                EQ_transformationID?: components["parameters"]["EQTransformationID"];
+                /** @description An epcClass of inputQuantityList, `|`-separated. */
+                MATCH_inputEPCClass?: components["parameters"]["MATCHInputEPCClass"];
+                /** @description An epcClass of outputQuantityList, `|`-separated. */
+                MATCH_outputEPCClass?: components["parameters"]["MATCHOutputEPCClass"];
+                /** @description A quantity of any quantity list equals this number. */
+                EQ_quantity?: components["parameters"]["EQQuantity"];
+                /** @description A quantity of any quantity list is greater than this number. */
+                GT_quantity?: components["parameters"]["GTQuantity"];
+                /** @description A quantity of any quantity list is at least this number. */
+                GE_quantity?: components["parameters"]["GEQuantity"];
+                /** @description A quantity of any quantity list is less than this number. */
+                LT_quantity?: components["parameters"]["LTQuantity"];
+                /** @description A quantity of any quantity list is at most this number. */
+                LE_quantity?: components["parameters"]["LEQuantity"];
+                /** @description errorDeclaration.declarationTime at or after this date-time. */
+                GE_errorDeclarationTime?: components["parameters"]["GEErrorDeclarationTime"];
+                /** @description errorDeclaration.declarationTime before this date-time. */
+                LT_errorDeclarationTime?: components["parameters"]["LTErrorDeclarationTime"];
+                /** @description errorDeclaration.reason (CBV error reason or URI), `|`-separated. */
+                EQ_errorReason?: components["parameters"]["EQErrorReason"];
+                /** @description An eventID of errorDeclaration.correctiveEventIDs, `|`-separated. */
+                EQ_correctiveEventID?: components["parameters"]["EQCorrectiveEventID"];
+                /** @description At most this many events in all (over every page); excludes maxEventCount. */
+                eventCountLimit?: components["parameters"]["EventCountLimit"];
+                /** @description 413 QUERY_TOO_LARGE (epcisException:QueryTooLargeException) when more events match; excludes eventCountLimit. */
+                maxEventCount?: components["parameters"]["MaxEventCount"];
+                /** @description A sensorMetadata.startTime at or after this date-time. */
+                GE_startTime?: components["parameters"]["GEStartTime"];
+                /** @description A sensorMetadata.startTime before this date-time. */
+                LT_startTime?: components["parameters"]["LTStartTime"];
+                /** @description A sensorMetadata.endTime at or after this date-time. */
+                GE_endTime?: components["parameters"]["GEEndTime"];
+                /** @description A sensorMetadata.endTime before this date-time. */
+                LT_endTime?: components["parameters"]["LTEndTime"];
+                /** @description A sensorReport type, `|`-separated. */
+                EQ_type?: components["parameters"]["EQType"];
+                /** @description A sensor deviceID (metadata or report), `|`-separated. */
+                EQ_deviceID?: components["parameters"]["EQDeviceID"];
+                /** @description A sensor dataProcessingMethod, `|`-separated. */
+                EQ_dataProcessingMethod?: components["parameters"]["EQDataProcessingMethod"];
+                /** @description A sensorReport microorganism, `|`-separated. */
+                EQ_microorganism?: components["parameters"]["EQMicroorganism"];
+                /** @description A sensorReport chemicalSubstance, `|`-separated. */
+                EQ_chemicalSubstance?: components["parameters"]["EQChemicalSubstance"];
+                /** @description A sensorMetadata bizRules, `|`-separated. */
+                EQ_bizRules?: components["parameters"]["EQBizRules"];
+                /** @description A sensorReport stringValue, `|`-separated. */
+                EQ_stringValue?: components["parameters"]["EQStringValue"];
+                /** @description A sensorReport hexBinaryValue, `|`-separated. */
+                EQ_hexBinaryValue?: components["parameters"]["EQHexBinaryValue"];
+                /** @description A sensorReport uriValue, `|`-separated. */
+                EQ_uriValue?: components["parameters"]["EQUriValue"];
+                /** @description A sensorReport booleanValue (`true` or `false`). */
+                EQ_booleanValue?: components["parameters"]["EQBooleanValue"];
                 /** @description Sort by `eventTime` or `recordTime`; the ledger order breaks ties. Without it, ledger order. */
                 orderBy?: components["parameters"]["OrderBy"];
                 /** @description `ASC` or `DESC`; DESC by default with `orderBy`, ASC without. */
@@ -2200,7 +3289,13 @@ export interface operations {
                 /** @description Opaque token of the next page, from the `Link` header; valid only with the same other parameters. */
                 nextPageToken?: components["parameters"]["NextPageToken"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description How identifiers come back: `Always_GS1_Digital_Link`, `Always_EPC_URN` (where the identifier
+                 *     has an EPC URN form), or `Never_Translates`/`No_Preference`/absent: as they were captured.
+                 */
+                "GS1-EPC-Format"?: components["parameters"]["EPCFormat"];
+            };
             path: {
                 /** @description A CBV bizStep (bare word, web URI or URN) or own URI, percent-encoded. */
                 bizStep: components["parameters"]["PathBizStep"];
@@ -2218,11 +3313,15 @@ export interface operations {
                 content: {
                     "application/ld+json": components["schemas"]["EPCISQueryDocument"];
                     "application/json": components["schemas"]["EPCISQueryDocument"];
+                    /** @description EPCIS 2.0 XML, when `Accept` prefers it. */
+                    "application/xml": string;
                 };
             };
             400: components["responses"]["QueryParameterException"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["QueryTooLarge"];
             500: components["responses"]["Internal"];
         };
     };
@@ -2265,6 +3364,70 @@ export interface operations {
                 EQ_eventID?: components["parameters"]["EQEventID"];
                 /** @description Present (empty or `true`): only events with an errorDeclaration; `false`: only without. */
                 EXISTS_errorDeclaration?: components["parameters"]["EXISTSErrorDeclaration"];
+                /** @description CBV dispositions an event sets as persistent, `|`-separated (any of). */
+                EQ_persistentDisposition_set?: components["parameters"]["EQPersistentDispositionSet"];
+                /** @description CBV dispositions an event unsets as persistent, `|`-separated (any of). */
+                EQ_persistentDisposition_unset?: components["parameters"]["EQPersistentDispositionUnset"];
+                /** @description Read points, or any location beneath them in the location hierarchy of master data captured in `epcisHeader` (`children`), `|`-separated. */
+                WD_readPoint?: components["parameters"]["WDReadPoint"];
+                /** @description Business locations, or any location beneath them in the master-data hierarchy, `|`-separated. */
+                WD_bizLocation?: components["parameters"]["WDBizLocation"];
+                /** @description transformationIDs, `|`-separated. */
+                EQ_transformationID?: components["parameters"]["EQTransformationID"];
+                /** @description An epcClass of inputQuantityList, `|`-separated. */
+                MATCH_inputEPCClass?: components["parameters"]["MATCHInputEPCClass"];
+                /** @description An epcClass of outputQuantityList, `|`-separated. */
+                MATCH_outputEPCClass?: components["parameters"]["MATCHOutputEPCClass"];
+                /** @description A quantity of any quantity list equals this number. */
+                EQ_quantity?: components["parameters"]["EQQuantity"];
+                /** @description A quantity of any quantity list is greater than this number. */
+                GT_quantity?: components["parameters"]["GTQuantity"];
+                /** @description A quantity of any quantity list is at least this number. */
+                GE_quantity?: components["parameters"]["GEQuantity"];
+                /** @description A quantity of any quantity list is less than this number. */
+                LT_quantity?: components["parameters"]["LTQuantity"];
+                /** @description A quantity of any quantity list is at most this number. */
+                LE_quantity?: components["parameters"]["LEQuantity"];
+                /** @description errorDeclaration.declarationTime at or after this date-time. */
+                GE_errorDeclarationTime?: components["parameters"]["GEErrorDeclarationTime"];
+                /** @description errorDeclaration.declarationTime before this date-time. */
+                LT_errorDeclarationTime?: components["parameters"]["LTErrorDeclarationTime"];
+                /** @description errorDeclaration.reason (CBV error reason or URI), `|`-separated. */
+                EQ_errorReason?: components["parameters"]["EQErrorReason"];
+                /** @description An eventID of errorDeclaration.correctiveEventIDs, `|`-separated. */
+                EQ_correctiveEventID?: components["parameters"]["EQCorrectiveEventID"];
+                /** @description At most this many events in all (over every page); excludes maxEventCount. */
+                eventCountLimit?: components["parameters"]["EventCountLimit"];
+                /** @description 413 QUERY_TOO_LARGE (epcisException:QueryTooLargeException) when more events match; excludes eventCountLimit. */
+                maxEventCount?: components["parameters"]["MaxEventCount"];
+                /** @description A sensorMetadata.startTime at or after this date-time. */
+                GE_startTime?: components["parameters"]["GEStartTime"];
+                /** @description A sensorMetadata.startTime before this date-time. */
+                LT_startTime?: components["parameters"]["LTStartTime"];
+                /** @description A sensorMetadata.endTime at or after this date-time. */
+                GE_endTime?: components["parameters"]["GEEndTime"];
+                /** @description A sensorMetadata.endTime before this date-time. */
+                LT_endTime?: components["parameters"]["LTEndTime"];
+                /** @description A sensorReport type, `|`-separated. */
+                EQ_type?: components["parameters"]["EQType"];
+                /** @description A sensor deviceID (metadata or report), `|`-separated. */
+                EQ_deviceID?: components["parameters"]["EQDeviceID"];
+                /** @description A sensor dataProcessingMethod, `|`-separated. */
+                EQ_dataProcessingMethod?: components["parameters"]["EQDataProcessingMethod"];
+                /** @description A sensorReport microorganism, `|`-separated. */
+                EQ_microorganism?: components["parameters"]["EQMicroorganism"];
+                /** @description A sensorReport chemicalSubstance, `|`-separated. */
+                EQ_chemicalSubstance?: components["parameters"]["EQChemicalSubstance"];
+                /** @description A sensorMetadata bizRules, `|`-separated. */
+                EQ_bizRules?: components["parameters"]["EQBizRules"];
+                /** @description A sensorReport stringValue, `|`-separated. */
+                EQ_stringValue?: components["parameters"]["EQStringValue"];
+                /** @description A sensorReport hexBinaryValue, `|`-separated. */
+                EQ_hexBinaryValue?: components["parameters"]["EQHexBinaryValue"];
+                /** @description A sensorReport uriValue, `|`-separated. */
+                EQ_uriValue?: components["parameters"]["EQUriValue"];
+                /** @description A sensorReport booleanValue (`true` or `false`). */
+                EQ_booleanValue?: components["parameters"]["EQBooleanValue"];
                 /** @description Sort by `eventTime` or `recordTime`; the ledger order breaks ties. Without it, ledger order. */
                 orderBy?: components["parameters"]["OrderBy"];
                 /** @description `ASC` or `DESC`; DESC by default with `orderBy`, ASC without. */
@@ -2274,7 +3437,13 @@ export interface operations {
                 /** @description Opaque token of the next page, from the `Link` header; valid only with the same other parameters. */
                 nextPageToken?: components["parameters"]["NextPageToken"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description How identifiers come back: `Always_GS1_Digital_Link`, `Always_EPC_URN` (where the identifier
+                 *     has an EPC URN form), or `Never_Translates`/`No_Preference`/absent: as they were captured.
+                 */
+                "GS1-EPC-Format"?: components["parameters"]["EPCFormat"];
+            };
             path: {
                 /** @description A business location id (SGLN URN or Digital Link), percent-encoded. */
                 bizLocation: components["parameters"]["PathBizLocation"];
@@ -2292,11 +3461,15 @@ export interface operations {
                 content: {
                     "application/ld+json": components["schemas"]["EPCISQueryDocument"];
                     "application/json": components["schemas"]["EPCISQueryDocument"];
+                    /** @description EPCIS 2.0 XML, when `Accept` prefers it. */
+                    "application/xml": string;
                 };
             };
             400: components["responses"]["QueryParameterException"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["QueryTooLarge"];
             500: components["responses"]["Internal"];
         };
     };
@@ -2339,6 +3512,70 @@ export interface operations {
                 EQ_eventID?: components["parameters"]["EQEventID"];
                 /** @description Present (empty or `true`): only events with an errorDeclaration; `false`: only without. */
                 EXISTS_errorDeclaration?: components["parameters"]["EXISTSErrorDeclaration"];
+                /** @description CBV dispositions an event sets as persistent, `|`-separated (any of). */
+                EQ_persistentDisposition_set?: components["parameters"]["EQPersistentDispositionSet"];
+                /** @description CBV dispositions an event unsets as persistent, `|`-separated (any of). */
+                EQ_persistentDisposition_unset?: components["parameters"]["EQPersistentDispositionUnset"];
+                /** @description Read points, or any location beneath them in the location hierarchy of master data captured in `epcisHeader` (`children`), `|`-separated. */
+                WD_readPoint?: components["parameters"]["WDReadPoint"];
+                /** @description Business locations, or any location beneath them in the master-data hierarchy, `|`-separated. */
+                WD_bizLocation?: components["parameters"]["WDBizLocation"];
+                /** @description transformationIDs, `|`-separated. */
+                EQ_transformationID?: components["parameters"]["EQTransformationID"];
+                /** @description An epcClass of inputQuantityList, `|`-separated. */
+                MATCH_inputEPCClass?: components["parameters"]["MATCHInputEPCClass"];
+                /** @description An epcClass of outputQuantityList, `|`-separated. */
+                MATCH_outputEPCClass?: components["parameters"]["MATCHOutputEPCClass"];
+                /** @description A quantity of any quantity list equals this number. */
+                EQ_quantity?: components["parameters"]["EQQuantity"];
+                /** @description A quantity of any quantity list is greater than this number. */
+                GT_quantity?: components["parameters"]["GTQuantity"];
+                /** @description A quantity of any quantity list is at least this number. */
+                GE_quantity?: components["parameters"]["GEQuantity"];
+                /** @description A quantity of any quantity list is less than this number. */
+                LT_quantity?: components["parameters"]["LTQuantity"];
+                /** @description A quantity of any quantity list is at most this number. */
+                LE_quantity?: components["parameters"]["LEQuantity"];
+                /** @description errorDeclaration.declarationTime at or after this date-time. */
+                GE_errorDeclarationTime?: components["parameters"]["GEErrorDeclarationTime"];
+                /** @description errorDeclaration.declarationTime before this date-time. */
+                LT_errorDeclarationTime?: components["parameters"]["LTErrorDeclarationTime"];
+                /** @description errorDeclaration.reason (CBV error reason or URI), `|`-separated. */
+                EQ_errorReason?: components["parameters"]["EQErrorReason"];
+                /** @description An eventID of errorDeclaration.correctiveEventIDs, `|`-separated. */
+                EQ_correctiveEventID?: components["parameters"]["EQCorrectiveEventID"];
+                /** @description At most this many events in all (over every page); excludes maxEventCount. */
+                eventCountLimit?: components["parameters"]["EventCountLimit"];
+                /** @description 413 QUERY_TOO_LARGE (epcisException:QueryTooLargeException) when more events match; excludes eventCountLimit. */
+                maxEventCount?: components["parameters"]["MaxEventCount"];
+                /** @description A sensorMetadata.startTime at or after this date-time. */
+                GE_startTime?: components["parameters"]["GEStartTime"];
+                /** @description A sensorMetadata.startTime before this date-time. */
+                LT_startTime?: components["parameters"]["LTStartTime"];
+                /** @description A sensorMetadata.endTime at or after this date-time. */
+                GE_endTime?: components["parameters"]["GEEndTime"];
+                /** @description A sensorMetadata.endTime before this date-time. */
+                LT_endTime?: components["parameters"]["LTEndTime"];
+                /** @description A sensorReport type, `|`-separated. */
+                EQ_type?: components["parameters"]["EQType"];
+                /** @description A sensor deviceID (metadata or report), `|`-separated. */
+                EQ_deviceID?: components["parameters"]["EQDeviceID"];
+                /** @description A sensor dataProcessingMethod, `|`-separated. */
+                EQ_dataProcessingMethod?: components["parameters"]["EQDataProcessingMethod"];
+                /** @description A sensorReport microorganism, `|`-separated. */
+                EQ_microorganism?: components["parameters"]["EQMicroorganism"];
+                /** @description A sensorReport chemicalSubstance, `|`-separated. */
+                EQ_chemicalSubstance?: components["parameters"]["EQChemicalSubstance"];
+                /** @description A sensorMetadata bizRules, `|`-separated. */
+                EQ_bizRules?: components["parameters"]["EQBizRules"];
+                /** @description A sensorReport stringValue, `|`-separated. */
+                EQ_stringValue?: components["parameters"]["EQStringValue"];
+                /** @description A sensorReport hexBinaryValue, `|`-separated. */
+                EQ_hexBinaryValue?: components["parameters"]["EQHexBinaryValue"];
+                /** @description A sensorReport uriValue, `|`-separated. */
+                EQ_uriValue?: components["parameters"]["EQUriValue"];
+                /** @description A sensorReport booleanValue (`true` or `false`). */
+                EQ_booleanValue?: components["parameters"]["EQBooleanValue"];
                 /** @description Sort by `eventTime` or `recordTime`; the ledger order breaks ties. Without it, ledger order. */
                 orderBy?: components["parameters"]["OrderBy"];
                 /** @description `ASC` or `DESC`; DESC by default with `orderBy`, ASC without. */
@@ -2348,7 +3585,13 @@ export interface operations {
                 /** @description Opaque token of the next page, from the `Link` header; valid only with the same other parameters. */
                 nextPageToken?: components["parameters"]["NextPageToken"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description How identifiers come back: `Always_GS1_Digital_Link`, `Always_EPC_URN` (where the identifier
+                 *     has an EPC URN form), or `Never_Translates`/`No_Preference`/absent: as they were captured.
+                 */
+                "GS1-EPC-Format"?: components["parameters"]["EPCFormat"];
+            };
             path: {
                 /** @description A read point id (SGLN URN or Digital Link), percent-encoded. */
                 readPoint: components["parameters"]["PathReadPoint"];
@@ -2366,11 +3609,15 @@ export interface operations {
                 content: {
                     "application/ld+json": components["schemas"]["EPCISQueryDocument"];
                     "application/json": components["schemas"]["EPCISQueryDocument"];
+                    /** @description EPCIS 2.0 XML, when `Accept` prefers it. */
+                    "application/xml": string;
                 };
             };
             400: components["responses"]["QueryParameterException"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["QueryTooLarge"];
             500: components["responses"]["Internal"];
         };
     };
@@ -2413,6 +3660,70 @@ export interface operations {
                 EQ_eventID?: components["parameters"]["EQEventID"];
                 /** @description Present (empty or `true`): only events with an errorDeclaration; `false`: only without. */
                 EXISTS_errorDeclaration?: components["parameters"]["EXISTSErrorDeclaration"];
+                /** @description CBV dispositions an event sets as persistent, `|`-separated (any of). */
+                EQ_persistentDisposition_set?: components["parameters"]["EQPersistentDispositionSet"];
+                /** @description CBV dispositions an event unsets as persistent, `|`-separated (any of). */
+                EQ_persistentDisposition_unset?: components["parameters"]["EQPersistentDispositionUnset"];
+                /** @description Read points, or any location beneath them in the location hierarchy of master data captured in `epcisHeader` (`children`), `|`-separated. */
+                WD_readPoint?: components["parameters"]["WDReadPoint"];
+                /** @description Business locations, or any location beneath them in the master-data hierarchy, `|`-separated. */
+                WD_bizLocation?: components["parameters"]["WDBizLocation"];
+                /** @description transformationIDs, `|`-separated. */
+                EQ_transformationID?: components["parameters"]["EQTransformationID"];
+                /** @description An epcClass of inputQuantityList, `|`-separated. */
+                MATCH_inputEPCClass?: components["parameters"]["MATCHInputEPCClass"];
+                /** @description An epcClass of outputQuantityList, `|`-separated. */
+                MATCH_outputEPCClass?: components["parameters"]["MATCHOutputEPCClass"];
+                /** @description A quantity of any quantity list equals this number. */
+                EQ_quantity?: components["parameters"]["EQQuantity"];
+                /** @description A quantity of any quantity list is greater than this number. */
+                GT_quantity?: components["parameters"]["GTQuantity"];
+                /** @description A quantity of any quantity list is at least this number. */
+                GE_quantity?: components["parameters"]["GEQuantity"];
+                /** @description A quantity of any quantity list is less than this number. */
+                LT_quantity?: components["parameters"]["LTQuantity"];
+                /** @description A quantity of any quantity list is at most this number. */
+                LE_quantity?: components["parameters"]["LEQuantity"];
+                /** @description errorDeclaration.declarationTime at or after this date-time. */
+                GE_errorDeclarationTime?: components["parameters"]["GEErrorDeclarationTime"];
+                /** @description errorDeclaration.declarationTime before this date-time. */
+                LT_errorDeclarationTime?: components["parameters"]["LTErrorDeclarationTime"];
+                /** @description errorDeclaration.reason (CBV error reason or URI), `|`-separated. */
+                EQ_errorReason?: components["parameters"]["EQErrorReason"];
+                /** @description An eventID of errorDeclaration.correctiveEventIDs, `|`-separated. */
+                EQ_correctiveEventID?: components["parameters"]["EQCorrectiveEventID"];
+                /** @description At most this many events in all (over every page); excludes maxEventCount. */
+                eventCountLimit?: components["parameters"]["EventCountLimit"];
+                /** @description 413 QUERY_TOO_LARGE (epcisException:QueryTooLargeException) when more events match; excludes eventCountLimit. */
+                maxEventCount?: components["parameters"]["MaxEventCount"];
+                /** @description A sensorMetadata.startTime at or after this date-time. */
+                GE_startTime?: components["parameters"]["GEStartTime"];
+                /** @description A sensorMetadata.startTime before this date-time. */
+                LT_startTime?: components["parameters"]["LTStartTime"];
+                /** @description A sensorMetadata.endTime at or after this date-time. */
+                GE_endTime?: components["parameters"]["GEEndTime"];
+                /** @description A sensorMetadata.endTime before this date-time. */
+                LT_endTime?: components["parameters"]["LTEndTime"];
+                /** @description A sensorReport type, `|`-separated. */
+                EQ_type?: components["parameters"]["EQType"];
+                /** @description A sensor deviceID (metadata or report), `|`-separated. */
+                EQ_deviceID?: components["parameters"]["EQDeviceID"];
+                /** @description A sensor dataProcessingMethod, `|`-separated. */
+                EQ_dataProcessingMethod?: components["parameters"]["EQDataProcessingMethod"];
+                /** @description A sensorReport microorganism, `|`-separated. */
+                EQ_microorganism?: components["parameters"]["EQMicroorganism"];
+                /** @description A sensorReport chemicalSubstance, `|`-separated. */
+                EQ_chemicalSubstance?: components["parameters"]["EQChemicalSubstance"];
+                /** @description A sensorMetadata bizRules, `|`-separated. */
+                EQ_bizRules?: components["parameters"]["EQBizRules"];
+                /** @description A sensorReport stringValue, `|`-separated. */
+                EQ_stringValue?: components["parameters"]["EQStringValue"];
+                /** @description A sensorReport hexBinaryValue, `|`-separated. */
+                EQ_hexBinaryValue?: components["parameters"]["EQHexBinaryValue"];
+                /** @description A sensorReport uriValue, `|`-separated. */
+                EQ_uriValue?: components["parameters"]["EQUriValue"];
+                /** @description A sensorReport booleanValue (`true` or `false`). */
+                EQ_booleanValue?: components["parameters"]["EQBooleanValue"];
                 /** @description Sort by `eventTime` or `recordTime`; the ledger order breaks ties. Without it, ledger order. */
                 orderBy?: components["parameters"]["OrderBy"];
                 /** @description `ASC` or `DESC`; DESC by default with `orderBy`, ASC without. */
@@ -2422,7 +3733,13 @@ export interface operations {
                 /** @description Opaque token of the next page, from the `Link` header; valid only with the same other parameters. */
                 nextPageToken?: components["parameters"]["NextPageToken"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description How identifiers come back: `Always_GS1_Digital_Link`, `Always_EPC_URN` (where the identifier
+                 *     has an EPC URN form), or `Never_Translates`/`No_Preference`/absent: as they were captured.
+                 */
+                "GS1-EPC-Format"?: components["parameters"]["EPCFormat"];
+            };
             path: {
                 /** @description A CBV disposition or own URI, percent-encoded. */
                 disposition: components["parameters"]["PathDisposition"];
@@ -2440,11 +3757,15 @@ export interface operations {
                 content: {
                     "application/ld+json": components["schemas"]["EPCISQueryDocument"];
                     "application/json": components["schemas"]["EPCISQueryDocument"];
+                    /** @description EPCIS 2.0 XML, when `Accept` prefers it. */
+                    "application/xml": string;
                 };
             };
             400: components["responses"]["QueryParameterException"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["QueryTooLarge"];
             500: components["responses"]["Internal"];
         };
     };
@@ -2568,7 +3889,13 @@ export interface operations {
                 /** @description Opaque token of the next page, from the `Link` header; valid only with the same other parameters. */
                 nextPageToken?: components["parameters"]["NextPageToken"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description How identifiers come back: `Always_GS1_Digital_Link`, `Always_EPC_URN` (where the identifier
+                 *     has an EPC URN form), or `Never_Translates`/`No_Preference`/absent: as they were captured.
+                 */
+                "GS1-EPC-Format"?: components["parameters"]["EPCFormat"];
+            };
             path: {
                 /** @description A named query: letters, digits, `.`, `_`, `-`, `~`; at most 64. */
                 queryName: components["parameters"]["QueryName"];

@@ -41,22 +41,48 @@ const TITLES: Record<ErrorCode, string> = {
   [ErrorCode.TooManyIdentifiers]: 'Too many identifiers in one event',
   [ErrorCode.DocumentTooManyIdentifiers]: 'Too many identifiers in one document',
   [ErrorCode.StringTooLong]: 'String too long',
+  [ErrorCode.QueryTooLarge]: 'Query too large',
+  [ErrorCode.NotAcceptable]: 'Not acceptable',
 };
 
-/** Problems the EPCIS 2.0 REST binding names itself keep GS1's type, so EPCIS clients recognise them. */
+/**
+ * Problems the EPCIS 2.0 REST binding names keep GS1's type (its OpenAPI document's
+ * `epcisException:...`), so any EPCIS client recognises them; Waybill's stable `code` stays beside
+ * it as an extension member. Codes GS1 has no name for keep a Waybill type.
+ */
 const GS1_TYPES: Partial<Record<ErrorCode, string>> = {
+  [ErrorCode.BadRequest]: 'epcisException:ValidationException',
+  [ErrorCode.MalformedJson]: 'epcisException:ValidationException',
+  [ErrorCode.ValidationFailed]: 'epcisException:ValidationException',
+  [ErrorCode.EventRejected]: 'epcisException:ValidationException',
+  [ErrorCode.UnsupportedMediaType]: 'epcisException:UnsupportedMediaTypeException',
+  [ErrorCode.PayloadTooLarge]: 'epcisException:CaptureLimitExceededException',
+  [ErrorCode.Unauthorized]: 'epcisException:SecurityException',
+  [ErrorCode.Forbidden]: 'epcisException:SecurityException',
+  [ErrorCode.NotFound]: 'epcisException:NoSuchResourceException',
+  [ErrorCode.Conflict]: 'epcisException:ResourceAlreadyExistsException',
+  [ErrorCode.Internal]: 'epcisException:ImplementationException',
   [ErrorCode.QueryParameterInvalid]: 'epcisException:QueryParameterException',
+  [ErrorCode.QueryTooLarge]: 'epcisException:QueryTooLargeException',
+  [ErrorCode.NotAcceptable]: 'epcisException:NotAcceptableException',
 };
+
+/**
+ * GS1's type for a problem whose code alone does not say it: an unknown named query is
+ * NoSuchNameException in the EPCIS query interface, other unknown resources NoSuchResourceException.
+ */
+export const EPCIS_TYPE = 'epcisType';
 
 export function problemType(code: ErrorCode): string {
   return GS1_TYPES[code] ?? `https://waybill.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`;
 }
 
 export function toProblem(err: WaybillError, instance?: string): Problem {
+  const { [EPCIS_TYPE]: epcisType, ...meta } = err.meta;
   // meta first, so it can add members but never overwrite the standard ones.
   return {
-    ...err.meta,
-    type: problemType(err.code),
+    ...meta,
+    type: typeof epcisType === 'string' ? epcisType : problemType(err.code),
     title: TITLES[err.code],
     status: err.status,
     detail: err.message,

@@ -13,6 +13,7 @@ import { adminRoutes } from './routes/admin.js';
 import { auditRoutes } from './routes/audit.js';
 import { captureRoutes } from './routes/capture.js';
 import { consoleRoutes } from './routes/console.js';
+import { discoveryRoutes, gs1Headers, optionsEverywhere } from './routes/discovery.js';
 import { docsRoutes } from './routes/docs.js';
 import { eventRoutes } from './routes/events.js';
 import { evidenceRoutes } from './routes/evidence.js';
@@ -74,6 +75,8 @@ export function buildApi(deps: ApiDeps, opts: BuildApiOptions = {}): FastifyInst
   observeRequests(app, deps);
   refuseUndeclaredQueries(app);
   checkPathIdentifiers(app);
+  gs1Headers(app);
+  optionsEverywhere(app);
   const auth = createAuth(app, deps);
   captureRoutes(app, deps, auth);
   eventRoutes(app, deps, auth);
@@ -86,6 +89,7 @@ export function buildApi(deps: ApiDeps, opts: BuildApiOptions = {}): FastifyInst
   subscriptionRoutes(app, deps, auth);
   traceRoutes(app, deps, auth);
   auditRoutes(app, deps, auth);
+  discoveryRoutes(app, deps, auth);
   opsRoutes(app, deps);
   adminRoutes(app, deps, auth);
   genesisRoutes(app, deps);

@@ -44,6 +44,10 @@ export enum ErrorCode {
   /** A document naming more identifiers in all than one document may. */
   DocumentTooManyIdentifiers = 'DOCUMENT_TOO_MANY_IDENTIFIERS',
   StringTooLong = 'STRING_TOO_LONG',
+  /** A query would answer more events than its maxEventCount allows (EPCIS QueryTooLargeException). */
+  QueryTooLarge = 'QUERY_TOO_LARGE',
+  /** The client accepts no media type this resource is served in. */
+  NotAcceptable = 'NOT_ACCEPTABLE',
 }
 
 const STATUS: Record<ErrorCode, number> = {
@@ -79,6 +83,8 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.TooManyIdentifiers]: 400,
   [ErrorCode.DocumentTooManyIdentifiers]: 400,
   [ErrorCode.StringTooLong]: 400,
+  [ErrorCode.QueryTooLarge]: 413,
+  [ErrorCode.NotAcceptable]: 406,
 };
 
 /** Typed error with a stable code and metadata; the API maps it to RFC 9457 problem+json. */

@@ -44,10 +44,6 @@ const HEX_BINARY = '^([0-9A-Fa-f]{2})+$';
 const SCHEMA_VERSION = '^2\\.\\d+(\\.\\d+)?$';
 /** The GS1 EPCIS 2.0 JSON-LD context the documents Waybill writes use. */
 export const EPCIS_CONTEXT_URL = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld';
-// The GS1 EPCIS 2.0 JSON-LD context, versioned or not; every capture document must use it.
-const EPCIS_CONTEXT =
-  '^https://ref\\.gs1\\.org/standards/epcis/(\\d+\\.\\d+\\.\\d+/)?epcis-context\\.jsonld$';
-
 function sourceOrDestination(name: 'source' | 'destination') {
   return {
     type: 'object',
@@ -74,15 +70,14 @@ const definitions = {
     description:
       'must be a date-time with a time zone offset from -14:00 to +14:00, e.g. "2026-07-22T06:45:00.000+02:00"',
   },
+  // Any @context the EPCIS 2.0 JSON Schema allows (a URI, an object, or a list of them): GS1's
+  // versioned or unversioned context, its gs1.github.io URL, the simple context, or a client's own.
   documentContext: {
-    description: 'must be the GS1 EPCIS 2.0 JSON-LD context, or a list that includes it',
+    description: 'must be a JSON-LD @context: a URI, an object, or a list of them',
     anyOf: [
-      { type: 'string', pattern: EPCIS_CONTEXT },
-      {
-        type: 'array',
-        items: { anyOf: [ref('uri'), { type: 'object' }] },
-        contains: { type: 'string', pattern: EPCIS_CONTEXT },
-      },
+      ref('uri'),
+      { type: 'object' },
+      { type: 'array', uniqueItems: true, items: { anyOf: [ref('uri'), { type: 'object' }] } },
     ],
   },
   eventContext: {

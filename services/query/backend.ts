@@ -9,6 +9,7 @@ import type {
   NamedQueries,
   RejectionRow,
   Subscriptions,
+  VocabularyKind,
 } from '../storage/index.js';
 import { DEFAULT_TRACE_LIMITS, type TraceDirection, type TraceResult, traceObject } from './trace.js';
 
@@ -20,6 +21,8 @@ export interface ListedCaptureJob extends CaptureJob {
 /** What the HTTP layer reads from the event index (ApiDeps.query). */
 export interface QueryBackend {
   events(req: EventPageRequest): EventPage;
+  /** Distinct values of a vocabulary the committed events use (GET /bizSteps, /epcs, ...). */
+  vocabulary(kind: VocabularyKind, limit: number, after: string): string[];
   /** Undefined when no committed event names the object (canonical key). */
   trace(id: string, direction: TraceDirection): TraceResult | undefined;
   /** Newest first; `limit` rows after `after`. */
@@ -38,6 +41,7 @@ export function queryBackend(index: EventIndex, pending: () => Transaction[] = (
   const { reader } = index;
   return {
     events: (req) => reader.events(req),
+    vocabulary: (kind, limit, after) => reader.vocabulary(kind, limit, after),
     trace: (id, direction) => traceObject(reader, id, direction, DEFAULT_TRACE_LIMITS),
     rejections: (code, limit, after) => reader.rejections(code, limit, after),
     captureJobs: (limit, after) =>

@@ -2,7 +2,9 @@
  * The EPCIS query interface and the auditor's trace over the event index (storage/event-index.ts):
  * parameter parsing into a typed query, page tokens, the provenance trace and FSMA 204 CSV.
  */
+
 export { type ListedCaptureJob, type QueryBackend, queryBackend } from './backend.js';
+export { type EpcFormat, inEpcFormat } from './epc-format.js';
 export { criticalTrackingEvent, FSMA_COLUMNS, fsmaRows, toCsv } from './fsma-csv.js';
 export { bizStepKey, dispositionKey, identifierKey, isUri, patternPrefix } from './identifiers.js';
 export {
@@ -15,6 +17,7 @@ export {
 export {
   DEFAULT_PER_PAGE,
   EVENT_QUERY_PARAMETERS,
+  isEventQueryParameter,
   MAX_PER_PAGE,
   type Pairs,
   type ParsedQuery,

@@ -10,6 +10,15 @@ import {
   OBJECT_ROLES,
   type TimeRange,
 } from '../storage/index.js';
+import {
+  BOOLEAN,
+  dynamicPredicate,
+  type EventPredicate,
+  FIXED_PREDICATES,
+  isDynamicParameter,
+  NUMERIC,
+  TIMES,
+} from './event-predicates.js';
 import { bizStepKey, dispositionKey, identifierKey, isUri, patternPrefix } from './identifiers.js';
 import { decodePageToken } from './page-token.js';
 
@@ -69,6 +78,57 @@ function identifiers(roles: IdRole[]): Apply {
 
 const locationKey = (v: string) => (v.startsWith('urn:epc:idpat:') ? undefined : identifierKey(v));
 
+const within =
+  (field: 'readPoint' | 'bizLocation'): Apply =>
+  (filter, values, name) => {
+    filter.within = { ...filter.within, [field]: each(name, values, locationKey, 'a location identifier') };
+  };
+
+function addPredicate(filter: EventFilter, predicate: EventPredicate): void {
+  filter.predicates = [...(filter.predicates ?? []), predicate];
+}
+
+/** Values of parameters GS1 types as a number, a date-time or a boolean are checked before use. */
+function checkScalar(name: string, values: string[]): void {
+  const one = values.length === 1 ? values[0] : undefined;
+  if (NUMERIC.test(name) && !(one !== undefined && /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(one)))
+    fail(name, `'${values.join('|')}' is not one number`);
+  if (TIMES.test(name) && !(one !== undefined && DATE_TIME.test(one.replace(/ (\d{2}:\d{2})$/, '+$1'))))
+    fail(name, `'${values.join('|')}' is not one date-time with a time zone`);
+  if (BOOLEAN.test(name) && one !== 'true' && one !== 'false') fail(name, 'must be true or false');
+}
+
+const predicate =
+  (make: (values: string[]) => EventPredicate): Apply =>
+  (filter, values, name) => {
+    checkScalar(name, values);
+    const vs = TIMES.test(name) ? values.map((v) => v.replace(/ (\d{2}:\d{2})$/, '+$1')) : values;
+    addPredicate(filter, make(vs));
+  };
+
+/** EQ_ATTR_<field>_<attribute>: master data attributes of the locations an event names. */
+function attribute(filter: EventFilter, values: string[], name: string): void {
+  const m = /^EQ_ATTR_(readPoint|bizLocation)_(\w+)$/.exec(name);
+  if (!m) fail(name, 'this node answers EQ_ATTR_ for the fields readPoint and bizLocation');
+  const [, field, attr] = m as unknown as [string, 'readPoint' | 'bizLocation', string];
+  filter.attributes = [...(filter.attributes ?? []), { field, attr, values }];
+}
+
+/** A parameter of the dynamic families of GS1's query-schema.json. */
+function dynamic(filter: EventFilter, values: string[], name: string): void {
+  if (name.startsWith('EQ_ATTR_')) {
+    attribute(filter, values, name);
+    return;
+  }
+  if (name.startsWith('HASATTR_')) fail(name, 'HASATTR_ is not answered by this node');
+  if (name.startsWith('EXISTS_') && !(values.length === 1 && ['', 'true'].includes(values[0] ?? '')))
+    fail(name, 'takes no value or true');
+  checkScalar(name, values);
+  const made = dynamicPredicate(name, values);
+  if (!made) fail(name, 'unknown query parameter');
+  addPredicate(filter, made);
+}
+
 /**
  * The EPCIS 2.0 simple event query parameters this node answers, by their exact names. Checked
  * here rather than by an ajv querystring schema: a parsed querystring has already merged repeated
@@ -93,6 +153,11 @@ const FILTERS: Record<string, Apply> = {
   MATCH_anyEPC: identifiers(OBJECT_ROLES),
   MATCH_epcClass: identifiers([IdRole.Class]),
   MATCH_anyEPCClass: identifiers(CLASS_ROLES),
+  MATCH_inputEPCClass: identifiers([IdRole.InputClass]),
+  MATCH_outputEPCClass: identifiers([IdRole.OutputClass]),
+  WD_readPoint: within('readPoint'),
+  WD_bizLocation: within('bizLocation'),
+  ...Object.fromEntries(Object.entries(FIXED_PREDICATES).map(([name, make]) => [name, predicate(make)])),
   EQ_eventID: listOf('eventID', (v) => (isUri(v) ? v : undefined), 'a URI'),
   EXISTS_errorDeclaration: (filter, values, name) => {
     const [value = ''] = values;
@@ -102,7 +167,7 @@ const FILTERS: Record<string, Apply> = {
   },
 };
 
-const PAGING = ['orderBy', 'orderDirection', 'perPage', 'nextPageToken'];
+const PAGING = ['orderBy', 'orderDirection', 'perPage', 'nextPageToken', 'eventCountLimit', 'maxEventCount'];
 
 /** Every parameter name GET /events accepts. */
 export const EVENT_QUERY_PARAMETERS: readonly string[] = [...Object.keys(FILTERS), ...PAGING];
@@ -114,14 +179,31 @@ export interface ParsedQuery {
   /** The parameters that define the result set (no perPage, no nextPageToken), in the order given. */
   defining: Array<[string, string]>;
   perPage: number;
+  /** At most this many events over every page (EPCIS eventCountLimit). */
+  eventCountLimit?: number;
+  /** More matching events than this is QueryTooLargeException (EPCIS maxEventCount). */
+  maxEventCount?: number;
+  /** Events served on the pages before this one. */
+  servedBefore: number;
+}
+
+/**
+ * Whether `name` is an EPCIS event query parameter: one of the fixed names or of the dynamic
+ * families of GS1's query-schema.json (EQ_ATTR_, EQ_INNER_, EQ_value_CEL, EQ_example:field, ...).
+ */
+export function isEventQueryParameter(name: string): boolean {
+  return EVENT_QUERY_PARAMETERS.includes(name) || isDynamicParameter(name);
 }
 
 /** Pairs of a raw query string, names and values percent-decoded; a repeated name is an error. */
 export function queryPairs(search: string, allowed: readonly string[]): Array<[string, string]> {
   const pairs = [...new URLSearchParams(search)];
   const seen = new Set<string>();
+  // A list of event query parameters (it holds EQ_eventID) also admits the dynamic families.
+  const dynamicToo = allowed.includes('EQ_eventID');
   for (const [name] of pairs) {
-    if (!allowed.includes(name)) fail(name, 'unknown query parameter');
+    if (!allowed.includes(name) && !(dynamicToo && isDynamicParameter(name)))
+      fail(name, 'unknown query parameter');
     if (seen.has(name)) fail(name, 'given more than once; separate values with |');
     seen.add(name);
   }
@@ -130,9 +212,10 @@ export function queryPairs(search: string, allowed: readonly string[]): Array<[s
 
 function split(name: string, value: string): string[] {
   if (value.length > MAX_VALUES * 2048) fail(name, 'value too long');
-  const values = name === 'EXISTS_errorDeclaration' ? [value] : value.split('|');
+  const exists = name.startsWith('EXISTS_');
+  const values = exists ? [value] : value.split('|');
   if (values.length > MAX_VALUES) fail(name, `at most ${MAX_VALUES} values`);
-  if (values.some((v) => v === '' && name !== 'EXISTS_errorDeclaration')) fail(name, 'empty value');
+  if (values.some((v) => v === '' && !exists)) fail(name, 'empty value');
   return values;
 }
 
@@ -154,6 +237,7 @@ export function parseEventQuery(pairs: Pairs, scope: string): ParsedQuery {
   for (const [name, value] of pairs) {
     const apply = FILTERS[name];
     if (apply) apply(filter, split(name, value), name);
+    else if (isDynamicParameter(name)) dynamic(filter, split(name, value), name);
     if (name !== 'perPage' && name !== 'nextPageToken') defining.push([name, value]);
   }
   const orderByValue = get('orderBy');
@@ -166,11 +250,42 @@ export function parseEventQuery(pairs: Pairs, scope: string): ParsedQuery {
   const orderBy = orderByValue ?? 'ledger';
   const descending = direction === undefined ? orderByValue !== undefined : direction === 'DESC';
   const perPage = perPageOf(get('perPage'));
+  const count = (name: string) => {
+    const v = get(name);
+    if (v === undefined) return undefined;
+    if (!/^\d{1,9}$/.test(v) || Number(v) < 1) fail(name, 'must be a positive integer');
+    return Number(v);
+  };
+  const eventCountLimit = count('eventCountLimit');
+  const maxEventCount = count('maxEventCount');
+  if (eventCountLimit !== undefined && maxEventCount !== undefined)
+    fail('eventCountLimit', 'excludes maxEventCount; give one of them');
   const token = get('nextPageToken');
   let after: Cursor | undefined;
+  let servedBefore = 0;
   if (token !== undefined) {
-    const [value, seq] = decodePageToken(token, { scope, defining }, ['integer', 'integer']) as number[];
+    // The third element counts the events served on earlier pages, for eventCountLimit.
+    const binding = { scope, defining };
+    let position: number[];
+    try {
+      position = decodePageToken(token, binding, ['integer', 'integer', 'integer']) as number[];
+    } catch {
+      // A token of a query page without a served count (before eventCountLimit existed).
+      position = decodePageToken(token, binding, ['integer', 'integer']) as number[];
+    }
+    const [value, seq, served] = position;
     after = { value: value ?? 0, seq: seq ?? 0 };
+    servedBefore = served ?? 0;
   }
-  return { request: { filter, orderBy, descending, limit: perPage, after }, defining, perPage };
+  // eventCountLimit bounds the events of every page together: this page takes what is left.
+  const limit = eventCountLimit === undefined ? perPage : Math.min(perPage, eventCountLimit - servedBefore);
+  if (limit < 1) fail('nextPageToken', 'eventCountLimit is reached; there is no further page');
+  return {
+    request: { filter, orderBy, descending, limit, after },
+    defining,
+    perPage,
+    eventCountLimit,
+    maxEventCount,
+    servedBefore,
+  };
 }

@@ -53,6 +53,21 @@ CREATE TABLE IF NOT EXISTS event_ids (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS event_ids_by_seq ON event_ids (seq, role);
 CREATE INDEX IF NOT EXISTS rejections_by_code ON rejections (code, height);
+-- Master data captured in epcisHeader (EPCIS 2.0 section 7.1.4): vocabulary elements' attributes
+-- (EQ_ATTR_) and their children, the location hierarchy WD_readPoint and WD_bizLocation walk.
+-- Keys are canonical identifiers, like event_index's; the last capture of an attribute wins.
+CREATE TABLE IF NOT EXISTS master_attributes (
+  id_key TEXT NOT NULL,
+  attr TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (id_key, attr)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS master_attributes_by_value ON master_attributes (attr, value);
+CREATE TABLE IF NOT EXISTS master_children (
+  parent TEXT NOT NULL,
+  child TEXT NOT NULL,
+  PRIMARY KEY (parent, child)
+) WITHOUT ROWID;
 `;
 
 /** Where an identifier occurs in an event. */
@@ -126,6 +141,8 @@ export class EventIndex {
   private readonly insertEvent: Database.Statement;
   private readonly insertId: Database.Statement;
   private readonly markDeclared: Database.Statement;
+  private readonly insertAttribute: Database.Statement;
+  private readonly insertChild: Database.Statement;
 
   constructor(db: Database.Database) {
     db.exec(EVENT_INDEX_SCHEMA);
@@ -139,6 +156,36 @@ export class EventIndex {
     );
     this.insertId = db.prepare('INSERT OR IGNORE INTO event_ids (id_key, role, seq) VALUES (?, ?, ?)');
     this.markDeclared = db.prepare('UPDATE event_index SET error_declaration = 1 WHERE event_id = ?');
+    this.insertAttribute = db.prepare(
+      'INSERT OR REPLACE INTO master_attributes (id_key, attr, value) VALUES (?, ?, ?)',
+    );
+    this.insertChild = db.prepare('INSERT OR IGNORE INTO master_children (parent, child) VALUES (?, ?)');
+  }
+
+  /** The vocabularies of a capture document's epcisHeader, indexed for WD_ and EQ_ATTR_ queries. */
+  private indexMasterData(document: unknown): void {
+    const header = (document as { epcisHeader?: { epcisMasterData?: { vocabularyList?: unknown } } })
+      ?.epcisHeader;
+    const vocabularies = header?.epcisMasterData?.vocabularyList;
+    if (!Array.isArray(vocabularies)) return;
+    for (const vocabulary of vocabularies) {
+      const elements = (vocabulary as { vocabularyElementList?: unknown })?.vocabularyElementList;
+      if (!Array.isArray(elements)) continue;
+      for (const element of elements as Array<Record<string, unknown>>) {
+        const id = text(element?.id);
+        if (id === null) continue;
+        const key = idKey(id);
+        for (const a of Array.isArray(element.attributes) ? element.attributes : []) {
+          const attr = text((a as { id?: unknown })?.id);
+          const value = (a as { attribute?: unknown })?.attribute;
+          if (attr !== null && value !== undefined)
+            this.insertAttribute.run(key, attr, typeof value === 'string' ? value : JSON.stringify(value));
+        }
+        for (const child of Array.isArray(element.children) ? element.children : []) {
+          if (typeof child === 'string') this.insertChild.run(key, idKey(child));
+        }
+      }
+    }
   }
 
   /**
@@ -155,6 +202,7 @@ export class EventIndex {
       }
       // An accepted error declaration marks the event it declares (execution/execute.ts).
       for (const declaration of r.declarations) this.markDeclared.run(declaration.eventID);
+      if (r.tx.body.kind === 'capture' && r.accepted.length > 0) this.indexMasterData(r.tx.body.document);
     }
   }
 

@@ -35,6 +35,15 @@ export interface EventFilter {
   /** Every condition must hold. */
   ids?: IdCondition[];
   errorDeclaration?: boolean;
+  /** WD_readPoint / WD_bizLocation: these locations or any beneath them in master data (canonical). */
+  within?: { readPoint?: string[]; bizLocation?: string[] };
+  /** EQ_ATTR_<field>_<attr>: the field's master data has the attribute with one of the values. */
+  attributes?: Array<{ field: 'readPoint' | 'bizLocation'; attr: string; values: string[] }>;
+  /**
+   * Conditions on fields the index has no column for (quantities, sensor data, extensions, ...):
+   * tested on each candidate the indexed conditions select, in sort order, so pages stay exact.
+   */
+  predicates?: Array<(event: EpcisEvent) => boolean>;
 }
 
 /** `ledger` is block, transaction, position order. */
@@ -152,6 +161,24 @@ function whereOf(filter: EventFilter): Clauses {
     out.sql.push('i.error_declaration = ?');
     out.params.push(filter.errorDeclaration ? 1 : 0);
   }
+  for (const [field, column] of [
+    ['readPoint', 'i.read_point'],
+    ['bizLocation', 'i.biz_location'],
+  ] as const) {
+    const roots = filter.within?.[field];
+    if (roots === undefined) continue;
+    // The roots and every location beneath them: master_children walked to any depth.
+    out.sql.push(`${column} IN (WITH RECURSIVE sub(k) AS (SELECT value FROM json_each(?)
+      UNION SELECT c.child FROM master_children c JOIN sub ON c.parent = sub.k) SELECT k FROM sub)`);
+    out.params.push(JSON.stringify(roots));
+  }
+  for (const a of filter.attributes ?? []) {
+    const column = a.field === 'readPoint' ? 'i.read_point' : 'i.biz_location';
+    // An attribute is named by its URI (urn:epcglobal:cbv:mda#name) or by its last part (name).
+    out.sql.push(`${column} IN (SELECT id_key FROM master_attributes
+      WHERE (attr = ? OR attr LIKE ? OR attr LIKE ?) AND value IN (${marks(a.values.length)}))`);
+    out.params.push(a.attr, `%#${a.attr}`, `%:${a.attr}`, ...a.values);
+  }
   return out;
 }
 
@@ -202,7 +229,9 @@ function withDensity(db: Database.Database, filter: EventFilter): EventFilter {
 }
 
 export function eventPage(db: Database.Database, req: EventPageRequest): EventPage {
-  const { sql, params } = eventPageSql({ ...req, filter: withDensity(db, req.filter) });
+  const filter = withDensity(db, req.filter);
+  if (filter.predicates?.length) return filteredPage(db, { ...req, filter }, filter.predicates);
+  const { sql, params } = eventPageSql({ ...req, filter });
   const rows = db.prepare<unknown[], Row>(sql).all(...params) as Row[];
   const more = rows.length > req.limit;
   const page = more ? rows.slice(0, req.limit) : rows;
@@ -210,5 +239,39 @@ export function eventPage(db: Database.Database, req: EventPageRequest): EventPa
   return {
     events: page.map(servedEvent),
     next: more && last ? { value: last.sort, seq: last.seq } : undefined,
+  };
+}
+
+/** Candidates read per round when conditions are tested on events rather than in SQL. */
+const SCAN_BATCH = 500;
+
+/**
+ * A page under conditions SQL cannot test: candidates in sort order, a batch at a time, until
+ * limit + 1 pass. The next page starts after the last event served, so no match is skipped or
+ * served twice.
+ */
+function filteredPage(
+  db: Database.Database,
+  req: EventPageRequest,
+  predicates: ReadonlyArray<(event: EpcisEvent) => boolean>,
+): EventPage {
+  const matched: Array<{ event: EpcisEvent; at: Cursor }> = [];
+  let after = req.after;
+  for (;;) {
+    const { sql, params } = eventPageSql({ ...req, after, limit: SCAN_BATCH - 1 });
+    const rows = db.prepare<unknown[], Row>(sql).all(...params) as Row[];
+    for (const row of rows) {
+      const event = servedEvent(row);
+      if (predicates.every((p) => p(event))) matched.push({ event, at: { value: row.sort, seq: row.seq } });
+      if (matched.length > req.limit) break;
+    }
+    const last = rows[rows.length - 1];
+    if (matched.length > req.limit || rows.length < SCAN_BATCH || !last) break;
+    after = { value: last.sort, seq: last.seq };
+  }
+  const page = matched.slice(0, req.limit);
+  return {
+    events: page.map((m) => m.event),
+    next: matched.length > req.limit ? page[page.length - 1]?.at : undefined,
   };
 }

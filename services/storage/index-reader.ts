@@ -35,6 +35,22 @@ export interface CaptureRow {
   errors: Array<{ eventID?: string; code: string; message: string }>;
 }
 
+/** The EPCIS REST binding's vocabulary collections (GET /bizSteps, /epcs, ...), over indexed values. */
+export type VocabularyKind = 'epcs' | 'bizSteps' | 'bizLocations' | 'readPoints' | 'dispositions';
+
+const VOCABULARY_SQL: Record<VocabularyKind, string> = {
+  // Object roles only (epc, parent, child, input, output): classes are not EPCs.
+  epcs: `SELECT DISTINCT id_key AS value FROM event_ids WHERE id_key > ?
+    AND role IN ('epc', 'parent', 'child', 'input', 'output') ORDER BY id_key LIMIT ?`,
+  bizSteps: 'SELECT DISTINCT biz_step AS value FROM event_index WHERE biz_step > ? ORDER BY biz_step LIMIT ?',
+  bizLocations:
+    'SELECT DISTINCT biz_location AS value FROM event_index WHERE biz_location > ? ORDER BY biz_location LIMIT ?',
+  readPoints:
+    'SELECT DISTINCT read_point AS value FROM event_index WHERE read_point > ? ORDER BY read_point LIMIT ?',
+  dispositions:
+    'SELECT DISTINCT disposition AS value FROM event_index WHERE disposition > ? ORDER BY disposition LIMIT ?',
+};
+
 /** Position in a newest-first list of committed rows. */
 export interface ListCursor {
   height: number;
@@ -81,9 +97,21 @@ function prepare(db: Database.Database) {
 /** Read side of the event index: query pages, trace steps and the audit lists. */
 export class IndexReader {
   private readonly q: ReturnType<typeof prepare>;
+  private readonly vocabularies: Record<
+    VocabularyKind,
+    Database.Statement<[string, number], { value: string }>
+  >;
 
   constructor(private readonly db: Database.Database) {
     this.q = prepare(db);
+    this.vocabularies = Object.fromEntries(
+      Object.entries(VOCABULARY_SQL).map(([kind, sql]) => [kind, db.prepare(sql)]),
+    ) as never;
+  }
+
+  /** Distinct values of a vocabulary the committed events use, in order, after `after`. */
+  vocabulary(kind: VocabularyKind, limit: number, after: string): string[] {
+    return this.vocabularies[kind].all(after, limit).map((r) => r.value);
   }
 
   events(req: EventPageRequest): EventPage {

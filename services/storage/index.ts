@@ -9,7 +9,14 @@ export type {
   TimeRange,
 } from './event-query.js';
 export { DENSE_PATTERN_ROWS, eventPageSql } from './event-query.js';
-export type { CaptureRow, IndexReader, ListCursor, RejectionRow, TracedEvent } from './index-reader.js';
+export type {
+  CaptureRow,
+  IndexReader,
+  ListCursor,
+  RejectionRow,
+  TracedEvent,
+  VocabularyKind,
+} from './index-reader.js';
 export type { NamedQueries, NamedQuery } from './named-queries.js';
 export { LEDGER_FILE, restoreLedger } from './restore.js';
 export { Store, type StoredRejection, type StoredTx, type StoreIdentity } from './store.js';

@@ -13,8 +13,11 @@ export interface DeliveryWorkerDeps {
   namedQueries: Pick<NamedQueries, 'get'>;
   /** The event index's reader: the one matcher of every query. */
   reader: Pick<IndexReader, 'events'>;
-  /** The EPCISQueryDocument of a batch, as GET /queries/{name}/events answers it. */
-  document(queryName: string, events: EpcisEvent[]): unknown;
+  /**
+   * The EPCISQueryDocument of a batch, as GET /queries/{name}/events answers it, with the
+   * subscriptionID in its queryResults (EPCIS 2.0: every callback document names its subscription).
+   */
+  document(queryName: string, events: EpcisEvent[], subscriptionID: string): unknown;
   post?: WebhookPost;
   /** ms since the epoch; backoff and due times are read from it. */
   clock?: () => number;
@@ -150,7 +153,7 @@ export class DeliveryWorker {
 
   /** One POST; undefined on a 2xx, else what went wrong (kept as last_error). */
   private async send(sub: Subscription, events: EpcisEvent[]): Promise<string | undefined> {
-    const body = JSON.stringify(this.deps.document(sub.queryName, events));
+    const body = JSON.stringify(this.deps.document(sub.queryName, events, sub.id));
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       [SUBSCRIPTION_ID_HEADER]: sub.id,

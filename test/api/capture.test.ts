@@ -131,7 +131,7 @@ describe('POST /events', () => {
       token: token ?? (await h.token({ sub: 'wms' })),
     });
 
-  it('answers 201 with Location and the status once the event is committed', async () => {
+  it('answers 201 with Location and the event once it is committed', async () => {
     const h = await harness();
     const status = {
       eventID: 'urn:uuid:1',
@@ -143,10 +143,13 @@ describe('POST /events', () => {
       submitter: 'wms',
     };
     h.node.captureEvent = async () => ({ kind: 'accepted', status });
+    const committed = { ...(EVENT as Record<string, unknown>), eventID: 'urn:uuid:1' };
+    h.node.events.set('urn:uuid:1', committed as never);
     const res = await post(h);
     expect(res.statusCode).toBe(201);
     expect(res.headers.location).toBe('/events/urn%3Auuid%3A1');
-    expect(res.json()).toEqual(status);
+    // GS1 answers the event as captured; its ledger status is at /events/{eventID}/status.
+    expect(res.json()).toEqual(committed);
     expect(h.node.eventCaptures).toEqual([
       { event: EVENT, ctx: { submitter: 'wms', errorBehaviour: 'rollback' } },
     ]);

@@ -25,16 +25,30 @@ describe('GET /events/{eventID}', () => {
     h.node.events.set(NI_ID, EVENT);
   });
 
-  it('decodes an ni:/// eventID and returns the committed event as JSON-LD', async () => {
+  const only = (res: { json(): unknown }) =>
+    (
+      res.json() as {
+        epcisBody: { queryResults: { resultsBody: { eventList: Array<Record<string, unknown>> } } };
+      }
+    ).epcisBody.queryResults.resultsBody.eventList;
+
+  it('decodes an ni:/// eventID and answers an EPCISQueryDocument holding the event, as JSON-LD', async () => {
     const res = await h.call({ url: path(NI_ID), token });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/ld\+json/);
-    expect(res.json()).toEqual(EVENT);
+    expect(res.json()).toMatchObject({ type: 'EPCISQueryDocument', '@context': [expect.any(String)] });
+    expect(only(res)).toEqual([EVENT]);
+  });
+
+  it('answers 406 to a client that accepts no media type the event is served in', async () => {
+    const res = await h.call({ url: path(NI_ID), token, headers: { accept: 'text/csv' } });
+    expectProblem(res, 406, 'NOT_ACCEPTABLE');
+    expect(res.json().type).toBe('epcisException:NotAcceptableException');
   });
 
   it('serves eventIDs longer than 100 characters, and refuses absurd ones with 400', async () => {
     h.node.events.set(LONG_ID, { ...EVENT, eventID: LONG_ID });
-    expect((await h.call({ url: path(LONG_ID), token })).json().eventID).toBe(LONG_ID);
+    expect(only(await h.call({ url: path(LONG_ID), token }))[0]?.eventID).toBe(LONG_ID);
     expectProblem(await h.call({ url: path(`urn:x:${'a'.repeat(5000)}`), token }), 400, 'BAD_REQUEST');
   });
 

@@ -46,6 +46,17 @@ describe('the API describes itself', () => {
     expect(ui.headers['content-type']).toMatch(/text\/html/);
   });
 
+  it("names the node's own address as the server, in /openapi.json and in Swagger UI's document", async () => {
+    const h = await harness();
+    for (const url of ['/openapi.json', '/docs/json']) {
+      const res = await h.call({ url, headers: { host: '10.1.2.3:8081' } });
+      expect(res.statusCode, url).toBe(200);
+      expect((res.json() as { servers: Array<{ url: string }> }).servers, url).toEqual([
+        { url: 'http://10.1.2.3:8081', description: 'This node' },
+      ]);
+    }
+  });
+
   it('serves Prometheus metrics without a token', async () => {
     const h = await harness();
     const res = await h.call({ url: '/metrics' });

@@ -17,7 +17,7 @@ import {
   type SupplyChain,
   supplyChain,
 } from '../support/supply-chain.js';
-import { expectProblem, FakeNode, type Keys, makeKeys, mint, OTHER } from './support.js';
+import { expectProblem, FakeNode, type Keys, makeKeys, mint, NO_SUCH_NAME, OTHER } from './support.js';
 
 let ledger: TestLedger;
 let chain: SupplyChain;
@@ -230,9 +230,9 @@ describe('named queries', () => {
         }),
       );
     expect((await del()).statusCode).toBe(204);
-    expectProblem(await del(), 404, 'NOT_FOUND');
-    expectProblem(await get('/queries/pallet-moves'), 404, 'NOT_FOUND');
-    expectProblem(await get('/queries/pallet-moves/events'), 404, 'NOT_FOUND');
+    expectProblem(await del(), 404, 'NOT_FOUND', NO_SUCH_NAME);
+    expectProblem(await get('/queries/pallet-moves'), 404, 'NOT_FOUND', NO_SUCH_NAME);
+    expectProblem(await get('/queries/pallet-moves/events'), 404, 'NOT_FOUND', NO_SUCH_NAME);
   });
 
   it('refuses bad names and bad queries, and writes from readers or other orgs', async () => {
@@ -339,7 +339,8 @@ describe('audit lists', () => {
   it('GET /capture: running jobs first, then committed captures newest first, paged', async () => {
     const first = await get('/capture?perPage=2');
     expect(first.statusCode, first.body).toBe(200);
-    const jobs = (first.json() as { captureJobs: Array<Record<string, unknown>> }).captureJobs;
+    // GS1 declares the list as a bare array.
+    const jobs = first.json() as Array<Record<string, unknown>>;
     expect(jobs.map((j) => [j.running, j.blockHeight])).toEqual([
       [true, undefined],
       [false, 7],
@@ -350,8 +351,7 @@ describe('audit lists', () => {
     let link = first.headers.link as string | undefined;
     while (link) {
       const res = await get(/^<([^>]+)>/.exec(link)?.[1] ?? '');
-      const page = (res.json() as { captureJobs: Array<{ running: boolean; blockHeight: number }> })
-        .captureJobs;
+      const page = res.json() as Array<{ running: boolean; blockHeight: number }>;
       expect(page.every((j) => !j.running)).toBe(true);
       rest.push(...page.map((j) => j.blockHeight));
       link = res.headers.link as string | undefined;

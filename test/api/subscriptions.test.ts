@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi } from '../../services/api/index.js';
 import { queryBackend } from '../../services/query/index.js';
 import { TestLedger } from '../support/ledger.js';
-import { expectProblem, FakeNode, type Keys, makeKeys, mint, OTHER } from './support.js';
+import { expectProblem, FakeNode, type Keys, makeKeys, mint, NO_SUCH_NAME, OTHER } from './support.js';
 
 // The subscription routes over a real store (named queries and subscriptions in its SQLite).
 
@@ -118,9 +118,14 @@ describe('query subscriptions', () => {
   });
 
   it('refuses an unknown named query with 404', async () => {
-    const body = expectProblem(await post('nope', { dest: DEST, stream: true }), 404, 'NOT_FOUND');
+    const body = expectProblem(
+      await post('nope', { dest: DEST, stream: true }),
+      404,
+      'NOT_FOUND',
+      NO_SUCH_NAME,
+    );
     expect(body.detail).toContain("'nope'");
-    expectProblem(await get('/queries/nope/subscriptions'), 404, 'NOT_FOUND');
+    expectProblem(await get('/queries/nope/subscriptions'), 404, 'NOT_FOUND', NO_SUCH_NAME);
   });
 
   it('refuses a bad dest, a missing or false stream, a schedule and unknown members', async () => {

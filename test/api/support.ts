@@ -235,6 +235,7 @@ function noQueryBackend(): QueryBackend {
   };
   return {
     events: fail,
+    vocabulary: fail,
     trace: fail,
     rejections: fail,
     captureJobs: fail,
@@ -297,11 +298,17 @@ export function capture(
   };
 }
 
-/** Asserts an RFC 9457 problem with the given status and code, and returns its body. */
+export const NO_SUCH_NAME = 'epcisException:NoSuchNameException';
+
+/**
+ * Asserts an RFC 9457 problem with the given status and code, and returns its body. `type` is the
+ * code's problem type unless given (an unknown named query is GS1's NoSuchNameException).
+ */
 export function expectProblem(
   res: LightMyRequestResponse,
   status: number,
   code: string,
+  type = problemType(code as ErrorCode),
 ): Record<string, unknown> {
   expect(res.statusCode, res.body).toBe(status);
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -309,7 +316,7 @@ export function expectProblem(
   expect(body).toMatchObject({
     status,
     code,
-    type: problemType(code as ErrorCode),
+    type,
   });
   expect(typeof body.title).toBe('string');
   expect(typeof body.detail).toBe('string');

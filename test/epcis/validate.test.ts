@@ -256,10 +256,19 @@ describe('validateCaptureDocument: refusals name the field at fault', () => {
     expect(firstField({ ...capture(objectEvent()), schemaVersion: '1.2' })).toBe('/schemaVersion');
   });
 
-  it('a document without the GS1 EPCIS context', () => {
-    expect(
-      firstField({ ...capture(objectEvent()), '@context': ['https://example.com/context.jsonld'] }),
-    ).toBe('/@context');
+  it('an @context that is not a URI, an object or a list of them', () => {
+    expect(firstField({ ...capture(objectEvent()), '@context': 42 })).toBe('/@context');
+    expect(firstField({ ...capture(objectEvent()), '@context': ['not a uri'] })).toBe('/@context');
+  });
+
+  it('any @context the EPCIS 2.0 schema allows', () => {
+    for (const context of [
+      'https://gs1.github.io/EPCIS/epcis-context.jsonld',
+      ['https://gs1.github.io/EPCIS/epcis-context-simple.jsonld', { ex: 'https://example.org/' }],
+      'https://ref.gs1.org/standards/epcis/epcis-context.jsonld',
+      { '@vocab': 'https://ref.gs1.org/epcis/' },
+    ])
+      expect(validateCaptureDocument({ ...capture(objectEvent()), '@context': context }).ok).toBe(true);
   });
 
   it('a document without events', () => {

@@ -64,8 +64,14 @@ describe('four organisations order EPCIS captures through BFT consensus', () => 
             return r.status === 200 ? r : undefined;
           });
           expect(status).toBe(200);
-          expect(body.eventID).toBe(id);
-          expect(typeof body.recordTime).toBe('string');
+          // GS1: an EPCISQueryDocument holding the event.
+          const [event] = (
+            body as {
+              epcisBody: { queryResults: { resultsBody: { eventList: Array<Record<string, unknown>> } } };
+            }
+          ).epcisBody.queryResults.resultsBody.eventList;
+          expect(event?.eventID).toBe(id);
+          expect(typeof event?.recordTime).toBe('string');
         }
       }
     }
@@ -299,11 +305,13 @@ describe('four organisations order EPCIS captures through BFT consensus', () => 
     const created = await post(event);
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe(`/events/${encodeURIComponent(String(event.eventID))}`);
-    expect(await created.json()).toMatchObject({
-      eventID: event.eventID,
-      status: 'accepted',
-      org: 'valley-packers',
-    });
+    // GS1: 201 with the event as captured; the ledger status is at /events/{eventID}/status.
+    expect(await created.json()).toMatchObject({ eventID: event.eventID, type: event.type });
+    const status = await cluster.json(
+      'valley-packers',
+      `/events/${encodeURIComponent(String(event.eventID))}/status`,
+    );
+    expect(status.body).toMatchObject({ eventID: event.eventID, status: 'accepted', org: 'valley-packers' });
     captured.push(String(event.eventID));
     const again = await post(event);
     expect(again.status).toBe(409);

@@ -200,10 +200,13 @@ describe('EPCIS queries and the trace, across a four-node cluster', () => {
         org: 'freshmart',
       }),
     ]);
-    const jobs = (await (await get('/capture?perPage=2')).json()) as {
-      captureJobs: Array<{ running: boolean; success: boolean; blockHeight?: number }>;
-    };
-    const committed = jobs.captureJobs.filter((j) => !j.running);
+    // GS1 declares GET /capture as a bare array of capture jobs.
+    const jobs = (await (await get('/capture?perPage=2')).json()) as Array<{
+      running: boolean;
+      success: boolean;
+      blockHeight?: number;
+    }>;
+    const committed = jobs.filter((j) => !j.running);
     expect(committed).toHaveLength(2);
     expect(committed[0]?.success).toBe(false); // the duplicate, newest
     expect(committed[0]?.blockHeight ?? 0).toBeGreaterThan(committed[1]?.blockHeight ?? 0);

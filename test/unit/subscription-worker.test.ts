@@ -106,6 +106,7 @@ describe('DeliveryWorker', () => {
       const doc = JSON.parse(d.body.toString('utf8'));
       expect(doc.type).toBe('EPCISQueryDocument');
       expect(doc.epcisBody.queryResults.queryName).toBe('receipts');
+      expect(doc.epcisBody.queryResults.subscriptionID).toBe(sub.id);
     }
     expect(subscription(sub.id)).toMatchObject({ attempts: 0, lastNotifiedAt: now });
 

@@ -4,6 +4,7 @@ import type { ListCursor } from '../../storage/index.js';
 import type { AuthHooks } from '../auth.js';
 import type { Schemas } from '../openapi.js';
 import type { ApiDeps } from '../types.js';
+import { presentJob } from './capture-job.js';
 import { rawSearch, setNext } from './query-support.js';
 
 const CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
@@ -41,7 +42,8 @@ export function auditRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks
         committed.length > limit && last ? [last.height, last.seq] : undefined,
       );
       const running = after ? [] : deps.query.runningCaptureJobs();
-      return { captureJobs: [...running, ...page.map(({ cursor: _, ...job }) => job)] };
+      // GS1 declares the list as a bare array of capture jobs.
+      return [...running, ...page.map(({ cursor: _, ...job }) => job)].map(presentJob);
     },
   );
 

@@ -5,6 +5,8 @@ import type { Operations, Schemas } from '../openapi.js';
 import { emptyBody } from '../problem.js';
 import { specSchema } from '../spec-schema.js';
 import type { ApiDeps } from '../types.js';
+import { presentJob } from './capture-job.js';
+import { discoveryHeaders } from './discovery.js';
 
 /** Fastify lower-cases header names. */
 export const ERROR_BEHAVIOUR_HEADER = 'gs1-capture-error-behaviour';
@@ -16,6 +18,22 @@ export const ERROR_BEHAVIOURS = [
 type CaptureHeaders = { [ERROR_BEHAVIOUR_HEADER]: Schemas['CaptureErrorBehaviour'] };
 type CaptureQuery = { dryRun: boolean };
 type JobParams = Operations['getCaptureJob']['parameters']['path'];
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * GS1's capture interface takes an EPCISQueryDocument too (another repository's query result):
+ * its events are captured as the EPCISDocument they would have been, header and context kept.
+ * Anything else goes to validation as it came.
+ */
+export function asCaptureDocument(body: unknown): unknown {
+  if (!isObject(body) || body.type !== 'EPCISQueryDocument') return body;
+  const { epcisBody, ...rest } = body;
+  const results = isObject(epcisBody) && isObject(epcisBody.queryResults) ? epcisBody.queryResults : {};
+  const eventList = isObject(results.resultsBody) ? results.resultsBody.eventList : undefined;
+  return { ...rest, type: 'EPCISDocument', epcisBody: { eventList } };
+}
 
 export function captureRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks): void {
   app.post<{ Headers: CaptureHeaders; Querystring: CaptureQuery }>(
@@ -29,8 +47,9 @@ export function captureRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHoo
         submitter: principalOf(request).sub,
         errorBehaviour: request.headers[ERROR_BEHAVIOUR_HEADER],
       };
-      if (request.query.dryRun) return deps.capture.dryRun(request.body, ctx);
-      const { captureID } = await deps.capture.submit(request.body, ctx);
+      const document = asCaptureDocument(request.body);
+      if (request.query.dryRun) return deps.capture.dryRun(document, ctx);
+      const { captureID } = await deps.capture.submit(document, ctx);
       void reply.code(202).header('location', `/capture/${encodeURIComponent(captureID)}`);
       return { captureID };
     },
@@ -42,14 +61,14 @@ export function captureRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHoo
     async (request): Promise<Schemas['CaptureJob']> => {
       const job = deps.capture.job(request.params.captureID);
       if (!job) throw new WaybillError(ErrorCode.NotFound, `no capture '${request.params.captureID}'`);
-      return job;
+      return presentJob(job);
     },
   );
 
   app.options('/capture', async (_request, reply) => {
-    void reply
-      .code(204)
-      .header('allow', 'OPTIONS, GET, POST')
+    void discoveryHeaders(reply, 'OPTIONS, GET, POST')
+      // Both behaviours, as GS1's header announces it for a server.
+      .header('gs1-capture-error-behaviour', 'all')
       .header('gs1-epcis-capture-limit', String(deps.captureLimit))
       .header('gs1-epcis-capture-file-size-limit', String(deps.bodyLimit));
   });
@@ -64,7 +83,9 @@ export function captureRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHoo
       void reply.code(202).header('location', `/capture/${encodeURIComponent(outcome.captureID)}`);
       return { captureID: outcome.captureID };
     }
-    void reply.code(201).header('location', `/events/${encodeURIComponent(outcome.status.eventID)}`);
-    return outcome.status;
+    const { eventID } = outcome.status;
+    void reply.code(201).header('location', `/events/${encodeURIComponent(eventID)}`);
+    // GS1 answers 201 with the event as captured (with its eventID); the ledger status is at /status.
+    return deps.events.get(eventID) ?? outcome.status;
   });
 }

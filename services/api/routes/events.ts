@@ -3,16 +3,11 @@ import { ErrorCode, WaybillError } from '../../common/errors.js';
 import type { AuthHooks } from '../auth.js';
 import type { Operations, Schemas } from '../openapi.js';
 import type { ApiDeps } from '../types.js';
+import { queryDocument, sendQueryDocument } from './query-support.js';
 
 // eventIDs are URIs (ni:///sha-256;…?ver=CBV2.0): clients percent-encode them as one path segment and
 // the router decodes the parameter, so the handlers see the eventID exactly as captured.
 type EventParams = Operations['getEvent']['parameters']['path'];
-
-/** EPCIS events are JSON-LD; plain JSON only for clients that ask for it and not for JSON-LD. */
-export function eventContentType(accept: string | undefined): string {
-  const plain = accept?.includes('application/json') && !accept.includes('application/ld+json');
-  return plain ? 'application/json; charset=utf-8' : 'application/ld+json; charset=utf-8';
-}
 
 function notFound(eventID: string): WaybillError {
   return new WaybillError(ErrorCode.NotFound, `no committed event '${eventID}'`);
@@ -22,8 +17,8 @@ export function eventRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks
   app.get<{ Params: EventParams }>('/events/:eventID', { onRequest: auth.read }, async (request, reply) => {
     const event = deps.events.get(request.params.eventID);
     if (!event) throw notFound(request.params.eventID);
-    void reply.type(eventContentType(request.headers.accept));
-    return event;
+    // The EPCIS 2.0 REST binding answers an EPCISQueryDocument enclosing the event.
+    return sendQueryDocument(request, reply, queryDocument('SimpleEventQuery', [event]));
   });
 
   app.get<{ Params: EventParams }>(

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ErrorCode, WaybillError } from '../../common/errors.js';
 import {
-  EVENT_QUERY_PARAMETERS,
+  isEventQueryParameter,
   parseEventQuery,
   queryPairs,
   queryParameterError,
@@ -9,7 +9,7 @@ import {
 import type { NamedQuery } from '../../storage/index.js';
 import { type AuthHooks, principalOf } from '../auth.js';
 import type { Operations, Schemas } from '../openapi.js';
-import { emptyBody } from '../problem.js';
+import { EPCIS_TYPE, emptyBody } from '../problem.js';
 import type { ApiDeps } from '../types.js';
 import { answerQuery, keyedPage, rawSearch } from './query-support.js';
 
@@ -17,7 +17,6 @@ type NameParams = Operations['getNamedQuery']['parameters']['path'];
 
 const NAME = /^[A-Za-z0-9._~-]{1,64}$/;
 const PAGING = ['perPage', 'nextPageToken'];
-const SAVED_PARAMETERS = EVENT_QUERY_PARAMETERS.filter((p) => !PAGING.includes(p));
 
 function invalidName(): WaybillError {
   return new WaybillError(ErrorCode.ValidationFailed, 'the request is not valid', {
@@ -33,7 +32,8 @@ function paramsOf(query: unknown): Record<string, string> {
     });
   const params: Record<string, string> = {};
   for (const [name, value] of Object.entries(query)) {
-    if (!SAVED_PARAMETERS.includes(name)) throw queryParameterError(name, 'unknown query parameter');
+    if (PAGING.includes(name) || !isEventQueryParameter(name))
+      throw queryParameterError(name, 'unknown query parameter');
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
       params[name] = String(value);
     } else if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string')) {
@@ -53,7 +53,9 @@ const toResponse = (q: NamedQuery): Schemas['NamedQuery'] => ({
 });
 
 function notFound(name: string): WaybillError {
-  return new WaybillError(ErrorCode.NotFound, `no named query '${name}'`);
+  return new WaybillError(ErrorCode.NotFound, `no named query '${name}'`, {
+    [EPCIS_TYPE]: 'epcisException:NoSuchNameException',
+  });
 }
 
 export function namedQueryRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks): void {

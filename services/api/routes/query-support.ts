@@ -1,9 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ErrorCode, WaybillError } from '../../common/errors.js';
 import { EPCIS_CONTEXT_URL } from '../../epcis/index.js';
 import type { EpcisEvent } from '../../ledger/index.js';
 import {
   decodePageToken,
   encodePageToken,
+  inEpcFormat,
   type Pairs,
   type ParsedQuery,
   parseEventQuery,
@@ -13,7 +15,6 @@ import {
 } from '../../query/index.js';
 import type { Schemas } from '../openapi.js';
 import type { ApiDeps } from '../types.js';
-import { eventContentType } from './events.js';
 
 const CONTEXT = [EPCIS_CONTEXT_URL];
 
@@ -68,14 +69,24 @@ export function keyedPage<T>(
   return page;
 }
 
-export function queryDocument(queryName: string, events: EpcisEvent[]): Schemas['EPCISQueryDocument'] {
+export function queryDocument(
+  queryName: string,
+  events: EpcisEvent[],
+  subscriptionID?: string,
+): Schemas['EPCISQueryDocument'] {
   return {
     '@context': CONTEXT,
     type: 'EPCISQueryDocument',
     schemaVersion: '2.0',
     creationDate: new Date().toISOString(),
     // Committed events passed EPCIS validation, so their type is one of the five.
-    epcisBody: { queryResults: { queryName, resultsBody: { eventList: events as Schemas['EPCISEvent'][] } } },
+    epcisBody: {
+      queryResults: {
+        queryName,
+        ...(subscriptionID === undefined ? {} : { subscriptionID }),
+        resultsBody: { eventList: events as Schemas['EPCISEvent'][] },
+      },
+    },
   };
 }
 
@@ -99,9 +110,68 @@ export function answerQuery(
   run: QueryRun,
 ): Schemas['EPCISQueryDocument'] {
   const parsed: ParsedQuery = parseEventQuery(run.pairs, run.scope);
+  if (parsed.maxEventCount !== undefined) {
+    // EPCIS: more matches than maxEventCount is QueryTooLargeException, not a partial answer.
+    const probe = deps.query.events({ ...parsed.request, after: undefined, limit: parsed.maxEventCount });
+    if (probe.next)
+      throw new WaybillError(
+        ErrorCode.QueryTooLarge,
+        `more than maxEventCount=${parsed.maxEventCount} events match; narrow the query or raise maxEventCount`,
+        { maxEventCount: parsed.maxEventCount },
+      );
+  }
   const page = deps.query.events(parsed.request);
-  const next = page.next && [page.next.value, page.next.seq];
+  const served = parsed.servedBefore + page.events.length;
+  const more = page.next && (parsed.eventCountLimit === undefined || served < parsed.eventCountLimit);
+  const next = more && page.next ? [page.next.value, page.next.seq, served] : undefined;
   setNext(reply, run.path, run.linkPairs, { scope: run.scope, defining: parsed.defining }, next);
+  return sendQueryDocument(request, reply, queryDocument(run.queryName, page.events));
+}
+
+const JSON_LD = 'application/ld+json; charset=utf-8';
+const JSON_PLAIN = 'application/json; charset=utf-8';
+
+/**
+ * The media type of EPCIS events and query results for an `Accept` header: JSON-LD by default,
+ * plain JSON for clients that ask for it and not for JSON-LD, 406 NOT_ACCEPTABLE when the client
+ * accepts neither (nor any type: `*` + `/*`, `application/*`).
+ */
+export function eventContentType(accept: string | undefined): string {
+  if (!accept?.trim()) return JSON_LD;
+  const types = accept
+    .split(',')
+    .map((part) => {
+      const [type = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+      const q = params.find((p) => p.startsWith('q='));
+      return { type, q: q ? Number(q.slice(2)) : 1 };
+    })
+    .filter((t) => t.q > 0);
+  const accepts = (type: string) => types.some((t) => t.type === type);
+  if (accepts('application/json') && !accepts('application/ld+json')) return JSON_PLAIN;
+  if (accepts('application/ld+json') || accepts('*/*') || accepts('application/*')) return JSON_LD;
+  throw new WaybillError(
+    ErrorCode.NotAcceptable,
+    `this resource is served as application/ld+json or application/json, not '${accept}'`,
+  );
+}
+
+/** An EPCIS query document in the media type the client accepts. */
+export function sendQueryDocument(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  document: Schemas['EPCISQueryDocument'],
+): Schemas['EPCISQueryDocument'] {
   void reply.type(eventContentType(request.headers.accept));
-  return queryDocument(run.queryName, page.events);
+  const format = request.headers['gs1-epc-format'];
+  const results = document.epcisBody.queryResults;
+  const eventList = inEpcFormat(
+    results.resultsBody.eventList as EpcisEvent[],
+    typeof format === 'string' ? format : undefined,
+  );
+  return {
+    ...document,
+    epcisBody: {
+      queryResults: { ...results, resultsBody: { eventList: eventList as Schemas['EPCISEvent'][] } },
+    },
+  };
 }

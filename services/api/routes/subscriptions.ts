@@ -5,6 +5,7 @@ import type { Subscription } from '../../storage/index.js';
 import { destProblem } from '../../subscriptions/index.js';
 import { type AuthHooks, principalOf } from '../auth.js';
 import type { Operations, Schemas } from '../openapi.js';
+import { EPCIS_TYPE } from '../problem.js';
 import type { ApiDeps } from '../types.js';
 import { keyedPage } from './query-support.js';
 
@@ -70,7 +71,10 @@ const toResponse = (s: Subscription): Schemas['QuerySubscription'] => ({
   ...(s.attempts > 0 ? { nextAttemptAt: new Date(s.nextAttemptAt).toISOString() } : {}),
 });
 
-const queryNotFound = (name: string) => new WaybillError(ErrorCode.NotFound, `no named query '${name}'`);
+const queryNotFound = (name: string) =>
+  new WaybillError(ErrorCode.NotFound, `no named query '${name}'`, {
+    [EPCIS_TYPE]: 'epcisException:NoSuchNameException',
+  });
 
 const subscriptionsPath = (name: string) => `/queries/${encodeURIComponent(name)}/subscriptions`;
 

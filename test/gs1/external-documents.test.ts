@@ -1,0 +1,62 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cluster, FAST_CONSENSUS } from '../support/cluster.js';
+import { SHARED } from './gs1-document.js';
+
+// EPCIS 2.0 documents from public repositories (GS1, OpenEPCIS, the event-hash generator) in
+// ../shared/epcis/external: each valid one is accepted for capture over real HTTP (202; the
+// shipped custody rules may then reject its events in the job), each invalid one refused with a
+// 400 problem.
+
+const ORG = 'greenfield-farms';
+const dir = (kind: string) => path.join(SHARED, 'external', kind);
+const files = (kind: string) =>
+  readdirSync(dir(kind))
+    .filter((f) => /\.(json|jsonld)$/.test(f))
+    .sort();
+
+describe('external EPCIS 2.0 documents over real HTTP', () => {
+  let cluster: Cluster;
+  beforeAll(async () => {
+    cluster = await Cluster.create(1, FAST_CONSENSUS);
+    await cluster.startAll();
+  }, 120_000);
+  afterAll(async () => {
+    await cluster?.destroy();
+  });
+
+  const post = (file: string, kind: string) =>
+    cluster.request(ORG, '/capture', {
+      method: 'POST',
+      headers: { 'content-type': 'application/ld+json', 'gs1-capture-error-behaviour': 'proceed' },
+      body: readFileSync(path.join(dir(kind), file)),
+    });
+
+  it('finds the documents', () => {
+    expect(files('valid').length).toBeGreaterThanOrEqual(60);
+    expect(files('invalid').length).toBeGreaterThanOrEqual(16);
+  });
+
+  it('accepts every valid document for capture (202)', async () => {
+    const refused: string[] = [];
+    for (const file of files('valid')) {
+      const res = await post(file, 'valid');
+      const body = await res.text();
+      if (res.status !== 202) refused.push(`${file}: ${res.status} ${body.slice(0, 300)}`);
+    }
+    expect(refused).toEqual([]);
+  }, 240_000);
+
+  it('refuses every invalid document with a 400 problem', async () => {
+    const accepted: string[] = [];
+    for (const file of files('invalid')) {
+      const res = await post(file, 'invalid');
+      const body = (await res.json()) as { type?: string; code?: string };
+      if (res.status !== 400 || !res.headers.get('content-type')?.startsWith('application/problem+json'))
+        accepted.push(`${file}: ${res.status} ${JSON.stringify(body).slice(0, 200)}`);
+      else expect(body.type, file).toBe('epcisException:ValidationException');
+    }
+    expect(accepted).toEqual([]);
+  }, 240_000);
+});
