@@ -64,7 +64,7 @@ function run(cmd: string, args: string[], log: string, timeoutMs: number): Promi
 }
 
 describe.runIf(!unavailable || required)('docker compose up, with real containers', () => {
-  const logs = mkdtempSync(join(tmpdir(), 'waybill-compose-up-'));
+  let logs = '';
   let engine: DockerEngine | undefined;
   let upAt = 0;
   let steps = 0;
@@ -101,6 +101,7 @@ describe.runIf(!unavailable || required)('docker compose up, with real container
 
   beforeAll(async () => {
     if (unavailable) throw new Error(`CI must run the compose test, but ${unavailable}`);
+    logs = mkdtempSync(join(tmpdir(), 'waybill-compose-up-'));
     const started = Date.now();
     engine = await DockerEngine.ensure(logs);
     timings.push(`engine ${engine.started ? 'started' : 'already running'} ${seconds(started)} s`);

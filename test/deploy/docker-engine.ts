@@ -12,7 +12,7 @@ export function engineRunning(): boolean {
 }
 
 function installed(command: string): boolean {
-  return spawnSync(command, ['--version']).status === 0;
+  return spawnSync('sh', ['-c', 'command -v "$1"', 'sh', command]).status === 0;
 }
 
 /** What a started dockerd changes on the machine, as it was before. */
