@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ENV_VARS } from '../../services/config/index.js';
 import { waitFor } from '../support/wait.js';
 import { DockerEngine } from './docker-engine.js';
@@ -67,6 +67,8 @@ describe.runIf(!unavailable || required)('docker compose up, with real container
   let logs = '';
   let engine: DockerEngine | undefined;
   let upAt = 0;
+  let ready = false;
+  let testFailed = false;
   let steps = 0;
   const timings: string[] = [];
   const compose = (args: string[], name: string, timeoutMs = 300_000) =>
@@ -124,7 +126,12 @@ describe.runIf(!unavailable || required)('docker compose up, with real container
     await step('build', () => compose(['build'], 'build', 1_500_000));
     upAt = Date.now();
     await step('up', () => compose(['up', '-d'], 'up'));
+    ready = true;
   }, 2_700_000);
+
+  afterEach(({ task }) => {
+    if (task.result?.state === 'fail') testFailed = true;
+  });
 
   afterAll(async () => {
     const problems: string[] = [];
@@ -133,8 +140,10 @@ describe.runIf(!unavailable || required)('docker compose up, with real container
       if (down.status !== 0) problems.push(`down -v failed:\n${down.output}`);
       problems.push(...(await engine.stop()));
     }
-    console.log(`compose-up.test: ${timings.join(', ')}; logs in ${logs}`);
-    if (problems.length === 0) rmSync(logs, { recursive: true, force: true });
+    // The logs stay when something went wrong in the test or in the teardown.
+    const failed = problems.length > 0 || !ready || testFailed;
+    console.log(`compose-up.test: ${timings.join(', ')}${failed ? `; logs in ${logs}` : ''}`);
+    if (!failed && logs) rmSync(logs, { recursive: true, force: true });
     expect(problems).toEqual([]);
   }, 240_000);
 
