@@ -89,14 +89,22 @@ describe('the compose network', () => {
     }
   });
 
-  it('gives each node its own data volume on the image volume and the network read-only', () => {
+  it('gives each node its own data volume on the image volume, and read-only only genesis and its own keys', () => {
     const dataVolumes = new Set<string>();
     for (const [name, service] of nodeServices) {
-      expect(service.volumes).toEqual([`network:${NETWORK_MOUNT}:ro`, `${name}-data:${DATA_MOUNT}`]);
+      expect(service.volumes).toEqual([
+        `network:${NETWORK_MOUNT}:ro`,
+        `${name}-keys:${NETWORK_MOUNT}/${name}:ro`,
+        `${name}-data:${DATA_MOUNT}`,
+      ]);
+      // Its node.json is in its own directory and names genesis.json, the one shared file, beside it.
+      const configPath = service.environment?.[ENV_VARS.config] ?? '';
+      expect(configPath).toBe(`${NETWORK_MOUNT}/${name}/node.json`);
       dataVolumes.add(`${name}-data`);
     }
     expect(dataVolumes.size).toBe(nodeServices.length);
-    for (const v of [...dataVolumes, 'network']) expect(compose.volumes).toHaveProperty(v);
+    const keyVolumes = nodeServices.map(([name]) => `${name}-keys`);
+    for (const v of [...dataVolumes, ...keyVolumes, 'network']) expect(compose.volumes).toHaveProperty(v);
     expect(image.env[ENV_VARS.dataDir]).toBe(DATA_MOUNT);
     expect(image.volumes).toEqual([DATA_MOUNT]);
   });
@@ -106,6 +114,7 @@ describe('the compose network', () => {
     expect(init.volumes).toEqual([
       './deploy/compose.network.yaml:/etc/waybill/network.yaml:ro',
       `network:${NETWORK_MOUNT}`,
+      ...nodeServices.map(([name]) => `${name}-keys:${NETWORK_MOUNT}/${name}`),
     ]);
     const script = (init.command as string[]).join(' ');
     expect(script).toContain(`test -f ${NETWORK_MOUNT}/genesis.json ||`);

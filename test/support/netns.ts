@@ -8,6 +8,12 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
  * and removes and that exists nowhere else. Nothing here reaches outside the machine: the
  * namespaces have no route but their own subnet, and a blackhole route for the subnet in the root
  * namespace stays until the bridge is gone, so no packet for it ever follows the default route.
+ *
+ * A Docker engine on the machine (already running, or started by test/deploy/compose-up.test.ts
+ * while this runs) loads br_netfilter, so frames between two ports of this bridge pass iptables'
+ * FORWARD chain, and sets that chain's policy to DROP: the nodes would never hear each other. So,
+ * where iptables is installed, the bridge lets its own traffic through with a rule of its own, at
+ * the top of FORWARD, removed with the bridge.
  */
 export class TestHosts {
   private constructor(
@@ -76,6 +82,11 @@ export class TestHosts {
       const r = spawnSync('ip', ['netns', 'del', ns], { encoding: 'utf8' });
       if (r.status !== 0 && !/No such file/.test(r.stderr)) problems.push(r.stderr.trim());
     }
+    if (this.forwardRule) {
+      const r = spawnSync('iptables', ['-D', 'FORWARD', ...this.forwardRule], { encoding: 'utf8' });
+      if (r.status !== 0) problems.push(`iptables -D FORWARD: ${r.stderr.trim()}`);
+      this.forwardRule = undefined;
+    }
     for (const args of [
       ['link', 'del', this.bridge],
       ['route', 'del', 'blackhole', this.subnet, 'metric', '4000'],
@@ -94,9 +105,18 @@ export class TestHosts {
     }
   }
 
+  /** The FORWARD rule that lets the bridge's own traffic through, while it is in place. */
+  private forwardRule: string[] | undefined;
+
   private build(id: string): void {
     // First: while it exists, the subnet can never leave by the default route.
     ip('route', 'add', 'blackhole', this.subnet, 'metric', '4000');
+    if (spawnSync('iptables', ['-V']).status === 0) {
+      const rule = ['-i', this.bridge, '-o', this.bridge, '-j', 'ACCEPT'];
+      const r = spawnSync('iptables', ['-I', 'FORWARD', '1', ...rule], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`iptables -I FORWARD: ${r.stderr.trim() || r.error?.message}`);
+      this.forwardRule = rule;
+    }
     ip('link', 'add', this.bridge, 'type', 'bridge');
     ip('addr', 'add', `${this.gateway}/24`, 'dev', this.bridge);
     ip('link', 'set', this.bridge, 'up');
