@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode, WaybillError } from '../common/errors.js';
 import type { Schemas } from './openapi.js';
+import { FINITE_KEYWORD } from './spec-schema.js';
 
 export type Problem = Schemas['Problem'];
 export type FieldError = Schemas['FieldError'];
@@ -102,7 +103,9 @@ function fieldErrors(error: FastifyError): FieldError[] {
       ? `must be one of: ${allowed.join(', ')}`
       : v.keyword === 'additionalProperties'
         ? 'is not a parameter of this operation'
-        : (v.message ?? 'is not valid');
+        : v.keyword === FINITE_KEYWORD
+          ? 'must be a finite number (an integer between -(2^53-1) and 2^53-1 where an integer is asked)'
+          : (v.message ?? 'is not valid');
     return { field: path.join('.'), message };
   });
 }

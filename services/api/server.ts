@@ -22,6 +22,7 @@ import { proofRoutes } from './routes/proofs.js';
 import { queryRoutes } from './routes/query.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { traceRoutes } from './routes/trace.js';
+import { finiteNumbersKeyword } from './spec-schema.js';
 import type { ApiDeps } from './types.js';
 
 export interface BuildApiOptions {
@@ -60,7 +61,7 @@ export function buildApi(deps: ApiDeps, opts: BuildApiOptions = {}): FastifyInst
     genReqId: () => randomUUID(),
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: observedFrameworkErrors(deps, handleError),
-    ajv: { customOptions: AJV_CUSTOM_OPTIONS },
+    ajv: { customOptions: AJV_CUSTOM_OPTIONS, plugins: [finiteNumbersKeyword] },
     // Fastify's own 503 while closing is plain JSON; refuseWhileClosing answers with a problem.
     return503OnClosing: false,
   });
