@@ -31,6 +31,12 @@ const TITLES: Record<ErrorCode, string> = {
   [ErrorCode.QueryParameterInvalid]: 'EPCIS query parameter exception',
   [ErrorCode.IdentityProviderUnavailable]: 'Identity provider unavailable',
   [ErrorCode.ShuttingDown]: 'Node shutting down',
+  [ErrorCode.DestinationNotAllowed]: 'Destination not allowed',
+  [ErrorCode.MethodNotAllowed]: 'Method not allowed',
+  [ErrorCode.RequestTimeout]: 'Request timeout',
+  [ErrorCode.ExpectationFailed]: 'Expectation failed',
+  [ErrorCode.RateLimited]: 'Too many requests',
+  [ErrorCode.HeadersTooLarge]: 'Request header fields too large',
 };
 
 /** Problems the EPCIS 2.0 REST binding names itself keep GS1's type, so EPCIS clients recognise them. */

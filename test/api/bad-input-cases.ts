@@ -110,6 +110,20 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
     'VALIDATION_FAILED',
   ),
   post(
+    'subscription to a loopback dest',
+    '/queries/q/subscriptions',
+    '{"dest":"http://127.1:8080/capture","stream":true}',
+    400,
+    'DESTINATION_NOT_ALLOWED',
+  ),
+  post(
+    'subscription to the metadata service',
+    '/queries/q/subscriptions',
+    '{"dest":"http://169.254.169.254/latest/meta-data/","stream":true}',
+    400,
+    'DESTINATION_NOT_ALLOWED',
+  ),
+  post(
     'scheduled subscription',
     '/queries/q/subscriptions',
     '{"dest":"https://example.com/hook","schedule":{"hour":"1"}}',
