@@ -159,13 +159,7 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
     .send(toProblem(err, `urn:uuid:${request.id}`));
 }
 
+/** The error handler; the not-found handler (404, or 405 on a known path) is http-server.ts's. */
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) => {
-    handleError(
-      new WaybillError(ErrorCode.NotFound, `no route ${request.method} ${request.url}`),
-      request,
-      reply,
-    );
-  });
 }
