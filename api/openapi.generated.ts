@@ -1325,6 +1325,49 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /**
+         * @description METHOD_NOT_ALLOWED. The path exists, the method does not (CONNECT included); `Allow` lists
+         *     the methods the path has. Any path may answer it.
+         */
+        MethodNotAllowed: {
+            headers: {
+                Allow?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description REQUEST_TIMEOUT. The request headers did not arrive within 6 s, or the body stopped arriving
+         *     for 5 s; the connection is closed. Any operation may answer it.
+         */
+        RequestTimeout: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description EXPECTATION_FAILED. An `Expect` header other than `100-continue`. Any operation may answer it. */
+        ExpectationFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description HEADERS_TOO_LARGE. The request line and headers exceed 16 KiB. Any operation may answer it. */
+        HeadersTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description NOT_READY. Syncing, or connected to fewer than 2f peers. */
         NotReady: {
             headers: {
