@@ -1067,7 +1067,7 @@ export interface components {
          * @description Stable error codes; never renamed.
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "MEMPOOL_FULL" | "NOT_READY" | "INTERNAL" | "CONFIG_INVALID" | "KEY_FILE_INSECURE" | "STORAGE_CORRUPT" | "DATA_DIR_IN_USE" | "EVENT_REJECTED" | "STATE_DIVERGED" | "QUERY_PARAMETER_INVALID" | "IDENTITY_PROVIDER_UNAVAILABLE" | "SHUTTING_DOWN" | "INSUFFICIENT_STORAGE" | "IDENTIFIER_SCHEME_UNKNOWN" | "IDENTIFIER_SYNTAX" | "IDENTIFIER_CHARACTER" | "IDENTIFIER_LENGTH" | "IDENTIFIER_CHECK_DIGIT" | "IDENTIFIER_INSTANCE_REQUIRED" | "IDENTIFIER_CLASS_REQUIRED" | "TOO_MANY_IDENTIFIERS" | "DOCUMENT_TOO_MANY_IDENTIFIERS" | "STRING_TOO_LONG" | "QUERY_TOO_LARGE" | "NOT_ACCEPTABLE";
+        ErrorCode: "BAD_REQUEST" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "MEMPOOL_FULL" | "NOT_READY" | "INTERNAL" | "CONFIG_INVALID" | "KEY_FILE_INSECURE" | "STORAGE_CORRUPT" | "DATA_DIR_IN_USE" | "EVENT_REJECTED" | "STATE_DIVERGED" | "QUERY_PARAMETER_INVALID" | "IDENTITY_PROVIDER_UNAVAILABLE" | "SHUTTING_DOWN" | "INSUFFICIENT_STORAGE" | "IDENTIFIER_SCHEME_UNKNOWN" | "IDENTIFIER_SYNTAX" | "IDENTIFIER_CHARACTER" | "IDENTIFIER_LENGTH" | "IDENTIFIER_CHECK_DIGIT" | "IDENTIFIER_INSTANCE_REQUIRED" | "IDENTIFIER_CLASS_REQUIRED" | "TOO_MANY_IDENTIFIERS" | "DOCUMENT_TOO_MANY_IDENTIFIERS" | "STRING_TOO_LONG" | "QUERY_TOO_LARGE" | "NOT_ACCEPTABLE" | "DESTINATION_NOT_ALLOWED" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "EXPECTATION_FAILED" | "RATE_LIMITED" | "HEADERS_TOO_LARGE";
         /** @description RFC 9457 problem details, plus the stable `code` and code-specific members. */
         Problem: {
             /**
@@ -1726,6 +1726,49 @@ export interface components {
         TooManyRequests: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description METHOD_NOT_ALLOWED. The path exists, the method does not (CONNECT included); `Allow` lists
+         *     the methods the path has. Any path may answer it.
+         */
+        MethodNotAllowed: {
+            headers: {
+                Allow?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description REQUEST_TIMEOUT. The request headers did not arrive within 6 s, or the body stopped arriving
+         *     for 5 s; the connection is closed. Any operation may answer it.
+         */
+        RequestTimeout: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description EXPECTATION_FAILED. An `Expect` header other than `100-continue`. Any operation may answer it. */
+        ExpectationFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description HEADERS_TOO_LARGE. The request line and headers exceed 16 KiB. Any operation may answer it. */
+        HeadersTooLarge: {
+            headers: {
                 [name: string]: unknown;
             };
             content: {

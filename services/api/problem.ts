@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode, WaybillError } from '../common/errors.js';
 import type { Schemas } from './openapi.js';
+import { FINITE_KEYWORD } from './spec-schema.js';
 
 export type Problem = Schemas['Problem'];
 export type FieldError = Schemas['FieldError'];
@@ -43,6 +44,12 @@ const TITLES: Record<ErrorCode, string> = {
   [ErrorCode.StringTooLong]: 'String too long',
   [ErrorCode.QueryTooLarge]: 'Query too large',
   [ErrorCode.NotAcceptable]: 'Not acceptable',
+  [ErrorCode.DestinationNotAllowed]: 'Destination not allowed',
+  [ErrorCode.MethodNotAllowed]: 'Method not allowed',
+  [ErrorCode.RequestTimeout]: 'Request timeout',
+  [ErrorCode.ExpectationFailed]: 'Expectation failed',
+  [ErrorCode.RateLimited]: 'Too many requests',
+  [ErrorCode.HeadersTooLarge]: 'Request header fields too large',
 };
 
 /**
@@ -139,7 +146,9 @@ function fieldErrors(error: FastifyError): FieldError[] {
       ? `must be one of: ${allowed.join(', ')}`
       : v.keyword === 'additionalProperties'
         ? 'is not a parameter of this operation'
-        : (v.message ?? 'is not valid');
+        : v.keyword === FINITE_KEYWORD
+          ? 'must be a finite number (an integer between -(2^53-1) and 2^53-1 where an integer is asked)'
+          : (v.message ?? 'is not valid');
     return { field: path.join('.'), message };
   });
 }
@@ -187,13 +196,7 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
     .send(toProblem(err, `urn:uuid:${request.id}`));
 }
 
+/** The error handler; the not-found handler (404, or 405 on a known path) is http-server.ts's. */
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) => {
-    handleError(
-      new WaybillError(ErrorCode.NotFound, `no route ${request.method} ${request.url}`),
-      request,
-      reply,
-    );
-  });
 }

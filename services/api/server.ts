@@ -4,6 +4,7 @@ import { ErrorCode, WaybillError } from '../common/errors.js';
 import { type Logger, REDACT_PATHS } from '../common/logger.js';
 import { MAX_URI_LENGTH } from '../epcis/index.js';
 import { createAuth } from './auth.js';
+import { DEFAULT_TIMEOUTS, hardenHttp, type ServerTimeouts, serverOptions } from './http-server.js';
 import { boundedJsonParser } from './json-body.js';
 import { checkPathIdentifiers } from './path-params.js';
 import { handleError, registerProblemHandlers } from './problem.js';
@@ -26,11 +27,14 @@ import { proofRoutes } from './routes/proofs.js';
 import { queryRoutes } from './routes/query.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { traceRoutes } from './routes/trace.js';
+import { finiteNumbersKeyword } from './spec-schema.js';
 import type { ApiDeps } from './types.js';
 
 export interface BuildApiOptions {
   /** A pino logger to log under, true for Fastify's own, false or absent for none. */
   logger?: Logger | boolean;
+  /** Slow-client timeouts; DEFAULT_TIMEOUTS for what is not given. */
+  timeouts?: Partial<ServerTimeouts>;
 }
 
 /** eventIDs are arbitrary URIs; a sha-512 ni:/// event hash alone outgrows find-my-way's default of 100. */
@@ -58,18 +62,21 @@ function loggerOptions(
 
 /** The node's HTTP API, ready to `listen`. */
 export function buildApi(deps: ApiDeps, opts: BuildApiOptions = {}): FastifyInstance {
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
   const app = Fastify({
+    ...serverOptions(timeouts),
     ...loggerOptions(opts.logger),
     bodyLimit: deps.bodyLimit,
     genReqId: () => randomUUID(),
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: observedFrameworkErrors(deps, handleError),
-    ajv: { customOptions: AJV_CUSTOM_OPTIONS },
+    ajv: { customOptions: AJV_CUSTOM_OPTIONS, plugins: [finiteNumbersKeyword] },
     // Fastify's own 503 while closing is plain JSON; refuseWhileClosing answers with a problem.
     return503OnClosing: false,
   });
   acceptJsonOnly(app);
   registerProblemHandlers(app);
+  hardenHttp(app, timeouts);
   refuseWhileClosing(app);
   refuseWritesWhenDiskFull(app, deps);
   observeRequests(app, deps);

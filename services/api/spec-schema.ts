@@ -1,3 +1,4 @@
+import type { Ajv } from 'ajv';
 import { openapiDocument } from './openapi-document.js';
 
 type Json = Record<string, unknown>;
@@ -59,6 +60,32 @@ function lookup(ref: string): unknown {
     .reduce<unknown>((node, key) => (node as Json | undefined)?.[key], openapiDocument());
 }
 
+/**
+ * Ajv keyword every numeric schema of the document gets (see `inline`): Ajv coerces the query
+ * string `1e309` to Infinity without checking it is finite, and then skips minimum and maximum for
+ * a non-finite number, so Infinity reached SQLite as a page size (issue 19: a 500). An integer must
+ * also be a safe one: `9007199254740993` would silently become a different number.
+ */
+export const FINITE_KEYWORD = 'x-waybill-finite';
+
+export function finiteNumbersKeyword(ajv: Ajv): Ajv {
+  return ajv.addKeyword({
+    keyword: FINITE_KEYWORD,
+    // No `type: 'number'`: Ajv would then skip non-finite numbers, the very values to refuse.
+    schemaType: 'string',
+    errors: false,
+    validate: (kind: string, data: unknown) =>
+      typeof data !== 'number' || (kind === 'integer' ? Number.isSafeInteger(data) : Number.isFinite(data)),
+  });
+}
+
+function numericKind(type: unknown): 'integer' | 'number' | undefined {
+  const types = Array.isArray(type) ? type : [type];
+  if (types.includes('number')) return 'number';
+  if (types.includes('integer')) return 'integer';
+  return undefined;
+}
+
 /** A copy with references replaced by what they name (the document has no recursive schemas). */
 function inline(schema: unknown): Json {
   const walk = (node: unknown): unknown => {
@@ -70,6 +97,8 @@ function inline(schema: unknown): Json {
     // OpenAPI annotations Ajv does not know in strict mode are dropped; they validate nothing.
     for (const [k, v] of Object.entries(node as Json))
       if (k !== 'examples' && k !== 'example') out[k] = walk(v);
+    const kind = numericKind(out.type);
+    if (kind) out[FINITE_KEYWORD] = kind;
     return out;
   };
   return walk(schema) as Json;

@@ -151,6 +151,13 @@ export interface ApiDeps {
   };
   /** EPCIS queries, named queries, trace and the audit lists, from the node's event index. */
   query: QueryBackend;
+  /** Webhook subscriptions: where they may go, and how their secrets are kept. */
+  webhooks: {
+    /** Resolves dest and throws DESTINATION_NOT_ALLOWED when it reaches an internal address. */
+    checkDest(dest: string): Promise<void>;
+    /** The signatureToken as the subscriptions table keeps it (encrypted, bound to the subscription id). */
+    seal(secret: string, subscriptionID: string): string;
+  };
   node: {
     status(): NodeStatus;
     /** Synced and connected to at least 2f peers. */

@@ -48,6 +48,18 @@ export enum ErrorCode {
   QueryTooLarge = 'QUERY_TOO_LARGE',
   /** The client accepts no media type this resource is served in. */
   NotAcceptable = 'NOT_ACCEPTABLE',
+  /** A webhook dest that resolves to an internal address (or this node) not allowed in node.json. */
+  DestinationNotAllowed = 'DESTINATION_NOT_ALLOWED',
+  /** The path exists, the method does not: the answer lists the methods in `Allow`. */
+  MethodNotAllowed = 'METHOD_NOT_ALLOWED',
+  /** The client sent its headers or body too slowly. */
+  RequestTimeout = 'REQUEST_TIMEOUT',
+  /** An `Expect` header other than 100-continue. */
+  ExpectationFailed = 'EXPECTATION_FAILED',
+  /** Too many requests from one client: retry after `Retry-After` seconds. */
+  RateLimited = 'RATE_LIMITED',
+  /** Request headers or URL over the server's limit. */
+  HeadersTooLarge = 'HEADERS_TOO_LARGE',
 }
 
 const STATUS: Record<ErrorCode, number> = {
@@ -85,6 +97,12 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.StringTooLong]: 400,
   [ErrorCode.QueryTooLarge]: 413,
   [ErrorCode.NotAcceptable]: 406,
+  [ErrorCode.DestinationNotAllowed]: 400,
+  [ErrorCode.MethodNotAllowed]: 405,
+  [ErrorCode.RequestTimeout]: 408,
+  [ErrorCode.ExpectationFailed]: 417,
+  [ErrorCode.RateLimited]: 429,
+  [ErrorCode.HeadersTooLarge]: 431,
 };
 
 /** Typed error with a stable code and metadata; the API maps it to RFC 9457 problem+json. */

@@ -7,10 +7,12 @@ import { compileRuleSet, formatProblem, readRuleFiles } from '../contracts/index
 import { generateSeed, publicKeyOf } from '../crypto/index.js';
 import type { RuleFileData } from '../ledger/types.js';
 import { peerIdFromSeed } from '../p2p/index.js';
+import { writeSecretKeyFile } from '../subscriptions/secret-box.js';
 import { listenHost, p2pMultiaddr } from './address.js';
 import { DEFAULT_BODY_LIMIT, DEFAULT_CONSENSUS, DEFAULT_MEMPOOL, defaultContractsDir } from './defaults.js';
 import type { Genesis, GenesisMember } from './genesis.js';
 import { writePrivateFile } from './key-files.js';
+import { SUBSCRIPTION_KEY_FILE } from './load.js';
 import type { NetworkDefinition, OrgDefinition } from './network-file.js';
 import type { NodeConfigFile } from './node-config.js';
 
@@ -71,6 +73,7 @@ async function writeOrgKeys(org: OrgDefinition, orgDir: string): Promise<Genesis
   writePrivateFile(join(orgDir, 'node.key'), `${toHex(seed)}\n`);
   const issuer = await generateIssuerKey(org.id);
   writePrivateFile(join(orgDir, 'jwt.key'), `${JSON.stringify(issuer.privateJwk)}\n`);
+  writeSecretKeyFile(join(orgDir, SUBSCRIPTION_KEY_FILE));
   return {
     id: org.id,
     name: org.name,

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fromHex, hashOf, toHex } from '../common/encoding.js';
 import { ErrorCode, WaybillError } from '../common/errors.js';
 import { publicKeyOf } from '../crypto/index.js';
+import { parseCidrs } from '../subscriptions/dest-policy.js';
 import { type IdentityProvider, parseAuthConfig } from './auth-config.js';
 import { DEFAULT_BODY_LIMIT, DEFAULT_MEMPOOL } from './defaults.js';
 import type { Genesis, GenesisMember } from './genesis.js';
@@ -26,6 +27,7 @@ export interface NodeConfig {
   diskReserveBytes?: number;
   logLevel: string;
   auth: { jwks: IdentityProvider[] };
+  subscriptions: { allowedDestinations: string[]; secretKeyPath: string };
 }
 
 function readJson(path: string, what: string): unknown {
@@ -40,6 +42,23 @@ function readJson(path: string, what: string): unknown {
   } catch (err) {
     throw new WaybillError(ErrorCode.ConfigInvalid, `${what} ${path} is not JSON: ${(err as Error).message}`);
   }
+}
+
+/** The key sealing webhook signatureTokens, beside node.key unless node.json names another. */
+export const SUBSCRIPTION_KEY_FILE = 'subscriptions.key';
+
+/** node.json subscriptions.allowedDestinations: a list of CIDR ranges, checked at start. */
+function allowedDestinations(value: unknown, path: string): string[] {
+  if (value === undefined) return [];
+  const fail = (why: string) =>
+    new WaybillError(ErrorCode.ConfigInvalid, `${path}: subscriptions.allowedDestinations ${why}`, { path });
+  if (!Array.isArray(value)) throw fail('must be a list of CIDR ranges, e.g. ["10.20.0.0/16"]');
+  try {
+    parseCidrs(value as string[]);
+  } catch (err) {
+    throw fail(`holds ${(err as Error).message}; write ranges like "10.20.0.0/16" or "fd12::/64"`);
+  }
+  return value as string[];
 }
 
 export function readGenesis(path: string): Genesis {
@@ -75,6 +94,7 @@ export function loadNodeConfig(configPath: string): NodeConfig {
       `node key of ${file.org} does not match its genesis public key`,
     );
   }
+  const nodeKeyPath = resolve(base, file.nodeKeyFile);
   return {
     org: file.org,
     configPath: path,
@@ -91,6 +111,13 @@ export function loadNodeConfig(configPath: string): NodeConfig {
       ? {}
       : { diskReserveBytes: file.diskReserveBytes }),
     logLevel: file.logLevel ?? 'info',
+    subscriptions: {
+      allowedDestinations: allowedDestinations(file.subscriptions?.allowedDestinations, path),
+      secretKeyPath: resolve(
+        base,
+        file.subscriptions?.secretKeyFile ?? join(dirname(nodeKeyPath), SUBSCRIPTION_KEY_FILE),
+      ),
+    },
     auth: {
       jwks: parseAuthConfig(file.auth, {
         path,

@@ -16,6 +16,13 @@ export interface NodeConfigFile {
    * (default 64 MiB, node/disk-guard.ts).
    */
   diskReserveBytes?: number;
+  /**
+   * Webhook subscriptions. `allowedDestinations`: CIDR ranges a subscription's dest may reach
+   * although they are internal (loopback, private, link-local...), e.g. ["10.20.0.0/16"]; none by
+   * default. `secretKeyFile`: the key sealing signatureTokens (default subscriptions.key beside
+   * nodeKeyFile; created 0600 at the first start when missing).
+   */
+  subscriptions?: { allowedDestinations?: string[]; secretKeyFile?: string };
   /** External identity providers; checked when loaded (auth-config.ts). */
   auth?: { jwks?: JwksIssuerFile[] };
 }

@@ -16,7 +16,7 @@ import { captureSingleEvent } from './single-event.js';
 
 /** What the HTTP layer may do with the node. */
 export function apiDeps(parts: NodeParts): ApiDeps {
-  const { config, store, mempool, app, core, p2p, driver, gossip, metrics, rules, logger } = parts;
+  const { config, store, mempool, app, core, p2p, driver, gossip, metrics, rules, logger, webhooks } = parts;
   const disk = new DiskGuard(config.dataDir, config.diskReserveBytes ?? DEFAULT_DISK_RESERVE_BYTES, logger);
   const { genesis } = config;
   const queries = new LedgerQueries(store, mempool);
@@ -79,6 +79,12 @@ export function apiDeps(parts: NodeParts): ApiDeps {
     },
     proofs: new ProofQueries(store, genesis, verify),
     query: queryBackend(store.index, () => mempool.all()),
+    webhooks: {
+      checkDest: async (dest) => {
+        await webhooks.policy.addresses(new URL(dest));
+      },
+      seal: (secret, id) => webhooks.secrets.seal(secret, id),
+    },
     node: {
       status: () => {
         const tip = store.tip();

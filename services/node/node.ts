@@ -12,6 +12,7 @@ import { Mempool } from '../mempool/index.js';
 import { createP2PNetwork } from '../p2p/index.js';
 import type { P2PNetwork } from '../p2p/types.js';
 import { Store } from '../storage/index.js';
+import { DestPolicy, SecretBox, sealPlainSecrets } from '../subscriptions/index.js';
 import { apiDeps } from './api-deps.js';
 import { ConsensusDriver } from './driver.js';
 import { EvidenceReporter } from './evidence-reporter.js';
@@ -101,7 +102,15 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
     onFatal,
     onEvidence: (evidence) => reporter.report(evidence),
   });
-  const parts: NodeParts = { config, logger, metrics, store, mempool, app, core, p2p, driver, gossip, rules };
+  const webhooks = {
+    policy: new DestPolicy({ allow: config.subscriptions.allowedDestinations, self: config.api }),
+    secrets: SecretBox.fromKeyFile(config.subscriptions.secretKeyPath),
+  };
+  sealPlainSecrets(store.index.subscriptions, webhooks.secrets);
+  const parts: NodeParts = {
+    ...{ config, logger, metrics, store, mempool, app, core, p2p, driver, gossip, rules },
+    webhooks,
+  };
   wire(parts);
   const subscriptions = deliveryWorker(parts);
   metrics.height.set(store.tip().height);

@@ -4,6 +4,7 @@ import type { ConsensusCore } from '../consensus/types.js';
 import type { Mempool } from '../mempool/index.js';
 import type { P2PNetwork } from '../p2p/types.js';
 import type { Store } from '../storage/index.js';
+import type { DestPolicy, SecretBox } from '../subscriptions/index.js';
 import type { ConsensusDriver } from './driver.js';
 import type { Gossip } from './gossip.js';
 import type { LedgerApp } from './ledger-app.js';
@@ -23,4 +24,6 @@ export interface NodeParts {
   driver: ConsensusDriver;
   gossip: Gossip;
   rules: RuleRegistry;
+  /** Where webhooks may go (node.json subscriptions.allowedDestinations) and the key of their secrets. */
+  webhooks: { policy: DestPolicy; secrets: SecretBox };
 }

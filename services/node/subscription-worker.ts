@@ -7,14 +7,16 @@ import type { NodeParts } from './parts.js';
  * the node is up; stopped before the store closes (node.ts).
  */
 export function deliveryWorker(
-  parts: Pick<NodeParts, 'store' | 'app' | 'metrics' | 'logger'>,
+  parts: Pick<NodeParts, 'store' | 'app' | 'metrics' | 'logger' | 'webhooks'>,
 ): DeliveryWorker {
-  const { store, app, metrics, logger } = parts;
+  const { store, app, metrics, logger, webhooks } = parts;
   const { subscriptions, namedQueries, reader } = store.index;
   const worker = new DeliveryWorker({
     subscriptions,
     namedQueries,
     reader,
+    secrets: webhooks.secrets,
+    policy: webhooks.policy,
     // The same document GET /queries/{name}/events answers with.
     document: queryDocument,
     logger: logger.child({ component: 'subscriptions' }),

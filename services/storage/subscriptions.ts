@@ -29,7 +29,10 @@ export interface Subscription {
   id: string;
   queryName: string;
   dest: string;
-  /** The client's signatureToken: the HMAC key of GS1-Signature. Never returned or logged. */
+  /**
+   * The client's signatureToken (the HMAC key of GS1-Signature), sealed by the node's SecretBox
+   * (services/subscriptions/secret-box.ts): never in plain text here. Never returned or logged.
+   */
   secret: string | undefined;
   createdByOrg: string;
   /** Token `sub` of the client that subscribed. */
@@ -101,6 +104,10 @@ function prepare(db: Database.Database) {
     failed: db.prepare(
       'UPDATE subscriptions SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?',
     ),
+    secrets: db.prepare<[], { id: string; secret: string }>(
+      'SELECT id, secret FROM subscriptions WHERE secret IS NOT NULL ORDER BY id',
+    ),
+    setSecret: db.prepare('UPDATE subscriptions SET secret = ? WHERE id = ?'),
     latest: db.prepare<[], { seq: number }>('SELECT COALESCE(MAX(seq), 0) AS seq FROM event_index'),
     lag: db.prepare<[], { lag: number | null }>(
       'SELECT (SELECT COALESCE(MAX(seq), 0) FROM event_index) - MIN(cursor) AS lag FROM subscriptions',
@@ -163,6 +170,15 @@ export class Subscriptions {
 
   failed(id: string, nextAttemptAt: number, error: string): void {
     this.q.failed.run(nextAttemptAt, error, id);
+  }
+
+  /** Every stored secret, by subscription id (to seal those an older node stored in plain text). */
+  secrets(): Array<{ id: string; secret: string }> {
+    return this.q.secrets.all();
+  }
+
+  setSecret(id: string, secret: string): void {
+    this.q.setSecret.run(secret, id);
   }
 
   /** Ledger positions between the newest event and the furthest-behind cursor (0 without subscriptions). */

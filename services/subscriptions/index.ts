@@ -3,8 +3,17 @@
  * worker, the GS1-Signature scheme and the webhook client. The table is in storage/subscriptions.ts.
  */
 export { FIRST_RETRY_MS, MAX_RETRY_MS, retryDelay } from './backoff.js';
+export {
+  DestPolicy,
+  type DestPolicyOptions,
+  destNotAllowed,
+  parseCidrs,
+  type ResolveAll,
+  resolveAll,
+} from './dest-policy.js';
+export { SecretBox, sealPlainSecrets, writeSecretKeyFile } from './secret-box.js';
 export { SIGNATURE_HEADER, SUBSCRIPTION_ID_HEADER, signatureOf, verifySignature } from './signature.js';
-export { destProblem, fetchPost, type WebhookPost, type WebhookResponse } from './webhook.js';
+export { destProblem, guardedPost, type WebhookPost, type WebhookResponse } from './webhook.js';
 export {
   DEFAULT_BATCH_SIZE,
   DEFAULT_TIMEOUT_MS,

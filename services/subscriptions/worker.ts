@@ -1,10 +1,13 @@
+import { WaybillError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import type { EpcisEvent } from '../ledger/index.js';
 import { parseEventQuery } from '../query/index.js';
 import type { IndexReader, NamedQueries, Subscription, Subscriptions } from '../storage/index.js';
 import { retryDelay } from './backoff.js';
+import { DestPolicy } from './dest-policy.js';
+import type { SecretBox } from './secret-box.js';
 import { SIGNATURE_HEADER, SUBSCRIPTION_ID_HEADER, signatureOf } from './signature.js';
-import { fetchPost, type WebhookPost } from './webhook.js';
+import { guardedPost, type WebhookPost } from './webhook.js';
 
 export type DeliveryOutcome = 'delivered' | 'failed';
 
@@ -18,6 +21,11 @@ export interface DeliveryWorkerDeps {
    * subscriptionID in its queryResults (EPCIS 2.0: every callback document names its subscription).
    */
   document(queryName: string, events: EpcisEvent[], subscriptionID: string): unknown;
+  /** Opens the sealed signatureTokens of the subscriptions table. */
+  secrets: Pick<SecretBox, 'open'>;
+  /** Where deliveries may go; every delivery is checked again (DNS rebinding). Default: no internal range. */
+  policy?: DestPolicy;
+  /** Replaces the guarded POST (tests): it then answers for the policy. */
   post?: WebhookPost;
   /** ms since the epoch; backoff and due times are read from it. */
   clock?: () => number;
@@ -56,7 +64,7 @@ export class DeliveryWorker {
   private readonly batchSize: number;
 
   constructor(private readonly deps: DeliveryWorkerDeps) {
-    this.post = deps.post ?? fetchPost;
+    this.post = deps.post ?? guardedPost(deps.policy ?? new DestPolicy());
     this.clock = deps.clock ?? Date.now;
     this.random = deps.random ?? Math.random;
     this.batchSize = deps.batchSize ?? DEFAULT_BATCH_SIZE;
@@ -158,16 +166,18 @@ export class DeliveryWorker {
       'content-type': 'application/json',
       [SUBSCRIPTION_ID_HEADER]: sub.id,
     };
-    if (sub.secret !== undefined) headers[SIGNATURE_HEADER] = signatureOf(body, sub.secret);
+    if (sub.secret !== undefined)
+      headers[SIGNATURE_HEADER] = signatureOf(body, this.deps.secrets.open(sub.secret, sub.id));
     const timeoutMs = this.deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(timeoutMs)]);
     try {
       const { status } = await this.post(sub.dest, body, headers, signal);
       return status >= 200 && status < 300 ? undefined : `the receiver answered HTTP ${status}`;
     } catch (err) {
-      const e = err as Error & { cause?: { code?: string; message?: string } };
+      const e = err as Error & { code?: string; cause?: { code?: string; message?: string } };
       if (e.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
-      return `request failed: ${e.cause?.code ?? e.cause?.message ?? e.message}`;
+      if (err instanceof WaybillError) return `request failed: ${e.message}`; // a refused dest
+      return `request failed: ${e.cause?.code ?? e.code ?? e.cause?.message ?? e.message}`;
     }
   }
 }

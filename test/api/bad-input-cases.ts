@@ -110,6 +110,20 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
     'VALIDATION_FAILED',
   ),
   post(
+    'subscription to a loopback dest',
+    '/queries/q/subscriptions',
+    '{"dest":"http://127.1:8080/capture","stream":true}',
+    400,
+    'DESTINATION_NOT_ALLOWED',
+  ),
+  post(
+    'subscription to the metadata service',
+    '/queries/q/subscriptions',
+    '{"dest":"http://169.254.169.254/latest/meta-data/","stream":true}',
+    400,
+    'DESTINATION_NOT_ALLOWED',
+  ),
+  post(
     'scheduled subscription',
     '/queries/q/subscriptions',
     '{"dest":"https://example.com/hook","schedule":{"hour":"1"}}',
@@ -225,13 +239,21 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   get('no known role, evidence', '/evidence', 403, 'FORBIDDEN', 'noKnownRole'),
   // Methods
   {
-    name: 'unknown method on a route',
+    name: 'unsupported method on a known path',
     method: 'DELETE',
     url: '/capture',
     token: 'writer',
-    status: 404,
-    code: 'NOT_FOUND',
+    status: 405,
+    code: 'METHOD_NOT_ALLOWED',
   },
+  {
+    name: 'unsupported method on an event',
+    method: 'POST',
+    url: '/events/x',
+    status: 405,
+    code: 'METHOD_NOT_ALLOWED',
+  },
+  { name: 'unknown path', method: 'DELETE', url: '/nowhere', status: 404, code: 'NOT_FOUND' },
 ];
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
@@ -268,4 +290,131 @@ export async function tokenOf(keys: Keys, kind: TokenKind): Promise<string> {
     case 'garbled':
       return 'not.a.jwt';
   }
+}
+
+/**
+ * Requests only a raw socket can send: HTTP that Node's parser refuses before Fastify sees it, or
+ * that Node would answer itself. `raw` is written as is; every answer must be a problem+json.
+ */
+export interface RawHttpCase {
+  name: string;
+  raw: string;
+  status: number;
+  code: string;
+}
+
+const LONG = 'a'.repeat(20 * 1024);
+
+export const RAW_HTTP_CASES: readonly RawHttpCase[] = [
+  {
+    name: 'unknown method',
+    raw: 'FROB /healthz HTTP/1.1\r\nHost: x\r\n\r\n',
+    status: 400,
+    code: 'BAD_REQUEST',
+  },
+  {
+    name: 'CR inside a header value',
+    raw: 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: a\rb\r\n\r\n',
+    status: 400,
+    code: 'BAD_REQUEST',
+  },
+  {
+    name: 'NUL inside a header value',
+    raw: 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: a\u0000b\r\n\r\n',
+    status: 400,
+    code: 'BAD_REQUEST',
+  },
+  {
+    name: 'LF alone ends a header',
+    raw: 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: a\nX-B: b\r\n\r\n',
+    status: 400,
+    code: 'BAD_REQUEST',
+  },
+  {
+    name: 'Content-Length with Transfer-Encoding',
+    raw: 'POST /capture HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+    status: 400,
+    code: 'BAD_REQUEST',
+  },
+  {
+    name: 'bad HTTP version',
+    raw: 'GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n',
+    status: 400,
+    code: 'BAD_REQUEST',
+  },
+  { name: 'garbage request line', raw: 'hello\r\n\r\n', status: 400, code: 'BAD_REQUEST' },
+  {
+    name: 'header over 16 KB',
+    raw: `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Long: ${LONG}\r\n\r\n`,
+    status: 431,
+    code: 'HEADERS_TOO_LARGE',
+  },
+  {
+    name: 'URL over 16 KB',
+    raw: `GET /events/${LONG} HTTP/1.1\r\nHost: x\r\n\r\n`,
+    status: 431,
+    code: 'HEADERS_TOO_LARGE',
+  },
+  { name: 'no Host header', raw: 'GET /healthz HTTP/1.1\r\n\r\n', status: 400, code: 'BAD_REQUEST' },
+  {
+    name: 'unknown Expect',
+    raw: 'POST /capture HTTP/1.1\r\nHost: x\r\nExpect: 200-ok\r\nContent-Length: 0\r\n\r\n',
+    status: 417,
+    code: 'EXPECTATION_FAILED',
+  },
+  {
+    name: 'CONNECT',
+    raw: 'CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n',
+    status: 405,
+    code: 'METHOD_NOT_ALLOWED',
+  },
+  {
+    name: 'TRACE on a path',
+    raw: 'TRACE /events HTTP/1.1\r\nHost: x\r\n\r\n',
+    status: 405,
+    code: 'METHOD_NOT_ALLOWED',
+  },
+];
+
+/** Sends `raw` on a new connection and reads what comes back until the server closes or `ms` pass. */
+export async function rawExchange(
+  url: string,
+  raw: string | Buffer,
+  ms = 5_000,
+): Promise<{ status: number; headers: Record<string, string>; body: string; text: string }> {
+  const { connect } = await import('node:net');
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    const chunks: Buffer[] = [];
+    const timer = setTimeout(() => socket.destroy(), ms);
+    socket.on('data', (c: Buffer) => {
+      chunks.push(c);
+      // One answer is enough: stop once a complete response with a Content-Length arrived.
+      if (parse(Buffer.concat(chunks).toString('latin1')).complete) socket.end();
+    });
+    socket.on('error', (err) => (chunks.length > 0 ? undefined : reject(err)));
+    socket.on('close', () => {
+      clearTimeout(timer);
+      const text = Buffer.concat(chunks).toString('utf8');
+      const { status, headers, body } = parse(text);
+      resolve({ status, headers, body, text });
+    });
+    socket.write(raw);
+  });
+}
+
+function parse(text: string) {
+  const end = text.indexOf('\r\n\r\n');
+  const head = end < 0 ? text : text.slice(0, end);
+  const body = end < 0 ? '' : text.slice(end + 4);
+  const [statusLine = '', ...lines] = head.split('\r\n');
+  const status = Number(statusLine.split(' ')[1] ?? 0);
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const i = line.indexOf(':');
+    if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+  }
+  const length = Number(headers['content-length'] ?? Number.NaN);
+  return { status, headers, body, complete: end >= 0 && Buffer.byteLength(body) >= length };
 }

@@ -39,9 +39,11 @@ describe('bad input is answered with problem+json', () => {
     expect(expectProblem(res, 413, 'PAYLOAD_TOO_LARGE').detail).toContain(String(BODY_LIMIT));
   });
 
-  it('unknown route -> 404 NOT_FOUND', async () => {
+  it('unknown route -> 404 NOT_FOUND; known path, other method -> 405 with Allow', async () => {
     expectProblem(await h.call({ url: '/nope', token }), 404, 'NOT_FOUND');
-    expectProblem(await h.call({ method: 'DELETE', url: '/capture', token }), 404, 'NOT_FOUND');
+    const res = await h.call({ method: 'DELETE', url: '/capture', token });
+    expectProblem(res, 405, 'METHOD_NOT_ALLOWED');
+    expect(String(res.headers.allow).split(', ')).toEqual(expect.arrayContaining(['GET', 'POST']));
   });
 
   it('malformed percent-encoding in the path -> 400 BAD_REQUEST', async () => {

@@ -15,12 +15,13 @@ let app: FastifyInstance;
 let keys: Keys;
 let writer: string;
 let reader: string;
+let node: FakeNode;
 
 beforeAll(async () => {
   ledger = new TestLedger();
   const made = await makeKeys();
   keys = made.keys;
-  const node = new FakeNode(made.issuers);
+  node = new FakeNode(made.issuers);
   node.query = queryBackend(ledger.store.index);
   app = buildApi(node.deps());
   writer = await mint(keys, { roles: ['events:write'] });
@@ -82,11 +83,15 @@ describe('query subscriptions', () => {
     expect(res.body).not.toContain(SECRET);
     // It starts after the events already committed.
     const stored = ledger.store.index.subscriptions.get('receipts', created.subscriptionID);
-    expect(stored).toMatchObject({
-      secret: SECRET,
-      cursor: ledger.store.index.subscriptions.latestPosition(),
-    });
+    expect(stored).toMatchObject({ cursor: ledger.store.index.subscriptions.latestPosition() });
     expect(stored?.cursor).toBeGreaterThan(0);
+    // The secret is kept encrypted, bound to its subscription: never in plain text in SQLite.
+    expect(stored?.secret).not.toContain(SECRET);
+    expect(node.secretBox.open(String(stored?.secret), created.subscriptionID)).toBe(SECRET);
+    expect(() => node.secretBox.open(String(stored?.secret), 'another-id')).toThrow();
+    const raw = ledger.store.index.subscriptions.secrets(); // the column as stored
+    expect(raw).toHaveLength(1);
+    expect(JSON.stringify(raw)).not.toContain(SECRET);
 
     const one = await get(String(res.headers.location));
     expect(one.statusCode).toBe(200);
@@ -155,6 +160,36 @@ describe('query subscriptions', () => {
       expect(JSON.stringify(body.errors), JSON.stringify(payload)).toContain(message);
     }
     expectProblem(await post('receipts', undefined), 400, 'BAD_REQUEST');
+    expect(ledger.store.index.subscriptions.list('receipts', 100)).toEqual([]);
+  });
+
+  it('refuses a dest that reaches an internal address with 400 DESTINATION_NOT_ALLOWED', async () => {
+    node.resolved.set('erp.internal.example.com', ['10.0.0.8']);
+    for (const dest of [
+      'http://127.0.0.1:8080/hook',
+      'http://127.1/hook',
+      'http://2130706433/hook',
+      'http://0x7f000001/hook',
+      'http://[::ffff:127.0.0.1]/hook',
+      'http://localhost/hook',
+      'http://[::1]/hook',
+      'http://0.0.0.0/hook',
+      'http://10.1.1.1/hook',
+      'http://172.16.0.1/hook',
+      'http://192.168.1.1/hook',
+      'http://[fd00::1]/hook',
+      'http://[fe80::1]/hook',
+      'http://169.254.169.254/latest/meta-data/',
+      'http://metadata.google.internal/computeMetadata/v1/',
+      'https://erp.internal.example.com/hook',
+    ]) {
+      const body = expectProblem(
+        await post('receipts', { dest, stream: true }),
+        400,
+        'DESTINATION_NOT_ALLOWED',
+      );
+      expect(body.detail, dest).toMatch(/not allowed|this machine|metadata/);
+    }
     expect(ledger.store.index.subscriptions.list('receipts', 100)).toEqual([]);
   });
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -28,6 +29,7 @@ import type { Genesis, IdentityProvider, PublicJwk } from '../../services/config
 import type { EpcisEvent } from '../../services/ledger/index.js';
 import { NodeMetrics } from '../../services/node/metrics.js';
 import type { QueryBackend } from '../../services/query/index.js';
+import { DestPolicy, SecretBox } from '../../services/subscriptions/index.js';
 import { checkResponse } from './response-contract.js';
 
 export const NETWORK = 'waybill-test';
@@ -130,6 +132,15 @@ export class FakeNode {
   identityProviders: IdentityProvider[] = [];
   /** Largest accepted body, as the node reports it to buildApi. */
   bodyLimit = BODY_LIMIT;
+  /**
+   * Where webhooks may go: no internal range allowed, as on a node with no allowance in node.json.
+   * Names resolve to a public address without DNS (`resolved` maps exceptions).
+   */
+  readonly resolved = new Map<string, string[]>();
+  destPolicy = new DestPolicy({
+    resolve: async (host) => this.resolved.get(host) ?? ['93.184.215.14'],
+  });
+  readonly secretBox = SecretBox.fromKey(randomBytes(32));
   /** Replace to make capture fail. */
   submit = async (_document: unknown, _ctx: SubmitContext) => ({ captureID: 'c0ffee' });
 
@@ -202,6 +213,12 @@ export class FakeNode {
       // An empty ledger; test/api/proofs.test.ts serves proofs from a real one.
       proofs: { event: () => undefined, block: () => undefined, state: (key) => this.proofState(key) },
       query: this.query,
+      webhooks: {
+        checkDest: async (dest) => {
+          await this.destPolicy.addresses(new URL(dest));
+        },
+        seal: (secret, id) => this.secretBox.seal(secret, id),
+      },
       node: {
         status: () => this.status,
         ready: () => this.ready,

@@ -2,7 +2,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateIssuerKey } from '../../services/api/index.js';
-import { BAD_INPUT_CASES, type BadInputCase, tokenOf } from '../api/bad-input-cases.js';
+import {
+  BAD_INPUT_CASES,
+  type BadInputCase,
+  RAW_HTTP_CASES,
+  rawExchange,
+  tokenOf,
+} from '../api/bad-input-cases.js';
 import type { Keys } from '../api/support.js';
 import { ORG, OTHER, OUTSIDER } from '../api/support.js';
 import { Cluster } from '../support/cluster.js';
@@ -118,6 +124,15 @@ describe('a real node process', () => {
       const type = String(res.headers['content-type']);
       if (res.status !== c.status || body.code !== c.code || !type.startsWith('application/problem+json')) {
         failures.push(`${c.name}: ${res.status} ${type} ${res.body.slice(0, 200)}`);
+      }
+    }
+    // HTTP that only a raw socket sends: refused by Node's parser or answered before any route.
+    for (const c of RAW_HTTP_CASES) {
+      const res = await rawExchange(url, c.raw);
+      const body = res.body.startsWith('{') ? (JSON.parse(res.body) as { code?: string }) : {};
+      const type = String(res.headers['content-type']);
+      if (res.status !== c.status || body.code !== c.code || !type.startsWith('application/problem+json')) {
+        failures.push(`${c.name}: ${res.status} ${type} ${res.text.slice(0, 200)}`);
       }
     }
     expect(failures).toEqual([]);

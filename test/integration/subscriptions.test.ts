@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,6 +59,13 @@ describe('query subscriptions across a four-node cluster', () => {
     const open = mkdtempSync(join(tmpdir(), 'waybill-open-rules-'));
     writeFileSync(join(open, 'open.yaml'), 'rules: []\n');
     cluster = await Cluster.create(4, FAST_CONSENSUS, { contracts: open });
+    // The receiver runs on loopback: the subscribing node's operator allows that range explicitly.
+    const configPath = cluster.node(SUBSCRIBER).configPath;
+    const file = JSON.parse(readFileSync(configPath, 'utf8'));
+    writeFileSync(
+      configPath,
+      JSON.stringify({ ...file, subscriptions: { allowedDestinations: ['127.0.0.0/8'] } }),
+    );
     await cluster.startAll();
     receiver = await WebhookReceiver.start();
   }, 120_000);

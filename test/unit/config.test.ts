@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import {
   parseNetworkDefinition,
   readNetworkDefinition,
 } from '../../services/config/index.js';
+import { SecretBox } from '../../services/subscriptions/index.js';
 
 const def = readNetworkDefinition(join(import.meta.dirname, '../../deploy/devnet.network.yaml'));
 
@@ -47,11 +48,11 @@ describe('network init and node config', () => {
   it('writes private keys with mode 0600 and keeps them out of genesis', () => {
     const genesisText = readFileSync(join(dir, 'net', 'genesis.json'), 'utf8');
     for (const org of def.orgs) {
-      for (const file of ['node.key', 'jwt.key']) {
+      for (const file of ['node.key', 'jwt.key', 'subscriptions.key']) {
         const path = join(dir, 'net', org.id, file);
         expect(statSync(path).mode & 0o777).toBe(0o600);
         const secret = readFileSync(path, 'utf8').trim();
-        const needle = file === 'node.key' ? secret : (JSON.parse(secret) as { d: string }).d;
+        const needle = file === 'jwt.key' ? (JSON.parse(secret) as { d: string }).d : secret;
         expect(genesisText).not.toContain(needle);
       }
     }
@@ -68,6 +69,36 @@ describe('network init and node config', () => {
     expect(config.org).toBe('valley-packers');
     expect(config.dataDir).toBe(join(dir, 'net', 'valley-packers', 'data'));
     await expect(initNetwork(def, join(dir, 'net'), 1)).rejects.toThrow(/refusing to overwrite/);
+  });
+
+  it('reads subscriptions.allowedDestinations, refusing anything but CIDR ranges', () => {
+    const path = join(dir, 'net', 'swift-logistics', 'node.json');
+    const file = JSON.parse(readFileSync(path, 'utf8'));
+    expect(loadNodeConfig(path).subscriptions).toEqual({
+      allowedDestinations: [],
+      secretKeyPath: join(dir, 'net', 'swift-logistics', 'subscriptions.key'),
+    });
+    try {
+      writeFileSync(
+        path,
+        JSON.stringify({ ...file, subscriptions: { allowedDestinations: ['10.0.0.0/8', '::1/128'] } }),
+      );
+      expect(loadNodeConfig(path).subscriptions.allowedDestinations).toEqual(['10.0.0.0/8', '::1/128']);
+      for (const bad of [['10.0.0.1'], ['localhost'], '10.0.0.0/8', [42]]) {
+        writeFileSync(path, JSON.stringify({ ...file, subscriptions: { allowedDestinations: bad } }));
+        expect(() => loadNodeConfig(path), JSON.stringify(bad)).toThrow(/subscriptions.allowedDestinations/);
+      }
+    } finally {
+      writeFileSync(path, JSON.stringify(file));
+    }
+  });
+
+  it('creates the subscription secret key (0600) when a node starts without one', () => {
+    const path = join(dir, 'own.key');
+    const box = SecretBox.fromKeyFile(path);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const sealed = box.seal('token', 'sub-1');
+    expect(SecretBox.fromKeyFile(path).open(sealed, 'sub-1')).toBe('token');
   });
 
   it('refuses to start with a key file others can read, saying how to fix it', () => {

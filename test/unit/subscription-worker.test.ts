@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { queryDocument } from '../../services/api/index.js';
 import {
   DeliveryWorker,
   type DeliveryWorkerDeps,
+  DestPolicy,
   retryDelay,
+  SecretBox,
   verifySignature,
 } from '../../services/subscriptions/index.js';
 import { type TestEvent, TestLedger } from '../support/ledger.js';
@@ -14,6 +17,9 @@ import { eventIDsOf, WebhookReceiver } from '../support/webhook.js';
 // injected clock: retries are driven by moving it, never by waiting.
 
 const TOKEN = 'client-secret-13df38d8';
+const secrets = SecretBox.fromKey(randomBytes(32));
+/** The receivers run on 127.0.0.1: a node must be told explicitly that loopback is a destination. */
+const LOOPBACK = new DestPolicy({ allow: ['127.0.0.0/8'] });
 const idOf = (n: number) => `urn:uuid:00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 let serial = 0;
 
@@ -42,6 +48,8 @@ function worker(overrides: Partial<DeliveryWorkerDeps> = {}): DeliveryWorker {
     namedQueries,
     reader,
     document: queryDocument,
+    secrets,
+    policy: LOOPBACK,
     clock: () => now,
     random: () => 0.5,
     batchSize: 2,
@@ -58,7 +66,7 @@ function subscribe(dest = receiver.url, secret: string | null = TOKEN) {
     id,
     queryName: 'receipts',
     dest,
-    secret: secret ?? undefined,
+    secret: secret === null ? undefined : secrets.seal(secret, id),
     createdByOrg: 'freshmart',
     createdBy: 'erp',
     createdAt: now,
@@ -181,6 +189,49 @@ describe('DeliveryWorker', () => {
     await worker().runDue();
     expect(subscription(sub.id)?.lastError).toBe('request failed: ECONNREFUSED');
     expect(subscription(sub.id)?.cursor).toBe(0);
+  });
+
+  it('refuses to deliver to an internal address unless node.json allows its range', async () => {
+    const sub = subscribe();
+    commit(event('receiving'));
+    await worker({ policy: new DestPolicy() }).runDue();
+    expect(receiver.deliveries).toHaveLength(0);
+    expect(subscription(sub.id)?.lastError).toMatch(/^request failed: .*127\.0\.0\.1 is a loopback address/);
+    expect(subscription(sub.id)?.cursor).toBe(0);
+    // Another allowed range does not allow loopback.
+    await worker({ policy: new DestPolicy({ allow: ['10.0.0.0/8'] }) }).runDue();
+    now += 60_000;
+    await worker({ policy: new DestPolicy({ allow: ['10.0.0.0/8'] }) }).runDue();
+    expect(receiver.deliveries).toHaveLength(0);
+  });
+
+  it('connects to the address it checked, resolving the name once per delivery (DNS rebinding)', async () => {
+    const port = new URL(receiver.url).port;
+    // First answer: loopback (allowed here, standing in for a public receiver); later answers: an
+    // address the delivery must never reach. Re-resolving at connect time would go there.
+    const answers = [['127.0.0.1'], ['10.255.255.1']];
+    const asked: string[] = [];
+    const policy = new DestPolicy({
+      allow: ['127.0.0.0/8', '10.0.0.0/8'],
+      resolve: async (host) => {
+        asked.push(host);
+        return answers.shift() ?? ['10.255.255.1'];
+      },
+    });
+    const sub = subscribe(`http://receiver.test:${port}/hook`);
+    commit(event('receiving'));
+    await worker({ policy, timeoutMs: 2_000 }).runDue();
+    expect(asked).toEqual(['receiver.test']);
+    expect(receiver.deliveries).toHaveLength(1);
+    expect(receiver.deliveries[0]?.headers.host).toBe(`receiver.test:${port}`);
+    expect(subscription(sub.id)?.attempts).toBe(0);
+
+    // The name now resolves to an address no allowance covers: refused before any connection.
+    const strict = new DestPolicy({ allow: ['127.0.0.0/8'], resolve: async () => ['127.0.0.1', '10.0.0.7'] });
+    commit(event('receiving'));
+    await worker({ policy: strict }).runDue();
+    expect(receiver.deliveries).toHaveLength(1);
+    expect(subscription(sub.id)?.lastError).toMatch(/10\.0\.0\.7 is a private address/);
   });
 
   it('backs off from 1 s doubling to at most 5 min, with jitter in the upper half', () => {

@@ -91,13 +91,15 @@ export function subscriptionRoutes(app: FastifyInstance, deps: ApiDeps, auth: Au
     async (request, reply): Promise<Schemas['QuerySubscription']> => {
       const { queryName } = request.params;
       const { dest, secret } = inputOf(request.body);
+      await deps.webhooks.checkDest(dest);
       if (!namedQueries.get(queryName)) throw queryNotFound(queryName);
       const principal = principalOf(request);
+      const id = randomUUID();
       const added = subscriptions.add({
-        id: randomUUID(),
+        id,
         queryName,
         dest,
-        secret,
+        secret: secret === undefined ? undefined : deps.webhooks.seal(secret, id),
         createdByOrg: principal.org,
         createdBy: principal.sub,
         createdAt: Date.now(),
