@@ -93,7 +93,8 @@ export async function fuzz(target: Target, opts: FuzzOptions): Promise<FuzzStats
     for (let i = next++; i < end; i = next++) {
       const req = generate(i);
       const ans = await send(target, req, agent, retried);
-      stats.requests++;
+      // Counted before any await: other workers move stats.requests on while this one waits.
+      const done = ++stats.requests;
       const key = ans.unsendable ? 'unsendable' : ans.status === undefined ? 'none' : String(ans.status);
       stats.statuses[key] = (stats.statuses[key] ?? 0) + 1;
       stats.byOperation[req.operation] = (stats.byOperation[req.operation] ?? 0) + 1;
@@ -110,9 +111,8 @@ export async function fuzz(target: Target, opts: FuzzOptions): Promise<FuzzStats
             ...(ans.status ? { status: ans.status } : {}),
           });
       }
-      if (stats.requests % HEALTH_EVERY === 0) await checkHealth(target, stats);
-      if (opts.onProgress && stats.requests % (opts.progressEvery ?? 1000) === 0)
-        opts.onProgress(stats.requests, stats);
+      if (opts.onProgress && done % (opts.progressEvery ?? 1000) === 0) opts.onProgress(done, stats);
+      if (done % HEALTH_EVERY === 0) await checkHealth(target, stats);
     }
   };
   await Promise.all(Array.from({ length: opts.concurrency ?? 8 }, worker));
