@@ -1,5 +1,5 @@
 import type { IdentityProvider } from '../config/auth-config.js';
-import type { PublicJwk } from '../config/genesis.js';
+import type { Genesis, PublicJwk } from '../config/genesis.js';
 import type { EpcisEvent } from '../ledger/index.js';
 import type { QueryBackend } from '../query/index.js';
 import type { Schemas } from './openapi.js';
@@ -94,6 +94,8 @@ export interface ApiDeps {
   identityProviders: readonly IdentityProvider[];
   /** Largest accepted request body in bytes (413 above it). */
   bodyLimit: number;
+  /** The genesis this node runs (GET /genesis): public, shared by every member. */
+  genesis(): Genesis;
   capture: {
     /**
      * Validates and submits an EPCISDocument. Throws WaybillError: VALIDATION_FAILED (400, with

@@ -26,6 +26,7 @@ export {
 export {
   type CustodyStep,
   DEFAULT_TRACE_LIMITS,
+  type NodeState,
   type Trace,
   type TraceDirection,
   type TraceEdge,
@@ -33,4 +34,5 @@ export {
   type TraceNode,
   type TraceResult,
   traceObject,
+  withNodeState,
 } from './trace.js';
