@@ -43,6 +43,18 @@ const DOC =
   '{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],"type":"EPCISDocument",' +
   '"schemaVersion":"2.0","creationDate":"2026-11-24T10:00:00.000Z","epcisBody":{"eventList":[]}}';
 
+/** A valid commissioning event with an extension field whose number overflows a double. */
+function overflowing(as: 'document' | 'event'): string {
+  const event =
+    '{"type":"ObjectEvent","eventTime":"2026-11-24T10:00:00.000Z","eventTimeZoneOffset":"+00:00",' +
+    '"action":"ADD","bizStep":"commissioning","epcList":["urn:epc:id:sgtin:0614141.107346.1"],' +
+    `"ex:weight":${as === 'event' ? '-' : ''}1e309}`;
+  const context =
+    '["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld",{"ex":"https://example.com/"}]';
+  if (as === 'event') return `{"@context":${context},${event.slice(1)}`;
+  return `${DOC.replace('"eventList":[]', `"eventList":[${event}]`).replace(/^\{"@context":\[[^\]]*\]/, `{"@context":${context}`)}`;
+}
+
 function post(
   name: string,
   url: string,
@@ -101,6 +113,10 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
     400,
     'VALIDATION_FAILED',
   ),
+  // Numbers past the double range read as Infinity, which canonical encoding cannot write (found by test/fuzz)
+  post('1e309 in an extension of a document', '/capture', overflowing('document'), 400, 'VALIDATION_FAILED'),
+  post('-1e309 in an extension of an event', '/events', overflowing('event'), 400, 'VALIDATION_FAILED'),
+  post('1e309 in a dry run', '/capture?dryRun=true', overflowing('document'), 400, 'VALIDATION_FAILED'),
   // Subscriptions: the body is checked before the named query is looked up
   post(
     'subscription to a non-http dest',

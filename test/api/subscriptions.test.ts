@@ -150,6 +150,9 @@ describe('query subscriptions', () => {
         'not supported',
       ],
       [{ dest: DEST, stream: true, secret: 'x' }, 'body.secret', 'not a member'],
+      // Names of Object.prototype members are unknown members like any other (found by test/fuzz).
+      [{ dest: DEST, stream: true, constructor: 'x' }, 'body.constructor', 'not a member'],
+      [{ dest: DEST, stream: true, toString: 'x' }, 'body.toString', 'not a member'],
       [{ dest: DEST, stream: true, signatureToken: '' }, 'body.signatureToken', '1 to 1024'],
       [{ dest: DEST, stream: true, signatureToken: 42 }, 'body.signatureToken', '1 to 1024'],
       [[DEST], 'body.', 'object'],

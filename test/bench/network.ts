@@ -8,11 +8,11 @@
  * polled every POLL_MS, so figures are up to POLL_MS late). The block of every acknowledged capture
  * comes from GET /capture/{captureID} once the step is over, which also gives the rejected events.
  */
-import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Cluster } from '../support/cluster.js';
 import { metricTotal } from '../support/metrics.js';
+import { rssMB } from '../support/rss.js';
 import { documentSize, type ErpClient, erpClients } from './erp.js';
 import { percentile } from './stats.js';
 
@@ -130,18 +130,6 @@ class CommitClock {
       }),
     );
     this.busy = false;
-  }
-}
-
-/** Resident set size of a process, from /proc (Linux), MB. */
-export function rssMB(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    return Math.round(kb / 1024);
-  } catch {
-    return 0;
   }
 }
 

@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { loadNodeConfig } from '../../services/config/index.js';
 import { Cluster } from '../support/cluster.js';
-import { rssMB } from './network.js';
+import { rssMB } from '../support/rss.js';
 import { percentile } from './stats.js';
 
 export interface NodeOnLedger {

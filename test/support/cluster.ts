@@ -1,21 +1,15 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { NodeStatus } from '../../services/api/types.js';
 import { apiUrl, type ConsensusParams } from '../../services/config/index.js';
 import { type Metrics, parsePrometheus } from './metrics.js';
 import { freePorts } from './ports.js';
+import { packageRoot } from './root.js';
 import { waitFor } from './wait.js';
 
-/** The package root, from the sources (test/support) or compiled (dist-bench/test/support). */
-function packageRoot(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir))
-    if (existsSync(join(dir, 'package.json'))) return dir;
-  throw new Error('no package.json above test/support');
-}
 const ROOT = packageRoot();
 export const BIN = join(ROOT, 'dist/services/cli/bin.js');
 const run = promisify(execFile);

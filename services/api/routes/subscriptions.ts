@@ -15,12 +15,15 @@ type OneParams = Operations['getSubscription']['parameters']['path'];
 const _PAGING = ['perPage', 'nextPageToken'];
 const MAX_TOKEN_LENGTH = 1024;
 
-/** EPCIS subscription members this node does not implement, and why the client should know. */
-const UNSUPPORTED: Record<string, string> = {
-  schedule: 'scheduled subscriptions are not supported; subscribe with stream: true',
-  reportIfEmpty: 'belongs to scheduled subscriptions, which are not supported',
-  initialRecordTime: 'is not supported: a subscription delivers the events committed after it is created',
-};
+/**
+ * EPCIS subscription members this node does not implement, and why the client should know. A Map:
+ * a client's member name must not find Object.prototype's members (`constructor`) as an object's would.
+ */
+const UNSUPPORTED = new Map<string, string>([
+  ['schedule', 'scheduled subscriptions are not supported; subscribe with stream: true'],
+  ['reportIfEmpty', 'belongs to scheduled subscriptions, which are not supported'],
+  ['initialRecordTime', 'is not supported: a subscription delivers the events committed after it is created'],
+]);
 
 function invalid(field: string, message: string): WaybillError {
   return new WaybillError(ErrorCode.ValidationFailed, 'the request is not valid', {
@@ -41,7 +44,7 @@ function inputOf(body: unknown): { dest: string; secret: string | undefined } {
   for (const name of Object.keys(rest))
     throw invalid(
       name,
-      UNSUPPORTED[name] ?? 'is not a member of a subscription; give dest, signatureToken, stream',
+      UNSUPPORTED.get(name) ?? 'is not a member of a subscription; give dest, signatureToken, stream',
     );
   const problem = destProblem(dest);
   if (problem !== undefined) throw invalid('dest', problem);

@@ -1,12 +1,14 @@
 import { parseArgs } from 'node:util';
 import type { SimCrypto } from './crypto.js';
 import { describeScenario, type FaultMode, randomScenario } from './scenario.js';
-import { runSimulation, type SimResult } from './simulator.js';
+import type { SimResult } from './simulator.js';
+import { runSeed, runSeedsInWorkers } from './workers.js';
 
 const USAGE = `usage: npm run sim -- --seeds N [--from S] [--blocks B] [--nodes n] [--crypto fake|ed25519]
-                          [--faults mixed|crash|byzantine]
+                          [--faults mixed|crash|byzantine] [--workers W]
        npm run sim -- --seed S [--blocks B] [--nodes n] [--faults F]   replay one seed, printing its result
---faults: crash faults only, Byzantine members on every seed, or (default) on about half the seeds`;
+--faults: crash faults only, Byzantine members on every seed, or (default) on about half the seeds
+--workers: threads running seeds at once (default 1); the results are the same, in seed order`;
 
 const FAULTS: readonly FaultMode[] = ['mixed', 'crash', 'byzantine'];
 
@@ -17,6 +19,7 @@ interface Options {
   crypto: SimCrypto;
   faults: FaultMode;
   verbose: boolean;
+  workers: number;
 }
 
 function parse(argv: string[]): Options {
@@ -30,6 +33,7 @@ function parse(argv: string[]): Options {
       nodes: { type: 'string', default: '4' },
       crypto: { type: 'string', default: 'fake' },
       faults: { type: 'string', default: 'mixed' },
+      workers: { type: 'string', default: '1' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -49,12 +53,13 @@ function parse(argv: string[]): Options {
     ? [int('seed', values.seed ?? '', 0)]
     : Array.from({ length: int('seeds', values.seeds ?? '', 1) }, (_, i) => from + i);
   const blocks = int('blocks', values.blocks, 1);
-  return { seeds, blocks, nodes: int('nodes', values.nodes, 1), crypto, faults, verbose: single };
+  const workers = int('workers', values.workers, 1);
+  return { seeds, blocks, nodes: int('nodes', values.nodes, 1), crypto, faults, verbose: single, workers };
 }
 
 class UsageError extends Error {}
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   let opts: Options;
   try {
     opts = parse(argv);
@@ -64,12 +69,14 @@ function main(argv: string[]): number {
     return 2;
   }
   const started = performance.now();
-  const results: SimResult[] = [];
-  for (const seed of opts.seeds) {
-    const { nodes, blocks, faults } = opts;
+  const { nodes, blocks, faults } = opts;
+  const params = { nodes, blocks, faults, crypto: opts.crypto };
+  // A running tally, not every result: 200,000 results with their chains would not fit in memory.
+  const tally = newTally();
+  const report = (result: SimResult) => {
+    count(tally, result);
+    const { seed } = result;
     const cfg = { ...randomScenario(seed, { nodes, blocks, faults }), crypto: opts.crypto };
-    const result = runSimulation(cfg);
-    results.push(result);
     if (opts.verbose) {
       const { hashes: _, ...shown } = result;
       console.log(JSON.stringify({ scenario: describeScenario(cfg), ...shown }, null, 2));
@@ -83,24 +90,52 @@ function main(argv: string[]): number {
         `  replay: npm run sim -- --seed ${seed} --nodes ${opts.nodes} --blocks ${opts.blocks}${crypto}${mode}`,
       );
     }
-  }
-  console.log(summary(results, (performance.now() - started) / 1000));
-  return results.every((r) => r.ok) ? 0 : 1;
+  };
+  if (opts.workers > 1) await runSeedsInWorkers(opts.seeds, params, opts.workers, report);
+  else for (const seed of opts.seeds) report(runSeed(seed, params));
+  console.log(summary(tally, (performance.now() - started) / 1000));
+  return tally.failed === 0 ? 0 : 1;
 }
 
-function summary(results: SimResult[], seconds: number): string {
-  const failed = results.filter((r) => !r.ok).length;
-  const blocks = results.reduce((s, r) => s + Math.max(...r.heights), 0);
-  const rounds = results.reduce((s, r) => s + r.roundChanges, 0);
-  const virtual = results.reduce((s, r) => s + r.virtualMs, 0) / 1000;
-  const byzantine = results.filter((r) => r.byzantine.some(Boolean)).length;
-  const evidence = results.reduce((s, r) => s + r.evidence.reports, 0);
+interface Tally {
+  seeds: number;
+  failed: number;
+  blocks: number;
+  rounds: number;
+  virtualMs: number;
+  byzantine: number;
+  evidence: number;
+}
+
+const newTally = (): Tally => ({
+  seeds: 0,
+  failed: 0,
+  blocks: 0,
+  rounds: 0,
+  virtualMs: 0,
+  byzantine: 0,
+  evidence: 0,
+});
+
+function count(t: Tally, r: SimResult): void {
+  t.seeds++;
+  if (!r.ok) t.failed++;
+  t.blocks += Math.max(...r.heights);
+  t.rounds += r.roundChanges;
+  t.virtualMs += r.virtualMs;
+  if (r.byzantine.some(Boolean)) t.byzantine++;
+  t.evidence += r.evidence.reports;
+}
+
+function summary(t: Tally, seconds: number): string {
+  const { failed, blocks, rounds, byzantine, evidence } = t;
+  const virtual = t.virtualMs / 1000;
   return (
-    `${results.length} seeds: ${results.length - failed} passed, ${failed} failed; ` +
+    `${t.seeds} seeds: ${t.seeds - failed} passed, ${failed} failed; ` +
     `${blocks} blocks, ${rounds} round changes, ${virtual.toFixed(0)} s simulated in ${seconds.toFixed(1)} s ` +
     `(${(blocks / seconds).toFixed(0)} blocks/s); ${byzantine} seeds with Byzantine members, ` +
     `${evidence} evidence reports`
   );
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));
