@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ErrorCode, WaybillError } from '../common/errors.js';
-import { tooDeep, tooDeepError } from '../common/json-depth.js';
+import { ErrorCode, tooDeep, tooDeepError, WaybillError } from '../common/index.js';
 
 type Parser = ReturnType<FastifyInstance['getDefaultJsonParser']>;
 

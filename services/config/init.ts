@@ -1,11 +1,9 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateIssuerKey } from '../api/tokens.js';
-import { toHex } from '../common/encoding.js';
-import { ErrorCode, WaybillError } from '../common/errors.js';
+import { ErrorCode, toHex, WaybillError } from '../common/index.js';
 import { compileRuleSet, formatProblem, readRuleFiles } from '../contracts/index.js';
-import { generateSeed, publicKeyOf } from '../crypto/index.js';
-import type { RuleFileData } from '../ledger/types.js';
+import { generateIssuerKey, generateSeed, publicKeyOf } from '../crypto/index.js';
+import type { RuleFileData } from '../ledger/index.js';
 import { peerIdFromSeed } from '../p2p/index.js';
 import { listenHost, p2pMultiaddr } from './address.js';
 import { DEFAULT_BODY_LIMIT, DEFAULT_CONSENSUS, DEFAULT_MEMPOOL, defaultContractsDir } from './defaults.js';

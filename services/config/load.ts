@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fromHex, hashOf, toHex } from '../common/encoding.js';
-import { ErrorCode, WaybillError } from '../common/errors.js';
+import { ErrorCode, fromHex, hashOf, toHex, WaybillError } from '../common/index.js';
 import { publicKeyOf } from '../crypto/index.js';
 import { type IdentityProvider, parseAuthConfig } from './auth-config.js';
 import { DEFAULT_BODY_LIMIT, DEFAULT_MEMPOOL } from './defaults.js';

@@ -1,83 +1,21 @@
-import type { CaptureError } from '../api/types.js';
+import { type Engine, MemoryCustodyState } from '../contracts/index.js';
 import {
-  type CustodyChanges,
-  type Engine,
-  type EnumerableCustodyState,
-  MemoryCustodyState,
-} from '../contracts/index.js';
-import type { Block, CaptureTxBody, EpcisEvent, EvidenceTxBody, Transaction } from '../ledger/index.js';
+  type Block,
+  type CaptureTx,
+  type EpcisEvent,
+  type EvidenceTxBody,
+  eventsOf,
+  isCapture,
+  type Transaction,
+} from '../ledger/index.js';
 import { RejectCode } from './codes.js';
 import { CommittedReads } from './committed-reads.js';
-import { type EvidenceEntry, evidenceEntry } from './evidence.js';
-import { type GovernanceChange, GovernanceRun, isGovernance, type RulesBook } from './governance.js';
+import { evidenceEntry } from './evidence.js';
+import { GovernanceRun, isGovernance } from './governance.js';
 import { resultsRootOf, verdictLeaves } from './results.js';
+import type { BlockExecution, EventVerdict, ExecutionContext, StateView, TxResult } from './types.js';
 
-export interface EventVerdict {
-  eventID: string;
-  accepted: boolean;
-  code?: string;
-  message?: string;
-}
-
-export interface TxResult {
-  tx: Transaction;
-  success: boolean;
-  errors: CaptureError[];
-  /** One per event of a capture, in document order. */
-  verdicts: EventVerdict[];
-  /** Accepted events, with recordTime = the block's timestamp (error declarations excluded). */
-  accepted: EpcisEvent[];
-  rejected: EventVerdict[];
-  /** Accepted error declarations: the declaring event as captured, with recordTime. */
-  declarations: EpcisEvent[];
-  /** New equivocation evidence recorded by this transaction. */
-  evidence?: EvidenceEntry;
-  governance?: GovernanceChange;
-}
-
-/** What execution may read of the committed ledger. */
-export interface StateView {
-  hasEvent(eventID: string): boolean;
-  hasEvidence(id: string): boolean;
-  /** Who captured a committed event, and whether it was already declared erroneous. */
-  eventOrigin(eventID: string): { org: string; declared: boolean } | undefined;
-}
-
-export interface ExecutionContext {
-  ledger: StateView;
-  /** Committed custody state after the parent block. */
-  custody: EnumerableCustodyState;
-  rules: RulesBook;
-}
-
-/** Everything a block changes, for the block's one storage transaction. */
-export interface BlockExecution {
-  results: TxResult[];
-  /** Custody state changes of the whole block. */
-  custody: CustodyChanges;
-  /** Root of this block's verdicts: the next header's parentResultsRoot. */
-  resultsRoot: string;
-  /** The rule set the block was evaluated under. */
-  rulesHash: string;
-}
-
-type CaptureTx = Transaction & { body: CaptureTxBody };
 type EvidenceTx = Transaction & { body: EvidenceTxBody };
-
-export function isCapture(tx: Transaction): tx is CaptureTx {
-  return tx.body.kind === 'capture';
-}
-
-export function eventsOf(tx: Transaction): EpcisEvent[] {
-  if (!isCapture(tx)) return [];
-  const body = tx.body.document.epcisBody as { eventList?: unknown } | undefined;
-  return Array.isArray(body?.eventList) ? (body.eventList as EpcisEvent[]) : [];
-}
-
-/** Who a transaction is attributed to: the API client for captures, the node otherwise. */
-export function submitterOf(tx: Transaction): string {
-  return isCapture(tx) ? tx.body.submitter : tx.body.org;
-}
 
 /**
  * Evaluates a block's transactions in block order: the ledger's own rules (one eventID, error

@@ -20,6 +20,9 @@ export interface CaptureTxBody {
   document: Record<string, unknown>;
 }
 
+/** Who submits a capture and how its errors are handled: the capture body's submitter and errorBehaviour. */
+export type SubmitContext = Pick<CaptureTxBody, 'submitter' | 'errorBehaviour'>;
+
 /**
  * A node reports that a member signed two conflicting consensus messages. The evidence itself
  * (consensus/evidence.ts) is self-verifying against the member keys in genesis.

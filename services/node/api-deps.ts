@@ -1,4 +1,4 @@
-import type { ApiDeps, DryRunResult } from '../api/types.js';
+import type { ApiDeps, DryRunResult } from '../api/index.js';
 import { verify } from '../crypto/index.js';
 import { DEFAULT_MAX_EVENTS } from '../epcis/index.js';
 import type { TxResult } from '../execution/index.js';

@@ -1,13 +1,13 @@
-import type { Logger } from '../common/logger.js';
+import type { Logger } from '../common/index.js';
 import type {
   ConsensusAction,
   ConsensusCore,
   ConsensusInput,
   ConsensusMessage,
   Evidence,
-} from '../consensus/types.js';
+} from '../consensus/index.js';
 import type { Block, CommitCertificate } from '../ledger/index.js';
-import type { P2PNetwork } from '../p2p/types.js';
+import type { P2PNetwork } from '../p2p/index.js';
 import type { Store } from '../storage/index.js';
 import { decodeSyncResponse, encode } from './codec.js';
 import type { NodeMetrics } from './metrics.js';

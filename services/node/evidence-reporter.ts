@@ -1,5 +1,5 @@
-import type { Logger } from '../common/logger.js';
-import type { Evidence } from '../consensus/types.js';
+import type { Logger } from '../common/index.js';
+import type { Evidence } from '../consensus/index.js';
 import type { Gossip } from './gossip.js';
 import type { LedgerApp } from './ledger-app.js';
 import type { NodeMetrics } from './metrics.js';

@@ -1,6 +1,6 @@
 import type { Transaction } from '../ledger/index.js';
 import type { Mempool } from '../mempool/index.js';
-import type { P2PNetwork } from '../p2p/types.js';
+import type { P2PNetwork } from '../p2p/index.js';
 import { encode } from './codec.js';
 
 export interface GossipDeps {

@@ -1,4 +1,4 @@
-import type { ConsensusMessage } from '../consensus/types.js';
+import type { ConsensusMessage } from '../consensus/index.js';
 import type { Block, Transaction } from '../ledger/index.js';
 import type { Mempool } from '../mempool/index.js';
 

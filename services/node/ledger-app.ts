@@ -1,10 +1,9 @@
 import { EventEmitter } from 'node:events';
-import type { SubmitContext } from '../api/types.js';
-import { fromHex, hashOf } from '../common/encoding.js';
-import { ErrorCode, WaybillError } from '../common/errors.js';
-import type { Genesis } from '../config/genesis.js';
+import type { SubmitContext } from '../api/index.js';
+import { ErrorCode, fromHex, hashOf, WaybillError } from '../common/index.js';
+import type { Genesis } from '../config/index.js';
+import type { ConsensusMessage, Evidence } from '../consensus/index.js';
 import { verifyEvidence } from '../consensus/index.js';
-import type { ConsensusMessage, Evidence } from '../consensus/types.js';
 import { EMPTY_STATE_ROOT, idKey, type ObjectState } from '../contracts/index.js';
 import type { Signer } from '../crypto/index.js';
 import { verify } from '../crypto/index.js';
@@ -12,7 +11,6 @@ import { assignEventIds, validateCaptureDocument } from '../epcis/index.js';
 import {
   type BlockExecution,
   type ExecutionContext,
-  eventsOf,
   executeBlock,
   type TxResult,
 } from '../execution/index.js';
@@ -23,6 +21,7 @@ import {
   type CommitCertificate,
   type CommittedBlock,
   EMPTY_ROOT,
+  eventsOf,
   idMatchesBody,
   type RuleFileData,
   signTx,

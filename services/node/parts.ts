@@ -1,8 +1,8 @@
-import type { Logger } from '../common/logger.js';
-import type { NodeConfig } from '../config/load.js';
-import type { ConsensusCore } from '../consensus/types.js';
+import type { Logger } from '../common/index.js';
+import type { NodeConfig } from '../config/index.js';
+import type { ConsensusCore } from '../consensus/index.js';
 import type { Mempool } from '../mempool/index.js';
-import type { P2PNetwork } from '../p2p/types.js';
+import type { P2PNetwork } from '../p2p/index.js';
 import type { Store } from '../storage/index.js';
 import type { ConsensusDriver } from './driver.js';
 import type { Gossip } from './gossip.js';

@@ -1,9 +1,7 @@
-import type { ApiDeps } from '../api/types.js';
-import { fromHex, hashOf, sha256, toHex } from '../common/encoding.js';
-import { ErrorCode, WaybillError } from '../common/errors.js';
+import type { ApiDeps } from '../api/index.js';
+import { ErrorCode, fromHex, hashOf, sha256, toHex, WaybillError } from '../common/index.js';
 import type { Verify } from '../crypto/index.js';
-import { eventsOf } from '../execution/index.js';
-import { type CommittedBlock, merkleProof } from '../ledger/index.js';
+import { type CommittedBlock, eventsOf, merkleProof } from '../ledger/index.js';
 import type { Store } from '../storage/index.js';
 import {
   certificateSigners,

@@ -1,7 +1,6 @@
-import type { CaptureJob, EventStatus } from '../api/types.js';
-import { isCapture, submitterOf } from '../execution/index.js';
-import type { Transaction } from '../ledger/index.js';
+import { submitterOf } from '../ledger/index.js';
 import type { Mempool } from '../mempool/index.js';
+import { type CaptureJob, committedJob, type EventStatus, runningJob } from '../query/index.js';
 import type { Store } from '../storage/index.js';
 
 /** Read side of the node for the API: committed state first, then what is still pending. */
@@ -13,27 +12,9 @@ export class LedgerQueries {
 
   captureJob(captureID: string): CaptureJob | undefined {
     const stored = this.store.getTx(captureID);
-    if (stored) {
-      return {
-        captureID,
-        running: false,
-        success: stored.success,
-        captureErrorBehaviour: behaviourOf(stored.tx),
-        errors: stored.errors,
-        blockHeight: stored.height,
-        blockHash: stored.blockHash,
-      };
-    }
+    if (stored) return committedJob(stored);
     const pending = this.mempool.get(captureID);
-    if (!pending) return undefined;
-    // EPCIS capture job semantics: running with no error so far.
-    return {
-      captureID,
-      running: true,
-      success: true,
-      captureErrorBehaviour: behaviourOf(pending),
-      errors: [],
-    };
+    return pending && runningJob(pending);
   }
 
   eventStatus(eventID: string): EventStatus | undefined {
@@ -69,8 +50,4 @@ export class LedgerQueries {
     const submitter = submitterOf(stored.tx);
     return { eventID, status, blockHeight: stored.height, blockHash: stored.blockHash, txId, org, submitter };
   }
-}
-
-function behaviourOf(tx: Transaction): 'rollback' | 'proceed' | undefined {
-  return isCapture(tx) ? tx.body.errorBehaviour : undefined;
 }

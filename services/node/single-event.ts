@@ -1,5 +1,5 @@
-import type { EventCaptureOutcome, SubmitContext } from '../api/types.js';
-import { ErrorCode, WaybillError } from '../common/errors.js';
+import type { EventCaptureOutcome, SubmitContext } from '../api/index.js';
+import { ErrorCode, WaybillError } from '../common/index.js';
 import { assignEventIds, EPCIS_CONTEXT_URL, validateCaptureDocument } from '../epcis/index.js';
 import { RejectCode } from '../execution/index.js';
 import type { Store } from '../storage/index.js';

@@ -2,7 +2,16 @@
  * The EPCIS query interface and the auditor's trace over the event index (storage/event-index.ts):
  * parameter parsing into a typed query, page tokens, the provenance trace and FSMA 204 CSV.
  */
+
 export { type ListedCaptureJob, type QueryBackend, queryBackend } from './backend.js';
+export {
+  type CaptureJob,
+  committedJob,
+  type EventStatus,
+  listedJob,
+  runningJob,
+  runningJobs,
+} from './capture-jobs.js';
 export { criticalTrackingEvent, FSMA_COLUMNS, fsmaRows, toCsv } from './fsma-csv.js';
 export { bizStepKey, dispositionKey, identifierKey, isUri, patternPrefix } from './identifiers.js';
 export {

@@ -1,4 +1,4 @@
-export { CLASS_ROLES, EventIndex, IdRole, identifiersOf, OBJECT_ROLES } from './event-index.js';
+export { EventIndex } from './event-index.js';
 export type {
   Cursor,
   EventFilter,

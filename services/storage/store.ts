@@ -1,15 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { ErrorCode, WaybillError } from '../common/errors.js';
-import type { ChainTip, PersistedState } from '../consensus/types.js';
+import { ErrorCode, WaybillError } from '../common/index.js';
+import type { ChainTip, PersistedState } from '../consensus/index.js';
 import {
   type BlockExecution,
   type EvidenceEntry,
-  eventsOf,
   type GovernanceChange,
   type RuleProposal,
-  submitterOf,
   type TxResult,
   txLeaves,
   type VerdictLeaf,
@@ -24,6 +22,7 @@ import type {
   Transaction,
   TxBody,
 } from '../ledger/index.js';
+import { eventsOf, submitterOf } from '../ledger/index.js';
 import { ConsensusStateStore } from './consensus-state.js';
 import { CustodyStore } from './custody-store.js';
 import { EventIndex } from './event-index.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, WaybillError } from '../../services/common/index.js';
+import { IdRole } from '../../services/execution/index.js';
 import {
   EVENT_QUERY_PARAMETERS,
   encodePageToken,
@@ -7,7 +8,6 @@ import {
   parseEventQuery,
   queryPairs,
 } from '../../services/query/index.js';
-import { IdRole } from '../../services/storage/index.js';
 import { CASE1, CASE1_DL, FARM, FARM_DL, LOT1, LOT1_DL } from '../support/supply-chain.js';
 
 const parse = (search: string, scope = '/events') =>

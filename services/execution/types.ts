@@ -1,0 +1,61 @@
+import type { CustodyChanges, EnumerableCustodyState } from '../contracts/index.js';
+import type { EpcisEvent, Transaction } from '../ledger/index.js';
+import type { EvidenceEntry } from './evidence.js';
+import type { GovernanceChange, RulesBook } from './governance.js';
+
+/** Why a capture's event was refused (GET /capture/{captureID} `errors`). */
+export interface CaptureError {
+  eventID?: string;
+  /** Stable reason code, e.g. DUPLICATE_EVENT_ID or a custody rule's code. */
+  code: string;
+  message: string;
+}
+
+export interface EventVerdict {
+  eventID: string;
+  accepted: boolean;
+  code?: string;
+  message?: string;
+}
+
+export interface TxResult {
+  tx: Transaction;
+  success: boolean;
+  errors: CaptureError[];
+  /** One per event of a capture, in document order. */
+  verdicts: EventVerdict[];
+  /** Accepted events, with recordTime = the block's timestamp (error declarations excluded). */
+  accepted: EpcisEvent[];
+  rejected: EventVerdict[];
+  /** Accepted error declarations: the declaring event as captured, with recordTime. */
+  declarations: EpcisEvent[];
+  /** New equivocation evidence recorded by this transaction. */
+  evidence?: EvidenceEntry;
+  governance?: GovernanceChange;
+}
+
+/** What execution may read of the committed ledger. */
+export interface StateView {
+  hasEvent(eventID: string): boolean;
+  hasEvidence(id: string): boolean;
+  /** Who captured a committed event, and whether it was already declared erroneous. */
+  eventOrigin(eventID: string): { org: string; declared: boolean } | undefined;
+}
+
+export interface ExecutionContext {
+  ledger: StateView;
+  /** Committed custody state after the parent block. */
+  custody: EnumerableCustodyState;
+  rules: RulesBook;
+}
+
+/** Everything a block changes, for the block's one storage transaction. */
+export interface BlockExecution {
+  results: TxResult[];
+  /** Custody state changes of the whole block. */
+  custody: CustodyChanges;
+  /** Root of this block's verdicts: the next header's parentResultsRoot. */
+  resultsRoot: string;
+  /** The rule set the block was evaluated under. */
+  rulesHash: string;
+}
