@@ -1,4 +1,4 @@
-import { type Engine, MemoryCustodyState } from '../contracts/index.js';
+import { type Engine, type EventRoles, MemoryCustodyState } from '../contracts/index.js';
 import {
   type Block,
   type CaptureTx,
@@ -12,6 +12,7 @@ import { RejectCode } from './codes.js';
 import { CommittedReads } from './committed-reads.js';
 import { evidenceEntry } from './evidence.js';
 import { GovernanceRun, isGovernance } from './governance.js';
+import { identifiersFrom, identifiersOf } from './identifiers.js';
 import { resultsRootOf, verdictLeaves } from './results.js';
 import type { BlockExecution, EventVerdict, ExecutionContext, StateView, TxResult } from './types.js';
 
@@ -47,7 +48,7 @@ export function executeBlock(block: Block, ctx: ExecutionContext): BlockExecutio
 }
 
 function emptyResult(tx: Transaction, success: boolean): TxResult {
-  return { tx, success, errors: [], verdicts: [], accepted: [], rejected: [], declarations: [] };
+  return { tx, success, errors: [], verdicts: [], accepted: [], indexed: [], rejected: [], declarations: [] };
 }
 
 /** The block's own view of what it has done so far, on top of the committed ledger. */
@@ -78,7 +79,9 @@ class BlockRun {
     const ctx = { org, height: this.height, timestamp: this.timestamp };
     const inTx = new Map<string, 'event' | 'declaration'>();
     const events = eventsOf(tx);
-    const verdicts = events.map((event): EventVerdict => {
+    // The engine's reading of each accepted event, handed on so the index does not parse it again.
+    const roles: (EventRoles | undefined)[] = [];
+    const verdicts = events.map((event, i): EventVerdict => {
       const eventID = event.eventID;
       const problem = event.errorDeclaration
         ? this.declarationProblem(eventID, org, inTx)
@@ -91,13 +94,14 @@ class BlockRun {
       const verdict = this.engine.process(event, ctx, doc);
       if (!verdict.accepted)
         return { eventID, accepted: false, code: verdict.code, message: verdict.message };
+      roles[i] = verdict.roles;
       inTx.set(eventID, 'event');
       return { eventID, accepted: true };
     });
     const rollback = tx.body.errorBehaviour === 'rollback' && verdicts.some((v) => !v.accepted);
     const final = rollback ? verdicts.map(rolledBack) : verdicts;
     if (!rollback) doc.commit();
-    return this.settle(tx, events, final);
+    return this.settle(tx, events, final, roles);
   }
 
   private duplicateProblem(eventID: string, inTx: Map<string, string>) {
@@ -127,7 +131,12 @@ class BlockRun {
     return undefined;
   }
 
-  private settle(tx: CaptureTx, events: EpcisEvent[], verdicts: EventVerdict[]): TxResult {
+  private settle(
+    tx: CaptureTx,
+    events: EpcisEvent[],
+    verdicts: EventVerdict[],
+    roles: readonly (EventRoles | undefined)[],
+  ): TxResult {
     const result = emptyResult(tx, true);
     result.verdicts = verdicts;
     verdicts.forEach((v, i) => {
@@ -141,7 +150,11 @@ class BlockRun {
         result.declarations.push({ ...event, recordTime: this.recordTime });
       } else {
         this.events.set(v.eventID, tx.body.org);
-        result.accepted.push({ ...event, recordTime: this.recordTime });
+        const accepted = { ...event, recordTime: this.recordTime };
+        result.accepted.push(accepted);
+        const derived = roles[i];
+        const identifiers = derived ? identifiersFrom(accepted, derived) : identifiersOf(accepted);
+        result.indexed.push({ position: i, identifiers });
       }
     });
     result.success = result.rejected.length === 0;

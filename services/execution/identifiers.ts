@@ -1,4 +1,4 @@
-import { eventRoles, idKey } from '../contracts/index.js';
+import { type EventRoles, eventRoles, idKey } from '../contracts/index.js';
 import type { EpcisEvent } from '../ledger/index.js';
 
 /** Where an identifier occurs in an event. */
@@ -17,10 +17,17 @@ export enum IdRole {
 export const OBJECT_ROLES = [IdRole.Epc, IdRole.Parent, IdRole.Child, IdRole.Input, IdRole.Output];
 export const CLASS_ROLES = [IdRole.Class, IdRole.InputClass, IdRole.OutputClass];
 
-/** The identifiers of an event by role, as canonical keys (EPC URN and Digital Link alike). */
-export function identifiersOf(event: EpcisEvent): Array<[string, IdRole]> {
-  const roles = eventRoles(event);
-  const out: Array<[string, IdRole]> = [];
+/** An identifier as a canonical key (EPC URN and Digital Link alike) and where the event names it. */
+export type RoledIdentifier = [string, IdRole];
+
+/** The identifiers of an event by role, parsing the event (for a ledger indexed after the fact). */
+export function identifiersOf(event: EpcisEvent): RoledIdentifier[] {
+  return identifiersFrom(event, eventRoles(event));
+}
+
+/** The identifiers of an event by role, from the roles the custody engine already derived. */
+export function identifiersFrom(event: EpcisEvent, roles: EventRoles): RoledIdentifier[] {
+  const out: RoledIdentifier[] = [];
   const add = (ids: Iterable<string>, role: IdRole) => {
     for (const id of new Set(ids)) out.push([id, role]);
   };

@@ -8,13 +8,21 @@ export {
   type RuleProposal,
   type RulesBook,
 } from './governance.js';
-export { CLASS_ROLES, IdRole, identifiersOf, OBJECT_ROLES } from './identifiers.js';
+export {
+  CLASS_ROLES,
+  IdRole,
+  identifiersFrom,
+  identifiersOf,
+  OBJECT_ROLES,
+  type RoledIdentifier,
+} from './identifiers.js';
 export { resultsRootOf, txLeaves, type VerdictLeaf, verdictLeaves } from './results.js';
 export type {
   BlockExecution,
   CaptureError,
   EventVerdict,
   ExecutionContext,
+  IndexedEvent,
   StateView,
   TxResult,
 } from './types.js';

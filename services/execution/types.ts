@@ -2,6 +2,7 @@ import type { CustodyChanges, EnumerableCustodyState } from '../contracts/index.
 import type { EpcisEvent, Transaction } from '../ledger/index.js';
 import type { EvidenceEntry } from './evidence.js';
 import type { GovernanceChange, RulesBook } from './governance.js';
+import type { RoledIdentifier } from './identifiers.js';
 
 /** Why a capture's event was refused (GET /capture/{captureID} `errors`). */
 export interface CaptureError {
@@ -26,12 +27,21 @@ export interface TxResult {
   verdicts: EventVerdict[];
   /** Accepted events, with recordTime = the block's timestamp (error declarations excluded). */
   accepted: EpcisEvent[];
+  /** What execution derived of each accepted event, parallel to `accepted`: the index writes it as is. */
+  indexed: IndexedEvent[];
   rejected: EventVerdict[];
   /** Accepted error declarations: the declaring event as captured, with recordTime. */
   declarations: EpcisEvent[];
   /** New equivocation evidence recorded by this transaction. */
   evidence?: EvidenceEntry;
   governance?: GovernanceChange;
+}
+
+/** An accepted event's place in its document and its identifiers by role, derived once by execution. */
+export interface IndexedEvent {
+  /** Position in the document's eventList (the proof's eventIndex). */
+  position: number;
+  identifiers: RoledIdentifier[];
 }
 
 /** What execution may read of the committed ledger. */

@@ -1,7 +1,7 @@
 import type { ApiDeps } from '../api/index.js';
 import { ErrorCode, fromHex, hashOf, sha256, toHex, WaybillError } from '../common/index.js';
 import type { Verify } from '../crypto/index.js';
-import { type CommittedBlock, eventsOf, merkleProof } from '../ledger/index.js';
+import { type CommittedBlock, merkleProof } from '../ledger/index.js';
 import type { Store } from '../storage/index.js';
 import {
   certificateSigners,
@@ -48,13 +48,9 @@ export class ProofQueries implements ProofDeps {
     const index = txs.findIndex((t) => t.id === stored.txId);
     const tx = txs[index];
     if (!tx) return undefined;
-    // The copy that was accepted: a document may list an eventID more than once.
-    const committedHash = hashOf(stored.event);
-    const { recordTime } = stored.event;
-    const eventIndex = eventsOf(tx).findIndex(
-      (e) => e.eventID === eventID && hashOf({ ...e, recordTime }) === committedHash,
-    );
-    if (eventIndex < 0) return undefined;
+    // The position the index recorded at commit: the copy that was accepted, even when a document
+    // lists an eventID more than once.
+    const eventIndex = stored.position;
     return {
       format: PROOF_FORMAT,
       kind: 'event',

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { bizStepWord, dispositionWord, idKey } from '../contracts/index.js';
-import { identifiersOf, type TxResult } from '../execution/index.js';
+import type { RoledIdentifier, TxResult } from '../execution/index.js';
 import type { EpcisEvent } from '../ledger/index.js';
 import { IndexReader } from './index-reader.js';
 import { NamedQueries } from './named-queries.js';
@@ -97,14 +97,23 @@ export class EventIndex {
         const row = rows[t]?.[k];
         if (row === undefined)
           throw new Error(`no doc_events row for accepted event ${k} of transaction ${t}`);
-        this.indexEvent(event, height, { tx: t, row }, r.tx.body.org);
+        const identifiers = r.indexed[k]?.identifiers;
+        if (identifiers === undefined)
+          throw new Error(`no identifiers for accepted event ${k} of transaction ${t}`);
+        this.indexEvent(event, identifiers, height, { tx: t, row }, r.tx.body.org);
       }
       // An accepted error declaration marks the event it declares (execution/execute.ts).
       for (const declaration of r.declarations) this.markDeclared.run(declaration.eventID);
     }
   }
 
-  private indexEvent(event: EpcisEvent, height: number, at: { tx: number; row: number }, org: string): void {
+  private indexEvent(
+    event: EpcisEvent,
+    identifiers: readonly RoledIdentifier[],
+    height: number,
+    at: { tx: number; row: number },
+    org: string,
+  ): void {
     const bizStep = text(event.bizStep);
     const disposition = text(event.disposition);
     const { lastInsertRowid } = this.insertEvent.run(
@@ -123,6 +132,6 @@ export class EventIndex {
       at.row,
       org,
     );
-    for (const [id, role] of identifiersOf(event)) this.insertId.run(id, role, lastInsertRowid);
+    for (const [id, role] of identifiers) this.insertId.run(id, role, lastInsertRowid);
   }
 }

@@ -121,8 +121,9 @@ function prepare(db: Database.Database) {
       'SELECT body FROM doc_events WHERE id >= ? AND id < ? ORDER BY id',
     ),
     hasTx: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM txs WHERE id = ?'),
-    event: db.prepare<[string], ServedEventRow & { tx_id: string; height: number }>(
-      `SELECT ${SERVED_EVENT_COLUMNS}, t.id AS tx_id, i.height AS height FROM event_index i ${SERVED_EVENT_JOIN}
+    event: db.prepare<[string], ServedEventRow & { tx_id: string; height: number; position: number }>(
+      `SELECT ${SERVED_EVENT_COLUMNS}, t.id AS tx_id, i.height AS height, i.doc_event - t.first_event AS position
+       FROM event_index i ${SERVED_EVENT_JOIN}
        JOIN txs t ON t.height = i.height AND t.idx = i.tx_idx WHERE i.event_id = ?`,
     ),
     hasEvent: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM event_index WHERE event_id = ?'),
@@ -303,9 +304,12 @@ export class Store {
     return this.q.hasEvent.get(eventID) !== undefined;
   }
 
-  getEvent(eventID: string): { event: EpcisEvent; txId: string; height: number } | undefined {
+  /** An accepted event, its transaction and height, and its position in the document's eventList. */
+  getEvent(
+    eventID: string,
+  ): { event: EpcisEvent; txId: string; height: number; position: number } | undefined {
     const row = this.q.event.get(eventID);
-    return row && { event: servedEvent(row), txId: row.tx_id, height: row.height };
+    return row && { event: servedEvent(row), txId: row.tx_id, height: row.height, position: row.position };
   }
 
   /** The signed body of a stored transaction, its events put back (tx-body.ts). */
