@@ -1,16 +1,13 @@
-import type { Logger } from '../common/index.js';
+import type { Block, CommitCertificate, CommittedBlock } from '../ledger/index.js';
 import type {
+  ChainTip,
   ConsensusAction,
   ConsensusCore,
   ConsensusInput,
   ConsensusMessage,
   Evidence,
-} from '../consensus/index.js';
-import type { Block, CommitCertificate } from '../ledger/index.js';
-import type { P2PNetwork } from '../p2p/index.js';
-import type { Store } from '../storage/index.js';
-import { decodeSyncResponse, encode } from './codec.js';
-import type { NodeMetrics } from './metrics.js';
+  PersistedState,
+} from './types.js';
 
 /** What the driver needs from the application (the ledger). */
 export interface ConsensusApp {
@@ -20,18 +17,57 @@ export interface ConsensusApp {
   adoptKnownTxs?(message: ConsensusMessage): ConsensusMessage;
 }
 
-export interface DriverDeps {
-  core: ConsensusCore;
-  store: Store;
-  p2p: P2PNetwork;
-  app: ConsensusApp;
-  logger: Logger;
-  metrics: NodeMetrics;
-  clock: () => number;
+/** The one source of time: Date.now on a node, virtual time in the simulator. */
+export type Clock = () => number;
+
+/** Timers: setTimeout on a node, the simulator's event queue in a simulation. */
+export interface Timers {
+  set(fn: () => void, delayMs: number): unknown;
+  clear(handle: unknown): void;
+}
+
+/** The consensus messages' way out, and the catch-up requests'. */
+export interface ConsensusTransport {
+  broadcast(message: ConsensusMessage): void;
+  send(to: string, message: ConsensusMessage): void;
+  /** Connected members other than this node, for catch-up. */
+  connectedPeers(): string[];
+  /** Up to `limit` committed blocks from `from` on, as `peer` serves them. */
+  fetchBlocks(peer: string, from: number, limit: number): Promise<readonly CommittedBlock[]>;
+}
+
+/** Consensus state and the committed chain, as far as the driver reads and writes them. */
+export interface ConsensusStore {
+  tip(): ChainTip;
+  loadConsensusState(): PersistedState | null;
+  /** Synchronous and durable: the driver relies on it being on disk when it returns. */
+  saveConsensusState(state: PersistedState): void;
+  getBlock(height: number): CommittedBlock | undefined;
+}
+
+/** What the driver reports: the core's log lines, catch-up progress, evidence, a fatal failure. */
+export interface DriverObserver {
+  log(action: Extract<ConsensusAction, { type: 'log' }>): void;
+  synced(blocks: number): void;
+  /** A catch-up batch from `peer` brought no block. */
+  syncFailed(peer: string): void;
+  /** A catch-up request to `peer` failed. */
+  syncError(peer: string, err: unknown): void;
   /** Consensus saw a member sign two conflicting messages. */
-  onEvidence: (evidence: Evidence) => void;
+  evidence(evidence: Evidence): void;
   /** Called when the node cannot go on safely (e.g. a block failed to commit). */
-  onFatal: (err: unknown) => void;
+  fatal(err: unknown): void;
+}
+
+/** The driver's ports: the node supplies real ones, the simulator virtual ones. */
+export interface DriverPorts {
+  core: ConsensusCore;
+  clock: Clock;
+  timers: Timers;
+  transport: ConsensusTransport;
+  store: ConsensusStore;
+  app: ConsensusApp;
+  observer: DriverObserver;
 }
 
 const SYNC_BATCH = 50;
@@ -39,17 +75,18 @@ const PUSH_BATCH = 20;
 
 /**
  * The thin I/O layer around the pure consensus core: feeds it inputs one at a time and carries
- * out its actions in order. Storage is synchronous, so a `persist` is on disk before the
- * `broadcast` that follows it leaves the node.
+ * out its actions in order. The store is synchronous, so a `persist` is on disk before the
+ * `broadcast` that follows it leaves the node. Everything outside the core comes through ports
+ * (clock, timers, transport, store, app), so the node and the simulator run this same driver.
  */
 export class ConsensusDriver {
   private readonly queue: ConsensusInput[] = [];
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Set<unknown>();
   private draining = false;
   private stopped = false;
   private syncing = false;
 
-  constructor(private readonly deps: DriverDeps) {}
+  constructor(private readonly deps: DriverPorts) {}
 
   get isSyncing(): boolean {
     return this.syncing;
@@ -62,7 +99,7 @@ export class ConsensusDriver {
 
   stop(): void {
     this.stopped = true;
-    for (const t of this.timers) clearTimeout(t);
+    for (const t of this.timers) this.deps.timers.clear(t);
     this.timers.clear();
     this.queue.length = 0;
   }
@@ -78,7 +115,7 @@ export class ConsensusDriver {
       }
     } catch (err) {
       this.stop();
-      this.deps.onFatal(err);
+      this.deps.observer.fatal(err);
     } finally {
       this.draining = false;
     }
@@ -89,20 +126,20 @@ export class ConsensusDriver {
     const catchUp = input.type === 'message' && input.message.type === 'decision';
     const before = catchUp ? this.deps.store.tip().height : 0;
     for (const action of this.deps.core.step(input)) this.execute(action);
-    if (catchUp) this.deps.metrics.syncBlocks.inc(this.deps.store.tip().height - before);
+    if (catchUp) this.deps.observer.synced(this.deps.store.tip().height - before);
   }
 
   private execute(action: ConsensusAction): void {
-    const { store, p2p, app, clock } = this.deps;
+    const { store, transport, app, clock } = this.deps;
     switch (action.type) {
       case 'persist':
         store.saveConsensusState(action.state);
         return;
       case 'broadcast':
-        p2p.broadcast('consensus', encode(action.message));
+        transport.broadcast(action.message);
         return;
       case 'send':
-        p2p.send(action.to, 'consensus', encode(action.message));
+        transport.send(action.to, action.message);
         return;
       case 'schedule_timeout':
         this.schedule(action);
@@ -123,24 +160,16 @@ export class ConsensusDriver {
         this.pushDecisions(action.peer, action.height);
         return;
       case 'log':
-        this.observe(action);
+        this.deps.observer.log(action);
         return;
       case 'evidence':
-        this.deps.onEvidence(action.evidence);
+        this.deps.observer.evidence(action.evidence);
         return;
     }
   }
 
-  private observe(action: Extract<ConsensusAction, { type: 'log' }>): void {
-    const { logger, metrics } = this.deps;
-    logger[action.level]({ consensus: action.event, ...action.data }, action.event);
-    // Warnings are messages the core refused (bad signature, non-member, equivocation, ...).
-    if (action.level === 'warn') metrics.consensusRejected.inc({ reason: action.event });
-    if (action.event === 'round_started') metrics.roundChanges.inc();
-  }
-
   private schedule(action: Extract<ConsensusAction, { type: 'schedule_timeout' }>): void {
-    const timer = setTimeout(() => {
+    const timer = this.deps.timers.set(() => {
       this.timers.delete(timer);
       const { height, round, step } = action;
       this.dispatch({ type: 'timeout', height, round, step, now: this.deps.clock() });
@@ -156,11 +185,8 @@ export class ConsensusDriver {
   private async syncFrom(peer: string, seenHeight: number): Promise<void> {
     if (this.syncing) return;
     this.syncing = true;
-    const { store, p2p, metrics } = this.deps;
-    const others = p2p
-      .peers()
-      .filter((p) => p.connected && p.id !== peer)
-      .map((p) => p.id);
+    const { store, transport, observer } = this.deps;
+    const others = transport.connectedPeers().filter((p) => p !== peer);
     const sources = [peer, ...others];
     try {
       let failures = 0;
@@ -175,7 +201,7 @@ export class ConsensusDriver {
           failures = 0;
           i--; // stay with a source while it delivers
         } else {
-          metrics.syncFailures.inc({ peer: source });
+          observer.syncFailed(source);
           failures++;
         }
       }
@@ -186,30 +212,29 @@ export class ConsensusDriver {
 
   /** One batch from one peer; returns how many blocks the core accepted. */
   private async syncBatch(peer: string): Promise<number> {
-    const { store, p2p, logger, clock } = this.deps;
+    const { store, transport, observer, clock } = this.deps;
     const from = store.tip().height + 1;
     try {
-      const answer = decodeSyncResponse(await p2p.request(peer, 'sync', encode({ from, limit: SYNC_BATCH })));
-      for (const { block, certificate } of answer?.blocks ?? []) {
+      for (const { block, certificate } of await transport.fetchBlocks(peer, from, SYNC_BATCH)) {
         const decision: ConsensusMessage = { type: 'decision', block, certificate };
         const message = this.deps.app.adoptKnownTxs?.(decision) ?? decision;
         this.dispatch({ type: 'message', from: peer, message, now: clock() });
       }
     } catch (err) {
-      logger.warn({ peer, err: (err as Error).message }, 'sync from peer failed');
+      observer.syncError(peer, err);
     }
     return store.tip().height - from + 1;
   }
 
   /** A peer is behind: push it the decisions it is missing, a batch at a time. */
   private pushDecisions(peer: string, fromHeight: number): void {
-    const { store, p2p } = this.deps;
+    const { store, transport } = this.deps;
     const top = Math.min(store.tip().height, fromHeight + PUSH_BATCH - 1);
     for (let h = fromHeight; h <= top; h++) {
       const committed = store.getBlock(h);
       if (!committed) break;
       const { block, certificate } = committed;
-      p2p.send(peer, 'consensus', encode({ type: 'decision', block, certificate }));
+      transport.send(peer, { type: 'decision', block, certificate });
     }
   }
 }

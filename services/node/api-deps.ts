@@ -18,7 +18,7 @@ export function apiDeps(parts: NodeParts): ApiDeps {
   const announce = (tx: Transaction) => {
     gossip.announce(tx);
     metrics.mempoolSize.set(mempool.size);
-    driver.dispatch({ type: 'txs_available', available: true, now: Date.now() });
+    driver.dispatch({ type: 'txs_available', available: true, now: parts.clock() });
   };
   const single = { app, store, queries, waiter: new CommitWaiter(app, store), announce };
   const { f } = quorumOf(genesis.members.length);
@@ -35,7 +35,7 @@ export function apiDeps(parts: NodeParts): ApiDeps {
         if (fresh) announce(tx);
         return { captureID: tx.id };
       },
-      dryRun: (document, ctx) => dryRunResult(app.dryRun(document, ctx, Date.now())),
+      dryRun: (document, ctx) => dryRunResult(app.dryRun(document, ctx, parts.clock())),
       job: (id) => queries.captureJob(id),
     },
     objects: {

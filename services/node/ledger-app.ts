@@ -3,7 +3,7 @@ import type { SubmitContext } from '../api/index.js';
 import { ErrorCode, fromHex, hashOf, WaybillError } from '../common/index.js';
 import type { Genesis } from '../config/index.js';
 import type { ConsensusMessage, Evidence } from '../consensus/index.js';
-import { verifyEvidence } from '../consensus/index.js';
+import { type Clock, verifyEvidence } from '../consensus/index.js';
 import { EMPTY_STATE_ROOT, idKey, type ObjectState } from '../contracts/index.js';
 import type { Signer } from '../crypto/index.js';
 import { verify } from '../crypto/index.js';
@@ -56,6 +56,8 @@ export interface LedgerAppDeps {
   mempool: Mempool;
   signer: Signer;
   rules: RuleRegistry;
+  /** The node's one clock (node.ts): mempool timing and the censorship policy read it. */
+  clock: Clock;
 }
 
 const VERIFIED_CACHE = 50_000;
@@ -198,7 +200,7 @@ export class LedgerApp extends EventEmitter<{
 
   /** Queues one of this node's own transactions, and remembers it on disk until it commits. */
   private enqueue(tx: Transaction): Promise<void> {
-    const now = Date.now();
+    const now = this.deps.clock();
     this.deps.mempool.add(tx, sizeOf(tx), now);
     const durable = this.deps.store.addPending(tx);
     this.remember(tx);
@@ -218,7 +220,7 @@ export class LedgerApp extends EventEmitter<{
       if (mempool.has(tx.id) || store.hasTx(tx.id) || !this.checkTx(tx)) continue;
       const bytes = wireBytes === undefined ? sizeOf(tx) : Math.ceil(wireBytes / txs.length);
       try {
-        if (mempool.add(tx, bytes, Date.now())) added.push(tx);
+        if (mempool.add(tx, bytes, this.deps.clock())) added.push(tx);
       } catch {
         // Full or conflicting: the origin node keeps it and gossips it again later.
       }
@@ -357,7 +359,7 @@ export class LedgerApp extends EventEmitter<{
     }
     const execution = executeBlock(block, this.executionContext());
     store.commitBlock(committed, execution);
-    const now = Date.now();
+    const now = this.deps.clock();
     for (const tx of block.txs) {
       mempool.remove(tx.id);
       const at = this.acknowledged.get(tx.id);

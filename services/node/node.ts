@@ -3,7 +3,7 @@ import { buildApi } from '../api/index.js';
 import { createLogger, ErrorCode, fromHex, type Logger, WaybillError } from '../common/index.js';
 import type { NodeConfig } from '../config/index.js';
 import { p2pMultiaddr } from '../config/index.js';
-import { createConsensusCore } from '../consensus/index.js';
+import { type Clock, ConsensusDriver, createConsensusCore } from '../consensus/index.js';
 import { createSigner, verify } from '../crypto/index.js';
 import { quorumOf } from '../ledger/index.js';
 import { Mempool } from '../mempool/index.js';
@@ -11,7 +11,7 @@ import type { P2PNetwork } from '../p2p/index.js';
 import { createP2PNetwork } from '../p2p/index.js';
 import { Store } from '../storage/index.js';
 import { apiDeps } from './api-deps.js';
-import { ConsensusDriver } from './driver.js';
+import { consensusTransport, driverObserver, realTimers } from './driver-ports.js';
 import { EvidenceReporter } from './evidence-reporter.js';
 import { Gossip } from './gossip.js';
 import { LedgerApp } from './ledger-app.js';
@@ -34,11 +34,14 @@ export interface StartOptions {
   logger?: Logger;
   /** The node cannot go on safely; the default logs and stops it. */
   onFatal?: (err: unknown) => void;
+  /** The node's one clock; every `now` in node/ reads it. Wall time unless a test gives another. */
+  clock?: Clock;
 }
 
 /** Starts a node: storage, ledger, consensus, P2P, then the API. Stop runs in reverse. */
 export async function startNode(config: NodeConfig, opts: StartOptions = {}): Promise<WaybillNode> {
   const { genesis } = config;
+  const clock = opts.clock ?? Date.now;
   const logger = opts.logger ?? createLogger(config.logLevel, { org: config.org });
   const store = Store.open(config.dataDir, {
     network: genesis.network,
@@ -53,7 +56,7 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
     genesis.members,
     quorumOf(genesis.members.length).quorum,
   );
-  const app = new LedgerApp({ genesis, self: config.org, store, mempool, signer, rules });
+  const app = new LedgerApp({ genesis, self: config.org, store, mempool, signer, rules, clock });
   app.receive(store.pendingTxs());
 
   const core = createConsensusCore({
@@ -86,20 +89,36 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
     });
   const metrics = new NodeMetrics();
   metrics.watchP2P(() => ({ ...p2p.stats() }));
-  const gossip = new Gossip({ p2p, mempool, self: config.org });
+  const gossip = new Gossip({ p2p, mempool, self: config.org, clock });
   const reporter = new EvidenceReporter({ app, gossip, metrics, logger });
   const driver = new ConsensusDriver({
     core,
+    clock,
+    timers: realTimers,
+    transport: consensusTransport(p2p),
     store,
-    p2p,
     app,
+    observer: driverObserver({
+      logger,
+      metrics,
+      onFatal,
+      onEvidence: (evidence) => reporter.report(evidence),
+    }),
+  });
+  const parts: NodeParts = {
+    config,
+    clock,
     logger,
     metrics,
-    clock: Date.now,
-    onFatal,
-    onEvidence: (evidence) => reporter.report(evidence),
-  });
-  const parts: NodeParts = { config, logger, metrics, store, mempool, app, core, p2p, driver, gossip, rules };
+    store,
+    mempool,
+    app,
+    core,
+    p2p,
+    driver,
+    gossip,
+    rules,
+  };
   wire(parts);
   const subscriptions = deliveryWorker(parts);
   metrics.height.set(store.tip().height);

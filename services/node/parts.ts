@@ -1,10 +1,9 @@
 import type { Logger } from '../common/index.js';
 import type { NodeConfig } from '../config/index.js';
-import type { ConsensusCore } from '../consensus/index.js';
+import type { Clock, ConsensusCore, ConsensusDriver } from '../consensus/index.js';
 import type { Mempool } from '../mempool/index.js';
 import type { P2PNetwork } from '../p2p/index.js';
 import type { Store } from '../storage/index.js';
-import type { ConsensusDriver } from './driver.js';
 import type { Gossip } from './gossip.js';
 import type { LedgerApp } from './ledger-app.js';
 import type { NodeMetrics } from './metrics.js';
@@ -13,6 +12,8 @@ import type { RuleRegistry } from './rules-book.js';
 /** The running pieces of one node, as wiring and the API adapter see them. */
 export interface NodeParts {
   config: NodeConfig;
+  /** The node's one source of `now`. */
+  clock: Clock;
   logger: Logger;
   metrics: NodeMetrics;
   store: Store;

@@ -5,16 +5,16 @@ const SYNC_MAX_BYTES = 8 * 1024 * 1024;
 
 /** Connects the P2P protocols, the ledger and the consensus driver to each other. */
 export function wire(parts: NodeParts): void {
-  const { p2p, app, driver, gossip, mempool, logger, metrics } = parts;
+  const { p2p, app, driver, gossip, mempool, logger, metrics, clock } = parts;
   const txsAvailable = () => {
     metrics.mempoolSize.set(mempool.size);
-    driver.dispatch({ type: 'txs_available', available: mempool.size > 0, now: Date.now() });
+    driver.dispatch({ type: 'txs_available', available: mempool.size > 0, now: clock() });
   };
   p2p.onMessage('consensus', (from, payload) => {
     const decoded = decodeConsensus(payload);
     if (decoded) {
       const message = app.adoptKnownTxs(decoded);
-      return driver.dispatch({ type: 'message', from, message, now: Date.now() });
+      return driver.dispatch({ type: 'message', from, message, now: clock() });
     }
     metrics.consensusRejected.inc({ reason: 'malformed' });
     logger.warn({ peer: from }, 'malformed consensus message dropped');
@@ -26,7 +26,7 @@ export function wire(parts: NodeParts): void {
   });
   p2p.handle('sync', async (_from, payload) => syncAnswer(parts, decodeSyncRequest(payload)));
   p2p.onPeerConnected((peer) => {
-    driver.dispatch({ type: 'peer_connected', peer, now: Date.now() });
+    driver.dispatch({ type: 'peer_connected', peer, now: clock() });
     gossip.sendPendingTo(peer);
   });
   metrics.watchView(() => parts.core.status.round);
@@ -40,7 +40,7 @@ export function wire(parts: NodeParts): void {
     // A block's verdicts and state root are certified by the next header: after a block with
     // transactions, one more block follows at once, so proofs need not wait for the heartbeat.
     if (committed.block.txs.length > 0) {
-      driver.dispatch({ type: 'txs_available', available: true, now: Date.now() });
+      driver.dispatch({ type: 'txs_available', available: true, now: clock() });
     } else txsAvailable();
   });
   app.on('latency', (seconds) => metrics.commitLatency.observe(seconds));

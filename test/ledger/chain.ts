@@ -100,6 +100,7 @@ export class Chain {
       mempool,
       signer: this.signers[this.self],
       rules,
+      clock: Date.now,
     });
   }
 

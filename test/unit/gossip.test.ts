@@ -36,7 +36,7 @@ describe('gossip', () => {
   it('sends the captures announced in one turn of the event loop as one batch, and later ones after', async () => {
     const mempool = new Mempool({ maxTxs: 100, maxBytes: 1e8 });
     const { p2p, sent } = recorder();
-    const gossip = new Gossip({ p2p, mempool, self: 'grower' });
+    const gossip = new Gossip({ p2p, mempool, self: 'grower', clock: Date.now });
     const txs = [1, 2, 3, 4].map(capture);
     for (const tx of txs) mempool.add(tx, JSON.stringify(tx).length);
 

@@ -54,6 +54,7 @@ describe('ledger application', () => {
       mempool,
       signer: signers.grower,
       rules: rulesOf(store),
+      clock: Date.now,
     });
   });
   afterEach(() => {
@@ -77,6 +78,7 @@ describe('ledger application', () => {
       mempool: new Mempool({ maxTxs: 9, maxBytes: 1e8 }),
       signer: signers.packer,
       rules: rulesOf(store),
+      clock: Date.now,
     });
     const { tx } = other.submit(commissioningDocument(1), { submitter: 'erp', errorBehaviour: 'rollback' });
     expect(app.checkTx(tx)).toBe(false);
@@ -135,6 +137,7 @@ describe('ledger application', () => {
       mempool: new Mempool({ maxTxs: 9, maxBytes: 1e8 }),
       signer: signers.packer,
       rules: rulesOf(store),
+      clock: Date.now,
     });
     const one = peer.submit(commissioningDocument(1), { submitter: 'erp', errorBehaviour: 'rollback' }).tx;
     const two = peer.submit(commissioningDocument(1), { submitter: 'erp', errorBehaviour: 'rollback' }).tx;
