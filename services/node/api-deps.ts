@@ -4,7 +4,6 @@ import { DEFAULT_MAX_EVENTS } from '../epcis/index.js';
 import type { TxResult } from '../execution/index.js';
 import { quorumOf, type Transaction } from '../ledger/index.js';
 import { queryBackend } from '../query/index.js';
-import { CommitWaiter } from './commit-waiter.js';
 import type { NodeParts } from './parts.js';
 import { ProofQueries } from './proofs.js';
 import { LedgerQueries } from './queries.js';
@@ -12,7 +11,7 @@ import { captureSingleEvent } from './single-event.js';
 
 /** What the HTTP layer may do with the node. */
 export function apiDeps(parts: NodeParts): ApiDeps {
-  const { config, store, mempool, app, core, p2p, driver, gossip, metrics, rules } = parts;
+  const { config, store, mempool, app, core, p2p, driver, gossip, metrics, rules, waiter } = parts;
   const { genesis } = config;
   const queries = new LedgerQueries(store, mempool);
   const announce = (tx: Transaction) => {
@@ -20,7 +19,7 @@ export function apiDeps(parts: NodeParts): ApiDeps {
     metrics.mempoolSize.set(mempool.size);
     driver.dispatch({ type: 'txs_available', available: true, now: parts.clock() });
   };
-  const single = { app, store, queries, waiter: new CommitWaiter(app, store), announce };
+  const single = { app, store, queries, waiter, announce };
   const { f } = quorumOf(genesis.members.length);
   return {
     network: genesis.network,

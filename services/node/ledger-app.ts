@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import type { SubmitContext } from '../api/index.js';
 import { ErrorCode, fromHex, hashOf, WaybillError } from '../common/index.js';
 import type { Genesis } from '../config/index.js';
@@ -58,7 +57,14 @@ export interface LedgerAppDeps {
   rules: RuleRegistry;
   /** The node's one clock (node.ts): mempool timing and the censorship policy read it. */
   clock: Clock;
+  /** What runs after a block is committed, in order: the list node.ts declares. */
+  onCommitted?: OnCommitted;
+  /** Seconds from this node's acknowledgement of a transaction to its commit. */
+  onLatency?: (seconds: number) => void;
 }
+
+/** Called once per committed block, after its SQLite transaction. */
+export type OnCommitted = (committed: CommittedBlock, execution: BlockExecution) => void;
 
 const VERIFIED_CACHE = 50_000;
 
@@ -66,10 +72,7 @@ const VERIFIED_CACHE = 50_000;
  * The application that consensus orders for: capture transactions in, blocks out. It decides
  * what a valid transaction is (the same answer on every node) and applies committed blocks.
  */
-export class LedgerApp extends EventEmitter<{
-  commit: [CommittedBlock, BlockExecution];
-  latency: [number];
-}> {
+export class LedgerApp {
   private readonly memberKeys: Map<string, Uint8Array>;
   /**
    * Transactions already checked in full: id -> signature, oldest first. A map rather than a set
@@ -80,7 +83,6 @@ export class LedgerApp extends EventEmitter<{
   private readonly acknowledged = new Map<string, number>();
 
   constructor(private readonly deps: LedgerAppDeps) {
-    super();
     this.memberKeys = new Map(deps.genesis.members.map((m) => [m.id, fromHex(m.publicKey)]));
   }
 
@@ -365,10 +367,10 @@ export class LedgerApp extends EventEmitter<{
       const at = this.acknowledged.get(tx.id);
       if (at !== undefined) {
         this.acknowledged.delete(tx.id);
-        this.emit('latency', (now - at) / 1000);
+        this.deps.onLatency?.((now - at) / 1000);
       }
     }
-    this.emit('commit', committed, execution);
+    this.deps.onCommitted?.(committed, execution);
   }
 
   private remember(tx: Transaction): void {

@@ -11,15 +11,16 @@ import type { P2PNetwork } from '../p2p/index.js';
 import { createP2PNetwork } from '../p2p/index.js';
 import { Store } from '../storage/index.js';
 import { apiDeps } from './api-deps.js';
+import { CommitWaiter } from './commit-waiter.js';
 import { consensusTransport, driverObserver, realTimers } from './driver-ports.js';
 import { EvidenceReporter } from './evidence-reporter.js';
 import { Gossip } from './gossip.js';
-import { LedgerApp } from './ledger-app.js';
+import { LedgerApp, type OnCommitted } from './ledger-app.js';
 import { NodeMetrics } from './metrics.js';
 import type { NodeParts } from './parts.js';
 import { RuleRegistry } from './rules-book.js';
 import { deliveryWorker } from './subscription-worker.js';
-import { wire } from './wiring.js';
+import { certifyProofsPromptly, commitBookkeeping, wire } from './wiring.js';
 
 export interface WaybillNode {
   readonly config: NodeConfig;
@@ -56,7 +57,22 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
     genesis.members,
     quorumOf(genesis.members.length).quorum,
   );
-  const app = new LedgerApp({ genesis, self: config.org, store, mempool, signer, rules, clock });
+  const metrics = new NodeMetrics();
+  // What runs after each commit, in this order; filled below once every step exists.
+  const afterCommit: OnCommitted[] = [];
+  const app = new LedgerApp({
+    genesis,
+    self: config.org,
+    store,
+    mempool,
+    signer,
+    rules,
+    clock,
+    onCommitted: (committed, execution) => {
+      for (const step of afterCommit) step(committed, execution);
+    },
+    onLatency: (seconds) => metrics.commitLatency.observe(seconds),
+  });
   app.receive(store.pendingTxs());
 
   const core = createConsensusCore({
@@ -87,7 +103,6 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
       logger.fatal({ err }, 'consensus halted; stopping the node');
       void node?.stop();
     });
-  const metrics = new NodeMetrics();
   metrics.watchP2P(() => ({ ...p2p.stats() }));
   const gossip = new Gossip({ p2p, mempool, self: config.org, clock });
   const reporter = new EvidenceReporter({ app, gossip, metrics, logger });
@@ -105,6 +120,7 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
       onEvidence: (evidence) => reporter.report(evidence),
     }),
   });
+  const waiter = new CommitWaiter(store);
   const parts: NodeParts = {
     config,
     clock,
@@ -118,9 +134,16 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
     driver,
     gossip,
     rules,
+    waiter,
   };
   wire(parts);
   const subscriptions = deliveryWorker(parts);
+  afterCommit.push(
+    commitBookkeeping(parts),
+    (committed) => waiter.committed(committed),
+    () => subscriptions.wake(),
+    certifyProofsPromptly(parts),
+  );
   metrics.height.set(store.tip().height);
 
   const api = buildApi(apiDeps(parts), { logger });

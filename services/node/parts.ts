@@ -4,6 +4,7 @@ import type { Clock, ConsensusCore, ConsensusDriver } from '../consensus/index.j
 import type { Mempool } from '../mempool/index.js';
 import type { P2PNetwork } from '../p2p/index.js';
 import type { Store } from '../storage/index.js';
+import type { CommitWaiter } from './commit-waiter.js';
 import type { Gossip } from './gossip.js';
 import type { LedgerApp } from './ledger-app.js';
 import type { NodeMetrics } from './metrics.js';
@@ -24,4 +25,6 @@ export interface NodeParts {
   driver: ConsensusDriver;
   gossip: Gossip;
   rules: RuleRegistry;
+  /** Requests waiting for the block that commits their transaction (POST /events). */
+  waiter: CommitWaiter;
 }

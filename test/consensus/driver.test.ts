@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  type ConsensusMessage,
   ConsensusDriver,
+  type ConsensusMessage,
   createConsensusCore,
   type PersistedState,
   type Proposal,
@@ -47,7 +47,8 @@ function harness() {
       getBlock: () => undefined,
     },
     app: {
-      buildBlock: (_height, _round, _parent, minTimestamp): Block => block(tip, 0, { timestamp: minTimestamp }),
+      buildBlock: (_height, _round, _parent, minTimestamp): Block =>
+        block(tip, 0, { timestamp: minTimestamp }),
       commit: (b: Block, hash: string) => {
         tip = { height: b.header.height, hash, timestamp: b.header.timestamp };
         log.push({ kind: 'commit', height: b.header.height });
@@ -80,7 +81,9 @@ const signed = (m: ConsensusMessage): m is Proposal | Vote => m.type !== 'decisi
 const signerOf = (m: Proposal | Vote) => (m.type === 'proposal' ? m.proposer : m.voter);
 const ownBroadcasts = (log: Logged[]) =>
   log.flatMap((e, at) =>
-    e.kind === 'broadcast' && signed(e.message) && signerOf(e.message) === id(1) ? [{ at, message: e.message }] : [],
+    e.kind === 'broadcast' && signed(e.message) && signerOf(e.message) === id(1)
+      ? [{ at, message: e.message }]
+      : [],
   );
 
 describe('consensus driver', () => {
@@ -93,8 +96,8 @@ describe('consensus driver', () => {
       (e): e is Extract<Logged, { kind: 'broadcast' }> =>
         e.kind === 'broadcast' && e.message.type === 'proposal',
     );
-    expect(proposed).toBeDefined();
-    const hash = hashOfBlock((proposed?.message as Proposal).block);
+    if (proposed?.message.type !== 'proposal') throw new Error('the proposer broadcast no proposal');
+    const hash = hashOfBlock(proposed.message.block);
     for (const type of ['prevote', 'precommit'] as const) {
       for (const voter of [2, 3]) {
         const message = vote(voter, type, 1, 0, hash);

@@ -53,9 +53,17 @@ describe('rejections by code, from committed verdicts', () => {
   it('counts each refused event of a committed block under its reason code', async () => {
     const mempool = new Mempool(LIMITS);
     const rules = new RuleRegistry(store, RULE_FILES, genesis.members, 1);
-    const app = new LedgerApp({ genesis, self: 'grower', store, mempool, signer, rules, clock: Date.now });
     const metrics = new NodeMetrics();
-    app.on('commit', (_committed, execution) => metrics.countRejections(execution.results));
+    const app = new LedgerApp({
+      genesis,
+      self: 'grower',
+      store,
+      mempool,
+      signer,
+      rules,
+      clock: Date.now,
+      onCommitted: (_committed, execution) => metrics.countRejections(execution.results),
+    });
     // The same two events twice, in transactions that differ by error behaviour (signed by a
     // second app, as this one refuses to queue an event twice): the second transaction's events
     // are duplicates.
