@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, WaybillError } from '../../services/common/index.js';
-import { createSigner, generateSeed } from '../../services/crypto/index.js';
-import { executeBlock, RejectCode } from '../../services/execution/index.js';
-import { signTx, type Transaction } from '../../services/ledger/index.js';
-import { Mempool } from '../../services/mempool/index.js';
-import { firstBlock, memoryContext } from '../support/ledger.js';
+import { ErrorCode, WaybillError } from '../../../services/common/index.js';
+import { createSigner, generateSeed } from '../../../services/crypto/index.js';
+import { executeBlock, RejectCode } from '../../../services/execution/index.js';
+import { signTx, type Transaction } from '../../../services/ledger/index.js';
+import { Mempool } from '../../../services/mempool/index.js';
+import { firstBlock, memoryContext } from '../../support/ledger.js';
 
 const signer = createSigner(generateSeed());
 

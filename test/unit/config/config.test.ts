@@ -8,9 +8,9 @@ import {
   type NetworkDefinition,
   parseNetworkDefinition,
   readNetworkDefinition,
-} from '../../services/config/index.js';
+} from '../../../services/config/index.js';
 
-const def = readNetworkDefinition(join(import.meta.dirname, '../../deploy/devnet.network.yaml'));
+const def = readNetworkDefinition(join(import.meta.dirname, '../../../deploy/devnet.network.yaml'));
 
 describe('network definition', () => {
   it('reads the devnet: four organisations with party and location ids', () => {

@@ -2,17 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { toHex } from '../../services/common/index.js';
-import { DEFAULT_CONSENSUS, type Genesis } from '../../services/config/index.js';
-import { createSigner, generateSeed } from '../../services/crypto/index.js';
-import { Mempool } from '../../services/mempool/index.js';
-import { LedgerApp } from '../../services/node/ledger-app.js';
-import { NodeMetrics } from '../../services/node/metrics.js';
-import { RuleRegistry } from '../../services/node/rules-book.js';
-import { Store } from '../../services/storage/index.js';
-import { commissioningDocument } from '../support/documents.js';
-import { firstBlock, RULE_FILES } from '../support/ledger.js';
-import { parsePrometheus } from '../support/metrics.js';
+import { toHex } from '../../../services/common/index.js';
+import { DEFAULT_CONSENSUS, type Genesis } from '../../../services/config/index.js';
+import { createSigner, generateSeed } from '../../../services/crypto/index.js';
+import { Mempool } from '../../../services/mempool/index.js';
+import { LedgerApp } from '../../../services/node/ledger-app.js';
+import { NodeMetrics } from '../../../services/node/metrics.js';
+import { RuleRegistry } from '../../../services/node/rules-book.js';
+import { Store } from '../../../services/storage/index.js';
+import { commissioningDocument } from '../../support/documents.js';
+import { firstBlock, RULE_FILES } from '../../support/ledger.js';
+import { parsePrometheus } from '../../support/metrics.js';
 
 const signer = createSigner(generateSeed());
 const genesis: Genesis = {

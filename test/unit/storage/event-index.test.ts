@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateCaptureDocument } from '../../services/epcis/index.js';
-import { EVENT_QUERY_PARAMETERS, parseEventQuery, queryPairs } from '../../services/query/index.js';
-import { DENSE_PATTERN_ROWS, eventPageSql } from '../../services/storage/index.js';
-import { TestLedger } from '../support/ledger.js';
+import { validateCaptureDocument } from '../../../services/epcis/index.js';
+import { EVENT_QUERY_PARAMETERS, parseEventQuery, queryPairs } from '../../../services/query/index.js';
+import { DENSE_PATTERN_ROWS, eventPageSql } from '../../../services/storage/index.js';
+import { TestLedger } from '../../support/ledger.js';
 import {
   CASE1,
   CASE1_DL,
@@ -22,7 +22,7 @@ import {
   RETAILER,
   type SupplyChain,
   supplyChain,
-} from '../support/supply-chain.js';
+} from '../../support/supply-chain.js';
 
 let ledger: TestLedger;
 let chain: SupplyChain;
@@ -243,7 +243,7 @@ describe('event index: pagination', () => {
   });
 });
 
-import { encodePageToken } from '../../services/query/index.js';
+import { encodePageToken } from '../../../services/query/index.js';
 
 function encode(next: { value: number; seq: number }, defining: Array<[string, string]>): string {
   return encodePageToken([next.value, next.seq], { scope: '/events', defining });

@@ -2,13 +2,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, WaybillError } from '../../services/common/errors.js';
+import { ErrorCode, WaybillError } from '../../../services/common/errors.js';
 import {
   initNetwork,
   loadNodeConfig,
   parseAuthConfig,
   readNetworkDefinition,
-} from '../../services/config/index.js';
+} from '../../../services/config/index.js';
 
 const ctx = { path: '/etc/waybill/node.json', network: 'net', org: 'grower', members: ['grower', 'packer'] };
 
@@ -82,7 +82,7 @@ describe('loading node.json with auth', () => {
   it('resolves auth.jwks, and refuses a bad entry before the node starts', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'waybill-auth-'));
     try {
-      const def = readNetworkDefinition(join(import.meta.dirname, '../../deploy/devnet.network.yaml'));
+      const def = readNetworkDefinition(join(import.meta.dirname, '../../../deploy/devnet.network.yaml'));
       await initNetwork(def, dir, 1_700_000_000_000);
       const path = join(dir, 'greenfield-farms', 'node.json');
       const file = JSON.parse(readFileSync(path, 'utf8'));

@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { queryDocument } from '../../services/api/index.js';
+import { queryDocument } from '../../../services/api/index.js';
 import {
   DeliveryWorker,
   type DeliveryWorkerDeps,
   retryDelay,
   verifySignature,
-} from '../../services/subscriptions/index.js';
-import { type TestEvent, TestLedger } from '../support/ledger.js';
-import { waitFor } from '../support/wait.js';
-import { eventIDsOf, WebhookReceiver } from '../support/webhook.js';
+} from '../../../services/subscriptions/index.js';
+import { type TestEvent, TestLedger } from '../../support/ledger.js';
+import { waitFor } from '../../support/wait.js';
+import { eventIDsOf, WebhookReceiver } from '../../support/webhook.js';
 
 // The delivery worker against a real store and a real HTTP receiver on 127.0.0.1. Time is an
 // injected clock: retries are driven by moving it, never by waiting.

@@ -6,24 +6,24 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NODE_START_ARGS, nodeEnvironment } from '../../services/cli/node-process.js';
+import { NODE_START_ARGS, nodeEnvironment } from '../../../services/cli/node-process.js';
 import {
   configPathOf,
   initNetwork,
   loadNodeConfig,
   readNetworkDefinition,
   withEnvironment,
-} from '../../services/config/index.js';
-import { BIN } from '../support/cluster.js';
-import { freePorts } from '../support/ports.js';
+} from '../../../services/config/index.js';
+import { BIN } from '../../support/cluster.js';
+import { freePorts } from '../../support/ports.js';
 
 const run = promisify(execFile);
-const HEALTHCHECK = join(import.meta.dirname, '../../dist/services/cli/healthcheck.js');
+const HEALTHCHECK = join(import.meta.dirname, '../../../dist/services/cli/healthcheck.js');
 let dir: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'waybill-env-'));
-  const def = readNetworkDefinition(join(import.meta.dirname, '../../deploy/devnet.network.yaml'));
+  const def = readNetworkDefinition(join(import.meta.dirname, '../../../deploy/devnet.network.yaml'));
   await initNetwork(def, join(dir, 'net'), Date.now());
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { canonicalBytes, hashOf, sha256 as nodeSha256, toHex } from '../../services/common/index.js';
-import { verify as nodeVerify } from '../../services/crypto/index.js';
-import { headerHash, merkleProof, merkleRoot, voteBytes } from '../../services/ledger/index.js';
+import { canonicalBytes, hashOf, sha256 as nodeSha256, toHex } from '../../../services/common/index.js';
+import { verify as nodeVerify } from '../../../services/crypto/index.js';
+import { headerHash, merkleProof, merkleRoot, voteBytes } from '../../../services/ledger/index.js';
 import {
   type EventProof,
   ed25519Verify,
@@ -11,9 +11,9 @@ import {
   rootFromPathWith,
   sha256,
   verifyProof,
-} from '../../services/verify/index.js';
-import { NETWORK, signers } from '../consensus/helpers.js';
-import { GENESIS_KEYS, outsider, proofLedger } from '../support/proofs.js';
+} from '../../../services/verify/index.js';
+import { NETWORK, signers } from '../../consensus/helpers.js';
+import { GENESIS_KEYS, outsider, proofLedger } from '../../support/proofs.js';
 
 const ledger = proofLedger();
 afterAll(() => ledger.close());
@@ -110,7 +110,7 @@ describe('event proofs from a committed ledger', () => {
 
 describe('the worked example of docs/proofs.md', () => {
   const read = (name: string) =>
-    JSON.parse(readFileSync(new URL(`../../docs/proofs/${name}`, import.meta.url), 'utf8'));
+    JSON.parse(readFileSync(new URL(`../../../docs/proofs/${name}`, import.meta.url), 'utf8'));
 
   it('is what the ledger serves for urn:uuid:e1, and it verifies', () => {
     expect(read('example-genesis.json')).toEqual(GENESIS_KEYS);

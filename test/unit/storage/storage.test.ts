@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PersistedState, Proposal, Vote } from '../../services/consensus/index.js';
-import { createSigner, generateSeed } from '../../services/crypto/index.js';
-import { executeBlock } from '../../services/execution/index.js';
-import { type Block, headerHash, signTx, txRootOf } from '../../services/ledger/index.js';
-import { Store } from '../../services/storage/index.js';
-import { GENESIS_ROOTS, storeContext } from '../support/ledger.js';
+import type { PersistedState, Proposal, Vote } from '../../../services/consensus/index.js';
+import { createSigner, generateSeed } from '../../../services/crypto/index.js';
+import { executeBlock } from '../../../services/execution/index.js';
+import { type Block, headerHash, signTx, txRootOf } from '../../../services/ledger/index.js';
+import { Store } from '../../../services/storage/index.js';
+import { GENESIS_ROOTS, storeContext } from '../../support/ledger.js';
 
 const identity = { network: 'n', genesisHash: 'aa'.repeat(32), genesisTimestamp: 1_000 };
 const signer = createSigner(generateSeed());

@@ -7,8 +7,8 @@ import {
   type TraceDirection,
   toCsv,
   traceObject,
-} from '../../services/query/index.js';
-import { TestLedger } from '../support/ledger.js';
+} from '../../../services/query/index.js';
+import { TestLedger } from '../../support/ledger.js';
 import {
   CASE1,
   CASE1_DL,
@@ -24,7 +24,7 @@ import {
   RETAILER,
   type SupplyChain,
   supplyChain,
-} from '../support/supply-chain.js';
+} from '../../support/supply-chain.js';
 
 let ledger: TestLedger;
 let chain: SupplyChain;

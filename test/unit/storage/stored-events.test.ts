@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashOf } from '../../services/common/encoding.js';
-import { blockIsWellFormed } from '../../services/ledger/index.js';
-import { BASE_TIME, type TestEvent, TestLedger } from '../support/ledger.js';
+import { hashOf } from '../../../services/common/encoding.js';
+import { blockIsWellFormed } from '../../../services/ledger/index.js';
+import { BASE_TIME, type TestEvent, TestLedger } from '../../support/ledger.js';
 
 /**
  * Each captured event is stored once, apart from its transaction's body (storage/tx-body.ts):

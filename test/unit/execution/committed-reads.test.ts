@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type BalanceKey, MemoryCustodyState, type ObjectState } from '../../services/contracts/index.js';
-import { CommittedReads } from '../../services/execution/committed-reads.js';
-import { commission, epc, PARTY, receive, ship } from '../contracts/helpers.js';
-import { Chain } from '../ledger/chain.js';
+import { type BalanceKey, MemoryCustodyState, type ObjectState } from '../../../services/contracts/index.js';
+import { CommittedReads } from '../../../services/execution/committed-reads.js';
+import { commission, epc, PARTY, receive, ship } from '../../contracts/helpers.js';
+import { Chain } from '../../ledger/chain.js';
 
 const object = (id: string): ObjectState => ({
   id,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hashOf } from '../../services/common/encoding.js';
-import { type VerdictLeaf, verdictLeafHash } from '../../services/execution/results.js';
+import { hashOf } from '../../../services/common/encoding.js';
+import { type VerdictLeaf, verdictLeafHash } from '../../../services/execution/results.js';
 
 describe('verdict leaf hash', () => {
   it('is hashOf(leaf), the JCS hash the offline verifier computes, for every kind of leaf', () => {

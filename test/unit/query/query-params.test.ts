@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, WaybillError } from '../../services/common/index.js';
-import { IdRole } from '../../services/execution/index.js';
+import { ErrorCode, WaybillError } from '../../../services/common/index.js';
+import { IdRole } from '../../../services/execution/index.js';
 import {
   EVENT_QUERY_PARAMETERS,
   encodePageToken,
   identifierKey,
   parseEventQuery,
   queryPairs,
-} from '../../services/query/index.js';
-import { CASE1, CASE1_DL, FARM, FARM_DL, LOT1, LOT1_DL } from '../support/supply-chain.js';
+} from '../../../services/query/index.js';
+import { CASE1, CASE1_DL, FARM, FARM_DL, LOT1, LOT1_DL } from '../../support/supply-chain.js';
 
 const parse = (search: string, scope = '/events') =>
   parseEventQuery(queryPairs(search, EVENT_QUERY_PARAMETERS), scope);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
-import { waybill } from '../support/cluster.js';
+import { waybill } from '../../support/cluster.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'waybill-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { EventProof } from '../../services/verify/index.js';
-import { BIN, waybill } from '../support/cluster.js';
-import { GENESIS_KEYS, proofLedger } from '../support/proofs.js';
+import type { EventProof } from '../../../services/verify/index.js';
+import { BIN, waybill } from '../../support/cluster.js';
+import { GENESIS_KEYS, proofLedger } from '../../support/proofs.js';
 
 // `waybill verify` as an auditor runs it, from dist/ (`npm run build`), on files.
 

@@ -1,7 +1,7 @@
 import { runInNewContext } from 'node:vm';
 import { rolldown } from 'rolldown';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GENESIS_KEYS, type ProofLedger, proofLedger } from '../support/proofs.js';
+import { GENESIS_KEYS, type ProofLedger, proofLedger } from '../../support/proofs.js';
 
 // The verifier must run where auditors are, browsers included: bundled for the browser platform it
 // needs no Node builtin, and the bundle verifies a real proof in a context that has no Node globals.

@@ -6,9 +6,9 @@ import {
   sha256Hex,
   signingBytes,
   toHex,
-} from '../../services/common/index.js';
-import { createSigner, generateSeed, verify } from '../../services/crypto/index.js';
-import type { TxBody } from '../../services/ledger/index.js';
+} from '../../../services/common/index.js';
+import { createSigner, generateSeed, verify } from '../../../services/crypto/index.js';
+import type { TxBody } from '../../../services/ledger/index.js';
 import {
   EMPTY_ROOT,
   merkleRoot,
@@ -17,7 +17,7 @@ import {
   verifyCertificate,
   verifyTx,
   voteBytes,
-} from '../../services/ledger/index.js';
+} from '../../../services/ledger/index.js';
 
 const body: TxBody = {
   kind: 'capture',

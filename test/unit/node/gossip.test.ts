@@ -1,11 +1,11 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { createSigner, generateSeed } from '../../services/crypto/index.js';
-import { signTx, type Transaction } from '../../services/ledger/index.js';
-import { Mempool } from '../../services/mempool/index.js';
-import { decodeTxBatch } from '../../services/node/codec.js';
-import { Gossip } from '../../services/node/gossip.js';
-import type { P2PNetwork } from '../../services/p2p/types.js';
+import { createSigner, generateSeed } from '../../../services/crypto/index.js';
+import { signTx, type Transaction } from '../../../services/ledger/index.js';
+import { Mempool } from '../../../services/mempool/index.js';
+import { decodeTxBatch } from '../../../services/node/codec.js';
+import { Gossip } from '../../../services/node/gossip.js';
+import type { P2PNetwork } from '../../../services/p2p/types.js';
 
 const signer = createSigner(generateSeed());
 const capture = (n: number): Transaction =>
