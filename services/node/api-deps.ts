@@ -3,10 +3,8 @@ import { verify } from '../crypto/index.js';
 import { DEFAULT_MAX_EVENTS } from '../epcis/index.js';
 import type { TxResult } from '../execution/index.js';
 import { quorumOf, type Transaction } from '../ledger/index.js';
-import { queryBackend } from '../query/index.js';
+import { LedgerQueries, ProofQueries, queryBackend } from '../query/index.js';
 import type { NodeParts } from './parts.js';
-import { ProofQueries } from './proofs.js';
-import { LedgerQueries } from './queries.js';
 import { captureSingleEvent } from './single-event.js';
 
 /** What the HTTP layer may do with the node. */

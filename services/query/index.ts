@@ -14,6 +14,7 @@ export {
 } from './capture-jobs.js';
 export { criticalTrackingEvent, FSMA_COLUMNS, fsmaRows, toCsv } from './fsma-csv.js';
 export { bizStepKey, dispositionKey, identifierKey, isUri, patternPrefix } from './identifiers.js';
+export { LedgerQueries } from './ledger-reads.js';
 export {
   decodePageToken,
   encodePageToken,
@@ -32,6 +33,7 @@ export {
   queryPairs,
   queryParameterError,
 } from './params.js';
+export { ProofQueries } from './proofs.js';
 export {
   type CustodyStep,
   DEFAULT_TRACE_LIMITS,

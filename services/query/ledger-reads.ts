@@ -1,7 +1,7 @@
 import { submitterOf } from '../ledger/index.js';
 import type { Mempool } from '../mempool/index.js';
-import { type CaptureJob, committedJob, type EventStatus, runningJob } from '../query/index.js';
 import type { Store } from '../storage/index.js';
+import { type CaptureJob, committedJob, type EventStatus, runningJob } from './capture-jobs.js';
 
 /** Read side of the node for the API: committed state first, then what is still pending. */
 export class LedgerQueries {

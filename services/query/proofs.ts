@@ -1,4 +1,3 @@
-import type { ApiDeps } from '../api/index.js';
 import { ErrorCode, fromHex, hashOf, sha256, toHex, WaybillError } from '../common/index.js';
 import type { Verify } from '../crypto/index.js';
 import { type CommittedBlock, merkleProof } from '../ledger/index.js';
@@ -13,13 +12,11 @@ import {
   type VerdictProof,
 } from '../verify/index.js';
 
-type ProofDeps = ApiDeps['proofs'];
-
 /**
  * Builds proofs from the committed ledger (docs/proofs.md). Everything in a proof is read back from
  * storage as committed; services/verify checks it with nothing but the genesis file.
  */
-export class ProofQueries implements ProofDeps {
+export class ProofQueries {
   private readonly network: string;
   private readonly members: ReadonlyMap<string, Uint8Array>;
 
