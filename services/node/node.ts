@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../api/index.js';
+import { LedgerApp, type OnCommitted, RuleRegistry } from '../chain/index.js';
 import { createLogger, ErrorCode, fromHex, type Logger, WaybillError } from '../common/index.js';
 import type { NodeConfig } from '../config/index.js';
 import { p2pMultiaddr } from '../config/index.js';
@@ -15,10 +16,8 @@ import { CommitWaiter } from './commit-waiter.js';
 import { consensusTransport, driverObserver, realTimers } from './driver-ports.js';
 import { EvidenceReporter } from './evidence-reporter.js';
 import { Gossip } from './gossip.js';
-import { LedgerApp, type OnCommitted } from './ledger-app.js';
 import { NodeMetrics } from './metrics.js';
 import type { NodeParts } from './parts.js';
-import { RuleRegistry } from './rules-book.js';
 import { deliveryWorker } from './subscription-worker.js';
 import { certifyProofsPromptly, commitBookkeeping, wire } from './wiring.js';
 

@@ -1,3 +1,4 @@
+import type { LedgerApp, RuleRegistry } from '../chain/index.js';
 import type { Logger } from '../common/index.js';
 import type { NodeConfig } from '../config/index.js';
 import type { Clock, ConsensusCore, ConsensusDriver } from '../consensus/index.js';
@@ -6,9 +7,7 @@ import type { P2PNetwork } from '../p2p/index.js';
 import type { Store } from '../storage/index.js';
 import type { CommitWaiter } from './commit-waiter.js';
 import type { Gossip } from './gossip.js';
-import type { LedgerApp } from './ledger-app.js';
 import type { NodeMetrics } from './metrics.js';
-import type { RuleRegistry } from './rules-book.js';
 
 /** The running pieces of one node, as wiring and the API adapter see them. */
 export interface NodeParts {

@@ -1,5 +1,5 @@
+import type { OnCommitted } from '../chain/index.js';
 import { decodeConsensus, decodeSyncRequest, decodeTxBatch } from './codec.js';
-import type { OnCommitted } from './ledger-app.js';
 import type { NodeParts } from './parts.js';
 
 const SYNC_MAX_BYTES = 8 * 1024 * 1024;

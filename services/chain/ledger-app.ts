@@ -1,4 +1,3 @@
-import type { SubmitContext } from '../api/index.js';
 import { ErrorCode, fromHex, hashOf, WaybillError } from '../common/index.js';
 import type { Genesis } from '../config/index.js';
 import type { ConsensusMessage, Evidence } from '../consensus/index.js';
@@ -23,6 +22,7 @@ import {
   eventsOf,
   idMatchesBody,
   type RuleFileData,
+  type SubmitContext,
   signTx,
   type Transaction,
   type TxBody,
@@ -31,11 +31,11 @@ import {
 } from '../ledger/index.js';
 import type { Mempool } from '../mempool/index.js';
 import type { Store } from '../storage/index.js';
+import { type AppRoots, MAX_RULES_BYTES, rootsDiffer, rulesAreWellFormed } from './block-checks.js';
 import { adoptKnownTxs } from './known-txs.js';
 import type { RuleRegistry } from './rules-book.js';
 
 /** The header fields that commit to the application state: the parent's roots and the rules. */
-type AppRoots = Pick<BlockHeader, 'parentStateRoot' | 'parentResultsRoot' | 'rulesHash'>;
 
 /** One of this node's transactions as queued: `durable` resolves once it is on disk. */
 export interface Submitted {
@@ -44,9 +44,6 @@ export interface Submitted {
   fresh: boolean;
   durable: Promise<void>;
 }
-
-/** Largest rule-set proposal (all files' text), so governance cannot bloat every block. */
-const MAX_RULES_BYTES = 256 * 1024;
 
 export interface LedgerAppDeps {
   genesis: Genesis;
@@ -380,24 +377,6 @@ export class LedgerApp {
       if (oldest !== undefined) this.verified.delete(oldest);
     }
   }
-}
-
-function rootsDiffer(header: BlockHeader, expected: AppRoots): boolean {
-  return (
-    header.parentStateRoot !== expected.parentStateRoot ||
-    header.parentResultsRoot !== expected.parentResultsRoot ||
-    header.rulesHash !== expected.rulesHash
-  );
-}
-
-function rulesAreWellFormed(files: unknown): files is RuleFileData[] {
-  if (!Array.isArray(files) || files.length === 0) return false;
-  let bytes = 0;
-  for (const f of files as { name?: unknown; text?: unknown }[]) {
-    if (typeof f?.name !== 'string' || typeof f.text !== 'string') return false;
-    bytes += f.name.length + f.text.length;
-  }
-  return bytes <= MAX_RULES_BYTES;
 }
 
 function sizeOf(tx: Transaction): number {
