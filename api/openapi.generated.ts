@@ -604,6 +604,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/genesis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The network's public description (genesis)
+         * @description The genesis this node runs: network id, members with names, GS1 parties and sites,
+         *     public node and token-issuer keys, consensus parameters and genesis rules. Everything in it
+         *     is public (it is the file every member shares); no private key is in it. Consoles use it for
+         *     member and site names; an auditor should verify proofs against their own copy.
+         */
+        get: operations["getGenesis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -959,6 +982,36 @@ export interface components {
             peerId: string;
             connected: boolean;
         };
+        Genesis: {
+            network: string;
+            /** @description Milliseconds since the epoch. */
+            timestamp: number;
+            members: {
+                id: string;
+                name: string;
+                parties: string[];
+                locations: string[];
+                /** @description Ed25519 node public key, hex. */
+                publicKey: string;
+                peerId: string;
+                jwtIssuerKey: {
+                    kty: string;
+                    crv: string;
+                    x: string;
+                    kid?: string;
+                };
+                host: string;
+                apiPort: number;
+                p2pPort: number;
+            }[];
+            consensus: {
+                [key: string]: unknown;
+            };
+            rules: {
+                name: string;
+                text: string;
+            }[];
+        };
         NodeStatus: {
             org: string;
             network: string;
@@ -1187,6 +1240,14 @@ export interface components {
             kind: "object" | "class";
             /** @description Steps from the traced object; negative backward, positive forward. */
             depth: number;
+            /** @description Org id of the owner now (absent when the custody state has no such object, e.g. a class). */
+            owner?: string;
+            /** @description Org id that holds the goods now. */
+            custodian?: string;
+            /** @enum {string} */
+            status?: "active" | "in_transit" | "consumed" | "destroyed";
+            /** @description The object's custody flags, as GET /objects/{id} gives them. */
+            flags?: string[];
         };
         TraceEdge: {
             from: string;
@@ -2724,6 +2785,27 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NodeStatus"];
+                };
+            };
+            500: components["responses"]["Internal"];
+        };
+    };
+    getGenesis: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The genesis document. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Genesis"];
                 };
             };
             500: components["responses"]["Internal"];

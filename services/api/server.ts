@@ -10,9 +10,11 @@ import { AJV_CUSTOM_OPTIONS, refuseUndeclaredQueries } from './query.js';
 import { observedFrameworkErrors, observeRequests } from './request-metrics.js';
 import { auditRoutes } from './routes/audit.js';
 import { captureRoutes } from './routes/capture.js';
+import { consoleRoutes } from './routes/console.js';
 import { docsRoutes } from './routes/docs.js';
 import { eventRoutes } from './routes/events.js';
 import { evidenceRoutes } from './routes/evidence.js';
+import { genesisRoutes } from './routes/genesis.js';
 import { governanceRoutes } from './routes/governance.js';
 import { namedQueryRoutes } from './routes/named-queries.js';
 import { objectRoutes } from './routes/objects.js';
@@ -82,6 +84,8 @@ export function buildApi(deps: ApiDeps, opts: BuildApiOptions = {}): FastifyInst
   traceRoutes(app, deps, auth);
   auditRoutes(app, deps, auth);
   opsRoutes(app, deps);
+  genesisRoutes(app, deps);
+  consoleRoutes(app);
   docsRoutes(app);
   return app;
 }

@@ -1,4 +1,4 @@
-import type { IdentityProvider, PublicJwk } from '../config/index.js';
+import type { Genesis, IdentityProvider, PublicJwk } from '../config/index.js';
 import type { CaptureError } from '../execution/index.js';
 import type { EpcisEvent, SubmitContext } from '../ledger/index.js';
 import type { CaptureJob, EventStatus, QueryBackend } from '../query/index.js';
@@ -60,6 +60,8 @@ export interface ApiDeps {
   identityProviders: readonly IdentityProvider[];
   /** Largest accepted request body in bytes (413 above it). */
   bodyLimit: number;
+  /** The genesis this node runs (GET /genesis): public, shared by every member. */
+  genesis(): Genesis;
   capture: {
     /**
      * Validates and submits an EPCISDocument. Throws WaybillError: VALIDATION_FAILED (400, with

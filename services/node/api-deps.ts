@@ -25,6 +25,7 @@ export function apiDeps(parts: NodeParts): ApiDeps {
     issuers: new Map(genesis.members.map((m) => [m.id, m.jwtIssuerKey])),
     identityProviders: config.auth.jwks,
     bodyLimit: config.api.bodyLimit,
+    genesis: () => genesis,
     capture: {
       submit: async (document, ctx) => {
         const { tx, fresh, durable } = app.submit(document, ctx);

@@ -37,6 +37,7 @@ export { ProofQueries } from './proofs.js';
 export {
   type CustodyStep,
   DEFAULT_TRACE_LIMITS,
+  type NodeState,
   type Trace,
   type TraceDirection,
   type TraceEdge,
@@ -44,4 +45,5 @@ export {
   type TraceNode,
   type TraceResult,
   traceObject,
+  withNodeState,
 } from './trace.js';

@@ -172,6 +172,21 @@ export function traceObject(
   return { trace, events };
 }
 
+/** What a trace node carries of its object's custody state (GET /objects/{id}'s fields). */
+export type NodeState = Pick<Schemas['ObjectState'], 'owner' | 'custodian' | 'status' | 'flags'>;
+
+/**
+ * The trace with each node's current owner, custodian, status and flags, so a graph of 1,000 nodes
+ * needs no call per node. A node the custody state does not know (a class) stays as it was.
+ */
+export function withNodeState(trace: Trace, stateOf: (id: string) => NodeState | undefined): Trace {
+  const nodes = trace.nodes.map((node) => {
+    const s = stateOf(node.id);
+    return s ? { ...node, owner: s.owner, custodian: s.custodian, status: s.status, flags: s.flags } : node;
+  });
+  return { ...trace, nodes };
+}
+
 function timeOf(e: TracedEvent): number {
   const ms = Date.parse(String(e.event.eventTime ?? ''));
   return Number.isFinite(ms) ? ms : 0;

@@ -44,7 +44,7 @@ describe('api/openapi.yaml', () => {
       );
     }
 
-    expect(operations).toHaveLength(39);
+    expect(operations).toHaveLength(40);
   });
 
   it('requires a token exactly where the API does', async () => {

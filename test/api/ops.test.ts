@@ -24,6 +24,13 @@ describe('probes and status, without a token', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual(h.node.status);
   });
+
+  it('GET /genesis returns the public genesis, with no private key in it', async () => {
+    const res = await h.call({ url: '/genesis' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual(h.node.genesis);
+    expect(res.body).not.toMatch(/"d"\s*:|privateKey|secret/i);
+  });
 });
 
 describe('the API describes itself', () => {

@@ -49,6 +49,15 @@ beforeAll(async () => {
   keys = made.keys;
   const node = new FakeNode(made.issuers);
   node.query = queryBackend(ledger.store.index, () => ledger.store.pendingTxs());
+  // The custody state of the pallet alone: trace nodes carry it, the others have none.
+  node.objects.set(PALLET_DL, {
+    id: PALLET_DL,
+    owner: 'freshmart',
+    custodian: 'swift-logistics',
+    status: 'in_transit',
+    flags: ['contains_recalled'],
+    lastEventID: 'urn:uuid:x',
+  });
   app = buildApi(node.deps());
   token = await mint(keys, { roles: ['events:read'] });
 });
@@ -260,6 +269,16 @@ describe('trace', () => {
       'shipping',
       'receiving',
     ]);
+    expect(t.nodes).toContainEqual({
+      id: PALLET_DL,
+      kind: 'object',
+      depth: 0,
+      owner: 'freshmart',
+      custodian: 'swift-logistics',
+      status: 'in_transit',
+      flags: ['contains_recalled'],
+    });
+    expect(t.nodes.filter((n) => (n as { owner?: string }).owner !== undefined)).toHaveLength(1);
     expect((await get(`/objects/${enc(PALLET_DL)}/trace?direction=backward`)).json()).toEqual(t);
     expect(((await get(`/objects/${enc(PALLET)}/trace`)).json() as { direction: string }).direction).toBe(
       'both',

@@ -21,7 +21,7 @@ import {
   type SubmitContext,
 } from '../../services/api/index.js';
 import { ErrorCode, WaybillError } from '../../services/common/index.js';
-import type { IdentityProvider, PublicJwk } from '../../services/config/index.js';
+import type { Genesis, IdentityProvider, PublicJwk } from '../../services/config/index.js';
 import type { EpcisEvent } from '../../services/ledger/index.js';
 import { NodeMetrics } from '../../services/node/metrics.js';
 import type { QueryBackend } from '../../services/query/index.js';
@@ -128,7 +128,29 @@ export class FakeNode {
   /** Replace to make capture fail. */
   submit = async (_document: unknown, _ctx: SubmitContext) => ({ captureID: 'c0ffee' });
 
-  constructor(readonly issuers: ReadonlyMap<string, PublicJwk>) {}
+  /** GET /genesis: the members are the token issuers, with made-up node keys. */
+  readonly genesis: Genesis;
+
+  constructor(readonly issuers: ReadonlyMap<string, PublicJwk>) {
+    this.genesis = {
+      network: NETWORK,
+      timestamp: 1_764_000_000_000,
+      members: [...issuers].map(([id, jwk], i) => ({
+        id,
+        name: id,
+        parties: [],
+        locations: [],
+        publicKey: String(i).repeat(64),
+        peerId: `peer-${id}`,
+        jwtIssuerKey: jwk,
+        host: '127.0.0.1',
+        apiPort: 8081 + i,
+        p2pPort: 9081 + i,
+      })),
+      consensus: {} as Genesis['consensus'],
+      rules: [],
+    };
+  }
 
   deps(): ApiDeps {
     return {
@@ -137,6 +159,7 @@ export class FakeNode {
       issuers: this.issuers,
       identityProviders: this.identityProviders,
       bodyLimit: this.bodyLimit,
+      genesis: () => this.genesis,
       capture: {
         submit: (document, ctx) => {
           this.submits.push({ document, ctx });

@@ -3,7 +3,7 @@
  * machine and read the figures.
  *   npm run bench                      everything (about 15 minutes on 2 cores)
  *   npm run bench -- --quick           a smoke run: a few seconds per step, small ledgers
- *   npm run bench -- --only load,micro parts: load, micro, query, proofs
+ *   npm run bench -- --only load,micro parts: load, micro, query, proofs, console
  *   npm run bench -- --publish         also copy the result to docs/benchmarks/latest.{json,svg}
  *   npm run bench -- --only load --profile DIR   CPU profiles of every node (node --cpu-prof)
  * Results: a table on stdout, bench-results/<timestamp>.json and .svg.
@@ -12,13 +12,14 @@ import '../../services/common/polyfill.js';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { consoleBenchmarks } from './console.js';
 import { loadBenchmarks } from './load.js';
 import { microBenchmarks } from './micro.js';
 import { proofBenchmarks } from './proofs.js';
 import { queryBenchmarks } from './query.js';
 import { type BenchResult, loadAverage, machine, renderSvg, renderTable } from './report.js';
 
-const PARTS = ['load', 'micro', 'query', 'proofs'];
+const PARTS = ['load', 'micro', 'query', 'proofs', 'console'];
 
 const { values } = parseArgs({
   options: {
@@ -49,6 +50,10 @@ if (parts.has('micro')) {
 if (parts.has('proofs')) {
   console.log('proofs:');
   proofBenchmarks();
+}
+if (parts.has('console')) {
+  console.log('console:');
+  await consoleBenchmarks(quick ? 2 : 5);
 }
 if (parts.has('query')) {
   console.log('query:');

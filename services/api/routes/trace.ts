@@ -9,6 +9,7 @@ import {
   type TraceDirection,
   type TraceResult,
   toCsv,
+  withNodeState,
 } from '../../query/index.js';
 import type { AuthHooks } from '../auth.js';
 import type { Operations, Schemas } from '../openapi.js';
@@ -39,7 +40,7 @@ export function traceRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks
     { onRequest: auth.read },
     async (request): Promise<Schemas['Trace']> => {
       const pairs = queryPairs(rawSearch(request), ['direction', 'proofs']);
-      const { trace } = traceOf(deps, request.params.id, pairs);
+      const trace = withNodeState(traceOf(deps, request.params.id, pairs).trace, deps.objects.get);
       const proofs = pairs.find(([n]) => n === 'proofs')?.[1] ?? 'false';
       if (proofs !== 'true' && proofs !== 'false')
         throw queryParameterError('proofs', 'must be true or false');

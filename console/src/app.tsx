@@ -1,0 +1,243 @@
+import { type FormEvent, lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { client, type Genesis, setExpiredHandler } from './api.js';
+import { Ctx, useApp } from './common.js';
+import { href, navigate, useRoute } from './route.js';
+import { parseSearch } from './search.js';
+import { type Session, sessionOf, storedSession, storeSession } from './session.js';
+import { EventPage } from './views/event.js';
+import { Home } from './views/home.js';
+import { BlockPage, GtinPage, TxPage } from './views/lookup.js';
+import { ObjectPage } from './views/object.js';
+
+// Views beyond the first screen load on demand: the graph library and the verifier stay out of the initial bundle.
+const TracePage = lazy(() => import('./views/trace.js').then((m) => ({ default: m.TracePage })));
+const NetworkPage = lazy(() => import('./views/network.js').then((m) => ({ default: m.NetworkPage })));
+const RecallPage = lazy(() => import('./views/recall.js').then((m) => ({ default: m.RecallPage })));
+
+export function App() {
+  const [session, setSession] = useState<Session | undefined>(() => storedSession());
+  const [expired, setExpired] = useState(false);
+  const [genesis, setGenesis] = useState<Genesis | undefined>();
+  useEffect(() => {
+    setExpiredHandler(() => {
+      storeSession(undefined);
+      setSession(undefined);
+      setExpired(true);
+    });
+  }, []);
+  const api = useMemo(() => client(session?.token), [session]);
+  useEffect(() => {
+    if (session) void api.GET('/genesis').then((r) => r.data && setGenesis(r.data));
+  }, [api, session]);
+  if (!session)
+    return (
+      <SignIn
+        expired={expired}
+        onSignIn={(s) => {
+          storeSession(s);
+          setExpired(false);
+          setSession(s);
+        }}
+      />
+    );
+  return (
+    <Ctx.Provider value={{ api, session, genesis }}>
+      <Header
+        onSignOut={() => {
+          storeSession(undefined);
+          setSession(undefined);
+        }}
+      />
+      <main id="main" tabIndex={-1}>
+        <Suspense
+          fallback={
+            <p className="muted" role="status">
+              Loading…
+            </p>
+          }
+        >
+          <Page />
+        </Suspense>
+      </main>
+    </Ctx.Provider>
+  );
+}
+
+function Page() {
+  const { path, params } = useRoute();
+  const [view, a = '', b] = path;
+  switch (view) {
+    case 'object':
+      return <ObjectPage id={a} />;
+    case 'trace':
+      return <TracePage id={a} params={params} />;
+    case 'recall':
+      return <RecallPage id={a} />;
+    case 'event':
+      return <EventPage eventID={a} />;
+    case 'block':
+      return <BlockPage height={Number(a)} />;
+    case 'tx':
+      return <TxPage txId={a} />;
+    case 'gtin':
+      return <GtinPage gtin={a} pattern={b ?? ''} />;
+    case 'network':
+      return <NetworkPage />;
+    default:
+      return <Home />;
+  }
+}
+
+function SignIn({ expired, onSignIn }: { expired: boolean; onSignIn: (s: Session) => void }) {
+  const [token, setToken] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const s = sessionOf(token);
+    if (!s) {
+      setError('This is not a bearer token (a JWT has three dot-separated parts).');
+      return;
+    }
+    setBusy(true);
+    // The node checks the token: any read that needs events:read will do.
+    const r = await client(undefined).GET('/alerts', {
+      params: { query: { perPage: 1 } },
+      headers: { authorization: `Bearer ${s.token}` },
+    });
+    setBusy(false);
+    if (!r.response.ok) {
+      const p = (r.error ?? {}) as { code?: string; detail?: string };
+      setError(`${p.code ?? r.response.status}: ${p.detail ?? 'the node refused this token'}`);
+      return;
+    }
+    onSignIn(s);
+  };
+  return (
+    <main id="main" className="signin">
+      <h1>Waybill console</h1>
+      {expired && (
+        <p className="error" role="alert">
+          Your session expired. Sign in again to continue where you were.
+        </p>
+      )}
+      <form onSubmit={submit}>
+        <label htmlFor="token">Token</label>
+        <textarea
+          id="token"
+          name="token"
+          rows={4}
+          value={token}
+          onChange={(e) => setToken(e.target.value)}
+          aria-describedby="token-help"
+          autoComplete="off"
+          spellCheck={false}
+        />
+        <p id="token-help" className="muted">
+          Paste a bearer token with the events:read role, e.g. from{' '}
+          <code>waybill token --role events:read</code>. It is kept in this tab only.
+        </p>
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={busy}>
+          Sign in
+        </button>
+      </form>
+    </main>
+  );
+}
+
+function expiry(exp: number | undefined, now: number): string {
+  if (exp === undefined) return 'no expiry';
+  const left = Math.round(exp - now / 1000);
+  if (left <= 0) return 'expired';
+  const h = Math.floor(left / 3600);
+  const m = Math.floor((left % 3600) / 60);
+  return `expires in ${h > 0 ? `${h} h ` : ''}${m} min (${new Date(exp * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC)`;
+}
+
+function Header({ onSignOut }: { onSignOut: () => void }) {
+  const { session } = useApp();
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(t);
+  }, []);
+  return (
+    <header className="top">
+      {/* A button, not a #main link: the fragment holds the route. */}
+      <button type="button" className="skip" onClick={() => document.getElementById('main')?.focus()}>
+        Skip to content
+      </button>
+      <a className="brand" href={href([])}>
+        Waybill console
+      </a>
+      <SearchBox />
+      <nav aria-label="Sections">
+        <a href={href(['network'])}>Network</a>
+      </nav>
+      <dl className="who" aria-label="Signed in as">
+        <dt>Organisation</dt>
+        <dd>{session.org}</dd>
+        <dt>Subject</dt>
+        <dd>{session.sub}</dd>
+        <dt>Roles</dt>
+        <dd>{session.roles.join(', ') || 'none'}</dd>
+        <dt>Session</dt>
+        <dd>{expiry(session.exp, now)}</dd>
+      </dl>
+      <button type="button" className="small" onClick={onSignOut}>
+        Sign out
+      </button>
+    </header>
+  );
+}
+
+function SearchBox() {
+  const [text, setText] = useState('');
+  const [error, setError] = useState('');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const t = parseSearch(text);
+    setError('');
+    switch (t.kind) {
+      case 'error':
+        setError(t.message);
+        return;
+      case 'object':
+        return navigate(href(['object', t.id]));
+      case 'gtin':
+        return navigate(href(['gtin', t.gtin, t.pattern]));
+      case 'event':
+        return navigate(href(['event', t.eventID]));
+      case 'block':
+        return navigate(href(['block', t.height]));
+      case 'tx':
+        return navigate(href(['tx', t.txId]));
+    }
+  };
+  return (
+    <search className="search">
+      <form onSubmit={submit}>
+        <input
+          type="search"
+          aria-label="Search"
+          placeholder="EPC, Digital Link, (01)…(21)…, GTIN, SSCC, eventID, height, tx id"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? 'search-error' : undefined}
+        />
+        <button type="submit">Go</button>
+        {error && (
+          <p id="search-error" className="error search-error" role="alert">
+            {error}
+          </p>
+        )}
+      </form>
+    </search>
+  );
+}
