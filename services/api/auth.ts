@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import { ErrorCode, WaybillError } from '../common/errors.js';
+import { ErrorCode, WaybillError } from '../common/index.js';
 import { TokenVerifier } from './tokens.js';
 import type { ApiDeps, Principal, Role } from './types.js';
 

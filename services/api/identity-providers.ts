@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
-import { ErrorCode, WaybillError } from '../common/errors.js';
-import type { IdentityProvider } from '../config/auth-config.js';
+import { ErrorCode, WaybillError } from '../common/index.js';
+import type { IdentityProvider } from '../config/index.js';
 import type { Principal, Role } from './types.js';
 
 /** Asymmetric algorithms only: an HMAC "key" from a JWKS would be a shared secret, and `none` no key at all. */

@@ -13,3 +13,4 @@ export {
   type TokenVerifierOptions,
 } from './tokens.js';
 export type * from './types.js';
+export type { ApiDeps, DryRunResult, EventCaptureOutcome, Role, SubmitContext } from './types.js';

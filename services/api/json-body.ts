@@ -1,7 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ErrorCode, WaybillError } from '../common/errors.js';
-import { tooDeep, tooDeepError } from '../common/json-depth.js';
-import { nonFinite } from '../common/json-finite.js';
+import { ErrorCode, nonFinite, tooDeep, tooDeepError, WaybillError } from '../common/index.js';
 
 type Parser = ReturnType<FastifyInstance['getDefaultJsonParser']>;
 

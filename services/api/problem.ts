@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ErrorCode, WaybillError } from '../common/errors.js';
+import { ErrorCode, WaybillError } from '../common/index.js';
 import type { Schemas } from './openapi.js';
 import { FINITE_KEYWORD } from './spec-schema.js';
 

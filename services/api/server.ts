@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
-import { ErrorCode, WaybillError } from '../common/errors.js';
-import { type Logger, REDACT_PATHS } from '../common/logger.js';
+import { ErrorCode, type Logger, REDACT_PATHS, WaybillError } from '../common/index.js';
 import { MAX_URI_LENGTH } from '../epcis/index.js';
 import { createAuth } from './auth.js';
 import { DEFAULT_TIMEOUTS, hardenHttp, type ServerTimeouts, serverOptions } from './http-server.js';

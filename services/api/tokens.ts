@@ -1,24 +1,12 @@
-import {
-  decodeJwt,
-  errors,
-  exportJWK,
-  generateKeyPair,
-  importJWK,
-  type JWTPayload,
-  jwtVerify,
-  SignJWT,
-} from 'jose';
-import { ErrorCode, WaybillError } from '../common/errors.js';
-import type { IdentityProvider } from '../config/auth-config.js';
-import type { PublicJwk } from '../config/genesis.js';
+import { decodeJwt, errors, importJWK, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { ErrorCode, WaybillError } from '../common/index.js';
+import type { IdentityProvider } from '../config/index.js';
+import { ISSUER_ALG as ALG, type PrivateJwk, type PublicJwk } from '../crypto/index.js';
+
+export { generateIssuerKey, type PrivateJwk } from '../crypto/index.js';
+
 import { RemoteIssuer, type VerifiedToken } from './identity-providers.js';
 import type { Principal, Role } from './types.js';
-
-/** An org's token issuer key as stored in its private `jwt.key` file. */
-export interface PrivateJwk extends PublicJwk {
-  d: string;
-  kid: string;
-}
 
 export interface IssueTokenOptions {
   privateJwk: PrivateJwk;
@@ -32,7 +20,6 @@ export interface IssueTokenOptions {
   ttlSeconds: number;
 }
 
-const ALG = 'EdDSA';
 const ROLES: ReadonlySet<string> = new Set<Role>(['events:write', 'events:read', 'admin']);
 
 export async function issueToken(opts: IssueTokenOptions): Promise<string> {
@@ -49,18 +36,6 @@ export async function issueToken(opts: IssueTokenOptions): Promise<string> {
     .setIssuedAt(now)
     .setExpirationTime(now + opts.ttlSeconds)
     .sign(key);
-}
-
-export async function generateIssuerKey(
-  org: string,
-): Promise<{ privateJwk: PrivateJwk; publicJwk: PublicJwk }> {
-  const { privateKey } = await generateKeyPair(ALG, { crv: 'Ed25519', extractable: true });
-  const { x, d } = await exportJWK(privateKey);
-  if (!x || !d) throw new Error('exported Ed25519 key lacks x or d');
-  return {
-    privateJwk: { kty: 'OKP', crv: 'Ed25519', x, d, kid: org },
-    publicJwk: { kty: 'OKP', crv: 'Ed25519', x, kid: org },
-  };
 }
 
 export interface TokenVerifierOptions {

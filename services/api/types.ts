@@ -1,8 +1,11 @@
-import type { IdentityProvider } from '../config/auth-config.js';
-import type { Genesis, PublicJwk } from '../config/genesis.js';
-import type { EpcisEvent } from '../ledger/index.js';
-import type { QueryBackend } from '../query/index.js';
+import type { Genesis, IdentityProvider, PublicJwk } from '../config/index.js';
+import type { CaptureError } from '../execution/index.js';
+import type { EpcisEvent, SubmitContext } from '../ledger/index.js';
+import type { CaptureJob, EventStatus, QueryBackend } from '../query/index.js';
 import type { Schemas } from './openapi.js';
+
+/** Domain types the HTTP layer serves; they live in the domain that owns them. */
+export type { CaptureError, CaptureJob, EventStatus, SubmitContext };
 
 /** Roles carried in a token's `roles` claim. */
 export type Role = 'events:write' | 'events:read' | 'admin';
@@ -14,40 +17,6 @@ export interface Principal {
   /** JWT `iss`: the org whose issuer key signed the token. */
   org: string;
   roles: Role[];
-}
-
-export interface CaptureError {
-  eventID?: string;
-  /** Proceed: the pointer of an event that failed validation and was left out. */
-  field?: string;
-  /** Stable reason code, e.g. DUPLICATE_EVENT_ID or a custody rule's code. */
-  code: string;
-  message: string;
-}
-
-/** GET /capture/{captureID}. */
-export interface CaptureJob {
-  captureID: string;
-  running: boolean;
-  success: boolean;
-  /** GS1-Capture-Error-Behaviour the document was captured with. */
-  captureErrorBehaviour?: 'rollback' | 'proceed';
-  errors: CaptureError[];
-  /** Once committed. */
-  blockHeight?: number;
-  blockHash?: string;
-}
-
-/** GET /events/{eventID}/status. */
-export interface EventStatus {
-  eventID: string;
-  status: 'pending' | 'accepted' | 'rejected';
-  reason?: { code: string; message: string };
-  blockHeight: number | null;
-  blockHash: string | null;
-  txId: string;
-  org: string;
-  submitter: string;
 }
 
 export interface PeerStatus {
@@ -71,11 +40,6 @@ export interface NodeStatus {
 export type EventCaptureOutcome =
   | { kind: 'accepted'; status: EventStatus }
   | { kind: 'pending'; captureID: string; eventID: string };
-
-export interface SubmitContext {
-  submitter: string;
-  errorBehaviour: 'rollback' | 'proceed';
-}
 
 /** GET /evidence: one member's two conflicting signed messages, committed on the ledger. */
 export type EvidenceRecord = Schemas['EvidenceRecord'];

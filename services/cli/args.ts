@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ErrorCode, WaybillError } from '../common/errors.js';
+import { ErrorCode, WaybillError } from '../common/index.js';
 
 type Options = Record<string, { type: 'string' | 'boolean'; default?: string }>;
 

@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { issueToken } from '../api/index.js';
 import { createWaybillClient } from '../client/index.js';
-import { ErrorCode, WaybillError } from '../common/errors.js';
+import { ErrorCode, WaybillError } from '../common/index.js';
 import { apiUrl, GENESIS_FILE, type GenesisMember, readGenesis, readPrivateFile } from '../config/index.js';
-import { type DemoNode, runStory } from '../demo/story.js';
+import { type DemoNode, runStory } from '../demo/index.js';
 import { flags } from './args.js';
 
 /**

@@ -4,7 +4,7 @@ import { createWriteStream, existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { issueToken } from '../api/index.js';
-import { WaybillError } from '../common/errors.js';
+import { WaybillError } from '../common/index.js';
 import {
   apiUrl,
   GENESIS_FILE,

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
+import type { NodeConfigFile } from '../config/index.js';
 // Straight from the files, not config/index.js, which loads libp2p: a probe every few seconds stays light.
-import { apiUrl, localHost } from '../config/address.js';
-import { configPathOf } from '../config/env.js';
-import type { NodeConfigFile } from '../config/node-config.js';
+import { apiUrl, configPathOf, localHost } from '../config/index.js';
 
 /**
  * The container HEALTHCHECK (deploy/Dockerfile): GET /healthz of the node named by WAYBILL_CONFIG

@@ -1,4 +1,4 @@
-import { WaybillError } from '../common/errors.js';
+import { WaybillError } from '../common/index.js';
 
 export const USAGE = `waybill: a permissioned supply-chain traceability network (GS1 EPCIS 2.0, BFT-ordered)
 

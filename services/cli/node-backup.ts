@@ -1,12 +1,10 @@
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { issueToken } from '../api/tokens.js';
-import { ErrorCode, WaybillError } from '../common/errors.js';
-import { configPathOf, withEnvironment } from '../config/env.js';
-import { readPrivateFile } from '../config/key-files.js';
-import { loadNodeConfig } from '../config/load.js';
-import { restoreLedger } from '../storage/restore.js';
+import { issueToken } from '../api/index.js';
+import { ErrorCode, WaybillError } from '../common/index.js';
+import { configPathOf, loadNodeConfig, readPrivateFile, withEnvironment } from '../config/index.js';
+import { restoreLedger } from '../storage/index.js';
 import { flags } from './args.js';
 
 /** How long the backup may take before the CLI gives up (a ledger of gigabytes takes a while). */

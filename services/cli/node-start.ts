@@ -1,5 +1,5 @@
 import closeWithGrace from 'close-with-grace';
-import { createLogger } from '../common/logger.js';
+import { createLogger } from '../common/index.js';
 import { configPathOf, faultInjectionEnabled, loadNodeConfig, withEnvironment } from '../config/index.js';
 import { startNode } from '../node/index.js';
 import { flags } from './args.js';

@@ -1,11 +1,10 @@
 // Imported from their modules, not the folders' index.ts: a token is minted in a fraction of a
 // second without loading the HTTP server, libp2p or the rule compiler.
-import { issueToken } from '../api/tokens.js';
-import type { Role } from '../api/types.js';
-import { ErrorCode, WaybillError } from '../common/errors.js';
-import { configPathOf } from '../config/env.js';
-import { readPrivateFile } from '../config/key-files.js';
-import { loadNodeConfig } from '../config/load.js';
+
+import type { Role } from '../api/index.js';
+import { issueToken } from '../api/index.js';
+import { ErrorCode, WaybillError } from '../common/index.js';
+import { configPathOf, loadNodeConfig, readPrivateFile } from '../config/index.js';
 import { flags } from './args.js';
 
 const ROLES: readonly Role[] = ['events:write', 'events:read', 'admin'];

@@ -1,5 +1,6 @@
 export {
   canonicalBytes,
+  canonicalText,
   Domain,
   fromHex,
   hashOf,
@@ -9,4 +10,6 @@ export {
   toHex,
 } from './encoding.js';
 export { ErrorCode, WaybillError } from './errors.js';
+export { tooDeep, tooDeepError } from './json-depth.js';
+export { nonFinite } from './json-finite.js';
 export { createLogger, type Logger, REDACT_PATHS } from './logger.js';

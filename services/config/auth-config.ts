@@ -1,5 +1,5 @@
 import { Ajv } from 'ajv';
-import { ErrorCode, WaybillError } from '../common/errors.js';
+import { ErrorCode, WaybillError } from '../common/index.js';
 
 /** node.json `auth.jwks[]`: an organisation's own identity provider, as the operator writes it. */
 export interface JwksIssuerFile {

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ErrorCode, WaybillError } from '../common/errors.js';
+import { ErrorCode, WaybillError } from '../common/index.js';
 import type { NodeConfig } from './load.js';
 
 /**

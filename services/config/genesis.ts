@@ -1,13 +1,8 @@
-import type { ConsensusTimeouts } from '../consensus/types.js';
-import type { RuleFileData } from '../ledger/types.js';
+import type { ConsensusTimeouts } from '../consensus/index.js';
+import type { PublicJwk } from '../crypto/index.js';
+import type { RuleFileData } from '../ledger/index.js';
 
-/** A public JWK of an org's token issuer (Ed25519, EdDSA). */
-export interface PublicJwk {
-  kty: 'OKP';
-  crv: 'Ed25519';
-  x: string;
-  kid?: string;
-}
+export type { PublicJwk } from '../crypto/index.js';
 
 export interface GenesisMember {
   /** Org id: lower-case slug, unique in the network. */

@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { ErrorCode, WaybillError } from '../common/errors.js';
+import { ErrorCode, WaybillError } from '../common/index.js';
 
 /** Private keys live in files readable by their owner only. */
 export function writePrivateFile(path: string, content: string): void {
@@ -23,4 +24,9 @@ export function readPrivateFile(path: string): string {
     );
   }
   return readFileSync(path, 'utf8').trim();
+}
+
+/** A new random key file (hex, mode 0600); `waybill network init` and a node's first start call it. */
+export function writeSecretKeyFile(path: string): void {
+  writePrivateFile(path, `${randomBytes(32).toString('hex')}\n`);
 }

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fromHex, hashOf, toHex } from '../common/encoding.js';
-import { ErrorCode, WaybillError } from '../common/errors.js';
+import { ErrorCode, fromHex, hashOf, toHex, WaybillError } from '../common/index.js';
 import { publicKeyOf } from '../crypto/index.js';
-import { parseCidrs } from '../subscriptions/dest-policy.js';
 import { type IdentityProvider, parseAuthConfig } from './auth-config.js';
+import { parseCidrs } from './cidr.js';
 import { DEFAULT_BODY_LIMIT, DEFAULT_MEMPOOL } from './defaults.js';
 import type { Genesis, GenesisMember } from './genesis.js';
 import { readPrivateFile } from './key-files.js';

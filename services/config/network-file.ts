@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { ErrorCode, WaybillError } from '../common/errors.js';
+import { ErrorCode, WaybillError } from '../common/index.js';
 import type { ConsensusParams } from './genesis.js';
 
 /** One organisation in the network definition file (deploy/*.network.yaml). */

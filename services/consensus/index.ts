@@ -1,4 +1,14 @@
 export { createConsensusCore } from './core.js';
+export {
+  type Clock,
+  type ConsensusApp,
+  ConsensusDriver,
+  type ConsensusStore,
+  type ConsensusTransport,
+  type DriverObserver,
+  type DriverPorts,
+  type Timers,
+} from './driver.js';
 export { verifyEvidence } from './evidence.js';
 export { proposalBytes } from './messages.js';
 export type {

@@ -1,4 +1,4 @@
-import { Domain, fromHex, signingBytes, toHex } from '../common/encoding.js';
+import { Domain, fromHex, signingBytes, toHex } from '../common/index.js';
 import type { Signer, Verify } from '../crypto/index.js';
 import { type Block, headerHash, voteBytes } from '../ledger/index.js';
 import type { Proposal, Vote } from './types.js';

@@ -1,5 +1,12 @@
 import { applyEffects, type EffectInput } from './effects.js';
-import { Directory, eventRoles, objectView, quantityView, resolveParties } from './event-view.js';
+import {
+  Directory,
+  type EventRoles,
+  eventRoles,
+  objectView,
+  quantityView,
+  resolveParties,
+} from './event-view.js';
 import { bizStepWord, dispositionWord } from './ids.js';
 import type { EffectSpec, Requirement, Rule, RuleSet } from './rules.js';
 import type { CustodyState } from './state.js';
@@ -11,7 +18,8 @@ export interface Effect extends EffectSpec {
 }
 
 export type Verdict =
-  | { accepted: true; effects: Effect[]; rules: string[] }
+  /** `roles`: the identifiers the event names, as the engine derived them; execution hands them on to the index. */
+  | { accepted: true; effects: Effect[]; rules: string[]; roles: EventRoles }
   | { accepted: false; code: string; message: string; rule: string };
 
 /** Reason code when a CEL expression fails at run time (e.g. a missing map key). */
@@ -126,9 +134,12 @@ export function createEngine(ruleSet: RuleSet, members: readonly Member[]): Engi
         applied.push(rule.id);
         for (const e of rule.effects) effects.push({ ...e, rule: rule.id });
       }
-      return applied.length > 0 ? { accepted: true, effects, rules: applied } : undefined;
+      return applied.length > 0 ? { accepted: true, effects, rules: applied, roles: input.roles } : undefined;
     };
-    return judgeRules(ordinary) ?? judgeRules(fallbacks) ?? { accepted: true, effects: [], rules: [] };
+    return (
+      judgeRules(ordinary) ??
+      judgeRules(fallbacks) ?? { accepted: true, effects: [], rules: [], roles: input.roles }
+    );
   }
 
   return {

@@ -1,5 +1,10 @@
-import { BIZ_STEP, DISPOSITION, SOURCE_DESTINATION_TYPE, type Vocabulary } from '../epcis/cbv-vocabulary.js';
-import { canonicalGs1Identifier } from '../epcis/gs1-digital-link.js';
+import {
+  BIZ_STEP,
+  canonicalGs1Identifier,
+  DISPOSITION,
+  SOURCE_DESTINATION_TYPE,
+  type Vocabulary,
+} from '../epcis/index.js';
 
 const keyCache = new Map<string, string>();
 

@@ -3,7 +3,8 @@
  * deterministically against each committed event. See docs/contracts.md.
  */
 export { createEngine, type Effect, type Engine, RULE_ERROR, type Verdict } from './engine.js';
-export { idKey } from './ids.js';
+export { type EventRoles, eventRoles } from './event-view.js';
+export { bizStepWord, dispositionWord, idKey } from './ids.js';
 export {
   CEL_VARIABLES,
   checkRuleSet,

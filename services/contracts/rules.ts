@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Environment } from '@marcbachmann/cel-js';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
-import { hashOf } from '../common/encoding.js';
+import { hashOf } from '../common/index.js';
 import type { RuleProblem } from './types.js';
 
 /** Names of the effect vocabulary; their meaning is implemented in effects.ts. */

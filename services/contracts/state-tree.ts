@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { canonicalText, sha256, toHex } from '../common/encoding.js';
+import { canonicalText, sha256, toHex } from '../common/index.js';
 import {
   bucketHashWith,
   bucketOf,
@@ -7,7 +7,7 @@ import {
   NODE,
   nodeHashWith,
   STATE_TREE_DEPTH,
-} from '../verify/state-tree.js';
+} from '../verify/index.js';
 import type { Alert, BalanceKey, ObjectState } from './types.js';
 
 /**

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, type KeyObject, verify as nodeVerify, sign } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { toHex } from '../common/encoding.js';
+import { toHex } from '../common/index.js';
 
 /** Signs with one Ed25519 key. Ed25519 is deterministic, so signing is a pure function. */
 export interface Signer {

@@ -2,7 +2,7 @@
  * Checks beyond the JSON schema, per event: how much work an event may cause (identifier counts)
  * and whether its GS1 identifiers are valid for their fields (identifiers.ts).
  */
-import { ErrorCode } from '../common/errors.js';
+import { ErrorCode } from '../common/index.js';
 import { type IdentifierRole, identifierProblem } from './identifiers.js';
 import type { ValidationError } from './types.js';
 

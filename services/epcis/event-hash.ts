@@ -1,4 +1,4 @@
-import { sha256Hex } from '../common/encoding.js';
+import { sha256Hex } from '../common/index.js';
 import { preHashString } from './event-prehash.js';
 import type { EpcisEvent, IdentifiedEpcisEvent } from './types.js';
 

@@ -9,7 +9,7 @@
  * check-digit packages cover one rule of many. What a client needs here is the rule that failed,
  * for both URI forms, and instance-versus-class by field, which is a small table per scheme.
  */
-import { ErrorCode } from '../common/errors.js';
+import { ErrorCode } from '../common/index.js';
 import { checkDigit } from './epc-uri.js';
 
 /** The rule an identifier breaks: a stable code, named in the field error. */

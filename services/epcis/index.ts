@@ -1,5 +1,14 @@
 /** EPCIS 2.0 documents: validation of capture documents and CBV 2.0 event hash IDs. */
+
+export {
+  BIZ_STEP,
+  BIZ_TRANSACTION_TYPE,
+  DISPOSITION,
+  SOURCE_DESTINATION_TYPE,
+  type Vocabulary,
+} from './cbv-vocabulary.js';
 export { captureDocumentSchema, EPCIS_CONTEXT_URL, MAX_URI_LENGTH } from './document-schema.js';
+export { epcToDigitalLink } from './epc-uri.js';
 export {
   LimitRule,
   MAX_DOCUMENT_IDENTIFIERS,
@@ -9,6 +18,7 @@ export {
 export { assignEventIds, eventHash } from './event-hash.js';
 export { preHashString } from './event-prehash.js';
 export { EVENT_TYPES } from './event-schemas.js';
+export { canonicalDigitalLink, canonicalGs1Identifier } from './gs1-digital-link.js';
 export {
   type IdentifierProblem,
   type IdentifierRole,

@@ -1,6 +1,6 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { tooDeep, tooDeepError } from '../common/json-depth.js';
+import { tooDeep, tooDeepError } from '../common/index.js';
 import { captureDocumentSchema } from './document-schema.js';
 import {
   identifierCount,

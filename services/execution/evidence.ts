@@ -1,4 +1,4 @@
-import { hashOf } from '../common/encoding.js';
+import { hashOf } from '../common/index.js';
 import type { EvidenceTxBody, Transaction } from '../ledger/index.js';
 
 /** A piece of equivocation evidence as the ledger records it. */

@@ -1,83 +1,22 @@
-import type { CaptureError } from '../api/types.js';
+import { type Engine, type EventRoles, MemoryCustodyState } from '../contracts/index.js';
 import {
-  type CustodyChanges,
-  type Engine,
-  type EnumerableCustodyState,
-  MemoryCustodyState,
-} from '../contracts/index.js';
-import type { Block, CaptureTxBody, EpcisEvent, EvidenceTxBody, Transaction } from '../ledger/index.js';
+  type Block,
+  type CaptureTx,
+  type EpcisEvent,
+  type EvidenceTxBody,
+  eventsOf,
+  isCapture,
+  type Transaction,
+} from '../ledger/index.js';
 import { RejectCode } from './codes.js';
 import { CommittedReads } from './committed-reads.js';
-import { type EvidenceEntry, evidenceEntry } from './evidence.js';
-import { type GovernanceChange, GovernanceRun, isGovernance, type RulesBook } from './governance.js';
+import { evidenceEntry } from './evidence.js';
+import { GovernanceRun, isGovernance } from './governance.js';
+import { identifiersFrom, identifiersOf } from './identifiers.js';
 import { resultsRootOf, verdictLeaves } from './results.js';
+import type { BlockExecution, EventVerdict, ExecutionContext, StateView, TxResult } from './types.js';
 
-export interface EventVerdict {
-  eventID: string;
-  accepted: boolean;
-  code?: string;
-  message?: string;
-}
-
-export interface TxResult {
-  tx: Transaction;
-  success: boolean;
-  errors: CaptureError[];
-  /** One per event of a capture, in document order. */
-  verdicts: EventVerdict[];
-  /** Accepted events, with recordTime = the block's timestamp (error declarations excluded). */
-  accepted: EpcisEvent[];
-  rejected: EventVerdict[];
-  /** Accepted error declarations: the declaring event as captured, with recordTime. */
-  declarations: EpcisEvent[];
-  /** New equivocation evidence recorded by this transaction. */
-  evidence?: EvidenceEntry;
-  governance?: GovernanceChange;
-}
-
-/** What execution may read of the committed ledger. */
-export interface StateView {
-  hasEvent(eventID: string): boolean;
-  hasEvidence(id: string): boolean;
-  /** Who captured a committed event, and whether it was already declared erroneous. */
-  eventOrigin(eventID: string): { org: string; declared: boolean } | undefined;
-}
-
-export interface ExecutionContext {
-  ledger: StateView;
-  /** Committed custody state after the parent block. */
-  custody: EnumerableCustodyState;
-  rules: RulesBook;
-}
-
-/** Everything a block changes, for the block's one storage transaction. */
-export interface BlockExecution {
-  results: TxResult[];
-  /** Custody state changes of the whole block. */
-  custody: CustodyChanges;
-  /** Root of this block's verdicts: the next header's parentResultsRoot. */
-  resultsRoot: string;
-  /** The rule set the block was evaluated under. */
-  rulesHash: string;
-}
-
-type CaptureTx = Transaction & { body: CaptureTxBody };
 type EvidenceTx = Transaction & { body: EvidenceTxBody };
-
-export function isCapture(tx: Transaction): tx is CaptureTx {
-  return tx.body.kind === 'capture';
-}
-
-export function eventsOf(tx: Transaction): EpcisEvent[] {
-  if (!isCapture(tx)) return [];
-  const body = tx.body.document.epcisBody as { eventList?: unknown } | undefined;
-  return Array.isArray(body?.eventList) ? (body.eventList as EpcisEvent[]) : [];
-}
-
-/** Who a transaction is attributed to: the API client for captures, the node otherwise. */
-export function submitterOf(tx: Transaction): string {
-  return isCapture(tx) ? tx.body.submitter : tx.body.org;
-}
 
 /**
  * Evaluates a block's transactions in block order: the ledger's own rules (one eventID, error
@@ -109,7 +48,7 @@ export function executeBlock(block: Block, ctx: ExecutionContext): BlockExecutio
 }
 
 function emptyResult(tx: Transaction, success: boolean): TxResult {
-  return { tx, success, errors: [], verdicts: [], accepted: [], rejected: [], declarations: [] };
+  return { tx, success, errors: [], verdicts: [], accepted: [], indexed: [], rejected: [], declarations: [] };
 }
 
 /** The block's own view of what it has done so far, on top of the committed ledger. */
@@ -140,7 +79,9 @@ class BlockRun {
     const ctx = { org, height: this.height, timestamp: this.timestamp };
     const inTx = new Map<string, 'event' | 'declaration'>();
     const events = eventsOf(tx);
-    const verdicts = events.map((event): EventVerdict => {
+    // The engine's reading of each accepted event, handed on so the index does not parse it again.
+    const roles: (EventRoles | undefined)[] = [];
+    const verdicts = events.map((event, i): EventVerdict => {
       const eventID = event.eventID;
       const problem = event.errorDeclaration
         ? this.declarationProblem(eventID, org, inTx)
@@ -153,13 +94,14 @@ class BlockRun {
       const verdict = this.engine.process(event, ctx, doc);
       if (!verdict.accepted)
         return { eventID, accepted: false, code: verdict.code, message: verdict.message };
+      roles[i] = verdict.roles;
       inTx.set(eventID, 'event');
       return { eventID, accepted: true };
     });
     const rollback = tx.body.errorBehaviour === 'rollback' && verdicts.some((v) => !v.accepted);
     const final = rollback ? verdicts.map(rolledBack) : verdicts;
     if (!rollback) doc.commit();
-    return this.settle(tx, events, final);
+    return this.settle(tx, events, final, roles);
   }
 
   private duplicateProblem(eventID: string, inTx: Map<string, string>) {
@@ -189,7 +131,12 @@ class BlockRun {
     return undefined;
   }
 
-  private settle(tx: CaptureTx, events: EpcisEvent[], verdicts: EventVerdict[]): TxResult {
+  private settle(
+    tx: CaptureTx,
+    events: EpcisEvent[],
+    verdicts: EventVerdict[],
+    roles: readonly (EventRoles | undefined)[],
+  ): TxResult {
     const result = emptyResult(tx, true);
     result.verdicts = verdicts;
     // Proceed: events left out for failing validation are the job's first errors.
@@ -209,7 +156,11 @@ class BlockRun {
         result.declarations.push({ ...event, recordTime: this.recordTime });
       } else {
         this.events.set(v.eventID, tx.body.org);
-        result.accepted.push({ ...event, recordTime: this.recordTime });
+        const accepted = { ...event, recordTime: this.recordTime };
+        result.accepted.push(accepted);
+        const derived = roles[i];
+        const identifiers = derived ? identifiersFrom(accepted, derived) : identifiersOf(accepted);
+        result.indexed.push({ position: i, identifiers });
       }
     });
     result.success = result.rejected.length === 0 && (tx.body.invalid ?? []).length === 0;

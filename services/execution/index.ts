@@ -1,16 +1,6 @@
 export { RejectCode } from './codes.js';
 export { type EvidenceEntry, evidenceEntry } from './evidence.js';
-export {
-  type BlockExecution,
-  type EventVerdict,
-  type ExecutionContext,
-  eventsOf,
-  executeBlock,
-  isCapture,
-  type StateView,
-  submitterOf,
-  type TxResult,
-} from './execute.js';
+export { executeBlock } from './execute.js';
 export {
   type GovernanceChange,
   isGovernance,
@@ -18,4 +8,21 @@ export {
   type RuleProposal,
   type RulesBook,
 } from './governance.js';
+export {
+  CLASS_ROLES,
+  IdRole,
+  identifiersFrom,
+  identifiersOf,
+  OBJECT_ROLES,
+  type RoledIdentifier,
+} from './identifiers.js';
 export { resultsRootOf, txLeaves, type VerdictLeaf, verdictLeaves } from './results.js';
+export type {
+  BlockExecution,
+  CaptureError,
+  EventVerdict,
+  ExecutionContext,
+  IndexedEvent,
+  StateView,
+  TxResult,
+} from './types.js';

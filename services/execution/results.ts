@@ -1,6 +1,6 @@
-import { hashOf, sha256Hex } from '../common/encoding.js';
+import { hashOf, sha256Hex } from '../common/index.js';
 import { merkleRoot } from '../ledger/index.js';
-import type { EventVerdict, TxResult } from './execute.js';
+import type { EventVerdict, TxResult } from './types.js';
 
 /**
  * One leaf per verdict, in block order: each event of a capture (in document order), and one for

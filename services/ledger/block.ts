@@ -1,4 +1,4 @@
-import { fromHex, hashOf, toHex } from '../common/encoding.js';
+import { fromHex, hashOf, toHex } from '../common/index.js';
 import type { Signer, Verify } from '../crypto/index.js';
 import { certificateSigners, txSigningBytes } from '../verify/index.js';
 import { merkleRoot } from './merkle.js';

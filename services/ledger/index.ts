@@ -10,6 +10,7 @@ export {
   voteBytes,
 } from './block.js';
 export { EMPTY_ROOT, merkleProof, merkleRoot } from './merkle.js';
+export { type CaptureTx, eventsOf, isCapture, submitterOf } from './tx-shape.js';
 export type {
   Block,
   BlockHeader,
@@ -23,6 +24,7 @@ export type {
   RuleFileData,
   RulesApprovalTxBody,
   RulesProposalTxBody,
+  SubmitContext,
   Transaction,
   TxBody,
 } from './types.js';

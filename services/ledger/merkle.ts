@@ -1,4 +1,4 @@
-import { sha256, toHex } from '../common/encoding.js';
+import { sha256, toHex } from '../common/index.js';
 import { merklePathWith, merkleRootWith } from '../verify/index.js';
 
 // The tree's rules (RFC 6962-style prefixes, odd node promoted) are defined once, in

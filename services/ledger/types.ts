@@ -39,6 +39,9 @@ export interface InvalidCaptureEvent {
   message: string;
 }
 
+/** Who submits a capture and how its errors are handled: the capture body's submitter and errorBehaviour. */
+export type SubmitContext = Pick<CaptureTxBody, 'submitter' | 'errorBehaviour'>;
+
 /**
  * A node reports that a member signed two conflicting consensus messages. The evidence itself
  * (consensus/evidence.ts) is self-verifying against the member keys in genesis.

@@ -1,6 +1,6 @@
-import { ErrorCode, WaybillError } from '../common/errors.js';
-import { eventsOf } from '../execution/index.js';
+import { ErrorCode, WaybillError } from '../common/index.js';
 import type { Transaction } from '../ledger/index.js';
+import { eventsOf } from '../ledger/index.js';
 
 export interface MempoolLimits {
   maxTxs: number;

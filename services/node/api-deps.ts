@@ -1,31 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ApiDeps, DryRunResult } from '../api/types.js';
+import type { ApiDeps, DryRunResult } from '../api/index.js';
 import { verify } from '../crypto/index.js';
 import { DEFAULT_MAX_EVENTS } from '../epcis/index.js';
 import type { TxResult } from '../execution/index.js';
 import { quorumOf, type Transaction } from '../ledger/index.js';
-import { queryBackend } from '../query/index.js';
-import { CommitWaiter } from './commit-waiter.js';
+import { LedgerQueries, ProofQueries, queryBackend } from '../query/index.js';
 import { DEFAULT_DISK_RESERVE_BYTES, DiskGuard } from './disk-guard.js';
 import type { NodeParts } from './parts.js';
-import { ProofQueries } from './proofs.js';
-import { LedgerQueries } from './queries.js';
 import { captureSingleEvent } from './single-event.js';
 
 /** What the HTTP layer may do with the node. */
 export function apiDeps(parts: NodeParts): ApiDeps {
-  const { config, store, mempool, app, core, p2p, driver, gossip, metrics, rules, logger, webhooks } = parts;
+  const { config, store, mempool, app, core, p2p, driver, gossip, metrics, rules, logger, waiter, webhooks } =
+    parts;
   const disk = new DiskGuard(config.dataDir, config.diskReserveBytes ?? DEFAULT_DISK_RESERVE_BYTES, logger);
   const { genesis } = config;
   const queries = new LedgerQueries(store, mempool);
   const announce = (tx: Transaction) => {
     gossip.announce(tx);
     metrics.mempoolSize.set(mempool.size);
-    driver.dispatch({ type: 'txs_available', available: true, now: Date.now() });
+    driver.dispatch({ type: 'txs_available', available: true, now: parts.clock() });
   };
-  const single = { app, store, queries, waiter: new CommitWaiter(app, store), announce };
+  const single = { app, store, queries, waiter, announce };
   const { f } = quorumOf(genesis.members.length);
   return {
     network: genesis.network,
@@ -41,7 +39,7 @@ export function apiDeps(parts: NodeParts): ApiDeps {
         if (fresh) announce(tx);
         return { captureID: tx.id };
       },
-      dryRun: (document, ctx) => dryRunResult(app.dryRun(document, ctx, Date.now())),
+      dryRun: (document, ctx) => dryRunResult(app.dryRun(document, ctx, parts.clock())),
       job: (id) => queries.captureJob(id),
     },
     objects: {

@@ -1,5 +1,5 @@
 import { Ajv } from 'ajv';
-import type { ConsensusMessage } from '../consensus/types.js';
+import type { ConsensusMessage } from '../consensus/index.js';
 import type { CommittedBlock, Transaction } from '../ledger/index.js';
 
 /**

@@ -1,21 +1,19 @@
+import type { CommittedBlock } from '../ledger/index.js';
 import type { Store } from '../storage/index.js';
-import type { LedgerApp } from './ledger-app.js';
 
 /** Lets a request wait for the block that commits one transaction. */
 export class CommitWaiter {
   private readonly waiters = new Map<string, Set<() => void>>();
 
-  constructor(
-    app: LedgerApp,
-    private readonly store: Store,
-  ) {
-    app.on('commit', ({ block }) => {
-      for (const tx of block.txs) {
-        const done = this.waiters.get(tx.id);
-        this.waiters.delete(tx.id);
-        for (const wake of done ?? []) wake();
-      }
-    });
+  constructor(private readonly store: Store) {}
+
+  /** One of the node's after-commit steps (node.ts): wakes the requests waiting for the block's transactions. */
+  committed({ block }: CommittedBlock): void {
+    for (const tx of block.txs) {
+      const done = this.waiters.get(tx.id);
+      this.waiters.delete(tx.id);
+      for (const wake of done ?? []) wake();
+    }
   }
 
   /** True once the transaction is committed, false if that takes longer than `timeoutMs`. */

@@ -1,6 +1,6 @@
 import { statfsSync } from 'node:fs';
-import { ErrorCode, WaybillError } from '../common/errors.js';
-import type { Logger } from '../common/logger.js';
+import type { Logger } from '../common/index.js';
+import { ErrorCode, WaybillError } from '../common/index.js';
 
 /**
  * Free space the node keeps for consensus: client writes stop below it, so blocks ordered by the

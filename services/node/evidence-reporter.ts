@@ -1,7 +1,7 @@
-import type { Logger } from '../common/logger.js';
-import type { Evidence } from '../consensus/types.js';
+import type { LedgerApp } from '../chain/index.js';
+import type { Logger } from '../common/index.js';
+import type { Evidence } from '../consensus/index.js';
 import type { Gossip } from './gossip.js';
-import type { LedgerApp } from './ledger-app.js';
 import type { NodeMetrics } from './metrics.js';
 
 /** Heights between two reports about one member from this node. */

@@ -1,12 +1,14 @@
+import type { Clock } from '../consensus/index.js';
 import type { Transaction } from '../ledger/index.js';
 import type { Mempool } from '../mempool/index.js';
-import type { P2PNetwork } from '../p2p/types.js';
+import type { P2PNetwork } from '../p2p/index.js';
 import { encode } from './codec.js';
 
 export interface GossipDeps {
   p2p: P2PNetwork;
   mempool: Mempool;
   self: string;
+  clock: Clock;
   /** Re-announce own transactions still pending after this long. */
   resendMs?: number;
 }
@@ -44,7 +46,7 @@ export class Gossip {
    * so each peer decodes, checks and wakes consensus once per batch rather than once per capture.
    */
   announce(tx: Transaction): void {
-    this.announced.set(tx.id, Date.now());
+    this.announced.set(tx.id, this.deps.clock());
     this.fresh.push(tx);
     this.flushing ??= setImmediate(() => this.flush());
   }
@@ -69,7 +71,7 @@ export class Gossip {
   }
 
   private resend(): void {
-    const cutoff = Date.now() - this.resendMs;
+    const cutoff = this.deps.clock() - this.resendMs;
     const due: Transaction[] = [];
     for (const [id, at] of this.announced) {
       const tx = this.deps.mempool.get(id);
@@ -77,7 +79,7 @@ export class Gossip {
       else if (at <= cutoff) due.push(tx);
     }
     if (due.length === 0) return;
-    for (const tx of due) this.announced.set(tx.id, Date.now());
+    for (const tx of due) this.announced.set(tx.id, this.deps.clock());
     for (const txs of this.batches(due)) this.deps.p2p.broadcast('mempool', encode({ txs }));
   }
 

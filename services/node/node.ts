@@ -1,28 +1,26 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../api/index.js';
-import { fromHex } from '../common/encoding.js';
-import { ErrorCode, WaybillError } from '../common/errors.js';
-import { createLogger, type Logger } from '../common/logger.js';
-import { p2pMultiaddr } from '../config/address.js';
-import type { NodeConfig } from '../config/load.js';
-import { createConsensusCore } from '../consensus/index.js';
+import { LedgerApp, type OnCommitted, RuleRegistry } from '../chain/index.js';
+import { createLogger, ErrorCode, fromHex, type Logger, WaybillError } from '../common/index.js';
+import type { NodeConfig } from '../config/index.js';
+import { p2pMultiaddr } from '../config/index.js';
+import { type Clock, ConsensusDriver, createConsensusCore } from '../consensus/index.js';
 import { createSigner, verify } from '../crypto/index.js';
 import { quorumOf } from '../ledger/index.js';
 import { Mempool } from '../mempool/index.js';
+import type { P2PNetwork } from '../p2p/index.js';
 import { createP2PNetwork } from '../p2p/index.js';
-import type { P2PNetwork } from '../p2p/types.js';
 import { Store } from '../storage/index.js';
 import { DestPolicy, SecretBox, sealPlainSecrets } from '../subscriptions/index.js';
 import { apiDeps } from './api-deps.js';
-import { ConsensusDriver } from './driver.js';
+import { CommitWaiter } from './commit-waiter.js';
+import { consensusTransport, driverObserver, realTimers } from './driver-ports.js';
 import { EvidenceReporter } from './evidence-reporter.js';
 import { Gossip } from './gossip.js';
-import { LedgerApp } from './ledger-app.js';
 import { NodeMetrics } from './metrics.js';
 import type { NodeParts } from './parts.js';
-import { RuleRegistry } from './rules-book.js';
 import { deliveryWorker } from './subscription-worker.js';
-import { wire } from './wiring.js';
+import { certifyProofsPromptly, commitBookkeeping, wire } from './wiring.js';
 
 export interface WaybillNode {
   readonly config: NodeConfig;
@@ -37,11 +35,14 @@ export interface StartOptions {
   logger?: Logger;
   /** The node cannot go on safely; the default logs and stops it. */
   onFatal?: (err: unknown) => void;
+  /** The node's one clock; every `now` in node/ reads it. Wall time unless a test gives another. */
+  clock?: Clock;
 }
 
 /** Starts a node: storage, ledger, consensus, P2P, then the API. Stop runs in reverse. */
 export async function startNode(config: NodeConfig, opts: StartOptions = {}): Promise<WaybillNode> {
   const { genesis } = config;
+  const clock = opts.clock ?? Date.now;
   const logger = opts.logger ?? createLogger(config.logLevel, { org: config.org });
   const store = Store.open(config.dataDir, {
     network: genesis.network,
@@ -56,7 +57,22 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
     genesis.members,
     quorumOf(genesis.members.length).quorum,
   );
-  const app = new LedgerApp({ genesis, self: config.org, store, mempool, signer, rules });
+  const metrics = new NodeMetrics();
+  // What runs after each commit, in this order; filled below once every step exists.
+  const afterCommit: OnCommitted[] = [];
+  const app = new LedgerApp({
+    genesis,
+    self: config.org,
+    store,
+    mempool,
+    signer,
+    rules,
+    clock,
+    onCommitted: (committed, execution) => {
+      for (const step of afterCommit) step(committed, execution);
+    },
+    onLatency: (seconds) => metrics.commitLatency.observe(seconds),
+  });
   app.receive(store.pendingTxs());
 
   const core = createConsensusCore({
@@ -87,32 +103,53 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
       logger.fatal({ err }, 'consensus halted; stopping the node');
       void node?.stop();
     });
-  const metrics = new NodeMetrics();
   metrics.watchP2P(() => ({ ...p2p.stats() }));
-  const gossip = new Gossip({ p2p, mempool, self: config.org });
+  const gossip = new Gossip({ p2p, mempool, self: config.org, clock });
   const reporter = new EvidenceReporter({ app, gossip, metrics, logger });
   const driver = new ConsensusDriver({
     core,
+    clock,
+    timers: realTimers,
+    transport: consensusTransport(p2p),
     store,
-    p2p,
     app,
-    logger,
-    metrics,
-    clock: Date.now,
-    onFatal,
-    onEvidence: (evidence) => reporter.report(evidence),
+    observer: driverObserver({
+      logger,
+      metrics,
+      onFatal,
+      onEvidence: (evidence) => reporter.report(evidence),
+    }),
   });
+  const waiter = new CommitWaiter(store);
   const webhooks = {
     policy: new DestPolicy({ allow: config.subscriptions.allowedDestinations, self: config.api }),
     secrets: SecretBox.fromKeyFile(config.subscriptions.secretKeyPath),
   };
   sealPlainSecrets(store.index.subscriptions, webhooks.secrets);
   const parts: NodeParts = {
-    ...{ config, logger, metrics, store, mempool, app, core, p2p, driver, gossip, rules },
+    config,
+    clock,
+    logger,
+    metrics,
+    store,
+    mempool,
+    app,
+    core,
+    p2p,
+    driver,
+    gossip,
+    rules,
+    waiter,
     webhooks,
   };
   wire(parts);
   const subscriptions = deliveryWorker(parts);
+  afterCommit.push(
+    commitBookkeeping(parts),
+    (committed) => waiter.committed(committed),
+    () => subscriptions.wake(),
+    certifyProofsPromptly(parts),
+  );
   metrics.height.set(store.tip().height);
 
   const api = buildApi(apiDeps(parts), { logger });

@@ -1,19 +1,20 @@
-import type { Logger } from '../common/logger.js';
-import type { NodeConfig } from '../config/load.js';
-import type { ConsensusCore } from '../consensus/types.js';
+import type { LedgerApp, RuleRegistry } from '../chain/index.js';
+import type { Logger } from '../common/index.js';
+import type { NodeConfig } from '../config/index.js';
+import type { Clock, ConsensusCore, ConsensusDriver } from '../consensus/index.js';
 import type { Mempool } from '../mempool/index.js';
-import type { P2PNetwork } from '../p2p/types.js';
+import type { P2PNetwork } from '../p2p/index.js';
 import type { Store } from '../storage/index.js';
 import type { DestPolicy, SecretBox } from '../subscriptions/index.js';
-import type { ConsensusDriver } from './driver.js';
+import type { CommitWaiter } from './commit-waiter.js';
 import type { Gossip } from './gossip.js';
-import type { LedgerApp } from './ledger-app.js';
 import type { NodeMetrics } from './metrics.js';
-import type { RuleRegistry } from './rules-book.js';
 
 /** The running pieces of one node, as wiring and the API adapter see them. */
 export interface NodeParts {
   config: NodeConfig;
+  /** The node's one source of `now`. */
+  clock: Clock;
   logger: Logger;
   metrics: NodeMetrics;
   store: Store;
@@ -26,4 +27,6 @@ export interface NodeParts {
   rules: RuleRegistry;
   /** Where webhooks may go (node.json subscriptions.allowedDestinations) and the key of their secrets. */
   webhooks: { policy: DestPolicy; secrets: SecretBox };
+  /** Requests waiting for the block that commits their transaction (POST /events). */
+  waiter: CommitWaiter;
 }

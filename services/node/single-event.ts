@@ -1,11 +1,11 @@
-import type { EventCaptureOutcome, SubmitContext } from '../api/types.js';
-import { ErrorCode, WaybillError } from '../common/errors.js';
+import type { EventCaptureOutcome, SubmitContext } from '../api/index.js';
+import type { LedgerApp, Submitted } from '../chain/index.js';
+import { ErrorCode, WaybillError } from '../common/index.js';
 import { assignEventIds, EPCIS_CONTEXT_URL, validateCaptureDocument } from '../epcis/index.js';
 import { RejectCode } from '../execution/index.js';
+import type { LedgerQueries } from '../query/index.js';
 import type { Store } from '../storage/index.js';
 import type { CommitWaiter } from './commit-waiter.js';
-import type { LedgerApp, Submitted } from './ledger-app.js';
-import type { LedgerQueries } from './queries.js';
 
 const EVENT_POINTER = '/epcisBody/eventList/0';
 /** How long POST /events waits for its block before answering 202 with the capture job. */

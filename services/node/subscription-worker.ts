@@ -3,13 +3,13 @@ import { DeliveryWorker } from '../subscriptions/index.js';
 import type { NodeParts } from './parts.js';
 
 /**
- * The node's webhook delivery worker over its own store, woken after every commit. Started once
+ * The node's webhook delivery worker over its own store, woken after every commit (node.ts). Started once
  * the node is up; stopped before the store closes (node.ts).
  */
 export function deliveryWorker(
-  parts: Pick<NodeParts, 'store' | 'app' | 'metrics' | 'logger' | 'webhooks'>,
+  parts: Pick<NodeParts, 'store' | 'metrics' | 'logger' | 'webhooks'>,
 ): DeliveryWorker {
-  const { store, app, metrics, logger, webhooks } = parts;
+  const { store, metrics, logger, webhooks } = parts;
   const { subscriptions, namedQueries, reader } = store.index;
   const worker = new DeliveryWorker({
     subscriptions,
@@ -23,6 +23,5 @@ export function deliveryWorker(
     onDelivery: (outcome) => metrics.subscriptionDeliveries.inc({ outcome }),
   });
   metrics.watchSubscriptionLag(() => subscriptions.lag());
-  app.on('commit', () => worker.wake());
   return worker;
 }

@@ -1,3 +1,4 @@
+import type { OnCommitted } from '../chain/index.js';
 import { decodeConsensus, decodeSyncRequest, decodeTxBatch } from './codec.js';
 import type { NodeParts } from './parts.js';
 
@@ -5,16 +6,13 @@ const SYNC_MAX_BYTES = 8 * 1024 * 1024;
 
 /** Connects the P2P protocols, the ledger and the consensus driver to each other. */
 export function wire(parts: NodeParts): void {
-  const { p2p, app, driver, gossip, mempool, logger, metrics } = parts;
-  const txsAvailable = () => {
-    metrics.mempoolSize.set(mempool.size);
-    driver.dispatch({ type: 'txs_available', available: mempool.size > 0, now: Date.now() });
-  };
+  const { p2p, app, driver, gossip, logger, metrics, clock } = parts;
+  const txsAvailable = () => mempoolChanged(parts);
   p2p.onMessage('consensus', (from, payload) => {
     const decoded = decodeConsensus(payload);
     if (decoded) {
       const message = app.adoptKnownTxs(decoded);
-      return driver.dispatch({ type: 'message', from, message, now: Date.now() });
+      return driver.dispatch({ type: 'message', from, message, now: clock() });
     }
     metrics.consensusRejected.inc({ reason: 'malformed' });
     logger.warn({ peer: from }, 'malformed consensus message dropped');
@@ -26,24 +24,10 @@ export function wire(parts: NodeParts): void {
   });
   p2p.handle('sync', async (_from, payload) => syncAnswer(parts, decodeSyncRequest(payload)));
   p2p.onPeerConnected((peer) => {
-    driver.dispatch({ type: 'peer_connected', peer, now: Date.now() });
+    driver.dispatch({ type: 'peer_connected', peer, now: clock() });
     gossip.sendPendingTo(peer);
   });
   metrics.watchView(() => parts.core.status.round);
-  app.on('commit', (committed, execution) => {
-    metrics.countRejections(execution.results);
-    metrics.height.set(committed.block.header.height);
-    metrics.commits.inc();
-    metrics.committedTxs.inc(committed.block.txs.length);
-    metrics.round.set(parts.core.status.round);
-    for (const tx of committed.block.txs) gossip.forget(tx.id);
-    // A block's verdicts and state root are certified by the next header: after a block with
-    // transactions, one more block follows at once, so proofs need not wait for the heartbeat.
-    if (committed.block.txs.length > 0) {
-      driver.dispatch({ type: 'txs_available', available: true, now: Date.now() });
-    } else txsAvailable();
-  });
-  app.on('latency', (seconds) => metrics.commitLatency.observe(seconds));
 }
 
 /** `{"blocks": [...]}`, each block serialized once, up to SYNC_MAX_BYTES. */
@@ -62,4 +46,37 @@ function syncAnswer({ store }: NodeParts, request: { from: number; limit: number
     blocks.push(json);
   }
   return new TextEncoder().encode(`{"blocks":[${blocks.join(',')}]}`);
+}
+
+/** The mempool grew or shrank: the gauge and the core's view of it follow. */
+export function mempoolChanged({ mempool, metrics, driver, clock }: NodeParts): void {
+  metrics.mempoolSize.set(mempool.size);
+  driver.dispatch({ type: 'txs_available', available: mempool.size > 0, now: clock() });
+}
+
+/** After a commit: the node's metrics follow the chain, and gossip forgets what is now committed. */
+export function commitBookkeeping(parts: NodeParts): OnCommitted {
+  const { metrics, gossip, core } = parts;
+  return (committed, execution) => {
+    metrics.countRejections(execution.results);
+    metrics.height.set(committed.block.header.height);
+    metrics.commits.inc();
+    metrics.committedTxs.inc(committed.block.txs.length);
+    metrics.round.set(core.status.round);
+    for (const tx of committed.block.txs) gossip.forget(tx.id);
+  };
+}
+
+/**
+ * Policy: a block's verdicts and state root are certified by the next header, so after a block
+ * with transactions one more block follows at once, and proofs need not wait for the heartbeat.
+ * After an empty block the core only hears whether the mempool still holds anything.
+ */
+export function certifyProofsPromptly(parts: NodeParts): OnCommitted {
+  const { driver, clock } = parts;
+  return (committed) => {
+    if (committed.block.txs.length > 0) {
+      driver.dispatch({ type: 'txs_available', available: true, now: clock() });
+    } else mempoolChanged(parts);
+  };
 }

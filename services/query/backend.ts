@@ -1,5 +1,3 @@
-import type { CaptureJob } from '../api/types.js';
-import { isCapture } from '../execution/index.js';
 import type { Transaction } from '../ledger/index.js';
 import type {
   EventIndex,
@@ -11,6 +9,7 @@ import type {
   Subscriptions,
   VocabularyKind,
 } from '../storage/index.js';
+import { type CaptureJob, listedJob, runningJobs } from './capture-jobs.js';
 import { DEFAULT_TRACE_LIMITS, type TraceDirection, type TraceResult, traceObject } from './trace.js';
 
 /** A capture job with its place in the newest-first list. */
@@ -45,26 +44,10 @@ export function queryBackend(index: EventIndex, pending: () => Transaction[] = (
     trace: (id, direction) => traceObject(reader, id, direction, DEFAULT_TRACE_LIMITS),
     rejections: (code, limit, after) => reader.rejections(code, limit, after),
     captureJobs: (limit, after) =>
-      reader.captures(limit, after).map((r) => ({
-        captureID: r.captureID,
-        running: false,
-        success: r.success,
-        captureErrorBehaviour: r.errorBehaviour,
-        errors: r.errors,
-        blockHeight: r.blockHeight,
-        cursor: { height: r.blockHeight, seq: r.idx },
-      })),
-    runningCaptureJobs: () =>
-      pending()
-        .filter(isCapture)
-        .reverse()
-        .map((tx) => ({
-          captureID: tx.id,
-          running: true,
-          success: true,
-          captureErrorBehaviour: tx.body.errorBehaviour,
-          errors: [],
-        })),
+      reader
+        .captures(limit, after)
+        .map((r) => ({ ...listedJob(r), cursor: { height: r.blockHeight, seq: r.idx } })),
+    runningCaptureJobs: () => runningJobs(pending()),
     namedQueries: index.namedQueries,
     subscriptions: index.subscriptions,
   };

@@ -1,4 +1,4 @@
-import { epcToDigitalLink } from '../epcis/epc-uri.js';
+import { epcToDigitalLink } from '../epcis/index.js';
 import type { EpcisEvent } from '../ledger/index.js';
 
 /** GS1-EPC-Format values of the EPCIS 2.0 REST binding. */

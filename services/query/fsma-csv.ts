@@ -1,5 +1,5 @@
-import { bizStepWord, idKey } from '../contracts/ids.js';
-import { BIZ_TRANSACTION_TYPE } from '../epcis/cbv-vocabulary.js';
+import { bizStepWord, idKey } from '../contracts/index.js';
+import { BIZ_TRANSACTION_TYPE } from '../epcis/index.js';
 import type { TracedEvent } from '../storage/index.js';
 import type { Trace } from './trace.js';
 

@@ -1,8 +1,12 @@
-import { bizStepWord, dispositionWord, idKey } from '../contracts/ids.js';
-import { BIZ_STEP, DISPOSITION, type Vocabulary } from '../epcis/cbv-vocabulary.js';
-import { MAX_URI_LENGTH } from '../epcis/document-schema.js';
-import { epcToDigitalLink } from '../epcis/epc-uri.js';
-import { canonicalDigitalLink } from '../epcis/gs1-digital-link.js';
+import { bizStepWord, dispositionWord, idKey } from '../contracts/index.js';
+import {
+  BIZ_STEP,
+  canonicalDigitalLink,
+  DISPOSITION,
+  epcToDigitalLink,
+  MAX_URI_LENGTH,
+  type Vocabulary,
+} from '../epcis/index.js';
 
 /** An absolute URI: an RFC 3986 scheme, then only characters RFC 3986 allows (no space, quote or control). */
 const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/;

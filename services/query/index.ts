@@ -4,9 +4,18 @@
  */
 
 export { type ListedCaptureJob, type QueryBackend, queryBackend } from './backend.js';
+export {
+  type CaptureJob,
+  committedJob,
+  type EventStatus,
+  listedJob,
+  runningJob,
+  runningJobs,
+} from './capture-jobs.js';
 export { type EpcFormat, inEpcFormat } from './epc-format.js';
 export { criticalTrackingEvent, FSMA_COLUMNS, fsmaRows, toCsv } from './fsma-csv.js';
 export { bizStepKey, dispositionKey, identifierKey, isUri, patternPrefix } from './identifiers.js';
+export { LedgerQueries } from './ledger-reads.js';
 export {
   decodePageToken,
   encodePageToken,
@@ -26,6 +35,7 @@ export {
   queryPairs,
   queryParameterError,
 } from './params.js';
+export { ProofQueries } from './proofs.js';
 export {
   type CustodyStep,
   DEFAULT_TRACE_LIMITS,

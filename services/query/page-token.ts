@@ -1,5 +1,4 @@
-import { sha256Hex } from '../common/encoding.js';
-import { ErrorCode, WaybillError } from '../common/errors.js';
+import { ErrorCode, sha256Hex, WaybillError } from '../common/index.js';
 
 /** What a page token is valid for: the same resource and the same result-defining parameters. */
 export interface TokenBinding {

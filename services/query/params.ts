@@ -1,15 +1,7 @@
-import { ErrorCode, WaybillError } from '../common/errors.js';
+import { ErrorCode, WaybillError } from '../common/index.js';
 import { EVENT_TYPES } from '../epcis/index.js';
-import {
-  CLASS_ROLES,
-  type Cursor,
-  type EventFilter,
-  type EventPageRequest,
-  type IdCondition,
-  IdRole,
-  OBJECT_ROLES,
-  type TimeRange,
-} from '../storage/index.js';
+import { CLASS_ROLES, IdRole, OBJECT_ROLES } from '../execution/index.js';
+import type { Cursor, EventFilter, EventPageRequest, IdCondition, TimeRange } from '../storage/index.js';
 import {
   BOOLEAN,
   dynamicPredicate,

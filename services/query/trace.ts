@@ -1,6 +1,7 @@
-import type { Schemas } from '../api/openapi.js';
-import { bizStepWord } from '../contracts/ids.js';
-import { CLASS_ROLES, IdRole, type IndexReader, type TracedEvent } from '../storage/index.js';
+import type { components } from '../../api/openapi.generated.js';
+import { bizStepWord } from '../contracts/index.js';
+import { CLASS_ROLES, IdRole } from '../execution/index.js';
+import type { IndexReader, TracedEvent } from '../storage/index.js';
 
 export type TraceDirection = 'backward' | 'forward' | 'both';
 
@@ -14,6 +15,8 @@ export interface TraceLimits {
 export const DEFAULT_TRACE_LIMITS: TraceLimits = { maxNodes: 2_000, maxEvents: 10_000 };
 
 // The trace's shapes are the API's, generated from api/openapi.yaml (one definition of each).
+/** The trace's shapes come from the spec itself (api/openapi.generated.ts, the ground floor). */
+type Schemas = components['schemas'];
 export type TraceNode = Schemas['TraceNode'];
 export type TraceEdge = Schemas['TraceEdge'];
 export type CustodyStep = Schemas['CustodyStep'];

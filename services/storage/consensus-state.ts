@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { ErrorCode, WaybillError } from '../common/errors.js';
-import type { PersistedState, Proposal, Vote } from '../consensus/types.js';
+import { ErrorCode, WaybillError } from '../common/index.js';
+import type { PersistedState, Proposal, Vote } from '../consensus/index.js';
 import { type Block, headerHash } from '../ledger/index.js';
 
 /** A block as the state row holds it: its header hash, the key of its row in consensus_blocks. */

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { canonicalText } from '../common/encoding.js';
+import { canonicalText } from '../common/index.js';
 import {
   type Alert,
   type BalanceKey,

@@ -1,8 +1,6 @@
 import type Database from 'better-sqlite3';
-// Imported from their files: the contracts index is the engine's public face, not the helpers'.
-import { eventRoles } from '../contracts/event-view.js';
-import { bizStepWord, dispositionWord, idKey } from '../contracts/ids.js';
-import type { TxResult } from '../execution/index.js';
+import { bizStepWord, dispositionWord, idKey } from '../contracts/index.js';
+import type { RoledIdentifier, TxResult } from '../execution/index.js';
 import type { EpcisEvent } from '../ledger/index.js';
 import { IndexReader } from './index-reader.js';
 import { NamedQueries } from './named-queries.js';
@@ -70,63 +68,11 @@ CREATE TABLE IF NOT EXISTS master_children (
 ) WITHOUT ROWID;
 `;
 
-/** Where an identifier occurs in an event. */
-export enum IdRole {
-  Epc = 'epc',
-  Parent = 'parent',
-  Child = 'child',
-  Input = 'input',
-  Output = 'output',
-  /** quantityList / childQuantityList. */
-  Class = 'class',
-  InputClass = 'input_class',
-  OutputClass = 'output_class',
-}
-
-export const OBJECT_ROLES = [IdRole.Epc, IdRole.Parent, IdRole.Child, IdRole.Input, IdRole.Output];
-export const CLASS_ROLES = [IdRole.Class, IdRole.InputClass, IdRole.OutputClass];
-
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 const idOf = (value: unknown): string | null => {
   const id = text((value as { id?: unknown } | undefined)?.id);
   return id === null ? null : idKey(id);
 };
-
-/** The identifiers of an event by role, as canonical keys (EPC URN and Digital Link alike). */
-export function identifiersOf(event: EpcisEvent): Array<[string, IdRole]> {
-  const roles = eventRoles(event);
-  const out: Array<[string, IdRole]> = [];
-  const add = (ids: Iterable<string>, role: IdRole) => {
-    for (const id of new Set(ids)) out.push([id, role]);
-  };
-  if (event.type === 'AggregationEvent' || event.type === 'AssociationEvent') {
-    add(roles.children, IdRole.Child);
-    add(
-      roles.quantities.map((q) => q.epcClass),
-      IdRole.Class,
-    );
-  } else if (event.type === 'TransformationEvent') {
-    add(roles.inputs, IdRole.Input);
-    add(roles.outputs, IdRole.Output);
-    add(
-      roles.quantities.map((q) => q.epcClass),
-      IdRole.InputClass,
-    );
-    add(
-      roles.outputQuantities.map((q) => q.epcClass),
-      IdRole.OutputClass,
-    );
-  } else {
-    const listed = Array.isArray(event.epcList) ? event.epcList.filter((e) => typeof e === 'string') : [];
-    add(listed.map(idKey), IdRole.Epc);
-    add(
-      roles.quantities.map((q) => q.epcClass),
-      IdRole.Class,
-    );
-  }
-  if (roles.parent !== undefined) add([roles.parent], IdRole.Parent);
-  return out;
-}
 
 function timeOf(value: unknown): number {
   const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
@@ -198,7 +144,10 @@ export class EventIndex {
         const row = rows[t]?.[k];
         if (row === undefined)
           throw new Error(`no doc_events row for accepted event ${k} of transaction ${t}`);
-        this.indexEvent(event, height, { tx: t, row }, r.tx.body.org);
+        const identifiers = r.indexed[k]?.identifiers;
+        if (identifiers === undefined)
+          throw new Error(`no identifiers for accepted event ${k} of transaction ${t}`);
+        this.indexEvent(event, identifiers, height, { tx: t, row }, r.tx.body.org);
       }
       // An accepted error declaration marks the event it declares (execution/execute.ts).
       for (const declaration of r.declarations) this.markDeclared.run(declaration.eventID);
@@ -206,7 +155,13 @@ export class EventIndex {
     }
   }
 
-  private indexEvent(event: EpcisEvent, height: number, at: { tx: number; row: number }, org: string): void {
+  private indexEvent(
+    event: EpcisEvent,
+    identifiers: readonly RoledIdentifier[],
+    height: number,
+    at: { tx: number; row: number },
+    org: string,
+  ): void {
     const bizStep = text(event.bizStep);
     const disposition = text(event.disposition);
     const { lastInsertRowid } = this.insertEvent.run(
@@ -225,6 +180,6 @@ export class EventIndex {
       at.row,
       org,
     );
-    for (const [id, role] of identifiersOf(event)) this.insertId.run(id, role, lastInsertRowid);
+    for (const [id, role] of identifiers) this.insertId.run(id, role, lastInsertRowid);
   }
 }

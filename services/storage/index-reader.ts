@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
+import type { IdRole } from '../execution/index.js';
 import type { EpcisEvent } from '../ledger/index.js';
-import type { IdRole } from './event-index.js';
 import { type EventPage, type EventPageRequest, eventPage } from './event-query.js';
 import { SERVED_EVENT_COLUMNS, SERVED_EVENT_JOIN, type ServedEventRow, servedEvent } from './served-event.js';
 

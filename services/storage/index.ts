@@ -1,4 +1,4 @@
-export { CLASS_ROLES, EventIndex, IdRole, identifiersOf, OBJECT_ROLES } from './event-index.js';
+export { EventIndex } from './event-index.js';
 export type {
   Cursor,
   EventFilter,
@@ -18,6 +18,7 @@ export type {
   VocabularyKind,
 } from './index-reader.js';
 export type { NamedQueries, NamedQuery } from './named-queries.js';
-export { LEDGER_FILE, restoreLedger } from './restore.js';
+export { restoreLedger } from './restore.js';
+export { LEDGER_FILE } from './schema.js';
 export { Store, type StoredRejection, type StoredTx, type StoreIdentity } from './store.js';
 export type { NewSubscription, Subscription, Subscriptions } from './subscriptions.js';

@@ -1,11 +1,9 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { ErrorCode, WaybillError } from '../common/errors.js';
+import { ErrorCode, WaybillError } from '../common/index.js';
+import { LEDGER_FILE } from './schema.js';
 import type { StoreIdentity } from './store.js';
-
-/** The ledger file in a data directory (Store.open). */
-export const LEDGER_FILE = 'ledger.sqlite';
 
 /**
  * Restores a backup (`waybill node backup`) as the ledger of an empty data directory: refuses a

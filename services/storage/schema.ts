@@ -6,6 +6,9 @@
  * once: in `doc_events`, out of its transaction's body, instead of in the body and again in an
  * `events` table (see tx-body.ts).
  */
+/** The ledger file in a data directory (Store.open). */
+export const LEDGER_FILE = 'ledger.sqlite';
+
 export const SCHEMA_VERSION = 3;
 
 export const SCHEMA = `

@@ -1,15 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { ErrorCode, WaybillError } from '../common/errors.js';
-import type { ChainTip, PersistedState } from '../consensus/types.js';
+import { ErrorCode, WaybillError } from '../common/index.js';
+import type { ChainTip, PersistedState } from '../consensus/index.js';
 import {
   type BlockExecution,
   type EvidenceEntry,
-  eventsOf,
   type GovernanceChange,
   type RuleProposal,
-  submitterOf,
   type TxResult,
   txLeaves,
   type VerdictLeaf,
@@ -24,12 +22,12 @@ import type {
   Transaction,
   TxBody,
 } from '../ledger/index.js';
+import { eventsOf, submitterOf } from '../ledger/index.js';
 import { ConsensusStateStore } from './consensus-state.js';
 import { CustodyStore } from './custody-store.js';
 import { EventIndex } from './event-index.js';
 import { PendingLog } from './pending-log.js';
-import { LEDGER_FILE } from './restore.js';
-import { SCHEMA, SCHEMA_VERSION } from './schema.js';
+import { LEDGER_FILE, SCHEMA, SCHEMA_VERSION } from './schema.js';
 import { SERVED_EVENT_COLUMNS, SERVED_EVENT_JOIN, type ServedEventRow, servedEvent } from './served-event.js';
 import { joinBody, splitBody } from './tx-body.js';
 
@@ -123,8 +121,9 @@ function prepare(db: Database.Database) {
       'SELECT body FROM doc_events WHERE id >= ? AND id < ? ORDER BY id',
     ),
     hasTx: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM txs WHERE id = ?'),
-    event: db.prepare<[string], ServedEventRow & { tx_id: string; height: number }>(
-      `SELECT ${SERVED_EVENT_COLUMNS}, t.id AS tx_id, i.height AS height FROM event_index i ${SERVED_EVENT_JOIN}
+    event: db.prepare<[string], ServedEventRow & { tx_id: string; height: number; position: number }>(
+      `SELECT ${SERVED_EVENT_COLUMNS}, t.id AS tx_id, i.height AS height, i.doc_event - t.first_event AS position
+       FROM event_index i ${SERVED_EVENT_JOIN}
        JOIN txs t ON t.height = i.height AND t.idx = i.tx_idx WHERE i.event_id = ?`,
     ),
     hasEvent: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM event_index WHERE event_id = ?'),
@@ -326,9 +325,12 @@ export class Store {
     return this.q.hasEvent.get(eventID) !== undefined;
   }
 
-  getEvent(eventID: string): { event: EpcisEvent; txId: string; height: number } | undefined {
+  /** An accepted event, its transaction and height, and its position in the document's eventList. */
+  getEvent(
+    eventID: string,
+  ): { event: EpcisEvent; txId: string; height: number; position: number } | undefined {
     const row = this.q.event.get(eventID);
-    return row && { event: servedEvent(row), txId: row.tx_id, height: row.height };
+    return row && { event: servedEvent(row), txId: row.tx_id, height: row.height, position: row.position };
   }
 
   /** The signed body of a stored transaction, its events put back (tx-body.ts). */

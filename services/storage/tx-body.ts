@@ -1,6 +1,6 @@
-import { ErrorCode, WaybillError } from '../common/errors.js';
+import { ErrorCode, WaybillError } from '../common/index.js';
 import type { TxBody } from '../ledger/index.js';
-import { isObject } from '../verify/shape.js';
+import { isObject } from '../verify/index.js';
 
 /**
  * A capture's events are stored once, as rows of `doc_events`, and its body without them (the

@@ -1,7 +1,8 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { networkInterfaces } from 'node:os';
 import ipaddr from 'ipaddr.js';
-import { ErrorCode, WaybillError } from '../common/errors.js';
+import { ErrorCode, WaybillError } from '../common/index.js';
+import { parseCidrs } from '../config/index.js';
 
 /** Every address a host name resolves to (IPv4 and IPv6). */
 export type ResolveAll = (hostname: string) => Promise<string[]>;
@@ -38,14 +39,6 @@ export interface DestPolicyOptions {
 }
 
 /** A parsed CIDR list; throws with the offending entry when one is not a CIDR range. */
-export function parseCidrs(cidrs: readonly string[]): Array<[ipaddr.IPv4 | ipaddr.IPv6, number]> {
-  return cidrs.map((cidr) => {
-    if (typeof cidr !== 'string' || !ipaddr.isValidCIDR(cidr))
-      throw new Error(`'${cidr}' is not a CIDR range`);
-    return ipaddr.parseCIDR(cidr);
-  });
-}
-
 export function destNotAllowed(message: string): WaybillError {
   return new WaybillError(ErrorCode.DestinationNotAllowed, message);
 }

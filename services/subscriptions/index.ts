@@ -7,11 +7,10 @@ export {
   DestPolicy,
   type DestPolicyOptions,
   destNotAllowed,
-  parseCidrs,
   type ResolveAll,
   resolveAll,
 } from './dest-policy.js';
-export { SecretBox, sealPlainSecrets, writeSecretKeyFile } from './secret-box.js';
+export { SecretBox, sealPlainSecrets } from './secret-box.js';
 export { SIGNATURE_HEADER, SUBSCRIPTION_ID_HEADER, signatureOf, verifySignature } from './signature.js';
 export { destProblem, guardedPost, type WebhookPost, type WebhookResponse } from './webhook.js';
 export {

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readPrivateFile, writePrivateFile } from '../config/key-files.js';
+import { readPrivateFile, writeSecretKeyFile } from '../config/index.js';
 
 const PREFIX = 'v1.';
 const ALGORITHM = 'aes-256-gcm';
@@ -47,11 +47,6 @@ export class SecretBox {
   static isSealed(value: string): boolean {
     return value.startsWith(PREFIX);
   }
-}
-
-/** A new random key file (hex, mode 0600); `waybill network init` and a node's first start call it. */
-export function writeSecretKeyFile(path: string): void {
-  writePrivateFile(path, `${randomBytes(32).toString('hex')}\n`);
 }
 
 /** Seals the signatureTokens a node before sealing stored in plain text; run at start. */

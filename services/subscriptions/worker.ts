@@ -1,5 +1,4 @@
-import { WaybillError } from '../common/errors.js';
-import type { Logger } from '../common/logger.js';
+import { type Logger, WaybillError } from '../common/index.js';
 import type { EpcisEvent } from '../ledger/index.js';
 import { parseEventQuery } from '../query/index.js';
 import type { IndexReader, NamedQueries, Subscription, Subscriptions } from '../storage/index.js';

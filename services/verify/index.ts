@@ -11,11 +11,13 @@ export {
 } from './certificate.js';
 export { ed25519Verify, type Hash, jcsHash, sha256 } from './hash.js';
 export { merklePathWith, merkleRootWith, rootFromPathWith } from './merkle.js';
+export { isObject } from './shape.js';
 export { quorumOf, txSigningBytes, voteBytes } from './signed-bytes.js';
 export {
   bucketHashWith,
   bucketOf,
   compareBytes,
+  NODE,
   nodeHashWith,
   rootFromBucketPathWith,
   STATE_TREE_DEPTH,

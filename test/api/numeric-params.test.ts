@@ -72,7 +72,9 @@ describe('numeric parameters', () => {
   it.each(cases.flatMap((c) => OUT_OF_RANGE.map((value) => ({ ...c, value }))))(
     '$path $param.name=$value -> 400 problem',
     async ({ path, param, value }) => {
-      let url = path.replace(/\{([^}]+)\}/g, (_, name: string) => (name === param.name ? value : (SAMPLE_PATH_VALUES[name] ?? '1')));
+      let url = path.replace(/\{([^}]+)\}/g, (_, name: string) =>
+        name === param.name ? value : (SAMPLE_PATH_VALUES[name] ?? '1'),
+      );
       if (param.in === 'query') url += `?${param.name}=${encodeURIComponent(value)}`;
       const res = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
       checkResponse('GET', url, res);

@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { verify } from '../../services/crypto/index.js';
 import { executeBlock } from '../../services/execution/index.js';
 import { type Block, headerHash, txRootOf } from '../../services/ledger/index.js';
-import { ProofQueries } from '../../services/node/proofs.js';
+import { ProofQueries } from '../../services/query/index.js';
 import { Store } from '../../services/storage/index.js';
 import { verifyProof } from '../../services/verify/index.js';
 import { GENESIS, NETWORK, T0 } from '../consensus/helpers.js';

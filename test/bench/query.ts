@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { TxResult } from '../../services/execution/index.js';
+import { identifiersOf, type TxResult } from '../../services/execution/index.js';
 import { type BlockHeader, type EpcisEvent, headerHash } from '../../services/ledger/index.js';
 import {
   EVENT_QUERY_PARAMETERS,
@@ -147,6 +147,7 @@ export function build(
       errors: [],
       verdicts,
       accepted,
+      indexed: accepted.map((e, position) => ({ position, identifiers: identifiersOf(e) })),
       rejected: [],
       declarations: [],
     };

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LedgerApp, RuleRegistry } from '../../services/chain/index.js';
 import { toHex } from '../../services/common/index.js';
 import { DEFAULT_CONSENSUS, type Genesis, type GenesisMember } from '../../services/config/index.js';
 import { createSigner, generateSeed, type Signer } from '../../services/crypto/index.js';
@@ -15,8 +16,6 @@ import {
   voteBytes,
 } from '../../services/ledger/index.js';
 import { Mempool } from '../../services/mempool/index.js';
-import { LedgerApp } from '../../services/node/ledger-app.js';
-import { RuleRegistry } from '../../services/node/rules-book.js';
 import { Store, type StoredTx } from '../../services/storage/index.js';
 import { MEMBERS } from '../contracts/helpers.js';
 import { RULE_FILES } from '../support/ledger.js';
@@ -100,6 +99,7 @@ export class Chain {
       mempool,
       signer: this.signers[this.self],
       rules,
+      clock: Date.now,
     });
   }
 

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../services/common/index.js';
 import { stateRoot } from '../../services/contracts/index.js';
-import { eventsOf, RejectCode, resultsRootOf } from '../../services/execution/index.js';
-import { headerHash } from '../../services/ledger/index.js';
+import { RejectCode, resultsRootOf } from '../../services/execution/index.js';
+import { eventsOf, headerHash } from '../../services/ledger/index.js';
 import { commission, dl, epc, objectEvent, PARTY, receive, ship } from '../contracts/helpers.js';
 import { Chain, documentOf } from './chain.js';
 

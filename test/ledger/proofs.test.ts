@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { idKey } from '../../services/contracts/index.js';
 import { verify } from '../../services/crypto/index.js';
-import { eventsOf } from '../../services/execution/index.js';
-import { ProofQueries } from '../../services/node/proofs.js';
+import { eventsOf } from '../../services/ledger/index.js';
+import { ProofQueries } from '../../services/query/index.js';
 import { type StateProof, type VerdictProof, verifyProof } from '../../services/verify/index.js';
 import { commission, epc, PARTY, ship } from '../contracts/helpers.js';
 import { Chain } from './chain.js';

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RuleRegistry, type RuleSetStore } from '../../services/chain/index.js';
 import { defaultContractsDir } from '../../services/config/index.js';
 import {
   EMPTY_STATE_ROOT,
@@ -21,7 +22,6 @@ import {
   type Transaction,
   txRootOf,
 } from '../../services/ledger/index.js';
-import { RuleRegistry, type RuleSetStore } from '../../services/node/rules-book.js';
 import { Store } from '../../services/storage/index.js';
 
 /** The consortium rules shipped in contracts/, as genesis carries them. */

@@ -15,7 +15,7 @@ import {
   txRootOf,
   voteBytes,
 } from '../../services/ledger/index.js';
-import { ProofQueries } from '../../services/node/proofs.js';
+import { ProofQueries } from '../../services/query/index.js';
 import { Store } from '../../services/storage/index.js';
 import type { GenesisKeys } from '../../services/verify/index.js';
 import { GENESIS, NETWORK, signers, T0, validators } from '../consensus/helpers.js';

@@ -16,7 +16,7 @@ import type { Trace } from '../api.js';
 import { flagText, STATUS_TEXT, shortId, useNames } from '../common.js';
 import { hiddenNeighbours, pathThrough, visibleTrace } from '../graph.js';
 import { type LaidNode, layeredLayout } from '../layout.js';
-import type { Selection } from './trace.js';
+import type { Selection } from './selection.js';
 
 type NodeData = {
   laid: LaidNode;

@@ -6,11 +6,12 @@ import { href } from '../route.js';
 import { useAnchor, type VerifyResult, verifyInWorker } from '../verifier.js';
 import { EventDetails } from './event.js';
 import { Fsma } from './fsma.js';
+import type { Selection } from './selection.js';
 import { GenesisLoader } from './verify.js';
 
-const Lineage = lazy(() => import('./lineage.js').then((m) => ({ default: m.Lineage })));
+export type { Selection };
 
-export type Selection = { kind: 'object'; id: string } | { kind: 'event'; eventID: string };
+const Lineage = lazy(() => import('./lineage.js').then((m) => ({ default: m.Lineage })));
 
 const VIEWS = [
   ['journey', 'Journey'],

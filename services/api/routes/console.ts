@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import { ErrorCode, WaybillError } from '../../common/errors.js';
+import { ErrorCode, WaybillError } from '../../common/index.js';
 
 /**
  * The auditor console's policy: its own scripts, styles, worker and API calls only. No inline

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { ErrorCode, WaybillError } from '../../common/errors.js';
+import { ErrorCode, WaybillError } from '../../common/index.js';
 import { EPCIS_CONTEXT_URL, EVENT_TYPES } from '../../epcis/index.js';
 import { EVENT_QUERY_PARAMETERS, parseEventQuery, queryPairs } from '../../query/index.js';
 import type { VocabularyKind } from '../../storage/index.js';

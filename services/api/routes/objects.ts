@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ErrorCode, WaybillError } from '../../common/errors.js';
+import { ErrorCode, WaybillError } from '../../common/index.js';
 import type { AuthHooks } from '../auth.js';
 import type { Operations, Schemas } from '../openapi.js';
 import { specSchema } from '../spec-schema.js';

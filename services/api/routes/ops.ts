@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ErrorCode, WaybillError } from '../../common/errors.js';
+import { ErrorCode, WaybillError } from '../../common/index.js';
 import type { Schemas } from '../openapi.js';
 import type { ApiDeps } from '../types.js';
 

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ErrorCode, WaybillError } from '../../common/errors.js';
+import { ErrorCode, WaybillError } from '../../common/index.js';
 import { EPCIS_CONTEXT_URL } from '../../epcis/index.js';
 import type { EpcisEvent } from '../../ledger/index.js';
 import {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { ErrorCode, WaybillError } from '../../common/errors.js';
+import { ErrorCode, WaybillError } from '../../common/index.js';
 import type { Subscription } from '../../storage/index.js';
 import { destProblem } from '../../subscriptions/index.js';
 import { type AuthHooks, principalOf } from '../auth.js';

@@ -1,4 +1,4 @@
-import { sha256Hex, toHex } from '../../common/encoding.js';
+import { sha256Hex, toHex } from '../../common/index.js';
 import type { Signer } from '../../crypto/index.js';
 import { type Block, headerHash, txRootOf, voteBytes } from '../../ledger/index.js';
 import { signProposal, signVote } from '../messages.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sha256 } from '../../common/encoding.js';
+import { sha256 } from '../../common/index.js';
 import { createSigner, verify as ed25519Verify, type Signer, type Verify } from '../../crypto/index.js';
 
 export type SimCrypto = 'fake' | 'ed25519';

@@ -1,4 +1,4 @@
-import { hashOf } from '../../common/encoding.js';
+import { hashOf } from '../../common/index.js';
 import type { Verify } from '../../crypto/index.js';
 import {
   type Block,

@@ -39,7 +39,7 @@ const PUSH_BATCH = 20;
 
 /**
  * One simulated node: an unchanged consensus core plus the same driver duties as
- * services/node/driver.ts (actions in order, `build_block` answered after the current actions),
+ * services/consensus/driver.ts (actions in order, `build_block` answered after the current actions),
  * with the network, timers and storage simulated. `persisted` and the app's chain survive a crash;
  * the core and everything else in memory do not.
  */

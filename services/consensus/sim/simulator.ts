@@ -1,4 +1,4 @@
-import { sha256Hex } from '../../common/encoding.js';
+import { sha256Hex } from '../../common/index.js';
 import type { Signer } from '../../crypto/index.js';
 import type { Transaction } from '../../ledger/index.js';
 import type { ChainTip, ConsensusAction, ConsensusConfig, ConsensusMessage, Step } from '../types.js';

@@ -1,0 +1,240 @@
+import type { Block, CommitCertificate, CommittedBlock } from '../ledger/index.js';
+import type {
+  ChainTip,
+  ConsensusAction,
+  ConsensusCore,
+  ConsensusInput,
+  ConsensusMessage,
+  Evidence,
+  PersistedState,
+} from './types.js';
+
+/** What the driver needs from the application (the ledger). */
+export interface ConsensusApp {
+  buildBlock(height: number, round: number, parentHash: string, minTimestamp: number, now: number): Block;
+  commit(block: Block, hash: string, certificate: CommitCertificate): void;
+  /** A peer's proposal or decision with the transactions this node already verified (known-txs.ts). */
+  adoptKnownTxs?(message: ConsensusMessage): ConsensusMessage;
+}
+
+/** The one source of time: Date.now on a node, virtual time in the simulator. */
+export type Clock = () => number;
+
+/** Timers: setTimeout on a node, the simulator's event queue in a simulation. */
+export interface Timers {
+  set(fn: () => void, delayMs: number): unknown;
+  clear(handle: unknown): void;
+}
+
+/** The consensus messages' way out, and the catch-up requests'. */
+export interface ConsensusTransport {
+  broadcast(message: ConsensusMessage): void;
+  send(to: string, message: ConsensusMessage): void;
+  /** Connected members other than this node, for catch-up. */
+  connectedPeers(): string[];
+  /** Up to `limit` committed blocks from `from` on, as `peer` serves them. */
+  fetchBlocks(peer: string, from: number, limit: number): Promise<readonly CommittedBlock[]>;
+}
+
+/** Consensus state and the committed chain, as far as the driver reads and writes them. */
+export interface ConsensusStore {
+  tip(): ChainTip;
+  loadConsensusState(): PersistedState | null;
+  /** Synchronous and durable: the driver relies on it being on disk when it returns. */
+  saveConsensusState(state: PersistedState): void;
+  getBlock(height: number): CommittedBlock | undefined;
+}
+
+/** What the driver reports: the core's log lines, catch-up progress, evidence, a fatal failure. */
+export interface DriverObserver {
+  log(action: Extract<ConsensusAction, { type: 'log' }>): void;
+  synced(blocks: number): void;
+  /** A catch-up batch from `peer` brought no block. */
+  syncFailed(peer: string): void;
+  /** A catch-up request to `peer` failed. */
+  syncError(peer: string, err: unknown): void;
+  /** Consensus saw a member sign two conflicting messages. */
+  evidence(evidence: Evidence): void;
+  /** Called when the node cannot go on safely (e.g. a block failed to commit). */
+  fatal(err: unknown): void;
+}
+
+/** The driver's ports: the node supplies real ones, the simulator virtual ones. */
+export interface DriverPorts {
+  core: ConsensusCore;
+  clock: Clock;
+  timers: Timers;
+  transport: ConsensusTransport;
+  store: ConsensusStore;
+  app: ConsensusApp;
+  observer: DriverObserver;
+}
+
+const SYNC_BATCH = 50;
+const PUSH_BATCH = 20;
+
+/**
+ * The thin I/O layer around the pure consensus core: feeds it inputs one at a time and carries
+ * out its actions in order. The store is synchronous, so a `persist` is on disk before the
+ * `broadcast` that follows it leaves the node. Everything outside the core comes through ports
+ * (clock, timers, transport, store, app), so the node and the simulator run this same driver.
+ */
+export class ConsensusDriver {
+  private readonly queue: ConsensusInput[] = [];
+  private readonly timers = new Set<unknown>();
+  private draining = false;
+  private stopped = false;
+  private syncing = false;
+
+  constructor(private readonly deps: DriverPorts) {}
+
+  get isSyncing(): boolean {
+    return this.syncing;
+  }
+
+  start(): void {
+    const { store, clock } = this.deps;
+    this.dispatch({ type: 'start', tip: store.tip(), now: clock(), persisted: store.loadConsensusState() });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers) this.deps.timers.clear(t);
+    this.timers.clear();
+    this.queue.length = 0;
+  }
+
+  dispatch(input: ConsensusInput): void {
+    if (this.stopped) return;
+    this.queue.push(input);
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (let next = this.queue.shift(); next && !this.stopped; next = this.queue.shift()) {
+        this.step(next);
+      }
+    } catch (err) {
+      this.stop();
+      this.deps.observer.fatal(err);
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private step(input: ConsensusInput): void {
+    // Decisions are catch-up: pulled by syncFrom or pushed by a peer that saw us behind.
+    const catchUp = input.type === 'message' && input.message.type === 'decision';
+    const before = catchUp ? this.deps.store.tip().height : 0;
+    for (const action of this.deps.core.step(input)) this.execute(action);
+    if (catchUp) this.deps.observer.synced(this.deps.store.tip().height - before);
+  }
+
+  private execute(action: ConsensusAction): void {
+    const { store, transport, app, clock } = this.deps;
+    switch (action.type) {
+      case 'persist':
+        store.saveConsensusState(action.state);
+        return;
+      case 'broadcast':
+        transport.broadcast(action.message);
+        return;
+      case 'send':
+        transport.send(action.to, action.message);
+        return;
+      case 'schedule_timeout':
+        this.schedule(action);
+        return;
+      case 'build_block': {
+        const { height, round, parentHash, minTimestamp } = action;
+        const block = app.buildBlock(height, round, parentHash, minTimestamp, clock());
+        this.queue.push({ type: 'block_built', height, round, block, now: clock() });
+        return;
+      }
+      case 'commit':
+        app.commit(action.block, action.hash, action.certificate);
+        return;
+      case 'sync_from':
+        void this.syncFrom(action.peer, action.height);
+        return;
+      case 'peer_behind':
+        this.pushDecisions(action.peer, action.height);
+        return;
+      case 'log':
+        this.deps.observer.log(action);
+        return;
+      case 'evidence':
+        this.deps.observer.evidence(action.evidence);
+        return;
+    }
+  }
+
+  private schedule(action: Extract<ConsensusAction, { type: 'schedule_timeout' }>): void {
+    const timer = this.deps.timers.set(() => {
+      this.timers.delete(timer);
+      const { height, round, step } = action;
+      this.dispatch({ type: 'timeout', height, round, step, now: this.deps.clock() });
+    }, action.delayMs);
+    this.timers.add(timer);
+  }
+
+  /**
+   * Catch-up: pull committed blocks, a batch at a time, starting with the peer that showed it is
+   * ahead. The core checks every certificate against genesis and the hash chain, so a peer that
+   * withholds blocks or serves invalid ones makes no progress, and the next member is asked.
+   */
+  private async syncFrom(peer: string, seenHeight: number): Promise<void> {
+    if (this.syncing) return;
+    this.syncing = true;
+    const { store, transport, observer } = this.deps;
+    const others = transport.connectedPeers().filter((p) => p !== peer);
+    const sources = [peer, ...others];
+    try {
+      let failures = 0;
+      for (
+        let i = 0;
+        !this.stopped && store.tip().height < seenHeight - 1 && failures < sources.length;
+        i++
+      ) {
+        const source = sources[i % sources.length] as string;
+        const applied = await this.syncBatch(source);
+        if (applied > 0) {
+          failures = 0;
+          i--; // stay with a source while it delivers
+        } else {
+          observer.syncFailed(source);
+          failures++;
+        }
+      }
+    } finally {
+      this.syncing = false;
+    }
+  }
+
+  /** One batch from one peer; returns how many blocks the core accepted. */
+  private async syncBatch(peer: string): Promise<number> {
+    const { store, transport, observer, clock } = this.deps;
+    const from = store.tip().height + 1;
+    try {
+      for (const { block, certificate } of await transport.fetchBlocks(peer, from, SYNC_BATCH)) {
+        const decision: ConsensusMessage = { type: 'decision', block, certificate };
+        const message = this.deps.app.adoptKnownTxs?.(decision) ?? decision;
+        this.dispatch({ type: 'message', from: peer, message, now: clock() });
+      }
+    } catch (err) {
+      observer.syncError(peer, err);
+    }
+    return store.tip().height - from + 1;
+  }
+
+  /** A peer is behind: push it the decisions it is missing, a batch at a time. */
+  private pushDecisions(peer: string, fromHeight: number): void {
+    const { store, transport } = this.deps;
+    const top = Math.min(store.tip().height, fromHeight + PUSH_BATCH - 1);
+    for (let h = fromHeight; h <= top; h++) {
+      const committed = store.getBlock(h);
+      if (!committed) break;
+      const { block, certificate } = committed;
+      transport.send(peer, { type: 'decision', block, certificate });
+    }
+  }
+}

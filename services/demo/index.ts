@@ -1,0 +1,1 @@
+export { type DemoNode, runStory } from './story.js';

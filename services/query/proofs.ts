@@ -1,0 +1,148 @@
+import { ErrorCode, fromHex, hashOf, sha256, toHex, WaybillError } from '../common/index.js';
+import type { Verify } from '../crypto/index.js';
+import { type CommittedBlock, merkleProof } from '../ledger/index.js';
+import type { Store } from '../storage/index.js';
+import {
+  certificateSigners,
+  type EventProof,
+  type GenesisKeys,
+  PROOF_FORMAT,
+  type ProofBlock,
+  type StateProof,
+  type VerdictProof,
+} from '../verify/index.js';
+
+/**
+ * Builds proofs from the committed ledger (docs/proofs.md). Everything in a proof is read back from
+ * storage as committed; services/verify checks it with nothing but the genesis file.
+ */
+export class ProofQueries {
+  private readonly network: string;
+  private readonly members: ReadonlyMap<string, Uint8Array>;
+
+  constructor(
+    private readonly store: Store,
+    genesis: GenesisKeys,
+    private readonly verify: Verify,
+  ) {
+    this.network = genesis.network;
+    this.members = new Map(genesis.members.map((m) => [m.id, fromHex(m.publicKey)]));
+  }
+
+  /**
+   * An accepted event's proof of inclusion, or a rejected event's proof of its verdict; undefined
+   * while pending or when unknown. Throws NOT_READY while the verdict's block has no successor yet.
+   */
+  event(eventID: string): EventProof | VerdictProof | undefined {
+    const stored = this.store.getEvent(eventID);
+    if (!stored) {
+      const rejection = this.store.lastRejection(eventID);
+      return rejection && this.verdict(rejection.height, rejection.txId, eventID);
+    }
+    const committed = this.store.getBlock(stored.height);
+    if (!committed) return undefined;
+    const { txs } = committed.block;
+    const index = txs.findIndex((t) => t.id === stored.txId);
+    const tx = txs[index];
+    if (!tx) return undefined;
+    // The position the index recorded at commit: the copy that was accepted, even when a document
+    // lists an eventID more than once.
+    const eventIndex = stored.position;
+    return {
+      format: PROOF_FORMAT,
+      kind: 'event',
+      network: this.network,
+      block: this.certified(committed),
+      inclusion: {
+        index,
+        count: txs.length,
+        path: merkleProof(
+          txs.map((t) => t.id),
+          index,
+        ),
+      },
+      tx,
+      eventIndex,
+      event: stored.event,
+    };
+  }
+
+  /** The verdict of `eventID` in transaction `txId` of block `height`, under block height+1's root. */
+  private verdict(height: number, txId: string, eventID: string): VerdictProof | undefined {
+    const next = this.store.getBlock(height + 1);
+    if (!next) throw notYetCertified(`the verdicts of block ${height} are`);
+    const leaves = this.store.verdictLeaves(height);
+    const index = leaves.findIndex((l) => l.tx === txId && l.eventID === eventID && l.status === 'rejected');
+    const verdict = leaves[index];
+    const tx = this.store.getTx(txId)?.tx;
+    if (!verdict || !tx) return undefined;
+    const path = merkleProof(
+      leaves.map((l) => hashOf(l)),
+      index,
+    );
+    return {
+      format: PROOF_FORMAT,
+      kind: 'verdict',
+      network: this.network,
+      block: this.certified(next),
+      verdict,
+      inclusion: { index, count: leaves.length, path },
+      tx,
+      height,
+    };
+  }
+
+  /**
+   * The custody state of an object with a proof against the state root the tip block certifies.
+   * The tip header certifies the state after its parent; that is the current state when the tip
+   * block changed nothing, which the block following every busy block ensures.
+   */
+  state(key: string): StateProof | undefined {
+    const { store } = this;
+    const tip = store.tip();
+    const committed = store.getBlock(tip.height);
+    if (!committed) return undefined;
+    if (committed.block.header.parentStateRoot !== store.custody.root()) {
+      throw notYetCertified(`the custody state after block ${tip.height} is`);
+    }
+    const keyHash = sha256(key);
+    const { bucket, entries, path } = store.custody.bucketOfKey(keyHash);
+    const object = store.custody.getObject(key.slice('object:'.length));
+    if (!object) return undefined;
+    return {
+      format: PROOF_FORMAT,
+      kind: 'state',
+      network: this.network,
+      block: this.certified(committed),
+      entry: { key, value: { ...object } },
+      bucket: {
+        index: bucket,
+        entries: entries.map((e) => ({ keyHash: toHex(e.keyHash), leafHash: toHex(e.leafHash) })),
+      },
+      path: path.map(toHex),
+    };
+  }
+
+  block(height: number): (ProofBlock & { txIds: string[] }) | undefined {
+    const committed = this.store.getBlock(height);
+    return committed && { ...this.certified(committed), txIds: committed.block.txs.map((t) => t.id) };
+  }
+
+  /**
+   * Catch-up accepts a certificate with a quorum of valid signatures even if a peer padded it with
+   * invalid ones; a proof lists only the signatures that count, which the verifier requires.
+   */
+  private certified(committed: CommittedBlock): ProofBlock {
+    const { hash, block, certificate } = committed;
+    const { counted } = certificateSigners(certificate, this.network, this.members, this.verify);
+    return { hash, header: block.header, certificate: { ...certificate, signatures: counted } };
+  }
+}
+
+function notYetCertified(what: string): WaybillError {
+  return new WaybillError(
+    ErrorCode.NotReady,
+    `${what} not yet certified by a following block; retry in a moment`,
+    { retryAfterSeconds: 1 },
+  );
+}

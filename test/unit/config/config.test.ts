@@ -1,0 +1,113 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  initNetwork,
+  loadNodeConfig,
+  type NetworkDefinition,
+  parseNetworkDefinition,
+  readNetworkDefinition,
+} from '../../../services/config/index.js';
+import { SecretBox } from '../../../services/subscriptions/index.js';
+
+const def = readNetworkDefinition(join(import.meta.dirname, '../../../deploy/devnet.network.yaml'));
+
+describe('network definition', () => {
+  it('reads the devnet: four organisations with party and location ids', () => {
+    expect(def.network).toBe('waybill-devnet');
+    expect(def.orgs.map((o) => o.id)).toEqual([
+      'greenfield-farms',
+      'valley-packers',
+      'swift-logistics',
+      'freshmart',
+    ]);
+  });
+
+  it('names the file and the field of every mistake', () => {
+    expect(() => parseNetworkDefinition('network: [', 'net.yaml')).toThrow(/net.yaml: not valid YAML/);
+    expect(() => parseNetworkDefinition('network: x\norgs: [{id: A}]', 'net.yaml')).toThrow(/\/orgs\/0/);
+    const dup: NetworkDefinition = {
+      network: 'x',
+      orgs: [def.orgs[0], def.orgs[0]].filter((o) => o !== undefined),
+    };
+    expect(() => parseNetworkDefinition(JSON.stringify(dup), 'net.yaml')).toThrow(
+      /duplicate id greenfield-farms/,
+    );
+  });
+});
+
+describe('network init and node config', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'waybill-init-'));
+    await initNetwork(def, join(dir, 'net'), 1_700_000_000_000);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes private keys with mode 0600 and keeps them out of genesis', () => {
+    const genesisText = readFileSync(join(dir, 'net', 'genesis.json'), 'utf8');
+    for (const org of def.orgs) {
+      for (const file of ['node.key', 'jwt.key', 'subscriptions.key']) {
+        const path = join(dir, 'net', org.id, file);
+        expect(statSync(path).mode & 0o777).toBe(0o600);
+        const secret = readFileSync(path, 'utf8').trim();
+        const needle = file === 'jwt.key' ? (JSON.parse(secret) as { d: string }).d : secret;
+        expect(genesisText).not.toContain(needle);
+      }
+    }
+    const genesis = JSON.parse(genesisText);
+    expect(genesis.members).toHaveLength(4);
+    expect(genesis.members[0]).toMatchObject({
+      id: 'greenfield-farms',
+      peerId: expect.stringMatching(/^12D3KooW/),
+    });
+  });
+
+  it('loads a node config whose key matches genesis, and refuses an init over an existing network', async () => {
+    const config = loadNodeConfig(join(dir, 'net', 'valley-packers', 'node.json'));
+    expect(config.org).toBe('valley-packers');
+    expect(config.dataDir).toBe(join(dir, 'net', 'valley-packers', 'data'));
+    await expect(initNetwork(def, join(dir, 'net'), 1)).rejects.toThrow(/refusing to overwrite/);
+  });
+
+  it('reads subscriptions.allowedDestinations, refusing anything but CIDR ranges', () => {
+    const path = join(dir, 'net', 'swift-logistics', 'node.json');
+    const file = JSON.parse(readFileSync(path, 'utf8'));
+    expect(loadNodeConfig(path).subscriptions).toEqual({
+      allowedDestinations: [],
+      secretKeyPath: join(dir, 'net', 'swift-logistics', 'subscriptions.key'),
+    });
+    try {
+      writeFileSync(
+        path,
+        JSON.stringify({ ...file, subscriptions: { allowedDestinations: ['10.0.0.0/8', '::1/128'] } }),
+      );
+      expect(loadNodeConfig(path).subscriptions.allowedDestinations).toEqual(['10.0.0.0/8', '::1/128']);
+      for (const bad of [['10.0.0.1'], ['localhost'], '10.0.0.0/8', [42]]) {
+        writeFileSync(path, JSON.stringify({ ...file, subscriptions: { allowedDestinations: bad } }));
+        expect(() => loadNodeConfig(path), JSON.stringify(bad)).toThrow(/subscriptions.allowedDestinations/);
+      }
+    } finally {
+      writeFileSync(path, JSON.stringify(file));
+    }
+  });
+
+  it('creates the subscription secret key (0600) when a node starts without one', () => {
+    const path = join(dir, 'own.key');
+    const box = SecretBox.fromKeyFile(path);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const sealed = box.seal('token', 'sub-1');
+    expect(SecretBox.fromKeyFile(path).open(sealed, 'sub-1')).toBe('token');
+  });
+
+  it('refuses to start with a key file others can read, saying how to fix it', () => {
+    const key = join(dir, 'net', 'freshmart', 'node.key');
+    chmodSync(key, 0o644);
+    try {
+      expect(() => loadNodeConfig(join(dir, 'net', 'freshmart', 'node.json'))).toThrow(/chmod 600/);
+    } finally {
+      chmodSync(key, 0o600);
+    }
+  });
+});

@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorCode, WaybillError } from '../../../services/common/index.js';
+import { createSigner, generateSeed } from '../../../services/crypto/index.js';
+import { executeBlock, RejectCode } from '../../../services/execution/index.js';
+import { signTx, type Transaction } from '../../../services/ledger/index.js';
+import { Mempool } from '../../../services/mempool/index.js';
+import { firstBlock, memoryContext } from '../../support/ledger.js';
+
+const signer = createSigner(generateSeed());
+
+function tx(eventIDs: string[], errorBehaviour: 'rollback' | 'proceed' = 'rollback', submitter = 'erp') {
+  const eventList = eventIDs.map((eventID) => ({
+    type: 'ObjectEvent',
+    eventID,
+    eventTime: '2026-01-01T00:00:00Z',
+  }));
+  return signTx(
+    {
+      kind: 'capture',
+      network: 'n',
+      org: 'a',
+      submitter,
+      errorBehaviour,
+      document: { epcisBody: { eventList } },
+    },
+    signer,
+  );
+}
+
+const block = (txs: Transaction[]) => firstBlock(txs, 'a', 1_700_000_000_000);
+
+describe('mempool', () => {
+  it('deduplicates by transaction id and by eventID and keeps arrival order', () => {
+    const pool = new Mempool({ maxTxs: 10, maxBytes: 1e6 });
+    const t1 = tx(['e1']);
+    const t2 = tx(['e2']);
+    expect(pool.add(t1, 100)).toBe(true);
+    expect(pool.add(t1, 100)).toBe(false);
+    expect(pool.add(t2, 100)).toBe(true);
+    expect(() => pool.add(tx(['e1'], 'rollback', 'other'), 100)).toThrow(/already pending/);
+    expect(pool.take(10, 1e6).map((t) => t.id)).toEqual([t1.id, t2.id]);
+    expect(pool.txOfEvent('e2')?.id).toBe(t2.id);
+    pool.remove(t1.id);
+    expect(pool.size).toBe(1);
+    expect(pool.txOfEvent('e1')).toBeUndefined();
+  });
+
+  it('pushes back with MEMPOOL_FULL when bounded by count or bytes', () => {
+    const pool = new Mempool({ maxTxs: 1, maxBytes: 150 });
+    pool.add(tx(['x']), 100);
+    const err = (() => {
+      try {
+        pool.add(tx(['y']), 10);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(WaybillError);
+    expect((err as WaybillError).code).toBe(ErrorCode.MempoolFull);
+    expect((err as WaybillError).status).toBe(429);
+  });
+
+  it('takes only what fits the block limits', () => {
+    const pool = new Mempool({ maxTxs: 10, maxBytes: 1e6 });
+    for (const id of ['a', 'b', 'c']) pool.add(tx([id]), 100);
+    expect(pool.take(2, 1e6)).toHaveLength(2);
+    expect(pool.take(10, 250)).toHaveLength(2);
+    expect(pool.take(10, 10)).toHaveLength(1);
+  });
+});
+
+describe('block execution', () => {
+  const none = memoryContext();
+
+  it('accepts new events and stamps recordTime with the block time', () => {
+    const [r] = executeBlock(block([tx(['e1', 'e2'])]), none).results;
+    expect(r?.success).toBe(true);
+    expect(r?.accepted.map((e) => e.recordTime)).toEqual([
+      '2023-11-14T22:13:20.000Z',
+      '2023-11-14T22:13:20.000Z',
+    ]);
+  });
+
+  it('rejects a duplicate eventID, and rolls back the whole document under rollback', () => {
+    const [r] = executeBlock(
+      block([tx(['old', 'new'])]),
+      memoryContext({ hasEvent: (id) => id === 'old' }),
+    ).results;
+    expect(r?.success).toBe(false);
+    expect(r?.accepted).toHaveLength(0);
+    expect(r?.errors.map((e) => e.code)).toEqual([RejectCode.DuplicateEventId, RejectCode.RolledBack]);
+  });
+
+  it('applies the valid events under proceed, including duplicates inside one block', () => {
+    const results = executeBlock(
+      block([tx(['a', 'b'], 'proceed'), tx(['b', 'c', 'c'], 'proceed')]),
+      none,
+    ).results;
+    expect(results[0]?.accepted.map((e) => e.eventID)).toEqual(['a', 'b']);
+    expect(results[1]?.accepted.map((e) => e.eventID)).toEqual(['c']);
+    expect(results[1]?.errors.map((e) => [e.eventID, e.code])).toEqual([
+      ['b', RejectCode.DuplicateEventId],
+      ['c', RejectCode.DuplicateEventId],
+    ]);
+  });
+});
+
+describe('evidence transactions', () => {
+  const none = memoryContext();
+  const evidence = (round: number) => ({
+    kind: 'duplicate_vote',
+    member: 'b',
+    height: 3,
+    round,
+    first: { type: 'prevote', height: 3, round, blockHash: 'aa', voter: 'b', signature: '01' },
+    second: { type: 'prevote', height: 3, round, blockHash: null, voter: 'b', signature: '02' },
+  });
+  const report = (by: string, round = 0) =>
+    signTx({ kind: 'evidence', network: 'n', org: by, evidence: evidence(round) }, signer);
+
+  it('records the first report of an equivocation and refuses repeats, in a block and across blocks', () => {
+    const results = executeBlock(block([report('a'), report('c'), report('a', 1)]), none).results;
+    expect(results.map((r) => r.success)).toEqual([true, false, true]);
+    expect(results[1]?.errors[0]?.code).toBe(RejectCode.DuplicateEvidence);
+    expect(results[0]?.evidence).toMatchObject({
+      kind: 'duplicate_vote',
+      member: 'b',
+      height: 3,
+      round: 0,
+      reportedBy: 'a',
+    });
+    const id = results[0]?.evidence?.id ?? '';
+    const [later] = executeBlock(
+      block([report('d')]),
+      memoryContext({ hasEvidence: (x) => x === id }),
+    ).results;
+    expect(later?.success).toBe(false);
+  });
+});
+
+describe('censorship detection inputs', () => {
+  it('lists transactions waiting since a time, oldest first', () => {
+    const pool = new Mempool({ maxTxs: 10, maxBytes: 1e6 });
+    const [t1, t2, t3] = [tx(['p']), tx(['q']), tx(['r'])];
+    if (!t1 || !t2 || !t3) throw new Error('no tx');
+    pool.add(t1, 10, 100);
+    pool.add(t2, 10, 200);
+    pool.add(t3, 10, 300);
+    expect([...pool.waitingSince(200)].map((t) => t.id)).toEqual([t1.id, t2.id]);
+    expect([...pool.waitingSince(50)]).toEqual([]);
+  });
+});
