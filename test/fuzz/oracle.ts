@@ -94,8 +94,6 @@ function safe<T>(f: () => T): T | undefined {
   }
 }
 
-const STANDARD_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
-
 /**
  * Findings that work on another branch fixes (issue 19's `hardening`), by their precise shape:
  * counted and printed, not failed on, until that work lands; then the entry goes. Anything else of
@@ -107,18 +105,11 @@ export function ownedElsewhere(
   f: Finding,
   bodyLimit: number,
 ): string | undefined {
-  if (f.category === 'non-problem' && !STANDARD_METHODS.has(req.method))
-    return 'hardening: Node/fastify client errors (unknown method) as problem+json';
   if (
     f.category === 'no-answer' &&
     (req.body?.length ?? 0) > bodyLimit &&
     /EPIPE|ECONNRESET/.test(ans.error ?? '')
   )
     return 'hardening: 413 read to the end so the client sees it';
-  if (f.category === '5xx' && req.operation === 'listAlerts') {
-    const perPage = new URL(req.path, 'http://x').searchParams.get('perPage');
-    if (perPage !== null && !/^\d+$/.test(perPage))
-      return 'hardening: numeric query parameters (GET /alerts?perPage=1e309)';
-  }
   return undefined;
 }
