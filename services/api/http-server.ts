@@ -181,7 +181,8 @@ export function hardenHttp(app: FastifyInstance, timeouts: ServerTimeouts): void
   });
   app.addHook('preHandler', async (request) => unwatchBody(request));
   app.addHook('onError', async (request, _reply, error) => {
-    if ((error as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') drainRejectedBody(request);
+    if ((error as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      drainRejectedBody(request, timeouts.bodyIdleMs);
   });
   app.addHook('onResponse', async (request) => unwatchBody(request));
 }
@@ -228,18 +229,40 @@ function unwatchBody(request: FastifyRequest): void {
 /**
  * After a 413, the rest of the body is read and thrown away (up to MAX_DRAIN_BYTES), so the client
  * is still sending into an open connection when the answer reaches it. Node's own discard would do
- * it without a bound; Fastify closes the connection on this error, which turns the answer into a
- * reset for a client that writes its whole body first.
+ * it without a bound.
+ *
+ * The answer says `connection: close` (Fastify sets it: the client must not reuse a connection
+ * whose body it may not finish), and for such an answer Node destroys the socket as soon as the
+ * answer is written: the rest of the body then meets a closed socket, the kernel resets, and a
+ * client still writing its body (Node's fetch writes all of it before it reads) fails with EPIPE
+ * without ever reading the 413. So the socket's `destroySoon`, which Node calls there, only ends
+ * our side (the answer and a FIN go out; reading goes on, Node's server being half-open) and
+ * destroys once the body has ended, grown past the bound, or stopped arriving for `idleMs`.
  */
-export function drainRejectedBody(request: FastifyRequest): void {
+export function drainRejectedBody(request: FastifyRequest, idleMs: number): void {
   const raw = request.raw;
-  if (raw.complete || raw.destroyed || typeof raw.socket?.destroy !== 'function') return;
-  draining.add(raw.socket);
-  raw.once('end', () => draining.delete(raw.socket));
+  const socket = raw.socket;
+  if (raw.complete || raw.destroyed || typeof socket?.destroySoon !== 'function') return;
+  draining.add(socket);
+  const close = socket.destroySoon.bind(socket);
+  let ended = false;
+  const idle = setTimeout(() => socket.destroy(), idleMs).unref();
+  socket.once('close', () => clearTimeout(idle));
+  raw.once('end', () => {
+    ended = true;
+    clearTimeout(idle);
+    draining.delete(socket);
+  });
+  socket.destroySoon = () => {
+    if (ended) return close();
+    socket.end();
+    raw.once('end', close);
+  };
   let drained = 0;
   raw.on('data', (chunk: Buffer) => {
+    idle.refresh();
     drained += chunk.length;
-    if (drained > MAX_DRAIN_BYTES) raw.socket.destroy();
+    if (drained > MAX_DRAIN_BYTES) socket.destroy();
   });
   raw.resume();
 }

@@ -93,23 +93,3 @@ function safe<T>(f: () => T): T | undefined {
     return undefined;
   }
 }
-
-/**
- * Findings that work on another branch fixes (issue 19's `hardening`), by their precise shape:
- * counted and printed, not failed on, until that work lands; then the entry goes. Anything else of
- * the same category still fails.
- */
-export function ownedElsewhere(
-  req: FuzzRequest,
-  ans: Answer,
-  f: Finding,
-  bodyLimit: number,
-): string | undefined {
-  if (
-    f.category === 'no-answer' &&
-    (req.body?.length ?? 0) > bodyLimit &&
-    /EPIPE|ECONNRESET/.test(ans.error ?? '')
-  )
-    return 'hardening: 413 read to the end so the client sees it';
-  return undefined;
-}

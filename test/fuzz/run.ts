@@ -2,7 +2,7 @@ import { Agent, request } from 'node:http';
 import fc from 'fast-check';
 import { rssMB } from '../support/rss.js';
 import { exampleEvents } from './corpus.js';
-import { type Answer, type Category, type Finding, judge, ownedElsewhere } from './oracle.js';
+import { type Answer, type Category, type Finding, judge } from './oracle.js';
 import { type FuzzRequest, requests } from './requests.js';
 import { operations } from './spec.js';
 import type { Target } from './target.js';
@@ -32,8 +32,6 @@ export interface FuzzStats {
   statuses: Record<string, number>;
   byOperation: Record<string, number>;
   counts: Record<Category, number>;
-  /** Findings another branch fixes (oracle.ts ownedElsewhere), by owner: reported, not failed on. */
-  ownedElsewhere: Record<string, number>;
   /** The first failures of each category, in full. */
   failures: FailedRequest[];
   healthChecks: number;
@@ -76,7 +74,6 @@ export async function fuzz(target: Target, opts: FuzzOptions): Promise<FuzzStats
     statuses: {},
     byOperation: {},
     counts: { '5xx': 0, 'non-problem': 0, contract: 0, 'undeclared-status': 0, 'no-answer': 0 },
-    ownedElsewhere: {},
     failures: [],
     healthChecks: 0,
     unhealthy: [],
@@ -99,9 +96,7 @@ export async function fuzz(target: Target, opts: FuzzOptions): Promise<FuzzStats
       stats.statuses[key] = (stats.statuses[key] ?? 0) + 1;
       stats.byOperation[req.operation] = (stats.byOperation[req.operation] ?? 0) + 1;
       const finding = judge(req, ans);
-      const owner = finding && ownedElsewhere(req, ans, finding, target.known.bodyLimit);
-      if (owner) stats.ownedElsewhere[owner] = (stats.ownedElsewhere[owner] ?? 0) + 1;
-      else if (finding) {
+      if (finding) {
         stats.counts[finding.category]++;
         if (stats.failures.filter((f) => f.category === finding.category).length < KEEP_PER_CATEGORY)
           stats.failures.push({
@@ -239,9 +234,6 @@ export function summary(s: FuzzStats): string {
     `5xx: ${s.counts['5xx']}, non-problem 4xx: ${s.counts['non-problem']}, contract: ${s.counts.contract}, ` +
       `undeclared status: ${s.counts['undeclared-status']}, no answer: ${s.counts['no-answer']} ` +
       `(${s.resetsRetried} resets retried)`,
-    ...Object.entries(s.ownedElsewhere).map(
-      ([owner, n]) => `owned elsewhere, not counted above: ${n} × ${owner}`,
-    ),
     `health checks: ${s.healthChecks}, failed: ${s.unhealthy.length}; node RSS ${s.rssBeforeMB} MB before, ${s.rssAfterMB} MB after`,
   ].join('\n');
 }

@@ -140,6 +140,24 @@ describe('a real node process', () => {
     expect(cluster.unexpectedExits).toEqual([]);
   }, 60_000);
 
+  // Issue 17 part 4, issue 19 scope 3: Node's fetch writes its whole body before it reads the
+  // answer, so a node that closes the connection as soon as its 413 is written makes fetch fail
+  // with EPIPE instead of showing the answer. Twice: the connection must serve again afterwards.
+  it('gives a 20 MB body sent by fetch its 413 problem, not EPIPE or a reset', async () => {
+    const token = await tokenOf(keys, 'writer');
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(`${url}/capture`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/ld+json' },
+        body: `{"a":"${'x'.repeat(20 * 1024 * 1024)}"}`,
+      });
+      expect(res.status, await res.clone().text()).toBe(413);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(((await res.json()) as { code: string }).code).toBe('PAYLOAD_TOO_LARGE');
+    }
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+  }, 60_000);
+
   it('finishes an in-flight request on SIGTERM before it exits 0', async () => {
     const [event] = commissioningDocument(1).epcisBody.eventList;
     const token = await tokenOf(keys, 'writer');
