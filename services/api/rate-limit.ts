@@ -34,6 +34,21 @@ export class RateLimiter {
 
   /** Takes one request from `key`'s bucket; 0 when allowed, else the seconds until one is. */
   take(key: string): number {
+    const wait = this.waitFor(key);
+    if (wait === 0) this.bucket(key).tokens -= 1;
+    return wait;
+  }
+
+  /** 0 when `key` may make a request now, else the seconds until it may; takes nothing. */
+  waitFor(key: string): number {
+    // A client never counted has a full bucket: looking does not allocate one.
+    if (!this.buckets.has(key)) return 0;
+    const bucket = this.bucket(key);
+    return bucket.tokens >= 1 ? 0 : (1 - bucket.tokens) / this.limit.perSecond;
+  }
+
+  /** `key`'s bucket, refilled up to now. */
+  private bucket(key: string): Bucket {
     const now = this.now();
     const bucket = this.buckets.get(key) ?? this.fresh(key, now);
     bucket.tokens = Math.min(
@@ -41,11 +56,7 @@ export class RateLimiter {
       bucket.tokens + ((now - bucket.at) / 1000) * this.limit.perSecond,
     );
     bucket.at = now;
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return 0;
-    }
-    return (1 - bucket.tokens) / this.limit.perSecond;
+    return bucket;
   }
 
   private fresh(key: string, now: number): Bucket {
@@ -78,12 +89,12 @@ declare module 'fastify' {
  * onRequest hook and before the body is read), so a client cannot pick its bucket by forging a sub.
  */
 const addressKey = (request: FastifyRequest) => JSON.stringify(['address', request.ip]);
+/** Apart from addressKey: anonymous traffic from a shared address does not hold up valid tokens. */
+const failedKey = (request: FastifyRequest) => JSON.stringify(['failed token', request.ip]);
 
 export function limitRate(app: FastifyInstance, limiter: RateLimiter): void {
   app.decorateRequest('rateCounted', false);
-  const count = (request: FastifyRequest, key: string) => {
-    request.rateCounted = true;
-    const wait = limiter.take(key);
+  const refuse = (wait: number) => {
     if (wait > 0) {
       throw new WaybillError(
         ErrorCode.RateLimited,
@@ -92,9 +103,20 @@ export function limitRate(app: FastifyInstance, limiter: RateLimiter): void {
       );
     }
   };
+  const count = (request: FastifyRequest, key: string) => {
+    request.rateCounted = true;
+    refuse(limiter.take(key));
+  };
   const exempt = (request: FastifyRequest) => EXEMPT.has(request.routeOptions.url ?? '');
   app.addHook('onRequest', async (request) => {
-    if (!exempt(request) && request.headers.authorization === undefined) count(request, addressKey(request));
+    if (exempt(request)) return;
+    if (request.headers.authorization === undefined) count(request, addressKey(request));
+    // Tokens that fail verification are counted against the address they come from (onResponse):
+    // past its limit, that address's token requests are refused before a signature is checked.
+    else refuse(limiter.waitFor(failedKey(request)));
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    if (!request.rateCounted && reply.statusCode === 401) limiter.take(failedKey(request));
   });
   app.addHook('preParsing', async (request) => {
     if (exempt(request) || request.rateCounted) return;

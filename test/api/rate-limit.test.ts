@@ -54,6 +54,25 @@ describe('per-client rate limits', () => {
       headers: { authorization: 'Bearer nonsense' },
     });
     expectProblem(bad, 429, ErrorCode.RateLimited);
+    // Tokens that fail verification are counted against their address, apart from anonymous requests.
+    const forged = (remoteAddress: string) =>
+      h.app.inject({
+        method: 'GET',
+        url: '/evidence',
+        remoteAddress,
+        headers: { authorization: 'Bearer forged' },
+      });
+    for (let i = 0; i < 3; i++) expect((await forged('192.0.2.3')).statusCode).toBe(401);
+    expectProblem(await forged('192.0.2.3'), 429, ErrorCode.RateLimited);
+    expect((await forged('192.0.2.4')).statusCode).toBe(401);
+    const valid = await h.token({ roles: ['events:read'] });
+    const fromValid = await h.app.inject({
+      method: 'GET',
+      url: '/evidence',
+      remoteAddress: '192.0.2.1',
+      headers: { authorization: `Bearer ${valid}` },
+    });
+    expect(fromValid.statusCode).toBe(200);
     for (const url of ['/healthz', '/readyz', '/metrics', '/healthz', '/readyz', '/metrics']) {
       const res = await h.app.inject({ method: 'GET', url, remoteAddress: '192.0.2.1' });
       expect(res.statusCode, url).not.toBe(429);
