@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { ErrorCode, type Logger, REDACT_PATHS, WaybillError } from '../common/index.js';
+import { DEFAULT_RATE_LIMIT } from '../config/index.js';
 import { MAX_URI_LENGTH } from '../epcis/index.js';
 import { createAuth } from './auth.js';
 import { DEFAULT_TIMEOUTS, hardenHttp, type ServerTimeouts, serverOptions } from './http-server.js';
@@ -8,6 +9,7 @@ import { boundedJsonParser } from './json-body.js';
 import { checkPathIdentifiers } from './path-params.js';
 import { handleError, registerProblemHandlers } from './problem.js';
 import { AJV_CUSTOM_OPTIONS, refuseUndeclaredQueries } from './query.js';
+import { limitRate, type RateLimit, RateLimiter } from './rate-limit.js';
 import { observedFrameworkErrors, observeRequests } from './request-metrics.js';
 import { adminRoutes } from './routes/admin.js';
 import { auditRoutes } from './routes/audit.js';
@@ -34,6 +36,10 @@ export interface BuildApiOptions {
   logger?: Logger | boolean;
   /** Slow-client timeouts; DEFAULT_TIMEOUTS for what is not given. */
   timeouts?: Partial<ServerTimeouts>;
+  /** Per-client request rate (node.json api.rateLimit); DEFAULT_RATE_LIMIT when absent. */
+  rateLimit?: RateLimit;
+  /** Milliseconds on a monotonic clock, for the rate limiter; tests pass their own. */
+  clock?: () => number;
 }
 
 /** eventIDs are arbitrary URIs; a sha-512 ni:/// event hash alone outgrows find-my-way's default of 100. */
@@ -77,6 +83,7 @@ export function buildApi(deps: ApiDeps, opts: BuildApiOptions = {}): FastifyInst
   registerProblemHandlers(app);
   hardenHttp(app, timeouts);
   refuseWhileClosing(app);
+  limitRate(app, new RateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT, opts.clock));
   refuseWritesWhenDiskFull(app, deps);
   observeRequests(app, deps);
   refuseUndeclaredQueries(app);

@@ -19,6 +19,12 @@ export const DEFAULT_CONSENSUS: ConsensusParams = {
 
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 /**
+ * Requests a second per API client (node.json api.rateLimit), with the burst a client may send at
+ * once: far above what an ERP, the demo, the tests or the benchmarks send, so only a runaway or
+ * hostile client meets it.
+ */
+export const DEFAULT_RATE_LIMIT = { perSecond: 2_000, burst: 4_000 };
+/**
  * Bytes are the transactions' JSON size; in memory they take several times that. 64 MiB holds
  * tens of seconds of saturating load: past it a capture gets 429 MEMPOOL_FULL at once, not a
  * 202 followed by minutes of waiting, and a node's memory stays bounded.

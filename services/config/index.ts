@@ -1,7 +1,13 @@
 export { apiUrl, listenHost, localHost, p2pMultiaddr } from './address.js';
 export { type IdentityProvider, type JwksIssuerFile, parseAuthConfig } from './auth-config.js';
 export { parseCidrs } from './cidr.js';
-export { DEFAULT_BODY_LIMIT, DEFAULT_CONSENSUS, DEFAULT_MEMPOOL, defaultContractsDir } from './defaults.js';
+export {
+  DEFAULT_BODY_LIMIT,
+  DEFAULT_CONSENSUS,
+  DEFAULT_MEMPOOL,
+  DEFAULT_RATE_LIMIT,
+  defaultContractsDir,
+} from './defaults.js';
 export {
   configPathOf,
   ENV_VARS,
@@ -12,7 +18,7 @@ export {
 export type { ConsensusParams, Genesis, GenesisMember, PublicJwk } from './genesis.js';
 export { GENESIS_FILE, type InitResult, initNetwork, NODE_FILE } from './init.js';
 export { readPrivateFile, writePrivateFile, writeSecretKeyFile } from './key-files.js';
-export { genesisHashOf, loadNodeConfig, type NodeConfig, readGenesis } from './load.js';
+export { genesisHashOf, loadNodeConfig, type NodeConfig, rateLimitOf, readGenesis } from './load.js';
 export {
   type NetworkDefinition,
   type OrgDefinition,

@@ -4,7 +4,7 @@ import { ErrorCode, fromHex, hashOf, toHex, WaybillError } from '../common/index
 import { publicKeyOf } from '../crypto/index.js';
 import { type IdentityProvider, parseAuthConfig } from './auth-config.js';
 import { parseCidrs } from './cidr.js';
-import { DEFAULT_BODY_LIMIT, DEFAULT_MEMPOOL } from './defaults.js';
+import { DEFAULT_BODY_LIMIT, DEFAULT_MEMPOOL, DEFAULT_RATE_LIMIT } from './defaults.js';
 import type { Genesis, GenesisMember } from './genesis.js';
 import { readPrivateFile } from './key-files.js';
 import type { NodeConfigFile } from './node-config.js';
@@ -19,7 +19,7 @@ export interface NodeConfig {
   seed: Uint8Array;
   jwtKeyPath: string;
   dataDir: string;
-  api: { host: string; port: number; bodyLimit: number };
+  api: { host: string; port: number; bodyLimit: number; rateLimit: { perSecond: number; burst: number } };
   p2p: { listen: string[] };
   mempool: { maxTxs: number; maxBytes: number };
   /** Free bytes kept on the data directory's disk (node/disk-guard.ts); undefined: the default. */
@@ -103,7 +103,12 @@ export function loadNodeConfig(configPath: string): NodeConfig {
     seed,
     jwtKeyPath: resolve(base, file.jwtKeyFile),
     dataDir: resolve(base, file.dataDir),
-    api: { host: file.api.host, port: file.api.port, bodyLimit: file.api.bodyLimit ?? DEFAULT_BODY_LIMIT },
+    api: {
+      host: file.api.host,
+      port: file.api.port,
+      bodyLimit: file.api.bodyLimit ?? DEFAULT_BODY_LIMIT,
+      rateLimit: rateLimitOf(file.api.rateLimit, path),
+    },
     p2p: { listen: file.p2p.listen },
     mempool: { ...DEFAULT_MEMPOOL, ...file.mempool },
     ...(reserveOf(file.diskReserveBytes, path) === undefined
@@ -137,4 +142,28 @@ function reserveOf(value: unknown, path: string): number | undefined {
     );
   }
   return value;
+}
+
+/** node.json api.rateLimit: positive numbers, a burst of at least one request; defaults for what is absent. */
+export function rateLimitOf(value: unknown, path: string): { perSecond: number; burst: number } {
+  if (value === undefined) return { ...DEFAULT_RATE_LIMIT };
+  const fail = (why: string) =>
+    new WaybillError(
+      ErrorCode.ConfigInvalid,
+      `${path}: api.rateLimit ${why}; write e.g. {"perSecond": 2000, "burst": 4000}`,
+      { path },
+    );
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail('must be an object');
+  const {
+    perSecond = DEFAULT_RATE_LIMIT.perSecond,
+    burst = DEFAULT_RATE_LIMIT.burst,
+    ...rest
+  } = value as Record<string, unknown>;
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0) throw fail(`has unknown fields: ${unknown.join(', ')}`);
+  if (typeof perSecond !== 'number' || !Number.isFinite(perSecond) || perSecond <= 0)
+    throw fail('perSecond must be a positive number of requests a second');
+  if (typeof burst !== 'number' || !Number.isSafeInteger(burst) || burst < 1)
+    throw fail('burst must be a whole number of requests, at least 1');
+  return { perSecond, burst };
 }

@@ -7,7 +7,11 @@ export interface NodeConfigFile {
   nodeKeyFile: string;
   jwtKeyFile: string;
   dataDir: string;
-  api: { host: string; port: number; bodyLimit?: number };
+  /**
+   * `rateLimit`: requests a second each API client (a token's org and sub, else a remote address)
+   * may make, and the burst it may send at once; 429 RATE_LIMITED past it. Default 2,000/s, burst 4,000.
+   */
+  api: { host: string; port: number; bodyLimit?: number; rateLimit?: { perSecond?: number; burst?: number } };
   p2p: { listen: string[] };
   mempool?: { maxTxs?: number; maxBytes?: number };
   logLevel?: string;

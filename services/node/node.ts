@@ -152,7 +152,7 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
   );
   metrics.height.set(store.tip().height);
 
-  const api = buildApi(apiDeps(parts), { logger });
+  const api = buildApi(apiDeps(parts), { logger, rateLimit: config.api.rateLimit });
   try {
     await p2p.start();
     driver.start();

@@ -18,8 +18,16 @@ export interface ListedCaptureJob extends CaptureJob {
 }
 
 /** What the HTTP layer reads from the event index (ApiDeps.query). */
+/**
+ * Bytes of stored event JSON one page of a query may hold (4 MiB): perPage=1000 of large events
+ * would otherwise hold gigabytes in memory; the page is cut and nextPageToken continues exactly.
+ */
+export const PAGE_MAX_BYTES = 4 * 1024 * 1024;
+
 export interface QueryBackend {
   events(req: EventPageRequest): EventPage;
+  /** The byte budget of one page of events a client asked for (EventPageRequest.maxBytes). */
+  pageMaxBytes: number;
   /** Distinct values of a vocabulary the committed events use (GET /bizSteps, /epcs, ...). */
   vocabulary(kind: VocabularyKind, limit: number, after: string): string[];
   /** Undefined when no committed event names the object (canonical key). */
@@ -36,10 +44,15 @@ export interface QueryBackend {
 }
 
 /** The node's query backend over its store's index and (for running jobs) its mempool. */
-export function queryBackend(index: EventIndex, pending: () => Transaction[] = () => []): QueryBackend {
+export function queryBackend(
+  index: EventIndex,
+  pending: () => Transaction[] = () => [],
+  pageMaxBytes = PAGE_MAX_BYTES,
+): QueryBackend {
   const { reader } = index;
   return {
     events: (req) => reader.events(req),
+    pageMaxBytes,
     vocabulary: (kind, limit, after) => reader.vocabulary(kind, limit, after),
     trace: (id, direction) => traceObject(reader, id, direction, DEFAULT_TRACE_LIMITS),
     rejections: (code, limit, after) => reader.rejections(code, limit, after),

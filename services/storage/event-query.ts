@@ -61,6 +61,12 @@ export interface EventPageRequest {
   descending: boolean;
   limit: number;
   after?: Cursor;
+  /**
+   * Bytes of stored event JSON one page may hold: the page ends before the event that would pass
+   * it (it always holds at least one event), and `next` continues right after the last one served.
+   * Without it a page is bounded by `limit` only.
+   */
+  maxBytes?: number;
 }
 
 export interface EventPage {
@@ -228,13 +234,42 @@ function withDensity(db: Database.Database, filter: EventFilter): EventFilter {
   };
 }
 
+/** Stored bytes of a row's event as served (its body and any error declaration). */
+const rowBytes = (row: Row) =>
+  Buffer.byteLength(row.body) + (row.declaration === null ? 0 : Buffer.byteLength(row.declaration));
+
+/**
+ * Counts a page's bytes: `fits` is false for the first row past the budget, unless the page is
+ * still empty (one event larger than the budget is served alone, so paging always advances).
+ */
+function byteBudget(maxBytes: number | undefined): { fits(row: Row, served: number): boolean } {
+  let bytes = 0;
+  return {
+    fits(row, served) {
+      if (maxBytes === undefined) return true;
+      const size = rowBytes(row);
+      if (served > 0 && bytes + size > maxBytes) return false;
+      bytes += size;
+      return true;
+    },
+  };
+}
+
 export function eventPage(db: Database.Database, req: EventPageRequest): EventPage {
   const filter = withDensity(db, req.filter);
   if (filter.predicates?.length) return filteredPage(db, { ...req, filter }, filter.predicates);
   const { sql, params } = eventPageSql({ ...req, filter });
-  const rows = db.prepare<unknown[], Row>(sql).all(...params) as Row[];
-  const more = rows.length > req.limit;
-  const page = more ? rows.slice(0, req.limit) : rows;
+  // Rows one at a time, so rows past the byte budget are never read into memory.
+  const page: Row[] = [];
+  const budget = byteBudget(req.maxBytes);
+  let more = false;
+  for (const row of db.prepare<unknown[], Row>(sql).iterate(...params) as IterableIterator<Row>) {
+    if (page.length === req.limit || !budget.fits(row, page.length)) {
+      more = true;
+      break;
+    }
+    page.push(row);
+  }
   const last = page[page.length - 1];
   return {
     events: page.map(servedEvent),
@@ -256,22 +291,27 @@ function filteredPage(
   predicates: ReadonlyArray<(event: EpcisEvent) => boolean>,
 ): EventPage {
   const matched: Array<{ event: EpcisEvent; at: Cursor }> = [];
+  const budget = byteBudget(req.maxBytes);
   let after = req.after;
+  let more = false;
   for (;;) {
     const { sql, params } = eventPageSql({ ...req, after, limit: SCAN_BATCH - 1 });
     const rows = db.prepare<unknown[], Row>(sql).all(...params) as Row[];
     for (const row of rows) {
       const event = servedEvent(row);
-      if (predicates.every((p) => p(event))) matched.push({ event, at: { value: row.sort, seq: row.seq } });
-      if (matched.length > req.limit) break;
+      if (!predicates.every((p) => p(event))) continue;
+      if (matched.length === req.limit || !budget.fits(row, matched.length)) {
+        more = true;
+        break;
+      }
+      matched.push({ event, at: { value: row.sort, seq: row.seq } });
     }
     const last = rows[rows.length - 1];
-    if (matched.length > req.limit || rows.length < SCAN_BATCH || !last) break;
+    if (more || rows.length < SCAN_BATCH || !last) break;
     after = { value: last.sort, seq: last.seq };
   }
-  const page = matched.slice(0, req.limit);
   return {
-    events: page.map((m) => m.event),
-    next: matched.length > req.limit ? page[page.length - 1]?.at : undefined,
+    events: matched.map((m) => m.event),
+    next: more ? matched[matched.length - 1]?.at : undefined,
   };
 }

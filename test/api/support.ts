@@ -28,7 +28,7 @@ import { ErrorCode, WaybillError } from '../../services/common/index.js';
 import type { Genesis, IdentityProvider, PublicJwk } from '../../services/config/index.js';
 import type { EpcisEvent } from '../../services/ledger/index.js';
 import { NodeMetrics } from '../../services/node/metrics.js';
-import type { QueryBackend } from '../../services/query/index.js';
+import { PAGE_MAX_BYTES, type QueryBackend } from '../../services/query/index.js';
 import { DestPolicy, SecretBox } from '../../services/subscriptions/index.js';
 import { checkResponse } from './response-contract.js';
 
@@ -252,6 +252,7 @@ function noQueryBackend(): QueryBackend {
   };
   return {
     events: fail,
+    pageMaxBytes: PAGE_MAX_BYTES,
     vocabulary: fail,
     trace: fail,
     rejections: fail,

@@ -250,10 +250,18 @@ export class LoadRunner {
     const n = this.cluster.nodes[ack.node];
     if (!n) return undefined;
     try {
-      const res = await call(`${n.url}/capture/${encodeURIComponent(ack.captureID)}`, 'GET', {
-        authorization: `Bearer ${n.token}`,
-      });
-      return res.status === 200 ? (JSON.parse(res.text) as Job) : undefined;
+      for (let tries = 0; ; tries++) {
+        const res = await call(`${n.url}/capture/${encodeURIComponent(ack.captureID)}`, 'GET', {
+          authorization: `Bearer ${n.token}`,
+        });
+        // Reading thousands of jobs back may pass the node's per-client rate limit: wait as told,
+        // so a throttled read is not counted as an uncommitted capture.
+        if (res.status === 429 && tries < 10) {
+          await new Promise((r) => setTimeout(r, Number(res.headers['retry-after'] ?? 1) * 1000));
+          continue;
+        }
+        return res.status === 200 ? (JSON.parse(res.text) as Job) : undefined;
+      }
     } catch {
       return undefined;
     }

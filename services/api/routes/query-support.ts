@@ -112,7 +112,13 @@ export function answerQuery(
   const parsed: ParsedQuery = parseEventQuery(run.pairs, run.scope);
   if (parsed.maxEventCount !== undefined) {
     // EPCIS: more matches than maxEventCount is QueryTooLargeException, not a partial answer.
-    const probe = deps.query.events({ ...parsed.request, after: undefined, limit: parsed.maxEventCount });
+    // Counted, not served: no byte budget, or a page cut by bytes would read as too many matches.
+    const probe = deps.query.events({
+      ...parsed.request,
+      after: undefined,
+      limit: parsed.maxEventCount,
+      maxBytes: undefined,
+    });
     if (probe.next)
       throw new WaybillError(
         ErrorCode.QueryTooLarge,
@@ -120,7 +126,8 @@ export function answerQuery(
         { maxEventCount: parsed.maxEventCount },
       );
   }
-  const page = deps.query.events(parsed.request);
+  // Cut by bytes as well as by count: the next page's token continues after the last event served.
+  const page = deps.query.events({ ...parsed.request, maxBytes: deps.query.pageMaxBytes });
   const served = parsed.servedBefore + page.events.length;
   const more = page.next && (parsed.eventCountLimit === undefined || served < parsed.eventCountLimit);
   const next = more && page.next ? [page.next.value, page.next.seq, served] : undefined;

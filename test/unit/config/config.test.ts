@@ -93,6 +93,22 @@ describe('network init and node config', () => {
     }
   });
 
+  it('reads api.rateLimit with defaults for what is absent, refusing what is not a rate', () => {
+    const path = join(dir, 'net', 'swift-logistics', 'node.json');
+    const file = JSON.parse(readFileSync(path, 'utf8'));
+    expect(loadNodeConfig(path).api.rateLimit).toEqual({ perSecond: 2_000, burst: 4_000 });
+    try {
+      writeFileSync(path, JSON.stringify({ ...file, api: { ...file.api, rateLimit: { perSecond: 50 } } }));
+      expect(loadNodeConfig(path).api.rateLimit).toEqual({ perSecond: 50, burst: 4_000 });
+      for (const bad of [10, { perSecond: 0 }, { burst: 1.5 }, { perSecond: 'fast' }, { rps: 1 }]) {
+        writeFileSync(path, JSON.stringify({ ...file, api: { ...file.api, rateLimit: bad } }));
+        expect(() => loadNodeConfig(path), JSON.stringify(bad)).toThrow(/api\.rateLimit/);
+      }
+    } finally {
+      writeFileSync(path, JSON.stringify(file));
+    }
+  });
+
   it('creates the subscription secret key (0600) when a node starts without one', () => {
     const path = join(dir, 'own.key');
     const box = SecretBox.fromKeyFile(path);
