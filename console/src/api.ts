@@ -47,3 +47,13 @@ export function must<T>(r: { data?: T; error?: unknown; response: Response }): T
     p.detail ?? p.title ?? r.response.statusText,
   );
 }
+
+/**
+ * The event of GET /events/{eventID}, which answers an EPCISQueryDocument holding it (as GS1's
+ * REST binding declares); the views show and read the event itself.
+ */
+export function eventOf(document: unknown): Record<string, unknown> {
+  const doc = document as { epcisBody?: { queryResults?: { resultsBody?: { eventList?: unknown[] } } } };
+  const [event] = doc.epcisBody?.queryResults?.resultsBody?.eventList ?? [];
+  return (event ?? {}) as Record<string, unknown>;
+}

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import createClient, { type Client } from 'openapi-fetch';
@@ -94,6 +94,14 @@ describe("a client generated from GS1's OpenAPI document of the EPCIS 2.0 REST b
     const open = mkdtempSync(join(tmpdir(), 'waybill-open-rules-'));
     writeFileSync(join(open, 'open.yaml'), 'rules: []\n');
     cluster = await Cluster.create(1, FAST_CONSENSUS, { contracts: open });
+    // Callbacks go to loopback (nothing listens on its discard port): its operator allows that
+    // range explicitly, as webhook destinations are refused internal addresses by default.
+    const configPath = cluster.node(ORG).configPath;
+    const file = JSON.parse(readFileSync(configPath, 'utf8'));
+    writeFileSync(
+      configPath,
+      JSON.stringify({ ...file, subscriptions: { allowedDestinations: ['127.0.0.0/8'] } }),
+    );
     await cluster.startAll();
     const node = cluster.node(ORG);
     base = node.url;
@@ -631,7 +639,7 @@ describe("a client generated from GS1's OpenAPI document of the EPCIS 2.0 REST b
       {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
-          dest: 'https://client.example.com/queryCallback',
+          dest: 'http://127.0.0.1:9/queryCallback',
           schedule: { second: '0', minute: '0', hour: '2' },
           reportIfEmpty: true,
         }),
@@ -645,7 +653,7 @@ describe("a client generated from GS1's OpenAPI document of the EPCIS 2.0 REST b
       '/queries/gs1-client/subscriptions',
       {
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ dest: 'https://client.example.com/queryCallback', stream: true }),
+        body: JSON.stringify({ dest: 'http://127.0.0.1:9/queryCallback', stream: true }),
       },
       (res, body) => [...(res.status === 201 || res.status === 200 ? [] : status(201)(res, body))],
     );

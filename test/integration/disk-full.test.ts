@@ -55,6 +55,9 @@ describe.runIf(!unavailable || required)('a node whose disk is full', () => {
     const filler = join(node.dataDir, 'filler');
     const { bavail, bsize } = statfsSync(node.dataDir);
     writeFileSync(filler, Buffer.alloc(Math.max(0, bavail * bsize - RESERVE / 2)));
+    // The guard trusts a "there is space" answer for 1 s (node/disk-guard.ts RECHECK_MS); the
+    // first capture may have asked it less than a second ago.
+    await new Promise((r) => setTimeout(r, 1_100));
 
     const refused = await cluster.capture(node.org, commissioningDocument(2));
     expect(refused.status).toBe(507);

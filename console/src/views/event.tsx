@@ -1,4 +1,4 @@
-import { must } from '../api.js';
+import { eventOf, must } from '../api.js';
 import { Loaded, useApp, useLoad, useNames } from '../common.js';
 import { href } from '../route.js';
 import { VerifyProof } from './verify.js';
@@ -9,7 +9,10 @@ export function EventDetails({ eventID, headingLevel = 2 }: { eventID: string; h
   const names = useNames();
   const load = useLoad(async () => {
     const [event, status] = await Promise.all([
-      api.GET('/events/{eventID}', { params: { path: { eventID } } }).then(must),
+      api
+        .GET('/events/{eventID}', { params: { path: { eventID } } })
+        .then(must)
+        .then(eventOf),
       api.GET('/events/{eventID}/status', { params: { path: { eventID } } }).then(must),
     ]);
     return { event, status };

@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
-import { ApiError, type CustodyStep, must, type Trace, type TraceNode } from '../api.js';
+import { ApiError, type CustodyStep, eventOf, must, type Trace, type TraceNode } from '../api.js';
 import { Flags, flagText, Loaded, STATUS_TEXT, shortId, useApp, useLoad, useNames } from '../common.js';
 import { flowOrder } from '../graph.js';
 import { href } from '../route.js';
@@ -230,7 +230,7 @@ function Journey({ trace, select }: { trace: Trace; select: (s: Selection) => vo
     await Promise.all(
       ships.map(async (s) => {
         const r = await api.GET('/events/{eventID}', { params: { path: { eventID: s.eventID } } });
-        if (r.data) out.set(s.eventID, transferOf(r.data as Record<string, unknown>));
+        if (r.data) out.set(s.eventID, transferOf(eventOf(r.data)));
       }),
     );
     return out;
