@@ -50,7 +50,11 @@ export class Mempool {
         },
       );
     }
-    const eventIDs = eventsOf(tx).map((e) => e.eventID);
+    // An error declaration carries the eventID of the event it corrects (EPCIS 2.0), so it may wait
+    // beside that event; execution judges the two in block order.
+    const eventIDs = eventsOf(tx)
+      .filter((e) => e.errorDeclaration === undefined)
+      .map((e) => e.eventID);
     for (const id of eventIDs) {
       const other = this.byEvent.get(id);
       if (other !== undefined) {

@@ -45,6 +45,36 @@ describe('mempool', () => {
     expect(pool.txOfEvent('e1')).toBeUndefined();
   });
 
+  it('lets an error declaration wait beside the event it corrects (same eventID)', () => {
+    const pool = new Mempool({ maxTxs: 10, maxBytes: 1e6 });
+    const original = tx(['e1']);
+    const declaration = signTx(
+      {
+        kind: 'capture',
+        network: 'n',
+        org: 'a',
+        submitter: 'erp',
+        errorBehaviour: 'rollback',
+        document: {
+          epcisBody: {
+            eventList: [
+              {
+                type: 'ObjectEvent',
+                eventID: 'e1',
+                eventTime: '2026-01-01T00:00:00Z',
+                errorDeclaration: { declarationTime: '2026-01-02T00:00:00Z' },
+              },
+            ],
+          },
+        },
+      },
+      signer,
+    );
+    expect(pool.add(original, 100)).toBe(true);
+    expect(pool.add(declaration, 100)).toBe(true);
+    expect(pool.txOfEvent('e1')?.id).toBe(original.id);
+  });
+
   it('pushes back with MEMPOOL_FULL when bounded by count or bytes', () => {
     const pool = new Mempool({ maxTxs: 1, maxBytes: 150 });
     pool.add(tx(['x']), 100);
