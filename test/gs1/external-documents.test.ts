@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster, FAST_CONSENSUS } from '../support/cluster.js';
+import { waitFor } from '../support/wait.js';
 import { SHARED } from './gs1-document.js';
 
 // EPCIS 2.0 documents from public repositories (GS1, OpenEPCIS, the event-hash generator) in
@@ -46,7 +47,19 @@ describe('external EPCIS 2.0 documents over real HTTP', () => {
     for (const file of files('valid')) {
       const res = await post(file, 'valid', 'proceed');
       const body = await res.text();
-      if (res.status !== 202) refused.push(`${file}: ${res.status} ${body.slice(0, 300)}`);
+      if (res.status !== 202) {
+        refused.push(`${file}: ${res.status} ${body.slice(0, 300)}`);
+        continue;
+      }
+      // Some public documents repeat another's events (the same content hashes to the same
+      // eventID). One already on the ledger is answered 202 and fails in its job, as GS1 declares;
+      // one still pending in the mempool is refused at POST (409, not yet GS1's way: see the
+      // closing notes), so each capture is let commit before the next is posted.
+      const { captureID } = JSON.parse(body) as { captureID: string };
+      await waitFor(`${file} decided`, async () => {
+        const job = await cluster.json<{ running: boolean }>(ORG, `/capture/${captureID}`);
+        return job.status === 200 && !job.body.running;
+      });
     }
     expect(refused).toEqual([]);
   }, 240_000);
