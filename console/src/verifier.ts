@@ -57,28 +57,20 @@ export function verifyInWorker(proofs: unknown[], genesis: unknown): Promise<Ver
 }
 
 /** The checks the verifier runs, in order (services/verify CheckName), for listing the ones not reached. */
+/** The checks every transaction proof runs before its own last check (event or verdict). */
+const TX_CHECKS = [
+  'genesis',
+  'format',
+  'network',
+  'block-hash',
+  'certificate',
+  'inclusion',
+  'tx-id',
+  'tx-signature',
+];
+
 export const CHECKS_BY_KIND: Record<string, string[]> = {
-  event: [
-    'genesis',
-    'format',
-    'network',
-    'block-hash',
-    'certificate',
-    'inclusion',
-    'tx-id',
-    'tx-signature',
-    'event',
-  ],
-  verdict: [
-    'genesis',
-    'format',
-    'network',
-    'block-hash',
-    'certificate',
-    'inclusion',
-    'tx-id',
-    'tx-signature',
-    'verdict',
-  ],
+  event: [...TX_CHECKS, 'event'],
+  verdict: [...TX_CHECKS, 'verdict'],
   state: ['genesis', 'format', 'network', 'block-hash', 'certificate', 'state'],
 };
