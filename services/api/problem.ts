@@ -50,6 +50,16 @@ const TITLES: Record<ErrorCode, string> = {
   [ErrorCode.ExpectationFailed]: 'Expectation failed',
   [ErrorCode.RateLimited]: 'Too many requests',
   [ErrorCode.HeadersTooLarge]: 'Request header fields too large',
+  [ErrorCode.UnknownProposal]: 'Unknown proposal',
+  [ErrorCode.DuplicateProposal]: 'Duplicate proposal',
+  [ErrorCode.AlreadyApproved]: 'Already approved',
+  [ErrorCode.ValidatorsBelowMinimum]: 'Too few validators',
+  [ErrorCode.MemberInvalid]: 'Member file does not verify',
+  [ErrorCode.MemberExists]: 'Member exists',
+  [ErrorCode.MemberUnknown]: 'Unknown member',
+  [ErrorCode.NotAValidator]: 'Not a validator',
+  [ErrorCode.SelfGrant]: 'Self grant',
+  [ErrorCode.GrantInvalid]: 'Invalid grant',
 };
 
 /**

@@ -1,4 +1,4 @@
-import { ErrorCode, fromHex, hashOf, WaybillError } from '../common/index.js';
+import { ErrorCode, hashOf, WaybillError } from '../common/index.js';
 import type { Genesis } from '../config/index.js';
 import type { ConsensusMessage, Evidence } from '../consensus/index.js';
 import { type Clock, verifyEvidence } from '../consensus/index.js';
@@ -28,6 +28,7 @@ import {
   eventsOf,
   type InvalidCaptureEvent,
   idMatchesBody,
+  type MemberSet,
   type RuleFileData,
   type SubmitContext,
   signTx,
@@ -40,6 +41,7 @@ import type { Mempool } from '../mempool/index.js';
 import type { Store } from '../storage/index.js';
 import { type AppRoots, MAX_RULES_BYTES, rootsDiffer, rulesAreWellFormed } from './block-checks.js';
 import { adoptKnownTxs } from './known-txs.js';
+import { MemberBook } from './member-book.js';
 import type { RuleRegistry } from './rules-book.js';
 
 /** The header fields that commit to the application state: the parent's roots and the rules. */
@@ -59,6 +61,8 @@ export interface LedgerAppDeps {
   mempool: Mempool;
   signer: Signer;
   rules: RuleRegistry;
+  /** The member set at each height: whose keys sign transactions and evidence, and who votes. Default: read from `store`. */
+  members?: MemberBook;
   /** The node's one clock (node.ts): mempool timing and the censorship policy read it. */
   clock: Clock;
   /** What runs after a block is committed, in order: the list node.ts declares. */
@@ -77,17 +81,29 @@ const VERIFIED_CACHE = 50_000;
  * what a valid transaction is (the same answer on every node) and applies committed blocks.
  */
 export class LedgerApp {
-  private readonly memberKeys: Map<string, Uint8Array>;
   /**
-   * Transactions already checked in full: id -> signature, oldest first. A map rather than a set
-   * of "id:signature" strings, so a lookup builds no string.
+   * Transactions already checked in full under the member set `verifiedUnder`: id -> signature,
+   * oldest first. A map rather than a set of "id:signature" strings, so a lookup builds no string.
+   * A new member set (a key rotated, a member removed) starts it afresh.
    */
   private readonly verified = new Map<string, string>();
+  private verifiedUnder: MemberSet | undefined;
   /** When this node acknowledged its own pending transactions (for commit latency). */
   private readonly acknowledged = new Map<string, number>();
 
-  constructor(private readonly deps: LedgerAppDeps) {
-    this.memberKeys = new Map(deps.genesis.members.map((m) => [m.id, fromHex(m.publicKey)]));
+  private readonly deps: LedgerAppDeps & { members: MemberBook };
+
+  constructor(deps: LedgerAppDeps) {
+    this.deps = { ...deps, members: deps.members ?? new MemberBook(deps.store, deps.genesis.members) };
+  }
+
+  get members(): MemberBook {
+    return this.deps.members;
+  }
+
+  /** The member set the next block is decided under. */
+  private nextMembers(): MemberSet {
+    return this.deps.members.at(this.deps.store.tip().height + 1);
   }
 
   /**
@@ -179,7 +195,7 @@ export class LedgerApp {
    * Signs one of this node's transactions and queues it, unless it is already known. A repeat
    * of a transaction whose write is still under way waits for that write too.
    */
-  private submitOwn(body: TxBody): Submitted {
+  submitOwn(body: TxBody): Submitted {
     const { signer, store, mempool } = this.deps;
     const tx = signTx(body, signer);
     if (store.hasTx(tx.id) || mempool.has(tx.id)) {
@@ -246,14 +262,22 @@ export class LedgerApp {
     return added;
   }
 
-  /** Transaction validity: same answer on every node for the same committed state. */
-  checkTx(tx: Transaction): boolean {
+  /**
+   * Transaction validity for a block at `height` (default: the next one): same answer on every node
+   * for the same committed state. The org must be a member at that height, signing with its key then.
+   */
+  checkTx(tx: Transaction, height?: number): boolean {
     // The cache may skip the signature and document checks, never the binding of id to body:
     // a faulty proposer could otherwise pair a known id with another body or signature.
     // idMatchesBody hashes each transaction object once (a re-check of the same object is free).
     if (!idMatchesBody(tx)) return false;
+    const set = height === undefined ? this.nextMembers() : this.deps.members.at(height);
+    if (set !== this.verifiedUnder) {
+      this.verified.clear();
+      this.verifiedUnder = set;
+    }
     if (this.verified.get(tx.id) === tx.signature) return true;
-    const key = this.memberKeys.get(tx.body.org);
+    const key = set.memberKeys().get(tx.body.org);
     if (!key || tx.body.network !== this.deps.genesis.network) return false;
     if (!verifyTx(tx, key, verify) || !this.contentIsValid(tx)) return false;
     this.remember(tx);
@@ -264,11 +288,16 @@ export class LedgerApp {
     const { body } = tx;
     switch (body.kind) {
       case 'evidence':
-        return verifyEvidence(body.evidence as unknown as Evidence, body.network, this.memberKeys, verify);
+        return this.evidenceIsValid(body.evidence as unknown as Evidence, body.network);
       case 'rules_proposal':
         return rulesAreWellFormed(body.files) && this.deps.rules.check(body.files).problems.length === 0;
       case 'rules_approval':
+      case 'member_approval':
+      case 'grant_approval':
         return typeof body.hash === 'string' && /^[0-9a-f]{64}$/.test(body.hash);
+      case 'member_proposal':
+      case 'grant_proposal':
+        return governedShapeIsValid(body);
       case 'capture': {
         const checked = validateCaptureDocument(body.document);
         return (
@@ -287,12 +316,20 @@ export class LedgerApp {
     return adoptKnownTxs(message, this.deps.mempool);
   }
 
+  /** Evidence is checked against the validators of the height it is about (keys rotate). */
+  private evidenceIsValid(evidence: Evidence, network: string): boolean {
+    const height = (evidence as { height?: unknown } | null)?.height;
+    if (!Number.isSafeInteger(height)) return false;
+    return verifyEvidence(evidence, network, this.deps.members.at(height as number).votingKeys(), verify);
+  }
+
   validateBlock(block: Block): boolean {
-    const expected = this.rootsFor(block.header.height);
+    const { height } = block.header;
+    const expected = this.rootsFor(height);
     if (!expected || rootsDiffer(block.header, expected)) return false;
     const ids = new Set<string>();
     for (const tx of block.txs) {
-      if (ids.has(tx.id) || this.deps.store.hasTx(tx.id) || !this.checkTx(tx)) return false;
+      if (ids.has(tx.id) || this.deps.store.hasTx(tx.id) || !this.checkTx(tx, height)) return false;
       ids.add(tx.id);
     }
     return true;
@@ -321,7 +358,10 @@ export class LedgerApp {
   buildBlock(height: number, round: number, parentHash: string, minTimestamp: number, now: number): Block {
     const { genesis, mempool, store } = this.deps;
     const limits = genesis.consensus;
-    const txs = mempool.take(limits.maxBlockTxs, limits.maxBlockBytes).filter((t) => !store.hasTx(t.id));
+    // A removed member's transactions, or ones signed with a key rotated away, are not ordered.
+    const txs = mempool
+      .take(limits.maxBlockTxs, limits.maxBlockBytes)
+      .filter((t) => !store.hasTx(t.id) && this.checkTx(t, height));
     return this.buildHeaderFor(txs, height, round, parentHash, Math.max(now, minTimestamp));
   }
 
@@ -351,15 +391,20 @@ export class LedgerApp {
 
   /** What the header at `height` must carry: the roots block height-1 left and the rules in force. */
   private rootsFor(height: number): AppRoots | undefined {
-    const rulesHash = this.deps.rules.at(height).hash;
-    if (height === 1) return { parentStateRoot: EMPTY_STATE_ROOT, parentResultsRoot: EMPTY_ROOT, rulesHash };
-    const parent = this.deps.store.blockRoots(height - 1);
-    return parent && { parentStateRoot: parent.stateRoot, parentResultsRoot: parent.resultsRoot, rulesHash };
+    const { rules, members, store } = this.deps;
+    const fixed = {
+      rulesHash: rules.at(height).hash,
+      membersHash: members.at(height).hash,
+      nextMembersHash: members.at(height + 1).hash,
+    };
+    if (height === 1) return { parentStateRoot: EMPTY_STATE_ROOT, parentResultsRoot: EMPTY_ROOT, ...fixed };
+    const parent = store.blockRoots(height - 1);
+    return parent && { parentStateRoot: parent.stateRoot, parentResultsRoot: parent.resultsRoot, ...fixed };
   }
 
   private executionContext(): ExecutionContext {
-    const { store, rules } = this.deps;
-    return { ledger: store, custody: store.custody, rules };
+    const { store, rules, members, genesis } = this.deps;
+    return { ledger: store, custody: store.custody, rules, members, network: genesis.network };
   }
 
   /**
@@ -381,6 +426,7 @@ export class LedgerApp {
     }
     const execution = executeBlock(block, this.executionContext());
     store.commitBlock(committed, execution);
+    this.deps.members.refresh();
     const now = this.deps.clock();
     for (const tx of block.txs) {
       mempool.remove(tx.id);
@@ -438,6 +484,20 @@ function invalidListIsWellFormed(body: CaptureTxBody): boolean {
   if (body.errorBehaviour !== 'proceed' || invalid.length === 0 || invalid.length >= DEFAULT_MAX_EVENTS)
     return false;
   return invalid.every((e, i) => i === 0 || e.index > (invalid[i - 1] as InvalidCaptureEvent).index);
+}
+
+/** A member or grant proposal as gossip carries it; the ledger judges its content (execution/membership.ts). */
+function governedShapeIsValid(body: TxBody): boolean {
+  const b = body as {
+    basis?: unknown;
+    change?: { action?: unknown; id?: unknown; member?: unknown };
+    grant?: { org?: unknown };
+  };
+  if (!Number.isSafeInteger(b.basis) || (b.basis as number) < 0) return false;
+  if (body.kind === 'grant_proposal') return typeof b.grant?.org === 'string';
+  const c = b.change;
+  if (c?.action === 'remove') return typeof c.id === 'string';
+  return (c?.action === 'add' || c?.action === 'update') && typeof c.member === 'object' && c.member !== null;
 }
 
 function sizeOf(tx: Transaction): number {

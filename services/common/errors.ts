@@ -60,6 +60,27 @@ export enum ErrorCode {
   RateLimited = 'RATE_LIMITED',
   /** Request headers or URL over the server's limit. */
   HeadersTooLarge = 'HEADERS_TOO_LARGE',
+  // Governance of members and grants (execution/membership.ts); the ledger refuses with the same codes.
+  /** No committed governance proposal has this hash. */
+  UnknownProposal = 'UNKNOWN_PROPOSAL',
+  /** The same change is already proposed. */
+  DuplicateProposal = 'DUPLICATE_PROPOSAL',
+  /** This organisation already approved the proposal. */
+  AlreadyApproved = 'ALREADY_APPROVED',
+  /** The change would leave fewer than 4 validators. */
+  ValidatorsBelowMinimum = 'VALIDATORS_BELOW_MINIMUM',
+  /** The member file is malformed, or its peer id or signature does not match its node key. */
+  MemberInvalid = 'MEMBER_INVALID',
+  /** The org id, node key or peer id is already a member's. */
+  MemberExists = 'MEMBER_EXISTS',
+  /** No member has this org id. */
+  MemberUnknown = 'MEMBER_UNKNOWN',
+  /** Only validators propose and approve governance changes. */
+  NotAValidator = 'NOT_A_VALIDATOR',
+  /** An organisation cannot propose or approve a grant to itself. */
+  SelfGrant = 'SELF_GRANT',
+  /** The grant's scope or until is not valid. */
+  GrantInvalid = 'GRANT_INVALID',
 }
 
 const STATUS: Record<ErrorCode, number> = {
@@ -103,6 +124,16 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.ExpectationFailed]: 417,
   [ErrorCode.RateLimited]: 429,
   [ErrorCode.HeadersTooLarge]: 431,
+  [ErrorCode.UnknownProposal]: 404,
+  [ErrorCode.DuplicateProposal]: 409,
+  [ErrorCode.AlreadyApproved]: 409,
+  [ErrorCode.ValidatorsBelowMinimum]: 409,
+  [ErrorCode.MemberInvalid]: 422,
+  [ErrorCode.MemberExists]: 409,
+  [ErrorCode.MemberUnknown]: 404,
+  [ErrorCode.NotAValidator]: 403,
+  [ErrorCode.SelfGrant]: 403,
+  [ErrorCode.GrantInvalid]: 422,
 };
 
 /** Typed error with a stable code and metadata; the API maps it to RFC 9457 problem+json. */

@@ -82,6 +82,8 @@ async function writeOrgKeys(org: OrgDefinition, orgDir: string): Promise<Genesis
     host: org.host,
     apiPort: org.apiPort,
     p2pPort: org.p2pPort,
+    // Written only when given, so a network without observers keeps the genesis it had.
+    ...(org.role && { role: org.role }),
   };
 }
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ErrorCode, fromHex, hashOf, toHex, WaybillError } from '../common/index.js';
-import { publicKeyOf } from '../crypto/index.js';
+import { publicKeyOf, verify } from '../crypto/index.js';
+import { type MemberFile, memberFileProblem, recordOf } from '../ledger/index.js';
 import { type IdentityProvider, parseAuthConfig } from './auth-config.js';
 import { parseCidrs } from './cidr.js';
 import { DEFAULT_BODY_LIMIT, DEFAULT_MEMPOOL, DEFAULT_RATE_LIMIT } from './defaults.js';
@@ -74,6 +75,17 @@ export function readGenesis(path: string): Genesis {
   return genesis;
 }
 
+/** This org's own member file: its description as the consortium admitted it. */
+function readMemberFile(path: string, org: string): GenesisMember {
+  const file = readJson(path, 'member file') as MemberFile;
+  const problem = memberFileProblem(file, verify);
+  if (problem)
+    throw new WaybillError(ErrorCode.ConfigInvalid, `member file ${path} does not verify: ${problem}`);
+  if (file.id !== org)
+    throw new WaybillError(ErrorCode.ConfigInvalid, `member file ${path} is for ${file.id}, not ${org}`);
+  return recordOf(file);
+}
+
 /** The hash every node's chain starts from: block 1's parentHash. */
 export function genesisHashOf(genesis: Genesis): string {
   return hashOf(genesis);
@@ -84,13 +96,20 @@ export function loadNodeConfig(configPath: string): NodeConfig {
   const file = readJson(path, 'node config') as NodeConfigFile;
   const base = dirname(path);
   const genesis = readGenesis(resolve(base, file.genesis));
-  const self = genesis.members.find((m) => m.id === file.org);
-  if (!self) throw new WaybillError(ErrorCode.ConfigInvalid, `org ${file.org} is not a member in genesis`);
+  const self = file.memberFile
+    ? readMemberFile(resolve(base, file.memberFile), file.org)
+    : genesis.members.find((m) => m.id === file.org);
+  if (!self) {
+    throw new WaybillError(
+      ErrorCode.ConfigInvalid,
+      `org ${file.org} is not a member in genesis; a member admitted later names its member.json in memberFile`,
+    );
+  }
   const seed = fromHex(readPrivateFile(resolve(base, file.nodeKeyFile)));
   if (toHex(publicKeyOf(seed)) !== self.publicKey) {
     throw new WaybillError(
       ErrorCode.ConfigInvalid,
-      `node key of ${file.org} does not match its genesis public key`,
+      `node key of ${file.org} does not match its ${file.memberFile ? 'member file' : 'genesis'} public key`,
     );
   }
   const nodeKeyPath = resolve(base, file.nodeKeyFile);
@@ -127,7 +146,7 @@ export function loadNodeConfig(configPath: string): NodeConfig {
         path,
         network: genesis.network,
         org: file.org,
-        members: genesis.members.map((m) => m.id),
+        members: [...new Set([...genesis.members.map((m) => m.id), self.id])],
       }),
     },
   };

@@ -14,6 +14,8 @@ export interface OrgDefinition {
   host: string;
   apiPort: number;
   p2pPort: number;
+  /** validator (votes; the default) or observer (captures, reads and serves proofs, never votes). */
+  role?: 'validator' | 'observer';
 }
 
 export interface NetworkDefinition {
@@ -49,6 +51,7 @@ const schema = {
           host: { type: 'string', minLength: 1 },
           apiPort: port,
           p2pPort: port,
+          role: { enum: ['validator', 'observer'] },
         },
       },
     },
@@ -56,6 +59,9 @@ const schema = {
     contracts: { type: 'string', minLength: 1 },
   },
 } as const;
+
+/** One org of a network file plus its role: `waybill member init --config org.yaml`. */
+export const orgSchema = schema.properties.orgs.items;
 
 const validate = new Ajv({ allErrors: true }).compile<NetworkDefinition>(schema);
 
@@ -71,6 +77,9 @@ export function parseNetworkDefinition(text: string, source: string): NetworkDef
     throw new WaybillError(ErrorCode.ConfigInvalid, `${source}: ${detail}`);
   }
   assertUnique(data, source);
+  if (!data.orgs.some((o) => (o.role ?? 'validator') === 'validator')) {
+    throw new WaybillError(ErrorCode.ConfigInvalid, `${source}: at least one org must be a validator`);
+  }
   return data;
 }
 

@@ -3,6 +3,7 @@ import type { EpcisEvent, Transaction } from '../ledger/index.js';
 import type { EvidenceEntry } from './evidence.js';
 import type { GovernanceChange, RulesBook } from './governance.js';
 import type { RoledIdentifier } from './identifiers.js';
+import type { MembersBook, MembershipChange } from './membership.js';
 
 /** Why a capture's event was refused (GET /capture/{captureID} `errors`). */
 export interface CaptureError {
@@ -37,6 +38,8 @@ export interface TxResult {
   /** New equivocation evidence recorded by this transaction. */
   evidence?: EvidenceEntry;
   governance?: GovernanceChange;
+  /** A member or grant proposal or approval that counted. */
+  membership?: MembershipChange;
 }
 
 /** An accepted event's place in its document and its identifiers by role, derived once by execution. */
@@ -59,6 +62,8 @@ export interface ExecutionContext {
   /** Committed custody state after the parent block. */
   custody: EnumerableCustodyState;
   rules: RulesBook;
+  members: MembersBook;
+  network: string;
 }
 
 /** Everything a block changes, for the block's one storage transaction. */

@@ -28,7 +28,8 @@ export function apiDeps(parts: NodeParts): ApiDeps {
   return {
     network: genesis.network,
     org: config.org,
-    issuers: new Map(genesis.members.map((m) => [m.id, m.jwtIssuerKey])),
+    // This org's own entry may come from its member file (a member admitted after genesis).
+    issuers: new Map([...genesis.members, config.self].map((m) => [m.id, m.jwtIssuerKey])),
     identityProviders: config.auth.jwks,
     bodyLimit: config.api.bodyLimit,
     genesis: () => genesis,
@@ -47,7 +48,10 @@ export function apiDeps(parts: NodeParts): ApiDeps {
       alerts: (after, limit) => store.custody.alertsAfter(after, limit),
     },
     governance: {
-      list: () => ({ quorum: rules.quorum, ruleSets: rules.versions(store.tip().height + 1) }),
+      list: () => ({
+        quorum: rules.quorumAt(store.tip().height + 1),
+        ruleSets: rules.versions(store.tip().height + 1),
+      }),
       propose: async (files) => {
         const { tx, hash, fresh, durable } = app.proposeRules(files);
         await durable;

@@ -1,12 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../api/index.js';
-import { LedgerApp, type OnCommitted, RuleRegistry } from '../chain/index.js';
-import { createLogger, ErrorCode, fromHex, type Logger, WaybillError } from '../common/index.js';
+import { LedgerApp, MemberBook, type OnCommitted, RuleRegistry } from '../chain/index.js';
+import { createLogger, ErrorCode, type Logger, WaybillError } from '../common/index.js';
 import type { NodeConfig } from '../config/index.js';
-import { p2pMultiaddr } from '../config/index.js';
 import { type Clock, ConsensusDriver, createConsensusCore } from '../consensus/index.js';
 import { createSigner, verify } from '../crypto/index.js';
-import { quorumOf } from '../ledger/index.js';
 import { Mempool } from '../mempool/index.js';
 import type { P2PNetwork } from '../p2p/index.js';
 import { createP2PNetwork } from '../p2p/index.js';
@@ -17,6 +15,7 @@ import { CommitWaiter } from './commit-waiter.js';
 import { consensusTransport, driverObserver, realTimers } from './driver-ports.js';
 import { EvidenceReporter } from './evidence-reporter.js';
 import { Gossip } from './gossip.js';
+import { admitted, followMembers, p2pMembers, validatorList } from './membership.js';
 import { NodeMetrics } from './metrics.js';
 import type { NodeParts } from './parts.js';
 import { deliveryWorker } from './subscription-worker.js';
@@ -51,12 +50,8 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
   });
   const mempool = new Mempool(config.mempool);
   const signer = createSigner(config.seed);
-  const rules = new RuleRegistry(
-    store,
-    genesis.rules,
-    genesis.members,
-    quorumOf(genesis.members.length).quorum,
-  );
+  const members = new MemberBook(store, genesis.members);
+  const rules = new RuleRegistry(store, genesis.rules, members, (height) => members.at(height).quorum);
   const metrics = new NodeMetrics();
   // What runs after each commit, in this order; filled below once every step exists.
   const afterCommit: OnCommitted[] = [];
@@ -67,6 +62,7 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
     mempool,
     signer,
     rules,
+    members,
     clock,
     onCommitted: (committed, execution) => {
       for (const step of afterCommit) step(committed, execution);
@@ -78,7 +74,8 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
   const core = createConsensusCore({
     network: genesis.network,
     self: config.org,
-    validators: genesis.members.map((m) => ({ id: m.id, publicKey: fromHex(m.publicKey) })),
+    validators: validatorList(members.at(1)),
+    validatorsAt: (height) => validatorList(members.at(height)),
     timeouts: genesis.consensus,
     signer,
     verify,
@@ -89,11 +86,7 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
     self: config.org,
     seed: config.seed,
     listen: config.p2p.listen,
-    members: genesis.members.map((m) => ({
-      id: m.id,
-      peerId: m.peerId,
-      addrs: [p2pMultiaddr(m.host, m.p2pPort)],
-    })),
+    members: p2pMembers(members.at(store.tip().height + 1)),
     logger,
   });
   let node: WaybillNode | undefined;
@@ -139,6 +132,7 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
     driver,
     gossip,
     rules,
+    members,
     waiter,
     webhooks,
   };
@@ -146,6 +140,7 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
   const subscriptions = deliveryWorker(parts);
   afterCommit.push(
     commitBookkeeping(parts),
+    followMembers(parts),
     (committed) => waiter.committed(committed),
     () => subscriptions.wake(),
     certifyProofsPromptly(parts),
@@ -157,6 +152,7 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
     await p2p.start();
     driver.start();
     gossip.start();
+    await admitted(parts);
     await api.listen({ host: config.api.host, port: config.api.port });
     subscriptions.start();
   } catch (err) {

@@ -1,4 +1,4 @@
-import type { LedgerApp, RuleRegistry } from '../chain/index.js';
+import type { LedgerApp, MemberBook, RuleRegistry } from '../chain/index.js';
 import type { Logger } from '../common/index.js';
 import type { NodeConfig } from '../config/index.js';
 import type { Clock, ConsensusCore, ConsensusDriver } from '../consensus/index.js';
@@ -25,6 +25,8 @@ export interface NodeParts {
   driver: ConsensusDriver;
   gossip: Gossip;
   rules: RuleRegistry;
+  /** The member set at each height (governance). */
+  members: MemberBook;
   /** Where webhooks may go (node.json subscriptions.allowedDestinations) and the key of their secrets. */
   webhooks: { policy: DestPolicy; secrets: SecretBox };
   /** Requests waiting for the block that commits their transaction (POST /events). */

@@ -3,7 +3,7 @@ import '../common/polyfill.js';
 
 export { encodeFrame, FrameDecoder, InvalidFrameError, OversizedFrameError } from './framing.js';
 export { memberGater } from './gater.js';
-export { peerIdFromSeed, privateKeyFromSeed } from './identity.js';
+export { peerIdFromPublicKey, peerIdFromSeed, privateKeyFromSeed } from './identity.js';
 export {
   createP2PNetwork,
   DEFAULT_MAX_MESSAGE_BYTES,

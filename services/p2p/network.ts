@@ -194,34 +194,76 @@ class Network implements WaybillP2PNetwork {
     for (const m of opts.members) {
       if (this.members.has(m.id)) throw new Error(`duplicate member id ${m.id}`);
       if (this.byPeerId.has(m.peerId)) throw new Error(`duplicate peer id ${m.peerId} (member ${m.id})`);
-      const peerId = peerIdFromString(m.peerId);
-      const addrs = m.addrs.map((a) => {
-        const ma = multiaddr(a);
-        const p2p = ma.getComponents().findLast((c) => c.code === CODE_P2P)?.value;
-        if (p2p !== undefined && p2p !== m.peerId)
-          throw new Error(`address ${a} of ${m.id} names another peer id`);
-        return p2p === undefined ? ma.encapsulate(`/p2p/${m.peerId}`) : ma;
-      });
-      const member: Member = {
-        id: m.id,
-        peerId,
-        peerIdStr: peerId.toString(),
-        addrs,
-        connected: false,
-        failures: 0,
-        dialing: false,
-        timer: undefined,
-        outboxes: new Map(),
-      };
-      this.members.set(m.id, member);
-      this.byPeerId.set(member.peerIdStr, member);
+      this.addMember(m);
     }
+    // A member admitted by governance starts from genesis, which does not list it yet.
     const me = this.members.get(this.self);
-    if (!me) throw new Error(`self ${this.self} is not a member`);
-    if (me.peerIdStr !== this.peerId) {
+    if (me && me.peerIdStr !== this.peerId) {
       throw new Error(
         `the node key gives peer id ${this.peerId}, genesis has ${me.peerIdStr} for ${this.self}`,
       );
+    }
+  }
+
+  private addMember(m: P2PMember): Member {
+    const peerId = peerIdFromString(m.peerId);
+    const addrs = m.addrs.map((a) => {
+      const ma = multiaddr(a);
+      const p2p = ma.getComponents().findLast((c) => c.code === CODE_P2P)?.value;
+      if (p2p !== undefined && p2p !== m.peerId)
+        throw new Error(`address ${a} of ${m.id} names another peer id`);
+      return p2p === undefined ? ma.encapsulate(`/p2p/${m.peerId}`) : ma;
+    });
+    const member: Member = {
+      id: m.id,
+      peerId,
+      peerIdStr: peerId.toString(),
+      addrs,
+      connected: false,
+      failures: 0,
+      dialing: false,
+      timer: undefined,
+      outboxes: new Map(),
+    };
+    this.members.set(m.id, member);
+    this.byPeerId.set(member.peerIdStr, member);
+    return member;
+  }
+
+  /**
+   * The member set changed by governance: new members are dialed, removed ones (and keys rotated
+   * away) are forgotten and their connections closed, so the gater refuses them from now on.
+   */
+  setMembers(members: P2PMember[]): void {
+    const next = new Map(members.map((m) => [m.id, m]));
+    for (const m of [...this.members.values()]) {
+      const wanted = next.get(m.id);
+      const same =
+        wanted && wanted.peerId === m.peerIdStr && wanted.addrs.join() === m.addrs.map(String).join();
+      if (same) continue;
+      if (wanted?.peerId === m.peerIdStr) {
+        m.addrs = this.addMember(wanted).addrs; // new addresses only
+        this.members.set(m.id, m);
+        this.byPeerId.set(m.peerIdStr, m);
+        continue;
+      }
+      this.members.delete(m.id);
+      this.byPeerId.delete(m.peerIdStr);
+      clearTimeout(m.timer);
+      m.timer = undefined;
+      for (const outbox of m.outboxes.values()) outbox.close();
+      if (this.node && this.phase === 'running') {
+        this.log.info({ peer: m.id }, 'member removed: disconnecting');
+        void this.libp2p()
+          .hangUp(m.peerId)
+          .catch(() => undefined);
+      }
+    }
+    for (const m of members) {
+      if (this.members.has(m.id)) continue;
+      const added = this.addMember(m);
+      this.log.info({ peer: m.id }, 'member added');
+      if (m.id !== this.self) this.scheduleDial(added, 0);
     }
   }
 

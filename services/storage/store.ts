@@ -26,6 +26,7 @@ import { eventsOf, submitterOf } from '../ledger/index.js';
 import { ConsensusStateStore } from './consensus-state.js';
 import { CustodyStore } from './custody-store.js';
 import { EventIndex } from './event-index.js';
+import { MEMBERSHIP_SCHEMA, MembershipStore } from './membership-store.js';
 import { PendingLog } from './pending-log.js';
 import { LEDGER_FILE, SCHEMA, SCHEMA_VERSION } from './schema.js';
 import { SERVED_EVENT_COLUMNS, SERVED_EVENT_JOIN, type ServedEventRow, servedEvent } from './served-event.js';
@@ -203,6 +204,8 @@ export class Store {
   readonly custody: CustodyStore;
   /** Query index, trace and named queries (event-index.ts). */
   readonly index: EventIndex;
+  /** Member and grant governance (membership-store.ts). */
+  readonly membership: MembershipStore;
   private readonly consensus: ConsensusStateStore;
   private readonly pendingLog = new PendingLog((txs) => this.writePending(txs));
 
@@ -212,6 +215,7 @@ export class Store {
     this.custody = new CustodyStore(db);
     // Creates event_index, which the store's statements read.
     this.index = new EventIndex(db);
+    this.membership = new MembershipStore(db);
     this.q = prepare(db);
     this.consensus = new ConsensusStateStore(db);
   }
@@ -236,6 +240,7 @@ export class Store {
     db.pragma('foreign_keys = ON');
     checkSchemaVersion(db, dataDir);
     db.exec(SCHEMA);
+    db.exec(MEMBERSHIP_SCHEMA);
     const store = new Store(db, identity);
     store.checkIdentity();
     return store;
@@ -477,6 +482,7 @@ export class Store {
       );
     }
     if (r.governance) this.recordGovernance(r.governance);
+    if (r.membership) this.membership.record(r.membership);
     this.q.deletePending.run(tx.id);
     return acceptedRows(r, events, rows);
   }

@@ -10,6 +10,7 @@ export {
   type VerifySignature,
 } from './certificate.js';
 export { ed25519Verify, type Hash, jcsHash, sha256 } from './hash.js';
+export { type MemberKey, type MemberRole, memberSetHash, validatorsOf } from './members.js';
 export { merklePathWith, merkleRootWith, rootFromPathWith } from './merkle.js';
 export { isObject } from './shape.js';
 export { quorumOf, txSigningBytes, voteBytes } from './signed-bytes.js';
