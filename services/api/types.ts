@@ -85,6 +85,17 @@ export interface ApiDeps {
     /** Throws NOT_FOUND for an unknown proposal. */
     approve(hash: string): Promise<GovernanceAccepted>;
   };
+  /**
+   * Governance of members and auditor grants (execution/membership.ts). Proposals and approvals
+   * throw WaybillError with the ledger's refusal codes (NOT_A_VALIDATOR, MEMBER_INVALID, ...).
+   */
+  membership: {
+    members(): Schemas['MemberList'];
+    proposeMember(change: Schemas['MemberChangeProposal']): Promise<GovernanceAccepted>;
+    grants(): Schemas['GrantList'];
+    proposeGrant(grant: Schemas['AuditorGrant']): Promise<GovernanceAccepted>;
+    approve(subject: 'member' | 'grant', hash: string): Promise<GovernanceAccepted>;
+  };
   /** GS1-EPCIS-Capture-Limit: the most events one capture document may hold. */
   captureLimit: number;
   events: {

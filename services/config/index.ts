@@ -16,7 +16,7 @@ export {
   withEnvironment,
 } from './env.js';
 export type { ConsensusParams, Genesis, GenesisMember, PublicJwk } from './genesis.js';
-export { GENESIS_FILE, type InitResult, initNetwork, NODE_FILE } from './init.js';
+export { GENESIS_FILE, type InitResult, initMember, initNetwork, MEMBER_FILE, NODE_FILE } from './init.js';
 export { readPrivateFile, writePrivateFile, writeSecretKeyFile } from './key-files.js';
 export { genesisHashOf, loadNodeConfig, type NodeConfig, rateLimitOf, readGenesis } from './load.js';
 export {
@@ -24,5 +24,6 @@ export {
   type OrgDefinition,
   parseNetworkDefinition,
   readNetworkDefinition,
+  readOrgDefinition,
 } from './network-file.js';
 export type { NodeConfigFile } from './node-config.js';

@@ -97,6 +97,23 @@ function assertUnique(def: NetworkDefinition, source: string): void {
   }
 }
 
+const validateOrg = new Ajv({ allErrors: true }).compile<OrgDefinition>(orgSchema);
+
+/** `org.yaml` of `waybill member init`: the fields of one org of a network file, plus `role`. */
+export function readOrgDefinition(path: string): OrgDefinition {
+  let data: unknown;
+  try {
+    data = parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new WaybillError(ErrorCode.ConfigInvalid, `${path}: not readable YAML: ${(err as Error).message}`);
+  }
+  if (!validateOrg(data)) {
+    const detail = (validateOrg.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
+    throw new WaybillError(ErrorCode.ConfigInvalid, `${path}: ${detail}`);
+  }
+  return data;
+}
+
 export function readNetworkDefinition(path: string): NetworkDefinition {
   const def = parseNetworkDefinition(readFileSync(path, 'utf8'), path);
   return def.contracts === undefined ? def : { ...def, contracts: resolve(dirname(path), def.contracts) };

@@ -8,6 +8,7 @@ import type { TxResult } from '../execution/index.js';
 import { quorumOf, type Transaction } from '../ledger/index.js';
 import { LedgerQueries, ProofQueries, queryBackend } from '../query/index.js';
 import { DEFAULT_DISK_RESERVE_BYTES, DiskGuard } from './disk-guard.js';
+import { membershipDeps } from './membership.js';
 import type { NodeParts } from './parts.js';
 import { captureSingleEvent } from './single-event.js';
 
@@ -65,6 +66,7 @@ export function apiDeps(parts: NodeParts): ApiDeps {
         return { txId: tx.id, hash };
       },
     },
+    membership: membershipDeps(parts, announce),
     captureLimit: DEFAULT_MAX_EVENTS,
     events: {
       capture: (event, ctx) => captureSingleEvent(single, event, ctx),

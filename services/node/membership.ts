@@ -1,8 +1,10 @@
-import type { OnCommitted } from '../chain/index.js';
-import { fromHex } from '../common/index.js';
+import type { ApiDeps, Schemas } from '../api/index.js';
+import { MemberGovernance, type OnCommitted, type Proposed } from '../chain/index.js';
+import { ErrorCode, fromHex, WaybillError } from '../common/index.js';
 import { p2pMultiaddr } from '../config/index.js';
 import type { Validator } from '../consensus/index.js';
-import type { MemberSet } from '../ledger/index.js';
+import type { GovernedProposal } from '../execution/index.js';
+import type { MemberChange, MemberFile, MemberSet, Transaction } from '../ledger/index.js';
 import type { P2PMember } from '../p2p/index.js';
 import type { NodeParts } from './parts.js';
 
@@ -67,5 +69,68 @@ export function admitted({ members, store, config, logger }: NodeParts): Promise
       logger.info({ height: store.tip().height }, "caught up to this member's admission: serving");
       resolve();
     }, 200);
+  });
+}
+
+/** GET/POST /governance/members and /governance/grants (api/routes/governance.ts). */
+export function membershipDeps(parts: NodeParts, announce: (tx: Transaction) => void): ApiDeps['membership'] {
+  const { members, store, app, config } = parts;
+  const governance = new MemberGovernance(app, members, store, config.genesis.network, config.org);
+  const submitted = async ({ tx, fresh, durable, hash }: Proposed) => {
+    await durable;
+    if (fresh) announce(tx);
+    return { txId: tx.id, hash };
+  };
+  const view = (p: GovernedProposal) => ({
+    hash: p.hash,
+    proposer: p.proposer,
+    proposedHeight: p.proposedHeight,
+    approvals: p.approvals,
+    activationHeight: p.activationHeight,
+    ...(p.change && { change: p.change as unknown as Record<string, unknown> }),
+    ...(p.grant && { grant: p.grant }),
+  });
+  return {
+    members: () => {
+      const height = store.tip().height + 1;
+      const set = members.at(height);
+      return {
+        height,
+        quorum: set.quorum,
+        validators: set.validators.length,
+        members: members.members(height).map(({ jwtIssuerKey: _, ...m }) => m),
+        proposals: members.proposals('member').map(view),
+      };
+    },
+    proposeMember: (change) => submitted(governance.proposeMember(memberChangeOf(change))),
+    grants: () => {
+      const height = store.tip().height + 1;
+      return {
+        height,
+        quorum: members.at(height).quorum,
+        grants: members.grantsAt(height),
+        proposals: members.proposals('grant').map(view),
+      };
+    },
+    proposeGrant: (grant) => submitted(governance.proposeGrant(grant)),
+    approve: (subject, hash) => submitted(governance.approve(subject, hash)),
+  };
+}
+
+/** The request as the change a transaction carries: `add`/`update` need `member`, `remove` needs `id`. */
+function memberChangeOf(body: Schemas['MemberChangeProposal']): MemberChange {
+  if (body.action === 'remove') {
+    if (body.id === undefined || body.member !== undefined)
+      throw bodyError('remove takes `id` and no `member`');
+    return { action: 'remove', id: body.id };
+  }
+  if (body.member === undefined || body.id !== undefined)
+    throw bodyError(`${body.action} takes \`member\` and no \`id\``);
+  return { action: body.action, member: body.member as unknown as MemberFile };
+}
+
+function bodyError(message: string): WaybillError {
+  return new WaybillError(ErrorCode.ValidationFailed, 'the member change is not valid', {
+    errors: [{ field: 'body', message }],
   });
 }
