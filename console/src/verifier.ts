@@ -63,6 +63,7 @@ const TX_CHECKS = [
   'format',
   'network',
   'block-hash',
+  'member-chain',
   'certificate',
   'inclusion',
   'tx-id',
@@ -72,5 +73,5 @@ const TX_CHECKS = [
 export const CHECKS_BY_KIND: Record<string, string[]> = {
   event: [...TX_CHECKS, 'event'],
   verdict: [...TX_CHECKS, 'verdict'],
-  state: ['genesis', 'format', 'network', 'block-hash', 'certificate', 'state'],
+  state: ['genesis', 'format', 'network', 'block-hash', 'member-chain', 'certificate', 'state'],
 };

@@ -81,7 +81,7 @@ export function apiDeps(parts: NodeParts): ApiDeps {
           second: evidence.second as Record<string, unknown>,
         })),
     },
-    proofs: new ProofQueries(store, genesis, verify),
+    proofs: new ProofQueries(store, genesis, verify, parts.members),
     query: queryBackend(store.index, () => mempool.all()),
     webhooks: {
       checkDest: async (dest) => {

@@ -27,6 +27,7 @@ export type {
   CheckName,
   EventProof,
   GenesisKeys,
+  MemberChangeLink,
   Proof,
   ProofBase,
   ProofBlock,

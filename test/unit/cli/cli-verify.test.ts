@@ -32,7 +32,7 @@ describe('waybill verify', () => {
     const lines = out.trim().split('\n');
     expect(lines).toHaveLength(10);
     expect(lines[4]).toMatch(
-      /^ok {2}certificate: 4 of 4 members precommitted block 1 in round 0 \(quorum 3\)/,
+      /^ok {2}certificate: 4 of 4 validators precommitted block 1 in round 0 \(quorum 3\)/,
     );
     expect(lines[8]).toBe(
       "ok  event: urn:uuid:b1 is event 0 of the transaction's document, recordTime " +
