@@ -205,11 +205,7 @@ export class SimNode {
   /** Crash safety: an own proposal or vote leaves the node only once the state holding it is durable. */
   private checkDurable(m: ConsensusMessage): void {
     if (m.type === 'decision' || (m.type === 'proposal' ? m.proposer : m.voter) !== this.id) return;
-    if (!this.durable.has(m.signature)) {
-      this.host.monitor.violation(
-        `crash safety: ${this.id} sent its ${m.type} h${m.height} r${m.round} before persisting it`,
-      );
-    }
+    if (!this.durable.has(m.signature)) this.host.monitor.sentUnpersisted(this.id, m);
   }
 
   private count(a: Extract<ConsensusAction, { type: 'log' }>): void {
