@@ -48,6 +48,7 @@ export class MembershipStore {
   private readonly q;
 
   constructor(db: Database.Database) {
+    db.exec(MEMBERSHIP_SCHEMA); // beside the ledger schema: a data directory from before gets it on open
     this.q = {
       one: db.prepare<[string], Row>('SELECT * FROM member_proposals WHERE hash = ?'),
       all: db.prepare<[], Row>('SELECT * FROM member_proposals ORDER BY proposed_height, rowid'),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { statusOf } from '../../services/api/index.js';
 import { ErrorCode, WaybillError } from '../../services/common/index.js';
 import { DestPolicy } from '../../services/subscriptions/index.js';
 
@@ -74,7 +75,7 @@ describe('DestPolicy', () => {
     const err = await refusal(policy, dest);
     expect(err).toBeInstanceOf(WaybillError);
     expect(err?.code).toBe(ErrorCode.DestinationNotAllowed);
-    expect(err?.status).toBe(400);
+    expect(err && statusOf(err)).toBe(400);
   });
 
   it('lets public destinations through, with the addresses to connect to', async () => {
