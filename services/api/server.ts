@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
-import { ErrorCode, type Logger, type RateLimit, RateLimiter, REDACT_PATHS, WaybillError } from '../common/index.js';
+import {
+  ErrorCode,
+  type Logger,
+  type RateLimit,
+  RateLimiter,
+  REDACT_PATHS,
+  WaybillError,
+} from '../common/index.js';
 import { DEFAULT_RATE_LIMIT } from '../config/index.js';
 import { MAX_URI_LENGTH } from '../epcis/index.js';
 import { createAuth } from './auth.js';

@@ -18,8 +18,11 @@ function store() {
 }
 
 const blocksOf = (bytes: Uint8Array) =>
-  (JSON.parse(new TextDecoder().decode(bytes)) as { blocks: Array<{ block: { header: { height: number } } }> })
-    .blocks;
+  (
+    JSON.parse(new TextDecoder().decode(bytes)) as {
+      blocks: Array<{ block: { header: { height: number } } }>;
+    }
+  ).blocks;
 
 describe('sync answers', () => {
   it('serves the blocks asked for, and holds a peer asking in a loop to its rate', () => {
