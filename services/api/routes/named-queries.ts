@@ -21,7 +21,9 @@ const PAGING = ['perPage', 'nextPageToken'];
 
 function invalidName(): WaybillError {
   return new WaybillError(ErrorCode.ValidationFailed, 'the request is not valid', {
-    errors: [{ field: 'body.name', message: 'must be 1 to 64 of letters, digits, ., _, - and ~, and not . or ..' }],
+    errors: [
+      { field: 'body.name', message: 'must be 1 to 64 of letters, digits, ., _, - and ~, and not . or ..' },
+    ],
   });
 }
 
