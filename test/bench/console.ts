@@ -57,7 +57,7 @@ export async function consoleBenchmarks(
   console.log(`  initial JS ${initial.join(', ')}: ${initialJsGzipKb.toFixed(1)} kB gzipped`);
 
   const app = Fastify();
-  consoleRoutes(app, dir);
+  consoleRoutes(app, { root: dir });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   const browser = await launch();
   const trace = JSON.stringify(syntheticTrace(1000));
