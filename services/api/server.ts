@@ -21,7 +21,7 @@ import { observedFrameworkErrors, observeRequests } from './request-metrics.js';
 import { adminRoutes } from './routes/admin.js';
 import { auditRoutes } from './routes/audit.js';
 import { captureRoutes } from './routes/capture.js';
-import { consoleRoutes } from './routes/console.js';
+import { consoleRoutes, signInOrigins } from './routes/console.js';
 import { discoveryRoutes, gs1Headers, optionsEverywhere } from './routes/discovery.js';
 import { docsRoutes } from './routes/docs.js';
 import { eventRoutes } from './routes/events.js';
@@ -33,6 +33,7 @@ import { objectRoutes } from './routes/objects.js';
 import { opsRoutes } from './routes/ops.js';
 import { proofRoutes } from './routes/proofs.js';
 import { queryRoutes } from './routes/query.js';
+import { signInRoutes } from './routes/sign-in.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { traceRoutes } from './routes/trace.js';
 import { finiteNumbersKeyword } from './spec-schema.js';
@@ -113,7 +114,8 @@ export function buildApi(deps: ApiDeps, opts: BuildApiOptions = {}): FastifyInst
   opsRoutes(app, deps);
   adminRoutes(app, deps, auth);
   genesisRoutes(app, deps);
-  consoleRoutes(app);
+  signInRoutes(app, deps);
+  consoleRoutes(app, { connectOrigins: signInOrigins(deps.identityProviders) });
   docsRoutes(app);
   return app;
 }
