@@ -1,7 +1,37 @@
-import type { OnCommitted } from '../chain/index.js';
-import { type RateLimit, RateLimiter } from '../common/index.js';
+import type { LedgerApp, OnCommitted } from '../chain/index.js';
+import { type Logger, type RateLimit, RateLimiter } from '../common/index.js';
+import type { Clock, ConsensusCore, ConsensusDriver } from '../consensus/index.js';
+import type { Mempool } from '../mempool/index.js';
+import type { P2PNetwork } from '../p2p/index.js';
+import type { Store } from '../storage/index.js';
 import { decodeConsensus, decodeSyncRequest, decodeTxBatch } from './codec.js';
-import type { NodeParts } from './parts.js';
+import type { Gossip } from './gossip.js';
+import type { NodeMetrics } from './metrics.js';
+
+/** What the core's view of the mempool needs: the mempool's size, its gauge and the driver. */
+export interface MempoolSignalComponents {
+  mempool: Pick<Mempool, 'size'>;
+  metrics: Pick<NodeMetrics, 'mempoolSize'>;
+  driver: Pick<ConsensusDriver, 'dispatch'>;
+  clock: Clock;
+}
+
+/** What wiring the protocols to the node needs (the js-libp2p way: declared, passed in by node.ts). */
+export interface WiringComponents extends MempoolSignalComponents {
+  p2p: P2PNetwork;
+  app: Pick<LedgerApp, 'adoptKnownTxs' | 'receive'>;
+  gossip: Pick<Gossip, 'sendPendingTo'>;
+  logger: Logger;
+  metrics: Pick<NodeMetrics, 'mempoolSize' | 'consensusRejected' | 'watchView'>;
+  core: Pick<ConsensusCore, 'status'>;
+  store: Pick<Store, 'getBlock'>;
+}
+
+export interface CommitBookkeepingComponents {
+  metrics: Pick<NodeMetrics, 'countRejections' | 'height' | 'commits' | 'committedTxs' | 'round'>;
+  gossip: Pick<Gossip, 'forget'>;
+  core: Pick<ConsensusCore, 'status'>;
+}
 
 const SYNC_MAX_BYTES = 8 * 1024 * 1024;
 /**
@@ -12,7 +42,7 @@ const SYNC_MAX_BYTES = 8 * 1024 * 1024;
 export const SYNC_RATE: RateLimit = { perSecond: 10, burst: 20 };
 
 /** Connects the P2P protocols, the ledger and the consensus driver to each other. */
-export function wire(parts: NodeParts): void {
+export function wire(parts: WiringComponents): void {
   const { p2p, app, driver, gossip, logger, metrics, clock } = parts;
   const txsAvailable = () => mempoolChanged(parts);
   p2p.onMessage('consensus', (from, payload) => {
@@ -43,7 +73,7 @@ export function wire(parts: NodeParts): void {
  * past its rate gets no blocks (as from a node that has none): its catch-up retries later.
  */
 export function syncAnswerer(
-  store: Pick<NodeParts['store'], 'getBlock'>,
+  store: WiringComponents['store'],
   limiter: RateLimiter,
 ): (peer: string, request: { from: number; limit: number } | undefined) => Uint8Array {
   return (peer, request) => {
@@ -66,13 +96,13 @@ export function syncAnswerer(
 }
 
 /** The mempool grew or shrank: the gauge and the core's view of it follow. */
-export function mempoolChanged({ mempool, metrics, driver, clock }: NodeParts): void {
+export function mempoolChanged({ mempool, metrics, driver, clock }: MempoolSignalComponents): void {
   metrics.mempoolSize.set(mempool.size);
   driver.dispatch({ type: 'txs_available', available: mempool.size > 0, now: clock() });
 }
 
 /** After a commit: the node's metrics follow the chain, and gossip forgets what is now committed. */
-export function commitBookkeeping(parts: NodeParts): OnCommitted {
+export function commitBookkeeping(parts: CommitBookkeepingComponents): OnCommitted {
   const { metrics, gossip, core } = parts;
   return (committed, execution) => {
     metrics.countRejections(execution.results);
@@ -89,7 +119,7 @@ export function commitBookkeeping(parts: NodeParts): OnCommitted {
  * with transactions one more block follows at once, and proofs need not wait for the heartbeat.
  * After an empty block the core only hears whether the mempool still holds anything.
  */
-export function certifyProofsPromptly(parts: NodeParts): OnCommitted {
+export function certifyProofsPromptly(parts: MempoolSignalComponents): OnCommitted {
   const { driver, clock } = parts;
   return (committed) => {
     if (committed.block.txs.length > 0) {

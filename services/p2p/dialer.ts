@@ -1,4 +1,5 @@
 import type { Connection, PeerId, Stream } from '@libp2p/interface';
+import { P2PError, P2PErrorCode } from './errors.js';
 import type { Member, P2PComponents } from './members.js';
 import { errorMessage } from './options.js';
 import { resolveDialAddrs } from './resolve.js';
@@ -68,7 +69,7 @@ export class MemberDialer {
     if (!m || !state.running() || connection.status !== 'open') return;
     if (state.isolated) {
       // Opened while the switch was flipped (the gater refuses any later one).
-      connection.abort(new Error('isolated'));
+      connection.abort(new P2PError(P2PErrorCode.Refused, 'isolated'));
       return;
     }
     const first = !m.connected;
@@ -123,7 +124,8 @@ export class MemberDialer {
     const timeout = timeoutSignal(this.settings.dialTimeoutMs, `dial ${m.id} timed out`, this.c.shutdown);
     try {
       const addrs = await resolveDialAddrs(m.addrs, timeout.signal);
-      if (addrs.length === 0) throw new Error('no address resolves');
+      if (addrs.length === 0)
+        throw new P2PError(P2PErrorCode.NotConnected, 'no address resolves', { peer: m.id });
       await this.c.libp2p().dial(addrs, { signal: timeout.signal });
     } catch (err) {
       if (state.running() && !state.isolated) {
@@ -149,7 +151,8 @@ export class MemberDialer {
 
   async newStream(m: Member, protocol: string, signal: AbortSignal): Promise<Stream> {
     const connection = this.connectionTo(m);
-    if (!connection) throw new Error(`member ${m.id} is not connected`);
+    if (!connection)
+      throw new P2PError(P2PErrorCode.NotConnected, `member ${m.id} is not connected`, { peer: m.id });
     return connection.newStream(protocol, { signal });
   }
 }

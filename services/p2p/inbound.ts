@@ -1,4 +1,5 @@
 import type { Connection, Stream } from '@libp2p/interface';
+import { P2PError, P2PErrorCode } from './errors.js';
 import type { Member, P2PComponents } from './members.js';
 
 export type InboundComponents = Pick<P2PComponents, 'members' | 'state' | 'counters' | 'log'>;
@@ -14,8 +15,8 @@ export class InboundStreams {
     const { members, state, counters, log } = this.c;
     const m = state.running() ? members.memberOf(connection.remotePeer.toString()) : undefined;
     if (m && state.isolated) {
-      connection.abort(new Error('isolated'));
-      stream.abort(new Error('isolated'));
+      connection.abort(new P2PError(P2PErrorCode.Refused, 'isolated'));
+      stream.abort(new P2PError(P2PErrorCode.Refused, 'isolated'));
       return undefined;
     }
     if (m) return m;
@@ -25,9 +26,9 @@ export class InboundStreams {
         { peer: connection.remotePeer.toString(), protocol: stream.protocol },
         'stream from a non-member refused',
       );
-      connection.abort(new Error('not a member'));
+      connection.abort(new P2PError(P2PErrorCode.Refused, 'not a member'));
     }
-    stream.abort(new Error('not accepted'));
+    stream.abort(new P2PError(P2PErrorCode.Refused, 'not accepted'));
     return undefined;
   }
 

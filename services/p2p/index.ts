@@ -1,6 +1,7 @@
 // Evaluated before any libp2p module: libp2p 3 needs Promise.withResolvers (Node 22+).
 import '../common/polyfill.js';
 
+export { P2PError, P2PErrorCode, type P2PErrorMeta } from './errors.js';
 export { encodeFrame, FrameDecoder, InvalidFrameError, OversizedFrameError } from './framing.js';
 export { memberGater } from './gater.js';
 export { peerIdFromSeed, privateKeyFromSeed } from './identity.js';

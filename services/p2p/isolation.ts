@@ -1,4 +1,5 @@
 import type { MemberDialer } from './dialer.js';
+import { P2PError, P2PErrorCode } from './errors.js';
 import type { P2PComponents } from './members.js';
 
 export type IsolationComponents = Pick<P2PComponents, 'members' | 'state' | 'libp2p' | 'log'> & {
@@ -25,7 +26,8 @@ export class Isolation {
         dialer.cancel(m);
         // At once, not on libp2p's disconnect event: nothing may be sent from now on.
         dialer.markDisconnected(m);
-        for (const connection of libp2p().getConnections(m.peerId)) connection.abort(new Error('isolated'));
+        for (const connection of libp2p().getConnections(m.peerId))
+          connection.abort(new P2PError(P2PErrorCode.Refused, 'isolated'));
       }
       log.info({}, 'p2p network isolated from every member');
     } else {

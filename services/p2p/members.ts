@@ -1,6 +1,7 @@
 import type { Libp2p, PeerId } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { CODE_P2P, type Multiaddr, multiaddr } from '@multiformats/multiaddr';
+import { P2PError, P2PErrorCode } from './errors.js';
 import type { P2PLogger, P2PMember, P2PStats } from './options.js';
 
 /** One genesis member as the network tracks it. */
@@ -26,14 +27,20 @@ export class MemberDirectory {
     members: readonly P2PMember[],
   ) {
     for (const m of members) {
-      if (this.byId.has(m.id)) throw new Error(`duplicate member id ${m.id}`);
-      if (this.byPeerId.has(m.peerId)) throw new Error(`duplicate peer id ${m.peerId} (member ${m.id})`);
+      if (this.byId.has(m.id))
+        throw new P2PError(P2PErrorCode.MembersInvalid, `duplicate member id ${m.id}`, { peer: m.id });
+      if (this.byPeerId.has(m.peerId))
+        throw new P2PError(P2PErrorCode.MembersInvalid, `duplicate peer id ${m.peerId} (member ${m.id})`, {
+          peer: m.id,
+        });
       const peerId = peerIdFromString(m.peerId);
       const addrs = m.addrs.map((a) => {
         const ma = multiaddr(a);
         const p2p = ma.getComponents().findLast((c) => c.code === CODE_P2P)?.value;
         if (p2p !== undefined && p2p !== m.peerId)
-          throw new Error(`address ${a} of ${m.id} names another peer id`);
+          throw new P2PError(P2PErrorCode.MembersInvalid, `address ${a} of ${m.id} names another peer id`, {
+            peer: m.id,
+          });
         return p2p === undefined ? ma.encapsulate(`/p2p/${m.peerId}`) : ma;
       });
       const member: Member = {
@@ -50,9 +57,13 @@ export class MemberDirectory {
       this.byPeerId.set(member.peerIdStr, member);
     }
     const me = this.byId.get(self);
-    if (!me) throw new Error(`self ${self} is not a member`);
+    if (!me) throw new P2PError(P2PErrorCode.MembersInvalid, `self ${self} is not a member`, { peer: self });
     if (me.peerIdStr !== selfPeerId) {
-      throw new Error(`the node key gives peer id ${selfPeerId}, genesis has ${me.peerIdStr} for ${self}`);
+      throw new P2PError(
+        P2PErrorCode.MembersInvalid,
+        `the node key gives peer id ${selfPeerId}, genesis has ${me.peerIdStr} for ${self}`,
+        { peer: self },
+      );
     }
   }
 

@@ -7,6 +7,7 @@ import type { Libp2p } from '@libp2p/interface';
 import { tcp } from '@libp2p/tcp';
 import { createLibp2p } from 'libp2p';
 import { MemberDialer } from './dialer.js';
+import { P2PError, P2PErrorCode } from './errors.js';
 import { memberGater } from './gater.js';
 import { peerIdFromSeed, privateKeyFromSeed } from './identity.js';
 import { InboundStreams } from './inbound.js';
@@ -161,7 +162,8 @@ class Network implements WaybillP2PNetwork, NetworkState {
   }
 
   async start(): Promise<void> {
-    if (this.phase !== 'created') throw new Error(`p2p network cannot start: it is ${this.phase}`);
+    if (this.phase !== 'created')
+      throw new P2PError(P2PErrorCode.NotRunning, `p2p network cannot start: it is ${this.phase}`);
     this.phase = 'running';
     await this.libp2p().start();
     this.components.log.info(
@@ -178,10 +180,10 @@ class Network implements WaybillP2PNetwork, NetworkState {
     }
     this.stopping ??= (async () => {
       this.phase = 'stopped';
-      this.shutdown.abort(new Error('p2p network stopped'));
+      this.shutdown.abort(new P2PError(P2PErrorCode.NotRunning, 'p2p network stopped'));
       this.dialer.stop();
       this.topics.closeAll();
-      this.inbound.abortAll(new Error('p2p network stopped'));
+      this.inbound.abortAll(new P2PError(P2PErrorCode.Refused, 'p2p network stopped'));
       await this.libp2p().stop();
       this.components.log.info({}, 'p2p network stopped');
     })();

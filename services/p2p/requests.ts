@@ -1,5 +1,6 @@
 import type { Connection, Stream } from '@libp2p/interface';
 import type { MemberDialer } from './dialer.js';
+import { P2PError, P2PErrorCode } from './errors.js';
 import { encodeFrame, OversizedFrameError } from './framing.js';
 import type { InboundStreams } from './inbound.js';
 import type { P2PComponents } from './members.js';
@@ -39,12 +40,20 @@ export class RequestService {
     const { members, state, counters, shutdown, dialer } = this.c;
     const { maxBytes } = this.settings;
     const m = members.get(member);
-    if (!m || m.id === members.self) throw new Error(`${member} is not another member`);
-    if (!state.running()) throw new Error('p2p network is not running');
-    if (state.isolated) throw new Error(`${member} is not connected: this node is isolated`);
+    if (!m || m.id === members.self)
+      throw new P2PError(P2PErrorCode.NotAMember, `${member} is not another member`, { peer: member });
+    if (!state.running()) throw new P2PError(P2PErrorCode.NotRunning, 'p2p network is not running');
+    if (state.isolated)
+      throw new P2PError(P2PErrorCode.NotConnected, `${member} is not connected: this node is isolated`, {
+        peer: member,
+      });
     if (payload.byteLength > maxBytes) {
       counters.dropped_oversized_local++;
-      throw new Error(`request of ${payload.byteLength} bytes exceeds the limit of ${maxBytes}`);
+      throw new P2PError(
+        P2PErrorCode.TooLarge,
+        `request of ${payload.byteLength} bytes exceeds the limit of ${maxBytes}`,
+        { peer: member, protocol, bytes: payload.byteLength, limit: maxBytes },
+      );
     }
     const ms = timeoutMs ?? this.settings.requestTimeoutMs;
     const timeout = timeoutSignal(ms, `${protocol} request to ${member} timed out after ${ms} ms`, shutdown);
@@ -81,11 +90,15 @@ export class RequestService {
     try {
       const request = await readOneFrame(stream, maxBytes, timeout.signal);
       const handler = this.handlers.get(protocol);
-      if (!handler) throw new Error(`no handler for ${protocol}`);
+      if (!handler) throw new P2PError(P2PErrorCode.NoHandler, `no handler for ${protocol}`, { protocol });
       const answer = await handler(m.id, request);
       if (answer.byteLength > maxBytes) {
         counters.dropped_oversized_local++;
-        throw new Error(`answer of ${answer.byteLength} bytes exceeds the limit of ${maxBytes}`);
+        throw new P2PError(
+          P2PErrorCode.TooLarge,
+          `answer of ${answer.byteLength} bytes exceeds the limit of ${maxBytes}`,
+          { peer: m.id, protocol, bytes: answer.byteLength, limit: maxBytes },
+        );
       }
       if (stream.status !== 'open' || stream.writeStatus !== 'writable') return;
       stream.send(encodeFrame(answer));

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { ErrorCode, WaybillError } from '../common/index.js';
+import { StorageError, StorageErrorCode } from './errors.js';
 import { LEDGER_FILE, SCHEMA, SCHEMA_VERSION } from './schema.js';
 
 export interface StoreIdentity {
@@ -25,8 +25,8 @@ export function openLedgerDb(dataDir: string): Database.Database {
   } catch (err) {
     db.close();
     if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
-    throw new WaybillError(
-      ErrorCode.DataDirInUse,
+    throw new StorageError(
+      StorageErrorCode.DataDirInUse,
       `data directory ${dataDir} is in use by another node process`,
     );
   }
@@ -50,8 +50,8 @@ export function checkIdentity(db: Database.Database, identity: StoreIdentity): v
   }
   if (found !== identity.genesisHash) {
     db.close();
-    throw new WaybillError(
-      ErrorCode.StorageCorrupt,
+    throw new StorageError(
+      StorageErrorCode.Corrupt,
       `data directory belongs to another genesis (${found.slice(0, 12)}…); point dataDir elsewhere or remove it`,
     );
   }
@@ -64,8 +64,8 @@ function checkSchemaVersion(db: Database.Database, dataDir: string): void {
   const row = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schemaVersion'").get();
   if (row === undefined || row.value === String(SCHEMA_VERSION)) return;
   db.close();
-  throw new WaybillError(
-    ErrorCode.StorageCorrupt,
+  throw new StorageError(
+    StorageErrorCode.Corrupt,
     `data directory ${dataDir} holds a ledger of schema version ${row.value}; this node writes version ${SCHEMA_VERSION} ` +
       'and cannot carry the old chain over: start a new network (waybill network init) or point dataDir elsewhere',
   );

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import { ErrorCode, WaybillError } from '../common/index.js';
 import type { TxResult } from '../execution/index.js';
 import { type EpcisEvent, submitterOf } from '../ledger/index.js';
+import { StorageError, StorageErrorCode } from './errors.js';
 import type { EvidenceStore } from './evidence-store.js';
 import type { RuleSetStore } from './rule-sets.js';
 import { splitBody } from './tx-body.js';
@@ -78,8 +78,8 @@ function acceptedRows(r: TxResult, events: readonly unknown[], rows: readonly nu
   );
   // Joining a body back reads one row per verdict (BodyRow): a mismatch would serve wrong events.
   if (events.length !== r.verdicts.length || accepted.length !== r.accepted.length)
-    throw new WaybillError(
-      ErrorCode.StorageCorrupt,
+    throw new StorageError(
+      StorageErrorCode.Corrupt,
       `transaction ${r.tx.id}: ${events.length} events and ${r.verdicts.length} verdicts, ` +
         `${r.accepted.length} accepted and ${accepted.length} accepted in its document`,
     );
