@@ -1,12 +1,18 @@
 import type { ApiDeps, Schemas } from '../api/index.js';
-import { MemberGovernance, type OnCommitted, type Proposed } from '../chain/index.js';
-import { ErrorCode, fromHex, WaybillError } from '../common/index.js';
-import { p2pMultiaddr } from '../config/index.js';
+import {
+  type LedgerApp,
+  type MemberBook,
+  MemberGovernance,
+  type OnCommitted,
+  type Proposed,
+} from '../chain/index.js';
+import { ErrorCode, fromHex, type Logger, WaybillError } from '../common/index.js';
+import { type NodeConfig, p2pMultiaddr } from '../config/index.js';
 import type { Validator } from '../consensus/index.js';
 import type { GovernedProposal } from '../execution/index.js';
 import type { MemberChange, MemberFile, MemberSet, Transaction } from '../ledger/index.js';
-import type { P2PMember } from '../p2p/index.js';
-import type { NodeParts } from './parts.js';
+import type { P2PMember, P2PNetwork } from '../p2p/index.js';
+import type { Store } from '../storage/index.js';
 
 const validatorLists = new WeakMap<MemberSet, readonly Validator[]>();
 
@@ -30,9 +36,18 @@ export function p2pMembers(set: MemberSet): P2PMember[] {
  * dialed and admitted, removed ones disconnected), and the mempool's view of which transactions
  * are valid is rebuilt against it on the next check.
  */
-export function followMembers(parts: NodeParts): OnCommitted {
-  const { members, p2p, logger } = parts;
-  let current = members.at(parts.store.tip().height + 1);
+export function followMembers({
+  members,
+  p2p,
+  logger,
+  store,
+}: {
+  members: MemberBook;
+  p2p: Pick<P2PNetwork, 'setMembers'>;
+  logger: Logger;
+  store: Pick<Store, 'tip'>;
+}): OnCommitted {
+  let current = members.at(store.tip().height + 1);
   return (committed) => {
     const next = members.at(committed.block.header.height + 1);
     if (next === current) return;
@@ -58,7 +73,17 @@ export function followMembers(parts: NodeParts): OnCommitted {
  * once its own admission is committed, since before that it could neither capture nor answer for
  * the ledger. A genesis member returns at once.
  */
-export function admitted({ members, store, config, logger }: NodeParts): Promise<void> {
+export function admitted({
+  members,
+  store,
+  config,
+  logger,
+}: {
+  members: MemberBook;
+  store: Pick<Store, 'tip'>;
+  config: Pick<NodeConfig, 'org'>;
+  logger: Logger;
+}): Promise<void> {
   const isIn = () => members.at(store.tip().height + 1).has(config.org);
   if (isIn()) return Promise.resolve();
   logger.info({ height: store.tip().height }, 'not a member at the tip yet: catching up before serving');
@@ -73,8 +98,15 @@ export function admitted({ members, store, config, logger }: NodeParts): Promise
 }
 
 /** GET/POST /governance/members and /governance/grants (api/routes/governance.ts). */
-export function membershipDeps(parts: NodeParts, announce: (tx: Transaction) => void): ApiDeps['membership'] {
-  const { members, store, app, config } = parts;
+export function membershipDeps(
+  {
+    members,
+    store,
+    app,
+    config,
+  }: { members: MemberBook; store: Pick<Store, 'tip'>; app: LedgerApp; config: NodeConfig },
+  announce: (tx: Transaction) => void,
+): ApiDeps['membership'] {
   const governance = new MemberGovernance(app, members, store, config.genesis.network, config.org);
   const submitted = async ({ tx, fresh, durable, hash }: Proposed) => {
     await durable;

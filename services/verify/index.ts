@@ -9,6 +9,7 @@ export {
   certificateSigners,
   type VerifySignature,
 } from './certificate.js';
+export { BLOCK_CHECKS, CHECKS, type CheckName, checksOf, type ProofKindName } from './checks.js';
 export { ed25519Verify, type Hash, jcsHash, sha256 } from './hash.js';
 export { type MemberKey, type MemberRole, memberSetHash, validatorsOf } from './members.js';
 export { merklePathWith, merkleRootWith, rootFromPathWith } from './merkle.js';
@@ -24,7 +25,7 @@ export {
   STATE_TREE_DEPTH,
 } from './state-tree.js';
 export type {
-  CheckName,
+  CheckOutcome,
   EventProof,
   GenesisKeys,
   MemberChangeLink,

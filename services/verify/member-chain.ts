@@ -86,7 +86,7 @@ export function followMemberChain(
   block: ProofBlock,
   network: string,
   genesis: TrustedMembers,
-  pass: (line: string) => void,
+  pass: (check: 'member-chain', detail: string) => void,
 ): TrustedMembers {
   if (links !== undefined && !Array.isArray(links)) fail('member-chain', 'memberChanges is not a list');
   let set = genesis;
@@ -117,7 +117,8 @@ export function followMemberChain(
       );
     }
     pass(
-      `member-chain: block ${h.height}, certified by ${set.quorum}+ of ${set.validators.size} validators, hands over to ${next.validators.size} validators and ${next.list.length - next.validators.size} observers`,
+      'member-chain',
+      `block ${h.height}, certified by ${set.quorum}+ of ${set.validators.size} validators, hands over to ${next.validators.size} validators and ${next.list.length - next.validators.size} observers`,
     );
     set = next;
     height = h.height;
@@ -129,5 +130,11 @@ export function followMemberChain(
       `block ${block.header.height} commits to a member set the proof's changes do not reach`,
     );
   }
+  pass(
+    'member-chain',
+    height === 0
+      ? 'no member changes since genesis'
+      : `block ${block.header.height} commits to the member set the changes reach`,
+  );
   return set;
 }

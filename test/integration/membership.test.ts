@@ -21,7 +21,8 @@ type MemberList = {
   proposals: Proposal[];
 };
 
-const LONG = 60_000;
+// Generous: process-level tests share two cores with other work, and a node start can take a minute.
+const LONG = 150_000;
 
 describe('membership by governance', () => {
   let cluster: Cluster;
@@ -36,7 +37,7 @@ describe('membership by governance', () => {
     // Six node processes on two shared cores: starting takes longer than the harness's default.
     await Promise.all(cluster.nodes.map((n) => cluster.waitReady(n.org, LONG)));
     for (const n of cluster.nodes) admin.set(n.org, await cluster.adminToken(n.org));
-  }, 180_000);
+  }, 400_000);
 
   afterAll(async () => {
     await cluster?.destroy();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { statusOf } from '../../services/api/index.js';
-import { ErrorCode, WaybillError } from '../../services/common/index.js';
-import { DestPolicy } from '../../services/subscriptions/index.js';
+import { statusOf } from '../../../services/api/index.js';
+import { ErrorCode, WaybillError } from '../../../services/common/index.js';
+import { DestPolicy } from '../../../services/subscriptions/index.js';
 
 // Issue 19 defect 1: a subscription's dest could be any internal address. Names resolve through
 // an injected resolver: no DNS in tests.
