@@ -1558,6 +1558,7 @@ export interface components {
             [key: string]: string | number | boolean | string[];
         };
         NamedQueryInput: {
+            /** @description Not `.` or `..`, which clients resolve away as dot segments (RFC 3986). */
             name: string;
             query: components["schemas"]["NamedQueryParams"];
         };

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
-import { ErrorCode, type Logger, REDACT_PATHS, WaybillError } from '../common/index.js';
+import {
+  ErrorCode,
+  type Logger,
+  type RateLimit,
+  RateLimiter,
+  REDACT_PATHS,
+  WaybillError,
+} from '../common/index.js';
 import { DEFAULT_RATE_LIMIT } from '../config/index.js';
 import { MAX_URI_LENGTH } from '../epcis/index.js';
 import { createAuth } from './auth.js';
@@ -9,7 +16,7 @@ import { boundedJsonParser } from './json-body.js';
 import { checkPathIdentifiers } from './path-params.js';
 import { handleError, registerProblemHandlers } from './problem.js';
 import { AJV_CUSTOM_OPTIONS, refuseUndeclaredQueries } from './query.js';
-import { limitRate, type RateLimit, RateLimiter } from './rate-limit.js';
+import { limitRate } from './rate-limit.js';
 import { observedFrameworkErrors, observeRequests } from './request-metrics.js';
 import { adminRoutes } from './routes/admin.js';
 import { auditRoutes } from './routes/audit.js';

@@ -1,5 +1,6 @@
 import { Ajv } from 'ajv';
-import { ErrorCode, WaybillError } from '../common/index.js';
+import type { WaybillError } from '../common/index.js';
+import { ConfigError, ConfigErrorCode } from './errors.js';
 
 /** node.json `auth.jwks[]`: an organisation's own identity provider, as the operator writes it. */
 export interface JwksIssuerFile {
@@ -110,7 +111,7 @@ export interface AuthContext {
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 function invalid(ctx: AuthContext, field: string, message: string): WaybillError {
-  return new WaybillError(ErrorCode.ConfigInvalid, `${ctx.path}: ${field} ${message}`, {
+  return new ConfigError(ConfigErrorCode.Invalid, `${ctx.path}: ${field} ${message}`, {
     path: ctx.path,
     field,
   });

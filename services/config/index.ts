@@ -21,6 +21,7 @@ export {
   faultInjectionEnabled,
   withEnvironment,
 } from './env.js';
+export { ConfigError, ConfigErrorCode, type ConfigErrorMeta } from './errors.js';
 export type { ConsensusParams, Genesis, GenesisMember, PublicJwk } from './genesis.js';
 export { GENESIS_FILE, type InitResult, initNetwork, NODE_FILE } from './init.js';
 export { readPrivateFile, writePrivateFile, writeSecretKeyFile } from './key-files.js';
