@@ -25,6 +25,10 @@ export interface paths {
          *     (another member's valid token gets 403). The document is validated, signed by the node and
          *     queued for consensus; poll the returned capture job. Submitting the same document again returns
          *     the same `captureID`.
+         *     Capture is asynchronous (EPCIS 2.0 REST binding): a document repeating an eventID that is on
+         *     the ledger or still pending is accepted (202) and its job fails with
+         *     `epcisException:ResourceAlreadyExistsException`; the first capture of the eventID keeps it.
+         *     EPCIS XML (`application/xml`, EPCIS 2.0 or 1.2) is read into the same JSON-LD model.
          */
         post: operations["captureDocument"];
         delete?: never;
@@ -1713,7 +1717,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description UNSUPPORTED_MEDIA_TYPE. Send `application/ld+json` or `application/json`. */
+        /** @description UNSUPPORTED_MEDIA_TYPE. Send `application/ld+json` or `application/json` (`POST /capture` also takes EPCIS XML, `application/xml`). */
         UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
@@ -2046,6 +2050,8 @@ export interface operations {
             content: {
                 "application/ld+json": components["schemas"]["EPCISDocument"];
                 "application/json": components["schemas"]["EPCISDocument"];
+                /** @description An EPCIS 2.0 (or 1.2) XML EPCISDocument or EPCISQueryDocument, read into the JSON-LD model above and validated as it (`text/xml` too). Extension elements become `prefix:name` members with their namespaces in `@context`. */
+                "application/xml": string;
             };
         };
         responses: {
@@ -4005,12 +4011,15 @@ export interface operations {
                 content: {
                     "application/ld+json": components["schemas"]["EPCISQueryDocument"];
                     "application/json": components["schemas"]["EPCISQueryDocument"];
+                    /** @description EPCIS 2.0 XML, when `Accept` prefers it. */
+                    "application/xml": string;
                 };
             };
             400: components["responses"]["QueryParameterException"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["Internal"];
         };

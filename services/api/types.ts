@@ -96,6 +96,11 @@ export interface ApiDeps {
     /** A committed event (with recordTime), or undefined. */
     get(eventID: string): EpcisEvent | undefined;
     status(eventID: string): EventStatus | undefined;
+    /**
+     * prefix -> namespace URI declared by the @context of the capture an accepted event came in
+     * (empty when none): the EPCIS XML binding writes extension fields in their namespaces.
+     */
+    namespaces(eventID: string): Readonly<Record<string, string>>;
   };
   evidence: {
     /** Committed evidence, oldest first. */

@@ -35,3 +35,11 @@ export type {
   ValidationResult,
 } from './types.js';
 export { checkCaptureEvents, DEFAULT_MAX_EVENTS, validateCaptureDocument } from './validate.js';
+export {
+  type CbvXmlFormat,
+  epcisDocumentFromXml,
+  namespacesIn,
+  type QueryResultsXml,
+  queryDocumentXml,
+  XmlSyntaxError,
+} from './xml/index.js';

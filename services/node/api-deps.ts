@@ -66,6 +66,7 @@ export function apiDeps(parts: NodeParts): ApiDeps {
       capture: (event, ctx) => captureSingleEvent(single, event, ctx),
       get: (eventID) => store.getEvent(eventID)?.event,
       status: (eventID) => queries.eventStatus(eventID),
+      namespaces: (eventID) => store.contexts.namespacesOf(eventID),
     },
     evidence: {
       list: () =>

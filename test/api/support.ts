@@ -208,6 +208,7 @@ export class FakeNode {
         },
         get: (id) => this.events.get(id),
         status: (id) => this.statuses.get(id),
+        namespaces: () => ({}),
       },
       evidence: { list: () => this.evidence },
       // An empty ledger; test/api/proofs.test.ts serves proofs from a real one.
