@@ -752,9 +752,15 @@ export interface paths {
          *     body bytes, keyed with the UTF-8 bytes of the `signatureToken`. A receiver recomputes it
          *     over the raw body and compares in constant time.
          *
-         *     `stream` must be `true`. Scheduled subscriptions (`schedule`, `reportIfEmpty`) and
-         *     `initialRecordTime` are not supported: a body with them is refused (400, VALIDATION_FAILED,
-         *     naming the member). `dest` must be an absolute `http` or `https` URL without credentials.
+         *     A scheduled subscription gives `schedule` instead of `stream` (GS1's query schedule:
+         *     `second`, `minute`, `hour`, `dayOfMonth`, `month`, `dayOfWeek` (1 = Monday), each a
+         *     comma-separated list of numbers and `[a-b]` ranges; an omitted field matches any value;
+         *     times in UTC). At each time it matches, the events committed since the last run are
+         *     POSTed as above; with `reportIfEmpty: true` a run with none POSTs an empty query document.
+         *     `initialRecordTime` (date-time) starts either kind at the events recorded from then on
+         *     (default: those committed after subscribing). Exactly one of `stream: true` and `schedule`
+         *     is required; a bad schedule is refused (400, VALIDATION_FAILED, naming the field).
+         *     `dest` must be an absolute `http` or `https` URL without credentials.
          *     Deleting the named query deletes its subscriptions. Requires role `events:write` or
          *     `admin`, in a token of this node's organisation.
          */
@@ -1530,6 +1536,15 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        /** @description GS1's query schedule: each field a comma-separated list of numbers and `[a-b]` ranges (second and minute 0-59, hour 0-23, dayOfMonth 1-31, month 1-12, dayOfWeek 1-7 with 1 = Monday); an omitted field matches any value. Times are UTC. */
+        QuerySchedule: {
+            second?: string;
+            minute?: string;
+            hour?: string;
+            dayOfMonth?: string;
+            month?: string;
+            dayOfWeek?: string;
+        };
         QuerySubscriptionInput: {
             /**
              * Format: uri
@@ -1538,15 +1553,40 @@ export interface components {
             dest: string;
             /** @description Secret of the client: the HMAC-SHA256 key of `GS1-Signature`. Never returned. */
             signatureToken?: string;
-            /** @constant */
-            stream: true;
+            /**
+             * @description Streaming; give this or `schedule`.
+             * @constant
+             */
+            stream?: true;
+            schedule?: components["schemas"]["QuerySchedule"];
+            /**
+             * @description Scheduled only; a run with no new events still POSTs an empty query document.
+             * @default false
+             */
+            reportIfEmpty: boolean;
+            /**
+             * Format: date-time
+             * @description Deliver events recorded from this time on (default: committed after subscribing).
+             */
+            initialRecordTime?: string;
         };
         QuerySubscription: {
             subscriptionID: string;
             queryName: string;
             dest: string;
-            /** @constant */
-            stream: true;
+            /**
+             * @description Present on a streaming subscription.
+             * @constant
+             */
+            stream?: true;
+            schedule?: components["schemas"]["QuerySchedule"];
+            /** @description Present on a scheduled subscription. */
+            reportIfEmpty?: boolean;
+            /**
+             * Format: date-time
+             * @description A scheduled subscription's next run (absent while a failed delivery is retried).
+             */
+            nextRunAt?: string;
             /** @description The client (token `sub`) that subscribed. */
             createdBy: string;
             /** Format: date-time */
