@@ -720,6 +720,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/nextPageToken/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Release a page token (EPCIS 2.0 REST binding, optional)
+         * @description GS1's optional release of the resources a `nextPageToken` holds. Waybill's tokens hold
+         *     none: each is a self-checking position in its result, read again from the ledger on the
+         *     next page, so there is nothing to release and no token can be revoked. The answer says
+         *     so with GS1's 501 (`epcisException:ImplementationException`) rather than claim with a
+         *     204 that the token no longer works. Requires role `events:read`, `events:write` or
+         *     `admin`.
+         */
+        delete: operations["releaseNextPageToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/queries/{queryName}/subscriptions": {
         parameters: {
             query?: never;
@@ -1077,7 +1102,7 @@ export interface components {
          * @description Stable error codes; never renamed.
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "MEMPOOL_FULL" | "NOT_READY" | "INTERNAL" | "CONFIG_INVALID" | "KEY_FILE_INSECURE" | "STORAGE_CORRUPT" | "DATA_DIR_IN_USE" | "EVENT_REJECTED" | "STATE_DIVERGED" | "QUERY_PARAMETER_INVALID" | "IDENTITY_PROVIDER_UNAVAILABLE" | "SHUTTING_DOWN" | "INSUFFICIENT_STORAGE" | "IDENTIFIER_SCHEME_UNKNOWN" | "IDENTIFIER_SYNTAX" | "IDENTIFIER_CHARACTER" | "IDENTIFIER_LENGTH" | "IDENTIFIER_CHECK_DIGIT" | "IDENTIFIER_INSTANCE_REQUIRED" | "IDENTIFIER_CLASS_REQUIRED" | "TOO_MANY_IDENTIFIERS" | "DOCUMENT_TOO_MANY_IDENTIFIERS" | "STRING_TOO_LONG" | "QUERY_TOO_LARGE" | "NOT_ACCEPTABLE" | "DESTINATION_NOT_ALLOWED" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "EXPECTATION_FAILED" | "RATE_LIMITED" | "HEADERS_TOO_LARGE";
+        ErrorCode: "BAD_REQUEST" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "MEMPOOL_FULL" | "NOT_READY" | "INTERNAL" | "CONFIG_INVALID" | "KEY_FILE_INSECURE" | "STORAGE_CORRUPT" | "DATA_DIR_IN_USE" | "EVENT_REJECTED" | "STATE_DIVERGED" | "QUERY_PARAMETER_INVALID" | "IDENTITY_PROVIDER_UNAVAILABLE" | "SHUTTING_DOWN" | "INSUFFICIENT_STORAGE" | "IDENTIFIER_SCHEME_UNKNOWN" | "IDENTIFIER_SYNTAX" | "IDENTIFIER_CHARACTER" | "IDENTIFIER_LENGTH" | "IDENTIFIER_CHECK_DIGIT" | "IDENTIFIER_INSTANCE_REQUIRED" | "IDENTIFIER_CLASS_REQUIRED" | "TOO_MANY_IDENTIFIERS" | "DOCUMENT_TOO_MANY_IDENTIFIERS" | "STRING_TOO_LONG" | "QUERY_TOO_LARGE" | "NOT_ACCEPTABLE" | "DESTINATION_NOT_ALLOWED" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "EXPECTATION_FAILED" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "NOT_IMPLEMENTED";
         /** @description RFC 9457 problem details, plus the stable `code` and code-specific members. */
         Problem: {
             /**
@@ -1672,6 +1697,15 @@ export interface components {
         CaptureJobList: components["schemas"]["CaptureJob"][];
     };
     responses: {
+        /** @description NOT_IMPLEMENTED (epcisException:ImplementationException). An optional operation of the EPCIS REST binding this node does not offer. */
+        NotImplemented: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description NOT_ACCEPTABLE (epcisException:NotAcceptableException). `Accept` names no media type this resource is served in. */
         NotAcceptable: {
             headers: {
@@ -4062,6 +4096,24 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["Internal"];
+        };
+    };
+    releaseNextPageToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            501: components["responses"]["NotImplemented"];
         };
     };
     listSubscriptions: {

@@ -60,6 +60,8 @@ export enum ErrorCode {
   RateLimited = 'RATE_LIMITED',
   /** Request headers or URL over the server's limit. */
   HeadersTooLarge = 'HEADERS_TOO_LARGE',
+  /** An optional operation of the EPCIS REST binding this node does not offer (GS1: 501). */
+  NotImplemented = 'NOT_IMPLEMENTED',
 }
 
 const STATUS: Record<ErrorCode, number> = {
@@ -103,6 +105,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.ExpectationFailed]: 417,
   [ErrorCode.RateLimited]: 429,
   [ErrorCode.HeadersTooLarge]: 431,
+  [ErrorCode.NotImplemented]: 501,
 };
 
 /** Typed error with a stable code and metadata; the API maps it to RFC 9457 problem+json. */

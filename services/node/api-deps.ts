@@ -32,6 +32,7 @@ export function apiDeps(parts: NodeParts): ApiDeps {
     identityProviders: config.auth.jwks,
     bodyLimit: config.api.bodyLimit,
     genesis: () => genesis,
+    companyPrefixes: config.gs1.companyPrefixes,
     capture: {
       submit: async (document, ctx) => {
         const { tx, fresh, durable } = app.submit(document, ctx);

@@ -176,6 +176,7 @@ export class FakeNode {
       identityProviders: this.identityProviders,
       bodyLimit: this.bodyLimit,
       genesis: () => this.genesis,
+      companyPrefixes: [],
       capture: {
         submit: (document, ctx) => {
           this.submits.push({ document, ctx });

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode, WaybillError } from '../../common/index.js';
-import { type CbvXmlFormat, EPCIS_CONTEXT_URL, queryDocumentXml } from '../../epcis/index.js';
+import { type CbvXmlFormat, EPCIS_CONTEXT_URL, GcpLengths, queryDocumentXml } from '../../epcis/index.js';
 import type { EpcisEvent } from '../../ledger/index.js';
 import {
   decodePageToken,
@@ -132,7 +132,7 @@ export function answerQuery(
   const more = page.next && (parsed.eventCountLimit === undefined || served < parsed.eventCountLimit);
   const next = more && page.next ? [page.next.value, page.next.seq, served] : undefined;
   setNext(reply, run.path, run.linkPairs, { scope: run.scope, defining: parsed.defining }, next);
-  return sendQueryDocument(request, reply, queryDocument(run.queryName, page.events), deps.events.namespaces);
+  return sendQueryDocument(request, reply, queryDocument(run.queryName, page.events), deps);
 }
 
 const JSON_LD = 'application/ld+json; charset=utf-8';
@@ -175,6 +175,22 @@ export function eventContentType(accept: string | undefined): string {
   );
 }
 
+const gcpTables = new WeakMap<object, GcpLengths>();
+
+/**
+ * GS1 Company Prefix lengths the node knows: its members' (every EPC URI in genesis names one)
+ * and its trading partners' (node.json gs1.companyPrefixes).
+ */
+function gcpLengthsOf(deps: Pick<ApiDeps, 'genesis' | 'companyPrefixes'>): GcpLengths {
+  let table = gcpTables.get(deps);
+  if (!table) {
+    const members = deps.genesis().members.flatMap((m) => [...m.parties, ...m.locations]);
+    table = new GcpLengths([...GcpLengths.prefixesOf(members), ...deps.companyPrefixes]);
+    gcpTables.set(deps, table);
+  }
+  return table;
+}
+
 /** GS1-CBV-XML-Format: CBV values in XML answers as URNs (EPCIS 1.x form, the default) or web URIs. */
 function cbvXmlFormat(request: FastifyRequest): CbvXmlFormat {
   return request.headers['gs1-cbv-xml-format'] === 'Always_Web_URI' ? 'web' : 'urn';
@@ -188,8 +204,9 @@ export function sendQueryDocument(
   request: FastifyRequest,
   reply: FastifyReply,
   document: Schemas['EPCISQueryDocument'],
-  namespaces: ApiDeps['events']['namespaces'],
+  deps: Pick<ApiDeps, 'events' | 'genesis' | 'companyPrefixes'>,
 ): Schemas['EPCISQueryDocument'] | string {
+  const namespaces = deps.events.namespaces;
   const type = eventContentType(request.headers.accept);
   void reply.type(type);
   const format = request.headers['gs1-epc-format'];
@@ -197,6 +214,7 @@ export function sendQueryDocument(
   const eventList = inEpcFormat(
     results.resultsBody.eventList as EpcisEvent[],
     typeof format === 'string' ? format : undefined,
+    gcpLengthsOf(deps).lengthOf,
   );
   if (type === XML) {
     return queryDocumentXml({
