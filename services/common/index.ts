@@ -13,3 +13,4 @@ export { ErrorCode, WaybillError } from './errors.js';
 export { tooDeep, tooDeepError } from './json-depth.js';
 export { nonFinite } from './json-finite.js';
 export { createLogger, type Logger, REDACT_PATHS } from './logger.js';
+export { type RateLimit, RateLimiter } from './rate-limiter.js';

@@ -1,8 +1,15 @@
 import type { OnCommitted } from '../chain/index.js';
+import { type RateLimit, RateLimiter } from '../common/index.js';
 import { decodeConsensus, decodeSyncRequest, decodeTxBatch } from './codec.js';
 import type { NodeParts } from './parts.js';
 
 const SYNC_MAX_BYTES = 8 * 1024 * 1024;
+/**
+ * Sync answers each peer may have: each reads up to SYNC_MAX_BYTES of blocks from disk, so a member
+ * asking in a loop is held to 10 a second (80 MB/s), far above what an honest catch-up asks
+ * (one request per answer it has applied).
+ */
+export const SYNC_RATE: RateLimit = { perSecond: 10, burst: 20 };
 
 /** Connects the P2P protocols, the ledger and the consensus driver to each other. */
 export function wire(parts: NodeParts): void {
@@ -22,7 +29,8 @@ export function wire(parts: NodeParts): void {
     if (!batch) return logger.warn({ peer: from }, 'malformed transaction batch dropped');
     if (app.receive(batch.txs, payload.byteLength).length > 0) txsAvailable();
   });
-  p2p.handle('sync', async (_from, payload) => syncAnswer(parts, decodeSyncRequest(payload)));
+  const answerSync = syncAnswerer(parts.store, new RateLimiter(SYNC_RATE, clock));
+  p2p.handle('sync', async (from, payload) => answerSync(from, decodeSyncRequest(payload)));
   p2p.onPeerConnected((peer) => {
     driver.dispatch({ type: 'peer_connected', peer, now: clock() });
     gossip.sendPendingTo(peer);
@@ -30,22 +38,31 @@ export function wire(parts: NodeParts): void {
   metrics.watchView(() => parts.core.status.round);
 }
 
-/** `{"blocks": [...]}`, each block serialized once, up to SYNC_MAX_BYTES. */
-function syncAnswer({ store }: NodeParts, request: { from: number; limit: number } | undefined): Uint8Array {
-  const blocks: string[] = [];
-  let bytes = 0;
-  for (
-    let h = request?.from ?? 1;
-    request && h < request.from + request.limit && bytes < SYNC_MAX_BYTES;
-    h++
-  ) {
-    const committed = store.getBlock(h);
-    if (!committed) break;
-    const json = JSON.stringify(committed);
-    bytes += json.length;
-    blocks.push(json);
-  }
-  return new TextEncoder().encode(`{"blocks":[${blocks.join(',')}]}`);
+/**
+ * Answers sync requests: `{"blocks": [...]}`, each block serialized once, up to SYNC_MAX_BYTES. A peer
+ * past its rate gets no blocks (as from a node that has none): its catch-up retries later.
+ */
+export function syncAnswerer(
+  store: Pick<NodeParts['store'], 'getBlock'>,
+  limiter: RateLimiter,
+): (peer: string, request: { from: number; limit: number } | undefined) => Uint8Array {
+  return (peer, request) => {
+    if (limiter.take(peer) > 0) return new TextEncoder().encode('{"blocks":[]}');
+    const blocks: string[] = [];
+    let bytes = 0;
+    for (
+      let h = request?.from ?? 1;
+      request && h < request.from + request.limit && bytes < SYNC_MAX_BYTES;
+      h++
+    ) {
+      const committed = store.getBlock(h);
+      if (!committed) break;
+      const json = JSON.stringify(committed);
+      bytes += json.length;
+      blocks.push(json);
+    }
+    return new TextEncoder().encode(`{"blocks":[${blocks.join(',')}]}`);
+  };
 }
 
 /** The mempool grew or shrank: the gauge and the core's view of it follow. */

@@ -4,14 +4,14 @@ import '../common/polyfill.js';
 export { encodeFrame, FrameDecoder, InvalidFrameError, OversizedFrameError } from './framing.js';
 export { memberGater } from './gater.js';
 export { peerIdFromSeed, privateKeyFromSeed } from './identity.js';
+export { createP2PNetwork } from './network.js';
 export {
-  createP2PNetwork,
   DEFAULT_MAX_MESSAGE_BYTES,
   type P2PLogger,
   type P2PMember,
   type P2POptions,
   type P2PStats,
-  PROTOCOL_IDS,
   type WaybillP2PNetwork,
-} from './network.js';
+} from './options.js';
+export { PROTOCOL_IDS } from './protocols.js';
 export type { P2PNetwork, PeerInfo, RequestProtocol, TopicProtocol } from './types.js';
