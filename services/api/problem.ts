@@ -60,6 +60,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.NotAValidator]: 403,
   [ErrorCode.SelfGrant]: 403,
   [ErrorCode.GrantInvalid]: 422,
+  [ErrorCode.NotImplemented]: 501,
 };
 
 /** The HTTP status a typed error is answered with. */
@@ -119,6 +120,7 @@ const TITLES: Record<ErrorCode, string> = {
   [ErrorCode.NotAValidator]: 'Not a validator',
   [ErrorCode.SelfGrant]: 'Self grant',
   [ErrorCode.GrantInvalid]: 'Invalid grant',
+  [ErrorCode.NotImplemented]: 'Not implemented',
 };
 
 /**
@@ -141,6 +143,7 @@ const GS1_TYPES: Partial<Record<ErrorCode, string>> = {
   [ErrorCode.QueryParameterInvalid]: 'epcisException:QueryParameterException',
   [ErrorCode.QueryTooLarge]: 'epcisException:QueryTooLargeException',
   [ErrorCode.NotAcceptable]: 'epcisException:NotAcceptableException',
+  [ErrorCode.NotImplemented]: 'epcisException:ImplementationException',
 };
 
 /**
@@ -192,7 +195,7 @@ function unsupportedMediaType(contentType: string | undefined): WaybillError {
     : 'the request body has no content type';
   return new WaybillError(
     ErrorCode.UnsupportedMediaType,
-    `${got}; send application/ld+json or application/json`,
+    `${got}; send application/ld+json or application/json (POST /capture also takes EPCIS XML, application/xml)`,
   );
 }
 

@@ -81,6 +81,8 @@ export enum ErrorCode {
   SelfGrant = 'SELF_GRANT',
   /** The grant's scope or until is not valid. */
   GrantInvalid = 'GRANT_INVALID',
+  /** An optional operation of the EPCIS REST binding this node does not offer (GS1: 501). */
+  NotImplemented = 'NOT_IMPLEMENTED',
 }
 
 /**

@@ -18,6 +18,7 @@ import type {
   TxBody,
 } from '../ledger/index.js';
 import { eventsOf } from '../ledger/index.js';
+import { CaptureContexts } from './capture-contexts.js';
 import { ConsensusStateStore } from './consensus-state.js';
 import { CustodyStore } from './custody-store.js';
 import { EventIndex } from './event-index.js';
@@ -132,6 +133,8 @@ export class Store {
   readonly index: EventIndex;
   /** Member and grant governance (membership-store.ts). */
   readonly membership: MembershipStore;
+  /** The capture document's @context of an accepted event (EPCIS XML answers). */
+  readonly contexts: CaptureContexts;
   private readonly consensus: ConsensusStateStore;
   /** Rule sets proposed, approved and activated by governance (rule-sets.ts). */
   private readonly ruleSets: RuleSetStore;
@@ -148,6 +151,7 @@ export class Store {
     // Creates event_index, which the store's statements read.
     this.index = new EventIndex(db);
     this.membership = new MembershipStore(db);
+    this.contexts = new CaptureContexts(db);
     this.q = prepare(db);
     this.consensus = new ConsensusStateStore(db);
     this.ruleSets = new RuleSetStore(db);
