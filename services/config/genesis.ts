@@ -1,8 +1,8 @@
 import type { ConsensusTimeouts } from '../consensus/index.js';
-import type { PublicJwk } from '../crypto/index.js';
+import type { EncryptionPublicKey, PublicJwk } from '../crypto/index.js';
 import type { RuleFileData } from '../ledger/index.js';
 
-export type { PublicJwk } from '../crypto/index.js';
+export type { EncryptionPublicKey, PublicJwk } from '../crypto/index.js';
 
 export interface GenesisMember {
   /** Org id: lower-case slug, unique in the network. */
@@ -18,6 +18,11 @@ export interface GenesisMember {
   peerId: string;
   /** Public key of the org's development token issuer. */
   jwtIssuerKey: PublicJwk;
+  /**
+   * X25519 keys sealed fields are encrypted to (docs/privacy.md), each active from its `from`
+   * height. Absent in genesis files older than sealing; `network init` always writes one.
+   */
+  encryptionKeys?: EncryptionPublicKey[];
   host: string;
   apiPort: number;
   p2pPort: number;
@@ -34,8 +39,16 @@ export interface ConsensusParams extends ConsensusTimeouts {
   censorshipTimeoutMs: number;
 }
 
+/**
+ * `sealed`: commercial fields of each event are committed and encrypted to its recipients
+ * (docs/privacy.md); `open`: every node stores every event in plaintext. Absent: open (genesis
+ * files older than sealing); `network init` writes sealed unless the network file says open.
+ */
+export type PrivacyMode = 'sealed' | 'open';
+
 export interface Genesis {
   network: string;
+  privacy?: PrivacyMode;
   /** Milliseconds since the epoch: the genesis timestamp; block 1 must be later. */
   timestamp: number;
   members: GenesisMember[];

@@ -15,7 +15,14 @@ export {
   faultInjectionEnabled,
   withEnvironment,
 } from './env.js';
-export type { ConsensusParams, Genesis, GenesisMember, PublicJwk } from './genesis.js';
+export type {
+  ConsensusParams,
+  EncryptionPublicKey,
+  Genesis,
+  GenesisMember,
+  PrivacyMode,
+  PublicJwk,
+} from './genesis.js';
 export { GENESIS_FILE, type InitResult, initNetwork, NODE_FILE } from './init.js';
 export { readPrivateFile, writePrivateFile, writeSecretKeyFile } from './key-files.js';
 export { genesisHashOf, loadNodeConfig, type NodeConfig, rateLimitOf, readGenesis } from './load.js';

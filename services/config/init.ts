@@ -2,7 +2,13 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCode, toHex, WaybillError } from '../common/index.js';
 import { compileRuleSet, formatProblem, readRuleFiles } from '../contracts/index.js';
-import { generateIssuerKey, generateSeed, publicKeyOf } from '../crypto/index.js';
+import {
+  ENC_KEY_FILE,
+  generateEncryptionKey,
+  generateIssuerKey,
+  generateSeed,
+  publicKeyOf,
+} from '../crypto/index.js';
 import type { RuleFileData } from '../ledger/index.js';
 import { peerIdFromSeed } from '../p2p/index.js';
 import { listenHost, p2pMultiaddr } from './address.js';
@@ -23,7 +29,7 @@ export interface InitResult {
 
 /**
  * `waybill network init`: writes genesis.json (public) and, per org, node.json with its private
- * node key and token issuer key beside it (mode 0600; never in genesis).
+ * node key, token issuer key and X25519 encryption key beside it (mode 0600; never in genesis).
  */
 export async function initNetwork(def: NetworkDefinition, outDir: string, now: number): Promise<InitResult> {
   const genesisPath = join(outDir, GENESIS_FILE);
@@ -44,6 +50,7 @@ export async function initNetwork(def: NetworkDefinition, outDir: string, now: n
   }
   const genesis: Genesis = {
     network: def.network,
+    privacy: def.privacy ?? 'sealed',
     timestamp: now,
     members,
     consensus: { ...DEFAULT_CONSENSUS, ...def.consensus },
@@ -71,6 +78,8 @@ async function writeOrgKeys(org: OrgDefinition, orgDir: string): Promise<Genesis
   const issuer = await generateIssuerKey(org.id);
   writePrivateFile(join(orgDir, 'jwt.key'), `${JSON.stringify(issuer.privateJwk)}\n`);
   writeSecretKeyFile(join(orgDir, SUBSCRIPTION_KEY_FILE));
+  const enc = await generateEncryptionKey(org.id);
+  writePrivateFile(join(orgDir, ENC_KEY_FILE), `${JSON.stringify(enc.privateJwk)}\n`);
   return {
     id: org.id,
     name: org.name,
@@ -79,6 +88,7 @@ async function writeOrgKeys(org: OrgDefinition, orgDir: string): Promise<Genesis
     publicKey: toHex(publicKeyOf(seed)),
     peerId: peerIdFromSeed(seed),
     jwtIssuerKey: issuer.publicJwk,
+    encryptionKeys: [enc.publicKey],
     host: org.host,
     apiPort: org.apiPort,
     p2pPort: org.p2pPort,

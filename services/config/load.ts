@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ErrorCode, fromHex, hashOf, toHex, WaybillError } from '../common/index.js';
-import { publicKeyOf } from '../crypto/index.js';
+import {
+  ENC_KEY_FILE,
+  type EncryptionPrivateJwk,
+  parseEncryptionPrivateJwk,
+  publicKeyOf,
+} from '../crypto/index.js';
 import { type IdentityProvider, parseAuthConfig } from './auth-config.js';
 import { parseCidrs } from './cidr.js';
 import { DEFAULT_BODY_LIMIT, DEFAULT_MEMPOOL, DEFAULT_RATE_LIMIT } from './defaults.js';
@@ -18,6 +23,11 @@ export interface NodeConfig {
   self: GenesisMember;
   seed: Uint8Array;
   jwtKeyPath: string;
+  /**
+   * The org's private X25519 keys whose public halves genesis lists for it (enc.key); none when
+   * genesis lists none (a genesis older than sealing).
+   */
+  encryptionKeys: EncryptionPrivateJwk[];
   dataDir: string;
   api: { host: string; port: number; bodyLimit: number; rateLimit: { perSecond: number; burst: number } };
   p2p: { listen: string[] };
@@ -102,6 +112,10 @@ export function loadNodeConfig(configPath: string): NodeConfig {
     self,
     seed,
     jwtKeyPath: resolve(base, file.jwtKeyFile),
+    encryptionKeys: encryptionKeysOf(
+      self,
+      resolve(base, file.encKeyFile ?? join(dirname(nodeKeyPath), ENC_KEY_FILE)),
+    ),
     dataDir: resolve(base, file.dataDir),
     api: {
       host: file.api.host,
@@ -131,6 +145,28 @@ export function loadNodeConfig(configPath: string): NodeConfig {
       }),
     },
   };
+}
+
+/**
+ * The org's private encryption key, refused when group or others can read the file or when it is
+ * not the key genesis lists for the org. Nothing of the file's content reaches the message.
+ */
+function encryptionKeysOf(self: GenesisMember, path: string): EncryptionPrivateJwk[] {
+  const listed = self.encryptionKeys ?? [];
+  if (listed.length === 0) return [];
+  const parsed = parseEncryptionPrivateJwk(readPrivateFile(path));
+  if (typeof parsed === 'string') {
+    throw new WaybillError(ErrorCode.ConfigInvalid, `encryption key file ${path} ${parsed}`, { path });
+  }
+  const match = listed.find((k) => k.kid === parsed.kid);
+  if (!match || match.x !== parsed.x) {
+    throw new WaybillError(
+      ErrorCode.ConfigInvalid,
+      `encryption key ${path} (kid ${parsed.kid}) is not one genesis lists for ${self.id}`,
+      { path },
+    );
+  }
+  return [parsed];
 }
 
 function reserveOf(value: unknown, path: string): number | undefined {

@@ -22,6 +22,8 @@ export interface NetworkDefinition {
   consensus?: Partial<ConsensusParams>;
   /** Directory of the genesis custody rules (contracts/*.yaml), relative to the network file. */
   contracts?: string;
+  /** `open` keeps every event in plaintext on every node; default sealed (docs/privacy.md). */
+  privacy?: 'sealed' | 'open';
 }
 
 const slug = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' };
@@ -54,6 +56,7 @@ const schema = {
     },
     consensus: { type: 'object', additionalProperties: { type: 'integer', minimum: 1 } },
     contracts: { type: 'string', minLength: 1 },
+    privacy: { enum: ['sealed', 'open'] },
   },
 } as const;
 

@@ -6,6 +6,8 @@ export interface NodeConfigFile {
   genesis: string;
   nodeKeyFile: string;
   jwtKeyFile: string;
+  /** The org's private X25519 encryption key (default enc.key beside nodeKeyFile; docs/privacy.md). */
+  encKeyFile?: string;
   dataDir: string;
   /**
    * `rateLimit`: requests a second each API client (a token's org and sub, else a remote address)
