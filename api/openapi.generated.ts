@@ -176,6 +176,13 @@ export interface paths {
          *     instead: its verdict (reason code) under the next block's `parentResultsRoot`, with the
          *     transaction that carried it; 503 NOT_READY until that next block is committed (it follows
          *     within a block interval). 404 while the event is pending or when it is unknown.
+         *
+         *     In a sealed network (docs/privacy.md) the event is its public view, whose `wb:sealed.root`
+         *     commits to its sealed fields. `disclose` (recipients of the event, at a node holding its sealed
+         *     fields) adds those fields with their salts and Merkle paths: format `waybill-proof/v2`, which
+         *     `waybill verify` checks offline (check `disclosure`) and prints. 400 SEALED_PATH_UNKNOWN for a
+         *     path the event does not seal; 404 SEALED_NOT_HELD when this node cannot decrypt the event
+         *     (ask your own organisation's node).
          */
         get: operations["getEventProof"];
         put?: never;
@@ -1357,8 +1364,20 @@ export interface components {
          *     the genesis file, that the consortium committed exactly this event.
          */
         EventProof: {
-            /** @constant */
-            format: "waybill-proof/v1";
+            /**
+             * @description v2 when the proof carries `disclosures`.
+             * @enum {string}
+             */
+            format: "waybill-proof/v1" | "waybill-proof/v2";
+            /** @description Sealed fields disclosed under the event's `wb:sealed.root` (docs/privacy.md). */
+            disclosures?: {
+                path: string;
+                salt: string;
+                value: unknown;
+                index: number;
+                count: number;
+                merklePath: string[];
+            }[];
             /** @constant */
             kind: "event";
             network: string;
@@ -2440,7 +2459,10 @@ export interface operations {
     };
     getEventProof: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Comma-separated paths of sealed fields, e.g. `bizTransactionList/0,ilmd/example:lot`. */
+                disclose?: string;
+            };
             header?: never;
             path: {
                 /**

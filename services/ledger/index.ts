@@ -15,6 +15,7 @@ export type {
   Block,
   BlockHeader,
   CaptureTxBody,
+  SealedGroup,
   CommitCertificate,
   CommittedBlock,
   EpcisEvent,

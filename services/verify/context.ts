@@ -29,6 +29,8 @@ export interface VerifyContext {
   block: ProofBlock;
   /** Records a passed check as a human-readable line. */
   pass(line: string): void;
+  /** What a v2 event proof's disclosures showed, once checked. */
+  disclosed?: Array<{ path: string; value: unknown }>;
 }
 
 /** One kind of proof: what it adds to the common fields, and how its claim is checked. */

@@ -9,7 +9,17 @@ export {
   certificateSigners,
   type VerifySignature,
 } from './certificate.js';
-export { ed25519Verify, type Hash, jcsHash, sha256 } from './hash.js';
+export {
+  type Disclosure,
+  escapeSegment,
+  fieldLeafWith,
+  pathSegments,
+  SEALED_KEY,
+  type SealedRef,
+  sealedRefOf,
+  verifyDisclosures,
+} from './disclosure.js';
+export { ed25519Verify, type Hash, isHex, jcsHash, sha256 } from './hash.js';
 export { merklePathWith, merkleRootWith, rootFromPathWith } from './merkle.js';
 export { isObject } from './shape.js';
 export { quorumOf, txSigningBytes, voteBytes } from './signed-bytes.js';
@@ -38,5 +48,5 @@ export type {
   VerdictProof,
   VerifyResult,
 } from './types.js';
-export { PROOF_FORMAT } from './types.js';
+export { PROOF_FORMAT, PROOF_FORMAT_V2 } from './types.js';
 export { verifyProof } from './verify.js';

@@ -1,8 +1,15 @@
+import type { Disclosure } from './disclosure.js';
+
 // The proof format, waybill-proof/v1 (docs/proofs.md). Plain JSON: whatever is hashed or signed is
 // hashed or signed in its JCS (RFC 8785) encoding. Types are aliases, not interfaces, so the node's
 // ledger types and the API's generated types both fit them.
 
 export const PROOF_FORMAT = 'waybill-proof/v1';
+/**
+ * An event proof with selective disclosures of sealed fields (docs/privacy.md). A verifier that
+ * knows only v1 refuses it under `format` rather than pass it without checking the disclosures.
+ */
+export const PROOF_FORMAT_V2 = 'waybill-proof/v2';
 
 /**
  * The header fields a verifier reads. A header may carry more (the block hash covers the whole
@@ -62,7 +69,9 @@ export type ProofBase = {
 };
 
 /** An accepted event: its transaction is a leaf of block.header.txRoot. */
-export type EventProof = ProofBase & {
+export type EventProof = Omit<ProofBase, 'format'> & {
+  /** v2 when it carries disclosures. */
+  format: typeof PROOF_FORMAT | typeof PROOF_FORMAT_V2;
   kind: 'event';
   /** Leaf tx.id in the tree whose root is block.header.txRoot; count is block.header.txCount. */
   inclusion: ProofInclusion;
@@ -71,6 +80,8 @@ export type EventProof = ProofBase & {
   eventIndex: number;
   /** The event as committed: the listed event plus recordTime = the block's timestamp (ISO 8601). */
   event: Record<string, unknown>;
+  /** v2 only: sealed fields disclosed under the event's `wb:sealed.root` (verify/disclosure.ts). */
+  disclosures?: Disclosure[];
 };
 
 /**
@@ -128,6 +139,7 @@ export type CheckName =
   | 'tx-id'
   | 'tx-signature'
   | 'event'
+  | 'disclosure'
   | 'verdict'
   | 'state';
 
@@ -136,4 +148,6 @@ export interface VerifyResult {
   /** One human-readable line per check passed. */
   verified: string[];
   failure?: { check: CheckName; message: string };
+  /** The sealed fields a v2 event proof discloses, once verified. */
+  disclosed?: Array<{ path: string; value: unknown }>;
 }

@@ -25,15 +25,19 @@ const KINDS: Record<string, ProofKind> = { event: eventKind, verdict: verdictKin
 export function verifyProof(proof: unknown, genesis: unknown): VerifyResult {
   const verified: string[] = [];
   try {
-    run(proof, genesis, (line) => verified.push(line));
-    return { ok: true, verified };
+    const disclosed = run(proof, genesis, (line) => verified.push(line));
+    return disclosed ? { ok: true, verified, disclosed } : { ok: true, verified };
   } catch (err) {
     if (!(err instanceof CheckFailed)) throw err;
     return { ok: false, verified, failure: { check: err.check, message: err.message } };
   }
 }
 
-function run(proof: unknown, genesis: unknown, pass: (line: string) => void): void {
+function run(
+  proof: unknown,
+  genesis: unknown,
+  pass: (line: string) => void,
+): VerifyContext['disclosed'] {
   need('genesis', genesisProblem(genesis));
   const g = genesis as GenesisKeys;
   const members = new Map(g.members.map((m) => [m.id, fromHex(m.publicKey)]));
@@ -62,6 +66,7 @@ function run(proof: unknown, genesis: unknown, pass: (line: string) => void): vo
 
   const ctx: VerifyContext = { network: g.network, members, block: p.block, pass };
   kind.verify(p, ctx);
+  return ctx.disclosed;
 }
 
 /**
