@@ -3,6 +3,9 @@ import { fail, type VerifyContext } from './context.js';
 import { type Hash, isHex, toHex } from './hash.js';
 import { rootFromPathWith } from './merkle.js';
 import { isObject } from './shape.js';
+import type { Disclosure } from './types.js';
+
+export type { Disclosure };
 
 // What a sealed event commits to (docs/privacy.md), defined once for the node that seals and the
 // offline verifier that checks a disclosure: each sealed field is a leaf
@@ -15,19 +18,6 @@ export const SEALED_KEY = 'wb:sealed';
 
 /** What a sealed event's public view carries: the root of its field tree and its ciphertext's group. */
 export type SealedRef = { root: string; group: number };
-
-/** One disclosed sealed field: its value, salt and where its leaf sits in the tree. */
-export type Disclosure = {
-  /** JSON-Pointer-like path in the event: `bizTransactionList/0`, `ilmd/example:lot`, `example:price`. */
-  path: string;
-  /** 16 bytes, hex. */
-  salt: string;
-  value: unknown;
-  index: number;
-  count: number;
-  /** Sibling hashes, bottom up (merkle.ts). */
-  merklePath: string[];
-};
 
 /** The leaf of one sealed field, hex. */
 export function fieldLeafWith(hash: Hash, salt: string, path: string, value: unknown): string {

@@ -1,5 +1,3 @@
-import type { Disclosure } from './disclosure.js';
-
 // The proof format, waybill-proof/v1 (docs/proofs.md). Plain JSON: whatever is hashed or signed is
 // hashed or signed in its JCS (RFC 8785) encoding. Types are aliases, not interfaces, so the node's
 // ledger types and the API's generated types both fit them.
@@ -151,3 +149,16 @@ export interface VerifyResult {
   /** The sealed fields a v2 event proof discloses, once verified. */
   disclosed?: Array<{ path: string; value: unknown }>;
 }
+
+/** One disclosed sealed field: its value, salt and where its leaf sits in the tree. */
+export type Disclosure = {
+  /** JSON-Pointer-like path in the event: `bizTransactionList/0`, `ilmd/example:lot`, `example:price`. */
+  path: string;
+  /** 16 bytes, hex. */
+  salt: string;
+  value: unknown;
+  index: number;
+  count: number;
+  /** Sibling hashes, bottom up (merkle.ts). */
+  merklePath: string[];
+};

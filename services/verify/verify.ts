@@ -33,11 +33,7 @@ export function verifyProof(proof: unknown, genesis: unknown): VerifyResult {
   }
 }
 
-function run(
-  proof: unknown,
-  genesis: unknown,
-  pass: (line: string) => void,
-): VerifyContext['disclosed'] {
+function run(proof: unknown, genesis: unknown, pass: (line: string) => void): VerifyContext['disclosed'] {
   need('genesis', genesisProblem(genesis));
   const g = genesis as GenesisKeys;
   const members = new Map(g.members.map((m) => [m.id, fromHex(m.publicKey)]));
