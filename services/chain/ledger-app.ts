@@ -37,6 +37,7 @@ import {
   verifyTx,
 } from '../ledger/index.js';
 import type { Mempool } from '../mempool/index.js';
+import { GenesisGrants, Recipients, type RecipientsBook } from '../privacy/index.js';
 import type { Store } from '../storage/index.js';
 import { type AppRoots, MAX_RULES_BYTES, rootsDiffer, rulesAreWellFormed } from './block-checks.js';
 import { adoptKnownTxs } from './known-txs.js';
@@ -59,6 +60,8 @@ export interface LedgerAppDeps {
   mempool: Mempool;
   signer: Signer;
   rules: RuleRegistry;
+  /** Who receives each event; by default the genesis members and grants. */
+  recipients?: RecipientsBook;
   /** The node's one clock (node.ts): mempool timing and the censorship policy read it. */
   clock: Clock;
   /** What runs after a block is committed, in order: the list node.ts declares. */
@@ -85,9 +88,12 @@ export class LedgerApp {
   private readonly verified = new Map<string, string>();
   /** When this node acknowledged its own pending transactions (for commit latency). */
   private readonly acknowledged = new Map<string, number>();
+  private readonly recipients: RecipientsBook;
 
   constructor(private readonly deps: LedgerAppDeps) {
     this.memberKeys = new Map(deps.genesis.members.map((m) => [m.id, fromHex(m.publicKey)]));
+    this.recipients =
+      deps.recipients ?? new Recipients(deps.genesis.members, new GenesisGrants(deps.genesis.grants ?? []));
   }
 
   /**
@@ -359,7 +365,7 @@ export class LedgerApp {
 
   private executionContext(): ExecutionContext {
     const { store, rules } = this.deps;
-    return { ledger: store, custody: store.custody, rules };
+    return { ledger: store, custody: store.custody, rules, recipients: this.recipients };
   }
 
   /**

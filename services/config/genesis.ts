@@ -1,6 +1,7 @@
 import type { ConsensusTimeouts } from '../consensus/index.js';
 import type { EncryptionPublicKey, PublicJwk } from '../crypto/index.js';
 import type { RuleFileData } from '../ledger/index.js';
+import type { AuditorGrant } from '../privacy/index.js';
 
 export type { EncryptionPublicKey, PublicJwk } from '../crypto/index.js';
 
@@ -58,4 +59,9 @@ export interface Genesis {
    * here, so all members start under the same rules; later versions arrive by governance.
    */
   rules: RuleFileData[];
+  /**
+   * Auditor grants in force from genesis (privacy/grants.ts): each grantee receives, whole, every
+   * event its scope matches until `until`. Governance grants will add to these.
+   */
+  grants?: AuditorGrant[];
 }

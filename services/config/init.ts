@@ -55,6 +55,8 @@ export async function initNetwork(def: NetworkDefinition, outDir: string, now: n
     members,
     consensus: { ...DEFAULT_CONSENSUS, ...def.consensus },
     rules,
+    // Only when the network file lists grants, so a network without any keeps its genesis hash.
+    ...(def.grants === undefined ? {} : { grants: def.grants }),
   };
   writeFileSync(genesisPath, `${JSON.stringify(genesis, null, 2)}\n`);
   return { genesisPath, nodeConfigs };

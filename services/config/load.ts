@@ -12,6 +12,7 @@ import { parseCidrs } from './cidr.js';
 import { DEFAULT_BODY_LIMIT, DEFAULT_MEMPOOL, DEFAULT_RATE_LIMIT } from './defaults.js';
 import type { Genesis, GenesisMember } from './genesis.js';
 import { readPrivateFile } from './key-files.js';
+import { checkGrants } from './network-file.js';
 import type { NodeConfigFile } from './node-config.js';
 
 /** Everything a node needs to start, resolved and checked. */
@@ -79,6 +80,15 @@ export function readGenesis(path: string): Genesis {
     throw new WaybillError(
       ErrorCode.ConfigInvalid,
       `genesis ${path} has no custody rules (it predates rule sets in genesis); create the network again with waybill network init`,
+    );
+  }
+  if (genesis.grants !== undefined) {
+    if (!Array.isArray(genesis.grants))
+      throw new WaybillError(ErrorCode.ConfigInvalid, `genesis ${path}: grants is not a list`);
+    checkGrants(
+      genesis.grants,
+      genesis.members.map((m) => m.id),
+      `genesis ${path}`,
     );
   }
   return genesis;

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { ErrorCode, WaybillError } from '../common/index.js';
+import { type AuditorGrant, compileGrants, GrantError } from '../privacy/index.js';
 import type { ConsensusParams } from './genesis.js';
 
 /** One organisation in the network definition file (deploy/*.network.yaml). */
@@ -24,6 +25,8 @@ export interface NetworkDefinition {
   contracts?: string;
   /** `open` keeps every event in plaintext on every node; default sealed (docs/privacy.md). */
   privacy?: 'sealed' | 'open';
+  /** Auditor grants in force from genesis (until governance grants them): written into genesis. */
+  grants?: AuditorGrant[];
 }
 
 const slug = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' };
@@ -57,6 +60,20 @@ const schema = {
     consensus: { type: 'object', additionalProperties: { type: 'integer', minimum: 1 } },
     contracts: { type: 'string', minLength: 1 },
     privacy: { enum: ['sealed', 'open'] },
+    grants: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['org', 'role'],
+        additionalProperties: false,
+        properties: {
+          org: slug,
+          role: { const: 'auditor' },
+          scope: { type: 'string', minLength: 1 },
+          until: { type: 'string', minLength: 1 },
+        },
+      },
+    },
   },
 } as const;
 
@@ -74,7 +91,27 @@ export function parseNetworkDefinition(text: string, source: string): NetworkDef
     throw new WaybillError(ErrorCode.ConfigInvalid, `${source}: ${detail}`);
   }
   assertUnique(data, source);
+  checkGrants(
+    data.grants ?? [],
+    data.orgs.map((o) => o.id),
+    source,
+  );
   return data;
+}
+
+/** Grants name members, compile (scope) and parse (until); refused with the grant's index otherwise. */
+export function checkGrants(
+  grants: readonly AuditorGrant[],
+  members: readonly string[],
+  source: string,
+): void {
+  try {
+    compileGrants(grants, new Set(members));
+  } catch (err) {
+    if (err instanceof GrantError)
+      throw new WaybillError(ErrorCode.ConfigInvalid, `${source}: ${err.message}`);
+    throw err;
+  }
 }
 
 function assertUnique(def: NetworkDefinition, source: string): void {

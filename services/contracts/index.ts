@@ -3,7 +3,7 @@
  * deterministically against each committed event. See docs/contracts.md.
  */
 export { createEngine, type Effect, type Engine, RULE_ERROR, type Verdict } from './engine.js';
-export { Directory, type EventRoles, eventRoles } from './event-view.js';
+export { Directory, type EventRoles, eventRoles, type Parties, resolveParties } from './event-view.js';
 export { bizStepWord, dispositionWord, idKey, sdtWord } from './ids.js';
 export {
   CEL_VARIABLES,

@@ -8,6 +8,7 @@ import {
   isCapture,
   type Transaction,
 } from '../ledger/index.js';
+import { type RecipientPolicy, recipientsOf } from '../privacy/index.js';
 import { RejectCode } from './codes.js';
 import { CommittedReads } from './committed-reads.js';
 import { evidenceEntry } from './evidence.js';
@@ -28,7 +29,7 @@ export function executeBlock(block: Block, ctx: ExecutionContext): BlockExecutio
   const { height, timestamp } = block.header;
   const rules = ctx.rules.at(height);
   const custody = new MemoryCustodyState(new CommittedReads(ctx.custody));
-  const run = new BlockRun(ctx.ledger, rules.engine, custody, height, timestamp);
+  const run = new BlockRun(ctx.ledger, rules.engine, custody, height, timestamp, ctx.recipients.at(height));
   const governance = new GovernanceRun(ctx.rules, height);
   const results = block.txs.map((tx): TxResult => {
     if (isCapture(tx)) return run.capture(tx);
@@ -65,6 +66,7 @@ class BlockRun {
     private readonly custody: MemoryCustodyState,
     private readonly height: number,
     private readonly timestamp: number,
+    private readonly policy: RecipientPolicy,
   ) {
     this.recordTime = new Date(timestamp).toISOString();
   }
@@ -81,6 +83,8 @@ class BlockRun {
     const events = eventsOf(tx);
     // The engine's reading of each accepted event, handed on so the index does not parse it again.
     const roles: (EventRoles | undefined)[] = [];
+    // Each accepted event's recipients, from the custody state just before and just after it.
+    const recipients: (string[] | undefined)[] = [];
     const verdicts = events.map((event, i): EventVerdict => {
       const eventID = event.eventID;
       const problem = event.errorDeclaration
@@ -91,9 +95,15 @@ class BlockRun {
         inTx.set(eventID, 'declaration');
         return { eventID, accepted: true };
       }
-      const verdict = this.engine.process(event, ctx, doc);
+      const after = doc.fork();
+      const verdict = this.engine.process(event, ctx, after);
       if (!verdict.accepted)
         return { eventID, accepted: false, code: verdict.code, message: verdict.message };
+      recipients[i] = recipientsOf(
+        { event, org, timestamp: this.timestamp, before: doc, after },
+        this.policy,
+      );
+      after.commit();
       roles[i] = verdict.roles;
       inTx.set(eventID, 'event');
       return { eventID, accepted: true };
@@ -101,7 +111,7 @@ class BlockRun {
     const rollback = tx.body.errorBehaviour === 'rollback' && verdicts.some((v) => !v.accepted);
     const final = rollback ? verdicts.map(rolledBack) : verdicts;
     if (!rollback) doc.commit();
-    return this.settle(tx, events, final, roles);
+    return this.settle(tx, events, final, roles, recipients);
   }
 
   private duplicateProblem(eventID: string, inTx: Map<string, string>) {
@@ -136,6 +146,7 @@ class BlockRun {
     events: EpcisEvent[],
     verdicts: EventVerdict[],
     roles: readonly (EventRoles | undefined)[],
+    recipients: readonly (string[] | undefined)[],
   ): TxResult {
     const result = emptyResult(tx, true);
     result.verdicts = verdicts;
@@ -160,7 +171,7 @@ class BlockRun {
         result.accepted.push(accepted);
         const derived = roles[i];
         const identifiers = derived ? identifiersFrom(accepted, derived) : identifiersOf(accepted);
-        result.indexed.push({ position: i, identifiers });
+        result.indexed.push({ position: i, identifiers, recipients: recipients[i] ?? [tx.body.org] });
       }
     });
     result.success = result.rejected.length === 0 && (tx.body.invalid ?? []).length === 0;

@@ -1,5 +1,6 @@
 import type { CustodyChanges, EnumerableCustodyState } from '../contracts/index.js';
 import type { EpcisEvent, Transaction } from '../ledger/index.js';
+import type { RecipientsBook } from '../privacy/index.js';
 import type { EvidenceEntry } from './evidence.js';
 import type { GovernanceChange, RulesBook } from './governance.js';
 import type { RoledIdentifier } from './identifiers.js';
@@ -44,6 +45,8 @@ export interface IndexedEvent {
   /** Position in the document's eventList (the proof's eventIndex). */
   position: number;
   identifiers: RoledIdentifier[];
+  /** The members that see the event whole (privacy/recipients.ts): sorted, unique. */
+  recipients: string[];
 }
 
 /** What execution may read of the committed ledger. */
@@ -59,6 +62,8 @@ export interface ExecutionContext {
   /** Committed custody state after the parent block. */
   custody: EnumerableCustodyState;
   rules: RulesBook;
+  /** Who receives each accepted event: the members and the auditor grants in force at a height. */
+  recipients: RecipientsBook;
 }
 
 /** Everything a block changes, for the block's one storage transaction. */

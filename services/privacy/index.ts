@@ -1,7 +1,10 @@
 /**
- * Privacy (docs/privacy.md): the public and sealed tiers of an event, the salted commitment of
- * its sealed fields, their encryption to the event's recipients, and selective disclosure.
+ * Privacy (docs/privacy.md): who may see what (issue 14) and how. Recipients of an event see it
+ * whole (recipients.ts); the API joins the caller's org into every query. In a sealed network the
+ * fields the custody rules do not read are committed by a salted Merkle root and encrypted to
+ * the recipients (tiers.ts, commitment.ts, seal.ts), and can be disclosed one by one.
  */
+
 export {
   type KeyRing,
   keyRingOf,
@@ -11,8 +14,25 @@ export {
   sealedProblem,
 } from './checks.js';
 export { disclosureOf, fieldTree, leafCount, newSeed, saltOf } from './commitment.js';
+export {
+  type AuditorGrant,
+  type CompiledGrant,
+  compileGrants,
+  GenesisGrants,
+  GRANT_SCOPE_VARIABLES,
+  GrantError,
+  type GrantReader,
+} from './grants.js';
 export { Decrypter, encryptSealed, sealedAad } from './jwe.js';
 export { type Opened, type OpenedEvent, openCapture } from './open.js';
+export {
+  type CustodyReads,
+  type RecipientInput,
+  type RecipientPolicy,
+  Recipients,
+  type RecipientsBook,
+  recipientsOf,
+} from './recipients.js';
 export { groupRoots, PUBLIC_DOCUMENT_FIELDS, type SealDeps, type SealedPlain, sealCapture } from './seal.js';
 export {
   NON_MEMBER_PLACEHOLDER,

@@ -22,6 +22,7 @@ import {
   type Transaction,
   txRootOf,
 } from '../../services/ledger/index.js';
+import { GenesisGrants, Recipients } from '../../services/privacy/index.js';
 import { Store } from '../../services/storage/index.js';
 
 /** The consortium rules shipped in contracts/, as genesis carries them. */
@@ -44,6 +45,7 @@ export function memoryContext(ledger: Partial<StateView> = {}, members: Member[]
     },
     custody: new MemoryCustodyState(),
     rules: new RuleRegistry(NO_PROPOSALS, RULE_FILES, members, 1),
+    recipients: new Recipients(members, new GenesisGrants([])),
   };
 }
 
@@ -54,7 +56,12 @@ export function storeContext(
   quorum = 1,
   rules: RuleFileData[] = RULE_FILES,
 ): ExecutionContext {
-  return { ledger: store, custody: store.custody, rules: new RuleRegistry(store, rules, members, quorum) };
+  return {
+    ledger: store,
+    custody: store.custody,
+    rules: new RuleRegistry(store, rules, members, quorum),
+    recipients: new Recipients(members, new GenesisGrants([])),
+  };
 }
 
 /** A rule set without rules: every event is accepted (for tests of what is not custody). */

@@ -35,6 +35,25 @@ describe('network definition', () => {
       /duplicate id greenfield-farms/,
     );
   });
+
+  it('reads auditor grants, refusing one for a non-member, a bad scope or a bad until', () => {
+    const base = { network: 'x', orgs: def.orgs };
+    const parse = (grants: unknown) =>
+      parseNetworkDefinition(JSON.stringify({ ...base, grants }), 'net.yaml');
+    const grant = {
+      org: 'freshmart',
+      role: 'auditor',
+      scope: "step == 'shipping'",
+      until: '2030-01-01T00:00:00Z',
+    };
+    expect(parse([grant]).grants).toEqual([grant]);
+    expect(() => parse([{ ...grant, org: 'nobody' }])).toThrow(
+      /net.yaml: grants\[0\]: org nobody is not a member/,
+    );
+    expect(() => parse([{ ...grant, role: 'owner' }])).toThrow(/\/grants\/0\/role/);
+    expect(() => parse([{ ...grant, scope: 'step ==' }])).toThrow(/grants\[0\]: scope: CEL/);
+    expect(() => parse([{ ...grant, until: 'soon' }])).toThrow(/grants\[0\]: until soon/);
+  });
 });
 
 describe('network init and node config', () => {
@@ -59,6 +78,7 @@ describe('network init and node config', () => {
     }
     const genesis = JSON.parse(genesisText);
     expect(genesis.members).toHaveLength(4);
+    expect(genesis).not.toHaveProperty('grants');
     expect(genesis.members[0]).toMatchObject({
       id: 'greenfield-farms',
       peerId: expect.stringMatching(/^12D3KooW/),
@@ -166,5 +186,28 @@ describe('network init and node config', () => {
     } finally {
       chmodSync(key, 0o600);
     }
+  });
+});
+
+describe('network init with auditor grants', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'waybill-grants-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes the grants into genesis, and a node refuses a genesis with an unusable grant', async () => {
+    const grants = [{ org: 'freshmart', role: 'auditor' as const, scope: "step == 'shipping'" }];
+    await initNetwork({ ...def, grants }, join(dir, 'net'), 1_700_000_000_000);
+    const genesisPath = join(dir, 'net', 'genesis.json');
+    const genesis = JSON.parse(readFileSync(genesisPath, 'utf8'));
+    expect(genesis.grants).toEqual(grants);
+    const nodePath = join(dir, 'net', 'freshmart', 'node.json');
+    expect(loadNodeConfig(nodePath).genesis.grants).toEqual(grants);
+    writeFileSync(
+      genesisPath,
+      JSON.stringify({ ...genesis, grants: [{ org: 'freshmart', role: 'auditor', scope: '1' }] }),
+    );
+    expect(() => loadNodeConfig(nodePath)).toThrow(/grants\[0\]: scope: CEL expression must be bool/);
   });
 });

@@ -1,0 +1,127 @@
+import {
+  bizStepWord,
+  type CustodyState,
+  Directory,
+  dispositionWord,
+  eventRoles,
+  type Member,
+  resolveParties,
+} from '../contracts/index.js';
+import { type CompiledGrant, compileGrants, type GrantReader } from './grants.js';
+
+/** What recipientsOf may read of the custody state: objects only. */
+export type CustodyReads = Pick<CustodyState, 'getObject'>;
+
+/** Everything an event's recipients depend on; nothing here reads the clock or the environment. */
+export interface RecipientInput {
+  /** The event's public view (today: the event as captured). */
+  event: Record<string, unknown>;
+  /** The capturing member. */
+  org: string;
+  /** The block's timestamp, ms since the epoch: auditor grants end by it, never by the clock. */
+  timestamp: number;
+  /** Custody before the event and after it (a consignee or new custodian is a recipient too). */
+  before: CustodyReads;
+  after: CustodyReads;
+}
+
+/** The members and the grants in force at one height. */
+export interface RecipientPolicy {
+  directory: Directory;
+  grants: readonly CompiledGrant[];
+}
+
+/**
+ * The members that see an event whole (issue 14, scope 3): the capturer; the members its source
+ * and destination entries resolve to (resolved as the custody rules resolve them); the owners,
+ * custodians and consignees of the objects it names, before and after it; and every member whose
+ * auditor grant is active at the block's timestamp and whose scope matches the public view.
+ * Sorted and unique, so every node stores the same list.
+ */
+export function recipientsOf(input: RecipientInput, policy: RecipientPolicy): string[] {
+  const { event, org } = input;
+  const out = new Set<string>([org]);
+  const add = (id: string | undefined) => {
+    if (id) out.add(id);
+  };
+  for (const [list, field] of [
+    [event.sourceList, 'source'],
+    [event.destinationList, 'destination'],
+  ] as const) {
+    const parties = resolveParties(list, policy.directory, field);
+    add(parties.org);
+    add(parties.owner);
+  }
+  for (const id of eventRoles(event).objects) {
+    for (const state of [input.before, input.after]) {
+      const object = state.getObject(id);
+      if (!object) continue;
+      add(object.owner);
+      add(object.custodian);
+      add(object.consignee);
+    }
+  }
+  if (policy.grants.length > 0) {
+    const scope = scopeContext(event, org);
+    for (const grant of policy.grants) {
+      if (out.has(grant.org)) continue;
+      if (grant.untilMs !== undefined && !(grant.untilMs > input.timestamp)) continue;
+      if (grant.scope && !scopeHolds(grant, scope)) continue;
+      out.add(grant.org);
+    }
+  }
+  return [...out].sort();
+}
+
+function scopeContext(event: Record<string, unknown>, org: string): Record<string, unknown> {
+  return {
+    event,
+    org,
+    step: bizStepWord(event.bizStep),
+    disposition: dispositionWord(event.disposition),
+    action: typeof event.action === 'string' ? event.action : '',
+  };
+}
+
+/** A scope that fails at run time (a missing key) does not match: the same answer on every node. */
+function scopeHolds(grant: CompiledGrant, context: Record<string, unknown>): boolean {
+  try {
+    return grant.scope?.(context) === true;
+  } catch {
+    return false;
+  }
+}
+
+/** What execution asks for: the recipient policy in force at a height. */
+export interface RecipientsBook {
+  at(height: number): RecipientPolicy;
+}
+
+/**
+ * The members and the grants a reader gives, compiled once per distinct grant list (genesis grants
+ * are one list for every height). Governance grants plug in as another GrantReader.
+ */
+export class Recipients implements RecipientsBook {
+  private readonly directory: Directory;
+  private readonly memberIds: ReadonlySet<string>;
+  private cached: { source: readonly unknown[]; policy: RecipientPolicy } | undefined;
+
+  constructor(
+    members: readonly Member[],
+    private readonly grants: GrantReader,
+  ) {
+    this.directory = new Directory(members);
+    this.memberIds = new Set(members.map((m) => m.id));
+  }
+
+  at(height: number): RecipientPolicy {
+    const source = this.grants.grantsAt(height);
+    if (this.cached?.source !== source) {
+      this.cached = {
+        source,
+        policy: { directory: this.directory, grants: compileGrants(source, this.memberIds) },
+      };
+    }
+    return this.cached.policy;
+  }
+}
