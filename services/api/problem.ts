@@ -50,6 +50,8 @@ const TITLES: Record<ErrorCode, string> = {
   [ErrorCode.ExpectationFailed]: 'Expectation failed',
   [ErrorCode.RateLimited]: 'Too many requests',
   [ErrorCode.HeadersTooLarge]: 'Request header fields too large',
+  [ErrorCode.SealedPathUnknown]: 'No such sealed field',
+  [ErrorCode.SealedNotHeld]: 'Sealed fields not held here',
 };
 
 /**

@@ -37,11 +37,12 @@ import {
   verifyTx,
 } from '../ledger/index.js';
 import type { Mempool } from '../mempool/index.js';
-import { GenesisGrants, Recipients, type RecipientsBook } from '../privacy/index.js';
+import { GenesisGrants, Recipients, type RecipientsBook, type SealingConfig } from '../privacy/index.js';
 import type { Store } from '../storage/index.js';
 import { type AppRoots, MAX_RULES_BYTES, rootsDiffer, rulesAreWellFormed } from './block-checks.js';
 import { adoptKnownTxs } from './known-txs.js';
 import type { RuleRegistry } from './rules-book.js';
+import { SealedCaptures } from './sealed-capture.js';
 
 /** The header fields that commit to the application state: the parent's roots and the rules. */
 
@@ -62,6 +63,8 @@ export interface LedgerAppDeps {
   rules: RuleRegistry;
   /** Who receives each event; by default the genesis members and grants. */
   recipients?: RecipientsBook;
+  /** A sealed network's keys and tiers (docs/privacy.md); absent in an open network. */
+  sealing?: SealingConfig;
   /** The node's one clock (node.ts): mempool timing and the censorship policy read it. */
   clock: Clock;
   /** What runs after a block is committed, in order: the list node.ts declares. */
@@ -89,11 +92,13 @@ export class LedgerApp {
   /** When this node acknowledged its own pending transactions (for commit latency). */
   private readonly acknowledged = new Map<string, number>();
   private readonly recipients: RecipientsBook;
+  private readonly sealed: SealedCaptures<Submitted> | undefined;
 
   constructor(private readonly deps: LedgerAppDeps) {
     this.memberKeys = new Map(deps.genesis.members.map((m) => [m.id, fromHex(m.publicKey)]));
     this.recipients =
       deps.recipients ?? new Recipients(deps.genesis.members, new GenesisGrants(deps.genesis.grants ?? []));
+    this.sealed = deps.sealing && new SealedCaptures(deps.sealing, deps.store);
   }
 
   /**
@@ -101,7 +106,38 @@ export class LedgerApp {
    * remembered on disk, which is when the client may be told it was accepted (202).
    */
   submit(document: unknown, ctx: SubmitContext): Submitted {
+    if (this.sealed) throw new Error('a sealed network seals captures: call submitCapture');
     return this.submitOwn(this.captureBody(document, ctx));
+  }
+
+  /** The eventIDs events get here: assigned CBV hashes become keyed uuids in a sealed network. */
+  eventIds<E extends { eventID: string }>(
+    given: readonly { eventID?: unknown }[],
+    assigned: readonly E[],
+  ): E[] {
+    return this.sealed ? this.sealed.eventIds(given, assigned) : [...assigned];
+  }
+
+  /**
+   * A client's capture, sealed in a sealed network (docs/privacy.md): `submit`'s answer once the
+   * body is sealed to its events' recipients. A retry of the same document is the same transaction.
+   */
+  async submitCapture(document: unknown, ctx: SubmitContext): Promise<Submitted> {
+    const body = this.captureBody(document, ctx);
+    if (!this.sealed) return this.submitOwn(body);
+    const { store } = this.deps;
+    const now = this.deps.clock();
+    return this.sealed.submit(
+      body,
+      (plain) => this.dryRunBody(plain, now),
+      store.tip().height + 1,
+      (sealed) => this.submitOwn(sealed),
+      (txId) => ({
+        tx: this.deps.mempool.get(txId) ?? { id: txId, body, signature: '' },
+        fresh: false,
+        durable: store.pendingWrite(txId) ?? Promise.resolve(),
+      }),
+    );
   }
 
   /**
@@ -122,7 +158,8 @@ export class LedgerApp {
         errors: refused,
       });
     }
-    const events = assignEventIds(checked.valid, checked.document['@context']);
+    const assigned = assignEventIds(checked.valid, checked.document['@context']);
+    const events = this.eventIds(checked.valid, assigned);
     const doc = { ...checked.document, epcisBody: { ...checked.document.epcisBody, eventList: events } };
     const { genesis, self } = this.deps;
     const body: CaptureTxBody = {
@@ -142,12 +179,16 @@ export class LedgerApp {
    * or storing anything: the verdicts a capture would get now (`POST /capture?dryRun=true`).
    */
   dryRun(document: unknown, ctx: SubmitContext, now: number): TxResult {
-    const body = this.captureBody(document, ctx);
+    return this.dryRunBody(this.captureBody(document, ctx), now);
+  }
+
+  /** A plaintext body executed as the next block would, sealing checks left out. */
+  private dryRunBody(body: CaptureTxBody, now: number): TxResult {
     const { store } = this.deps;
     const tx: Transaction = { id: hashOf(body), body, signature: '' };
     const tip = store.tip();
     const block = this.buildHeaderFor([tx], tip.height + 1, 0, tip.hash, Math.max(now, tip.timestamp + 1));
-    const [result] = executeBlock(block, this.executionContext()).results;
+    const [result] = executeBlock(block, { ...this.executionContext(), sealing: undefined }).results;
     if (!result) throw new Error('a dry run executes one transaction');
     return result;
   }
@@ -365,7 +406,8 @@ export class LedgerApp {
 
   private executionContext(): ExecutionContext {
     const { store, rules } = this.deps;
-    return { ledger: store, custody: store.custody, rules, recipients: this.recipients };
+    const sealing = this.deps.sealing && { keys: this.deps.sealing.keys };
+    return { ledger: store, custody: store.custody, rules, recipients: this.recipients, sealing };
   }
 
   /**

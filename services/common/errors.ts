@@ -60,6 +60,10 @@ export enum ErrorCode {
   RateLimited = 'RATE_LIMITED',
   /** Request headers or URL over the server's limit. */
   HeadersTooLarge = 'HEADERS_TOO_LARGE',
+  /** A disclosure of a path the event does not seal (docs/privacy.md). */
+  SealedPathUnknown = 'SEALED_PATH_UNKNOWN',
+  /** This node cannot decrypt the event's sealed fields: a recipient's own node serves them. */
+  SealedNotHeld = 'SEALED_NOT_HELD',
 }
 
 const STATUS: Record<ErrorCode, number> = {
@@ -103,6 +107,8 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.ExpectationFailed]: 417,
   [ErrorCode.RateLimited]: 429,
   [ErrorCode.HeadersTooLarge]: 431,
+  [ErrorCode.SealedPathUnknown]: 400,
+  [ErrorCode.SealedNotHeld]: 404,
 };
 
 /** Typed error with a stable code and metadata; the API maps it to RFC 9457 problem+json. */

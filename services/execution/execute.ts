@@ -8,7 +8,13 @@ import {
   isCapture,
   type Transaction,
 } from '../ledger/index.js';
-import { type RecipientPolicy, recipientsOf } from '../privacy/index.js';
+import {
+  type KeyRing,
+  type RecipientPolicy,
+  recipientsOf,
+  recipientsProblem,
+  sealedProblem,
+} from '../privacy/index.js';
 import { RejectCode } from './codes.js';
 import { CommittedReads } from './committed-reads.js';
 import { evidenceEntry } from './evidence.js';
@@ -29,7 +35,15 @@ export function executeBlock(block: Block, ctx: ExecutionContext): BlockExecutio
   const { height, timestamp } = block.header;
   const rules = ctx.rules.at(height);
   const custody = new MemoryCustodyState(new CommittedReads(ctx.custody));
-  const run = new BlockRun(ctx.ledger, rules.engine, custody, height, timestamp, ctx.recipients.at(height));
+  const run = new BlockRun(
+    ctx.ledger,
+    rules.engine,
+    custody,
+    height,
+    timestamp,
+    ctx.recipients.at(height),
+    ctx.sealing?.keys,
+  );
   const governance = new GovernanceRun(ctx.rules, height);
   const results = block.txs.map((tx): TxResult => {
     if (isCapture(tx)) return run.capture(tx);
@@ -67,6 +81,8 @@ class BlockRun {
     private readonly height: number,
     private readonly timestamp: number,
     private readonly policy: RecipientPolicy,
+    /** A sealed network's keys; undefined in an open network. */
+    private readonly keys: KeyRing | undefined,
   ) {
     this.recordTime = new Date(timestamp).toISOString();
   }
@@ -85,8 +101,17 @@ class BlockRun {
     const roles: (EventRoles | undefined)[] = [];
     // Each accepted event's recipients, from the custody state just before and just after it.
     const recipients: (string[] | undefined)[] = [];
+    // A capture whose sealing is wrong is refused whole, before any rule sees it (docs/privacy.md).
+    const sealing = sealedProblem(
+      tx.body,
+      events,
+      this.keys !== undefined,
+      this.keys ?? new Map(),
+      this.height,
+    );
     const verdicts = events.map((event, i): EventVerdict => {
       const eventID = event.eventID;
+      if (sealing) return { eventID, accepted: false, code: sealing.code, message: sealing.message };
       const problem = event.errorDeclaration
         ? this.declarationProblem(eventID, org, inTx)
         : this.duplicateProblem(eventID, inTx);
@@ -103,6 +128,8 @@ class BlockRun {
         { event, org, timestamp: this.timestamp, before: doc, after },
         this.policy,
       );
+      const unsealed = this.keys && recipientsProblem(tx.body, event, recipients[i] ?? [], this.keys);
+      if (unsealed) return { eventID, accepted: false, code: unsealed.code, message: unsealed.message };
       after.commit();
       roles[i] = verdict.roles;
       inTx.set(eventID, 'event');

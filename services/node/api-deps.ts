@@ -34,7 +34,7 @@ export function apiDeps(parts: NodeParts): ApiDeps {
     genesis: () => genesis,
     capture: {
       submit: async (document, ctx) => {
-        const { tx, fresh, durable } = app.submit(document, ctx);
+        const { tx, fresh, durable } = await app.submitCapture(document, ctx);
         await durable.catch((err: unknown) => disk.failed(err));
         if (fresh) announce(tx);
         return { captureID: tx.id };
@@ -75,7 +75,7 @@ export function apiDeps(parts: NodeParts): ApiDeps {
           second: evidence.second as Record<string, unknown>,
         })),
     },
-    proofs: new ProofQueries(store, genesis, verify),
+    proofs: new ProofQueries(store, genesis, verify, parts.sealing?.config.tiers),
     query: queryBackend(store.index, () => mempool.all()),
     webhooks: {
       checkDest: async (dest) => {

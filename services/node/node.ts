@@ -19,6 +19,7 @@ import { EvidenceReporter } from './evidence-reporter.js';
 import { Gossip } from './gossip.js';
 import { NodeMetrics } from './metrics.js';
 import type { NodeParts } from './parts.js';
+import { sealingOf } from './sealing.js';
 import { deliveryWorker } from './subscription-worker.js';
 import { certifyProofsPromptly, commitBookkeeping, wire } from './wiring.js';
 
@@ -58,6 +59,7 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
     quorumOf(genesis.members.length).quorum,
   );
   const metrics = new NodeMetrics();
+  const sealing = sealingOf(config, store, logger);
   // What runs after each commit, in this order; filled below once every step exists.
   const afterCommit: OnCommitted[] = [];
   const app = new LedgerApp({
@@ -68,6 +70,7 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
     signer,
     rules,
     clock,
+    ...(sealing ? { sealing: sealing.config } : {}),
     onCommitted: (committed, execution) => {
       for (const step of afterCommit) step(committed, execution);
     },
@@ -141,6 +144,7 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
     rules,
     waiter,
     webhooks,
+    ...(sealing ? { sealing } : {}),
   };
   wire(parts);
   const subscriptions = deliveryWorker(parts);
@@ -150,6 +154,12 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
     () => subscriptions.wake(),
     certifyProofsPromptly(parts),
   );
+  if (sealing) {
+    // Opened before the subscriptions worker wakes for the same block would be better still;
+    // deliveries of a block not yet opened carry the public view (docs/privacy.md).
+    afterCommit.unshift((committed) => sealing.unsealer.committed(committed.block.header.height));
+    sealing.unsealer.committed(store.tip().height);
+  }
   metrics.height.set(store.tip().height);
 
   const api = buildApi(apiDeps(parts), { logger, rateLimit: config.api.rateLimit });
@@ -184,6 +194,7 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
         gossip.stop();
         driver.stop();
         await p2p.stop();
+        await sealing?.unsealer.idle();
         store.close();
         logger.info('node stopped');
       })();

@@ -9,6 +9,7 @@ import type { DestPolicy, SecretBox } from '../subscriptions/index.js';
 import type { CommitWaiter } from './commit-waiter.js';
 import type { Gossip } from './gossip.js';
 import type { NodeMetrics } from './metrics.js';
+import type { NodeSealing } from './sealing.js';
 
 /** The running pieces of one node, as wiring and the API adapter see them. */
 export interface NodeParts {
@@ -29,4 +30,6 @@ export interface NodeParts {
   webhooks: { policy: DestPolicy; secrets: SecretBox };
   /** Requests waiting for the block that commits their transaction (POST /events). */
   waiter: CommitWaiter;
+  /** A sealed network's keys, tiers and recipient side (docs/privacy.md). */
+  sealing?: NodeSealing;
 }

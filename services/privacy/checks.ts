@@ -67,7 +67,8 @@ function jweProblem(jwe: unknown, kids: readonly string[]): string | undefined {
     if (!isRecord(r) || !isRecord(h) || h.kid !== kids[i])
       return `its jwe recipient ${i} is not kid ${kids[i]}`;
     if (h.alg !== JWE_ALG) return `its jwe recipient ${i} is not ${JWE_ALG}`;
-    const epk = h.epk;
+    // jose puts a lone recipient's ephemeral key in the protected header, several in their own.
+    const epk = h.epk ?? (recipients.length === 1 ? header.epk : undefined);
     if (!isRecord(epk) || epk.kty !== 'OKP' || epk.crv !== 'X25519' || !isB64(epk.x))
       return `its jwe recipient ${i} has no X25519 epk`;
     if (!isB64(r.encrypted_key) || r.encrypted_key.length === 0)

@@ -33,7 +33,16 @@ export {
   type RecipientsBook,
   recipientsOf,
 } from './recipients.js';
+export { publicIlmdKeysOf, sealedFieldProblems, sealedReads } from './rule-fields.js';
 export { groupRoots, PUBLIC_DOCUMENT_FIELDS, type SealDeps, type SealedPlain, sealCapture } from './seal.js';
+export {
+  activeKeyOf,
+  eventIdSecretOf,
+  publicBody,
+  type SealingConfig,
+  sealBody,
+  sealedEventId,
+} from './sealer.js';
 export {
   NON_MEMBER_PLACEHOLDER,
   PUBLIC_FIELDS,

@@ -28,6 +28,7 @@ import { CustodyStore } from './custody-store.js';
 import { EventIndex } from './event-index.js';
 import { PendingLog } from './pending-log.js';
 import { LEDGER_FILE, SCHEMA, SCHEMA_VERSION } from './schema.js';
+import { SealedStore } from './sealed-store.js';
 import { SERVED_EVENT_COLUMNS, SERVED_EVENT_JOIN, type ServedEventRow, servedEvent } from './served-event.js';
 import { joinBody, splitBody } from './tx-body.js';
 
@@ -204,11 +205,15 @@ export class Store {
   /** Query index, trace and named queries (event-index.ts). */
   readonly index: EventIndex;
   private readonly consensus: ConsensusStateStore;
+  /** Sealed networks: plaintext this node's org receives, and capture keys (sealed-store.ts). */
+  readonly sealed: SealedStore;
   private readonly pendingLog = new PendingLog((txs) => this.writePending(txs));
 
   private constructor(db: Database.Database, identity: StoreIdentity) {
     this.db = db;
     this.identity = identity;
+    // Creates sealed_events, which served events join (served-event.ts).
+    this.sealed = new SealedStore(db);
     this.custody = new CustodyStore(db);
     // Creates event_index, which the store's statements read.
     this.index = new EventIndex(db);
@@ -278,6 +283,10 @@ export class Store {
     } finally {
       copy.close();
     }
+  }
+
+  isOpen(): boolean {
+    return this.db.open;
   }
 
   close(): void {
