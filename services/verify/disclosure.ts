@@ -79,7 +79,7 @@ export function verifyDisclosures(
       );
     }
     out.push({ path, value });
-    ctx.pass(`disclosure: ${path} = ${JSON.stringify(value)} is committed under the event's sealed root`);
+    ctx.pass('disclosure', `${path} = ${JSON.stringify(value)} is committed under the event's sealed root`);
   });
   return out;
 }

@@ -9,6 +9,7 @@ export {
   certificateSigners,
   type VerifySignature,
 } from './certificate.js';
+export { BLOCK_CHECKS, CHECKS, type CheckName, checksOf, type ProofKindName } from './checks.js';
 export {
   type Disclosure,
   escapeSegment,
@@ -33,7 +34,7 @@ export {
   STATE_TREE_DEPTH,
 } from './state-tree.js';
 export type {
-  CheckName,
+  CheckOutcome,
   EventProof,
   GenesisKeys,
   Proof,
