@@ -97,7 +97,7 @@ describe('a sealed network keeps commercial fields off non-parties’ disks', ()
   let D: string;
 
   beforeAll(async () => {
-    cluster = await Cluster.create(4, FAST_CONSENSUS);
+    cluster = await Cluster.create(4, FAST_CONSENSUS, { privacy: 'sealed' });
     [A, B, C, D] = cluster.nodes.map((n) => n.org) as [string, string, string, string];
     await startAll();
   }, 300_000);

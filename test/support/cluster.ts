@@ -62,7 +62,12 @@ export interface ClusterOptions {
   launcher?: (index: number) => string[];
   /** The genesis custody rules' directory (network file `contracts:`); default the shipped rules. */
   contracts?: string;
-  /** The network file's `privacy` (docs/privacy.md); network init's default (sealed) when absent. */
+  /**
+   * The network file's `privacy` (docs/privacy.md). `waybill network init` makes sealed networks by
+   * default; the harness writes `open` unless a test asks for `sealed`, so tests of other features
+   * keep reading every event whole at every node (CBV hash eventIDs included), while the sealed
+   * tier has its own process tests (test/integration/sealed.test.ts, the demo).
+   */
   privacy?: 'sealed' | 'open';
 }
 
@@ -114,7 +119,7 @@ export class Cluster {
       p2pPort: ports[2 * i + 1],
     }));
     const contracts = options.contracts;
-    const { privacy } = options;
+    const privacy = options.privacy ?? 'open';
     const yaml = JSON.stringify({ network: 'waybill-test', orgs, consensus, contracts, privacy }); // JSON is YAML
     writeFileSync(join(dir, 'network.yaml'), yaml);
     await waybill('network', 'init', '--config', join(dir, 'network.yaml'), '--out', join(dir, 'net'));
