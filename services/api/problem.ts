@@ -52,6 +52,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.HeadersTooLarge]: 431,
   [ErrorCode.SealedPathUnknown]: 400,
   [ErrorCode.SealedNotHeld]: 404,
+  [ErrorCode.NotImplemented]: 501,
 };
 
 /** The HTTP status a typed error is answered with. */
@@ -103,6 +104,7 @@ const TITLES: Record<ErrorCode, string> = {
   [ErrorCode.HeadersTooLarge]: 'Request header fields too large',
   [ErrorCode.SealedPathUnknown]: 'No such sealed field',
   [ErrorCode.SealedNotHeld]: 'Sealed fields not held here',
+  [ErrorCode.NotImplemented]: 'Not implemented',
 };
 
 /**
@@ -125,6 +127,7 @@ const GS1_TYPES: Partial<Record<ErrorCode, string>> = {
   [ErrorCode.QueryParameterInvalid]: 'epcisException:QueryParameterException',
   [ErrorCode.QueryTooLarge]: 'epcisException:QueryTooLargeException',
   [ErrorCode.NotAcceptable]: 'epcisException:NotAcceptableException',
+  [ErrorCode.NotImplemented]: 'epcisException:ImplementationException',
 };
 
 /**
@@ -176,7 +179,7 @@ function unsupportedMediaType(contentType: string | undefined): WaybillError {
     : 'the request body has no content type';
   return new WaybillError(
     ErrorCode.UnsupportedMediaType,
-    `${got}; send application/ld+json or application/json`,
+    `${got}; send application/ld+json or application/json (POST /capture also takes EPCIS XML, application/xml)`,
   );
 }
 

@@ -64,6 +64,8 @@ export enum ErrorCode {
   SealedPathUnknown = 'SEALED_PATH_UNKNOWN',
   /** This node cannot decrypt the event's sealed fields: a recipient's own node serves them. */
   SealedNotHeld = 'SEALED_NOT_HELD',
+  /** An optional operation of the EPCIS REST binding this node does not offer (GS1: 501). */
+  NotImplemented = 'NOT_IMPLEMENTED',
 }
 
 /**

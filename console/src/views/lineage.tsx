@@ -1,126 +1,19 @@
-import {
-  Background,
-  Controls,
-  type Edge,
-  Handle,
-  MiniMap,
-  type Node,
-  type NodeProps,
-  Position,
-  ReactFlow,
-  type ReactFlowInstance,
-} from '@xyflow/react';
+import { Background, Controls, type Edge, MiniMap, ReactFlow, type ReactFlowInstance } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import {
-  createContext,
-  memo,
-  useContext,
-  useEffect,
-  useLayoutEffect,
-  useMemo,
-  useRef,
-  useState,
-} from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Trace } from '../api.js';
 import { flagText, STATUS_TEXT, shortId, useNames } from '../common.js';
 import { hiddenNeighbours, pathThrough, visibleTrace } from '../graph.js';
 import { type LaidNode, layeredLayout } from '../layout.js';
+import {
+  estimatedSize,
+  type GraphControls,
+  GraphControlsContext,
+  type GraphNode,
+  handlesOf,
+  nodeTypes,
+} from './graph-node.js';
 import type { Selection } from './selection.js';
-
-type NodeData = {
-  laid: LaidNode;
-  label: string;
-  sub: string;
-  name: string;
-  prefix: string;
-  flags: string[];
-  hidden: number;
-  dim: boolean;
-  domId: string;
-};
-type GraphNode = Node<NodeData>;
-
-/**
- * What changes as the auditor moves: the roving tab stop and the handlers. Kept out of the nodes'
- * data, so moving the focus re-renders the few nodes on screen instead of handing React Flow a new
- * array of every node (which it would adopt and measure again).
- */
-interface GraphControls {
-  current: string | undefined;
-  onKey: (id: string, key: string) => boolean;
-  onOpen: (id: string) => void;
-  onExpand: (id: string) => void;
-}
-const GraphControlsContext = createContext<GraphControls>({
-  current: undefined,
-  onKey: () => false,
-  onOpen: () => {},
-  onExpand: () => {},
-});
-
-// Sizes of a node before the browser measures it (styles.css .gnode-button), and where React
-// Flow's 6 px handles sit: with them every node has dimensions and handle bounds from the start, so
-// onlyRenderVisibleElements renders only what is on screen instead of every node once to measure it.
-const HANDLE = 6;
-function estimatedSize(n: LaidNode, flags: number): { width: number; height: number } {
-  return n.kind === 'event' ? { width: 150, height: 52 } : { width: 180, height: 66 + 19 * flags };
-}
-function handlesOf(width: number, height: number): Node['handles'] {
-  const y = height / 2 - HANDLE / 2;
-  return [
-    { type: 'target', position: Position.Left, x: -HANDLE / 2, y, width: HANDLE, height: HANDLE },
-    { type: 'source', position: Position.Right, x: width - HANDLE / 2, y, width: HANDLE, height: HANDLE },
-  ];
-}
-
-const GraphNodeView = memo(function GraphNodeView({ id, data }: NodeProps<GraphNode>) {
-  const controls = useContext(GraphControlsContext);
-  const flagged = data.flags.length > 0;
-  return (
-    <div
-      className={`gnode gnode-${data.laid.kind}${flagged ? ' flagged' : ''}${data.dim ? ' dim' : ''}`}
-      data-flags={data.flags.join(' ')}
-    >
-      <Handle type="target" position={Position.Left} isConnectable={false} />
-      <button
-        type="button"
-        id={data.domId}
-        className="gnode-button"
-        tabIndex={controls.current === id ? 0 : -1}
-        onClick={() => controls.onOpen(id)}
-        onKeyDown={(e) => {
-          if (controls.onKey(id, e.key)) e.preventDefault();
-        }}
-      >
-        {/* The accessible name is the content: the full identifier (or event type) first, then what is seen. */}
-        <span className="sr-only">{data.prefix} </span>
-        <span className="gnode-label">{data.label}</span>
-        <span className="gnode-sub">{data.sub}</span>
-        {flagged && (
-          <span className="gnode-flags">
-            {data.flags.map((f) => (
-              <span key={f}>⚑ {flagText(f)}</span>
-            ))}
-          </span>
-        )}
-      </button>
-      {data.hidden > 0 && (
-        <button
-          type="button"
-          className="gnode-expand small"
-          tabIndex={-1}
-          aria-label={`Expand ${data.hidden} hidden neighbours of ${data.label}`}
-          onClick={() => controls.onExpand(id)}
-        >
-          +{data.hidden}
-        </button>
-      )}
-      <Handle type="source" position={Position.Right} isConnectable={false} />
-    </div>
-  );
-});
-
-const nodeTypes = { g: GraphNodeView };
 
 export function Lineage({
   trace,

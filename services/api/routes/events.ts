@@ -18,7 +18,7 @@ export function eventRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks
     const event = deps.events.get(request.params.eventID);
     if (!event) throw notFound(request.params.eventID);
     // The EPCIS 2.0 REST binding answers an EPCISQueryDocument enclosing the event.
-    return sendQueryDocument(request, reply, queryDocument('SimpleEventQuery', [event]));
+    return sendQueryDocument(request, reply, queryDocument('SimpleEventQuery', [event]), deps);
   });
 
   app.get<{ Params: EventParams }>(
