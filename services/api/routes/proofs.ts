@@ -18,7 +18,10 @@ export function proofRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks
     { onRequest: auth.read },
     async (request): Promise<Schemas['EventProof'] | Schemas['VerdictProof']> => {
       const { eventID } = request.params;
-      const disclose = (request.query.disclose ?? '').split(',').filter((p) => p.length > 0);
+      // `disclose` may be given once as a comma list or repeated (the router then hands an array).
+      const given: unknown = request.query.disclose;
+      const lists = Array.isArray(given) ? given.map(String) : [typeof given === 'string' ? given : ''];
+      const disclose = lists.flatMap((l) => l.split(',')).filter((p) => p.length > 0);
       const proof = deps.proofs.event(eventID, disclose);
       if (!proof) throw new WaybillError(ErrorCode.NotFound, `no committed event or verdict '${eventID}'`);
       return proof;
