@@ -8,6 +8,12 @@ import type { CaptureTxBody, InvalidCaptureEvent, SubmitContext } from '../ledge
  * go on and the invalid ones are named in the body with their first reason (refused only when
  * no event is valid).
  */
+/** Gives the events a sealed network assigns an eventID their keyed ones (chain/sealed-capture.ts). */
+export type EventIdAssigner = <E extends { eventID: string }>(
+  given: readonly { eventID?: unknown }[],
+  assigned: readonly E[],
+) => E[];
+
 export function captureBody(
   document: unknown,
   ctx: SubmitContext,
@@ -15,12 +21,7 @@ export function captureBody(
     network: string;
     org: string;
     /** A sealed network's eventIDs (chain/sealed-capture.ts); default: as assigned. */
-    eventIds?:
-      | (<E extends { eventID: string }>(
-          given: readonly { eventID?: unknown }[],
-          assigned: readonly E[],
-        ) => E[])
-      | undefined;
+    eventIds?: EventIdAssigner | undefined;
   },
 ): CaptureTxBody {
   const checked = checkCaptureEvents(document);
