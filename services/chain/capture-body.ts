@@ -2,18 +2,18 @@ import { ErrorCode, WaybillError } from '../common/index.js';
 import { assignEventIds, checkCaptureEvents, MAX_URI_LENGTH } from '../epcis/index.js';
 import type { CaptureTxBody, InvalidCaptureEvent, SubmitContext } from '../ledger/index.js';
 
-/**
- * A validated document, every event with its eventID, as `org`'s capture transaction body.
- * Under rollback any invalid event refuses the whole document; under proceed the valid events
- * go on and the invalid ones are named in the body with their first reason (refused only when
- * no event is valid).
- */
 /** Gives the events a sealed network assigns an eventID their keyed ones (chain/sealed-capture.ts). */
 export type EventIdAssigner = <E extends { eventID: string }>(
   given: readonly { eventID?: unknown }[],
   assigned: readonly E[],
 ) => E[];
 
+/**
+ * A validated document, every event with its eventID, as `org`'s capture transaction body.
+ * Under rollback any invalid event refuses the whole document; under proceed the valid events
+ * go on and the invalid ones are named in the body with their first reason (refused only when
+ * no event is valid).
+ */
 export function captureBody(
   document: unknown,
   ctx: SubmitContext,
