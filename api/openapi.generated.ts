@@ -180,6 +180,13 @@ export interface paths {
          *     instead: its verdict (reason code) under the next block's `parentResultsRoot`, with the
          *     transaction that carried it; 503 NOT_READY until that next block is committed (it follows
          *     within a block interval). 404 while the event is pending or when it is unknown.
+         *
+         *     In a sealed network (docs/privacy.md) the event is its public view, whose `wb:sealed.root`
+         *     commits to its sealed fields. `disclose` (recipients of the event, at a node holding its sealed
+         *     fields) adds those fields with their salts and Merkle paths: format `waybill-proof/v2`, which
+         *     `waybill verify` checks offline (check `disclosure`) and prints. 400 SEALED_PATH_UNKNOWN for a
+         *     path the event does not seal; 404 SEALED_NOT_HELD when this node cannot decrypt the event
+         *     (ask your own organisation's node).
          */
         get: operations["getEventProof"];
         put?: never;
@@ -1225,7 +1232,7 @@ export interface components {
          * @description Stable error codes; never renamed.
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "MEMPOOL_FULL" | "NOT_READY" | "INTERNAL" | "CONFIG_INVALID" | "KEY_FILE_INSECURE" | "STORAGE_CORRUPT" | "DATA_DIR_IN_USE" | "EVENT_REJECTED" | "STATE_DIVERGED" | "QUERY_PARAMETER_INVALID" | "IDENTITY_PROVIDER_UNAVAILABLE" | "SHUTTING_DOWN" | "INSUFFICIENT_STORAGE" | "IDENTIFIER_SCHEME_UNKNOWN" | "IDENTIFIER_SYNTAX" | "IDENTIFIER_CHARACTER" | "IDENTIFIER_LENGTH" | "IDENTIFIER_CHECK_DIGIT" | "IDENTIFIER_INSTANCE_REQUIRED" | "IDENTIFIER_CLASS_REQUIRED" | "TOO_MANY_IDENTIFIERS" | "DOCUMENT_TOO_MANY_IDENTIFIERS" | "STRING_TOO_LONG" | "QUERY_TOO_LARGE" | "NOT_ACCEPTABLE" | "DESTINATION_NOT_ALLOWED" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "EXPECTATION_FAILED" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "UNKNOWN_PROPOSAL" | "DUPLICATE_PROPOSAL" | "ALREADY_APPROVED" | "VALIDATORS_BELOW_MINIMUM" | "MEMBER_INVALID" | "MEMBER_EXISTS" | "MEMBER_UNKNOWN" | "NOT_A_VALIDATOR" | "SELF_GRANT" | "GRANT_INVALID" | "NOT_IMPLEMENTED";
+        ErrorCode: "BAD_REQUEST" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "MEMPOOL_FULL" | "NOT_READY" | "INTERNAL" | "CONFIG_INVALID" | "KEY_FILE_INSECURE" | "STORAGE_CORRUPT" | "DATA_DIR_IN_USE" | "EVENT_REJECTED" | "STATE_DIVERGED" | "QUERY_PARAMETER_INVALID" | "IDENTITY_PROVIDER_UNAVAILABLE" | "SHUTTING_DOWN" | "INSUFFICIENT_STORAGE" | "IDENTIFIER_SCHEME_UNKNOWN" | "IDENTIFIER_SYNTAX" | "IDENTIFIER_CHARACTER" | "IDENTIFIER_LENGTH" | "IDENTIFIER_CHECK_DIGIT" | "IDENTIFIER_INSTANCE_REQUIRED" | "IDENTIFIER_CLASS_REQUIRED" | "TOO_MANY_IDENTIFIERS" | "DOCUMENT_TOO_MANY_IDENTIFIERS" | "STRING_TOO_LONG" | "QUERY_TOO_LARGE" | "NOT_ACCEPTABLE" | "DESTINATION_NOT_ALLOWED" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "EXPECTATION_FAILED" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "UNKNOWN_PROPOSAL" | "DUPLICATE_PROPOSAL" | "ALREADY_APPROVED" | "VALIDATORS_BELOW_MINIMUM" | "MEMBER_INVALID" | "MEMBER_EXISTS" | "MEMBER_UNKNOWN" | "NOT_A_VALIDATOR" | "SELF_GRANT" | "GRANT_INVALID" | "SEALED_PATH_UNKNOWN" | "SEALED_NOT_HELD" | "NOT_IMPLEMENTED";
         /** @description RFC 9457 problem details, plus the stable `code` and code-specific members. */
         Problem: {
             /**
@@ -1621,8 +1628,20 @@ export interface components {
          *     the genesis file, that the consortium committed exactly this event.
          */
         EventProof: {
-            /** @constant */
-            format: "waybill-proof/v1";
+            /**
+             * @description v2 when the proof carries `disclosures`.
+             * @enum {string}
+             */
+            format: "waybill-proof/v1" | "waybill-proof/v2";
+            /** @description Sealed fields disclosed under the event's `wb:sealed.root` (docs/privacy.md). */
+            disclosures?: {
+                path: string;
+                salt: string;
+                value: unknown;
+                index: number;
+                count: number;
+                merklePath: string[];
+            }[];
             /** @constant */
             kind: "event";
             network: string;
@@ -2786,7 +2805,10 @@ export interface operations {
     };
     getEventProof: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Comma-separated paths of sealed fields, e.g. `bizTransactionList/0,ilmd/example:lot`. */
+                disclose?: string;
+            };
             header?: never;
             path: {
                 /**
@@ -2808,6 +2830,7 @@ export interface operations {
                     "application/json": components["schemas"]["EventProof"] | components["schemas"]["VerdictProof"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];

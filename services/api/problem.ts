@@ -60,6 +60,8 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.NotAValidator]: 403,
   [ErrorCode.SelfGrant]: 403,
   [ErrorCode.GrantInvalid]: 422,
+  [ErrorCode.SealedPathUnknown]: 400,
+  [ErrorCode.SealedNotHeld]: 404,
   [ErrorCode.NotImplemented]: 501,
 };
 
@@ -120,6 +122,8 @@ const TITLES: Record<ErrorCode, string> = {
   [ErrorCode.NotAValidator]: 'Not a validator',
   [ErrorCode.SelfGrant]: 'Self grant',
   [ErrorCode.GrantInvalid]: 'Invalid grant',
+  [ErrorCode.SealedPathUnknown]: 'No such sealed field',
+  [ErrorCode.SealedNotHeld]: 'Sealed fields not held here',
   [ErrorCode.NotImplemented]: 'Not implemented',
 };
 

@@ -128,7 +128,10 @@ export interface ApiDeps {
      * The proof of an accepted event, or of a rejected event's verdict; undefined while pending or
      * unknown. Throws NOT_READY while a verdict is not yet certified by the next block.
      */
-    event(eventID: string): Schemas['EventProof'] | Schemas['VerdictProof'] | undefined;
+    event(
+      eventID: string,
+      disclose?: readonly string[],
+    ): Schemas['EventProof'] | Schemas['VerdictProof'] | undefined;
     /** A proof of an object's custody state (key `object:<canonical id>`); throws NOT_READY. */
     state(key: string): Schemas['StateProof'] | undefined;
     /** A committed block's hash, header, certificate and transaction ids. */

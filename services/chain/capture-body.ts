@@ -2,6 +2,12 @@ import { ErrorCode, WaybillError } from '../common/index.js';
 import { assignEventIds, checkCaptureEvents, MAX_URI_LENGTH } from '../epcis/index.js';
 import type { CaptureTxBody, InvalidCaptureEvent, SubmitContext } from '../ledger/index.js';
 
+/** Gives the events a sealed network assigns an eventID their keyed ones (chain/sealed-capture.ts). */
+export type EventIdAssigner = <E extends { eventID: string }>(
+  given: readonly { eventID?: unknown }[],
+  assigned: readonly E[],
+) => E[];
+
 /**
  * A validated document, every event with its eventID, as `org`'s capture transaction body.
  * Under rollback any invalid event refuses the whole document; under proceed the valid events
@@ -11,7 +17,12 @@ import type { CaptureTxBody, InvalidCaptureEvent, SubmitContext } from '../ledge
 export function captureBody(
   document: unknown,
   ctx: SubmitContext,
-  origin: { network: string; org: string },
+  origin: {
+    network: string;
+    org: string;
+    /** A sealed network's eventIDs (chain/sealed-capture.ts); default: as assigned. */
+    eventIds?: EventIdAssigner | undefined;
+  },
 ): CaptureTxBody {
   const checked = checkCaptureEvents(document);
   const refused = !checked.ok
@@ -24,7 +35,8 @@ export function captureBody(
       errors: refused,
     });
   }
-  const events = assignEventIds(checked.valid, checked.document['@context']);
+  const assigned = assignEventIds(checked.valid, checked.document['@context']);
+  const events = origin.eventIds ? origin.eventIds(checked.valid, assigned) : assigned;
   const doc = { ...checked.document, epcisBody: { ...checked.document.epcisBody, eventList: events } };
   const body: CaptureTxBody = {
     kind: 'capture',

@@ -3,6 +3,7 @@ import type { Clock } from '../consensus/index.js';
 import { type BlockExecution, type ExecutionContext, executeBlock } from '../execution/index.js';
 import type { Block, CommitCertificate, CommittedBlock } from '../ledger/index.js';
 import type { Mempool } from '../mempool/index.js';
+import type { KeyRing, RecipientsBook } from '../privacy/index.js';
 import type { Store } from '../storage/index.js';
 import { rootsDiffer } from './block-checks.js';
 import type { BlockProducer } from './block-producer.js';
@@ -21,6 +22,10 @@ export interface CommitComponents {
   members: MemberBook;
   network: string;
   clock: Clock;
+  /** Who receives each event (privacy/recipients.ts). */
+  recipients: RecipientsBook;
+  /** A sealed network's keys (docs/privacy.md); absent in an open network. */
+  sealing?: { keys: KeyRing } | undefined;
   producer: Pick<BlockProducer, 'rootsFor'>;
   intake: Pick<Intake, 'settle'>;
   /** What runs after a block is committed, in order: the list node.ts declares. */
@@ -34,8 +39,8 @@ export class CommitPipeline {
   constructor(private readonly c: CommitComponents) {}
 
   executionContext(): ExecutionContext {
-    const { store, rules, members, network } = this.c;
-    return { ledger: store, custody: store.custody, rules, members, network };
+    const { store, rules, members, network, recipients, sealing } = this.c;
+    return { ledger: store, custody: store.custody, rules, members, network, recipients, sealing };
   }
 
   /**

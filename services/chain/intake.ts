@@ -12,7 +12,7 @@ import {
 import type { Mempool } from '../mempool/index.js';
 import type { Store } from '../storage/index.js';
 import { MAX_RULES_BYTES, rulesAreWellFormed } from './block-checks.js';
-import { captureBody } from './capture-body.js';
+import { captureBody, type EventIdAssigner } from './capture-body.js';
 import type { RuleRegistry } from './rules-book.js';
 import { sizeOf, type TxChecker } from './tx-check.js';
 
@@ -33,6 +33,8 @@ export interface IntakeComponents {
   rules: Pick<RuleRegistry, 'check' | 'proposal'>;
   clock: Clock;
   checker: Pick<TxChecker, 'checkTx' | 'remember'>;
+  /** A sealed network's eventIDs for the events it assigns one to (chain/sealed-capture.ts). */
+  eventIds?: EventIdAssigner | undefined;
 }
 
 /**
@@ -54,7 +56,16 @@ export class Intake {
   }
 
   captureBody(document: unknown, ctx: SubmitContext) {
-    return captureBody(document, ctx, { network: this.c.genesis.network, org: this.c.self });
+    return captureBody(document, ctx, {
+      network: this.c.genesis.network,
+      org: this.c.self,
+      eventIds: this.c.eventIds,
+    });
+  }
+
+  /** One of this node's capture bodies, already built (and sealed), signed and queued. */
+  submitBody(body: TxBody): Submitted {
+    return this.submitOwn(body);
   }
 
   /** A rule-set proposal by this node's org (governance; the files' text goes on the ledger). */

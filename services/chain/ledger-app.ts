@@ -6,6 +6,7 @@ import type { Signer } from '../crypto/index.js';
 import { executeBlock, type TxResult } from '../execution/index.js';
 import type {
   Block,
+  CaptureTxBody,
   CommitCertificate,
   RuleFileData,
   SubmitContext,
@@ -13,6 +14,7 @@ import type {
   TxBody,
 } from '../ledger/index.js';
 import type { Mempool } from '../mempool/index.js';
+import { Recipients, type RecipientsBook, type SealingConfig } from '../privacy/index.js';
 import type { Store } from '../storage/index.js';
 import { BlockProducer } from './block-producer.js';
 import { CommitPipeline, type OnCommitted } from './commit-pipeline.js';
@@ -20,6 +22,7 @@ import { Intake, type Submitted } from './intake.js';
 import { adoptKnownTxs } from './known-txs.js';
 import { MemberBook } from './member-book.js';
 import type { RuleRegistry } from './rules-book.js';
+import { SealedCaptures } from './sealed-capture.js';
 import { TxChecker } from './tx-check.js';
 
 export type { OnCommitted } from './commit-pipeline.js';
@@ -34,6 +37,10 @@ export interface LedgerAppDeps {
   rules: RuleRegistry;
   /** The member set at each height: whose keys sign transactions and evidence, and who votes. Default: read from `store`. */
   members?: MemberBook;
+  /** Who receives each event; by default the genesis members and grants. */
+  recipients?: RecipientsBook;
+  /** A sealed network's keys and tiers (docs/privacy.md); absent in an open network. */
+  sealing?: SealingConfig;
   /** The node's one clock (node.ts): mempool timing and the censorship policy read it. */
   clock: Clock;
   /** What runs after a block is committed, in order: the list node.ts declares. */
@@ -54,17 +61,26 @@ export class LedgerApp {
   private readonly intake: Intake;
   private readonly producer: BlockProducer;
   private readonly pipeline: CommitPipeline;
+  private readonly sealed: SealedCaptures<Submitted> | undefined;
 
   readonly members: MemberBook;
 
   constructor(private readonly deps: LedgerAppDeps) {
     const { genesis, self, store, mempool, signer, rules, clock } = deps;
-    const members = deps.members ?? new MemberBook(store, genesis.members);
+    const members = deps.members ?? new MemberBook(store, genesis.members, genesis.grants ?? []);
     this.members = members;
+    // Recipients follow the member set and the grants (genesis and governance) at the block's height.
+    const recipients = deps.recipients ?? new Recipients(members, members);
+    const sealed = deps.sealing && new SealedCaptures<Submitted>(deps.sealing, store);
+    this.sealed = sealed;
     const nextHeight = () => store.tip().height + 1;
     this.checker = new TxChecker({ genesis, rules, members, nextHeight });
     const checker = this.checker;
-    this.intake = new Intake({ genesis, self, store, mempool, signer, rules, clock, checker });
+    const eventIds =
+      sealed &&
+      (<E extends { eventID: string }>(given: readonly { eventID?: unknown }[], assigned: readonly E[]) =>
+        sealed.eventIds(given, assigned));
+    this.intake = new Intake({ genesis, self, store, mempool, signer, rules, clock, checker, eventIds });
     this.producer = new BlockProducer({ genesis, self, store, mempool, rules, members, checker });
     this.pipeline = new CommitPipeline({
       store,
@@ -73,6 +89,9 @@ export class LedgerApp {
       members,
       network: genesis.network,
       clock,
+      recipients,
+      // The config itself, not a copy of its keys: the key ring follows the member set (node/sealing.ts).
+      sealing: deps.sealing,
       producer: this.producer,
       intake: this.intake,
       onCommitted: deps.onCommitted,
@@ -82,7 +101,38 @@ export class LedgerApp {
 
   /** A client's capture: validated, signed by this node and queued (intake.ts). */
   submit(document: unknown, ctx: SubmitContext): Submitted {
+    if (this.sealed) throw new Error('a sealed network seals captures: call submitCapture');
     return this.intake.submit(document, ctx);
+  }
+
+  /** The eventIDs events get here: assigned CBV hashes become keyed uuids in a sealed network. */
+  eventIds<E extends { eventID: string }>(
+    given: readonly { eventID?: unknown }[],
+    assigned: readonly E[],
+  ): E[] {
+    return this.sealed ? this.sealed.eventIds(given, assigned) : [...assigned];
+  }
+
+  /**
+   * A client's capture, sealed in a sealed network (docs/privacy.md): `submit`'s answer once the
+   * body is sealed to its events' recipients. A retry of the same document is the same transaction.
+   */
+  async submitCapture(document: unknown, ctx: SubmitContext): Promise<Submitted> {
+    const body = this.intake.captureBody(document, ctx);
+    if (!this.sealed) return this.intake.submitBody(body);
+    const { store, mempool } = this.deps;
+    const now = this.deps.clock();
+    return this.sealed.submit(
+      body,
+      (plain) => this.dryRunBody(plain, now),
+      store.tip().height + 1,
+      (sealed) => this.intake.submitBody(sealed),
+      (txId) => ({
+        tx: mempool.get(txId) ?? { id: txId, body, signature: '' },
+        fresh: false,
+        durable: store.pendingWrite(txId) ?? Promise.resolve(),
+      }),
+    );
   }
 
   /**
@@ -90,11 +140,15 @@ export class LedgerApp {
    * or storing anything: the verdicts a capture would get now (`POST /capture?dryRun=true`).
    */
   dryRun(document: unknown, ctx: SubmitContext, now: number): TxResult {
-    const body = this.intake.captureBody(document, ctx);
+    return this.dryRunBody(this.intake.captureBody(document, ctx), now);
+  }
+
+  /** A plaintext body executed as the next block would, sealing checks left out. */
+  private dryRunBody(body: CaptureTxBody, now: number): TxResult {
     const tx: Transaction = { id: hashOf(body), body, signature: '' };
     const tip = this.deps.store.tip();
     const block = this.producer.blockOf([tx], tip.height + 1, 0, tip.hash, Math.max(now, tip.timestamp + 1));
-    const [result] = executeBlock(block, this.pipeline.executionContext()).results;
+    const [result] = executeBlock(block, { ...this.pipeline.executionContext(), sealing: undefined }).results;
     if (!result) throw new Error('a dry run executes one transaction');
     return result;
   }

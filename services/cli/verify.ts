@@ -35,6 +35,9 @@ export async function runVerify(args: string[]): Promise<number> {
     process.stderr.write(`verify: FAILED ${result.failure.check}: ${result.failure.message}\n`);
     return 1;
   }
+  for (const { path, value } of result.disclosed ?? []) {
+    process.stdout.write(`disclosed  ${path} = ${JSON.stringify(value)}\n`);
+  }
   process.stdout.write(`verify: OK, ${result.verified.length} checks passed\n`);
   return 0;
 }

@@ -81,6 +81,10 @@ export enum ErrorCode {
   SelfGrant = 'SELF_GRANT',
   /** The grant's scope or until is not valid. */
   GrantInvalid = 'GRANT_INVALID',
+  /** A disclosure of a path the event does not seal (docs/privacy.md). */
+  SealedPathUnknown = 'SEALED_PATH_UNKNOWN',
+  /** This node cannot decrypt the event's sealed fields: a recipient's own node serves them. */
+  SealedNotHeld = 'SEALED_NOT_HELD',
   /** An optional operation of the EPCIS REST binding this node does not offer (GS1: 501). */
   NotImplemented = 'NOT_IMPLEMENTED',
 }

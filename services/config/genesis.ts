@@ -1,7 +1,8 @@
 import type { ConsensusTimeouts } from '../consensus/index.js';
 import type { MemberRecord, RuleFileData } from '../ledger/index.js';
+import type { AuditorGrant } from '../privacy/index.js';
 
-export type { PublicJwk } from '../crypto/index.js';
+export type { EncryptionPublicKey, PublicJwk } from '../crypto/index.js';
 
 /** A member as genesis lists it: its public description (ledger/members.ts), role included. */
 export type GenesisMember = MemberRecord;
@@ -17,8 +18,16 @@ export interface ConsensusParams extends ConsensusTimeouts {
   censorshipTimeoutMs: number;
 }
 
+/**
+ * `sealed`: commercial fields of each event are committed and encrypted to its recipients
+ * (docs/privacy.md); `open`: every node stores every event in plaintext. Absent: open (genesis
+ * files older than sealing); `network init` writes sealed unless the network file says open.
+ */
+export type PrivacyMode = 'sealed' | 'open';
+
 export interface Genesis {
   network: string;
+  privacy?: PrivacyMode;
   /** Milliseconds since the epoch: the genesis timestamp; block 1 must be later. */
   timestamp: number;
   members: GenesisMember[];
@@ -28,4 +37,9 @@ export interface Genesis {
    * here, so all members start under the same rules; later versions arrive by governance.
    */
   rules: RuleFileData[];
+  /**
+   * Auditor grants in force from genesis (privacy/grants.ts): each grantee receives, whole, every
+   * event its scope matches until `until`. Governance grants will add to these.
+   */
+  grants?: AuditorGrant[];
 }

@@ -22,7 +22,14 @@ export {
   withEnvironment,
 } from './env.js';
 export { ConfigError, ConfigErrorCode, type ConfigErrorMeta } from './errors.js';
-export type { ConsensusParams, Genesis, GenesisMember, PublicJwk } from './genesis.js';
+export type {
+  ConsensusParams,
+  EncryptionPublicKey,
+  Genesis,
+  GenesisMember,
+  PrivacyMode,
+  PublicJwk,
+} from './genesis.js';
 export { GENESIS_FILE, type InitResult, initMember, initNetwork, MEMBER_FILE, NODE_FILE } from './init.js';
 export { readPrivateFile, writePrivateFile, writeSecretKeyFile } from './key-files.js';
 export { genesisHashOf, loadNodeConfig, type NodeConfig, rateLimitOf, readGenesis } from './load.js';

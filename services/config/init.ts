@@ -2,7 +2,14 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { toHex } from '../common/index.js';
 import { compileRuleSet, formatProblem, readRuleFiles } from '../contracts/index.js';
-import { createSigner, generateIssuerKey, generateSeed, publicKeyOf } from '../crypto/index.js';
+import {
+  createSigner,
+  ENC_KEY_FILE,
+  generateEncryptionKey,
+  generateIssuerKey,
+  generateSeed,
+  publicKeyOf,
+} from '../crypto/index.js';
 import { type RuleFileData, signMemberFile } from '../ledger/index.js';
 import { peerIdFromSeed } from '../p2p/index.js';
 import { listenHost, p2pMultiaddr } from './address.js';
@@ -24,7 +31,7 @@ export interface InitResult {
 
 /**
  * `waybill network init`: writes genesis.json (public) and, per org, node.json with its private
- * node key and token issuer key beside it (mode 0600; never in genesis).
+ * node key, token issuer key and X25519 encryption key beside it (mode 0600; never in genesis).
  */
 export async function initNetwork(def: NetworkDefinition, outDir: string, now: number): Promise<InitResult> {
   const genesisPath = join(outDir, GENESIS_FILE);
@@ -45,10 +52,13 @@ export async function initNetwork(def: NetworkDefinition, outDir: string, now: n
   }
   const genesis: Genesis = {
     network: def.network,
+    privacy: def.privacy ?? 'sealed',
     timestamp: now,
     members,
     consensus: { ...DEFAULT_CONSENSUS, ...def.consensus },
     rules,
+    // Only when the network file lists grants, so a network without any keeps its genesis hash.
+    ...(def.grants === undefined ? {} : { grants: def.grants }),
   };
   writeFileSync(genesisPath, `${JSON.stringify(genesis, null, 2)}\n`);
   return { genesisPath, nodeConfigs };
@@ -75,6 +85,8 @@ async function writeOrgKeys(
   const issuer = await generateIssuerKey(org.id);
   writePrivateFile(join(orgDir, 'jwt.key'), `${JSON.stringify(issuer.privateJwk)}\n`);
   writeSecretKeyFile(join(orgDir, SUBSCRIPTION_KEY_FILE));
+  const enc = await generateEncryptionKey(org.id);
+  writePrivateFile(join(orgDir, ENC_KEY_FILE), `${JSON.stringify(enc.privateJwk)}\n`);
   const member: GenesisMember = {
     id: org.id,
     name: org.name,
@@ -83,6 +95,7 @@ async function writeOrgKeys(
     publicKey: toHex(publicKeyOf(seed)),
     peerId: peerIdFromSeed(seed),
     jwtIssuerKey: issuer.publicJwk,
+    encryptionKeys: [enc.publicKey],
     host: org.host,
     apiPort: org.apiPort,
     p2pPort: org.p2pPort,
@@ -118,7 +131,8 @@ export async function initMember(
   }
   mkdirSync(orgDir, { recursive: true, mode: 0o700 });
   const { member, seed } = await writeOrgKeys({ ...org, role: org.role ?? 'validator' }, orgDir);
-  // The X25519 encryption key (sealed events) joins member.json once its format lands with sealing.
+  // member.json carries the X25519 encryption key (from 0: it is active from the height the
+  // change comes into force, which the member book sets), so the member can receive sealed events.
   writeFileSync(memberFile, `${JSON.stringify(signMemberFile(member, createSigner(seed)), null, 2)}\n`);
   const nodeConfig = join(orgDir, NODE_FILE);
   const file: NodeConfigFile = {

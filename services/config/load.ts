@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fromHex, hashOf, toHex } from '../common/index.js';
-import { publicKeyOf, verify } from '../crypto/index.js';
+import {
+  ENC_KEY_FILE,
+  type EncryptionPrivateJwk,
+  parseEncryptionPrivateJwk,
+  publicKeyOf,
+  verify,
+} from '../crypto/index.js';
 import { type MemberFile, memberFileProblem, recordOf } from '../ledger/index.js';
 import { type IdentityProvider, parseAuthConfig } from './auth-config.js';
 import { parseCidrs } from './cidr.js';
@@ -9,6 +15,7 @@ import { DEFAULT_BODY_LIMIT, DEFAULT_MEMPOOL, DEFAULT_RATE_LIMIT } from './defau
 import { ConfigError, ConfigErrorCode } from './errors.js';
 import type { Genesis, GenesisMember } from './genesis.js';
 import { readPrivateFile } from './key-files.js';
+import { checkGrants } from './network-file.js';
 import type { NodeConfigFile } from './node-config.js';
 
 /** Everything a node needs to start, resolved and checked. */
@@ -20,6 +27,11 @@ export interface NodeConfig {
   self: GenesisMember;
   seed: Uint8Array;
   jwtKeyPath: string;
+  /**
+   * The org's private X25519 keys whose public halves genesis lists for it (enc.key); none when
+   * genesis lists none (a genesis older than sealing).
+   */
+  encryptionKeys: EncryptionPrivateJwk[];
   dataDir: string;
   api: { host: string; port: number; bodyLimit: number; rateLimit: { perSecond: number; burst: number } };
   p2p: { listen: string[] };
@@ -87,6 +99,15 @@ export function readGenesis(path: string): Genesis {
       `genesis ${path} has no custody rules (it predates rule sets in genesis); create the network again with waybill network init`,
     );
   }
+  if (genesis.grants !== undefined) {
+    if (!Array.isArray(genesis.grants))
+      throw new ConfigError(ConfigErrorCode.Invalid, `genesis ${path}: grants is not a list`);
+    checkGrants(
+      genesis.grants,
+      genesis.members.map((m) => m.id),
+      `genesis ${path}`,
+    );
+  }
   return genesis;
 }
 
@@ -136,6 +157,11 @@ export function loadNodeConfig(configPath: string): NodeConfig {
     self,
     seed,
     jwtKeyPath: resolve(base, file.jwtKeyFile),
+    encryptionKeys: encryptionKeysOf(
+      self,
+      resolve(base, file.encKeyFile ?? join(dirname(nodeKeyPath), ENC_KEY_FILE)),
+      file.memberFile ? 'its member file' : 'genesis',
+    ),
     dataDir: resolve(base, file.dataDir),
     api: {
       host: file.api.host,
@@ -166,6 +192,28 @@ export function loadNodeConfig(configPath: string): NodeConfig {
       }),
     },
   };
+}
+
+/**
+ * The org's private encryption key, refused when group or others can read the file or when it is
+ * not the key genesis lists for the org. Nothing of the file's content reaches the message.
+ */
+function encryptionKeysOf(self: GenesisMember, path: string, source: string): EncryptionPrivateJwk[] {
+  const listed = self.encryptionKeys ?? [];
+  if (listed.length === 0) return [];
+  const parsed = parseEncryptionPrivateJwk(readPrivateFile(path));
+  if (typeof parsed === 'string') {
+    throw new ConfigError(ConfigErrorCode.Invalid, `encryption key file ${path} ${parsed}`, { path });
+  }
+  const match = listed.find((k) => k.kid === parsed.kid);
+  if (!match || match.x !== parsed.x) {
+    throw new ConfigError(
+      ConfigErrorCode.Invalid,
+      `encryption key ${path} (kid ${parsed.kid}) is not one ${source} lists for ${self.id}`,
+      { path },
+    );
+  }
+  return [parsed];
 }
 
 function reserveOf(value: unknown, path: string): number | undefined {

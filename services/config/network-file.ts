@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
+import { type AuditorGrant, compileGrants, GrantError } from '../privacy/index.js';
 import { ConfigError, ConfigErrorCode } from './errors.js';
 import type { ConsensusParams } from './genesis.js';
 
@@ -24,6 +25,10 @@ export interface NetworkDefinition {
   consensus?: Partial<ConsensusParams>;
   /** Directory of the genesis custody rules (contracts/*.yaml), relative to the network file. */
   contracts?: string;
+  /** `open` keeps every event in plaintext on every node; default sealed (docs/privacy.md). */
+  privacy?: 'sealed' | 'open';
+  /** Auditor grants in force from genesis (until governance grants them): written into genesis. */
+  grants?: AuditorGrant[];
 }
 
 const slug = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' };
@@ -57,6 +62,21 @@ const schema = {
     },
     consensus: { type: 'object', additionalProperties: { type: 'integer', minimum: 1 } },
     contracts: { type: 'string', minLength: 1 },
+    privacy: { enum: ['sealed', 'open'] },
+    grants: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['org', 'role'],
+        additionalProperties: false,
+        properties: {
+          org: slug,
+          role: { const: 'auditor' },
+          scope: { type: 'string', minLength: 1 },
+          until: { type: 'string', minLength: 1 },
+        },
+      },
+    },
   },
 } as const;
 
@@ -80,7 +100,27 @@ export function parseNetworkDefinition(text: string, source: string): NetworkDef
   if (!data.orgs.some((o) => (o.role ?? 'validator') === 'validator')) {
     throw new ConfigError(ConfigErrorCode.Invalid, `${source}: at least one org must be a validator`);
   }
+  checkGrants(
+    data.grants ?? [],
+    data.orgs.map((o) => o.id),
+    source,
+  );
   return data;
+}
+
+/** Grants name members, compile (scope) and parse (until); refused with the grant's index otherwise. */
+export function checkGrants(
+  grants: readonly AuditorGrant[],
+  members: readonly string[],
+  source: string,
+): void {
+  try {
+    compileGrants(grants, new Set(members));
+  } catch (err) {
+    if (err instanceof GrantError)
+      throw new ConfigError(ConfigErrorCode.Invalid, `${source}: ${err.message}`);
+    throw err;
+  }
 }
 
 function assertUnique(def: NetworkDefinition, source: string): void {

@@ -6,6 +6,8 @@ export interface NodeConfigFile {
   genesis: string;
   nodeKeyFile: string;
   jwtKeyFile: string;
+  /** The org's private X25519 encryption key (default enc.key beside nodeKeyFile; docs/privacy.md). */
+  encKeyFile?: string;
   dataDir: string;
   /**
    * This org's member file (member.json, relative to node.json), written by `waybill member init`:

@@ -11,15 +11,25 @@ export interface EffectInput {
   roles: EventRoles;
   dest: Parties;
   source: Parties;
+  /**
+   * Where the event happened, as the objects' `location`: its bizLocation or readPoint, only when
+   * that is a member's genesis location. Another site stays out of the custody state, which every
+   * member holds: in a sealed network it is a sealed field (docs/privacy.md).
+   */
+  location?: string;
 }
 
 const eventIdOf = (event: Record<string, unknown>) =>
   typeof event.eventID === 'string' ? event.eventID : '';
 
-function locationOf(event: Record<string, unknown>): string | undefined {
+/** The event's bizLocation, else readPoint, when `known` says it is a member's location. */
+export function memberLocationOf(
+  event: Record<string, unknown>,
+  known: (id: string) => boolean,
+): string | undefined {
   for (const field of ['bizLocation', 'readPoint']) {
     const value = event[field] as { id?: unknown } | undefined;
-    if (typeof value?.id === 'string') return idKey(value.id);
+    if (typeof value?.id === 'string' && known(value.id)) return idKey(value.id);
   }
   return undefined;
 }
@@ -112,7 +122,7 @@ class EffectRun {
   }
 
   touchAll(): void {
-    const location = locationOf(this.input.event);
+    const { location } = this.input;
     for (const id of this.touched) {
       const object = this.state.getObject(id);
       if (!object) continue;

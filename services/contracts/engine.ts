@@ -1,4 +1,4 @@
-import { applyEffects, type EffectInput } from './effects.js';
+import { applyEffects, type EffectInput, memberLocationOf } from './effects.js';
 import {
   Directory,
   type EventRoles,
@@ -48,6 +48,7 @@ export function createEngine(ruleSet: RuleSet, members: readonly Member[]): Engi
       roles: eventRoles(event),
       dest: resolveParties(event.destinationList, directory, 'destination'),
       source: resolveParties(event.sourceList, directory, 'source'),
+      location: memberLocationOf(event, (id) => directory.locationOrg(id) !== undefined),
     };
   }
 

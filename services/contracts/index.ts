@@ -3,8 +3,8 @@
  * deterministically against each committed event. See docs/contracts.md.
  */
 export { createEngine, type Effect, type Engine, RULE_ERROR, type Verdict } from './engine.js';
-export { type EventRoles, eventRoles } from './event-view.js';
-export { bizStepWord, dispositionWord, idKey } from './ids.js';
+export { Directory, type EventRoles, eventRoles, type Parties, resolveParties } from './event-view.js';
+export { bizStepWord, dispositionWord, idKey, sdtWord } from './ids.js';
 export {
   checkRuleSet,
   compileRuleFiles,

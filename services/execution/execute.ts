@@ -8,6 +8,13 @@ import {
   isCapture,
   type Transaction,
 } from '../ledger/index.js';
+import {
+  type KeyRing,
+  type RecipientPolicy,
+  recipientsOf,
+  recipientsProblem,
+  sealedProblem,
+} from '../privacy/index.js';
 import { RejectCode } from './codes.js';
 import { CommittedReads } from './committed-reads.js';
 import { evidenceEntry } from './evidence.js';
@@ -29,7 +36,15 @@ export function executeBlock(block: Block, ctx: ExecutionContext): BlockExecutio
   const { height, timestamp } = block.header;
   const rules = ctx.rules.at(height);
   const custody = new MemoryCustodyState(new CommittedReads(ctx.custody));
-  const run = new BlockRun(ctx.ledger, rules.engine, custody, height, timestamp);
+  const run = new BlockRun(
+    ctx.ledger,
+    rules.engine,
+    custody,
+    height,
+    timestamp,
+    ctx.recipients.at(height),
+    ctx.sealing?.keys,
+  );
   const governance = new GovernanceRun(ctx.rules, height);
   const membership = new MembershipRun(ctx.members, ctx.network, height);
   const results = block.txs.map((tx): TxResult => {
@@ -72,6 +87,9 @@ class BlockRun {
     private readonly custody: MemoryCustodyState,
     private readonly height: number,
     private readonly timestamp: number,
+    private readonly policy: RecipientPolicy,
+    /** A sealed network's keys; undefined in an open network. */
+    private readonly keys: KeyRing | undefined,
   ) {
     this.recordTime = new Date(timestamp).toISOString();
   }
@@ -88,8 +106,19 @@ class BlockRun {
     const events = eventsOf(tx);
     // The engine's reading of each accepted event, handed on so the index does not parse it again.
     const roles: (EventRoles | undefined)[] = [];
+    // Each accepted event's recipients, from the custody state just before and just after it.
+    const recipients: (string[] | undefined)[] = [];
+    // A capture whose sealing is wrong is refused whole, before any rule sees it (docs/privacy.md).
+    const sealing = sealedProblem(
+      tx.body,
+      events,
+      this.keys !== undefined,
+      this.keys ?? new Map(),
+      this.height,
+    );
     const verdicts = events.map((event, i): EventVerdict => {
       const eventID = event.eventID;
+      if (sealing) return { eventID, accepted: false, code: sealing.code, message: sealing.message };
       const problem = event.errorDeclaration
         ? this.declarationProblem(eventID, org, inTx)
         : this.duplicateProblem(eventID, inTx);
@@ -98,9 +127,17 @@ class BlockRun {
         inTx.set(eventID, 'declaration');
         return { eventID, accepted: true };
       }
-      const verdict = this.engine.process(event, ctx, doc);
+      const after = doc.fork();
+      const verdict = this.engine.process(event, ctx, after);
       if (!verdict.accepted)
         return { eventID, accepted: false, code: verdict.code, message: verdict.message };
+      recipients[i] = recipientsOf(
+        { event, org, timestamp: this.timestamp, before: doc, after },
+        this.policy,
+      );
+      const unsealed = this.keys && recipientsProblem(tx.body, event, recipients[i] ?? [], this.keys);
+      if (unsealed) return { eventID, accepted: false, code: unsealed.code, message: unsealed.message };
+      after.commit();
       roles[i] = verdict.roles;
       inTx.set(eventID, 'event');
       return { eventID, accepted: true };
@@ -108,7 +145,7 @@ class BlockRun {
     const rollback = tx.body.errorBehaviour === 'rollback' && verdicts.some((v) => !v.accepted);
     const final = rollback ? verdicts.map(rolledBack) : verdicts;
     if (!rollback) doc.commit();
-    return this.settle(tx, events, final, roles);
+    return this.settle(tx, events, final, roles, recipients);
   }
 
   private duplicateProblem(eventID: string, inTx: Map<string, string>) {
@@ -143,6 +180,7 @@ class BlockRun {
     events: EpcisEvent[],
     verdicts: EventVerdict[],
     roles: readonly (EventRoles | undefined)[],
+    recipients: readonly (string[] | undefined)[],
   ): TxResult {
     const result = emptyResult(tx, true);
     result.verdicts = verdicts;
@@ -167,7 +205,7 @@ class BlockRun {
         result.accepted.push(accepted);
         const derived = roles[i];
         const identifiers = derived ? identifiersFrom(accepted, derived) : identifiersOf(accepted);
-        result.indexed.push({ position: i, identifiers });
+        result.indexed.push({ position: i, identifiers, recipients: recipients[i] ?? [tx.body.org] });
       }
     });
     result.success = result.rejected.length === 0 && (tx.body.invalid ?? []).length === 0;

@@ -15,6 +15,7 @@ import {
   roleOf,
   type Transaction,
 } from '../ledger/index.js';
+import { compileGrants, GrantError } from '../privacy/index.js';
 import { RejectCode } from './codes.js';
 
 /**
@@ -133,6 +134,14 @@ export function grantProblem(grant: AuditorGrant, set: MemberSet): Refusal | und
     (typeof grant.until !== 'string' || !RFC3339.test(grant.until) || Number.isNaN(Date.parse(grant.until)))
   )
     return refuse(RejectCode.GrantInvalid, 'until must be an RFC 3339 date-time');
+  // The scope must compile as recipients will compile it (privacy/grants.ts): a grant that cannot
+  // is refused here, never met by every later block's execution.
+  try {
+    compileGrants([grant], new Set([grant.org]));
+  } catch (err) {
+    if (!(err instanceof GrantError)) throw err;
+    return refuse(RejectCode.GrantInvalid, err.message.replace(/^grants\[0\]: /, ''));
+  }
   return undefined;
 }
 

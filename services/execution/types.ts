@@ -1,5 +1,6 @@
 import type { CustodyChanges, EnumerableCustodyState } from '../contracts/index.js';
 import type { EpcisEvent, Transaction } from '../ledger/index.js';
+import type { KeyRing, RecipientsBook } from '../privacy/index.js';
 import type { EvidenceEntry } from './evidence.js';
 import type { GovernanceChange, RulesBook } from './governance.js';
 import type { RoledIdentifier } from './identifiers.js';
@@ -47,6 +48,8 @@ export interface IndexedEvent {
   /** Position in the document's eventList (the proof's eventIndex). */
   position: number;
   identifiers: RoledIdentifier[];
+  /** The members that see the event whole (privacy/recipients.ts): sorted, unique. */
+  recipients: string[];
 }
 
 /** What execution may read of the committed ledger. */
@@ -64,6 +67,14 @@ export interface ExecutionContext {
   rules: RulesBook;
   members: MembersBook;
   network: string;
+  /** Who receives each accepted event: the members and the auditor grants in force at a height. */
+  recipients: RecipientsBook;
+  /**
+   * A sealed network's encryption keys (docs/privacy.md): every capture must be sealed, to keys
+   * active at the height, to at least its events' recipients. Absent: an open network, whose
+   * captures must not be sealed.
+   */
+  sealing?: { keys: KeyRing };
 }
 
 /** Everything a block changes, for the block's one storage transaction. */

@@ -42,6 +42,7 @@ export type {
   RuleFileData,
   RulesApprovalTxBody,
   RulesProposalTxBody,
+  SealedGroup,
   SubmitContext,
   Transaction,
   TxBody,

@@ -53,6 +53,8 @@ export function memberFileProblem(file: unknown, verify: Verify): string | undef
     !/^[A-Za-z0-9_-]{43}$/.test(jwk.x)
   )
     return 'jwtIssuerKey must be an Ed25519 public JWK';
+  const keys = encryptionKeysProblem(m.encryptionKeys, m.id);
+  if (keys) return keys;
   if (typeof m.publicKey !== 'string' || !HEX32.test(m.publicKey)) return 'publicKey must be 32 bytes of hex';
   const key = fromHex(m.publicKey);
   let peerId: string;
@@ -68,8 +70,35 @@ export function memberFileProblem(file: unknown, verify: Verify): string | undef
   return undefined;
 }
 
+const B64URL32 = /^[A-Za-z0-9_-]{43}$/;
+const MAX_ENCRYPTION_KEYS = 8;
+
+/**
+ * encryptionKeys, when present: up to 8 X25519 public JWKs, each with a kid `<id>#<n>` unique in
+ * the file (so no member can claim another's kid) and a whole `from` height.
+ */
+function encryptionKeysProblem(value: unknown, id: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_ENCRYPTION_KEYS)
+    return `encryptionKeys must list 1 to ${MAX_ENCRYPTION_KEYS} keys`;
+  const kids = new Set<string>();
+  for (const k of value as Record<string, unknown>[]) {
+    if (typeof k !== 'object' || k === null || k.kty !== 'OKP' || k.crv !== 'X25519')
+      return 'encryptionKeys must be X25519 public JWKs (kty OKP, crv X25519)';
+    if (typeof k.x !== 'string' || !B64URL32.test(k.x)) return 'an encryption key has no 32-byte x';
+    if ('d' in k) return 'an encryption key carries its private part (d): hand over the public key only';
+    if (typeof k.kid !== 'string' || !k.kid.startsWith(`${id}#`) || k.kid.length > MAX_TEXT)
+      return `encryption key ids must start with ${id}#`;
+    if (kids.has(k.kid)) return `encryption key id ${k.kid} is listed twice`;
+    kids.add(k.kid);
+    if (!Number.isSafeInteger(k.from) || (k.from as number) < 0)
+      return 'an encryption key needs a whole from height';
+  }
+  return undefined;
+}
+
 /** The record the member set keeps: the file without its signature. */
 export function recordOf(file: MemberFile): MemberRecord {
-  const { signature: _, encryptionKeys: __, ...record } = file;
+  const { signature: _, ...record } = file;
   return record;
 }

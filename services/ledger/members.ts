@@ -1,5 +1,5 @@
 import { fromHex } from '../common/index.js';
-import type { PublicJwk } from '../crypto/index.js';
+import type { EncryptionPublicKey, PublicJwk } from '../crypto/index.js';
 import { type MemberKey, type MemberRole, memberSetHash, quorumOf, validatorsOf } from '../verify/index.js';
 
 export type { MemberKey, MemberRole } from '../verify/index.js';
@@ -23,6 +23,12 @@ export interface MemberRecord {
   peerId: string;
   /** Public key of the org's development token issuer. */
   jwtIssuerKey: PublicJwk;
+  /**
+   * X25519 keys sealed fields are encrypted to (docs/privacy.md), each active from its `from`
+   * height (never before the height its member change came into force). Absent in genesis files
+   * older than sealing; `network init` and `member init` always write one.
+   */
+  encryptionKeys?: EncryptionPublicKey[];
   host: string;
   apiPort: number;
   p2pPort: number;

@@ -26,6 +26,22 @@ export interface CaptureTxBody {
    * of the same document is the same transaction.
    */
   invalid?: InvalidCaptureEvent[];
+  /**
+   * Sealed networks only (docs/privacy.md): the sealed parts of the document's events, one JWE per
+   * recipient set. Each event of `document` is then its public view, whose `wb:sealed.group` is
+   * its index here; `submitter` is '' (it is sealed).
+   */
+  sealed?: SealedGroup[];
+}
+
+/** One recipient set's ciphertext in a sealed capture. */
+export interface SealedGroup {
+  /** The recipients' encryption key ids (genesis encryptionKeys), sorted; the JWE lists them in this order. */
+  kids: string[];
+  /** sha256(JCS(jwe)), hex: what a node checks the ciphertext it holds against. */
+  digest: string;
+  /** JWE General JSON serialisation (RFC 7516 section 7.2.1). */
+  jwe: Record<string, unknown>;
 }
 
 /** An event of a proceed capture that failed validation: its first reason. */
@@ -95,8 +111,6 @@ export type MemberChange =
 export type MemberFile = MemberRecord & {
   /** Ed25519 by the node key over signingBytes(Domain.Member, the description without `signature`). */
   signature: string;
-  /** X25519 encryption keys: not yet in this format (they come with sealed events). */
-  encryptionKeys?: unknown[];
 };
 
 export interface MemberProposalTxBody {

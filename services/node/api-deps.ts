@@ -19,6 +19,7 @@ import { DEFAULT_DISK_RESERVE_BYTES, DiskGuard } from './disk-guard.js';
 import type { Gossip } from './gossip.js';
 import { membershipDeps } from './membership.js';
 import type { NodeMetrics } from './metrics.js';
+import type { NodeSealing } from './sealing.js';
 import { captureSingleEvent } from './single-event.js';
 import type { Webhooks } from './subscription-worker.js';
 
@@ -39,6 +40,8 @@ export interface ApiComponents {
   members: MemberBook;
   waiter: CommitWaiter;
   webhooks: Webhooks;
+  /** A sealed network's tiers (docs/privacy.md): disclosures need them. */
+  sealing?: NodeSealing | undefined;
 }
 
 /** What the HTTP layer may do with the node. */
@@ -66,7 +69,7 @@ export function apiDeps(parts: ApiComponents): ApiDeps {
     companyPrefixes: config.gs1.companyPrefixes,
     capture: {
       submit: async (document, ctx) => {
-        const { tx, fresh, durable } = app.submit(document, ctx);
+        const { tx, fresh, durable } = await app.submitCapture(document, ctx);
         await durable.catch((err: unknown) => disk.failed(err));
         if (fresh) announce(tx);
         return { captureID: tx.id };
@@ -112,7 +115,7 @@ export function apiDeps(parts: ApiComponents): ApiDeps {
           second: evidence.second as Record<string, unknown>,
         })),
     },
-    proofs: new ProofQueries(store, genesis, verify, parts.members),
+    proofs: new ProofQueries(store, genesis, verify, parts.members, parts.sealing?.config.tiers),
     query: queryBackend(store.index, () => mempool.all()),
     webhooks: {
       checkDest: async (dest) => {

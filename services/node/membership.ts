@@ -140,7 +140,7 @@ export function membershipDeps(
       return {
         height,
         quorum: members.at(height).quorum,
-        grants: members.grantsAt(height),
+        grants: [...members.grantsAt(height)],
         proposals: members.proposals('grant').map(view),
       };
     },

@@ -17,6 +17,7 @@ import { EvidenceReporter } from './evidence-reporter.js';
 import { Gossip } from './gossip.js';
 import { admitted, followMembers, p2pMembers, validatorList } from './membership.js';
 import { NodeMetrics } from './metrics.js';
+import { sealingOf } from './sealing.js';
 import { deliveryWorker } from './subscription-worker.js';
 import { certifyProofsPromptly, commitBookkeeping, wire } from './wiring.js';
 
@@ -49,9 +50,10 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
   });
   const mempool = new Mempool(config.mempool);
   const signer = createSigner(config.seed);
-  const members = new MemberBook(store, genesis.members);
+  const members = new MemberBook(store, genesis.members, genesis.grants ?? []);
   const rules = new RuleRegistry(store, genesis.rules, members, (height) => members.at(height).quorum);
   const metrics = new NodeMetrics();
+  const sealing = sealingOf(config, store, members, logger);
   // What runs after each commit, in this order; filled below once every step exists.
   const afterCommit: OnCommitted[] = [];
   const app = new LedgerApp({
@@ -63,6 +65,7 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
     rules,
     members,
     clock,
+    ...(sealing ? { sealing: sealing.config } : {}),
     onCommitted: (committed, execution) => {
       for (const step of afterCommit) step(committed, execution);
     },
@@ -129,6 +132,12 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
     () => subscriptions.wake(),
     certifyProofsPromptly(mempoolSignal),
   );
+  if (sealing) {
+    // Opened before the subscriptions worker wakes for the same block would be better still;
+    // deliveries of a block not yet opened carry the public view (docs/privacy.md).
+    afterCommit.unshift((committed) => sealing.unsealer.committed(committed.block.header.height));
+    sealing.unsealer.committed(store.tip().height);
+  }
   metrics.height.set(store.tip().height);
 
   const api = buildApi(
@@ -148,6 +157,7 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
       members,
       waiter,
       webhooks,
+      sealing,
     }),
     { logger, rateLimit: config.api.rateLimit },
   );
@@ -183,6 +193,7 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
         gossip.stop();
         driver.stop();
         await p2p.stop();
+        await sealing?.unsealer.idle();
         store.close();
         logger.info('node stopped');
       })();

@@ -36,10 +36,11 @@ export async function captureSingleEvent(
     const errors = checked.errors.map((e) => ({ ...e, field: e.field.replace(EVENT_POINTER, '') || '/' }));
     throw new WaybillError(ErrorCode.ValidationFailed, 'the EPCIS event is not valid', { errors });
   }
-  const id = assignEventIds(checked.events, document['@context'])[0]?.eventID ?? '';
+  const id =
+    deps.app.eventIds(checked.events, assignEventIds(checked.events, document['@context']))[0]?.eventID ?? '';
   if (deps.store.hasEvent(id))
     throw new WaybillError(ErrorCode.Conflict, `event ${id} exists`, { eventID: id });
-  const { tx, fresh, durable } = deps.app.submit(document, ctx);
+  const { tx, fresh, durable } = await deps.app.submitCapture(document, ctx);
   await durable;
   if (fresh) deps.announce(tx);
   if (!(await deps.waiter.wait(tx.id, WAIT_MS))) return { kind: 'pending', captureID: tx.id, eventID: id };

@@ -1,14 +1,18 @@
 import { ErrorCode, hashOf, sha256, toHex, WaybillError } from '../common/index.js';
 import type { Verify } from '../crypto/index.js';
-import { type CommittedBlock, MemberSet, merkleProof } from '../ledger/index.js';
+import { type CommittedBlock, type EpcisEvent, eventsOf, MemberSet, merkleProof } from '../ledger/index.js';
+import { disclosureOf, publicView, sealedFields, type TierContext } from '../privacy/index.js';
 import type { Store } from '../storage/index.js';
 import {
   certificateSigners,
+  type Disclosure,
   type EventProof,
   type GenesisKeys,
   type MemberChangeLink,
   PROOF_FORMAT,
+  PROOF_FORMAT_V2,
   type ProofBlock,
+  SEALED_KEY,
   type StateProof,
   type VerdictProof,
 } from '../verify/index.js';
@@ -45,6 +49,8 @@ export class ProofQueries {
     genesis: GenesisKeys,
     private readonly verify: Verify,
     members?: MemberHistory,
+    /** A sealed network's tiers (docs/privacy.md): disclosures need them. */
+    private readonly tiers?: TierContext,
   ) {
     this.network = genesis.network;
     if (members) this.members = members;
@@ -74,10 +80,11 @@ export class ProofQueries {
    * An accepted event's proof of inclusion, or a rejected event's proof of its verdict; undefined
    * while pending or when unknown. Throws NOT_READY while the verdict's block has no successor yet.
    */
-  event(eventID: string): EventProof | VerdictProof | undefined {
+  event(eventID: string, disclose: readonly string[] = []): EventProof | VerdictProof | undefined {
     const stored = this.store.getEvent(eventID);
     if (!stored) {
       const rejection = this.store.lastRejection(eventID);
+      if (rejection && disclose.length > 0) throw notSealedHere(eventID);
       return rejection && this.verdict(rejection.height, rejection.txId, eventID);
     }
     const committed = this.store.getBlock(stored.height);
@@ -89,8 +96,18 @@ export class ProofQueries {
     // The position the index recorded at commit: the copy that was accepted, even when a document
     // lists an eventID more than once.
     const eventIndex = stored.position;
+    // A sealed event's proof proves its public view, which the transaction lists; the node may
+    // serve the event whole to its recipients, but what was signed is the view.
+    const listed = eventsOf(tx)[eventIndex];
+    const sealed = listed?.[SEALED_KEY] !== undefined;
+    const event: EpcisEvent = sealed
+      ? { ...(listed as EpcisEvent), recordTime: new Date(committed.block.header.timestamp).toISOString() }
+      : stored.event;
+    const disclosures =
+      disclose.length > 0 ? this.disclosures(tx.id, eventIndex, eventID, disclose) : undefined;
     return {
-      format: PROOF_FORMAT,
+      format: disclosures ? PROOF_FORMAT_V2 : PROOF_FORMAT,
+      ...(disclosures ? { disclosures } : {}),
       kind: 'event',
       network: this.network,
       ...this.chainTo(committed.block.header.height),
@@ -105,8 +122,29 @@ export class ProofQueries {
       },
       tx,
       eventIndex,
-      event: stored.event,
+      event,
     };
+  }
+
+  /** The sealed fields at `paths` of an event this node holds, with salts and Merkle paths. */
+  private disclosures(txId: string, index: number, eventID: string, paths: readonly string[]): Disclosure[] {
+    const held = this.tiers && this.store.sealed.heldAt(txId, index);
+    if (!held || !this.tiers) throw notSealedHere(eventID);
+    const fields = sealedFields(held.event, publicView(held.event, this.tiers));
+    return paths.map((path) => {
+      const d = disclosureOf(held.seed, fields, path);
+      if (!d) {
+        throw new WaybillError(ErrorCode.SealedPathUnknown, `event ${eventID} seals no field ${path}`, {
+          errors: [
+            {
+              field: 'disclose',
+              message: `sealed paths of this event: ${fields.map((f) => f.path).join(', ')}`,
+            },
+          ],
+        });
+      }
+      return d;
+    });
   }
 
   /** The verdict of `eventID` in transaction `txId` of block `height`, under block height+1's root. */
@@ -187,6 +225,13 @@ export class ProofQueries {
     const { counted } = certificateSigners(certificate, this.network, validators, this.verify);
     return { hash, header: block.header, certificate: { ...certificate, signatures: counted } };
   }
+}
+
+function notSealedHere(eventID: string): WaybillError {
+  return new WaybillError(
+    ErrorCode.SealedNotHeld,
+    `this node holds no sealed fields of event ${eventID}; ask a node of one of its recipients (your own organisation's)`,
+  );
 }
 
 function notYetCertified(what: string): WaybillError {

@@ -50,6 +50,15 @@ CREATE TABLE IF NOT EXISTS event_ids (
   PRIMARY KEY (id_key, role, seq)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS event_ids_by_seq ON event_ids (seq, role);
+-- The members that see an event whole (privacy/recipients.ts), one row per (member, event):
+-- every read joins the caller's org in on (org, seq), so "what may this org see" is an index range.
+CREATE TABLE IF NOT EXISTS event_recipients (
+  org TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (org, seq)
+) WITHOUT ROWID;
+-- An event's recipients (the sealing side encrypts to them; GET /events/{id} checks one).
+CREATE INDEX IF NOT EXISTS event_recipients_by_seq ON event_recipients (seq, org);
 CREATE INDEX IF NOT EXISTS rejections_by_code ON rejections (code, height);
 -- Master data captured in epcisHeader (EPCIS 2.0 section 7.1.4): vocabulary elements' attributes
 -- (EQ_ATTR_) and their children, the location hierarchy WD_readPoint and WD_bizLocation walk.
@@ -86,6 +95,7 @@ export class EventIndex {
   readonly subscriptions: Subscriptions;
   private readonly insertEvent: Database.Statement;
   private readonly insertId: Database.Statement;
+  private readonly insertRecipient: Database.Statement;
   private readonly markDeclared: Database.Statement;
   private readonly insertAttribute: Database.Statement;
   private readonly insertChild: Database.Statement;
@@ -101,6 +111,7 @@ export class EventIndex {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertId = db.prepare('INSERT OR IGNORE INTO event_ids (id_key, role, seq) VALUES (?, ?, ?)');
+    this.insertRecipient = db.prepare('INSERT OR IGNORE INTO event_recipients (org, seq) VALUES (?, ?)');
     this.markDeclared = db.prepare('UPDATE event_index SET error_declaration = 1 WHERE event_id = ?');
     this.insertAttribute = db.prepare(
       'INSERT OR REPLACE INTO master_attributes (id_key, attr, value) VALUES (?, ?, ?)',
@@ -144,10 +155,10 @@ export class EventIndex {
         const row = rows[t]?.[k];
         if (row === undefined)
           throw new Error(`no doc_events row for accepted event ${k} of transaction ${t}`);
-        const identifiers = r.indexed[k]?.identifiers;
-        if (identifiers === undefined)
+        const indexed = r.indexed[k];
+        if (indexed === undefined)
           throw new Error(`no identifiers for accepted event ${k} of transaction ${t}`);
-        this.indexEvent(event, identifiers, height, { tx: t, row }, r.tx.body.org);
+        this.indexEvent(event, indexed, height, { tx: t, row }, r.tx.body.org);
       }
       // An accepted error declaration marks the event it declares (execution/execute.ts).
       for (const declaration of r.declarations) this.markDeclared.run(declaration.eventID);
@@ -157,7 +168,7 @@ export class EventIndex {
 
   private indexEvent(
     event: EpcisEvent,
-    identifiers: readonly RoledIdentifier[],
+    { identifiers, recipients }: { identifiers: readonly RoledIdentifier[]; recipients: readonly string[] },
     height: number,
     at: { tx: number; row: number },
     org: string,
@@ -181,5 +192,6 @@ export class EventIndex {
       org,
     );
     for (const [id, role] of identifiers) this.insertId.run(id, role, lastInsertRowid);
+    for (const member of recipients) this.insertRecipient.run(member, lastInsertRowid);
   }
 }

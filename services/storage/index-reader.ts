@@ -71,6 +71,10 @@ function prepare(db: Database.Database) {
       `SELECT i.event_id, i.org, i.height, ${SERVED_EVENT_COLUMNS} FROM event_index i ${SERVED_EVENT_JOIN}
        WHERE i.seq = ?`,
     ),
+    recipients: db.prepare<[string], { org: string }>(
+      `SELECT r.org FROM event_index i JOIN event_recipients r ON r.seq = i.seq
+       WHERE i.event_id = ? ORDER BY r.org`,
+    ),
     rejections: db.prepare<{ height: number; seq: number; limit: number }, RejectionRow>(
       `${REJECTION_COLUMNS} WHERE (r.height, r.rowid) < (@height, @seq)
        ORDER BY r.height DESC, r.rowid DESC LIMIT @limit`,
@@ -139,6 +143,11 @@ export class IndexReader {
       event: servedEvent(row),
       ids,
     };
+  }
+
+  /** The members that see a committed event whole (event_recipients), sorted; [] for an unknown event. */
+  recipients(eventID: string): string[] {
+    return this.q.recipients.all(eventID).map((r) => r.org);
   }
 
   /** Rejected events, newest first; `after` continues a previous page. */

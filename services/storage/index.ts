@@ -23,5 +23,6 @@ export { MembershipStore } from './membership-store.js';
 export type { NamedQueries, NamedQuery } from './named-queries.js';
 export { restoreLedger } from './restore.js';
 export { LEDGER_FILE } from './schema.js';
+export { type HeldEvent, SealedStore } from './sealed-store.js';
 export { Store, type StoredRejection, type StoredTx, type StoreIdentity } from './store.js';
 export type { NewSubscription, Subscription, Subscriptions } from './subscriptions.js';

@@ -1,5 +1,7 @@
 /**
- * Schema version 3. Accepted events own their eventID; rejections are kept apart so that a
+ * Schema version 4 adds `event_recipients` (event-index.ts): who sees each event, written at commit
+ * from execution's verdicts, so a version 3 ledger has no recipients to serve by.
+ * Version 3. Accepted events own their eventID; rejections are kept apart so that a
  * rejected event can be captured again once it is fixed. Version 2 added custody state, the state
  * tree, per-block roots, rule-set governance and error declarations (and block headers gained
  * their roots, so a version 1 chain cannot be carried over). Version 3 stores each captured event
@@ -9,7 +11,7 @@
 /** The ledger file in a data directory (Store.open). */
 export const LEDGER_FILE = 'ledger.sqlite';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

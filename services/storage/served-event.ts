@@ -1,4 +1,5 @@
 import type { EpcisEvent } from '../ledger/index.js';
+import { SEALED_KEY } from '../verify/index.js';
 
 /**
  * An accepted event as served: the event as captured (doc_events, the one copy, which the
@@ -11,18 +12,43 @@ import type { EpcisEvent } from '../ledger/index.js';
 export const SERVED_EVENT_COLUMNS = `d.body AS body, i.record_time AS record_time,
   CASE WHEN i.error_declaration = 1 THEN
     (SELECT x.body -> '$.errorDeclaration' FROM error_declarations x WHERE x.event_id = i.event_id)
-  END AS declaration`;
+  END AS declaration, sd.body AS sealed`;
 
-export const SERVED_EVENT_JOIN = 'JOIN doc_events d ON d.id = i.doc_event';
+export const SERVED_EVENT_JOIN =
+  'JOIN doc_events d ON d.id = i.doc_event LEFT JOIN sealed_events sd ON sd.doc_event = i.doc_event';
 
 export interface ServedEventRow {
   body: string;
   record_time: number;
   declaration: string | null;
+  /** Sealed networks: the event as captured, when this node's org receives it (sealed-store.ts). */
+  sealed?: string | null;
+}
+
+/** What a node that does not hold an event's sealed fields says in their place. */
+export const SEALED_ELSEWHERE =
+  "fields outside the public view are sealed to the event's recipients; a recipient's own node serves them";
+
+/**
+ * In a sealed network (docs/privacy.md) doc_events holds the public view. A node that holds the
+ * sealed part serves the event as captured, with its commitment and `held: true`; another serves
+ * the public view, saying that the rest is sealed and where to ask.
+ */
+function eventBody(row: ServedEventRow): EpcisEvent {
+  const view = JSON.parse(row.body) as EpcisEvent;
+  const ref = view[SEALED_KEY] as Record<string, unknown> | undefined;
+  if (ref === undefined) return view;
+  if (row.sealed) {
+    const event = JSON.parse(row.sealed) as EpcisEvent;
+    event[SEALED_KEY] = { ...ref, held: true };
+    return event;
+  }
+  view[SEALED_KEY] = { ...ref, held: false, note: SEALED_ELSEWHERE };
+  return view;
 }
 
 export function servedEvent(row: ServedEventRow): EpcisEvent {
-  const event = JSON.parse(row.body) as EpcisEvent;
+  const event = eventBody(row);
   event.recordTime = new Date(row.record_time).toISOString();
   if (row.declaration !== null) event.errorDeclaration = JSON.parse(row.declaration) as unknown;
   return event;

@@ -27,6 +27,7 @@ import { checkIdentity, openLedgerDb, type StoreIdentity } from './ledger-db.js'
 import { MembershipStore } from './membership-store.js';
 import { PendingLog } from './pending-log.js';
 import { RuleSetStore } from './rule-sets.js';
+import { SealedStore } from './sealed-store.js';
 import { SERVED_EVENT_COLUMNS, SERVED_EVENT_JOIN, type ServedEventRow, servedEvent } from './served-event.js';
 import { joinBody } from './tx-body.js';
 import { TxResultWriter } from './tx-results.js';
@@ -136,6 +137,8 @@ export class Store {
   /** The capture document's @context of an accepted event (EPCIS XML answers). */
   readonly contexts: CaptureContexts;
   private readonly consensus: ConsensusStateStore;
+  /** Sealed networks: plaintext this node's org receives, and capture keys (sealed-store.ts). */
+  readonly sealed: SealedStore;
   /** Rule sets proposed, approved and activated by governance (rule-sets.ts). */
   private readonly ruleSets: RuleSetStore;
   /** Committed evidence of equivocation (evidence-store.ts). */
@@ -147,6 +150,8 @@ export class Store {
   private constructor(db: Database.Database, identity: StoreIdentity) {
     this.db = db;
     this.identity = identity;
+    // Creates sealed_events, which served events join (served-event.ts).
+    this.sealed = new SealedStore(db);
     this.custody = new CustodyStore(db);
     // Creates event_index, which the store's statements read.
     this.index = new EventIndex(db);
@@ -188,6 +193,10 @@ export class Store {
     } finally {
       copy.close();
     }
+  }
+
+  isOpen(): boolean {
+    return this.db.open;
   }
 
   close(): void {

@@ -27,8 +27,11 @@ export const CHECKS = {
 
 export type ProofKindName = keyof typeof CHECKS;
 
-/** Check names; a failure names the first that failed. */
-export type CheckName = (typeof CHECKS)[ProofKindName][number];
+/**
+ * Check names; a failure names the first that failed. `disclosure` runs after `event` for a v2
+ * event proof only (docs/privacy.md), so it is not in the event list every proof passes.
+ */
+export type CheckName = (typeof CHECKS)[ProofKindName][number] | 'disclosure';
 
 /** The checks a proof of `kind` runs, in order; for a kind this verifier does not know, those every proof runs. */
 export function checksOf(kind: unknown): readonly CheckName[] {

@@ -30,6 +30,8 @@ export interface VerifyContext {
   block: ProofBlock;
   /** Records a passed check, with what it established in words. */
   pass(check: CheckName, detail: string): void;
+  /** What a v2 event proof's disclosures showed, once checked. */
+  disclosed?: Array<{ path: string; value: unknown }>;
 }
 
 /** One kind of proof: what it adds to the common fields, and how its claim is checked. */

@@ -1,5 +1,6 @@
 import { canonicalText } from '../common/canonical.js';
 import { fail, type ProofKind, type VerifyContext } from './context.js';
+import { verifyDisclosures } from './disclosure.js';
 import { ed25519Verify, fromHex, isHex, jcsHash, sha256 } from './hash.js';
 import { rootFromPathWith } from './merkle.js';
 import { inclusionProblem, isObject, txProblem } from './shape.js';
@@ -25,6 +26,9 @@ function verifyEvent(proof: EventProof, ctx: VerifyContext): void {
   verifyInclusion(proof, ctx);
   verifyTx(proof.tx, ctx);
   verifyEventBytes(proof, ctx);
+  if (proof.disclosures !== undefined) {
+    ctx.disclosed = verifyDisclosures(sha256, proof.event, proof.disclosures, ctx);
+  }
 }
 
 function verifyInclusion({ inclusion, tx }: EventProof, ctx: VerifyContext): void {

@@ -10,7 +10,17 @@ export {
   type VerifySignature,
 } from './certificate.js';
 export { BLOCK_CHECKS, CHECKS, type CheckName, checksOf, type ProofKindName } from './checks.js';
-export { ed25519Verify, type Hash, jcsHash, sha256 } from './hash.js';
+export {
+  type Disclosure,
+  escapeSegment,
+  fieldLeafWith,
+  pathSegments,
+  SEALED_KEY,
+  type SealedRef,
+  sealedRefOf,
+  verifyDisclosures,
+} from './disclosure.js';
+export { ed25519Verify, type Hash, isHex, jcsHash, sha256 } from './hash.js';
 export { type MemberKey, type MemberRole, memberSetHash, validatorsOf } from './members.js';
 export { merklePathWith, merkleRootWith, rootFromPathWith } from './merkle.js';
 export { isObject } from './shape.js';
@@ -41,5 +51,5 @@ export type {
   VerdictProof,
   VerifyResult,
 } from './types.js';
-export { PROOF_FORMAT } from './types.js';
+export { PROOF_FORMAT, PROOF_FORMAT_V2 } from './types.js';
 export { verifyProof } from './verify.js';

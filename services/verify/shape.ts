@@ -1,5 +1,5 @@
 import { isHex } from './hash.js';
-import { PROOF_FORMAT } from './types.js';
+import { PROOF_FORMAT, PROOF_FORMAT_V2 } from './types.js';
 
 // Hand-written shape checks rather than ajv: the verifier stays a few kilobytes with only
 // @noble/curves, @noble/hashes and canonicalize, as the proof format promises (docs/proofs.md).
@@ -33,7 +33,10 @@ export function genesisProblem(g: unknown): string | undefined {
 /** The fields every kind shares. */
 export function baseProblem(p: unknown): string | undefined {
   if (!isObject(p)) return 'the proof is not a JSON object';
-  if (p.format !== PROOF_FORMAT) return `format is ${JSON.stringify(p.format)}, expected "${PROOF_FORMAT}"`;
+  if (p.format !== PROOF_FORMAT && p.format !== PROOF_FORMAT_V2)
+    return `format is ${JSON.stringify(p.format)}, expected "${PROOF_FORMAT}" or "${PROOF_FORMAT_V2}"`;
+  if ((p.format === PROOF_FORMAT_V2) !== (p.kind === 'event' && p.disclosures !== undefined))
+    return `${PROOF_FORMAT_V2} is the format of event proofs with disclosures, and only theirs`;
   if (typeof p.kind !== 'string') return 'the proof has no kind';
   if (typeof p.network !== 'string') return 'the proof has no network';
   const b = p.block;

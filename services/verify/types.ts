@@ -5,6 +5,11 @@ import type { CheckName } from './checks.js';
 // ledger types and the API's generated types both fit them.
 
 export const PROOF_FORMAT = 'waybill-proof/v1';
+/**
+ * An event proof with selective disclosures of sealed fields (docs/privacy.md). A verifier that
+ * knows only v1 refuses it under `format` rather than pass it without checking the disclosures.
+ */
+export const PROOF_FORMAT_V2 = 'waybill-proof/v2';
 
 /**
  * The header fields a verifier reads. A header may carry more (the block hash covers the whole
@@ -79,7 +84,9 @@ export type ProofBase = {
 };
 
 /** An accepted event: its transaction is a leaf of block.header.txRoot. */
-export type EventProof = ProofBase & {
+export type EventProof = Omit<ProofBase, 'format'> & {
+  /** v2 when it carries disclosures. */
+  format: typeof PROOF_FORMAT | typeof PROOF_FORMAT_V2;
   kind: 'event';
   /** Leaf tx.id in the tree whose root is block.header.txRoot; count is block.header.txCount. */
   inclusion: ProofInclusion;
@@ -88,6 +95,8 @@ export type EventProof = ProofBase & {
   eventIndex: number;
   /** The event as committed: the listed event plus recordTime = the block's timestamp (ISO 8601). */
   event: Record<string, unknown>;
+  /** v2 only: sealed fields disclosed under the event's `wb:sealed.root` (verify/disclosure.ts). */
+  disclosures?: Disclosure[];
 };
 
 /**
@@ -150,4 +159,19 @@ export interface VerifyResult {
   failure?: { check: CheckName; message: string };
   /** Every check of the proof's kind (checksOf), passed, failed or not run. */
   checks: CheckOutcome[];
+  /** The sealed fields a v2 event proof discloses, once verified. */
+  disclosed?: Array<{ path: string; value: unknown }>;
 }
+
+/** One disclosed sealed field: its value, salt and where its leaf sits in the tree. */
+export type Disclosure = {
+  /** JSON-Pointer-like path in the event: `bizTransactionList/0`, `ilmd/example:lot`, `example:price`. */
+  path: string;
+  /** 16 bytes, hex. */
+  salt: string;
+  value: unknown;
+  index: number;
+  count: number;
+  /** Sibling hashes, bottom up (merkle.ts). */
+  merklePath: string[];
+};

@@ -32,8 +32,9 @@ export function verifyProof(proof: unknown, genesis: unknown): VerifyResult {
   };
   const kind = (proof as { kind?: unknown } | null)?.kind;
   try {
-    run(proof, genesis, pass);
-    return { ok: true, verified, checks: outcomes(kind, passed) };
+    const disclosed = run(proof, genesis, pass);
+    const checks = outcomes(kind, passed);
+    return disclosed ? { ok: true, verified, checks, disclosed } : { ok: true, verified, checks };
   } catch (err) {
     if (!(err instanceof CheckFailed)) throw err;
     const failure = { check: err.check, message: err.message };
@@ -59,7 +60,7 @@ function outcomes(
   });
 }
 
-function run(proof: unknown, genesis: unknown, pass: Pass): void {
+function run(proof: unknown, genesis: unknown, pass: Pass): VerifyContext['disclosed'] {
   need('genesis', genesisProblem(genesis));
   const g = genesis as GenesisKeys;
   const origin = trusted(
@@ -93,6 +94,7 @@ function run(proof: unknown, genesis: unknown, pass: Pass): void {
 
   const ctx: VerifyContext = { network: g.network, members: signers.keys, block: p.block, pass };
   kind.verify(p, ctx);
+  return ctx.disclosed;
 }
 
 /**

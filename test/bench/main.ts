@@ -3,7 +3,7 @@
  * machine and read the figures.
  *   npm run bench                      everything (about 15 minutes on 2 cores)
  *   npm run bench -- --quick           a smoke run: a few seconds per step, small ledgers
- *   npm run bench -- --only load,micro parts: load, micro, query, proofs, console
+ *   npm run bench -- --only load,micro parts: load, micro, query, proofs, console, privacy
  *   npm run bench -- --publish         also copy the result to docs/benchmarks/latest.{json,svg}
  *   npm run bench -- --only load --profile DIR   CPU profiles of every node (node --cpu-prof)
  * Results: a table on stdout, bench-results/<timestamp>.json and .svg.
@@ -15,11 +15,12 @@ import { parseArgs } from 'node:util';
 import { consoleBenchmarks } from './console.js';
 import { loadBenchmarks } from './load.js';
 import { microBenchmarks } from './micro.js';
+import { privacyBenchmarks } from './privacy.js';
 import { proofBenchmarks } from './proofs.js';
 import { queryBenchmarks } from './query.js';
 import { type BenchResult, loadAverage, machine, renderSvg, renderTable } from './report.js';
 
-const PARTS = ['load', 'micro', 'query', 'proofs', 'console'];
+const PARTS = ['load', 'micro', 'query', 'proofs', 'console', 'privacy'];
 
 const { values } = parseArgs({
   options: {
@@ -58,6 +59,10 @@ if (parts.has('console')) {
 if (parts.has('query')) {
   console.log('query:');
   result.query = await queryBenchmarks(quick ? 50_000 : 1_000_000);
+}
+if (parts.has('privacy')) {
+  console.log('privacy, open and sealed networks in the same run:');
+  result.privacy = await privacyBenchmarks(quick);
 }
 if (parts.has('load')) {
   result.load = await loadBenchmarks({

@@ -147,7 +147,12 @@ export function build(
       errors: [],
       verdicts,
       accepted,
-      indexed: accepted.map((e, position) => ({ position, identifiers: identifiersOf(e) })),
+      // Each event goes to its capturer and the next org (a consignee), as a shipment would.
+      indexed: accepted.map((e, position) => ({
+        position,
+        identifiers: identifiersOf(e),
+        recipients: [`org${height % 4}`, `org${(height + 1) % 4}`].sort(),
+      })),
       rejected: [],
       declarations: [],
     };

@@ -5,6 +5,7 @@
 import { cpus, loadavg, totalmem } from 'node:os';
 import type { LoadResults, NetworkRun } from './load.js';
 import type { MicroResults } from './micro.js';
+import type { PrivacyResults } from './privacy.js';
 import type { QueryResults } from './query.js';
 
 export interface BenchResult {
@@ -17,6 +18,7 @@ export interface BenchResult {
   load?: LoadResults;
   micro?: MicroResults;
   query?: QueryResults;
+  privacy?: PrivacyResults;
 }
 
 export interface TargetRow {
@@ -68,6 +70,21 @@ export function targetRows(r: BenchResult): TargetRow[] {
       met: check(sustained?.committed, (v) => v >= 5000 && (sustained?.seconds ?? 0) >= 60),
     },
     { figure: 'saturation, 4 nodes (best step)', value: fmt(four?.saturation, '/s'), target: '' },
+    ...(r.privacy
+      ? [
+          {
+            figure: `committed events/s sealed / open (${fmt(r.privacy.sealed, '/s')} / ${fmt(r.privacy.open, '/s')})`,
+            value: fmt(r.privacy.ratio),
+            target: '>= 0.9',
+            met: check(r.privacy.ratio, (v) => v >= 0.9),
+          },
+          {
+            figure: 'disk per event, sealed: non-recipient / recipient node',
+            value: `${fmt(r.privacy.nonRecipientBytesPerEvent, ' B')} / ${fmt(r.privacy.recipientBytesPerEvent, ' B')}`,
+            target: '',
+          },
+        ]
+      : []),
     {
       // The busiest node: what one member's machine needs per event (issue 18).
       figure: 'CPU per committed event per node, sustained (busiest node)',

@@ -177,7 +177,9 @@ describe.runIf(!unavailable || required)('docker compose up, with real container
       expect(r.stdout.trim().split('\n').sort()).toEqual(
         [
           '/network/genesis.json',
-          ...['jwt.key', 'node.json', 'node.key', 'subscriptions.key'].map((f) => `/network/${service}/${f}`),
+          ...['enc.key', 'jwt.key', 'node.json', 'node.key', 'subscriptions.key'].map(
+            (f) => `/network/${service}/${f}`,
+          ),
         ].sort(),
       );
     }

@@ -14,7 +14,7 @@ describe('npm run demo', () => {
   let cluster: Cluster;
   const out = mkdtempSync(join(tmpdir(), 'waybill-demo-'));
   beforeAll(async () => {
-    cluster = await Cluster.create(4, FAST_CONSENSUS);
+    cluster = await Cluster.create(4, FAST_CONSENSUS, { privacy: 'sealed' });
     await cluster.startAll();
   }, 90_000);
   afterAll(async () => {

@@ -16,6 +16,7 @@ import {
   voteBytes,
 } from '../../services/ledger/index.js';
 import { Mempool } from '../../services/mempool/index.js';
+import type { AuditorGrant } from '../../services/privacy/index.js';
 import { Store, type StoredTx } from '../../services/storage/index.js';
 import { MEMBERS } from '../contracts/helpers.js';
 import { RULE_FILES } from '../support/ledger.js';
@@ -54,7 +55,10 @@ export class Chain {
   readonly app: LedgerApp;
   private clock = 1_777_000_000_000;
 
-  constructor(readonly self: Org = 'farm') {
+  constructor(
+    readonly self: Org = 'farm',
+    grants?: AuditorGrant[],
+  ) {
     this.signers = Object.fromEntries(ORGS.map((o) => [o, createSigner(generateSeed())])) as Record<
       Org,
       Signer
@@ -77,6 +81,7 @@ export class Chain {
       members,
       consensus: { ...DEFAULT_CONSENSUS },
       rules: RULE_FILES,
+      ...(grants === undefined ? {} : { grants }),
     };
     this.store = this.openStore(this.dir);
     this.app = this.appOver(this.store, this.mempool);

@@ -62,6 +62,13 @@ export interface ClusterOptions {
   launcher?: (index: number) => string[];
   /** The genesis custody rules' directory (network file `contracts:`); default the shipped rules. */
   contracts?: string;
+  /**
+   * The network file's `privacy` (docs/privacy.md). `waybill network init` makes sealed networks by
+   * default; the harness writes `open` unless a test asks for `sealed`, so tests of other features
+   * keep reading every event whole at every node (CBV hash eventIDs included), while the sealed
+   * tier has its own process tests (test/integration/sealed.test.ts, the demo).
+   */
+  privacy?: 'sealed' | 'open';
 }
 
 /** A node process that ended without the harness asking it to. */
@@ -112,7 +119,8 @@ export class Cluster {
       p2pPort: ports[2 * i + 1],
     }));
     const contracts = options.contracts;
-    const yaml = JSON.stringify({ network: 'waybill-test', orgs, consensus, contracts }); // JSON is YAML
+    const privacy = options.privacy ?? 'open';
+    const yaml = JSON.stringify({ network: 'waybill-test', orgs, consensus, contracts, privacy }); // JSON is YAML
     writeFileSync(join(dir, 'network.yaml'), yaml);
     await waybill('network', 'init', '--config', join(dir, 'network.yaml'), '--out', join(dir, 'net'));
     const nodes = await Promise.all(

@@ -24,6 +24,7 @@ import {
   type Transaction,
   txRootOf,
 } from '../../services/ledger/index.js';
+import { GenesisGrants, Recipients } from '../../services/privacy/index.js';
 import { Store } from '../../services/storage/index.js';
 
 /** The consortium rules shipped in contracts/, as genesis carries them. */
@@ -55,6 +56,7 @@ export function memoryContext(ledger: Partial<StateView> = {}, members: Member[]
     rules: new RuleRegistry(NO_PROPOSALS, RULE_FILES, members, 1),
     members: NO_MEMBERS,
     network: 'test-net',
+    recipients: new Recipients(members, new GenesisGrants([])),
   };
 }
 
@@ -71,6 +73,7 @@ export function storeContext(
     rules: new RuleRegistry(store, rules, members, quorum),
     members: NO_MEMBERS,
     network: 'test-net',
+    recipients: new Recipients(members, new GenesisGrants([])),
   };
 }
 

@@ -6,18 +6,23 @@ import { specSchema } from '../spec-schema.js';
 import type { ApiDeps } from '../types.js';
 
 type ProofParams = Operations['getEventProof']['parameters']['path'];
+type ProofQuery = NonNullable<Operations['getEventProof']['parameters']['query']>;
 type BlockParams = Operations['getBlock']['parameters']['path'];
 
 // Fastify's ajv coerces the path segment to an integer and answers VALIDATION_FAILED otherwise.
 
 /** Proofs an auditor verifies offline (docs/proofs.md), and the blocks to cross-check them against. */
 export function proofRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks): void {
-  app.get<{ Params: ProofParams }>(
+  app.get<{ Params: ProofParams; Querystring: ProofQuery }>(
     '/events/:eventID/proof',
     { onRequest: auth.read },
     async (request): Promise<Schemas['EventProof'] | Schemas['VerdictProof']> => {
       const { eventID } = request.params;
-      const proof = deps.proofs.event(eventID);
+      // `disclose` may be given once as a comma list or repeated (the router then hands an array).
+      const given: unknown = request.query.disclose;
+      const lists = Array.isArray(given) ? given.map(String) : [typeof given === 'string' ? given : ''];
+      const disclose = lists.flatMap((l) => l.split(',')).filter((p) => p.length > 0);
+      const proof = deps.proofs.event(eventID, disclose);
       if (!proof) throw new WaybillError(ErrorCode.NotFound, `no committed event or verdict '${eventID}'`);
       return proof;
     },

@@ -80,6 +80,36 @@ describe('waybill CLI', () => {
     });
   });
 
+  it('refuses a rule that reads a sealed field, naming its file and line (docs/privacy.md)', async () => {
+    const sealed = join(dir, 'sealed-rules');
+    mkdirSync(sealed);
+    const text = [
+      'rules:',
+      '  - id: ok',
+      '    description: d',
+      '    when: { type: ObjectEvent }',
+      '    require:',
+      '      - check: "event.bizStep != \'event.bizTransactionList\'"',
+      '        code: X',
+      '        message: m',
+      '  - id: reads-po',
+      '    description: d',
+      '    when: { if: has(event.bizTransactionList) }',
+      '    require:',
+      '      - check: event.bizTransactionList.size() > 0',
+      '        code: X',
+      '        message: m',
+      '',
+    ].join('\n');
+    writeFileSync(join(sealed, 'po.yaml'), text);
+    const failure = waybill('contracts', 'check', sealed);
+    await expect(failure).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/po\.yaml:9: rule reads-po reads event\.bizTransactionList/),
+    });
+    await expect(failure).rejects.toMatchObject({ stderr: expect.not.stringContaining('rule ok') });
+  });
+
   it('explains a devnet directory made by an earlier Waybill and how to start afresh', async () => {
     const old = join(dir, 'old-devnet');
     mkdirSync(old);

@@ -35,6 +35,25 @@ describe('network definition', () => {
       /duplicate id greenfield-farms/,
     );
   });
+
+  it('reads auditor grants, refusing one for a non-member, a bad scope or a bad until', () => {
+    const base = { network: 'x', orgs: def.orgs };
+    const parse = (grants: unknown) =>
+      parseNetworkDefinition(JSON.stringify({ ...base, grants }), 'net.yaml');
+    const grant = {
+      org: 'freshmart',
+      role: 'auditor',
+      scope: "step == 'shipping'",
+      until: '2030-01-01T00:00:00Z',
+    };
+    expect(parse([grant]).grants).toEqual([grant]);
+    expect(() => parse([{ ...grant, org: 'nobody' }])).toThrow(
+      /net.yaml: grants\[0\]: org nobody is not a member/,
+    );
+    expect(() => parse([{ ...grant, role: 'owner' }])).toThrow(/\/grants\/0\/role/);
+    expect(() => parse([{ ...grant, scope: 'step ==' }])).toThrow(/grants\[0\]: scope: CEL/);
+    expect(() => parse([{ ...grant, until: 'soon' }])).toThrow(/grants\[0\]: until soon/);
+  });
 });
 
 describe('network init and node config', () => {
@@ -48,20 +67,62 @@ describe('network init and node config', () => {
   it('writes private keys with mode 0600 and keeps them out of genesis', () => {
     const genesisText = readFileSync(join(dir, 'net', 'genesis.json'), 'utf8');
     for (const org of def.orgs) {
-      for (const file of ['node.key', 'jwt.key', 'subscriptions.key']) {
+      for (const file of ['node.key', 'jwt.key', 'subscriptions.key', 'enc.key']) {
         const path = join(dir, 'net', org.id, file);
         expect(statSync(path).mode & 0o777).toBe(0o600);
         const secret = readFileSync(path, 'utf8').trim();
-        const needle = file === 'jwt.key' ? (JSON.parse(secret) as { d: string }).d : secret;
+        const needle =
+          file.endsWith('.key') && secret.startsWith('{') ? (JSON.parse(secret) as { d: string }).d : secret;
         expect(genesisText).not.toContain(needle);
       }
     }
     const genesis = JSON.parse(genesisText);
     expect(genesis.members).toHaveLength(4);
+    expect(genesis).not.toHaveProperty('grants');
     expect(genesis.members[0]).toMatchObject({
       id: 'greenfield-farms',
       peerId: expect.stringMatching(/^12D3KooW/),
+      encryptionKeys: [
+        {
+          kid: 'greenfield-farms#1',
+          kty: 'OKP',
+          crv: 'X25519',
+          x: expect.stringMatching(/^[\w-]{43}$/),
+          from: 0,
+        },
+      ],
     });
+    expect(genesis.privacy).toBe('sealed');
+  });
+
+  it('loads the encryption key genesis lists, refusing a readable, foreign or broken enc.key', () => {
+    const orgDir = join(dir, 'net', 'valley-packers');
+    const keyPath = join(orgDir, 'enc.key');
+    const nodeJson = join(orgDir, 'node.json');
+    const config = loadNodeConfig(nodeJson);
+    expect(config.encryptionKeys.map((k) => k.kid)).toEqual(['valley-packers#1']);
+    const original = readFileSync(keyPath, 'utf8');
+    const foreign = readFileSync(join(dir, 'net', 'greenfield-farms', 'enc.key'), 'utf8');
+    try {
+      chmodSync(keyPath, 0o644);
+      expect(() => loadNodeConfig(nodeJson)).toThrow(/chmod 600/);
+      chmodSync(keyPath, 0o600);
+      writeFileSync(keyPath, foreign);
+      expect(() => loadNodeConfig(nodeJson)).toThrow(/not one genesis lists for valley-packers/);
+      writeFileSync(keyPath, '{"kty":"OKP","crv":"Ed25519"}');
+      expect(() => loadNodeConfig(nodeJson)).toThrow(/not an X25519 JWK/);
+    } finally {
+      chmodSync(keyPath, 0o600);
+      writeFileSync(keyPath, original);
+    }
+  });
+
+  it('makes an open network when the network file says privacy: open', async () => {
+    await initNetwork({ ...def, privacy: 'open' }, join(dir, 'open'), 1_700_000_000_000);
+    expect(JSON.parse(readFileSync(join(dir, 'open', 'genesis.json'), 'utf8')).privacy).toBe('open');
+    expect(() => parseNetworkDefinition(JSON.stringify({ ...def, privacy: 'secret' }), 'n.yaml')).toThrow(
+      /privacy/,
+    );
   });
 
   it('loads a node config whose key matches genesis, and refuses an init over an existing network', async () => {
@@ -141,5 +202,28 @@ describe('network init and node config', () => {
     } finally {
       chmodSync(key, 0o600);
     }
+  });
+});
+
+describe('network init with auditor grants', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'waybill-grants-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes the grants into genesis, and a node refuses a genesis with an unusable grant', async () => {
+    const grants = [{ org: 'freshmart', role: 'auditor' as const, scope: "step == 'shipping'" }];
+    await initNetwork({ ...def, grants }, join(dir, 'net'), 1_700_000_000_000);
+    const genesisPath = join(dir, 'net', 'genesis.json');
+    const genesis = JSON.parse(readFileSync(genesisPath, 'utf8'));
+    expect(genesis.grants).toEqual(grants);
+    const nodePath = join(dir, 'net', 'freshmart', 'node.json');
+    expect(loadNodeConfig(nodePath).genesis.grants).toEqual(grants);
+    writeFileSync(
+      genesisPath,
+      JSON.stringify({ ...genesis, grants: [{ org: 'freshmart', role: 'auditor', scope: '1' }] }),
+    );
+    expect(() => loadNodeConfig(nodePath)).toThrow(/grants\[0\]: scope: CEL expression must be bool/);
   });
 });

@@ -1,0 +1,76 @@
+import { hashOf } from '../common/index.js';
+import type { TxResult } from '../execution/index.js';
+import type { CaptureTxBody } from '../ledger/index.js';
+import { publicBody, type SealingConfig, sealBody, sealedEventId } from '../privacy/index.js';
+import type { Store } from '../storage/index.js';
+
+/** One of this node's queued transactions (ledger-app.ts Submitted), as sealing hands it back. */
+export interface SubmittedLike<T> {
+  tx: { id: string };
+  fresh: boolean;
+  durable: Promise<void>;
+  value?: T;
+}
+
+const IN_FLIGHT_LIMIT = 10_000;
+
+/**
+ * A sealed network's captures at the submitting node (docs/privacy.md): eventIDs it assigns become
+ * keyed uuids, the body is sealed to each event's recipients as a dry run against the committed
+ * state finds them, and a retry of the same plaintext body returns the transaction it became
+ * (capture_keys), although sealing draws fresh seeds and keys each time.
+ */
+export class SealedCaptures<S extends SubmittedLike<unknown>> {
+  private readonly inFlight = new Map<string, Promise<S>>();
+
+  constructor(
+    private readonly config: SealingConfig,
+    private readonly store: Store,
+  ) {}
+
+  /** Events without an eventID got a CBV hash as theirs: publish a keyed uuid instead. */
+  eventIds<E extends { eventID: string }>(
+    given: readonly { eventID?: unknown }[],
+    assigned: readonly E[],
+  ): E[] {
+    return assigned.map((e, i) => {
+      const original = given[i]?.eventID;
+      if (typeof original === 'string' && original !== '') return e;
+      return { ...e, eventID: sealedEventId(this.config.eventIdSecret, e.eventID) };
+    });
+  }
+
+  async submit(
+    body: CaptureTxBody,
+    dryRun: (body: CaptureTxBody) => TxResult,
+    height: number,
+    submitOwn: (body: CaptureTxBody) => S,
+    known: (txId: string) => S,
+  ): Promise<S> {
+    const key = hashOf(body);
+    const pending = this.inFlight.get(key);
+    if (pending) return pending;
+    const committed = this.store.sealed.captureKey(key);
+    if (committed) return known(committed);
+    const work = this.seal(body, dryRun, height).then((sealed) => {
+      const submitted = submitOwn(sealed);
+      this.store.sealed.putCaptureKey(key, submitted.tx.id);
+      return submitted;
+    });
+    this.inFlight.set(key, work);
+    if (this.inFlight.size > IN_FLIGHT_LIMIT) {
+      const oldest = this.inFlight.keys().next().value;
+      if (oldest !== undefined) this.inFlight.delete(oldest);
+    }
+    work.catch(() => this.inFlight.delete(key));
+    return work;
+  }
+
+  private seal(body: CaptureTxBody, dryRun: (body: CaptureTxBody) => TxResult, height: number) {
+    // The recipients execution will require, found as execution finds them: a dry run of the
+    // public views (what every node evaluates) against the committed state.
+    const result = dryRun(publicBody(body, this.config.tiers));
+    const byPosition = new Map(result.indexed.map((x) => [x.position, x.recipients]));
+    return sealBody(body, this.config, height, (_view, index) => byPosition.get(index) ?? [body.org]);
+  }
+}

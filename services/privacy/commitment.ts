@@ -1,0 +1,79 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { sha256 } from '../common/index.js';
+import { type Disclosure, fieldLeafWith, merklePathWith, merkleRootWith } from '../verify/index.js';
+import type { SealedField } from './tiers.js';
+
+/**
+ * The salted per-field commitment of a sealed event (docs/privacy.md): one leaf per sealed field
+ * (verify/disclosure.ts defines the leaf, shared with the verifier), each salted with 128 bits
+ * derived from a per-event 32-byte seed that travels only inside the ciphertext; padded with decoy
+ * leaves to 16 or the next power of two, so the tree's size says little about how many fields
+ * there are; leaves in hash order, so a position says nothing about which field sits there.
+ */
+
+const MIN_LEAVES = 16;
+
+/** A fresh per-event seed (hex, 32 bytes). */
+export function newSeed(): string {
+  return randomBytes(32).toString('hex');
+}
+
+const hmac = (seed: string, label: string) =>
+  createHmac('sha256', Buffer.from(seed, 'hex')).update(label).digest();
+
+/** The salt of one field: HMAC-SHA256(seed, "salt\n" ‖ path), first 16 bytes, hex. */
+export function saltOf(seed: string, path: string): string {
+  return hmac(seed, `salt\n${path}`).subarray(0, 16).toString('hex');
+}
+
+function decoy(seed: string, k: number): string {
+  return hmac(seed, `decoy\n${k}`).toString('hex');
+}
+
+const nodeSha256 = (data: Uint8Array) => sha256(data);
+
+export function leafCount(fields: number): number {
+  let n = MIN_LEAVES;
+  while (n < fields) n *= 2;
+  return n;
+}
+
+/** The tree of an event's sealed fields: leaves (hex, sorted) and the leaf of each path. */
+export interface FieldTree {
+  root: string;
+  leaves: string[];
+  leafOf: Map<string, string>;
+}
+
+export function fieldTree(seed: string, fields: readonly SealedField[]): FieldTree {
+  const leafOf = new Map<string, string>();
+  for (const { path, value } of fields) {
+    leafOf.set(path, fieldLeafWith(nodeSha256, saltOf(seed, path), path, value));
+  }
+  const leaves = [...leafOf.values()];
+  const count = leafCount(leaves.length);
+  for (let k = 0; leaves.length < count; k++) leaves.push(decoy(seed, k));
+  leaves.sort();
+  return { root: merkleRootWith(nodeSha256, leaves), leaves, leafOf };
+}
+
+/** The disclosure of one sealed field, or undefined when the event seals no such path. */
+export function disclosureOf(
+  seed: string,
+  fields: readonly SealedField[],
+  path: string,
+): Disclosure | undefined {
+  const field = fields.find((f) => f.path === path);
+  if (!field) return undefined;
+  const tree = fieldTree(seed, fields);
+  const leaf = tree.leafOf.get(path) as string;
+  const index = tree.leaves.indexOf(leaf);
+  return {
+    path,
+    salt: saltOf(seed, path),
+    value: field.value,
+    index,
+    count: tree.leaves.length,
+    merklePath: merklePathWith(nodeSha256, tree.leaves, index),
+  };
+}

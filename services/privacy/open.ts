@@ -1,0 +1,57 @@
+import { canonicalText } from '../common/index.js';
+import type { CaptureTxBody, EpcisEvent } from '../ledger/index.js';
+import { SEALED_KEY } from '../verify/index.js';
+import { fieldTree } from './commitment.js';
+import { type Decrypter, type GeneralJWE, sealedAad } from './jwe.js';
+import { groupRoots, type SealedPlain } from './seal.js';
+import { publicView, sealedFields, type TierContext } from './tiers.js';
+
+/** An event of a sealed capture as its recipient holds it: the original and its seed. */
+export interface OpenedEvent {
+  index: number;
+  eventID: string;
+  event: Record<string, unknown>;
+  seed: string;
+}
+
+export interface Opened {
+  events: OpenedEvent[];
+  /** Groups this node is a recipient of whose content does not match the capture (a seal fault). */
+  faults: string[];
+}
+
+/**
+ * A recipient opens the groups of a committed capture sealed to it, and checks what it finds: each
+ * original's public view is the committed one and its sealed fields hash to the committed root.
+ * A group that fails is a seal fault of the capturer (reported, its content not stored).
+ */
+export async function openCapture(
+  body: CaptureTxBody,
+  decrypter: Decrypter,
+  tiers: TierContext,
+): Promise<Opened> {
+  const out: Opened = { events: [], faults: [] };
+  const views = (body.document.epcisBody as { eventList: EpcisEvent[] }).eventList;
+  for (const [g, group] of (body.sealed ?? []).entries()) {
+    try {
+      const aad = sealedAad(body.network, body.org, groupRoots(views, g));
+      const plaintext = await decrypter.decrypt(group.jwe as unknown as GeneralJWE, aad);
+      if (!plaintext) continue;
+      const plain = JSON.parse(new TextDecoder().decode(plaintext)) as SealedPlain;
+      const opened = plain.events.map(({ index, seed, event }) => {
+        const committed = views[index];
+        const view = publicView(event, tiers);
+        const { root } = fieldTree(seed, sealedFields(event, view));
+        const expected = { ...view, [SEALED_KEY]: { root, group: g } };
+        if (!committed || canonicalText(expected) !== canonicalText(committed)) {
+          throw new Error(`event ${index} does not match its public view or root`);
+        }
+        return { index, eventID: committed.eventID, event, seed };
+      });
+      out.events.push(...opened);
+    } catch (err) {
+      out.faults.push(`group ${g}: ${(err as Error).message}`);
+    }
+  }
+  return out;
+}

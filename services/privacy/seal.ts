@@ -1,0 +1,97 @@
+import { hashOf } from '../common/index.js';
+import type { EncryptionPublicKey } from '../crypto/index.js';
+import type { CaptureTxBody, SealedGroup } from '../ledger/index.js';
+import { SEALED_KEY } from '../verify/index.js';
+import { fieldTree, newSeed } from './commitment.js';
+import { encryptSealed, type GeneralJWE, sealedAad } from './jwe.js';
+import { publicView, sealedFields, type TierContext } from './tiers.js';
+
+/**
+ * Turns a capture's plaintext body into its sealed body (docs/privacy.md): each event becomes its
+ * public view plus `wb:sealed: {root, group}`; the events with the same recipients form a group
+ * whose originals, seeds, the document header and the submitter are one JWE to those recipients.
+ */
+
+/** The document fields every member sees; the rest (header, sender, receiver...) is sealed. */
+export const PUBLIC_DOCUMENT_FIELDS = ['@context', 'type', 'schemaVersion', 'creationDate'] as const;
+
+/** What one group's JWE holds. */
+export interface SealedPlain {
+  v: 1;
+  /** The API client that posted the document (JWT sub). */
+  submitter: string;
+  /** The document's fields other than the public ones and epcisBody. */
+  document: Record<string, unknown>;
+  /** The group's events as captured, with their position in eventList and their seed. */
+  events: Array<{ index: number; seed: string; event: Record<string, unknown> }>;
+}
+
+export interface SealDeps {
+  tiers: TierContext;
+  /** The key a capture seals to for `org` now, or undefined when it has none. */
+  keyOf(org: string): EncryptionPublicKey | undefined;
+  /** The members that must receive an event, given its public view and position. */
+  recipientsOf(view: Record<string, unknown>, index: number): readonly string[];
+}
+
+export async function sealCapture(body: CaptureTxBody, deps: SealDeps): Promise<CaptureTxBody> {
+  const document = body.document as Record<string, unknown> & { epcisBody: { eventList: unknown[] } };
+  const events = document.epcisBody.eventList as Record<string, unknown>[];
+  const groups = new Map<string, { orgs: string[]; roots: string[]; plain: SealedPlain }>();
+  const header: Record<string, unknown> = {};
+  const publicDoc: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(document)) {
+    if (k === 'epcisBody') continue;
+    if ((PUBLIC_DOCUMENT_FIELDS as readonly string[]).includes(k)) publicDoc[k] = v;
+    else header[k] = v;
+  }
+  const views = events.map((event, index) => {
+    const view = publicView(event, deps.tiers);
+    const seed = newSeed();
+    const { root } = fieldTree(seed, sealedFields(event, view));
+    const orgs = [...new Set(deps.recipientsOf(view, index))].sort();
+    const key = orgs.join('\n');
+    let group = groups.get(key);
+    if (!group) {
+      group = { orgs, roots: [], plain: { v: 1, submitter: body.submitter, document: header, events: [] } };
+      groups.set(key, group);
+    }
+    group.roots.push(root);
+    group.plain.events.push({ index, seed, event });
+    return { ...view, [SEALED_KEY]: { root, group: [...groups.keys()].indexOf(key) } };
+  });
+  const sealed: SealedGroup[] = [];
+  for (const group of groups.values()) {
+    const keys = group.orgs.map((org) => {
+      const key = deps.keyOf(org);
+      if (!key) throw new Error(`member ${org} has no encryption key to seal to`);
+      return key;
+    });
+    keys.sort((a, b) => (a.kid < b.kid ? -1 : a.kid > b.kid ? 1 : 0));
+    const plaintext = new TextEncoder().encode(JSON.stringify(group.plain));
+    const jwe = await encryptSealed(plaintext, sealedAad(body.network, body.org, group.roots), keys);
+    sealed.push({
+      kids: keys.map((k) => k.kid),
+      digest: hashOf(jwe),
+      jwe: jwe as unknown as Record<string, unknown>,
+    });
+  }
+  return {
+    ...body,
+    submitter: '',
+    document: { ...publicDoc, epcisBody: { ...document.epcisBody, eventList: views } },
+    sealed,
+  };
+}
+
+/** The roots of a group's events, in eventList order: what its AAD binds. */
+export function groupRoots(events: readonly Record<string, unknown>[], group: number): string[] {
+  const out: string[] = [];
+  for (const e of events) {
+    const ref = e[SEALED_KEY] as { root?: unknown; group?: unknown } | undefined;
+    if (ref?.group === group && typeof ref.root === 'string') out.push(ref.root);
+  }
+  return out;
+}
+
+export type { GeneralJWE };

@@ -1,0 +1,69 @@
+import { createHmac } from 'node:crypto';
+import type { EncryptionPublicKey } from '../crypto/index.js';
+import type { CaptureTxBody } from '../ledger/index.js';
+import type { KeyRing } from './checks.js';
+import { sealCapture } from './seal.js';
+import { publicView, type TierContext } from './tiers.js';
+
+/** What a node needs to seal its own captures. */
+export interface SealingConfig {
+  /** The members' encryption keys (genesis). */
+  keys: KeyRing;
+  tiers: TierContext;
+  /**
+   * The org's secret for eventIDs it assigns (derived from its node key, never leaving the node):
+   * a CBV event hash is an unsalted hash of the whole event, sealed fields included, so anyone
+   * could confirm a guess of a purchase order against it. A sealed network publishes
+   * urn:uuid:HMAC(secret, hash) instead; the same event gets the same id, so retries stay one event.
+   */
+  eventIdSecret: Uint8Array;
+}
+
+/** The secret behind a node's sealed eventIDs: HMAC-SHA256(node seed, label), so no new key file. */
+export function eventIdSecretOf(seed: Uint8Array): Uint8Array {
+  return createHmac('sha256', seed).update('waybill/sealed-event-id/v1').digest();
+}
+
+/** urn:uuid (RFC 9562 version 8, vendor-specific) of the first 16 bytes of HMAC(secret, hashId). */
+export function sealedEventId(secret: Uint8Array, hashId: string): string {
+  const b = createHmac('sha256', secret).update(hashId).digest().subarray(0, 16);
+  b[6] = ((b[6] as number) & 0x0f) | 0x80;
+  b[8] = ((b[8] as number) & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `urn:uuid:${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** The key an org seals to at `height`: its newest key active by then. */
+export function activeKeyOf(keys: KeyRing, org: string, height: number): EncryptionPublicKey | undefined {
+  let best: EncryptionPublicKey | undefined;
+  for (const key of keys.values()) {
+    if (key.org !== org || key.from > height) continue;
+    if (!best || key.from >= best.from) best = key;
+  }
+  return best;
+}
+
+/**
+ * Seals a plaintext capture body to the recipients `recipientsOf` names per public view (the
+ * submitting node computes them from its committed state, as execution will; a race with another
+ * capture that moves the goods is a SEALED_RECIPIENTS rejection the client retries).
+ */
+export function sealBody(
+  body: CaptureTxBody,
+  config: SealingConfig,
+  height: number,
+  recipientsOf: (view: Record<string, unknown>, index: number) => readonly string[],
+): Promise<CaptureTxBody> {
+  return sealCapture(body, {
+    tiers: config.tiers,
+    keyOf: (org) => activeKeyOf(config.keys, org, height),
+    recipientsOf,
+  });
+}
+
+/** The body with its events' public views (no commitment): what execution's dry run reads. */
+export function publicBody(body: CaptureTxBody, tiers: TierContext): CaptureTxBody {
+  const document = body.document as { epcisBody: { eventList: Record<string, unknown>[] } };
+  const eventList = document.epcisBody.eventList.map((e) => publicView(e, tiers));
+  return { ...body, document: { ...body.document, epcisBody: { ...document.epcisBody, eventList } } };
+}

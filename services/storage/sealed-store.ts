@@ -1,0 +1,84 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * What a node of a sealed network keeps beside the ledger (docs/privacy.md): the plaintext of the
+ * events its organisation receives (only those; other nodes hold the commitment and the ciphertext
+ * in the transaction body), with each event's seed, which disclosures need; and the capture keys
+ * that keep a retried capture one transaction although sealing is random.
+ */
+export const SEALED_SCHEMA = `
+-- An event of a sealed capture this node's org receives, as captured; doc_event is its row in
+-- doc_events, which holds its public view.
+CREATE TABLE IF NOT EXISTS sealed_events (doc_event INTEGER PRIMARY KEY, body TEXT NOT NULL, seed TEXT NOT NULL);
+-- sha256(JCS(plaintext capture body)) -> the sealed transaction it became at this node.
+CREATE TABLE IF NOT EXISTS capture_keys (key TEXT PRIMARY KEY, tx_id TEXT NOT NULL);
+`;
+
+export interface HeldEvent {
+  event: Record<string, unknown>;
+  seed: string;
+}
+
+export class SealedStore {
+  private readonly q;
+
+  constructor(private readonly db: Database.Database) {
+    db.exec(SEALED_SCHEMA);
+    this.q = {
+      firstEvent: db.prepare<[string], { first_event: number | null }>(
+        'SELECT first_event FROM txs WHERE id = ?',
+      ),
+      put: db.prepare('INSERT OR REPLACE INTO sealed_events (doc_event, body, seed) VALUES (?, ?, ?)'),
+      get: db.prepare<[number], { body: string; seed: string }>(
+        'SELECT body, seed FROM sealed_events WHERE doc_event = ?',
+      ),
+      captureKey: db.prepare<[string], { tx_id: string }>('SELECT tx_id FROM capture_keys WHERE key = ?'),
+      putCaptureKey: db.prepare('INSERT OR IGNORE INTO capture_keys (key, tx_id) VALUES (?, ?)'),
+      meta: db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'unsealedHeight'"),
+      putMeta: db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('unsealedHeight', ?)"),
+    };
+  }
+
+  /** Stores the opened events of committed transaction `txId` (by position) and marks `height` done. */
+  putOpened(
+    height: number,
+    opened: ReadonlyArray<{
+      txId: string;
+      events: ReadonlyArray<{ index: number; event: unknown; seed: string }>;
+    }>,
+  ): void {
+    this.db.transaction(() => {
+      for (const { txId, events } of opened) {
+        const first = this.q.firstEvent.get(txId)?.first_event;
+        if (first === null || first === undefined) continue;
+        for (const e of events) this.q.put.run(first + e.index, JSON.stringify(e.event), e.seed);
+      }
+      this.q.putMeta.run(String(height));
+    })();
+  }
+
+  /** The plaintext of the event at doc_events row `docEvent`, when this node holds it. */
+  held(docEvent: number): HeldEvent | undefined {
+    const row = this.q.get.get(docEvent);
+    return row && { event: JSON.parse(row.body) as Record<string, unknown>, seed: row.seed };
+  }
+
+  /** The plaintext of event `index` of committed transaction `txId`, when this node holds it. */
+  heldAt(txId: string, index: number): HeldEvent | undefined {
+    const first = this.q.firstEvent.get(txId)?.first_event;
+    return first === null || first === undefined ? undefined : this.held(first + index);
+  }
+
+  /** The last height whose sealed parts this node has opened. */
+  unsealedHeight(): number {
+    return Number(this.q.meta.get()?.value ?? 0);
+  }
+
+  captureKey(key: string): string | undefined {
+    return this.q.captureKey.get(key)?.tx_id;
+  }
+
+  putCaptureKey(key: string, txId: string): void {
+    this.q.putCaptureKey.run(key, txId);
+  }
+}

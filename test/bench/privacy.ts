@@ -1,0 +1,138 @@
+/**
+ * Sealing's cost (docs/privacy.md), in one run: committed events/s of a four-node network with
+ * `privacy: open` and with `privacy: sealed` under the same offered load, their ratio (the
+ * target is sealed >= 0.9 of open), disk per event at a node that holds an event's sealed fields
+ * (a recipient) and at one that holds only its public view and ciphertext, and the seal/open cost
+ * per event in-process.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { generateEncryptionKey } from '../../services/crypto/index.js';
+import type { CaptureTxBody } from '../../services/ledger/index.js';
+import { Decrypter, keyRingOf, openCapture, sealCapture, tierContext } from '../../services/privacy/index.js';
+import { Cluster } from '../support/cluster.js';
+import { markedShipment } from '../support/sealed.js';
+import { LoadRunner } from './network.js';
+
+export interface PrivacyResults {
+  open: number;
+  sealed: number;
+  /** sealed / open committed events/s. */
+  ratio: number;
+  /** Bytes per event at a node holding neither plaintext (public view + ciphertext). */
+  nonRecipientBytesPerEvent: number;
+  /** Bytes per event at a node holding the event's sealed fields too. */
+  recipientBytesPerEvent: number;
+  sealMsPerEvent: number;
+  openMsPerEvent: number;
+}
+
+function dirBytes(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    total += entry.isDirectory() ? dirBytes(path) : statSync(path).size;
+  }
+  return total;
+}
+
+async function committedRate(privacy: 'open' | 'sealed', rate: number, seconds: number) {
+  const cluster = await Cluster.create(4, {}, { env: { WAYBILL_LOG_LEVEL: 'warn' }, privacy });
+  try {
+    for (const n of cluster.nodes) cluster.start(n.org);
+    await Promise.all(cluster.nodes.map((n) => cluster.waitReady(n.org, 240_000)));
+    const runner = new LoadRunner(cluster);
+    const step = await runner.step(rate, seconds);
+    runner.close();
+    console.log(
+      `  ${privacy}: offered ${rate}/s, committed ${step.committed}/s (${step.accepted} accepted, ${step.rejected} rejected), p99 ${step.p99} ms`,
+    );
+    await Promise.all(cluster.nodes.map((n) => cluster.stop(n.org)));
+    const dataDir = cluster.nodes[0]?.dataDir as string;
+    const db = new Database(join(dataDir, 'ledger.sqlite'), { readonly: true });
+    try {
+      const events = (db.prepare('SELECT count(*) AS n FROM doc_events').get() as { n: number }).n;
+      const held =
+        privacy === 'sealed'
+          ? (db
+              .prepare(
+                'SELECT count(*) AS n, COALESCE(SUM(length(body) + length(seed)), 0) AS bytes FROM sealed_events',
+              )
+              .get() as {
+              n: number;
+              bytes: number;
+            })
+          : { n: 0, bytes: 0 };
+      const perEvent = events > 0 ? (dirBytes(dataDir) - held.bytes) / events : 0;
+      const plainPerHeld = held.n > 0 ? held.bytes / held.n : 0;
+      return { committed: step.committed, perEvent, plainPerHeld };
+    } finally {
+      db.close();
+    }
+  } finally {
+    await cluster.destroy();
+  }
+}
+
+/** Seal and open of a 100-event document to two recipients, per event. */
+async function sealCost(): Promise<{ seal: number; open: number }> {
+  const members = ['org-a', 'org-b'].map((id, i) => ({
+    id,
+    parties: [`urn:epc:id:pgln:061414${i + 1}.00000`],
+    locations: [`urn:epc:id:sgln:061414${i + 1}.00001.0`],
+  }));
+  const keys = await Promise.all(members.map((m) => generateEncryptionKey(m.id)));
+  const withKeys = members.map((m, i) => ({ ...m, encryptionKeys: [keys[i]?.publicKey] }));
+  const tiers = tierContext(members, []);
+  const ring = keyRingOf(withKeys as never);
+  const events = Array.from({ length: 100 }, (_, i) => ({ ...markedShipment(), eventID: `urn:uuid:${i}` }));
+  const body: CaptureTxBody = {
+    kind: 'capture',
+    network: 'n',
+    org: 'org-a',
+    submitter: 'erp',
+    errorBehaviour: 'rollback',
+    document: { type: 'EPCISDocument', epcisBody: { eventList: events } },
+  };
+  const deps = {
+    tiers,
+    keyOf: (org: string) => [...ring.values()].find((k) => k.org === org),
+    recipientsOf: () => ['org-a', 'org-b'],
+  };
+  const rounds = 20;
+  let sealed = await sealCapture(body, deps);
+  let t = performance.now();
+  for (let i = 0; i < rounds; i++) sealed = await sealCapture(body, deps);
+  const seal = (performance.now() - t) / rounds / events.length;
+  const decrypter = new Decrypter([keys[1]?.privateJwk as never]);
+  t = performance.now();
+  for (let i = 0; i < rounds; i++) await openCapture(sealed, decrypter, tiers);
+  const open = (performance.now() - t) / rounds / events.length;
+  return { seal, open };
+}
+
+export async function privacyBenchmarks(quick: boolean): Promise<PrivacyResults> {
+  const cost = await sealCost();
+  console.log(
+    `  seal ${cost.seal.toFixed(3)} ms/event, open ${cost.open.toFixed(3)} ms/event (100-event documents, 2 recipients)`,
+  );
+  const rate = quick ? 1500 : 4000;
+  const seconds = quick ? 10 : 30;
+  const open = await committedRate('open', rate, seconds);
+  const sealed = await committedRate('sealed', rate, seconds);
+  const ratio = open.committed > 0 ? Math.round((sealed.committed / open.committed) * 100) / 100 : 0;
+  const result: PrivacyResults = {
+    open: open.committed,
+    sealed: sealed.committed,
+    ratio,
+    nonRecipientBytesPerEvent: Math.round(sealed.perEvent),
+    recipientBytesPerEvent: Math.round(sealed.perEvent + sealed.plainPerHeld),
+    sealMsPerEvent: Math.round(cost.seal * 1000) / 1000,
+    openMsPerEvent: Math.round(cost.open * 1000) / 1000,
+  };
+  console.log(
+    `  sealed/open ${ratio} (target >= 0.9); disk per event: open ${Math.round(open.perEvent)} B, sealed non-recipient ${result.nonRecipientBytesPerEvent} B, recipient ${result.recipientBytesPerEvent} B`,
+  );
+  return result;
+}
