@@ -42,6 +42,8 @@ class TendermintCore implements ConsensusCore, MachineHost {
   private checker: Checker;
   private readonly sets = new WeakMap<readonly Validator[], ValidatorSet>();
   private readonly future = new FutureBuffer(FUTURE_LIMIT);
+  /** Buffered messages of the height just entered, replayed at the start of the next step. */
+  private replayPending = false;
   private readonly peerHeights: PeerHeights;
   private out: ConsensusAction[] = [];
   private started = false;
@@ -115,7 +117,13 @@ class TendermintCore implements ConsensusCore, MachineHost {
     this.out = [];
     this.now = input.now;
     if (input.type === 'start') this.start(input.tip, input.persisted ?? null);
-    else if (this.started) this.dispatch(input);
+    else if (this.started) {
+      if (this.replayPending) {
+        this.replayPending = false;
+        for (const { from, message } of this.future.take()) this.onMessage(from, message);
+      }
+      this.dispatch(input);
+    }
     return this.out;
   }
 
@@ -150,6 +158,7 @@ class TendermintCore implements ConsensusCore, MachineHost {
     this.started = true;
     this.txsAvailable = false;
     this.future.take();
+    this.replayPending = false;
     if (persisted && persisted.height === tip.height + 1) this.restore(tip, persisted);
     else this.enterHeight(tip);
   }
@@ -188,7 +197,12 @@ class TendermintCore implements ConsensusCore, MachineHost {
     this.emit({ type: 'commit', block, hash, certificate });
     this.log('debug', 'committed', { height, round: certificate.round, hash, txs: block.txs.length });
     this.enterHeight({ height, hash, timestamp: block.header.timestamp });
-    for (const { from, message } of this.future.take()) this.onMessage(from, message);
+    // With a validator set that changes (validatorsAt), the new height's buffered messages wait for
+    // the next step: by then the driver has applied this commit. Replayed now, a buffered decision
+    // would commit the new height too and enter the one after, whose set depends on this block,
+    // before the application has it (docs/consensus.md, "Reconfiguration").
+    if (this.config.validatorsAt) this.replayPending = true;
+    else for (const { from, message } of this.future.take()) this.onMessage(from, message);
   }
 
   private onTimeout(height: number, round: number, step: Step | 'commit' | 'empty'): void {
