@@ -70,13 +70,17 @@ export interface ApiDeps {
     submit(document: unknown, ctx: SubmitContext): Promise<{ captureID: string }>;
     /** Verdicts the document would get against the committed state; throws like submit. */
     dryRun(document: unknown, ctx: SubmitContext): DryRunResult;
-    job(captureID: string): CaptureJob | undefined;
+    /** The job when `org` captured it (a capture job is its capturer's alone), else undefined. */
+    job(captureID: string, org: string): CaptureJob | undefined;
   };
   objects: {
     /** Current custody state of an object named by EPC URI or GS1 Digital Link URI. */
     get(id: string): ObjectState | undefined;
-    /** Cold-chain alerts recorded by the custody contracts, oldest first, after seq `after`. */
-    alerts(after: number, limit: number): Schemas['Alert'][];
+    /**
+     * Cold-chain alerts recorded by the custody contracts, oldest first, after seq `after`: those
+     * raised by events `org` receives.
+     */
+    alerts(org: string, after: number, limit: number): Schemas['Alert'][];
   };
   governance: {
     list(): RuleSetList;

@@ -40,11 +40,11 @@ export function apiDeps(parts: NodeParts): ApiDeps {
         return { captureID: tx.id };
       },
       dryRun: (document, ctx) => dryRunResult(app.dryRun(document, ctx, parts.clock())),
-      job: (id) => queries.captureJob(id),
+      job: (id, org) => queries.captureJob(id, org),
     },
     objects: {
       get: (id) => app.object(id),
-      alerts: (after, limit) => store.custody.alertsAfter(after, limit),
+      alerts: (org, after, limit) => store.index.reader.alerts(org, after, limit),
     },
     governance: {
       list: () => ({ quorum: rules.quorum, ruleSets: rules.versions(store.tip().height + 1) }),

@@ -431,6 +431,7 @@ export class Store {
       this.q.insertBlock.run(height, hash, JSON.stringify(block.header), JSON.stringify(certificate));
       const rows = execution.results.map((r, idx) => this.insertResult(r, height, idx));
       this.index.indexBlock(height, execution.results, rows);
+      this.index.indexHolders(execution.custody);
       const staged = this.custody.write(execution.custody);
       this.q.insertRoots.run(height, staged.root, execution.resultsRoot, execution.rulesHash);
       return staged;

@@ -91,8 +91,8 @@ function prepare(db: Database.Database) {
        VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) FROM event_index))`,
     ),
     get: db.prepare<[string, string], Row>('SELECT * FROM subscriptions WHERE query_name = ? AND id = ?'),
-    list: db.prepare<[string, string, number], Row>(
-      'SELECT * FROM subscriptions WHERE query_name = ? AND id > ? ORDER BY id LIMIT ?',
+    list: db.prepare<[string, string, string, number], Row>(
+      'SELECT * FROM subscriptions WHERE query_name = ? AND created_by_org = ? AND id > ? ORDER BY id LIMIT ?',
     ),
     due: db.prepare<[number], Row>('SELECT * FROM subscriptions WHERE next_attempt_at <= ? ORDER BY id'),
     remove: db.prepare('DELETE FROM subscriptions WHERE query_name = ? AND id = ?'),
@@ -139,8 +139,9 @@ export class Subscriptions {
   }
 
   /** A query's subscriptions by id, after `after`. */
-  list(queryName: string, limit: number, after = ''): Subscription[] {
-    return this.q.list.all(queryName, after, limit).map(fromRow);
+  /** `org`'s subscriptions to a query (a subscription is its creator's org's alone), by id. */
+  list(queryName: string, org: string, limit: number, after = ''): Subscription[] {
+    return this.q.list.all(queryName, org, after, limit).map(fromRow);
   }
 
   /** False when there was no such subscription. */

@@ -235,7 +235,11 @@ function timeQueries(store: Store, total: number): QueryTiming[] {
     let count = 0;
     let r = 0;
     const times = durations(RUNS, () => {
-      const parsed = parseEventQuery(queryPairs(search(lotAt(r++)), EVENT_QUERY_PARAMETERS), '/events');
+      const parsed = parseEventQuery(
+        queryPairs(search(lotAt(r++)), EVENT_QUERY_PARAMETERS),
+        '/events',
+        'org0',
+      );
       if (name.startsWith('page ')) parsed.request.after = { value: 0, seq: total / 2 };
       count = reader.events(parsed.request).events.length;
     });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { NodeStatus } from '../../services/api/types.js';
 import { apiUrl, type ConsensusParams } from '../../services/config/index.js';
+import type { AuditorGrant } from '../../services/privacy/index.js';
 import { type Metrics, parsePrometheus } from './metrics.js';
 import { freePorts } from './ports.js';
 import { packageRoot } from './root.js';
@@ -62,6 +63,8 @@ export interface ClusterOptions {
   launcher?: (index: number) => string[];
   /** The genesis custody rules' directory (network file `contracts:`); default the shipped rules. */
   contracts?: string;
+  /** Auditor grants in genesis (network file `grants:`), e.g. one org that sees every event. */
+  grants?: AuditorGrant[];
 }
 
 /** A node process that ended without the harness asking it to. */
@@ -112,7 +115,8 @@ export class Cluster {
       p2pPort: ports[2 * i + 1],
     }));
     const contracts = options.contracts;
-    const yaml = JSON.stringify({ network: 'waybill-test', orgs, consensus, contracts }); // JSON is YAML
+    const { grants } = options;
+    const yaml = JSON.stringify({ network: 'waybill-test', orgs, consensus, contracts, grants }); // JSON is YAML
     writeFileSync(join(dir, 'network.yaml'), yaml);
     await waybill('network', 'init', '--config', join(dir, 'network.yaml'), '--out', join(dir, 'net'));
     const nodes = await Promise.all(
