@@ -893,6 +893,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Identity providers the console can sign in with
+         * @description The organisation's OpenID Connect providers that node.json offers for sign-in
+         *     (`auth.jwks[].signIn`): the console runs the authorization code flow with PKCE as a public
+         *     client (no secret) with redirect URI `<node>/console/`, and sends the token named by `token`
+         *     as bearer; the node verifies it as any `auth.jwks` token. Empty when none is configured.
+         *     Public: a public client's registration is visible to anyone who starts its sign-in.
+         */
+        get: operations["getSignInProviders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -1302,6 +1326,28 @@ export interface components {
             peerId: string;
             connected: boolean;
         };
+        SignInProviders: {
+            providers: components["schemas"]["SignInProvider"][];
+        };
+        SignInProvider: {
+            /** @description Shown on the console's button, "Sign in with <name>". */
+            name: string;
+            /** @description The IdP's issuer; the console reads `<issuer>/.well-known/openid-configuration`. */
+            issuer: string;
+            /** @description The console's public client id at the IdP. */
+            clientId: string;
+            /** @description Scopes the console asks for. */
+            scope: string;
+            /**
+             * @description Which token of the IdP's answer the console sends as bearer.
+             * @enum {string}
+             */
+            token: "access_token" | "id_token";
+            /** @description The member org this IdP's tokens act for. */
+            org?: string;
+            /** @description Instead of org, the claim that names the member org. */
+            orgClaim?: string;
+        };
         Genesis: {
             network: string;
             /** @description Milliseconds since the epoch. */
@@ -1512,6 +1558,7 @@ export interface components {
             [key: string]: string | number | boolean | string[];
         };
         NamedQueryInput: {
+            /** @description Not `.` or `..`, which clients resolve away as dot segments (RFC 3986). */
             name: string;
             query: components["schemas"]["NamedQueryParams"];
         };
@@ -4288,6 +4335,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Genesis"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getSignInProviders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The providers, possibly none. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInProviders"];
                 };
             };
             429: components["responses"]["RateLimited"];

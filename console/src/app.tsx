@@ -3,11 +3,12 @@ import { client, type Genesis, setExpiredHandler } from './api.js';
 import { Ctx, useApp } from './common.js';
 import { href, navigate, useRoute } from './route.js';
 import { parseSearch } from './search.js';
-import { type Session, sessionOf, storedSession, storeSession } from './session.js';
+import { type Session, storedSession, storeSession } from './session.js';
 import { EventPage } from './views/event.js';
 import { Home } from './views/home.js';
 import { BlockPage, GtinPage, TxPage } from './views/lookup.js';
 import { ObjectPage } from './views/object.js';
+import { SignIn } from './views/sign-in.js';
 
 // Views beyond the first screen load on demand: the graph library and the verifier stay out of the initial bundle.
 const TracePage = lazy(() => import('./views/trace.js').then((m) => ({ default: m.TracePage })));
@@ -33,8 +34,8 @@ export function App() {
     return (
       <SignIn
         expired={expired}
-        onSignIn={(s) => {
-          storeSession(s);
+        onSignIn={(s, org) => {
+          storeSession(s, org);
           setExpired(false);
           setSession(s);
         }}
@@ -86,68 +87,6 @@ function Page() {
     default:
       return <Home />;
   }
-}
-
-function SignIn({ expired, onSignIn }: { expired: boolean; onSignIn: (s: Session) => void }) {
-  const [token, setToken] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    const s = sessionOf(token);
-    if (!s) {
-      setError('This is not a bearer token (a JWT has three dot-separated parts).');
-      return;
-    }
-    setBusy(true);
-    // The node checks the token: any read that needs events:read will do.
-    const r = await client(undefined).GET('/alerts', {
-      params: { query: { perPage: 1 } },
-      headers: { authorization: `Bearer ${s.token}` },
-    });
-    setBusy(false);
-    if (!r.response.ok) {
-      const p = (r.error ?? {}) as { code?: string; detail?: string };
-      setError(`${p.code ?? r.response.status}: ${p.detail ?? 'the node refused this token'}`);
-      return;
-    }
-    onSignIn(s);
-  };
-  return (
-    <main id="main" className="signin">
-      <h1>Waybill console</h1>
-      {expired && (
-        <p className="error" role="alert">
-          Your session expired. Sign in again to continue where you were.
-        </p>
-      )}
-      <form onSubmit={submit}>
-        <label htmlFor="token">Token</label>
-        <textarea
-          id="token"
-          name="token"
-          rows={4}
-          value={token}
-          onChange={(e) => setToken(e.target.value)}
-          aria-describedby="token-help"
-          autoComplete="off"
-          spellCheck={false}
-        />
-        <p id="token-help" className="muted">
-          Paste a bearer token with the events:read role, e.g. from{' '}
-          <code>waybill token --role events:read</code>. It is kept in this tab only.
-        </p>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
-        <button type="submit" disabled={busy}>
-          Sign in
-        </button>
-      </form>
-    </main>
-  );
 }
 
 function expiry(exp: number | undefined, now: number): string {

@@ -1,4 +1,4 @@
-import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
+import { createContext, type ReactNode, useContext, useEffect, useMemo, useState } from 'react';
 import { epcToDigitalLink } from '../../services/epcis/epc-uri.js';
 import { ApiError, type Client, type Genesis } from './api.js';
 import type { Session } from './session.js';
@@ -68,18 +68,22 @@ export function Loaded<T>({ load, children }: { load: Load<T>; children: (data: 
 /** Member, party and site names from the genesis (no master data exists for site names). */
 export function useNames() {
   const { genesis } = useApp();
-  const members = genesis?.members ?? [];
-  const org = (id: string | null | undefined) => (id ? (members.find((m) => m.id === id)?.name ?? id) : '—');
-  const party = (pgln: string | null | undefined) =>
-    pgln ? (members.find((m) => m.parties.includes(pgln))?.name ?? pgln) : '—';
-  const site = (sgln: string | null | undefined) => {
-    if (!sgln) return '—';
-    // The custody state holds locations as Digital Links, genesis as SGLN URNs: compare both forms.
-    const key = epcToDigitalLink(sgln) ?? sgln;
-    const m = members.find((x) => x.locations.some((l) => l === sgln || epcToDigitalLink(l) === key));
-    return m ? `${m.name} site (${sgln.replace(/^urn:epc:id:sgln:|^https:\/\/id\.gs1\.org\//, '')})` : sgln;
-  };
-  return { org, party, site };
+  // One object per genesis, so views can memoize what they label with it.
+  return useMemo(() => {
+    const members = genesis?.members ?? [];
+    const org = (id: string | null | undefined) =>
+      id ? (members.find((m) => m.id === id)?.name ?? id) : '—';
+    const party = (pgln: string | null | undefined) =>
+      pgln ? (members.find((m) => m.parties.includes(pgln))?.name ?? pgln) : '—';
+    const site = (sgln: string | null | undefined) => {
+      if (!sgln) return '—';
+      // The custody state holds locations as Digital Links, genesis as SGLN URNs: compare both forms.
+      const key = epcToDigitalLink(sgln) ?? sgln;
+      const m = members.find((x) => x.locations.some((l) => l === sgln || epcToDigitalLink(l) === key));
+      return m ? `${m.name} site (${sgln.replace(/^urn:epc:id:sgln:|^https:\/\/id\.gs1\.org\//, '')})` : sgln;
+    };
+    return { org, party, site };
+  }, [genesis]);
 }
 
 const FLAG_TEXT: Record<string, { text: string; icon: string }> = {

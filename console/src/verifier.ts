@@ -1,12 +1,11 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { useSyncExternalStore } from 'react';
+import type { VerifyResult } from '../../services/verify/index.js';
 
-export interface VerifyResult {
-  ok: boolean;
-  verified: string[];
-  failure?: { check: string; message: string };
-}
+// The verifier's own result: every check of the proof's kind in its order (services/verify CHECKS),
+// passed, failed or not run. A type only: the verifier itself loads in the worker.
+export type { VerifyResult };
 
 /** The genesis the auditor verifies against, with where it came from and its SHA-256. */
 export interface TrustAnchor {
@@ -55,22 +54,3 @@ export function verifyInWorker(proofs: unknown[], genesis: unknown): Promise<Ver
     w.postMessage({ id, proofs, genesis });
   });
 }
-
-/** The checks the verifier runs, in order (services/verify CheckName), for listing the ones not reached. */
-/** The checks every transaction proof runs before its own last check (event or verdict). */
-const TX_CHECKS = [
-  'genesis',
-  'format',
-  'network',
-  'block-hash',
-  'certificate',
-  'inclusion',
-  'tx-id',
-  'tx-signature',
-];
-
-export const CHECKS_BY_KIND: Record<string, string[]> = {
-  event: [...TX_CHECKS, 'event'],
-  verdict: [...TX_CHECKS, 'verdict'],
-  state: ['genesis', 'format', 'network', 'block-hash', 'certificate', 'state'],
-};

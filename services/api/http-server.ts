@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyHttpOptions, FastifyInstance, FastifyRequest } from 'fastify';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import { ErrorCode, WaybillError } from '../common/index.js';
-import { handleError, toProblem } from './problem.js';
+import { handleError, statusOf, toProblem } from './problem.js';
 
 /** How long a client may take; node.json does not set these (yet): the defaults hold for every node. */
 export interface ServerTimeouts {
@@ -65,7 +65,7 @@ function rawProblem(err: WaybillError, extra: Record<string, string> = {}): stri
     ...extra,
   };
   const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}`);
-  return `HTTP/1.1 ${err.status} ${STATUS_CODES[err.status]}\r\n${lines.join('\r\n')}\r\n\r\n${body}`;
+  return `HTTP/1.1 ${statusOf(err)} ${STATUS_CODES[statusOf(err)]}\r\n${lines.join('\r\n')}\r\n\r\n${body}`;
 }
 
 /** Why Node's parser refused a request, in words a client can act on. */
@@ -121,7 +121,7 @@ export function hardenHttp(app: FastifyInstance, timeouts: ServerTimeouts): void
       `Expect '${req.headers.expect}' is not supported; only 100-continue is`,
     );
     const body = JSON.stringify(toProblem(err));
-    res.writeHead(err.status, {
+    res.writeHead(statusOf(err), {
       'content-type': 'application/problem+json; charset=utf-8',
       'content-length': Buffer.byteLength(body),
       connection: 'close',

@@ -1,6 +1,13 @@
 export type { Access, AuthHooks } from './auth.js';
 export type { Operations, Schemas } from './openapi.js';
-export { type FieldError, PROBLEM_CONTENT_TYPE, type Problem, problemType, toProblem } from './problem.js';
+export {
+  type FieldError,
+  PROBLEM_CONTENT_TYPE,
+  type Problem,
+  problemType,
+  statusOf,
+  toProblem,
+} from './problem.js';
 // The document GET /queries/{name}/events answers with, which webhooks deliver too.
 export { queryDocument } from './routes/query-support.js';
 export { type BuildApiOptions, buildApi } from './server.js';

@@ -8,6 +8,55 @@ export type FieldError = Schemas['FieldError'];
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
+/** The HTTP status of each stable code: only the API knows HTTP (common/errors.ts does not). */
+const STATUS: Record<ErrorCode, number> = {
+  [ErrorCode.BadRequest]: 400,
+  [ErrorCode.MalformedJson]: 400,
+  [ErrorCode.UnsupportedMediaType]: 415,
+  [ErrorCode.PayloadTooLarge]: 413,
+  [ErrorCode.ValidationFailed]: 400,
+  [ErrorCode.Unauthorized]: 401,
+  [ErrorCode.Forbidden]: 403,
+  [ErrorCode.NotFound]: 404,
+  [ErrorCode.Conflict]: 409,
+  [ErrorCode.MempoolFull]: 429,
+  [ErrorCode.NotReady]: 503,
+  [ErrorCode.Internal]: 500,
+  [ErrorCode.ConfigInvalid]: 500,
+  [ErrorCode.KeyFileInsecure]: 500,
+  [ErrorCode.StorageCorrupt]: 500,
+  [ErrorCode.DataDirInUse]: 500,
+  [ErrorCode.EventRejected]: 422,
+  [ErrorCode.StateDiverged]: 500,
+  [ErrorCode.QueryParameterInvalid]: 400,
+  [ErrorCode.IdentityProviderUnavailable]: 503,
+  [ErrorCode.ShuttingDown]: 503,
+  [ErrorCode.InsufficientStorage]: 507,
+  [ErrorCode.IdentifierSchemeUnknown]: 400,
+  [ErrorCode.IdentifierSyntax]: 400,
+  [ErrorCode.IdentifierCharacter]: 400,
+  [ErrorCode.IdentifierLength]: 400,
+  [ErrorCode.IdentifierCheckDigit]: 400,
+  [ErrorCode.IdentifierInstanceRequired]: 400,
+  [ErrorCode.IdentifierClassRequired]: 400,
+  [ErrorCode.TooManyIdentifiers]: 400,
+  [ErrorCode.DocumentTooManyIdentifiers]: 400,
+  [ErrorCode.StringTooLong]: 400,
+  [ErrorCode.QueryTooLarge]: 413,
+  [ErrorCode.NotAcceptable]: 406,
+  [ErrorCode.DestinationNotAllowed]: 400,
+  [ErrorCode.MethodNotAllowed]: 405,
+  [ErrorCode.RequestTimeout]: 408,
+  [ErrorCode.ExpectationFailed]: 417,
+  [ErrorCode.RateLimited]: 429,
+  [ErrorCode.HeadersTooLarge]: 431,
+};
+
+/** The HTTP status a typed error is answered with. */
+export function statusOf(err: WaybillError): number {
+  return STATUS[err.code];
+}
+
 /** RFC 9457: the title is fixed per problem type, so it is fixed per code. */
 const TITLES: Record<ErrorCode, string> = {
   [ErrorCode.BadRequest]: 'Bad request',
@@ -91,7 +140,7 @@ export function toProblem(err: WaybillError, instance?: string): Problem {
     ...meta,
     type: typeof epcisType === 'string' ? epcisType : problemType(err.code),
     title: TITLES[err.code],
-    status: err.status,
+    status: statusOf(err),
     detail: err.message,
     code: err.code,
     instance,
@@ -178,7 +227,7 @@ function fromFastify(error: FastifyError, request: FastifyRequest): WaybillError
 function publicError(error: unknown, request: FastifyRequest): WaybillError {
   const known =
     error instanceof WaybillError ? error : isFastifyError(error) ? fromFastify(error, request) : undefined;
-  if (known && known.status !== 500) return known;
+  if (known && statusOf(known) !== 500) return known;
   request.log.error({ err: error }, 'request failed');
   return new WaybillError(ErrorCode.Internal, 'internal error; the node logged it under this request id');
 }
@@ -186,12 +235,12 @@ function publicError(error: unknown, request: FastifyRequest): WaybillError {
 /** The one error handler: every failure, Fastify's or ours, leaves as problem+json. */
 export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const err = publicError(error, request);
-  if (err.status < 500) request.log.debug({ code: err.code }, err.message);
+  if (statusOf(err) < 500) request.log.debug({ code: err.code }, err.message);
   if (err.code === ErrorCode.Unauthorized) reply.header('www-authenticate', 'Bearer realm="waybill"');
   const retryAfter = err.meta.retryAfterSeconds;
   if (typeof retryAfter === 'number') reply.header('retry-after', String(Math.max(0, Math.ceil(retryAfter))));
   void reply
-    .code(err.status)
+    .code(statusOf(err))
     .type(PROBLEM_CONTENT_TYPE)
     .send(toProblem(err, `urn:uuid:${request.id}`));
 }

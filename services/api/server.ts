@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
-import { ErrorCode, type Logger, REDACT_PATHS, WaybillError } from '../common/index.js';
+import {
+  ErrorCode,
+  type Logger,
+  type RateLimit,
+  RateLimiter,
+  REDACT_PATHS,
+  WaybillError,
+} from '../common/index.js';
 import { DEFAULT_RATE_LIMIT } from '../config/index.js';
 import { MAX_URI_LENGTH } from '../epcis/index.js';
 import { createAuth } from './auth.js';
@@ -9,12 +16,12 @@ import { boundedJsonParser } from './json-body.js';
 import { checkPathIdentifiers } from './path-params.js';
 import { handleError, registerProblemHandlers } from './problem.js';
 import { AJV_CUSTOM_OPTIONS, refuseUndeclaredQueries } from './query.js';
-import { limitRate, type RateLimit, RateLimiter } from './rate-limit.js';
+import { limitRate } from './rate-limit.js';
 import { observedFrameworkErrors, observeRequests } from './request-metrics.js';
 import { adminRoutes } from './routes/admin.js';
 import { auditRoutes } from './routes/audit.js';
 import { captureRoutes } from './routes/capture.js';
-import { consoleRoutes } from './routes/console.js';
+import { consoleRoutes, signInOrigins } from './routes/console.js';
 import { discoveryRoutes, gs1Headers, optionsEverywhere } from './routes/discovery.js';
 import { docsRoutes } from './routes/docs.js';
 import { eventRoutes } from './routes/events.js';
@@ -26,6 +33,7 @@ import { objectRoutes } from './routes/objects.js';
 import { opsRoutes } from './routes/ops.js';
 import { proofRoutes } from './routes/proofs.js';
 import { queryRoutes } from './routes/query.js';
+import { signInRoutes } from './routes/sign-in.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { traceRoutes } from './routes/trace.js';
 import { finiteNumbersKeyword } from './spec-schema.js';
@@ -106,7 +114,8 @@ export function buildApi(deps: ApiDeps, opts: BuildApiOptions = {}): FastifyInst
   opsRoutes(app, deps);
   adminRoutes(app, deps, auth);
   genesisRoutes(app, deps);
-  consoleRoutes(app);
+  signInRoutes(app, deps);
+  consoleRoutes(app, { connectOrigins: signInOrigins(deps.identityProviders) });
   docsRoutes(app);
   return app;
 }

@@ -6,7 +6,8 @@ const USAGE = 'usage: waybill verify --genesis <genesis.json> <proof.json | ->\n
 
 /**
  * `waybill verify --genesis <genesis.json> <proof.json>`: checks a proof offline against the
- * genesis file alone. Exit 0 when it holds, 1 naming the first failed check, 2 for usage errors
+ * genesis file alone: one line per check of the proof's kind, in the verifier's order (`ok` passed,
+ * `--` not run after the failure). Exit 0 when it holds, 1 naming the first failed check, 2 for usage errors
  * (including files that cannot be read or are not JSON).
  */
 export async function runVerify(args: string[]): Promise<number> {
@@ -27,6 +28,9 @@ export async function runVerify(args: string[]): Promise<number> {
   if (!proof.ok) return inputError(proof.error);
   const result = verifyProof(proof.value, genesis.value);
   for (const line of result.verified) process.stdout.write(`ok  ${line}\n`);
+  // The checks after the first failure, named from the verifier's own list (services/verify CHECKS).
+  for (const c of result.checks)
+    if (c.status === 'not-run') process.stdout.write(`--  ${c.check}: not run\n`);
   if (result.failure) {
     process.stderr.write(`verify: FAILED ${result.failure.check}: ${result.failure.message}\n`);
     return 1;

@@ -62,62 +62,37 @@ export enum ErrorCode {
   HeadersTooLarge = 'HEADERS_TOO_LARGE',
 }
 
-const STATUS: Record<ErrorCode, number> = {
-  [ErrorCode.BadRequest]: 400,
-  [ErrorCode.MalformedJson]: 400,
-  [ErrorCode.UnsupportedMediaType]: 415,
-  [ErrorCode.PayloadTooLarge]: 413,
-  [ErrorCode.ValidationFailed]: 400,
-  [ErrorCode.Unauthorized]: 401,
-  [ErrorCode.Forbidden]: 403,
-  [ErrorCode.NotFound]: 404,
-  [ErrorCode.Conflict]: 409,
-  [ErrorCode.MempoolFull]: 429,
-  [ErrorCode.NotReady]: 503,
-  [ErrorCode.Internal]: 500,
-  [ErrorCode.ConfigInvalid]: 500,
-  [ErrorCode.KeyFileInsecure]: 500,
-  [ErrorCode.StorageCorrupt]: 500,
-  [ErrorCode.DataDirInUse]: 500,
-  [ErrorCode.EventRejected]: 422,
-  [ErrorCode.StateDiverged]: 500,
-  [ErrorCode.QueryParameterInvalid]: 400,
-  [ErrorCode.IdentityProviderUnavailable]: 503,
-  [ErrorCode.ShuttingDown]: 503,
-  [ErrorCode.InsufficientStorage]: 507,
-  [ErrorCode.IdentifierSchemeUnknown]: 400,
-  [ErrorCode.IdentifierSyntax]: 400,
-  [ErrorCode.IdentifierCharacter]: 400,
-  [ErrorCode.IdentifierLength]: 400,
-  [ErrorCode.IdentifierCheckDigit]: 400,
-  [ErrorCode.IdentifierInstanceRequired]: 400,
-  [ErrorCode.IdentifierClassRequired]: 400,
-  [ErrorCode.TooManyIdentifiers]: 400,
-  [ErrorCode.DocumentTooManyIdentifiers]: 400,
-  [ErrorCode.StringTooLong]: 400,
-  [ErrorCode.QueryTooLarge]: 413,
-  [ErrorCode.NotAcceptable]: 406,
-  [ErrorCode.DestinationNotAllowed]: 400,
-  [ErrorCode.MethodNotAllowed]: 405,
-  [ErrorCode.RequestTimeout]: 408,
-  [ErrorCode.ExpectationFailed]: 417,
-  [ErrorCode.RateLimited]: 429,
-  [ErrorCode.HeadersTooLarge]: 431,
-};
+/**
+ * Base of every domain's typed error: a stable code from that domain's set and metadata typed for
+ * it (Lodestar's LodestarError<{code, ...meta}>). Domains declare their codes and errors beside
+ * their code (storage/errors.ts, config/errors.ts, p2p/errors.ts, subscriptions/errors.ts, ...).
+ * HTTP statuses and titles are the API's business (api/problem.ts), not this floor's.
+ */
+export class DomainError<
+  C extends string = string,
+  M extends object = Record<string, unknown>,
+> extends Error {
+  readonly code: C;
+  readonly meta: M;
 
-/** Typed error with a stable code and metadata; the API maps it to RFC 9457 problem+json. */
-export class WaybillError extends Error {
-  readonly code: ErrorCode;
-  readonly meta: Record<string, unknown>;
-
-  constructor(code: ErrorCode, message: string, meta: Record<string, unknown> = {}) {
+  constructor(code: C, message: string, meta: M) {
     super(message);
-    this.name = 'WaybillError';
+    this.name = new.target.name;
     this.code = code;
     this.meta = meta;
   }
+}
 
-  get status(): number {
-    return STATUS[this.code];
+/**
+ * A domain error whose code is one of the API's stable codes (ErrorCode, the spec's enum): the
+ * API answers it as RFC 9457 problem+json with that code. Codes outside ErrorCode (p2p's) never
+ * reach a client.
+ */
+export class WaybillError<
+  C extends ErrorCode = ErrorCode,
+  M extends object = Record<string, unknown>,
+> extends DomainError<C, M> {
+  constructor(code: C, message: string, ...meta: Partial<M> extends M ? [meta?: M] : [meta: M]) {
+    super(code, message, (meta[0] ?? {}) as M);
   }
 }

@@ -9,7 +9,8 @@ export {
   signingBytes,
   toHex,
 } from './encoding.js';
-export { ErrorCode, WaybillError } from './errors.js';
+export { DomainError, ErrorCode, WaybillError } from './errors.js';
 export { tooDeep, tooDeepError } from './json-depth.js';
 export { nonFinite } from './json-finite.js';
 export { createLogger, type Logger, REDACT_PATHS } from './logger.js';
+export { type RateLimit, RateLimiter } from './rate-limiter.js';

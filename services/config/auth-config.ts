@@ -1,5 +1,6 @@
 import { Ajv } from 'ajv';
-import { ErrorCode, WaybillError } from '../common/index.js';
+import type { WaybillError } from '../common/index.js';
+import { ConfigError, ConfigErrorCode } from './errors.js';
 
 /** node.json `auth.jwks[]`: an organisation's own identity provider, as the operator writes it. */
 export interface JwksIssuerFile {
@@ -15,6 +16,35 @@ export interface JwksIssuerFile {
   orgClaim?: string;
   /** How soon a token with an unknown `kid` may make the node fetch the JWKS again (ms; default 30000). */
   refreshCooldownMs?: number;
+  /** Offer "Sign in with <name>" in the console: OIDC code flow with PKCE as a public client. */
+  signIn?: SignInFile;
+}
+
+/** node.json `auth.jwks[].signIn`: the console's OIDC client registration at this IdP. */
+export interface SignInFile {
+  /** The public client (no secret) registered at the IdP, with redirect URI `<node>/console/`. */
+  clientId: string;
+  /** Shown on the button, "Sign in with <name>"; the issuer's host unless given. */
+  name?: string;
+  /** Scopes asked for; `openid` unless given (add what makes the IdP put the roles in the token). */
+  scope?: string;
+  /** Which token of the IdP's answer the console sends as bearer: `access_token` (default) or `id_token`. */
+  token?: 'access_token' | 'id_token';
+  /**
+   * Origins besides the issuer's that the console must reach (the IdP's token endpoint when it lives
+   * elsewhere, e.g. https://oauth2.googleapis.com); added to the console's CSP connect-src.
+   */
+  connectOrigins?: string[];
+}
+
+/** The console's sign-in at an IdP, resolved: what GET /auth/providers serves, and the CSP's origins. */
+export interface SignIn {
+  clientId: string;
+  name: string;
+  scope: string;
+  token: 'access_token' | 'id_token';
+  /** The issuer's origin and `connectOrigins`: where the console's browser code may connect. */
+  origins: string[];
 }
 
 /** An external issuer, resolved and checked: every token of `issuer` is verified against `jwksUrl`. */
@@ -26,6 +56,7 @@ export interface IdentityProvider {
   org?: string;
   orgClaim?: string;
   refreshCooldownMs?: number;
+  signIn?: SignIn;
 }
 
 const schema = {
@@ -45,6 +76,18 @@ const schema = {
           org: { type: 'string', minLength: 1 },
           orgClaim: { type: 'string', minLength: 1 },
           refreshCooldownMs: { type: 'integer', minimum: 0 },
+          signIn: {
+            type: 'object',
+            required: ['clientId'],
+            additionalProperties: false,
+            properties: {
+              clientId: { type: 'string', minLength: 1 },
+              name: { type: 'string', minLength: 1, maxLength: 60 },
+              scope: { type: 'string', minLength: 1 },
+              token: { enum: ['access_token', 'id_token'] },
+              connectOrigins: { type: 'array', items: { type: 'string', minLength: 1 } },
+            },
+          },
         },
         not: { required: ['org', 'orgClaim'] },
       },
@@ -68,7 +111,7 @@ export interface AuthContext {
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 function invalid(ctx: AuthContext, field: string, message: string): WaybillError {
-  return new WaybillError(ErrorCode.ConfigInvalid, `${ctx.path}: ${field} ${message}`, {
+  return new ConfigError(ConfigErrorCode.Invalid, `${ctx.path}: ${field} ${message}`, {
     path: ctx.path,
     field,
   });
@@ -91,7 +134,7 @@ export function parseAuthConfig(raw: unknown, ctx: AuthContext): IdentityProvide
       throw invalid(ctx, `${at}.issuer`, `'${entry.issuer}' is already a member's or another IdP's issuer`);
     }
     seen.add(entry.issuer);
-    checkJwksUrl(ctx, `${at}.jwksUrl`, entry.jwksUrl);
+    checkUrl(ctx, `${at}.jwksUrl`, entry.jwksUrl);
     const org = entry.orgClaim ? undefined : (entry.org ?? ctx.org);
     if (org !== undefined && !ctx.members.includes(org)) {
       throw invalid(ctx, `${at}.org`, `'${org}' is not a member in genesis`);
@@ -102,12 +145,46 @@ export function parseAuthConfig(raw: unknown, ctx: AuthContext): IdentityProvide
       audience: entry.audience ?? ctx.network,
       ...(org !== undefined ? { org } : { orgClaim: entry.orgClaim }),
       ...(entry.refreshCooldownMs !== undefined ? { refreshCooldownMs: entry.refreshCooldownMs } : {}),
+      ...(entry.signIn ? { signIn: signInOf(ctx, at, entry.issuer, entry.signIn) } : {}),
     };
   });
 }
 
-/** Keys fetched over plain http could be swapped by anyone on the path, so only loopback may use it. */
-function checkJwksUrl(ctx: AuthContext, field: string, value: string): void {
+/**
+ * The console discovers the IdP at `<issuer>/.well-known/openid-configuration` from the browser,
+ * so the issuer must be a URL the console's CSP can name: https, or http on a loopback host.
+ */
+function signInOf(ctx: AuthContext, at: string, issuer: string, file: SignInFile): SignIn {
+  const issuerOrigin = originOf(ctx, `${at}.issuer`, issuer);
+  const origins = (file.connectOrigins ?? []).map((o, i) => {
+    const origin = originOf(ctx, `${at}.signIn.connectOrigins[${i}]`, o);
+    if (new URL(o).href !== new URL(origin).href)
+      throw invalid(
+        ctx,
+        `${at}.signIn.connectOrigins[${i}]`,
+        `must be an origin such as https://login.example.com, not '${o}'`,
+      );
+    return origin;
+  });
+  return {
+    clientId: file.clientId,
+    name: file.name ?? new URL(issuer).host,
+    scope: file.scope ?? 'openid',
+    token: file.token ?? 'access_token',
+    origins: [...new Set([issuerOrigin, ...origins])],
+  };
+}
+
+function originOf(ctx: AuthContext, field: string, value: string): string {
+  checkUrl(ctx, field, value);
+  return new URL(value).origin;
+}
+
+/**
+ * Keys (or, for the console, tokens) fetched over plain http could be swapped or read by anyone on
+ * the path, so only loopback may use it.
+ */
+function checkUrl(ctx: AuthContext, field: string, value: string): void {
   let url: URL;
   try {
     url = new URL(value);

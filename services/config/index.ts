@@ -1,5 +1,11 @@
 export { apiUrl, listenHost, localHost, p2pMultiaddr } from './address.js';
-export { type IdentityProvider, type JwksIssuerFile, parseAuthConfig } from './auth-config.js';
+export {
+  type IdentityProvider,
+  type JwksIssuerFile,
+  parseAuthConfig,
+  type SignIn,
+  type SignInFile,
+} from './auth-config.js';
 export { parseCidrs } from './cidr.js';
 export {
   DEFAULT_BODY_LIMIT,
@@ -15,6 +21,7 @@ export {
   faultInjectionEnabled,
   withEnvironment,
 } from './env.js';
+export { ConfigError, ConfigErrorCode, type ConfigErrorMeta } from './errors.js';
 export type { ConsensusParams, Genesis, GenesisMember, PublicJwk } from './genesis.js';
 export { GENESIS_FILE, type InitResult, initNetwork, NODE_FILE } from './init.js';
 export { readPrivateFile, writePrivateFile, writeSecretKeyFile } from './key-files.js';

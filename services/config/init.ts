@@ -1,12 +1,13 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ErrorCode, toHex, WaybillError } from '../common/index.js';
+import { toHex } from '../common/index.js';
 import { compileRuleSet, formatProblem, readRuleFiles } from '../contracts/index.js';
 import { generateIssuerKey, generateSeed, publicKeyOf } from '../crypto/index.js';
 import type { RuleFileData } from '../ledger/index.js';
 import { peerIdFromSeed } from '../p2p/index.js';
 import { listenHost, p2pMultiaddr } from './address.js';
 import { DEFAULT_BODY_LIMIT, DEFAULT_CONSENSUS, DEFAULT_MEMPOOL, defaultContractsDir } from './defaults.js';
+import { ConfigError, ConfigErrorCode } from './errors.js';
 import type { Genesis, GenesisMember } from './genesis.js';
 import { writePrivateFile, writeSecretKeyFile } from './key-files.js';
 import { SUBSCRIPTION_KEY_FILE } from './load.js';
@@ -28,7 +29,7 @@ export interface InitResult {
 export async function initNetwork(def: NetworkDefinition, outDir: string, now: number): Promise<InitResult> {
   const genesisPath = join(outDir, GENESIS_FILE);
   if (existsSync(genesisPath)) {
-    throw new WaybillError(ErrorCode.ConfigInvalid, `${genesisPath} exists; refusing to overwrite a network`);
+    throw new ConfigError(ConfigErrorCode.Invalid, `${genesisPath} exists; refusing to overwrite a network`);
   }
   const rules = genesisRules(def.contracts ?? defaultContractsDir());
   mkdirSync(outDir, { recursive: true });
@@ -59,8 +60,8 @@ export async function initNetwork(def: NetworkDefinition, outDir: string, now: n
 function genesisRules(dir: string): RuleFileData[] {
   const { problems } = compileRuleSet(dir);
   if (problems.length > 0) {
-    throw new WaybillError(
-      ErrorCode.ConfigInvalid,
+    throw new ConfigError(
+      ConfigErrorCode.Invalid,
       `the genesis rules in ${dir} do not compile:\n${problems.map(formatProblem).join('\n')}`,
     );
   }

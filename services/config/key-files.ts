@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { ErrorCode, WaybillError } from '../common/index.js';
+import { ConfigError, ConfigErrorCode } from './errors.js';
 
 /** Private keys live in files readable by their owner only. */
 export function writePrivateFile(path: string, content: string): void {
@@ -14,11 +14,11 @@ export function readPrivateFile(path: string): string {
   try {
     mode = statSync(path).mode;
   } catch {
-    throw new WaybillError(ErrorCode.ConfigInvalid, `key file ${path} does not exist`, { path });
+    throw new ConfigError(ConfigErrorCode.Invalid, `key file ${path} does not exist`, { path });
   }
   if ((mode & 0o077) !== 0) {
-    throw new WaybillError(
-      ErrorCode.KeyFileInsecure,
+    throw new ConfigError(
+      ConfigErrorCode.KeyFileInsecure,
       `key file ${path} has mode ${(mode & 0o777).toString(8)}; run: chmod 600 ${path}`,
       { path },
     );

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ErrorCode, fromHex, hashOf, toHex, WaybillError } from '../common/index.js';
+import { fromHex, hashOf, toHex } from '../common/index.js';
 import { publicKeyOf } from '../crypto/index.js';
 import { type IdentityProvider, parseAuthConfig } from './auth-config.js';
 import { parseCidrs } from './cidr.js';
 import { DEFAULT_BODY_LIMIT, DEFAULT_MEMPOOL, DEFAULT_RATE_LIMIT } from './defaults.js';
+import { ConfigError, ConfigErrorCode } from './errors.js';
 import type { Genesis, GenesisMember } from './genesis.js';
 import { readPrivateFile } from './key-files.js';
 import { checkGrants } from './network-file.js';
@@ -35,12 +36,12 @@ function readJson(path: string, what: string): unknown {
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    throw new WaybillError(ErrorCode.ConfigInvalid, `${what} ${path} cannot be read`, { path });
+    throw new ConfigError(ConfigErrorCode.Invalid, `${what} ${path} cannot be read`, { path });
   }
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new WaybillError(ErrorCode.ConfigInvalid, `${what} ${path} is not JSON: ${(err as Error).message}`);
+    throw new ConfigError(ConfigErrorCode.Invalid, `${what} ${path} is not JSON: ${(err as Error).message}`);
   }
 }
 
@@ -51,7 +52,7 @@ export const SUBSCRIPTION_KEY_FILE = 'subscriptions.key';
 function allowedDestinations(value: unknown, path: string): string[] {
   if (value === undefined) return [];
   const fail = (why: string) =>
-    new WaybillError(ErrorCode.ConfigInvalid, `${path}: subscriptions.allowedDestinations ${why}`, { path });
+    new ConfigError(ConfigErrorCode.Invalid, `${path}: subscriptions.allowedDestinations ${why}`, { path });
   if (!Array.isArray(value)) throw fail('must be a list of CIDR ranges, e.g. ["10.20.0.0/16"]');
   try {
     parseCidrs(value as string[]);
@@ -64,17 +65,17 @@ function allowedDestinations(value: unknown, path: string): string[] {
 export function readGenesis(path: string): Genesis {
   const genesis = readJson(path, 'genesis') as Genesis;
   if (typeof genesis?.network !== 'string' || !Array.isArray(genesis.members) || !genesis.consensus) {
-    throw new WaybillError(ErrorCode.ConfigInvalid, `genesis ${path} lacks network, members or consensus`);
+    throw new ConfigError(ConfigErrorCode.Invalid, `genesis ${path} lacks network, members or consensus`);
   }
   if (!Array.isArray(genesis.rules)) {
-    throw new WaybillError(
-      ErrorCode.ConfigInvalid,
+    throw new ConfigError(
+      ConfigErrorCode.Invalid,
       `genesis ${path} has no custody rules (it predates rule sets in genesis); create the network again with waybill network init`,
     );
   }
   if (genesis.grants !== undefined) {
     if (!Array.isArray(genesis.grants))
-      throw new WaybillError(ErrorCode.ConfigInvalid, `genesis ${path}: grants is not a list`);
+      throw new ConfigError(ConfigErrorCode.Invalid, `genesis ${path}: grants is not a list`);
     checkGrants(
       genesis.grants,
       genesis.members.map((m) => m.id),
@@ -95,11 +96,11 @@ export function loadNodeConfig(configPath: string): NodeConfig {
   const base = dirname(path);
   const genesis = readGenesis(resolve(base, file.genesis));
   const self = genesis.members.find((m) => m.id === file.org);
-  if (!self) throw new WaybillError(ErrorCode.ConfigInvalid, `org ${file.org} is not a member in genesis`);
+  if (!self) throw new ConfigError(ConfigErrorCode.Invalid, `org ${file.org} is not a member in genesis`);
   const seed = fromHex(readPrivateFile(resolve(base, file.nodeKeyFile)));
   if (toHex(publicKeyOf(seed)) !== self.publicKey) {
-    throw new WaybillError(
-      ErrorCode.ConfigInvalid,
+    throw new ConfigError(
+      ConfigErrorCode.Invalid,
       `node key of ${file.org} does not match its genesis public key`,
     );
   }
@@ -146,8 +147,8 @@ export function loadNodeConfig(configPath: string): NodeConfig {
 function reserveOf(value: unknown, path: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new WaybillError(
-      ErrorCode.ConfigInvalid,
+    throw new ConfigError(
+      ConfigErrorCode.Invalid,
       `${path}: diskReserveBytes must be a whole number of bytes`,
     );
   }
@@ -158,8 +159,8 @@ function reserveOf(value: unknown, path: string): number | undefined {
 export function rateLimitOf(value: unknown, path: string): { perSecond: number; burst: number } {
   if (value === undefined) return { ...DEFAULT_RATE_LIMIT };
   const fail = (why: string) =>
-    new WaybillError(
-      ErrorCode.ConfigInvalid,
+    new ConfigError(
+      ConfigErrorCode.Invalid,
       `${path}: api.rateLimit ${why}; write e.g. {"perSecond": 2000, "burst": 4000}`,
       { path },
     );

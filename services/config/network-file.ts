@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { ErrorCode, WaybillError } from '../common/index.js';
 import { type AuditorGrant, compileGrants, GrantError } from '../privacy/index.js';
+import { ConfigError, ConfigErrorCode } from './errors.js';
 import type { ConsensusParams } from './genesis.js';
 
 /** One organisation in the network definition file (deploy/*.network.yaml). */
@@ -81,11 +81,11 @@ export function parseNetworkDefinition(text: string, source: string): NetworkDef
   try {
     data = parse(text);
   } catch (err) {
-    throw new WaybillError(ErrorCode.ConfigInvalid, `${source}: not valid YAML: ${(err as Error).message}`);
+    throw new ConfigError(ConfigErrorCode.Invalid, `${source}: not valid YAML: ${(err as Error).message}`);
   }
   if (!validate(data)) {
     const detail = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
-    throw new WaybillError(ErrorCode.ConfigInvalid, `${source}: ${detail}`);
+    throw new ConfigError(ConfigErrorCode.Invalid, `${source}: ${detail}`);
   }
   assertUnique(data, source);
   checkGrants(
@@ -106,7 +106,7 @@ export function checkGrants(
     compileGrants(grants, new Set(members));
   } catch (err) {
     if (err instanceof GrantError)
-      throw new WaybillError(ErrorCode.ConfigInvalid, `${source}: ${err.message}`);
+      throw new ConfigError(ConfigErrorCode.Invalid, `${source}: ${err.message}`);
     throw err;
   }
 }
@@ -119,7 +119,7 @@ function assertUnique(def: NetworkDefinition, source: string): void {
       ...org.parties.map((p) => `party ${p}`),
       ...org.locations.map((l) => `location ${l}`),
     ]) {
-      if (seen.has(key)) throw new WaybillError(ErrorCode.ConfigInvalid, `${source}: duplicate ${key}`);
+      if (seen.has(key)) throw new ConfigError(ConfigErrorCode.Invalid, `${source}: duplicate ${key}`);
       seen.add(key);
     }
   }

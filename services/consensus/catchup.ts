@@ -38,6 +38,8 @@ export class FutureBuffer {
 }
 
 interface Seen {
+  /** The height the peer last claimed. */
+  height: number;
   first: number;
   lastEmitted: number;
 }
@@ -45,8 +47,10 @@ interface Seen {
 /**
  * Decides when to ask the driver for catch-up (`sync_from` / `peer_behind`). A message one height
  * away is normal (a commit raced its votes), so it counts only once the peer has stayed there for
- * `graceMs`; further away it counts at once. After that, at most one action per peer and height
- * every `retryMs`, so a lost catch-up is retried without spamming the driver.
+ * `graceMs`; further away it counts at once. After that, at most one action per peer and direction
+ * every `retryMs`, whatever heights it claims: a sync asks for everything from our height on, so a
+ * peer claiming a new far-future height in every message costs one bounded sync, not one per
+ * message, and what is remembered stays one entry per peer and direction.
  */
 export class PeerHeights {
   private readonly seen = new Map<string, Seen>();
@@ -63,11 +67,15 @@ export class PeerHeights {
     adjacent: boolean,
     now: number,
   ): boolean {
-    const key = `${kind}\u0000${peer}\u0000${height}`;
+    const key = `${kind}\u0000${peer}`;
     let s = this.seen.get(key);
     if (!s) {
-      s = { first: now, lastEmitted: Number.NEGATIVE_INFINITY };
+      s = { height, first: now, lastEmitted: Number.NEGATIVE_INFINITY };
       this.seen.set(key, s);
+    } else if (s.height !== height) {
+      // A new claim starts its own grace; the pace of actions towards this peer is kept.
+      s.height = height;
+      s.first = now;
     }
     if (adjacent && now - s.first < this.graceMs) return false;
     if (now - s.lastEmitted < this.retryMs) return false;

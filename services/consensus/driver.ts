@@ -32,9 +32,16 @@ export interface ConsensusTransport {
   send(to: string, message: ConsensusMessage): void;
   /** Connected members other than this node, for catch-up. */
   connectedPeers(): string[];
-  /** Up to `limit` committed blocks from `from` on, as `peer` serves them. */
-  fetchBlocks(peer: string, from: number, limit: number): Promise<readonly CommittedBlock[]>;
+  /**
+   * Asks `peer` for up to `limit` committed blocks from `from` on; `reply` gets them, or the error,
+   * exactly once. A callback rather than a promise so that the simulator, which runs every node
+   * synchronously off one event queue, can answer it from that queue.
+   */
+  fetchBlocks(peer: string, from: number, limit: number, reply: (answer: FetchAnswer) => void): void;
 }
+
+/** A catch-up request's outcome. */
+export type FetchAnswer = { blocks: readonly CommittedBlock[] } | { error: unknown };
 
 /** Consensus state and the committed chain, as far as the driver reads and writes them. */
 export interface ConsensusStore {
@@ -181,49 +188,51 @@ export class ConsensusDriver {
    * Catch-up: pull committed blocks, a batch at a time, starting with the peer that showed it is
    * ahead. The core checks every certificate against genesis and the hash chain, so a peer that
    * withholds blocks or serves invalid ones makes no progress, and the next member is asked.
+   * Written as a chain of callbacks (one batch, then decide) so the simulator can run it.
    */
-  private async syncFrom(peer: string, seenHeight: number): Promise<void> {
+  private syncFrom(peer: string, seenHeight: number): void {
     if (this.syncing) return;
     this.syncing = true;
     const { store, transport, observer } = this.deps;
-    const others = transport.connectedPeers().filter((p) => p !== peer);
-    const sources = [peer, ...others];
-    try {
-      let failures = 0;
-      for (
-        let i = 0;
-        !this.stopped && store.tip().height < seenHeight - 1 && failures < sources.length;
-        i++
-      ) {
-        const source = sources[i % sources.length] as string;
-        const applied = await this.syncBatch(source);
+    const sources = [peer, ...transport.connectedPeers().filter((p) => p !== peer)];
+    let i = 0;
+    let failures = 0;
+    const next = (): void => {
+      if (this.stopped || store.tip().height >= seenHeight - 1 || failures >= sources.length) {
+        this.syncing = false;
+        return;
+      }
+      const source = sources[i % sources.length] as string;
+      this.syncBatch(source, (applied) => {
         if (applied > 0) {
-          failures = 0;
-          i--; // stay with a source while it delivers
+          failures = 0; // stay with a source while it delivers
         } else {
           observer.syncFailed(source);
           failures++;
+          i++;
         }
-      }
-    } finally {
-      this.syncing = false;
-    }
+        next();
+      });
+    };
+    next();
   }
 
-  /** One batch from one peer; returns how many blocks the core accepted. */
-  private async syncBatch(peer: string): Promise<number> {
+  /** One batch from one peer; `done` gets how many blocks the core accepted. */
+  private syncBatch(peer: string, done: (applied: number) => void): void {
     const { store, transport, observer, clock } = this.deps;
     const from = store.tip().height + 1;
-    try {
-      for (const { block, certificate } of await transport.fetchBlocks(peer, from, SYNC_BATCH)) {
-        const decision: ConsensusMessage = { type: 'decision', block, certificate };
-        const message = this.deps.app.adoptKnownTxs?.(decision) ?? decision;
-        this.dispatch({ type: 'message', from: peer, message, now: clock() });
+    transport.fetchBlocks(peer, from, SYNC_BATCH, (answer) => {
+      if ('error' in answer) {
+        observer.syncError(peer, answer.error);
+      } else {
+        for (const { block, certificate } of answer.blocks) {
+          const decision: ConsensusMessage = { type: 'decision', block, certificate };
+          const message = this.deps.app.adoptKnownTxs?.(decision) ?? decision;
+          this.dispatch({ type: 'message', from: peer, message, now: clock() });
+        }
       }
-    } catch (err) {
-      observer.syncError(peer, err);
-    }
-    return store.tip().height - from + 1;
+      done(store.tip().height - from + 1);
+    });
   }
 
   /** A peer is behind: push it the decisions it is missing, a batch at a time. */

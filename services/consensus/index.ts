@@ -7,6 +7,7 @@ export {
   type ConsensusTransport,
   type DriverObserver,
   type DriverPorts,
+  type FetchAnswer,
   type Timers,
 } from './driver.js';
 export { verifyEvidence } from './evidence.js';

@@ -6,22 +6,24 @@ export { contentsOf, createEngine, type Effect, type Engine, RULE_ERROR, type Ve
 export { Directory, type EventRoles, eventRoles, type Parties, resolveParties } from './event-view.js';
 export { bizStepWord, dispositionWord, idKey } from './ids.js';
 export {
-  CEL_VARIABLES,
   checkRuleSet,
   compileRuleFiles,
   compileRuleSet,
+  loadRuleFiles,
+  loadRuleSet,
+  type RuleFile,
+  readRuleFiles,
+  ruleSetHash,
+} from './rule-files.js';
+export {
+  CEL_VARIABLES,
   EFFECT_OPS,
   type EffectOp,
   type EffectSpec,
   formatProblem,
-  loadRuleFiles,
-  loadRuleSet,
   type Rule,
-  type RuleFile,
   type RuleSet,
   RuleSetError,
-  readRuleFiles,
-  ruleSetHash,
 } from './rules.js';
 export {
   balanceId,

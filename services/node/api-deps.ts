@@ -2,17 +2,45 @@ import { randomUUID } from 'node:crypto';
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiDeps, DryRunResult } from '../api/index.js';
+import type { LedgerApp, RuleRegistry } from '../chain/index.js';
+import type { Logger } from '../common/index.js';
+import type { NodeConfig } from '../config/index.js';
+import type { Clock, ConsensusCore, ConsensusDriver } from '../consensus/index.js';
 import { verify } from '../crypto/index.js';
 import { DEFAULT_MAX_EVENTS } from '../epcis/index.js';
 import type { TxResult } from '../execution/index.js';
 import { quorumOf, type Transaction } from '../ledger/index.js';
+import type { Mempool } from '../mempool/index.js';
+import type { P2PNetwork } from '../p2p/index.js';
 import { LedgerQueries, ProofQueries, queryBackend } from '../query/index.js';
+import type { Store } from '../storage/index.js';
+import type { CommitWaiter } from './commit-waiter.js';
 import { DEFAULT_DISK_RESERVE_BYTES, DiskGuard } from './disk-guard.js';
-import type { NodeParts } from './parts.js';
+import type { Gossip } from './gossip.js';
+import type { NodeMetrics } from './metrics.js';
 import { captureSingleEvent } from './single-event.js';
+import type { Webhooks } from './subscription-worker.js';
+
+/** What the API adapter needs of the node: every service the HTTP layer reaches through ApiDeps. */
+export interface ApiComponents {
+  config: NodeConfig;
+  clock: Clock;
+  logger: Logger;
+  metrics: NodeMetrics;
+  store: Store;
+  mempool: Mempool;
+  app: LedgerApp;
+  core: Pick<ConsensusCore, 'status'>;
+  p2p: Pick<P2PNetwork, 'peers'>;
+  driver: Pick<ConsensusDriver, 'dispatch' | 'isSyncing'>;
+  gossip: Pick<Gossip, 'announce'>;
+  rules: RuleRegistry;
+  waiter: CommitWaiter;
+  webhooks: Webhooks;
+}
 
 /** What the HTTP layer may do with the node. */
-export function apiDeps(parts: NodeParts): ApiDeps {
+export function apiDeps(parts: ApiComponents): ApiDeps {
   const { config, store, mempool, app, core, p2p, driver, gossip, metrics, rules, logger, waiter, webhooks } =
     parts;
   const disk = new DiskGuard(config.dataDir, config.diskReserveBytes ?? DEFAULT_DISK_RESERVE_BYTES, logger);

@@ -26,8 +26,12 @@ export function consensusTransport(p2p: P2PNetwork): ConsensusTransport {
         .peers()
         .filter((p) => p.connected)
         .map((p) => p.id),
-    fetchBlocks: async (peer, from, limit) =>
-      decodeSyncResponse(await p2p.request(peer, 'sync', encode({ from, limit })))?.blocks ?? [],
+    fetchBlocks: (peer, from, limit, reply) => {
+      p2p.request(peer, 'sync', encode({ from, limit })).then(
+        (bytes) => reply({ blocks: decodeSyncResponse(bytes)?.blocks ?? [] }),
+        (error: unknown) => reply({ error }),
+      );
+    },
   };
 }
 

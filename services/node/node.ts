@@ -18,7 +18,6 @@ import { consensusTransport, driverObserver, realTimers } from './driver-ports.j
 import { EvidenceReporter } from './evidence-reporter.js';
 import { Gossip } from './gossip.js';
 import { NodeMetrics } from './metrics.js';
-import type { NodeParts } from './parts.js';
 import { deliveryWorker } from './subscription-worker.js';
 import { certifyProofsPromptly, commitBookkeeping, wire } from './wiring.js';
 
@@ -126,33 +125,37 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
     secrets: SecretBox.fromKeyFile(config.subscriptions.secretKeyPath),
   };
   sealPlainSecrets(store.index.subscriptions, webhooks.secrets);
-  const parts: NodeParts = {
-    config,
-    clock,
-    logger,
-    metrics,
-    store,
-    mempool,
-    app,
-    core,
-    p2p,
-    driver,
-    gossip,
-    rules,
-    waiter,
-    webhooks,
-  };
-  wire(parts);
-  const subscriptions = deliveryWorker(parts);
+  // Each service gets the components it declares (wiring.ts, subscription-worker.ts, api-deps.ts).
+  const mempoolSignal = { mempool, metrics, driver, clock };
+  wire({ ...mempoolSignal, p2p, app, gossip, logger, core, store });
+  const subscriptions = deliveryWorker({ store, metrics, logger, webhooks });
   afterCommit.push(
-    commitBookkeeping(parts),
+    commitBookkeeping({ metrics, gossip, core }),
     (committed) => waiter.committed(committed),
     () => subscriptions.wake(),
-    certifyProofsPromptly(parts),
+    certifyProofsPromptly(mempoolSignal),
   );
   metrics.height.set(store.tip().height);
 
-  const api = buildApi(apiDeps(parts), { logger, rateLimit: config.api.rateLimit });
+  const api = buildApi(
+    apiDeps({
+      config,
+      clock,
+      logger,
+      metrics,
+      store,
+      mempool,
+      app,
+      core,
+      p2p,
+      driver,
+      gossip,
+      rules,
+      waiter,
+      webhooks,
+    }),
+    { logger, rateLimit: config.api.rateLimit },
+  );
   try {
     await p2p.start();
     driver.start();

@@ -1,14 +1,28 @@
 import { queryDocument } from '../api/index.js';
+import type { Logger } from '../common/index.js';
+import type { Store } from '../storage/index.js';
+import type { DestPolicy, SecretBox } from '../subscriptions/index.js';
 import { DeliveryWorker } from '../subscriptions/index.js';
-import type { NodeParts } from './parts.js';
+import type { NodeMetrics } from './metrics.js';
+
+/** Where webhooks may go (node.json subscriptions.allowedDestinations) and the key of their secrets. */
+export interface Webhooks {
+  policy: DestPolicy;
+  secrets: SecretBox;
+}
+
+export interface DeliveryComponents {
+  store: Pick<Store, 'index'>;
+  metrics: Pick<NodeMetrics, 'subscriptionDeliveries' | 'watchSubscriptionLag'>;
+  logger: Logger;
+  webhooks: Webhooks;
+}
 
 /**
  * The node's webhook delivery worker over its own store, woken after every commit (node.ts). Started once
  * the node is up; stopped before the store closes (node.ts).
  */
-export function deliveryWorker(
-  parts: Pick<NodeParts, 'store' | 'metrics' | 'logger' | 'webhooks'>,
-): DeliveryWorker {
+export function deliveryWorker(parts: DeliveryComponents): DeliveryWorker {
   const { store, metrics, logger, webhooks } = parts;
   const { subscriptions, namedQueries, reader } = store.index;
   const worker = new DeliveryWorker({

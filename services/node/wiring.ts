@@ -1,11 +1,48 @@
-import type { OnCommitted } from '../chain/index.js';
+import type { LedgerApp, OnCommitted } from '../chain/index.js';
+import { type Logger, type RateLimit, RateLimiter } from '../common/index.js';
+import type { Clock, ConsensusCore, ConsensusDriver } from '../consensus/index.js';
+import type { Mempool } from '../mempool/index.js';
+import type { P2PNetwork } from '../p2p/index.js';
+import type { Store } from '../storage/index.js';
 import { decodeConsensus, decodeSyncRequest, decodeTxBatch } from './codec.js';
-import type { NodeParts } from './parts.js';
+import type { Gossip } from './gossip.js';
+import type { NodeMetrics } from './metrics.js';
+
+/** What the core's view of the mempool needs: the mempool's size, its gauge and the driver. */
+export interface MempoolSignalComponents {
+  mempool: Pick<Mempool, 'size'>;
+  metrics: Pick<NodeMetrics, 'mempoolSize'>;
+  driver: Pick<ConsensusDriver, 'dispatch'>;
+  clock: Clock;
+}
+
+/** What wiring the protocols to the node needs (the js-libp2p way: declared, passed in by node.ts). */
+export interface WiringComponents extends MempoolSignalComponents {
+  p2p: P2PNetwork;
+  app: Pick<LedgerApp, 'adoptKnownTxs' | 'receive'>;
+  gossip: Pick<Gossip, 'sendPendingTo'>;
+  logger: Logger;
+  metrics: Pick<NodeMetrics, 'mempoolSize' | 'consensusRejected' | 'watchView'>;
+  core: Pick<ConsensusCore, 'status'>;
+  store: Pick<Store, 'getBlock'>;
+}
+
+export interface CommitBookkeepingComponents {
+  metrics: Pick<NodeMetrics, 'countRejections' | 'height' | 'commits' | 'committedTxs' | 'round'>;
+  gossip: Pick<Gossip, 'forget'>;
+  core: Pick<ConsensusCore, 'status'>;
+}
 
 const SYNC_MAX_BYTES = 8 * 1024 * 1024;
+/**
+ * Sync answers each peer may have: each reads up to SYNC_MAX_BYTES of blocks from disk, so a member
+ * asking in a loop is held to 10 a second (80 MB/s), far above what an honest catch-up asks
+ * (one request per answer it has applied).
+ */
+export const SYNC_RATE: RateLimit = { perSecond: 10, burst: 20 };
 
 /** Connects the P2P protocols, the ledger and the consensus driver to each other. */
-export function wire(parts: NodeParts): void {
+export function wire(parts: WiringComponents): void {
   const { p2p, app, driver, gossip, logger, metrics, clock } = parts;
   const txsAvailable = () => mempoolChanged(parts);
   p2p.onMessage('consensus', (from, payload) => {
@@ -22,7 +59,8 @@ export function wire(parts: NodeParts): void {
     if (!batch) return logger.warn({ peer: from }, 'malformed transaction batch dropped');
     if (app.receive(batch.txs, payload.byteLength).length > 0) txsAvailable();
   });
-  p2p.handle('sync', async (_from, payload) => syncAnswer(parts, decodeSyncRequest(payload)));
+  const answerSync = syncAnswerer(parts.store, new RateLimiter(SYNC_RATE, clock));
+  p2p.handle('sync', async (from, payload) => answerSync(from, decodeSyncRequest(payload)));
   p2p.onPeerConnected((peer) => {
     driver.dispatch({ type: 'peer_connected', peer, now: clock() });
     gossip.sendPendingTo(peer);
@@ -30,32 +68,41 @@ export function wire(parts: NodeParts): void {
   metrics.watchView(() => parts.core.status.round);
 }
 
-/** `{"blocks": [...]}`, each block serialized once, up to SYNC_MAX_BYTES. */
-function syncAnswer({ store }: NodeParts, request: { from: number; limit: number } | undefined): Uint8Array {
-  const blocks: string[] = [];
-  let bytes = 0;
-  for (
-    let h = request?.from ?? 1;
-    request && h < request.from + request.limit && bytes < SYNC_MAX_BYTES;
-    h++
-  ) {
-    const committed = store.getBlock(h);
-    if (!committed) break;
-    const json = JSON.stringify(committed);
-    bytes += json.length;
-    blocks.push(json);
-  }
-  return new TextEncoder().encode(`{"blocks":[${blocks.join(',')}]}`);
+/**
+ * Answers sync requests: `{"blocks": [...]}`, each block serialized once, up to SYNC_MAX_BYTES. A peer
+ * past its rate gets no blocks (as from a node that has none): its catch-up retries later.
+ */
+export function syncAnswerer(
+  store: WiringComponents['store'],
+  limiter: RateLimiter,
+): (peer: string, request: { from: number; limit: number } | undefined) => Uint8Array {
+  return (peer, request) => {
+    if (limiter.take(peer) > 0) return new TextEncoder().encode('{"blocks":[]}');
+    const blocks: string[] = [];
+    let bytes = 0;
+    for (
+      let h = request?.from ?? 1;
+      request && h < request.from + request.limit && bytes < SYNC_MAX_BYTES;
+      h++
+    ) {
+      const committed = store.getBlock(h);
+      if (!committed) break;
+      const json = JSON.stringify(committed);
+      bytes += json.length;
+      blocks.push(json);
+    }
+    return new TextEncoder().encode(`{"blocks":[${blocks.join(',')}]}`);
+  };
 }
 
 /** The mempool grew or shrank: the gauge and the core's view of it follow. */
-export function mempoolChanged({ mempool, metrics, driver, clock }: NodeParts): void {
+export function mempoolChanged({ mempool, metrics, driver, clock }: MempoolSignalComponents): void {
   metrics.mempoolSize.set(mempool.size);
   driver.dispatch({ type: 'txs_available', available: mempool.size > 0, now: clock() });
 }
 
 /** After a commit: the node's metrics follow the chain, and gossip forgets what is now committed. */
-export function commitBookkeeping(parts: NodeParts): OnCommitted {
+export function commitBookkeeping(parts: CommitBookkeepingComponents): OnCommitted {
   const { metrics, gossip, core } = parts;
   return (committed, execution) => {
     metrics.countRejections(execution.results);
@@ -72,7 +119,7 @@ export function commitBookkeeping(parts: NodeParts): OnCommitted {
  * with transactions one more block follows at once, and proofs need not wait for the heartbeat.
  * After an empty block the core only hears whether the mempool still holds anything.
  */
-export function certifyProofsPromptly(parts: NodeParts): OnCommitted {
+export function certifyProofsPromptly(parts: MempoolSignalComponents): OnCommitted {
   const { driver, clock } = parts;
   return (committed) => {
     if (committed.block.txs.length > 0) {

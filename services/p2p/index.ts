@@ -1,17 +1,18 @@
 // Evaluated before any libp2p module: libp2p 3 needs Promise.withResolvers (Node 22+).
 import '../common/polyfill.js';
 
+export { P2PError, P2PErrorCode, type P2PErrorMeta } from './errors.js';
 export { encodeFrame, FrameDecoder, InvalidFrameError, OversizedFrameError } from './framing.js';
 export { memberGater } from './gater.js';
 export { peerIdFromSeed, privateKeyFromSeed } from './identity.js';
+export { createP2PNetwork } from './network.js';
 export {
-  createP2PNetwork,
   DEFAULT_MAX_MESSAGE_BYTES,
   type P2PLogger,
   type P2PMember,
   type P2POptions,
   type P2PStats,
-  PROTOCOL_IDS,
   type WaybillP2PNetwork,
-} from './network.js';
+} from './options.js';
+export { PROTOCOL_IDS } from './protocols.js';
 export type { P2PNetwork, PeerInfo, RequestProtocol, TopicProtocol } from './types.js';

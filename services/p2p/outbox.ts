@@ -1,4 +1,5 @@
 import type { Stream } from '@libp2p/interface';
+import { P2PError, P2PErrorCode } from './errors.js';
 import { waitForDrain } from './streams.js';
 
 export type DropReason = 'overflow' | 'disconnected' | 'send_failed';
@@ -70,7 +71,7 @@ export class Outbox {
     this.queuedBytes = 0;
     const stream = this.stream;
     this.stream = undefined;
-    stream?.abort(new Error('p2p network stopped'));
+    stream?.abort(new P2PError(P2PErrorCode.Refused, 'p2p network stopped'));
   }
 
   private shift(): Uint8Array | undefined {
@@ -104,7 +105,7 @@ export class Outbox {
           this.stream = undefined;
           stream = await this.host.openStream();
           if (!this.usable(stream) || !this.host.canSend()) {
-            stream?.abort(new Error('not sending'));
+            stream?.abort(new P2PError(P2PErrorCode.Refused, 'not sending'));
             this.clear('send_failed');
             return;
           }

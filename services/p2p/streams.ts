@@ -1,4 +1,5 @@
 import type { Stream } from '@libp2p/interface';
+import { P2PError, P2PErrorCode } from './errors.js';
 import { FrameDecoder } from './framing.js';
 
 /**
@@ -55,10 +56,10 @@ export function readOneFrame(stream: Stream, maxBytes: number, signal: AbortSign
     };
     // 'end' fires once everything the remote sent has been dispatched; 'close' can come earlier
     // while read-ahead data is still queued, so it only counts when nothing is left to read.
-    const onEnd = () => fail(new Error('stream ended before a complete frame'));
+    const onEnd = () => fail(new P2PError(P2PErrorCode.StreamEnded, 'stream ended before a complete frame'));
     const onClose = (evt: { error?: Error }) => {
       if (stream.readBufferLength === 0)
-        fail(evt.error ?? new Error('stream closed before a complete frame'));
+        fail(evt.error ?? new P2PError(P2PErrorCode.StreamEnded, 'stream closed before a complete frame'));
     };
     const onAbort = () => fail(signal.reason);
     if (signal.aborted) {
@@ -66,7 +67,7 @@ export function readOneFrame(stream: Stream, maxBytes: number, signal: AbortSign
       return;
     }
     if (stream.readableEnded) {
-      reject(new Error('stream already ended'));
+      reject(new P2PError(P2PErrorCode.StreamEnded, 'stream already ended'));
       return;
     }
     stream.addEventListener('message', onMessage);

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import { ErrorCode, WaybillError } from '../common/index.js';
 import type { PersistedState, Proposal, Vote } from '../consensus/index.js';
 import { type Block, headerHash } from '../ledger/index.js';
+import { StorageError, StorageErrorCode } from './errors.js';
 
 /** A block as the state row holds it: its header hash, the key of its row in consensus_blocks. */
 type BlockRef = string;
@@ -91,8 +91,8 @@ export class ConsensusStateStore {
       if (!block) {
         const stored = this.q.block.get(ref)?.block;
         if (stored === undefined) {
-          throw new WaybillError(
-            ErrorCode.StorageCorrupt,
+          throw new StorageError(
+            StorageErrorCode.Corrupt,
             `consensus state refers to candidate block ${ref.slice(0, 12)}…, which is not stored`,
           );
         }

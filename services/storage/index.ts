@@ -1,3 +1,4 @@
+export { StorageError, StorageErrorCode, type StorageErrorMeta } from './errors.js';
 export { EventIndex } from './event-index.js';
 export type {
   Cursor,

@@ -2,6 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } fro
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ErrorCode, WaybillError } from '../common/index.js';
+import { StorageError, StorageErrorCode } from './errors.js';
 import { LEDGER_FILE } from './schema.js';
 import type { StoreIdentity } from './store.js';
 
@@ -13,8 +14,8 @@ import type { StoreIdentity } from './store.js';
  */
 export async function restoreLedger(from: string, dataDir: string, identity: StoreIdentity): Promise<number> {
   if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
-    throw new WaybillError(
-      ErrorCode.DataDirInUse,
+    throw new StorageError(
+      StorageErrorCode.DataDirInUse,
       `data directory ${dataDir} is not empty; restore only into a new or empty directory`,
     );
   }
@@ -23,8 +24,8 @@ export async function restoreLedger(from: string, dataDir: string, identity: Sto
   try {
     source = new Database(from, { readonly: true, fileMustExist: true });
   } catch (err) {
-    throw new WaybillError(
-      ErrorCode.StorageCorrupt,
+    throw new StorageError(
+      StorageErrorCode.Corrupt,
       `${from} is not a SQLite file: ${(err as Error).message}`,
     );
   }
@@ -54,17 +55,17 @@ function checkBackup(db: Database.Database, from: string, identity: StoreIdentit
     const rows = db.prepare<[], { key: string; value: string }>('SELECT key, value FROM meta').all();
     meta = new Map(rows.map((r) => [r.key, r.value]));
   } catch (err) {
-    throw new WaybillError(
-      ErrorCode.StorageCorrupt,
+    throw new StorageError(
+      StorageErrorCode.Corrupt,
       `${from} is not a Waybill ledger: ${(err as Error).message}`,
     );
   }
   if (check !== 'ok')
-    throw new WaybillError(ErrorCode.StorageCorrupt, `${from} fails SQLite's check: ${check}`);
+    throw new StorageError(StorageErrorCode.Corrupt, `${from} fails SQLite's check: ${check}`);
   const genesisHash = meta.get('genesisHash');
   if (genesisHash !== identity.genesisHash || meta.get('network') !== identity.network) {
-    throw new WaybillError(
-      ErrorCode.StorageCorrupt,
+    throw new StorageError(
+      StorageErrorCode.Corrupt,
       `${from} belongs to another network or genesis (${String(genesisHash).slice(0, 12)}…), not to this node's`,
     );
   }

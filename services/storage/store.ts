@@ -1,12 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { ErrorCode, WaybillError } from '../common/index.js';
 import type { ChainTip, PersistedState } from '../consensus/index.js';
 import {
   type BlockExecution,
-  type EvidenceEntry,
-  type GovernanceChange,
   type RuleProposal,
   type TxResult,
   txLeaves,
@@ -22,14 +17,17 @@ import type {
   Transaction,
   TxBody,
 } from '../ledger/index.js';
-import { eventsOf, submitterOf } from '../ledger/index.js';
+import { eventsOf } from '../ledger/index.js';
 import { ConsensusStateStore } from './consensus-state.js';
 import { CustodyStore } from './custody-store.js';
 import { EventIndex } from './event-index.js';
+import { EvidenceStore, type StoredEvidence } from './evidence-store.js';
+import { checkIdentity, openLedgerDb, type StoreIdentity } from './ledger-db.js';
 import { PendingLog } from './pending-log.js';
-import { LEDGER_FILE, SCHEMA, SCHEMA_VERSION } from './schema.js';
+import { RuleSetStore } from './rule-sets.js';
 import { SERVED_EVENT_COLUMNS, SERVED_EVENT_JOIN, type ServedEventRow, servedEvent } from './served-event.js';
-import { joinBody, splitBody } from './tx-body.js';
+import { joinBody } from './tx-body.js';
+import { TxResultWriter } from './tx-results.js';
 
 export interface StoredTx {
   tx: Transaction;
@@ -47,12 +45,6 @@ export interface StoredRejection {
   message: string;
 }
 
-/** Evidence as committed: the entry plus where it was committed. */
-export interface StoredEvidence extends EvidenceEntry {
-  txId: string;
-  blockHeight: number;
-}
-
 /** The roots a block left behind, which the next header carries. */
 export interface BlockRoots {
   stateRoot: string;
@@ -60,33 +52,9 @@ export interface BlockRoots {
   rulesHash: string;
 }
 
-export interface StoreIdentity {
-  network: string;
-  genesisHash: string;
-  genesisTimestamp: number;
-}
+export type { StoreIdentity } from './ledger-db.js';
 
 type Statements = ReturnType<typeof prepare>;
-
-interface RuleSetRow {
-  hash: string;
-  files: string;
-  proposer: string;
-  proposed_height: number;
-  approvals: string;
-  activation_height: number | null;
-  activation_seq: number | null;
-}
-
-function proposalOf(row: RuleSetRow): RuleProposal {
-  return {
-    hash: row.hash,
-    proposer: row.proposer,
-    proposedHeight: row.proposed_height,
-    approvals: JSON.parse(row.approvals) as string[],
-    activationHeight: row.activation_height,
-  };
-}
 
 /** A stored body and where its capture's events are (tx-body.ts). */
 interface BodyRow {
@@ -131,42 +99,13 @@ function prepare(db: Database.Database) {
       'SELECT tx_id, height, code, message FROM rejections WHERE event_id = ? ORDER BY height DESC LIMIT 1',
     ),
     insertBlock: db.prepare('INSERT INTO blocks (height, hash, header, certificate) VALUES (?, ?, ?, ?)'),
-    insertTx: db.prepare(
-      'INSERT INTO txs (id, height, idx, org, submitter, body, first_event, signature, success, errors, verdicts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ),
-    insertDocEvent: db.prepare('INSERT INTO doc_events (body) VALUES (?)'),
-    insertRejection: db.prepare(
-      'INSERT OR REPLACE INTO rejections (event_id, tx_id, height, code, message) VALUES (?, ?, ?, ?, ?)',
-    ),
-    hasEvidence: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM evidence WHERE id = ?'),
-    insertEvidence: db.prepare(
-      'INSERT INTO evidence (id, kind, member, height, round, reported_by, tx_id, block_height, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ),
-    evidence: db.prepare<
-      [],
-      {
-        id: string;
-        kind: string;
-        member: string;
-        height: number;
-        round: number;
-        reported_by: string;
-        tx_id: string;
-        block_height: number;
-        body: string;
-      }
-    >('SELECT * FROM evidence ORDER BY block_height, rowid'),
     pending: db.prepare<[], { tx: string }>('SELECT tx FROM pending_txs ORDER BY seq'),
     addPending: db.prepare(
       'INSERT OR IGNORE INTO pending_txs (id, tx, seq) VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM pending_txs))',
     ),
-    deletePending: db.prepare('DELETE FROM pending_txs WHERE id = ?'),
     // error_declaration is set with the error_declarations row, in the same block (event-index.ts).
     eventOrigin: db.prepare<[string], { org: string; declared: number }>(
       'SELECT org, error_declaration AS declared FROM event_index WHERE event_id = ?',
-    ),
-    insertDeclaration: db.prepare(
-      'INSERT INTO error_declarations (event_id, tx_id, height, body) VALUES (?, ?, ?, ?)',
     ),
     roots: db.prepare<[number], { state_root: string; results_root: string; rules_hash: string }>(
       'SELECT state_root, results_root, rules_hash FROM block_roots WHERE height = ?',
@@ -174,19 +113,6 @@ function prepare(db: Database.Database) {
     insertRoots: db.prepare(
       'INSERT INTO block_roots (height, state_root, results_root, rules_hash) VALUES (?, ?, ?, ?)',
     ),
-    ruleSet: db.prepare<[string], RuleSetRow>('SELECT * FROM rule_sets WHERE hash = ?'),
-    ruleSets: db.prepare<[], RuleSetRow>('SELECT * FROM rule_sets ORDER BY proposed_height, rowid'),
-    insertRuleSet: db.prepare(
-      'INSERT INTO rule_sets (hash, files, proposer, proposed_height, approvals, activation_height, activation_seq) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ),
-    updateRuleSet: db.prepare(
-      'UPDATE rule_sets SET approvals = ?, activation_height = ?, activation_seq = ? WHERE hash = ?',
-    ),
-    nextActivationSeq: db.prepare<[], { n: number }>(
-      'SELECT COALESCE(MAX(activation_seq), 0) + 1 AS n FROM rule_sets',
-    ),
-    meta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
-    putMeta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
   };
 }
 
@@ -204,6 +130,12 @@ export class Store {
   /** Query index, trace and named queries (event-index.ts). */
   readonly index: EventIndex;
   private readonly consensus: ConsensusStateStore;
+  /** Rule sets proposed, approved and activated by governance (rule-sets.ts). */
+  private readonly ruleSets: RuleSetStore;
+  /** Committed evidence of equivocation (evidence-store.ts). */
+  private readonly evidence: EvidenceStore;
+  /** Writes each transaction's result of a block (tx-results.ts). */
+  private readonly results: TxResultWriter;
   private readonly pendingLog = new PendingLog((txs) => this.writePending(txs));
 
   private constructor(db: Database.Database, identity: StoreIdentity) {
@@ -214,49 +146,15 @@ export class Store {
     this.index = new EventIndex(db);
     this.q = prepare(db);
     this.consensus = new ConsensusStateStore(db);
+    this.ruleSets = new RuleSetStore(db);
+    this.evidence = new EvidenceStore(db);
+    this.results = new TxResultWriter(db, { evidence: this.evidence, ruleSets: this.ruleSets });
   }
 
   static open(dataDir: string, identity: StoreIdentity): Store {
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    const db = new Database(join(dataDir, LEDGER_FILE), { timeout: 1_000 });
-    try {
-      // One process per data directory: two nodes on one ledger (and one key) could sign twice.
-      db.pragma('locking_mode = EXCLUSIVE');
-      db.pragma('journal_mode = WAL');
-      db.exec('BEGIN IMMEDIATE; COMMIT;');
-    } catch (err) {
-      db.close();
-      if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
-      throw new WaybillError(
-        ErrorCode.DataDirInUse,
-        `data directory ${dataDir} is in use by another node process`,
-      );
-    }
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
-    checkSchemaVersion(db, dataDir);
-    db.exec(SCHEMA);
-    const store = new Store(db, identity);
-    store.checkIdentity();
-    return store;
-  }
-
-  /** Refuses a data directory that belongs to another network or genesis. */
-  private checkIdentity(): void {
-    const found = this.q.meta.get('genesisHash')?.value;
-    if (found === undefined) {
-      this.q.putMeta.run('genesisHash', this.identity.genesisHash);
-      this.q.putMeta.run('network', this.identity.network);
-      this.q.putMeta.run('schemaVersion', String(SCHEMA_VERSION));
-      return;
-    }
-    if (found !== this.identity.genesisHash) {
-      this.db.close();
-      throw new WaybillError(
-        ErrorCode.StorageCorrupt,
-        `data directory belongs to another genesis (${found.slice(0, 12)}…); point dataDir elsewhere or remove it`,
-      );
-    }
+    const db = openLedgerDb(dataDir);
+    checkIdentity(db, identity);
+    return new Store(db, identity);
   }
 
   /**
@@ -340,6 +238,27 @@ export class Store {
     return joinBody(row.body, events);
   }
 
+  ruleProposal(hash: string): RuleProposal | undefined {
+    return this.ruleSets.proposal(hash);
+  }
+
+  ruleFiles(hash: string): RuleFileData[] | undefined {
+    return this.ruleSets.files(hash);
+  }
+
+  /** Every proposed rule set, oldest first, with the order activations were scheduled in. */
+  ruleProposals(): (RuleProposal & { activationSeq: number | null })[] {
+    return this.ruleSets.all();
+  }
+
+  hasEvidence(id: string): boolean {
+    return this.evidence.has(id);
+  }
+
+  listEvidence(): StoredEvidence[] {
+    return this.evidence.list();
+  }
+
   lastRejection(eventID: string): StoredRejection | undefined {
     const row = this.q.lastRejection.get(eventID);
     return row && { eventID, txId: row.tx_id, height: row.height, code: row.code, message: row.message };
@@ -372,39 +291,6 @@ export class Store {
     });
   }
 
-  ruleProposal(hash: string): RuleProposal | undefined {
-    const row = this.q.ruleSet.get(hash);
-    return row && proposalOf(row);
-  }
-
-  ruleFiles(hash: string): RuleFileData[] | undefined {
-    const row = this.q.ruleSet.get(hash);
-    return row && (JSON.parse(row.files) as RuleFileData[]);
-  }
-
-  /** Every proposed rule set, oldest first, with the order activations were scheduled in. */
-  ruleProposals(): (RuleProposal & { activationSeq: number | null })[] {
-    return this.q.ruleSets.all().map((r) => ({ ...proposalOf(r), activationSeq: r.activation_seq }));
-  }
-
-  hasEvidence(id: string): boolean {
-    return this.q.hasEvidence.get(id) !== undefined;
-  }
-
-  listEvidence(): StoredEvidence[] {
-    return this.q.evidence.all().map((r) => ({
-      id: r.id,
-      kind: r.kind as StoredEvidence['kind'],
-      member: r.member,
-      height: r.height,
-      round: r.round,
-      reportedBy: r.reported_by,
-      txId: r.tx_id,
-      blockHeight: r.block_height,
-      evidence: JSON.parse(r.body),
-    }));
-  }
-
   /**
    * A block and everything it changes, in one SQLite transaction: transactions, events and
    * verdicts, evidence, error declarations, governance, custody state and its tree, and the
@@ -429,7 +315,7 @@ export class Store {
     const height = block.header.height;
     const tree = this.db.transaction(() => {
       this.q.insertBlock.run(height, hash, JSON.stringify(block.header), JSON.stringify(certificate));
-      const rows = execution.results.map((r, idx) => this.insertResult(r, height, idx));
+      const rows = execution.results.map((r, idx) => this.results.insert(r, height, idx));
       this.index.indexBlock(height, execution.results, rows);
       this.index.indexHolders(execution.custody);
       const staged = this.custody.write(execution.custody);
@@ -437,72 +323,6 @@ export class Store {
       return staged;
     })();
     tree.apply();
-  }
-
-  /** Stores one transaction's result; returns the doc_events rows of its accepted events. */
-  private insertResult(r: TxResult, height: number, idx: number): number[] {
-    const { tx } = r;
-    const { envelope, events } = splitBody(tx.body);
-    const rows = events.map((e) => Number(this.q.insertDocEvent.run(JSON.stringify(e)).lastInsertRowid));
-    this.q.insertTx.run(
-      tx.id,
-      height,
-      idx,
-      tx.body.org,
-      submitterOf(tx),
-      JSON.stringify(envelope),
-      rows[0] ?? null,
-      tx.signature,
-      r.success ? 1 : 0,
-      JSON.stringify(r.errors),
-      JSON.stringify(r.verdicts.map((v) => (v.accepted ? null : (v.code ?? 'REJECTED')))),
-    );
-    for (const v of r.rejected) {
-      this.q.insertRejection.run(v.eventID, tx.id, height, v.code ?? 'REJECTED', v.message ?? '');
-    }
-    for (const d of r.declarations) {
-      this.q.insertDeclaration.run(d.eventID, tx.id, height, JSON.stringify(d));
-    }
-    const e = r.evidence;
-    if (e) {
-      this.q.insertEvidence.run(
-        e.id,
-        e.kind,
-        e.member,
-        e.height,
-        e.round,
-        e.reportedBy,
-        tx.id,
-        height,
-        JSON.stringify(e.evidence),
-      );
-    }
-    if (r.governance) this.recordGovernance(r.governance);
-    this.q.deletePending.run(tx.id);
-    return acceptedRows(r, events, rows);
-  }
-
-  /** Activation order breaks ties between rule sets activating at the same height. */
-  private recordGovernance(change: GovernanceChange): void {
-    const p = change.proposal;
-    const row = this.q.ruleSet.get(p.hash);
-    const activated = p.activationHeight !== null && (row?.activation_height ?? null) === null;
-    const seq = activated ? (this.q.nextActivationSeq.get()?.n ?? 1) : (row?.activation_seq ?? null);
-    const approvals = JSON.stringify(p.approvals);
-    if (change.type === 'proposed') {
-      const files = JSON.stringify(change.files);
-      this.q.insertRuleSet.run(
-        p.hash,
-        files,
-        p.proposer,
-        p.proposedHeight,
-        approvals,
-        p.activationHeight,
-        seq,
-      );
-    } else {
-      this.q.updateRuleSet.run(approvals, p.activationHeight, seq, p.hash);
-    }
   }
 
   loadConsensusState(): PersistedState | null {
@@ -538,36 +358,4 @@ export class Store {
       for (const tx of txs) if (!this.hasTx(tx.id)) this.q.addPending.run(tx.id, JSON.stringify(tx));
     })();
   }
-}
-
-/**
- * The doc_events rows of a result's accepted events, in the order of `r.accepted`: the document's
- * events whose verdict is accepted and that declare no error (execution/execute.ts settle).
- */
-function acceptedRows(r: TxResult, events: readonly unknown[], rows: readonly number[]): number[] {
-  const accepted = rows.filter(
-    (_, i) => r.verdicts[i]?.accepted === true && !(events[i] as EpcisEvent | undefined)?.errorDeclaration,
-  );
-  // Joining a body back reads one row per verdict (BodyRow): a mismatch would serve wrong events.
-  if (events.length !== r.verdicts.length || accepted.length !== r.accepted.length)
-    throw new WaybillError(
-      ErrorCode.StorageCorrupt,
-      `transaction ${r.tx.id}: ${events.length} events and ${r.verdicts.length} verdicts, ` +
-        `${r.accepted.length} accepted and ${accepted.length} accepted in its document`,
-    );
-  return accepted;
-}
-
-/** A data directory written by another schema version is refused with what to do about it. */
-function checkSchemaVersion(db: Database.Database, dataDir: string): void {
-  const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
-  if (!hasMeta) return;
-  const row = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schemaVersion'").get();
-  if (row === undefined || row.value === String(SCHEMA_VERSION)) return;
-  db.close();
-  throw new WaybillError(
-    ErrorCode.StorageCorrupt,
-    `data directory ${dataDir} holds a ledger of schema version ${row.value}; this node writes version ${SCHEMA_VERSION} ` +
-      'and cannot carry the old chain over: start a new network (waybill network init) or point dataDir elsewhere',
-  );
 }

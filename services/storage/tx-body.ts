@@ -1,6 +1,6 @@
-import { ErrorCode, WaybillError } from '../common/index.js';
 import type { TxBody } from '../ledger/index.js';
 import { isObject } from '../verify/index.js';
+import { StorageError, StorageErrorCode } from './errors.js';
 
 /**
  * A capture's events are stored once, as rows of `doc_events`, and its body without them (the
@@ -36,8 +36,8 @@ export function joinBody(envelope: string, events: readonly string[]): TxBody {
   if (events.length === 0) return body;
   const epcisBody = epcisBodyOf(body);
   if (epcisBody === undefined)
-    throw new WaybillError(
-      ErrorCode.StorageCorrupt,
+    throw new StorageError(
+      StorageErrorCode.Corrupt,
       'a stored capture with events has no eventList to hold them',
     );
   epcisBody.eventList = events.map((e) => JSON.parse(e) as unknown);

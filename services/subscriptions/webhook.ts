@@ -4,6 +4,7 @@ import type { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { MAX_URI_LENGTH } from '../epcis/index.js';
 import type { DestPolicy } from './dest-policy.js';
+import { DeliveryError, DeliveryErrorCode } from './errors.js';
 
 /** The outcome of one POST to a subscriber: its HTTP status. */
 export interface WebhookResponse {
@@ -30,7 +31,11 @@ export function guardedPost(policy: DestPolicy): WebhookPost {
   return async (dest, body, headers, signal) => {
     const url = new URL(dest);
     const [address] = await policy.addresses(url);
-    if (address === undefined) throw new Error(`no address for ${url.hostname}`);
+    if (address === undefined) {
+      throw new DeliveryError(DeliveryErrorCode.NoAddress, `no address for ${url.hostname}`, {
+        host: url.hostname,
+      });
+    }
     const family = ipaddr.parse(address).kind() === 'ipv6' ? 6 : 4;
     const lookup: LookupFunction = (_hostname, options, callback) => {
       if (options.all)

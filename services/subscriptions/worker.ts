@@ -1,6 +1,6 @@
 import { type Logger, WaybillError } from '../common/index.js';
 import type { EpcisEvent } from '../ledger/index.js';
-import { parseEventQuery } from '../query/index.js';
+import { PAGE_MAX_BYTES, parseEventQuery } from '../query/index.js';
 import type { IndexReader, NamedQueries, Subscription, Subscriptions } from '../storage/index.js';
 import { retryDelay } from './backoff.js';
 import { DestPolicy } from './dest-policy.js';
@@ -34,6 +34,11 @@ export interface DeliveryWorkerDeps {
   onDelivery?: (outcome: DeliveryOutcome) => void;
   /** Events per POST. */
   batchSize?: number;
+  /**
+   * Stored bytes of events per POST (default: a query page's budget). A batch of large events is
+   * cut by bytes as a page is, so one delivery never holds hundreds of megabytes in memory.
+   */
+  maxBatchBytes?: number;
   /** How often due subscriptions are looked at besides commits (retries, missed wake-ups). */
   intervalMs?: number;
   timeoutMs?: number;
@@ -61,12 +66,14 @@ export class DeliveryWorker {
   private readonly clock: () => number;
   private readonly random: () => number;
   private readonly batchSize: number;
+  private readonly maxBatchBytes: number;
 
   constructor(private readonly deps: DeliveryWorkerDeps) {
     this.post = deps.post ?? guardedPost(deps.policy ?? new DestPolicy());
     this.clock = deps.clock ?? Date.now;
     this.random = deps.random ?? Math.random;
     this.batchSize = deps.batchSize ?? DEFAULT_BATCH_SIZE;
+    this.maxBatchBytes = deps.maxBatchBytes ?? PAGE_MAX_BYTES;
   }
 
   /** Looks at due subscriptions now and then every intervalMs. */
@@ -133,6 +140,7 @@ export class DeliveryWorker {
         orderBy: 'ledger',
         descending: false,
         limit: this.batchSize,
+        maxBytes: this.maxBatchBytes,
         after: { value: cursor, seq: cursor },
       });
       const through = page.next?.seq ?? latest;

@@ -1,4 +1,5 @@
-import type { CheckName, ProofBlock } from './types.js';
+import type { CheckName } from './checks.js';
+import type { ProofBlock } from './types.js';
 
 /** A failed check; verifyProof turns it into the result's failure. */
 export class CheckFailed extends Error {
@@ -27,8 +28,8 @@ export interface VerifyContext {
   members: ReadonlyMap<string, Uint8Array>;
   /** The block, its hash and certificate already verified. */
   block: ProofBlock;
-  /** Records a passed check as a human-readable line. */
-  pass(line: string): void;
+  /** Records a passed check, with what it established in words. */
+  pass(check: CheckName, detail: string): void;
 }
 
 /** One kind of proof: what it adds to the common fields, and how its claim is checked. */

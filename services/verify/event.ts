@@ -40,7 +40,8 @@ function verifyInclusion({ inclusion, tx }: EventProof, ctx: VerifyContext): voi
     );
   }
   ctx.pass(
-    `inclusion: transaction ${tx.id} is leaf ${inclusion.index} of ${inclusion.count} under txRoot ${header.txRoot}`,
+    'inclusion',
+    `transaction ${tx.id} is leaf ${inclusion.index} of ${inclusion.count} under txRoot ${header.txRoot}`,
   );
 }
 
@@ -48,7 +49,7 @@ function verifyInclusion({ inclusion, tx }: EventProof, ctx: VerifyContext): voi
 export function verifyTx(tx: EventProof['tx'], ctx: VerifyContext): void {
   if (jcsHash(tx.body) !== tx.id)
     fail('tx-id', `transaction ${short(tx.id)}: its id is not sha256(JCS(body))`);
-  ctx.pass('tx-id: the transaction id is sha256(JCS(body))');
+  ctx.pass('tx-id', 'the transaction id is sha256(JCS(body))');
   if (tx.body.network !== ctx.network) fail('network', `the transaction is for network ${tx.body.network}`);
   const key = ctx.members.get(tx.body.org);
   if (!key) fail('tx-signature', `the transaction's org ${tx.body.org} is not a genesis member`);
@@ -56,7 +57,7 @@ export function verifyTx(tx: EventProof['tx'], ctx: VerifyContext): void {
   if (!ed25519Verify(key, txSigningBytes(tx.id), signature)) {
     fail('tx-signature', `the transaction's signature is not ${tx.body.org}'s node key's`);
   }
-  ctx.pass(`tx-signature: signed by ${tx.body.org}'s node key from genesis`);
+  ctx.pass('tx-signature', `signed by ${tx.body.org}'s node key from genesis`);
 }
 
 function verifyEventBytes(proof: EventProof, ctx: VerifyContext): void {
@@ -78,7 +79,8 @@ function verifyEventBytes(proof: EventProof, ctx: VerifyContext): void {
     );
   }
   ctx.pass(
-    `event: ${String(proof.event.eventID)} is event ${proof.eventIndex} of the transaction's document, recordTime ${recordTime} (the block's timestamp)`,
+    'event',
+    `${String(proof.event.eventID)} is event ${proof.eventIndex} of the transaction's document, recordTime ${recordTime} (the block's timestamp)`,
   );
 }
 

@@ -5,7 +5,7 @@ import { canonicalBytes } from '../common/canonical.js';
 
 // The verifier's primitives: audited pure-JS libraries only, so the module runs in browsers and any
 // JS runtime. The node computes the same functions with node:crypto for speed (common/encoding.ts,
-// crypto/ed25519.ts); test/unit/node/proofs.test.ts shows the two agree.
+// crypto/ed25519.ts); test/unit/verify/proofs.test.ts shows the two agree.
 
 export type Hash = (data: Uint8Array) => Uint8Array;
 

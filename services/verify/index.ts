@@ -9,6 +9,7 @@ export {
   certificateSigners,
   type VerifySignature,
 } from './certificate.js';
+export { BLOCK_CHECKS, CHECKS, type CheckName, checksOf, type ProofKindName } from './checks.js';
 export { ed25519Verify, type Hash, jcsHash, sha256 } from './hash.js';
 export { merklePathWith, merkleRootWith, rootFromPathWith } from './merkle.js';
 export { isObject } from './shape.js';
@@ -23,7 +24,7 @@ export {
   STATE_TREE_DEPTH,
 } from './state-tree.js';
 export type {
-  CheckName,
+  CheckOutcome,
   EventProof,
   GenesisKeys,
   Proof,

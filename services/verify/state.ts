@@ -54,7 +54,8 @@ function verifyState(proof: StateProof, ctx: VerifyContext): void {
     fail('state', `the bucket does not hold this state of ${entry.key}`);
   }
   ctx.pass(
-    `state: ${entry.key} with this value is entry of bucket ${bucket.index} (${entries.length} entries)`,
+    'state',
+    `${entry.key} with this value is entry of bucket ${bucket.index} (${entries.length} entries)`,
   );
   const root = (ctx.block.header as { parentStateRoot?: unknown }).parentStateRoot;
   const reached = toHex(
@@ -66,6 +67,7 @@ function verifyState(proof: StateProof, ctx: VerifyContext): void {
       `the bucket's path does not lead to block ${ctx.block.header.height}'s parentStateRoot`,
     );
   ctx.pass(
-    `inclusion: bucket ${bucket.index} is under parentStateRoot ${root} of block ${ctx.block.header.height}`,
+    'inclusion',
+    `bucket ${bucket.index} is under parentStateRoot ${root} of block ${ctx.block.header.height}`,
   );
 }

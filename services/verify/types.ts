@@ -1,3 +1,5 @@
+import type { CheckName } from './checks.js';
+
 // The proof format, waybill-proof/v1 (docs/proofs.md). Plain JSON: whatever is hashed or signed is
 // hashed or signed in its JCS (RFC 8785) encoding. Types are aliases, not interfaces, so the node's
 // ledger types and the API's generated types both fit them.
@@ -117,23 +119,20 @@ export type GenesisKeys = {
   members: ReadonlyArray<{ id: string; publicKey: string }>;
 };
 
-/** Check names, in the order they run; a failure names the first that failed. */
-export type CheckName =
-  | 'genesis'
-  | 'format'
-  | 'network'
-  | 'block-hash'
-  | 'certificate'
-  | 'inclusion'
-  | 'tx-id'
-  | 'tx-signature'
-  | 'event'
-  | 'verdict'
-  | 'state';
+/** One check of a proof, as verifyProof found it; in the order of CHECKS[kind]. */
+export interface CheckOutcome {
+  check: CheckName;
+  /** `not-run`: a check after the first failure. */
+  status: 'passed' | 'failed' | 'not-run';
+  /** What was checked (passed) or why it failed. */
+  detail?: string;
+}
 
 export interface VerifyResult {
   ok: boolean;
-  /** One human-readable line per check passed. */
+  /** One human-readable line per check passed: `<check>: <detail>`. */
   verified: string[];
   failure?: { check: CheckName; message: string };
+  /** Every check of the proof's kind (checksOf), passed, failed or not run. */
+  checks: CheckOutcome[];
 }

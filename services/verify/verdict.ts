@@ -41,7 +41,7 @@ function verifyVerdict(proof: VerdictProof, ctx: VerifyContext): void {
       `the verdict is not leaf ${index} of ${count} under block ${header.height}'s parentResultsRoot`,
     );
   }
-  ctx.pass(`inclusion: the verdict is leaf ${index} of ${count} under parentResultsRoot ${root}`);
+  ctx.pass('inclusion', `the verdict is leaf ${index} of ${count} under parentResultsRoot ${root}`);
   if (proof.tx.id !== proof.verdict.tx) fail('tx-id', 'the transaction is not the one the verdict names');
   verifyTx(proof.tx, ctx);
   const { verdict } = proof;
@@ -60,6 +60,7 @@ function verifyVerdict(proof: VerdictProof, ctx: VerifyContext): void {
   }
   const what = verdict.eventID === null ? `transaction ${verdict.tx}` : `event ${verdict.eventID}`;
   ctx.pass(
-    `verdict: block ${proof.height} ${verdict.status} ${what}${verdict.code ? ` with ${verdict.code}` : ''}`,
+    'verdict',
+    `block ${proof.height} ${verdict.status} ${what}${verdict.code ? ` with ${verdict.code}` : ''}`,
   );
 }

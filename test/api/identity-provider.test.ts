@@ -10,6 +10,7 @@ import {
   signingKey,
 } from '../support/jwks.js';
 import { freePorts } from '../support/ports.js';
+import { checkResponse } from './response-contract.js';
 import { capture, expectProblem, FakeNode, makeKeys, mint, NETWORK, ORG, OTHER } from './support.js';
 
 // External identity providers: a throwaway JWKS server on loopback stands in for each org's IdP.
@@ -159,5 +160,37 @@ describe('tokens from external identity providers (node.json auth.jwks)', () => 
     // Member-issued tokens do not depend on any IdP.
     expectProblem(await call({ url: '/events/x', token: await mint(genesisKeys) }), 404, 'NOT_FOUND');
     expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
+  });
+
+  it('offers the console sign-in with IdPs that configure it (GET /auth/providers), and lets the console reach them', async () => {
+    const signIn = {
+      clientId: 'waybill-console',
+      name: 'Greenfield SSO',
+      scope: 'openid',
+      token: 'access_token' as const,
+      origins: ['https://login.greenfield.example'],
+    };
+    app = api([{ ...providers()[0], signIn } as IdentityProvider, ...providers().slice(1)]);
+    const res = await app.inject({ url: '/auth/providers' });
+    checkResponse('GET', '/auth/providers', res);
+    expect(res.json()).toEqual({
+      providers: [
+        {
+          name: 'Greenfield SSO',
+          issuer: OWN_ISSUER,
+          clientId: 'waybill-console',
+          scope: 'openid',
+          token: 'access_token',
+          org: ORG,
+        },
+      ],
+    });
+    const csp = (await app.inject({ url: '/console/' })).headers['content-security-policy'];
+    expect(String(csp).split('; ')).toContain("connect-src 'self' https://login.greenfield.example");
+    // Without sign-in configured the console reaches no other host.
+    app = api(providers());
+    expect((await app.inject({ url: '/auth/providers' })).json()).toEqual({ providers: [] });
+    const plain = (await app.inject({ url: '/console/' })).headers['content-security-policy'];
+    expect(String(plain).split('; ')).toContain("connect-src 'self'");
   });
 });

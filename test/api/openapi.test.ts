@@ -44,7 +44,7 @@ describe('api/openapi.yaml', () => {
       );
     }
 
-    expect(operations).toHaveLength(54);
+    expect(operations).toHaveLength(55);
   });
 
   it('requires a token exactly where the API does', async () => {

@@ -190,6 +190,19 @@ describe('named queries', () => {
       payload: JSON.stringify(payload),
     });
 
+  it('refuses names a client could not put in a URL: . and .. are dot segments', async () => {
+    for (const name of ['.', '..', '', 'a/b', 'x'.repeat(65)]) {
+      expectProblem(await post({ name, query: { EQ_action: 'OBSERVE' } }), 400, 'VALIDATION_FAILED');
+    }
+    expect((await post({ name: '...', query: { EQ_action: 'OBSERVE' } })).statusCode).toBe(201);
+    const removed = await app.inject({
+      method: 'DELETE',
+      url: '/queries/...',
+      headers: { authorization: `Bearer ${await writer()}` },
+    });
+    expect(removed.statusCode).toBe(204);
+  });
+
   it('saves, lists, runs with paging and deletes a query', async () => {
     const created = await post({
       name: 'pallet-moves',

@@ -85,7 +85,7 @@ function log(s: StepResult, label = ''): void {
   console.log(
     `  n=${s.nodes} ${label}offered ${s.offered}/s: posted ${s.posted}/s, committed ${s.committed}/s ` +
       `(${s.accepted} accepted, ${s.rejected} rejected), p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms; 202 in p50 ${s.ackP50} ms, p99 ${s.ackP99} ms; ` +
-      `${s.blocks} blocks, ${s.roundChanges} view changes` +
+      `${s.blocks} blocks, ${s.roundChanges} view changes; CPU per committed event ${s.cpuUsPerEvent.join('/')} µs` +
       (s.refused + s.failed + s.uncommitted > 0
         ? `, refused ${s.refused} ${JSON.stringify(s.refusals)}, failed ${s.failed}, uncommitted ${s.uncommitted}`
         : ''),

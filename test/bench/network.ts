@@ -12,7 +12,7 @@ import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Cluster } from '../support/cluster.js';
 import { metricTotal } from '../support/metrics.js';
-import { rssMB } from '../support/rss.js';
+import { cpuSeconds, rssMB } from '../support/rss.js';
 import { documentSize, type ErpClient, erpClients } from './erp.js';
 import { percentile } from './stats.js';
 
@@ -47,6 +47,11 @@ export interface StepResult {
   /** Acknowledged captures not committed by the end of the drain. */
   uncommitted: number;
   rssMB: number[];
+  /**
+   * CPU time (user + system) of each node process over the measured window, divided by the events
+   * committed in it, µs: what one node needs per event on its own machine.
+   */
+  cpuUsPerEvent: number[];
   /** Blocks committed and view changes (rounds after round 0) during the step, on the first node. */
   blocks: number;
   roundChanges: number;
@@ -166,6 +171,10 @@ export class LoadRunner {
     const before = await this.counters();
     const began = performance.now();
     const end = began + seconds * 1000;
+    // Each node's CPU time at the start and the end of the measured window (after the warm-up).
+    const cpu = { from: [] as number[], to: [] as number[] };
+    const sampleCpu = () => this.cluster.nodes.map((n) => cpuSeconds(n.process?.pid));
+    const warm = setTimeout(() => (cpu.from = sampleCpu()), seconds * 1000 * WARMUP_FRACTION);
     const sends: Promise<void>[] = [];
     const send = (client: ErpClient, node: number, count: number) => {
       const n = this.cluster.nodes[node];
@@ -216,6 +225,8 @@ export class LoadRunner {
       }
       await new Promise((r) => setTimeout(r, TICK_MS));
     }
+    cpu.to = sampleCpu();
+    clearTimeout(warm);
     const postedSeconds = (performance.now() - began) / 1000;
     await Promise.all(sends);
     const jobs = await this.drain(acks);
@@ -234,6 +245,7 @@ export class LoadRunner {
       refused,
       refusals,
       failed,
+      cpu,
     });
   }
 
@@ -307,6 +319,7 @@ export class LoadRunner {
     refused: number;
     refusals: Record<string, number>;
     failed: number;
+    cpu: { from: number[]; to: number[] };
   }): StepResult {
     const from = r.began + (r.end - r.began) * WARMUP_FRACTION;
     const window = (r.end - from) / 1000;
@@ -347,6 +360,9 @@ export class LoadRunner {
       failed: r.failed,
       uncommitted,
       rssMB: this.cluster.nodes.map((n) => rssMB(n.process?.pid)),
+      cpuUsPerEvent: r.cpu.to.map((to, i) =>
+        committed === 0 ? 0 : Math.round(((to - (r.cpu.from[i] ?? to)) * 1e6) / committed),
+      ),
       blocks: r.blocks,
       roundChanges: r.roundChanges,
     };

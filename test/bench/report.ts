@@ -56,6 +56,8 @@ export function targetRows(r: BenchResult): TargetRow[] {
   const trace = queryP99(r.query, 'trace');
   const httpP99 = (part: string) => http.find((h) => h.name.includes(part))?.p99;
   const maxRss = four && four.rssMB.length > 0 ? Math.max(...four.rssMB) : undefined;
+  const cpu = sustained?.cpuUsPerEvent ?? [];
+  const maxCpu = cpu.length > 0 ? Math.max(...cpu) : undefined;
   const check = (value: number | undefined, ok: (v: number) => boolean) =>
     value === undefined ? undefined : ok(value);
   return [
@@ -66,6 +68,13 @@ export function targetRows(r: BenchResult): TargetRow[] {
       met: check(sustained?.committed, (v) => v >= 5000 && (sustained?.seconds ?? 0) >= 60),
     },
     { figure: 'saturation, 4 nodes (best step)', value: fmt(four?.saturation, '/s'), target: '' },
+    {
+      // The busiest node: what one member's machine needs per event (issue 18).
+      figure: 'CPU per committed event per node, sustained (busiest node)',
+      value: fmt(maxCpu, ' µs'),
+      target: '<= 80 µs',
+      met: check(maxCpu, (v) => v <= 80),
+    },
     {
       figure: `p99 capture-to-commit at half saturation (${fmt(four?.half?.offered, '/s')})`,
       value: fmt(four?.half?.p99, ' ms'),

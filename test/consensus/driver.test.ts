@@ -38,7 +38,7 @@ function harness() {
       broadcast: (message) => log.push({ kind: 'broadcast', message }),
       send: () => undefined,
       connectedPeers: () => [],
-      fetchBlocks: async () => [] as CommittedBlock[],
+      fetchBlocks: (_peer, _from, _limit, reply) => reply({ blocks: [] as CommittedBlock[] }),
     },
     store: {
       tip: () => tip,

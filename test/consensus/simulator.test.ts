@@ -50,6 +50,9 @@ describe('consensus simulator', () => {
     expect(r.violations).toEqual([]);
     expect(r.crashes).toBe(1);
     expect(r.heights[2]).toBeGreaterThanOrEqual(40);
+    // The driver's catch-up (consensus/driver.ts syncFrom) pulled blocks for it.
+    expect(r.sync.requests).toBeGreaterThan(0);
+    expect(r.sync.blocks).toBeGreaterThan(0);
     expectOneChain(r);
   });
 
@@ -65,6 +68,11 @@ describe('consensus simulator', () => {
     const crashes = [0, 1, 2, 3].map((node) => ({ node, at: 600 + node * 700, restartAt: 900 + node * 700 }));
     const r = runSimulation(baseScenario(5, { blocks: 30, crashes, amnesia: true }));
     expect(r.violations.some((v) => v.startsWith('equivocation'))).toBe(true);
+  });
+
+  it('catches a store that is not durable when its save returns (persist-before-send is checked)', () => {
+    const r = runSimulation(baseScenario(5, { blocks: 10, lazyPersist: true }));
+    expect(r.violations.some((v) => v.startsWith('crash safety'))).toBe(true);
   });
 
   it('heals a partition without a quorum and resumes', () => {

@@ -1,8 +1,26 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/** Builds dist/console as `npm run build` does: the browser tests never test a stale console. */
+export function buildConsole(): void {
+  const build = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'console/vite.config.ts'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      // vitest sets NODE_ENV=test, which would bundle React's development build.
+      env: { ...process.env, NODE_ENV: 'production' },
+    },
+  );
+  if (build.status !== 0) throw new Error(`console build failed: ${build.stdout}${build.stderr}`);
+}
 
 /** Debian's chromium (apt-get install chromium; .ci/run installs it). */
 export const CHROMIUM = '/usr/bin/chromium';

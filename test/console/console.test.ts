@@ -1,4 +1,4 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identifiers } from '../../services/demo/events.js';
 import { epcToDigitalLink } from '../../services/epcis/epc-uri.js';
 import { BIN, Cluster, FAST_CONSENSUS, waybill } from '../support/cluster.js';
-import { axeSerious, type Browser, launch } from './browser.js';
+import { axeSerious, type Browser, buildConsole, launch } from './browser.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -32,18 +32,7 @@ describe('the auditor console', () => {
   const out = mkdtempSync(join(tmpdir(), 'waybill-console-'));
 
   beforeAll(async () => {
-    // Never test a stale console: build it as `npm run build` does.
-    const build = spawnSync(
-      process.execPath,
-      [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'console/vite.config.ts'],
-      {
-        cwd: ROOT,
-        encoding: 'utf8',
-        // vitest sets NODE_ENV=test, which would bundle React's development build.
-        env: { ...process.env, NODE_ENV: 'production' },
-      },
-    );
-    if (build.status !== 0) throw new Error(`console build failed: ${build.stdout}${build.stderr}`);
+    buildConsole();
     cluster = await Cluster.create(4, FAST_CONSENSUS);
     // Four node processes starting at once on a loaded machine can take longer than startAll's 30 s.
     for (const n of cluster.nodes) cluster.start(n.org);

@@ -162,16 +162,13 @@ describe('a real node process', () => {
     const [event] = commissioningDocument(1).epcisBody.eventList;
     const token = await tokenOf(keys, 'writer');
     const started = Date.now();
-    const inFlight = rawRequest(
-      url,
-      {
-        method: 'POST',
-        path: '/events',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(event),
-      },
-      1,
-    ); // no retry: a reset connection is the failure this test looks for
+    // rawRequest never retries: a reset connection is the failure this test looks for.
+    const inFlight = rawRequest(url, {
+      method: 'POST',
+      path: '/events',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(event),
+    });
     // The capture is acknowledged and waits up to 5 s for a block that cannot come.
     await new Promise((r) => setTimeout(r, 1_000));
     const child = cluster.node(ORG).process;

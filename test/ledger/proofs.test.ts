@@ -3,7 +3,7 @@ import { idKey } from '../../services/contracts/index.js';
 import { verify } from '../../services/crypto/index.js';
 import { eventsOf } from '../../services/ledger/index.js';
 import { ProofQueries } from '../../services/query/index.js';
-import { type StateProof, type VerdictProof, verifyProof } from '../../services/verify/index.js';
+import { CHECKS, type StateProof, type VerdictProof, verifyProof } from '../../services/verify/index.js';
 import { commission, epc, PARTY, ship } from '../contracts/helpers.js';
 import { Chain } from './chain.js';
 
@@ -35,6 +35,7 @@ describe('verdict and state proofs', () => {
     const result = verifyProof(proof, chain.genesisKeys());
     expect(result.failure).toBeUndefined();
     expect(result.verified.at(-1)).toBe(`verdict: block 2 rejected event ${eventID} with CUSTODY_NOT_HELD`);
+    expect(result.verified.map((l) => l.split(':')[0])).toEqual(CHECKS.verdict);
 
     const forged = (f: (p: VerdictProof) => void) => {
       const copy = travel(proof);
@@ -63,6 +64,7 @@ describe('verdict and state proofs', () => {
     expect(result.verified.at(-1)).toMatch(
       /^inclusion: bucket \d+ is under parentStateRoot [0-9a-f]{64} of block 2$/,
     );
+    expect(result.verified.map((l) => l.split(':')[0])).toEqual(CHECKS.state);
 
     const forged = (f: (p: StateProof) => void) => {
       const copy = travel(proof);

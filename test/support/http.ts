@@ -8,22 +8,14 @@ export interface RawResponse {
 
 /**
  * One request with node:http, the path sent exactly as given (fetch would normalise `../` and
- * re-encode). A server refusing a body it will not read (413) closes the connection; when the
- * client is still sending, that reaches it as a reset, so resets are retried a few times.
+ * re-encode). One attempt, never retried: a server refusing a body (413) must still let the client
+ * read its answer (services/api/http-server.ts drains the rest), and a retry here would hide a reset.
  */
-export async function rawRequest(
+export function rawRequest(
   url: string,
   opts: { method: string; path: string; headers?: Record<string, string>; body?: string },
-  attempts = 5,
 ): Promise<RawResponse> {
-  for (let i = 1; ; i++) {
-    try {
-      return await once(url, opts);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (i >= attempts || (code !== 'EPIPE' && code !== 'ECONNRESET')) throw err;
-    }
-  }
+  return once(url, opts);
 }
 
 /**

@@ -1,87 +1,19 @@
-import {
-  Background,
-  Controls,
-  type Edge,
-  Handle,
-  MiniMap,
-  type Node,
-  type NodeProps,
-  Position,
-  ReactFlow,
-  type ReactFlowInstance,
-} from '@xyflow/react';
+import { Background, Controls, type Edge, MiniMap, ReactFlow, type ReactFlowInstance } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Trace } from '../api.js';
 import { flagText, STATUS_TEXT, shortId, useNames } from '../common.js';
 import { hiddenNeighbours, pathThrough, visibleTrace } from '../graph.js';
 import { type LaidNode, layeredLayout } from '../layout.js';
+import {
+  estimatedSize,
+  type GraphControls,
+  GraphControlsContext,
+  type GraphNode,
+  handlesOf,
+  nodeTypes,
+} from './graph-node.js';
 import type { Selection } from './selection.js';
-
-type NodeData = {
-  laid: LaidNode;
-  label: string;
-  sub: string;
-  name: string;
-  prefix: string;
-  flags: string[];
-  hidden: number;
-  focusable: boolean;
-  dim: boolean;
-  onKey: (id: string, key: string) => boolean;
-  onOpen: (id: string) => void;
-  onExpand: (id: string) => void;
-  domId: string;
-};
-type GraphNode = Node<NodeData>;
-
-const GraphNodeView = memo(function GraphNodeView({ id, data }: NodeProps<GraphNode>) {
-  const flagged = data.flags.length > 0;
-  return (
-    <div
-      className={`gnode gnode-${data.laid.kind}${flagged ? ' flagged' : ''}${data.dim ? ' dim' : ''}`}
-      data-flags={data.flags.join(' ')}
-    >
-      <Handle type="target" position={Position.Left} isConnectable={false} />
-      <button
-        type="button"
-        id={data.domId}
-        className="gnode-button"
-        tabIndex={data.focusable ? 0 : -1}
-        onClick={() => data.onOpen(id)}
-        onKeyDown={(e) => {
-          if (data.onKey(id, e.key)) e.preventDefault();
-        }}
-      >
-        {/* The accessible name is the content: the full identifier (or event type) first, then what is seen. */}
-        <span className="sr-only">{data.prefix} </span>
-        <span className="gnode-label">{data.label}</span>
-        <span className="gnode-sub">{data.sub}</span>
-        {flagged && (
-          <span className="gnode-flags">
-            {data.flags.map((f) => (
-              <span key={f}>⚑ {flagText(f)}</span>
-            ))}
-          </span>
-        )}
-      </button>
-      {data.hidden > 0 && (
-        <button
-          type="button"
-          className="gnode-expand small"
-          tabIndex={-1}
-          aria-label={`Expand ${data.hidden} hidden neighbours of ${data.label}`}
-          onClick={() => data.onExpand(id)}
-        >
-          +{data.hidden}
-        </button>
-      )}
-      <Handle type="source" position={Position.Right} isConnectable={false} />
-    </div>
-  );
-});
-
-const nodeTypes = { g: GraphNodeView };
 
 export function Lineage({
   trace,
@@ -108,6 +40,14 @@ export function Lineage({
   const [announce, setAnnounce] = useState('');
   const pendingFocus = useRef<string | undefined>(undefined);
   const large = layout.nodes.length > 300;
+  // The pane's size, read before the graph is first drawn: a large graph then opens centred on the
+  // traced object at once, instead of drawing the nodes at the origin and moving there after.
+  const box = useRef<HTMLDivElement>(null);
+  const [pane, setPane] = useState<{ width: number; height: number } | undefined>();
+  useLayoutEffect(() => {
+    const r = box.current?.getBoundingClientRect();
+    setPane({ width: r?.width ?? 0, height: r?.height ?? 0 });
+  }, []);
 
   const index = useMemo(() => {
     const byId = new Map(layout.nodes.map((n, i) => [n.id, { n, i }]));
@@ -131,42 +71,44 @@ export function Lineage({
     [selected, layout, index],
   );
 
-  const describe = (
-    n: LaidNode,
-  ): { label: string; sub: string; name: string; prefix: string; flags: string[] } => {
-    if (n.kind === 'event') {
-      const e = events.get(n.ref);
-      const type = e?.eventType ?? 'Event';
-      const step = e?.bizStep ?? '';
-      const sub = `${names.org(e?.org)} · ${e?.eventTime.slice(0, 16).replace('T', ' ') ?? ''}`;
-      return {
-        label: `${type.replace('Event', '')}${step ? ` · ${step}` : ''}`,
-        prefix: type,
-        sub,
-        name: `${type}${step ? ` ${step}` : ''}, by ${names.org(e?.org)}, ${e?.eventTime ?? ''}, ${(index.ins.get(n.id) ?? []).length} in, ${(index.outs.get(n.id) ?? []).length} out`,
-        flags: [],
-      };
-    }
-    const t = traceNodes.get(n.ref);
-    const flags = t?.flags ?? [];
-    const status = t?.status ? STATUS_TEXT[t.status] : undefined;
-    return {
-      label: shortId(n.ref),
-      prefix: n.ref,
-      sub: [status, t?.custodian ? `held by ${names.org(t.custodian)}` : undefined]
-        .filter(Boolean)
-        .join(' · '),
-      name: [
-        n.ref,
-        status,
-        ...flags.map(flagText),
-        t?.custodian ? `held by ${names.org(t.custodian)}` : undefined,
-      ]
-        .filter(Boolean)
-        .join(', '),
-      flags,
-    };
-  };
+  const describe = useMemo(
+    () =>
+      (n: LaidNode): { label: string; sub: string; name: string; prefix: string; flags: string[] } => {
+        if (n.kind === 'event') {
+          const e = events.get(n.ref);
+          const type = e?.eventType ?? 'Event';
+          const step = e?.bizStep ?? '';
+          const sub = `${names.org(e?.org)} · ${e?.eventTime.slice(0, 16).replace('T', ' ') ?? ''}`;
+          return {
+            label: `${type.replace('Event', '')}${step ? ` · ${step}` : ''}`,
+            prefix: type,
+            sub,
+            name: `${type}${step ? ` ${step}` : ''}, by ${names.org(e?.org)}, ${e?.eventTime ?? ''}, ${(index.ins.get(n.id) ?? []).length} in, ${(index.outs.get(n.id) ?? []).length} out`,
+            flags: [],
+          };
+        }
+        const t = traceNodes.get(n.ref);
+        const flags = t?.flags ?? [];
+        const status = t?.status ? STATUS_TEXT[t.status] : undefined;
+        return {
+          label: shortId(n.ref),
+          prefix: n.ref,
+          sub: [status, t?.custodian ? `held by ${names.org(t.custodian)}` : undefined]
+            .filter(Boolean)
+            .join(' · '),
+          name: [
+            n.ref,
+            status,
+            ...flags.map(flagText),
+            t?.custodian ? `held by ${names.org(t.custodian)}` : undefined,
+          ]
+            .filter(Boolean)
+            .join(', '),
+          flags,
+        };
+      },
+    [events, traceNodes, names, index],
+  );
 
   const focusNode = (id: string) => {
     setFocusId(id);
@@ -219,41 +161,59 @@ export function Lineage({
     select(id.startsWith('event:') ? { kind: 'event', eventID: id.slice(6) } : { kind: 'object', id });
   };
 
-  const nodes: GraphNode[] = layout.nodes
-    .filter((n) => !pathOnly || !path || path.has(n.id))
-    .map((n, i) => ({
-      id: n.id,
-      type: 'g',
-      position: { x: n.x, y: n.y },
-      draggable: false,
-      selectable: false,
-      focusable: false,
-      data: {
-        laid: n,
-        ...describe(n),
-        hidden: hidden.get(n.id) ?? 0,
-        focusable: n.id === current,
-        dim: path !== undefined && !path.has(n.id),
-        onKey,
-        onOpen: open,
-        onExpand: (id: string) => setExpanded(new Set([...expanded, id])),
-        domId: `gn-${index.byId.get(n.id)?.i ?? i}`,
-      },
-    }));
-  const edges: Edge[] = layout.edges
-    .filter((e) => !pathOnly || !path || (path.has(e.source) && path.has(e.target)))
-    .map((e) => {
-      const on = path?.has(e.source) && path.has(e.target);
-      return {
-        id: e.id,
-        source: e.source,
-        target: e.target,
-        focusable: false,
-        selectable: false,
-        className: path === undefined ? '' : on ? 'on-path' : 'dim',
-        data: { eventID: e.eventID },
-      };
-    });
+  const nodes: GraphNode[] = useMemo(
+    () =>
+      layout.nodes
+        .filter((n) => !pathOnly || !path || path.has(n.id))
+        .map((n, i) => {
+          const described = describe(n);
+          const { width, height } = estimatedSize(n, described.flags.length);
+          return {
+            id: n.id,
+            type: 'g',
+            position: { x: n.x, y: n.y },
+            initialWidth: width,
+            initialHeight: height,
+            handles: handlesOf(width, height),
+            draggable: false,
+            selectable: false,
+            focusable: false,
+            data: {
+              laid: n,
+              ...described,
+              hidden: hidden.get(n.id) ?? 0,
+              dim: path !== undefined && !path.has(n.id),
+              domId: `gn-${index.byId.get(n.id)?.i ?? i}`,
+            },
+          };
+        }),
+    [layout, pathOnly, path, describe, hidden, index],
+  );
+  const edges: Edge[] = useMemo(
+    () =>
+      layout.edges
+        .filter((e) => !pathOnly || !path || (path.has(e.source) && path.has(e.target)))
+        .map((e) => {
+          const on = path?.has(e.source) && path.has(e.target);
+          return {
+            id: e.id,
+            source: e.source,
+            target: e.target,
+            focusable: false,
+            selectable: false,
+            className: path === undefined ? '' : on ? 'on-path' : 'dim',
+            data: { eventID: e.eventID },
+          };
+        }),
+    [layout, pathOnly, path],
+  );
+  const start = index.byId.get(current ?? '')?.n;
+  const controls: GraphControls = {
+    current,
+    onKey,
+    onOpen: open,
+    onExpand: (id: string) => setExpanded(new Set([...expanded, id])),
+  };
 
   return (
     <section aria-label="Lineage" className="lineage">
@@ -290,41 +250,48 @@ export function Lineage({
           Enter opens, + expands, Esc closes.
         </span>
       </div>
-      <div className="flow" data-nodes={layout.nodes.length}>
-        <ReactFlow
-          nodes={nodes}
-          edges={edges}
-          nodeTypes={nodeTypes}
-          onInit={(i) => {
-            flow.current = i;
-            // A large graph opens at full size on the traced object, not shrunk to fit: only what is
-            // on screen is rendered (onlyRenderVisibleElements), so it is interactive at once.
-            const start = index.byId.get(current ?? '');
-            if (large && start) void i.setCenter(start.n.x + 90, start.n.y + 30, { zoom: 1, duration: 0 });
-          }}
-          // Without a node click handler React Flow gives nodes no pointer events.
-          onNodeClick={() => undefined}
-          onlyRenderVisibleElements={large}
-          onEdgeClick={(_e, edge) =>
-            select({ kind: 'event', eventID: (edge.data as { eventID: string }).eventID })
-          }
-          nodesDraggable={false}
-          nodesConnectable={false}
-          nodesFocusable={false}
-          edgesFocusable={false}
-          elementsSelectable={false}
-          fitView={!large}
-          minZoom={0.05}
-          proOptions={{ hideAttribution: true }}
-          ariaLabelConfig={{
-            'node.a11yDescription.default':
-              'Lineage graph. Tab reaches one node; arrow keys move along links.',
-          }}
-        >
-          <Background />
-          <Controls showInteractive={false} />
-          <MiniMap pannable zoomable ariaLabel="Overview of the lineage graph" />
-        </ReactFlow>
+      <div className="flow" data-nodes={layout.nodes.length} ref={box}>
+        {pane && (
+          <GraphControlsContext.Provider value={controls}>
+            <ReactFlow
+              nodes={nodes}
+              edges={edges}
+              nodeTypes={nodeTypes}
+              onInit={(i) => {
+                flow.current = i;
+              }}
+              // A large graph opens at full size on the traced object, not shrunk to fit: only what is
+              // on screen is rendered (onlyRenderVisibleElements), so it is interactive at once.
+              defaultViewport={
+                large && start && pane
+                  ? { x: pane.width / 2 - start.x - 90, y: pane.height / 2 - start.y - 30, zoom: 1 }
+                  : undefined
+              }
+              // Without a node click handler React Flow gives nodes no pointer events.
+              onNodeClick={() => undefined}
+              onlyRenderVisibleElements={large}
+              onEdgeClick={(_e, edge) =>
+                select({ kind: 'event', eventID: (edge.data as { eventID: string }).eventID })
+              }
+              nodesDraggable={false}
+              nodesConnectable={false}
+              nodesFocusable={false}
+              edgesFocusable={false}
+              elementsSelectable={false}
+              fitView={!large}
+              minZoom={0.05}
+              proOptions={{ hideAttribution: true }}
+              ariaLabelConfig={{
+                'node.a11yDescription.default':
+                  'Lineage graph. Tab reaches one node; arrow keys move along links.',
+              }}
+            >
+              <Background />
+              <Controls showInteractive={false} />
+              <MiniMap pannable zoomable ariaLabel="Overview of the lineage graph" />
+            </ReactFlow>
+          </GraphControlsContext.Provider>
+        )}
       </div>
       <p className="sr-only" aria-live="polite">
         {announce}

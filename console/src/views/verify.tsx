@@ -73,21 +73,31 @@ export function CheckList({ result, proof }: { result: VerifyResult; proof?: unk
           : `✗ Verification FAILED at check “${result.failure?.check}”: ${result.failure?.message}`}
       </p>
       <ol>
-        {result.verified.map((line) => (
-          <li key={line} className="pass">
-            <span aria-hidden="true">✓ </span>
-            <span className="sr-only">passed: </span>
-            {line}
+        {result.checks.map((c) => (
+          <li
+            key={c.check}
+            className={c.status === 'passed' ? 'pass' : c.status === 'failed' ? 'fail' : 'skipped'}
+          >
+            <span aria-hidden="true">
+              {c.status === 'passed' ? '✓ ' : c.status === 'failed' ? '✗ ' : '– '}
+            </span>
+            {c.status === 'passed' ? (
+              <>
+                <span className="sr-only">passed: </span>
+                {c.check}: {c.detail}
+              </>
+            ) : c.status === 'failed' ? (
+              <>
+                FAILED {c.check}: {c.detail}
+              </>
+            ) : (
+              <>
+                {c.check}: <span className="muted">not run after the failure</span>
+              </>
+            )}
           </li>
         ))}
-        {result.failure && (
-          <li className="fail">
-            <span aria-hidden="true">✗ </span>
-            FAILED {result.failure.check}: {result.failure.message}
-          </li>
-        )}
       </ol>
-      {result.failure && <p className="muted">Checks after the first failure were not run.</p>}
       {inclusion && (
         <details>
           <summary>

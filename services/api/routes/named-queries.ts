@@ -15,12 +15,15 @@ import { answerQuery, keyedPage, rawSearch } from './query-support.js';
 
 type NameParams = Operations['getNamedQuery']['parameters']['path'];
 
-const NAME = /^[A-Za-z0-9._~-]{1,64}$/;
+/** `.` and `..` are refused: clients resolve them away as dot segments (RFC 3986), so such a query could never be named in a URL. */
+const NAME = /^(?!\.{1,2}$)[A-Za-z0-9._~-]{1,64}$/;
 const PAGING = ['perPage', 'nextPageToken'];
 
 function invalidName(): WaybillError {
   return new WaybillError(ErrorCode.ValidationFailed, 'the request is not valid', {
-    errors: [{ field: 'body.name', message: 'must be 1 to 64 of letters, digits, ., _, - and ~' }],
+    errors: [
+      { field: 'body.name', message: 'must be 1 to 64 of letters, digits, ., _, - and ~, and not . or ..' },
+    ],
   });
 }
 

@@ -71,6 +71,11 @@ export interface SimConfig {
   txRegossipMs?: number;
   /** TEST ONLY: crashed nodes also lose their persisted state, as with a driver that never fsyncs. */
   amnesia?: boolean;
+  /**
+   * TEST ONLY: the consensus store makes a state durable only when the next one is saved, as a
+   * store whose save returns before the fsync: the crash-safety check must catch the early sends.
+   */
+  lazyPersist?: boolean;
   /** Debugging: called with every input and action of every node. */
   trace?: (line: string) => void;
 }
@@ -89,6 +94,8 @@ export interface SimResult {
   /** Blocks of the longest chain decided in a round above 0. */
   blocksAfterViewChange: number;
   crashes: number;
+  /** Catch-up through the driver: batch requests sent, blocks committed from decisions. */
+  sync: { requests: number; blocks: number };
   virtualMs: number;
   events: number;
   messages: { delivered: number; dropped: number };

@@ -8,7 +8,7 @@ import {
   verifyCertificate,
 } from '../../ledger/index.js';
 import { verifyEvidence } from '../evidence.js';
-import type { ChainTip, ConsensusMessage, Evidence } from '../types.js';
+import type { ChainTip, ConsensusMessage, Evidence, Proposal, Vote } from '../types.js';
 
 const MAX_VIOLATIONS = 20;
 
@@ -93,6 +93,16 @@ export class Monitor {
     const before = this.signed.get(slot);
     if (before === undefined) this.signed.set(slot, m.signature);
     else if (before !== m.signature) this.violation(`equivocation: ${slot} signed twice differently`);
+  }
+
+  /**
+   * An honest node sent an own proposal or vote before the state holding it was persisted: a
+   * crash right after would let it sign another one for the same slot. (A twin may relay what its
+   * other half signed, so Byzantine members are excused.)
+   */
+  sentUnpersisted(node: string, m: Proposal | Vote): void {
+    if (this.byzantine.has(node)) return;
+    this.violation(`crash safety: ${node} sent its ${m.type} h${m.height} r${m.round} before persisting it`);
   }
 
   /** A node commits `block` on top of `tip`, having already committed the txs in `chainTxs`. */

@@ -1,4 +1,5 @@
 import { createConsensusCore } from '../core.js';
+import { ConsensusDriver, type FetchAnswer } from '../driver.js';
 import type {
   ConsensusAction,
   ConsensusConfig,
@@ -11,18 +12,32 @@ import type { SimApp } from './app.js';
 import type { Adversary } from './byzantine.js';
 import type { Monitor } from './monitor.js';
 
-type TimeoutAction = Extract<ConsensusAction, { type: 'schedule_timeout' }>;
+/** A virtual timer: the simulator fires it off its event queue unless it was cleared. */
+export interface SimTimer {
+  live: boolean;
+  fire(): void;
+}
 
-/** What a simulated node needs from the simulator: the network, timers and the other nodes. */
+/** What a simulated node needs from the simulator: the network, timers, time and the other nodes. */
 export interface SimHost {
   readonly monitor: Monitor;
   send(from: number, to: number, message: ConsensusMessage): void;
   broadcast(from: number, message: ConsensusMessage): void;
-  setTimer(node: number, incarnation: number, timeout: TimeoutAction): void;
-  /** `server` sends `client` its decisions from height `from`, at most `count` of them. */
-  serveDecisions(server: number, client: number, from: number, count: number): void;
+  setTimer(fire: () => void, delayMs: number): SimTimer;
+  /** The node's own clock (simulated time plus its skew). */
+  clock(node: number): number;
+  /** A catch-up request from `client` to `server` and its answer, each crossing the network. */
+  fetchBlocks(
+    client: number,
+    server: number,
+    from: number,
+    limit: number,
+    reply: (a: FetchAnswer) => void,
+  ): void;
   /** The processes running as `id`: one, two for a member with a twin, none for a stranger. */
   processesOf(id: string): readonly number[];
+  /** Identities of the other member processes, as a node's connected peers. */
+  peerIds(node: number): string[];
 }
 
 export interface SimNodeStats {
@@ -32,26 +47,34 @@ export interface SimNodeStats {
   evidence: number;
   /** Count of each info/warn log event of the core (restored, invalid_signature, ...). */
   events: Map<string, number>;
+  /** Catch-up: batches the driver asked peers for, and blocks committed from decisions. */
+  syncRequests: number;
+  syncedBlocks: number;
 }
 
-const SYNC_BATCH = 50;
-const PUSH_BATCH = 20;
-
 /**
- * One simulated node: an unchanged consensus core plus the same driver duties as
- * services/consensus/driver.ts (actions in order, `build_block` answered after the current actions),
- * with the network, timers and storage simulated. `persisted` and the app's chain survive a crash;
- * the core and everything else in memory do not.
+ * One simulated node: an unchanged consensus core run by the node's own driver
+ * (services/consensus/driver.ts) on virtual ports: the simulator's clock, timers and network, a
+ * consensus store in memory and the simulated app. `persisted` and the app's chain survive a crash
+ * (they stand for the node's SQLite file); the core, the driver and everything else do not.
  */
 export class SimNode {
+  /** Null while the node is down. */
+  driver: ConsensusDriver | null = null;
   core: ConsensusCore | null = null;
-  /** Timers of an earlier incarnation are ignored, as they would die with the process. */
-  incarnation = 0;
   persisted: PersistedState | null = null;
   /** A Byzantine member's node: everything its core sends goes through the adversary. */
   adversary: Adversary | null = null;
-  readonly stats: SimNodeStats = { roundChanges: 0, crashes: 0, evidence: 0, events: new Map() };
-  private readonly inbox: ConsensusInput[] = [];
+  readonly stats: SimNodeStats = {
+    roundChanges: 0,
+    crashes: 0,
+    evidence: 0,
+    events: new Map(),
+    syncRequests: 0,
+    syncedBlocks: 0,
+  };
+  /** Signatures of every own message ever made durable: a send must find its message here. */
+  private readonly durable = new Set<string>();
 
   constructor(
     readonly index: number,
@@ -62,106 +85,149 @@ export class SimNode {
     /** This node's clock minus the simulator's clock: clocks of real machines differ. */
     readonly skewMs: number,
     private readonly trace?: (line: string) => void,
+    private readonly lazyPersist = false,
   ) {}
 
   get alive(): boolean {
-    return this.core !== null;
+    return this.driver !== null;
   }
 
-  boot(now: number): void {
-    this.core = createConsensusCore(this.config);
-    this.incarnation++;
-    this.handle({ type: 'start', tip: this.app.tip(), now, persisted: this.persisted });
-    if (this.app.pending > 0) this.handle({ type: 'txs_available', available: true, now });
+  boot(): void {
+    const core = traced(createConsensusCore(this.config), this.trace);
+    this.core = core;
+    this.driver = new ConsensusDriver({
+      core,
+      clock: () => this.now(),
+      timers: {
+        set: (fn, delayMs) => this.host.setTimer(fn, delayMs),
+        clear: (handle) => {
+          (handle as SimTimer).live = false;
+        },
+      },
+      transport: {
+        broadcast: (message) => this.broadcast(message),
+        send: (to, message) => this.sendTo(to, message),
+        connectedPeers: () => this.host.peerIds(this.index),
+        fetchBlocks: (peer, from, limit, reply) => {
+          this.stats.syncRequests++;
+          const server = this.host.processesOf(peer)[0];
+          if (server === undefined || peer === this.id) reply({ error: new Error(`no process ${peer}`) });
+          else this.host.fetchBlocks(this.index, server, from, limit, reply);
+        },
+      },
+      store: {
+        tip: () => this.app.tip(),
+        loadConsensusState: () => this.persisted,
+        saveConsensusState: (state) => this.persist(state),
+        getBlock: (height) => this.app.chain[height - 1],
+      },
+      app: {
+        buildBlock: (height, round, parentHash, minTimestamp, now) =>
+          this.app.build(height, round, parentHash, minTimestamp, now),
+        commit: (block, hash, certificate) => {
+          const { monitor } = this.host;
+          monitor.commit(this.id, this.app.tip(), this.app.committedTxs, block, hash, certificate);
+          this.app.commit(block, hash, certificate);
+          this.input({ type: 'txs_available', available: this.app.pending > 0, now: this.now() });
+        },
+      },
+      observer: {
+        log: (action) => this.count(action),
+        synced: (blocks) => {
+          this.stats.syncedBlocks += blocks;
+        },
+        syncFailed: () => undefined,
+        syncError: () => undefined,
+        evidence: (evidence) => {
+          this.host.monitor.reportEvidence(this.id, evidence);
+          this.stats.evidence++;
+        },
+        fatal: (err) => {
+          throw err;
+        },
+      },
+    });
+    this.driver.start();
+    if (this.app.pending > 0) this.input({ type: 'txs_available', available: true, now: this.now() });
   }
 
   /** `amnesia` loses the persisted state too: a broken driver, for showing the checks bite. */
   crash(amnesia = false): void {
-    if (amnesia) this.persisted = null;
+    if (amnesia) {
+      this.persisted = null;
+      this.durable.clear();
+    }
+    this.driver?.stop();
+    this.driver = null;
     this.core = null;
-    this.incarnation++;
-    this.inbox.length = 0;
     this.app.crash();
     this.stats.crashes++;
   }
 
-  /** Feeds one input, then any inputs its actions queued, like the real driver's loop. */
-  handle(input: ConsensusInput): void {
-    if (!this.core) return;
-    this.inbox.push(input);
-    if (this.inbox.length > 1) return;
-    for (let next = this.inbox[0]; next && this.core; next = this.inbox[0]) {
-      this.trace?.(`<- ${describe(next)}`);
-      for (const action of this.core.step(next)) {
-        this.trace?.(`-> ${describe(action)}`);
-        this.execute(action, next.now);
-      }
-      this.inbox.shift();
-    }
+  /** One input through the driver, as the node's p2p handlers, mempool and timers feed it. */
+  input(input: ConsensusInput): void {
+    this.driver?.dispatch(input);
   }
 
-  private execute(a: ConsensusAction, now: number): void {
-    const { host } = this;
-    switch (a.type) {
-      case 'persist':
-        this.persisted = a.state;
-        break;
-      case 'broadcast':
-        host.monitor.sent(this.id, a.message);
-        if (this.adversary) this.adversary.broadcast(a.message);
-        else host.broadcast(this.index, a.message);
-        break;
-      case 'send':
-        host.monitor.sent(this.id, a.message);
-        this.sendTo(a.to, a.message);
-        break;
-      case 'schedule_timeout':
-        host.setTimer(this.index, this.incarnation, a);
-        break;
-      case 'build_block': {
-        const block = this.app.build(a.height, a.round, a.parentHash, a.minTimestamp, now);
-        this.inbox.push({ type: 'block_built', height: a.height, round: a.round, block, now });
-        break;
-      }
-      case 'commit':
-        host.monitor.commit(this.id, this.app.tip(), this.app.committedTxs, a.block, a.hash, a.certificate);
-        this.app.commit(a.block, a.hash, a.certificate);
-        this.inbox.push({ type: 'txs_available', available: this.app.pending > 0, now });
-        break;
-      case 'sync_from':
-        this.withPeer(a.peer, (peer) =>
-          host.serveDecisions(peer, this.index, this.app.height + 1, SYNC_BATCH),
-        );
-        break;
-      case 'peer_behind':
-        this.withPeer(a.peer, (peer) => host.serveDecisions(this.index, peer, a.height, PUSH_BATCH));
-        break;
-      case 'evidence':
-        host.monitor.reportEvidence(this.id, a.evidence);
-        this.stats.evidence++;
-        break;
-      case 'log':
-        this.count(a);
-        break;
+  now(): number {
+    return this.host.clock(this.index);
+  }
+
+  private persist(state: PersistedState): void {
+    if (this.lazyPersist) {
+      // The previous save reaches the disk only now (a broken store: see SimConfig.lazyPersist).
+      for (const m of this.persisted?.sent ?? []) this.durable.add(m.signature);
+      this.persisted = state;
+      return;
     }
+    this.persisted = state;
+    for (const m of state.sent) this.durable.add(m.signature);
+  }
+
+  private broadcast(message: ConsensusMessage): void {
+    this.checkDurable(message);
+    this.host.monitor.sent(this.id, message);
+    if (this.adversary) this.adversary.broadcast(message);
+    else this.host.broadcast(this.index, message);
   }
 
   private sendTo(id: string, message: ConsensusMessage): void {
-    this.withPeer(id, (peer) =>
-      this.adversary ? this.adversary.send(peer, message) : this.host.send(this.index, peer, message),
-    );
+    this.checkDurable(message);
+    this.host.monitor.sent(this.id, message);
+    // Both processes of a twinned peer get it: the real network cannot tell them apart either.
+    if (id === this.id) return;
+    for (const peer of this.host.processesOf(id)) {
+      if (this.adversary) this.adversary.send(peer, message);
+      else this.host.send(this.index, peer, message);
+    }
   }
 
-  /** Both processes of a twinned peer get it: the real network cannot tell them apart either. */
-  private withPeer(id: string, f: (peer: number) => void): void {
-    if (id === this.id) return;
-    for (const peer of this.host.processesOf(id)) f(peer);
+  /** Crash safety: an own proposal or vote leaves the node only once the state holding it is durable. */
+  private checkDurable(m: ConsensusMessage): void {
+    if (m.type === 'decision' || (m.type === 'proposal' ? m.proposer : m.voter) !== this.id) return;
+    if (!this.durable.has(m.signature)) this.host.monitor.sentUnpersisted(this.id, m);
   }
 
   private count(a: Extract<ConsensusAction, { type: 'log' }>): void {
     if (a.event === 'round_started') this.stats.roundChanges++;
     if (a.level !== 'debug') this.stats.events.set(a.event, (this.stats.events.get(a.event) ?? 0) + 1);
   }
+}
+
+/** The core with every input and action written to the trace, when there is one. */
+function traced(core: ConsensusCore, trace?: (line: string) => void): ConsensusCore {
+  if (!trace) return core;
+  return {
+    get status() {
+      return core.status;
+    },
+    step(input) {
+      trace(`<- ${describe(input)}`);
+      const actions = core.step(input);
+      for (const a of actions) trace(`-> ${describe(a)}`);
+      return actions;
+    },
+  };
 }
 
 const SHORTENED = new Set(['signature', 'certificate', 'hash', 'blockHash', 'parentHash']);

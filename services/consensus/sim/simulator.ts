@@ -1,30 +1,23 @@
 import { sha256Hex } from '../../common/index.js';
 import type { Signer } from '../../crypto/index.js';
 import type { Transaction } from '../../ledger/index.js';
-import type { ChainTip, ConsensusAction, ConsensusConfig, ConsensusMessage, Step } from '../types.js';
+import type { FetchAnswer } from '../driver.js';
+import type { ChainTip, ConsensusConfig, ConsensusMessage } from '../types.js';
 import { SimApp, syntheticTx } from './app.js';
 import { Adversary, Intruder } from './byzantine.js';
 import { type CrashSpec, lastFaultEnd, type SimConfig, type SimResult, twinProcesses } from './config.js';
 import { simKeys } from './crypto.js';
 import { Monitor } from './monitor.js';
 import { NetworkModel } from './network.js';
-import { type SimHost, SimNode } from './node.js';
+import { type SimHost, SimNode, type SimTimer } from './node.js';
 import { Prng } from './prng.js';
 import { EventQueue } from './queue.js';
-
-type Timeout = Extract<ConsensusAction, { type: 'schedule_timeout' }>;
 
 type SimEvent =
   | { kind: 'start' | 'restart'; node: number }
   | { kind: 'deliver'; to: number; from: number; message: ConsensusMessage }
-  | {
-      kind: 'timeout';
-      node: number;
-      incarnation: number;
-      height: number;
-      round: number;
-      step: Step | 'commit' | 'empty';
-    }
+  | { kind: 'timer'; timer: SimTimer }
+  | { kind: 'reply'; reply: (answer: FetchAnswer) => void; answer: FetchAnswer }
   | { kind: 'submit'; node: number; n: number }
   | { kind: 'tx'; node: number; tx: Transaction }
   | { kind: 'crash'; spec: CrashSpec }
@@ -37,6 +30,11 @@ type SimEvent =
 /** Simulated wall clock at t = 0 (a fixed date, so runs replay); genesis is a second earlier. */
 const EPOCH_MS = 1_750_000_000_000;
 const MAX_EVENTS = 20_000_000;
+/**
+ * A catch-up request that gets no answer fails after this long, as p2p's request timeout makes it
+ * fail on a node (10 s there; scaled down like the simulator's consensus timeouts).
+ */
+const SYNC_REQUEST_TIMEOUT_MS = 2_000;
 
 export type { ByzantineSpec, CrashSpec, SimConfig, SimResult } from './config.js';
 
@@ -45,7 +43,8 @@ export function runSimulation(cfg: SimConfig): SimResult {
 }
 
 /**
- * A discrete-event simulation of a whole network: N unchanged consensus cores, a virtual clock
+ * A discrete-event simulation of a whole network: N unchanged consensus cores, each run by the
+ * node's own driver (consensus/driver.ts) on virtual ports (node.ts), a virtual clock
  * and one queue of events ordered by (time, sequence). Nothing depends on wall time or on
  * unseeded randomness, so the same config always gives the same run.
  *
@@ -125,7 +124,7 @@ class Simulation implements SimHost {
       }
       const skew = this.rng.start.int(-cfg.clockSkewMs, cfg.clockSkewMs);
       const trace = cfg.trace && ((line: string) => cfg.trace?.(`${this.t} ${id}#${index} ${line}`));
-      const node = new SimNode(index, id, app, config, this, skew, trace);
+      const node = new SimNode(index, id, app, config, this, skew, trace, cfg.lazyPersist);
       if (spec && (spec.equivocate || spec.doubleVote || spec.badSignatures || spec.flood)) {
         node.adversary = new Adversary(spec, {
           network: this.network,
@@ -207,8 +206,14 @@ class Simulation implements SimHost {
       case 'deliver':
         this.deliver(e.to, e.from, e.message);
         break;
-      case 'timeout':
-        this.fire(e);
+      case 'timer':
+        if (e.timer.live) {
+          e.timer.live = false;
+          e.timer.fire();
+        }
+        break;
+      case 'reply':
+        e.reply(e.answer);
         break;
       case 'submit':
         this.submit(e.node, e.n);
@@ -220,7 +225,7 @@ class Simulation implements SimHost {
         this.crash(e.spec);
         break;
       case 'connected':
-        this.node(e.node).handle({
+        this.node(e.node).input({
           type: 'peer_connected',
           peer: this.node(e.peer).id,
           now: this.clock(e.node),
@@ -255,22 +260,36 @@ class Simulation implements SimHost {
     for (const peer of this.peersOf(from)) this.send(from, peer, message);
   }
 
-  setTimer(node: number, incarnation: number, a: Timeout): void {
-    const { height, round, step } = a;
-    this.at(this.t + a.delayMs, { kind: 'timeout', node, incarnation, height, round, step });
+  setTimer(fire: () => void, delayMs: number): SimTimer {
+    const timer = { live: true, fire };
+    this.at(this.t + delayMs, { kind: 'timer', timer });
+    return timer;
   }
 
-  /** A request to the server and its answer, each crossing the network (and maybe lost). */
-  serveDecisions(server: number, client: number, from: number, count: number): void {
+  /** A request to the server and its answer, each crossing the network; a lost one times out. */
+  fetchBlocks(
+    client: number,
+    server: number,
+    from: number,
+    limit: number,
+    reply: (answer: FetchAnswer) => void,
+  ): void {
     const there = this.net.route(client, server, this.t);
     const back = this.net.route(server, client, this.t);
     const s = this.node(server);
-    if (there === undefined || back === undefined || !s.alive) return;
-    const first = Math.max(1, from); // height 0 is genesis; a junk message may claim it
-    for (const c of s.app.chain.slice(first - 1, first - 1 + count)) {
-      const message: ConsensusMessage = { type: 'decision', block: c.block, certificate: c.certificate };
-      this.at(this.t + there + back, { kind: 'deliver', to: client, from: server, message });
+    if (there === undefined || back === undefined || !s.alive) {
+      const answer = { error: new Error(`sync request to ${s.id} timed out`) };
+      this.at(this.t + SYNC_REQUEST_TIMEOUT_MS, { kind: 'reply', reply, answer });
+      return;
     }
+    const first = Math.max(1, from); // height 0 is genesis; a junk message may claim it
+    const blocks = s.app.chain.slice(first - 1, first - 1 + limit);
+    this.at(this.t + there + back, { kind: 'reply', reply, answer: { blocks } });
+  }
+
+  peerIds(index: number): string[] {
+    const self = this.names[index];
+    return [...new Set(this.nodes.filter((n) => n.id !== self).map((n) => n.id))];
   }
 
   processesOf(id: string): readonly number[] {
@@ -287,7 +306,7 @@ class Simulation implements SimHost {
 
   private boot(index: number, restart: boolean): void {
     const node = this.node(index);
-    node.boot(this.clock(index));
+    node.boot();
     if (!restart) return;
     for (const peer of this.peersOf(index)) {
       this.connect(index, peer);
@@ -299,13 +318,7 @@ class Simulation implements SimHost {
     const node = this.node(to);
     if (!node.alive) return;
     this.delivered++;
-    node.handle({ type: 'message', from: this.names[from] ?? '', message, now: this.clock(to) });
-  }
-
-  private fire(e: Extract<SimEvent, { kind: 'timeout' }>): void {
-    const node = this.node(e.node);
-    if (node.incarnation !== e.incarnation) return;
-    node.handle({ type: 'timeout', height: e.height, round: e.round, step: e.step, now: this.clock(e.node) });
+    node.input({ type: 'message', from: this.names[from] ?? '', message, now: this.clock(to) });
   }
 
   /** A client submits a capture to a node, which gossips it to every other node. */
@@ -341,7 +354,7 @@ class Simulation implements SimHost {
     if (!node.alive) return;
     const wasEmpty = node.app.pending === 0;
     if (!node.app.addTx(tx, this.clock(index)) || !wasEmpty) return;
-    node.handle({ type: 'txs_available', available: true, now: this.clock(index) });
+    node.input({ type: 'txs_available', available: true, now: this.clock(index) });
   }
 
   private crash(spec: CrashSpec): void {
@@ -430,6 +443,10 @@ class Simulation implements SimHost {
       roundChanges: this.nodes.reduce((s, n) => s + n.stats.roundChanges, 0),
       blocksAfterViewChange: longest.app.chain.filter((c) => c.certificate.round > 0).length,
       crashes: this.nodes.reduce((s, n) => s + n.stats.crashes, 0),
+      sync: {
+        requests: this.nodes.reduce((s, n) => s + n.stats.syncRequests, 0),
+        blocks: this.nodes.reduce((s, n) => s + n.stats.syncedBlocks, 0),
+      },
       virtualMs: this.t,
       events: this.events,
       messages: { delivered: this.delivered, dropped: this.dropped },
@@ -449,7 +466,7 @@ class Simulation implements SimHost {
   }
 
   /** The node's own clock: simulated time plus its skew, as epoch milliseconds. */
-  private clock(i: number): number {
+  clock(i: number): number {
     return EPOCH_MS + this.t + this.node(i).skewMs;
   }
 

@@ -41,6 +41,47 @@ describe('node.json auth.jwks', () => {
     ).toEqual([{ issuer: 'i', jwksUrl: 'http://127.0.0.1:9/k', audience: 'api', orgClaim: 'org' }]);
   });
 
+  it('resolves the console sign-in of an IdP: name, scope, token and the origins its CSP allows', () => {
+    const [own, google] = parseAuthConfig(
+      {
+        jwks: [
+          {
+            issuer: 'https://login.grower.example/realms/erp',
+            jwksUrl: 'https://login.grower.example/realms/erp/certs',
+            signIn: { clientId: 'waybill-console' },
+          },
+          {
+            issuer: 'https://accounts.google.com',
+            jwksUrl: 'https://www.googleapis.com/oauth2/v3/certs',
+            orgClaim: 'hd',
+            signIn: {
+              clientId: 'c',
+              name: 'Google',
+              scope: 'openid email',
+              token: 'id_token',
+              connectOrigins: ['https://oauth2.googleapis.com'],
+            },
+          },
+        ],
+      },
+      ctx,
+    );
+    expect(own?.signIn).toEqual({
+      clientId: 'waybill-console',
+      name: 'login.grower.example',
+      scope: 'openid',
+      token: 'access_token',
+      origins: ['https://login.grower.example'],
+    });
+    expect(google?.signIn).toEqual({
+      clientId: 'c',
+      name: 'Google',
+      scope: 'openid email',
+      token: 'id_token',
+      origins: ['https://accounts.google.com', 'https://oauth2.googleapis.com'],
+    });
+  });
+
   it.each([
     [{ jwks: [{ issuer: 'i' }] }, 'auth.jwks[0]', /jwksUrl/],
     [{ jwks: [{ issuer: 'i', jwksUrl: 'https://x/k', extra: 1 }] }, 'auth.jwks[0]', /additional properties/],
@@ -69,6 +110,39 @@ describe('node.json auth.jwks', () => {
       /must be >= 0/,
     ],
     [{ jwks: {} }, 'auth.jwks', /must be array/],
+    [{ jwks: [{ issuer: 'i', jwksUrl: 'https://x/k', signIn: {} }] }, 'auth.jwks[0].signIn', /clientId/],
+    [
+      { jwks: [{ issuer: 'i', jwksUrl: 'https://x/k', signIn: { clientId: 'c' } }] },
+      'auth.jwks[0].issuer',
+      /not a URL/,
+    ],
+    [
+      { jwks: [{ issuer: 'http://idp.example', jwksUrl: 'https://x/k', signIn: { clientId: 'c' } }] },
+      'auth.jwks[0].issuer',
+      /https/,
+    ],
+    [
+      {
+        jwks: [
+          {
+            issuer: 'https://idp.example',
+            jwksUrl: 'https://x/k',
+            signIn: { clientId: 'c', connectOrigins: ['https://t.example/token'] },
+          },
+        ],
+      },
+      'auth.jwks[0].signIn.connectOrigins[0]',
+      /must be an origin/,
+    ],
+    [
+      {
+        jwks: [
+          { issuer: 'https://idp.example', jwksUrl: 'https://x/k', signIn: { clientId: 'c', token: 'code' } },
+        ],
+      },
+      'auth.jwks[0].signIn.token',
+      /allowed values/,
+    ],
   ])('refuses %j, naming the file and %s', (raw, field, message) => {
     const err = failure(raw);
     expect(err.code).toBe(ErrorCode.ConfigInvalid);

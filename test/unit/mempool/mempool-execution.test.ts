@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { statusOf } from '../../../services/api/index.js';
 import { ErrorCode, WaybillError } from '../../../services/common/index.js';
 import { createSigner, generateSeed } from '../../../services/crypto/index.js';
 import { executeBlock, RejectCode } from '../../../services/execution/index.js';
@@ -87,7 +88,7 @@ describe('mempool', () => {
     })();
     expect(err).toBeInstanceOf(WaybillError);
     expect((err as WaybillError).code).toBe(ErrorCode.MempoolFull);
-    expect((err as WaybillError).status).toBe(429);
+    expect(statusOf(err as WaybillError)).toBe(429);
   });
 
   it('takes only what fits the block limits', () => {

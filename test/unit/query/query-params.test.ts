@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { statusOf } from '../../../services/api/index.js';
 import { ErrorCode, WaybillError } from '../../../services/common/index.js';
 import { IdRole } from '../../../services/execution/index.js';
 import {
@@ -21,7 +22,7 @@ function refused(search: string, scope = '/events'): string {
     expect(err).toBeInstanceOf(WaybillError);
     const e = err as WaybillError;
     expect(e.code).toBe(ErrorCode.QueryParameterInvalid);
-    expect(e.status).toBe(400);
+    expect(statusOf(e)).toBe(400);
     return String(e.meta.parameter);
   }
   throw new Error(`accepted: ${search}`);

@@ -95,6 +95,19 @@ afterEach(async () => {
 });
 
 describe('DeliveryWorker', () => {
+  it('cuts a batch of large events by bytes, keeping every event and the ledger order', async () => {
+    const sub = subscribe();
+    const big = (): TestEvent => ({ ...event('receiving'), 'example:note': 'x'.repeat(3_000) });
+    const receipts = [big(), big(), big(), big(), big()];
+    commit(...receipts);
+    // Each event is over 3,000 stored bytes: a 7,000-byte budget holds two of them.
+    await worker({ batchSize: 500, maxBatchBytes: 7_000 }).runDue();
+
+    expect(receiver.deliveries.map((d) => eventIDsOf(d.body).length)).toEqual([2, 2, 1]);
+    expect(receiver.acceptedEventIDs()).toEqual(receipts.map((e) => e.eventID));
+    expect(subscription(sub.id)).toMatchObject({ attempts: 0 });
+  });
+
   it('POSTs newly committed matching events in ledger order, signed, in bounded batches', async () => {
     const before = event('receiving');
     commit(before);

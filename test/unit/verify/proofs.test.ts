@@ -4,6 +4,7 @@ import { canonicalBytes, hashOf, sha256 as nodeSha256, toHex } from '../../../se
 import { verify as nodeVerify } from '../../../services/crypto/index.js';
 import { headerHash, merkleProof, merkleRoot, voteBytes } from '../../../services/ledger/index.js';
 import {
+  CHECKS,
   type EventProof,
   ed25519Verify,
   jcsHash,
@@ -47,8 +48,9 @@ describe('event proofs from a committed ledger', () => {
     for (const eventID of ledger.accepted) {
       const proof = proofOf(eventID);
       const result = verifyProof(proof, GENESIS_KEYS);
-      expect(result, eventID).toEqual({ ok: true, verified: expect.any(Array) });
+      expect(result, eventID).toEqual({ ok: true, verified: expect.any(Array), checks: expect.any(Array) });
       expect(proof.event.eventID).toBe(eventID);
+      // The order the CLI and the console list checks by is the order the verifier runs them.
       expect(result.verified.map((l) => l.split(':')[0])).toEqual([
         'genesis',
         'format',
@@ -60,6 +62,9 @@ describe('event proofs from a committed ledger', () => {
         'tx-signature',
         'event',
       ]);
+      expect(CHECKS.event).toEqual(result.verified.map((l) => l.split(':')[0]));
+      expect(result.checks.map((c) => `${c.check}: ${c.detail}`)).toEqual(result.verified);
+      expect(result.checks.every((c) => c.status === 'passed')).toBe(true);
     }
     const last = proofOf('urn:uuid:e1');
     expect(last.inclusion).toMatchObject({ index: 4, count: 5 });
@@ -214,6 +219,18 @@ describe('a tampered proof fails, naming the check', () => {
       check: 'certificate',
       message: '2 valid member signatures, quorum is 3',
     });
+    // Every check of the kind is listed: those before the failure passed, those after it not run.
+    expect(verifyProof(p, GENESIS_KEYS).checks.map((c) => `${c.check} ${c.status}`)).toEqual([
+      'genesis passed',
+      'format passed',
+      'network passed',
+      'block-hash passed',
+      'certificate failed',
+      'inclusion not-run',
+      'tx-id not-run',
+      'tx-signature not-run',
+      'event not-run',
+    ]);
     const q = base();
     expect(
       verifyProof(

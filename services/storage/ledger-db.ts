@@ -1,0 +1,72 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { StorageError, StorageErrorCode } from './errors.js';
+import { LEDGER_FILE, SCHEMA, SCHEMA_VERSION } from './schema.js';
+
+export interface StoreIdentity {
+  network: string;
+  genesisHash: string;
+  genesisTimestamp: number;
+}
+
+/**
+ * Opens (creating if need be) the ledger file of a data directory: held exclusively by this
+ * process, WAL with synchronous=FULL, schema version checked and the schema applied.
+ */
+export function openLedgerDb(dataDir: string): Database.Database {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const db = new Database(join(dataDir, LEDGER_FILE), { timeout: 1_000 });
+  try {
+    // One process per data directory: two nodes on one ledger (and one key) could sign twice.
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.pragma('journal_mode = WAL');
+    db.exec('BEGIN IMMEDIATE; COMMIT;');
+  } catch (err) {
+    db.close();
+    if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+    throw new StorageError(
+      StorageErrorCode.DataDirInUse,
+      `data directory ${dataDir} is in use by another node process`,
+    );
+  }
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  checkSchemaVersion(db, dataDir);
+  db.exec(SCHEMA);
+  return db;
+}
+
+/** Refuses a data directory that belongs to another network or genesis; stamps a new one. */
+export function checkIdentity(db: Database.Database, identity: StoreIdentity): void {
+  const meta = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
+  const putMeta = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
+  const found = meta.get('genesisHash')?.value;
+  if (found === undefined) {
+    putMeta.run('genesisHash', identity.genesisHash);
+    putMeta.run('network', identity.network);
+    putMeta.run('schemaVersion', String(SCHEMA_VERSION));
+    return;
+  }
+  if (found !== identity.genesisHash) {
+    db.close();
+    throw new StorageError(
+      StorageErrorCode.Corrupt,
+      `data directory belongs to another genesis (${found.slice(0, 12)}…); point dataDir elsewhere or remove it`,
+    );
+  }
+}
+
+/** A data directory written by another schema version is refused with what to do about it. */
+function checkSchemaVersion(db: Database.Database, dataDir: string): void {
+  const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
+  if (!hasMeta) return;
+  const row = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schemaVersion'").get();
+  if (row === undefined || row.value === String(SCHEMA_VERSION)) return;
+  db.close();
+  throw new StorageError(
+    StorageErrorCode.Corrupt,
+    `data directory ${dataDir} holds a ledger of schema version ${row.value}; this node writes version ${SCHEMA_VERSION} ` +
+      'and cannot carry the old chain over: start a new network (waybill network init) or point dataDir elsewhere',
+  );
+}
