@@ -195,7 +195,8 @@ describe('who sees what, across a four-node cluster', () => {
     for (const node of [A, C]) {
       expect(await eventIDs(node, '/events', A)).toEqual(theirs);
       expect(await eventIDs(node, '/events', B)).toEqual(theirs.slice(1));
-      expect(await eventIDs(node, '/events', D)).toEqual(theirs.slice(3));
+      // D is also the destination of C's own shipment.
+      expect(await eventIDs(node, '/events', D)).toEqual([...theirs.slice(3), cShipped.eventID]);
     }
   }, 120_000);
 
@@ -255,6 +256,9 @@ describe('who sees what, across a four-node cluster', () => {
     }
     const csv = await get(D, `/objects/${enc(CASE)}/trace.csv?direction=backward`, D);
     expect(csv.status).toBe(200);
-    expect(await csv.text()).toContain('commissioning');
+    // The FSMA sheet's first critical tracking event is A's commissioning (harvesting), by eventID.
+    const rows = (await csv.text()).trim().split('\n').slice(1);
+    expect(rows[0]).toContain(made.eventID as string);
+    expect(rows).toHaveLength(5);
   });
 });
