@@ -25,6 +25,10 @@ export interface paths {
          *     (another member's valid token gets 403). The document is validated, signed by the node and
          *     queued for consensus; poll the returned capture job. Submitting the same document again returns
          *     the same `captureID`.
+         *     Capture is asynchronous (EPCIS 2.0 REST binding): a document repeating an eventID that is on
+         *     the ledger or still pending is accepted (202) and its job fails with
+         *     `epcisException:ResourceAlreadyExistsException`; the first capture of the eventID keeps it.
+         *     EPCIS XML (`application/xml`, EPCIS 2.0 or 1.2) is read into the same JSON-LD model.
          */
         post: operations["captureDocument"];
         delete?: never;
@@ -716,6 +720,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/nextPageToken/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Release a page token (EPCIS 2.0 REST binding, optional)
+         * @description GS1's optional release of the resources a `nextPageToken` holds. Waybill's tokens hold
+         *     none: each is a self-checking position in its result, read again from the ledger on the
+         *     next page, so there is nothing to release and no token can be revoked. The answer says
+         *     so with GS1's 501 (`epcisException:ImplementationException`) rather than claim with a
+         *     204 that the token no longer works. Requires role `events:read`, `events:write` or
+         *     `admin`.
+         */
+        delete: operations["releaseNextPageToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/queries/{queryName}/subscriptions": {
         parameters: {
             query?: never;
@@ -748,9 +777,15 @@ export interface paths {
          *     body bytes, keyed with the UTF-8 bytes of the `signatureToken`. A receiver recomputes it
          *     over the raw body and compares in constant time.
          *
-         *     `stream` must be `true`. Scheduled subscriptions (`schedule`, `reportIfEmpty`) and
-         *     `initialRecordTime` are not supported: a body with them is refused (400, VALIDATION_FAILED,
-         *     naming the member). `dest` must be an absolute `http` or `https` URL without credentials.
+         *     A scheduled subscription gives `schedule` instead of `stream` (GS1's query schedule:
+         *     `second`, `minute`, `hour`, `dayOfMonth`, `month`, `dayOfWeek` (1 = Monday), each a
+         *     comma-separated list of numbers and `[a-b]` ranges; an omitted field matches any value;
+         *     times in UTC). At each time it matches, the events committed since the last run are
+         *     POSTed as above; with `reportIfEmpty: true` a run with none POSTs an empty query document.
+         *     `initialRecordTime` (date-time) starts either kind at the events recorded from then on
+         *     (default: those committed after subscribing). Exactly one of `stream: true` and `schedule`
+         *     is required; a bad schedule is refused (400, VALIDATION_FAILED, naming the field).
+         *     `dest` must be an absolute `http` or `https` URL without credentials.
          *     Deleting the named query deletes its subscriptions. Requires role `events:write` or
          *     `admin`, in a token of this node's organisation.
          */
@@ -1091,7 +1126,7 @@ export interface components {
          * @description Stable error codes; never renamed.
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "MEMPOOL_FULL" | "NOT_READY" | "INTERNAL" | "CONFIG_INVALID" | "KEY_FILE_INSECURE" | "STORAGE_CORRUPT" | "DATA_DIR_IN_USE" | "EVENT_REJECTED" | "STATE_DIVERGED" | "QUERY_PARAMETER_INVALID" | "IDENTITY_PROVIDER_UNAVAILABLE" | "SHUTTING_DOWN" | "INSUFFICIENT_STORAGE" | "IDENTIFIER_SCHEME_UNKNOWN" | "IDENTIFIER_SYNTAX" | "IDENTIFIER_CHARACTER" | "IDENTIFIER_LENGTH" | "IDENTIFIER_CHECK_DIGIT" | "IDENTIFIER_INSTANCE_REQUIRED" | "IDENTIFIER_CLASS_REQUIRED" | "TOO_MANY_IDENTIFIERS" | "DOCUMENT_TOO_MANY_IDENTIFIERS" | "STRING_TOO_LONG" | "QUERY_TOO_LARGE" | "NOT_ACCEPTABLE" | "DESTINATION_NOT_ALLOWED" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "EXPECTATION_FAILED" | "RATE_LIMITED" | "HEADERS_TOO_LARGE";
+        ErrorCode: "BAD_REQUEST" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "MEMPOOL_FULL" | "NOT_READY" | "INTERNAL" | "CONFIG_INVALID" | "KEY_FILE_INSECURE" | "STORAGE_CORRUPT" | "DATA_DIR_IN_USE" | "EVENT_REJECTED" | "STATE_DIVERGED" | "QUERY_PARAMETER_INVALID" | "IDENTITY_PROVIDER_UNAVAILABLE" | "SHUTTING_DOWN" | "INSUFFICIENT_STORAGE" | "IDENTIFIER_SCHEME_UNKNOWN" | "IDENTIFIER_SYNTAX" | "IDENTIFIER_CHARACTER" | "IDENTIFIER_LENGTH" | "IDENTIFIER_CHECK_DIGIT" | "IDENTIFIER_INSTANCE_REQUIRED" | "IDENTIFIER_CLASS_REQUIRED" | "TOO_MANY_IDENTIFIERS" | "DOCUMENT_TOO_MANY_IDENTIFIERS" | "STRING_TOO_LONG" | "QUERY_TOO_LARGE" | "NOT_ACCEPTABLE" | "DESTINATION_NOT_ALLOWED" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "EXPECTATION_FAILED" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "NOT_IMPLEMENTED";
         /** @description RFC 9457 problem details, plus the stable `code` and code-specific members. */
         Problem: {
             /**
@@ -1573,6 +1608,15 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        /** @description GS1's query schedule: each field a comma-separated list of numbers and `[a-b]` ranges (second and minute 0-59, hour 0-23, dayOfMonth 1-31, month 1-12, dayOfWeek 1-7 with 1 = Monday); an omitted field matches any value. Times are UTC. */
+        QuerySchedule: {
+            second?: string;
+            minute?: string;
+            hour?: string;
+            dayOfMonth?: string;
+            month?: string;
+            dayOfWeek?: string;
+        };
         QuerySubscriptionInput: {
             /**
              * Format: uri
@@ -1581,15 +1625,40 @@ export interface components {
             dest: string;
             /** @description Secret of the client: the HMAC-SHA256 key of `GS1-Signature`. Never returned. */
             signatureToken?: string;
-            /** @constant */
-            stream: true;
+            /**
+             * @description Streaming; give this or `schedule`.
+             * @constant
+             */
+            stream?: true;
+            schedule?: components["schemas"]["QuerySchedule"];
+            /**
+             * @description Scheduled only; a run with no new events still POSTs an empty query document.
+             * @default false
+             */
+            reportIfEmpty: boolean;
+            /**
+             * Format: date-time
+             * @description Deliver events recorded from this time on (default: committed after subscribing).
+             */
+            initialRecordTime?: string;
         };
         QuerySubscription: {
             subscriptionID: string;
             queryName: string;
             dest: string;
-            /** @constant */
-            stream: true;
+            /**
+             * @description Present on a streaming subscription.
+             * @constant
+             */
+            stream?: true;
+            schedule?: components["schemas"]["QuerySchedule"];
+            /** @description Present on a scheduled subscription. */
+            reportIfEmpty?: boolean;
+            /**
+             * Format: date-time
+             * @description A scheduled subscription's next run (absent while a failed delivery is retried).
+             */
+            nextRunAt?: string;
             /** @description The client (token `sub`) that subscribed. */
             createdBy: string;
             /** Format: date-time */
@@ -1675,6 +1744,15 @@ export interface components {
         CaptureJobList: components["schemas"]["CaptureJob"][];
     };
     responses: {
+        /** @description NOT_IMPLEMENTED (epcisException:ImplementationException). An optional operation of the EPCIS REST binding this node does not offer. */
+        NotImplemented: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description NOT_ACCEPTABLE (epcisException:NotAcceptableException). `Accept` names no media type this resource is served in. */
         NotAcceptable: {
             headers: {
@@ -1760,7 +1838,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description UNSUPPORTED_MEDIA_TYPE. Send `application/ld+json` or `application/json`. */
+        /** @description UNSUPPORTED_MEDIA_TYPE. Send `application/ld+json` or `application/json` (`POST /capture` also takes EPCIS XML, `application/xml`). */
         UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
@@ -2093,6 +2171,8 @@ export interface operations {
             content: {
                 "application/ld+json": components["schemas"]["EPCISDocument"];
                 "application/json": components["schemas"]["EPCISDocument"];
+                /** @description An EPCIS 2.0 (or 1.2) XML EPCISDocument or EPCISQueryDocument, read into the JSON-LD model above and validated as it (`text/xml` too). Extension elements become `prefix:name` members with their namespaces in `@context`. */
+                "application/xml": string;
             };
         };
         responses: {
@@ -4052,14 +4132,35 @@ export interface operations {
                 content: {
                     "application/ld+json": components["schemas"]["EPCISQueryDocument"];
                     "application/json": components["schemas"]["EPCISQueryDocument"];
+                    /** @description EPCIS 2.0 XML, when `Accept` prefers it. */
+                    "application/xml": string;
                 };
             };
             400: components["responses"]["QueryParameterException"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["Internal"];
+        };
+    };
+    releaseNextPageToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            501: components["responses"]["NotImplemented"];
         };
     };
     listSubscriptions: {

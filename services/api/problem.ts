@@ -50,6 +50,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.ExpectationFailed]: 417,
   [ErrorCode.RateLimited]: 429,
   [ErrorCode.HeadersTooLarge]: 431,
+  [ErrorCode.NotImplemented]: 501,
 };
 
 /** The HTTP status a typed error is answered with. */
@@ -99,6 +100,7 @@ const TITLES: Record<ErrorCode, string> = {
   [ErrorCode.ExpectationFailed]: 'Expectation failed',
   [ErrorCode.RateLimited]: 'Too many requests',
   [ErrorCode.HeadersTooLarge]: 'Request header fields too large',
+  [ErrorCode.NotImplemented]: 'Not implemented',
 };
 
 /**
@@ -121,6 +123,7 @@ const GS1_TYPES: Partial<Record<ErrorCode, string>> = {
   [ErrorCode.QueryParameterInvalid]: 'epcisException:QueryParameterException',
   [ErrorCode.QueryTooLarge]: 'epcisException:QueryTooLargeException',
   [ErrorCode.NotAcceptable]: 'epcisException:NotAcceptableException',
+  [ErrorCode.NotImplemented]: 'epcisException:ImplementationException',
 };
 
 /**
@@ -172,7 +175,7 @@ function unsupportedMediaType(contentType: string | undefined): WaybillError {
     : 'the request body has no content type';
   return new WaybillError(
     ErrorCode.UnsupportedMediaType,
-    `${got}; send application/ld+json or application/json`,
+    `${got}; send application/ld+json or application/json (POST /capture also takes EPCIS XML, application/xml)`,
   );
 }
 

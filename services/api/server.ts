@@ -38,6 +38,7 @@ import { subscriptionRoutes } from './routes/subscriptions.js';
 import { traceRoutes } from './routes/trace.js';
 import { finiteNumbersKeyword } from './spec-schema.js';
 import type { ApiDeps } from './types.js';
+import { acceptEpcisXml } from './xml-body.js';
 
 export interface BuildApiOptions {
   /** A pino logger to log under, true for Fastify's own, false or absent for none. */
@@ -150,7 +151,10 @@ function refuseWritesWhenDiskFull(app: FastifyInstance, deps: ApiDeps): void {
   });
 }
 
-/** EPCIS 2.0 documents are JSON-LD; every other body type, text/plain included, gets a 415. */
+/**
+ * EPCIS 2.0 documents are JSON-LD, or EPCIS XML on POST /capture; every other body type,
+ * text/plain included, gets a 415.
+ */
 function acceptJsonOnly(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
@@ -158,4 +162,5 @@ function acceptJsonOnly(app: FastifyInstance): void {
     { parseAs: 'string' },
     boundedJsonParser(app),
   );
+  acceptEpcisXml(app);
 }

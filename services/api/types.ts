@@ -62,6 +62,11 @@ export interface ApiDeps {
   bodyLimit: number;
   /** The genesis this node runs (GET /genesis): public, shared by every member. */
   genesis(): Genesis;
+  /**
+   * GS1 Company Prefixes of trading partners (node.json gs1.companyPrefixes), besides the
+   * members' own in genesis: GS1-EPC-Format: Always_EPC_URN translates their Digital Links.
+   */
+  companyPrefixes: readonly string[];
   capture: {
     /**
      * Validates and submits an EPCISDocument. Throws WaybillError: VALIDATION_FAILED (400, with
@@ -100,6 +105,11 @@ export interface ApiDeps {
     /** A committed event (with recordTime), or undefined. */
     get(eventID: string): EpcisEvent | undefined;
     status(eventID: string): EventStatus | undefined;
+    /**
+     * prefix -> namespace URI declared by the @context of the capture an accepted event came in
+     * (empty when none): the EPCIS XML binding writes extension fields in their namespaces.
+     */
+    namespaces(eventID: string): Readonly<Record<string, string>>;
   };
   evidence: {
     /** Committed evidence, oldest first. */

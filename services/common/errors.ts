@@ -60,6 +60,8 @@ export enum ErrorCode {
   RateLimited = 'RATE_LIMITED',
   /** Request headers or URL over the server's limit. */
   HeadersTooLarge = 'HEADERS_TOO_LARGE',
+  /** An optional operation of the EPCIS REST binding this node does not offer (GS1: 501). */
+  NotImplemented = 'NOT_IMPLEMENTED',
 }
 
 /**

@@ -29,6 +29,8 @@ export interface NodeConfig {
   logLevel: string;
   auth: { jwks: IdentityProvider[] };
   subscriptions: { allowedDestinations: string[]; secretKeyPath: string };
+  /** node.json gs1.companyPrefixes: GS1 Company Prefixes of trading partners (Always_EPC_URN). */
+  gs1: { companyPrefixes: string[] };
 }
 
 function readJson(path: string, what: string): unknown {
@@ -59,6 +61,18 @@ function allowedDestinations(value: unknown, path: string): string[] {
   } catch (err) {
     throw fail(`holds ${(err as Error).message}; write ranges like "10.20.0.0/16" or "fd12::/64"`);
   }
+  return value as string[];
+}
+
+/** node.json gs1.companyPrefixes: GS1 Company Prefixes, 6 to 12 digits each. */
+function companyPrefixes(value: unknown, path: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((p) => typeof p === 'string' && /^\d{6,12}$/.test(p)))
+    throw new ConfigError(
+      ConfigErrorCode.Invalid,
+      `${path}: gs1.companyPrefixes must be a list of GS1 Company Prefixes of 6 to 12 digits, e.g. ["0614141"]`,
+      { path },
+    );
   return value as string[];
 }
 
@@ -133,6 +147,7 @@ export function loadNodeConfig(configPath: string): NodeConfig {
         file.subscriptions?.secretKeyFile ?? join(dirname(nodeKeyPath), SUBSCRIPTION_KEY_FILE),
       ),
     },
+    gs1: { companyPrefixes: companyPrefixes(file.gs1?.companyPrefixes, path) },
     auth: {
       jwks: parseAuthConfig(file.auth, {
         path,

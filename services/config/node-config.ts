@@ -27,6 +27,12 @@ export interface NodeConfigFile {
    * nodeKeyFile; created 0600 at the first start when missing).
    */
   subscriptions?: { allowedDestinations?: string[]; secretKeyFile?: string };
+  /**
+   * GS1. `companyPrefixes`: GS1 Company Prefixes (6 to 12 digits each) of trading partners, so
+   * GS1-EPC-Format: Always_EPC_URN can turn their GS1 Digital Links into EPC URIs (a Digital Link
+   * does not say how long its company prefix is). The members' own prefixes come from genesis.
+   */
+  gs1?: { companyPrefixes?: string[] };
   /** External identity providers; checked when loaded (auth-config.ts). */
   auth?: { jwks?: JwksIssuerFile[] };
 }

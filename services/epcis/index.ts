@@ -8,6 +8,7 @@ export {
   type Vocabulary,
 } from './cbv-vocabulary.js';
 export { captureDocumentSchema, EPCIS_CONTEXT_URL, MAX_URI_LENGTH } from './document-schema.js';
+export { digitalLinkToEpc, type GcpLength, GcpLengths } from './epc-from-digital-link.js';
 export { epcToDigitalLink } from './epc-uri.js';
 export {
   LimitRule,
@@ -35,3 +36,11 @@ export type {
   ValidationResult,
 } from './types.js';
 export { checkCaptureEvents, DEFAULT_MAX_EVENTS, validateCaptureDocument } from './validate.js';
+export {
+  type CbvXmlFormat,
+  epcisDocumentFromXml,
+  namespacesIn,
+  type QueryResultsXml,
+  queryDocumentXml,
+  XmlSyntaxError,
+} from './xml/index.js';

@@ -17,11 +17,17 @@ interface Entry {
 
 /**
  * Verified transactions waiting to be ordered, first come first served. Bounded in count and
- * bytes (backpressure: the API answers 429), deduplicated by transaction id and by eventID.
+ * bytes (backpressure: the API answers 429), deduplicated by transaction id.
+ *
+ * Two transactions may carry the same eventID: capture is asynchronous (EPCIS 2.0 REST binding),
+ * so a document repeating a pending event is accepted (202) and execution, which sees them in block
+ * order, accepts the first and rejects the other as DUPLICATE_EVENT_ID in its capture job. Nothing
+ * is refused at POST that the job would then have to explain, and no eventID is stored twice.
  */
 export class Mempool {
   private readonly entries = new Map<string, Entry>();
-  private readonly byEvent = new Map<string, string>();
+  /** eventID -> the pending transactions carrying it, in arrival order. */
+  private readonly byEvent = new Map<string, string[]>();
   private bytes = 0;
 
   constructor(private readonly limits: MempoolLimits) {}
@@ -50,29 +56,28 @@ export class Mempool {
         },
       );
     }
-    // An error declaration carries the eventID of the event it corrects (EPCIS 2.0), so it may wait
-    // beside that event; execution judges the two in block order.
-    const eventIDs = eventsOf(tx)
-      .filter((e) => e.errorDeclaration === undefined)
-      .map((e) => e.eventID);
-    for (const id of eventIDs) {
-      const other = this.byEvent.get(id);
-      if (other !== undefined) {
-        throw new WaybillError(ErrorCode.Conflict, `event ${id} is already pending in capture ${other}`, {
-          eventID: id,
-          captureID: other,
-        });
-      }
-    }
+    // An error declaration carries the eventID of the event it corrects: the event's status is
+    // the original's, not the declaration's.
+    const eventIDs = [
+      ...new Set(
+        eventsOf(tx)
+          .filter((e) => e.errorDeclaration === undefined)
+          .map((e) => e.eventID),
+      ),
+    ];
     this.entries.set(tx.id, { tx, bytes, eventIDs, at });
-    for (const id of eventIDs) this.byEvent.set(id, tx.id);
+    for (const id of eventIDs) {
+      const carriers = this.byEvent.get(id);
+      if (carriers) carriers.push(tx.id);
+      else this.byEvent.set(id, [tx.id]);
+    }
     this.bytes += bytes;
     return true;
   }
 
-  /** The pending transaction that carries an event, if any. */
+  /** The first pending transaction that carries an event, if any. */
   txOfEvent(eventID: string): Transaction | undefined {
-    const id = this.byEvent.get(eventID);
+    const id = this.byEvent.get(eventID)?.[0];
     return id === undefined ? undefined : this.entries.get(id)?.tx;
   }
 
@@ -109,7 +114,11 @@ export class Mempool {
     const entry = this.entries.get(id);
     if (!entry) return;
     this.entries.delete(id);
-    for (const e of entry.eventIDs) if (this.byEvent.get(e) === id) this.byEvent.delete(e);
+    for (const e of entry.eventIDs) {
+      const rest = (this.byEvent.get(e) ?? []).filter((t) => t !== id);
+      if (rest.length > 0) this.byEvent.set(e, rest);
+      else this.byEvent.delete(e);
+    }
     this.bytes -= entry.bytes;
   }
 

@@ -60,6 +60,7 @@ export function apiDeps(parts: ApiComponents): ApiDeps {
     identityProviders: config.auth.jwks,
     bodyLimit: config.api.bodyLimit,
     genesis: () => genesis,
+    companyPrefixes: config.gs1.companyPrefixes,
     capture: {
       submit: async (document, ctx) => {
         const { tx, fresh, durable } = app.submit(document, ctx);
@@ -94,6 +95,7 @@ export function apiDeps(parts: ApiComponents): ApiDeps {
       capture: (event, ctx) => captureSingleEvent(single, event, ctx),
       get: (eventID) => store.getEvent(eventID)?.event,
       status: (eventID) => queries.eventStatus(eventID),
+      namespaces: (eventID) => store.contexts.namespacesOf(eventID),
     },
     evidence: {
       list: () =>

@@ -1,4 +1,4 @@
-import { epcToDigitalLink } from '../epcis/index.js';
+import { digitalLinkToEpc, epcToDigitalLink, type GcpLength } from '../epcis/index.js';
 import type { EpcisEvent } from '../ledger/index.js';
 
 /** GS1-EPC-Format values of the EPCIS 2.0 REST binding. */
@@ -27,12 +27,17 @@ function mapIds(event: EpcisEvent, convert: (id: string) => string): EpcisEvent 
 /**
  * Identifiers in the form the client asked for with GS1-EPC-Format. Absent, No_Preference and
  * Never_Translates: as captured. Always_GS1_Digital_Link: EPC URIs become their GS1 Digital Link.
- * Always_EPC_URN: EPC URIs stay; a Digital Link cannot be turned back into an EPC URN without the
- * length of its GS1 Company Prefix, which the URI does not carry, so it is served as captured.
+ * Always_EPC_URN: Digital Links become EPC URIs where the length of their GS1 Company Prefix is
+ * known (`gcp`: a Digital Link does not carry it); the others are served as captured.
  */
-export function inEpcFormat(events: EpcisEvent[], format: string | undefined): EpcisEvent[] {
-  if (format !== 'Always_GS1_Digital_Link') return events;
-  return events.map((e) =>
-    mapIds(e, (id) => (id.startsWith('urn:epc:') ? (epcToDigitalLink(id) ?? id) : id)),
-  );
+export function inEpcFormat(events: EpcisEvent[], format: string | undefined, gcp?: GcpLength): EpcisEvent[] {
+  if (format === 'Always_GS1_Digital_Link')
+    return events.map((e) =>
+      mapIds(e, (id) => (id.startsWith('urn:epc:') ? (epcToDigitalLink(id) ?? id) : id)),
+    );
+  if (format === 'Always_EPC_URN' && gcp)
+    return events.map((e) =>
+      mapIds(e, (id) => (id.startsWith('urn:') ? id : (digitalLinkToEpc(id, gcp) ?? id))),
+    );
+  return events;
 }

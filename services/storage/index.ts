@@ -1,3 +1,4 @@
+export { CaptureContexts, type Namespaces } from './capture-contexts.js';
 export { StorageError, StorageErrorCode, type StorageErrorMeta } from './errors.js';
 export { EventIndex } from './event-index.js';
 export type {

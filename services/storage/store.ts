@@ -18,6 +18,7 @@ import type {
   TxBody,
 } from '../ledger/index.js';
 import { eventsOf } from '../ledger/index.js';
+import { CaptureContexts } from './capture-contexts.js';
 import { ConsensusStateStore } from './consensus-state.js';
 import { CustodyStore } from './custody-store.js';
 import { EventIndex } from './event-index.js';
@@ -129,6 +130,8 @@ export class Store {
   readonly custody: CustodyStore;
   /** Query index, trace and named queries (event-index.ts). */
   readonly index: EventIndex;
+  /** The capture document's @context of an accepted event (EPCIS XML answers). */
+  readonly contexts: CaptureContexts;
   private readonly consensus: ConsensusStateStore;
   /** Rule sets proposed, approved and activated by governance (rule-sets.ts). */
   private readonly ruleSets: RuleSetStore;
@@ -144,6 +147,7 @@ export class Store {
     this.custody = new CustodyStore(db);
     // Creates event_index, which the store's statements read.
     this.index = new EventIndex(db);
+    this.contexts = new CaptureContexts(db);
     this.q = prepare(db);
     this.consensus = new ConsensusStateStore(db);
     this.ruleSets = new RuleSetStore(db);

@@ -23,6 +23,14 @@ CREATE TABLE IF NOT EXISTS subscriptions (
   last_notified_at INTEGER
 );
 CREATE INDEX IF NOT EXISTS subscriptions_by_query ON subscriptions (query_name, id);
+-- Scheduled subscriptions (GS1's query schedule): a subscription with a row here is run at the
+-- times its schedule names (next_attempt_at holds the next one), not on every commit. Its own
+-- table, so ledgers made before schedules existed need no migration.
+CREATE TABLE IF NOT EXISTS subscription_schedules (
+  id TEXT PRIMARY KEY REFERENCES subscriptions (id) ON DELETE CASCADE,
+  schedule TEXT NOT NULL,
+  report_if_empty INTEGER NOT NULL
+);
 `;
 
 export interface Subscription {
@@ -47,12 +55,21 @@ export interface Subscription {
   nextAttemptAt: number;
   lastError: string | undefined;
   lastNotifiedAt: number | undefined;
+  /** GS1's query schedule as the client gave it (field -> pattern); undefined for a streaming one. */
+  schedule: Record<string, string> | undefined;
+  /** Scheduled only: a run with no new events still POSTs an (empty) query document. */
+  reportIfEmpty: boolean;
 }
 
 export type NewSubscription = Pick<
   Subscription,
   'id' | 'queryName' | 'dest' | 'secret' | 'createdByOrg' | 'createdBy' | 'createdAt'
->;
+> & {
+  /** Scheduled: the schedule, whether to report empty runs, and the first run (ms). */
+  scheduled?: { schedule: Record<string, string>; reportIfEmpty: boolean; firstRunAt: number };
+  /** Deliver events recorded at or after this (ms); default: those committed after subscribing. */
+  initialRecordTime?: number;
+};
 
 type Row = {
   id: string;
@@ -67,6 +84,8 @@ type Row = {
   next_attempt_at: number;
   last_error: string | null;
   last_notified_at: number | null;
+  schedule: string | null;
+  report_if_empty: number | null;
 };
 
 const fromRow = (r: Row): Subscription => ({
@@ -82,19 +101,30 @@ const fromRow = (r: Row): Subscription => ({
   nextAttemptAt: r.next_attempt_at,
   lastError: r.last_error ?? undefined,
   lastNotifiedAt: r.last_notified_at ?? undefined,
+  schedule: r.schedule === null ? undefined : (JSON.parse(r.schedule) as Record<string, string>),
+  reportIfEmpty: r.report_if_empty === 1,
 });
+
+const SELECT = `SELECT s.*, x.schedule AS schedule, x.report_if_empty AS report_if_empty
+  FROM subscriptions s LEFT JOIN subscription_schedules x ON x.id = s.id`;
 
 function prepare(db: Database.Database) {
   return {
+    // The cursor: the newest event recorded before initialRecordTime (record times grow with seq),
+    // or the newest event when none is given.
     insert: db.prepare(
-      `INSERT INTO subscriptions (id, query_name, dest, secret, created_by_org, created_by, created_at, cursor)
-       VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) FROM event_index))`,
+      `INSERT INTO subscriptions (id, query_name, dest, secret, created_by_org, created_by, created_at, cursor, next_attempt_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) FROM event_index WHERE record_time < ?), ?)`,
     ),
-    get: db.prepare<[string, string], Row>('SELECT * FROM subscriptions WHERE query_name = ? AND id = ?'),
+    insertSchedule: db.prepare(
+      'INSERT INTO subscription_schedules (id, schedule, report_if_empty) VALUES (?, ?, ?)',
+    ),
+    get: db.prepare<[string, string], Row>(`${SELECT} WHERE s.query_name = ? AND s.id = ?`),
     list: db.prepare<[string, string, string, number], Row>(
-      'SELECT * FROM subscriptions WHERE query_name = ? AND created_by_org = ? AND id > ? ORDER BY id LIMIT ?',
+      `${SELECT} WHERE s.query_name = ? AND s.created_by_org = ? AND s.id > ? ORDER BY s.id LIMIT ?`,
     ),
-    due: db.prepare<[number], Row>('SELECT * FROM subscriptions WHERE next_attempt_at <= ? ORDER BY id'),
+    due: db.prepare<[number], Row>(`${SELECT} WHERE s.next_attempt_at <= ? ORDER BY s.id`),
+    rescheduled: db.prepare('UPDATE subscriptions SET next_attempt_at = ? WHERE id = ?'),
     remove: db.prepare('DELETE FROM subscriptions WHERE query_name = ? AND id = ?'),
     delivered: db.prepare(
       `UPDATE subscriptions SET cursor = ?, attempts = 0, next_attempt_at = 0, last_error = NULL,
@@ -119,15 +149,29 @@ export class Subscriptions {
   private readonly q: ReturnType<typeof prepare>;
 
   /** After the event index and the named queries: it refers to both. */
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     db.exec(SUBSCRIPTIONS_SCHEMA);
     this.q = prepare(db);
   }
 
   /** Starts at the newest committed event: a subscriber gets what commits after it subscribed. */
   add(s: NewSubscription): Subscription {
-    const { id, queryName, dest, secret, createdByOrg, createdBy, createdAt } = s;
-    this.q.insert.run(id, queryName, dest, secret ?? null, createdByOrg, createdBy, createdAt);
+    const { id, queryName, dest, secret, createdByOrg, createdBy, createdAt, scheduled } = s;
+    this.db.transaction(() => {
+      this.q.insert.run(
+        id,
+        queryName,
+        dest,
+        secret ?? null,
+        createdByOrg,
+        createdBy,
+        createdAt,
+        s.initialRecordTime ?? Number.MAX_SAFE_INTEGER,
+        scheduled?.firstRunAt ?? 0,
+      );
+      if (scheduled)
+        this.q.insertSchedule.run(id, JSON.stringify(scheduled.schedule), scheduled.reportIfEmpty ? 1 : 0);
+    })();
     const added = this.get(queryName, id);
     if (!added) throw new Error(`subscription ${id} vanished after insert`);
     return added;
@@ -167,6 +211,11 @@ export class Subscriptions {
   /** Events up to `cursor` were looked at and none matched: nothing to send, nothing to look at again. */
   passed(id: string, cursor: number): void {
     this.q.passed.run(cursor, id, cursor);
+  }
+
+  /** A scheduled subscription's next run (ms). */
+  rescheduled(id: string, nextRunAt: number): void {
+    this.q.rescheduled.run(nextRunAt, id);
   }
 
   failed(id: string, nextAttemptAt: number, error: string): void {

@@ -1,6 +1,6 @@
 /**
- * Webhook subscriptions to named queries (EPCIS 2.0 REST binding, `stream: true`): the delivery
- * worker, the GS1-Signature scheme and the webhook client. The table is in storage/subscriptions.ts.
+ * Webhook subscriptions to named queries (EPCIS 2.0 REST binding, `stream: true` or a query
+ * `schedule`): the delivery worker, the query schedule, the GS1-Signature scheme and the webhook client. The table is in storage/subscriptions.ts.
  */
 export { FIRST_RETRY_MS, MAX_RETRY_MS, retryDelay } from './backoff.js';
 export {
@@ -10,6 +10,14 @@ export {
   type ResolveAll,
   resolveAll,
 } from './dest-policy.js';
+export {
+  type CompiledSchedule,
+  compileSchedule,
+  nextRun,
+  type QuerySchedule,
+  SCHEDULE_FIELDS,
+  type ScheduleField,
+} from './schedule.js';
 export { SecretBox, sealPlainSecrets } from './secret-box.js';
 export { SIGNATURE_HEADER, SUBSCRIPTION_ID_HEADER, signatureOf, verifySignature } from './signature.js';
 export { destProblem, guardedPost, type WebhookPost, type WebhookResponse } from './webhook.js';

@@ -4,6 +4,7 @@ import { PAGE_MAX_BYTES, parseEventQuery } from '../query/index.js';
 import type { IndexReader, NamedQueries, Subscription, Subscriptions } from '../storage/index.js';
 import { retryDelay } from './backoff.js';
 import { DestPolicy } from './dest-policy.js';
+import { compileSchedule, nextRun } from './schedule.js';
 import type { SecretBox } from './secret-box.js';
 import { SIGNATURE_HEADER, SUBSCRIPTION_ID_HEADER, signatureOf } from './signature.js';
 import { guardedPost, type WebhookPost } from './webhook.js';
@@ -11,7 +12,10 @@ import { guardedPost, type WebhookPost } from './webhook.js';
 export type DeliveryOutcome = 'delivered' | 'failed';
 
 export interface DeliveryWorkerDeps {
-  subscriptions: Pick<Subscriptions, 'due' | 'get' | 'delivered' | 'passed' | 'failed' | 'latestPosition'>;
+  subscriptions: Pick<
+    Subscriptions,
+    'due' | 'get' | 'delivered' | 'passed' | 'failed' | 'latestPosition' | 'rescheduled'
+  >;
   namedQueries: Pick<NamedQueries, 'get'>;
   /** The event index's reader: the one matcher of every query. */
   reader: Pick<IndexReader, 'events'>;
@@ -119,7 +123,11 @@ export class DeliveryWorker {
     await Promise.allSettled([...this.inFlight.values()]);
   }
 
-  /** Sends batches until the subscription is caught up, or one fails. */
+  /**
+   * Sends batches until the subscription is caught up, or one fails. A scheduled subscription is
+   * due only at its schedule's times (or a retry's): a run sends what committed since the last one
+   * (an empty document too with reportIfEmpty), then waits for the schedule's next time.
+   */
   private async deliver(sub: Subscription): Promise<void> {
     const { subscriptions, namedQueries, reader } = this.deps;
     let { cursor, attempts } = sub;
@@ -129,12 +137,27 @@ export class DeliveryWorker {
     const parsed = parseEventQuery(pairs, `/queries/${sub.queryName}`, sub.createdByOrg).request;
     // A subscription delivers what its creator's org may see, as its query would answer that org.
     const filter = { ...parsed.filter, visibleTo: sub.createdByOrg };
+    const schedule = sub.schedule === undefined ? undefined : compileSchedule(sub.schedule);
+    let sent = false;
     for (;;) {
       // Deleting the query deletes its subscriptions: this check covers both between batches.
       if (this.stopped || !subscriptions.get(sub.queryName, sub.id)) return;
       // The newest position and the page are read in one synchronous step: no block commits between.
       const latest = subscriptions.latestPosition();
-      if (latest <= cursor) return;
+      if (latest <= cursor) {
+        if (!schedule) return;
+        if (!sent && sub.reportIfEmpty) {
+          const error = await this.send(sub, []);
+          if (this.stopped) return;
+          if (error !== undefined) return this.failed(sub, ++attempts, error);
+          subscriptions.delivered(sub.id, cursor, this.clock());
+          this.deps.onDelivery?.('delivered');
+        }
+        // A stored schedule was checked when it was made; one that never matches again is parked.
+        const next = schedule.ok ? nextRun(schedule.schedule, this.clock()) : undefined;
+        subscriptions.rescheduled(sub.id, next ?? Number.MAX_SAFE_INTEGER);
+        return;
+      }
       const page = reader.events({
         filter,
         orderBy: 'ledger',
@@ -151,21 +174,19 @@ export class DeliveryWorker {
       }
       const error = await this.send(sub, page.events);
       if (this.stopped) return; // aborted by stop(): the events are sent again after the restart
-      if (error !== undefined) {
-        attempts++;
-        subscriptions.failed(sub.id, this.clock() + retryDelay(attempts, this.random()), error);
-        this.deps.onDelivery?.('failed');
-        this.deps.logger?.warn(
-          { subscription: sub.id, attempts, error },
-          'webhook delivery failed; will retry',
-        );
-        return;
-      }
+      if (error !== undefined) return this.failed(sub, ++attempts, error);
       subscriptions.delivered(sub.id, through, this.clock());
       this.deps.onDelivery?.('delivered');
+      sent = true;
       cursor = through;
       attempts = 0;
     }
+  }
+
+  private failed(sub: Subscription, attempts: number, error: string): void {
+    this.deps.subscriptions.failed(sub.id, this.clock() + retryDelay(attempts, this.random()), error);
+    this.deps.onDelivery?.('failed');
+    this.deps.logger?.warn({ subscription: sub.id, attempts, error }, 'webhook delivery failed; will retry');
   }
 
   /** One POST; undefined on a 2xx, else what went wrong (kept as last_error). */

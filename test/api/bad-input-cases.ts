@@ -140,15 +140,32 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
     'DESTINATION_NOT_ALLOWED',
   ),
   post(
-    'scheduled subscription',
+    'schedule out of range',
     '/queries/q/subscriptions',
-    '{"dest":"https://example.com/hook","schedule":{"hour":"1"}}',
+    '{"dest":"https://example.com/hook","schedule":{"hour":"24"}}',
     400,
     'VALIDATION_FAILED',
   ),
   // Content types
   post('text/plain body', '/capture', DOC, 415, 'UNSUPPORTED_MEDIA_TYPE', 'text/plain'),
-  post('XML body', '/capture', '<EPCISDocument/>', 415, 'UNSUPPORTED_MEDIA_TYPE', 'application/xml'),
+  // EPCIS XML is a capture document's media type only.
+  post(
+    'XML body of one event',
+    '/events',
+    '<ObjectEvent/>',
+    415,
+    'UNSUPPORTED_MEDIA_TYPE',
+    'application/xml',
+  ),
+  post('malformed XML', '/capture', '<epcis:EPCISDocument>', 400, 'VALIDATION_FAILED', 'application/xml'),
+  post(
+    'XML with a DOCTYPE',
+    '/capture',
+    '<!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>',
+    400,
+    'VALIDATION_FAILED',
+    'text/xml',
+  ),
   post(
     'form body',
     '/events',

@@ -44,7 +44,7 @@ describe('api/openapi.yaml', () => {
       );
     }
 
-    expect(operations).toHaveLength(55);
+    expect(operations).toHaveLength(56);
   });
 
   it('requires a token exactly where the API does', async () => {

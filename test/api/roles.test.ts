@@ -11,6 +11,7 @@ const ACCESS: Record<string, 'read' | 'write' | 'admin'> = {
   listCaptureJobs: 'read',
   getCaptureJob: 'read',
   queryEvents: 'read',
+  releaseNextPageToken: 'read',
   getEvent: 'read',
   getEventStatus: 'read',
   getEventProof: 'read',

@@ -133,22 +133,48 @@ describe('query subscriptions', () => {
     expectProblem(await get('/queries/nope/subscriptions'), 404, 'NOT_FOUND', NO_SUCH_NAME);
   });
 
-  it('refuses a bad dest, a missing or false stream, a schedule and unknown members', async () => {
+  it('takes a scheduled subscription (GS1 query schedule) and initialRecordTime', async () => {
+    const res = await post('receipts', {
+      dest: DEST,
+      schedule: { hour: '1', minute: '5', second: '0' },
+      reportIfEmpty: true,
+      initialRecordTime: '2026-01-01T00:00:00Z',
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const sub = res.json();
+    expect(sub).toMatchObject({
+      schedule: { hour: '1', minute: '5', second: '0' },
+      reportIfEmpty: true,
+      failedAttempts: 0,
+    });
+    expect(sub.stream).toBeUndefined();
+    // The next 01:05:00 UTC after now.
+    const next = Date.parse(sub.nextRunAt);
+    expect(new Date(next).toISOString()).toMatch(/T01:05:00\.000Z$/);
+    expect(next - Date.now()).toBeGreaterThan(0);
+    expect(next - Date.now()).toBeLessThanOrEqual(86_400_000);
+    const listed = (await get('/queries/receipts/subscriptions')).json() as Array<Record<string, unknown>>;
+    expect(listed.find((s) => s.subscriptionID === sub.subscriptionID)).toMatchObject({
+      reportIfEmpty: true,
+    });
+    expect((await del(`/queries/receipts/subscriptions/${sub.subscriptionID}`)).statusCode).toBe(204);
+  });
+
+  it('refuses a bad dest, neither or both of stream and schedule, a bad schedule and unknown members', async () => {
     const cases: Array<[unknown, string, string]> = [
       [{ dest: 'ftp://erp.example.com/x', stream: true }, 'body.dest', 'http or https'],
       [{ dest: 'file:///etc/passwd', stream: true }, 'body.dest', 'http or https'],
       [{ dest: 'erp.example.com/callback', stream: true }, 'body.dest', 'absolute'],
       [{ dest: 'https://user:pw@erp.example.com/', stream: true }, 'body.dest', 'credentials'],
       [{ stream: true }, 'body.dest', 'http or https'],
-      [{ dest: DEST }, 'body.stream', 'must be true'],
+      [{ dest: DEST }, 'body.stream', 'exactly one of'],
       [{ dest: DEST, stream: false }, 'body.stream', 'must be true'],
-      [{ dest: DEST, schedule: { hour: '1', minute: '5' } }, 'body.schedule', 'not supported'],
-      [{ dest: DEST, stream: true, reportIfEmpty: true }, 'body.reportIfEmpty', 'not supported'],
-      [
-        { dest: DEST, stream: true, initialRecordTime: '2026-01-01T00:00:00Z' },
-        'body.initialRecordTime',
-        'not supported',
-      ],
+      [{ dest: DEST, stream: true, schedule: { hour: '1' } }, 'body.schedule', 'exactly one of'],
+      [{ dest: DEST, schedule: { hour: '24' } }, 'body.schedule.hour', '0 to 23'],
+      [{ dest: DEST, schedule: { minute: '*/5' } }, 'body.schedule.minute', '[a-b] ranges'],
+      [{ dest: DEST, schedule: { dayOfMonth: '31', month: '2' } }, 'body.schedule', 'matches no time'],
+      [{ dest: DEST, stream: true, reportIfEmpty: true }, 'body.reportIfEmpty', 'scheduled'],
+      [{ dest: DEST, stream: true, initialRecordTime: 'yesterday' }, 'body.initialRecordTime', 'RFC 3339'],
       [{ dest: DEST, stream: true, secret: 'x' }, 'body.secret', 'not a member'],
       // Names of Object.prototype members are unknown members like any other (found by test/fuzz).
       [{ dest: DEST, stream: true, constructor: 'x' }, 'body.constructor', 'not a member'],

@@ -176,6 +176,7 @@ export class FakeNode {
       identityProviders: this.identityProviders,
       bodyLimit: this.bodyLimit,
       genesis: () => this.genesis,
+      companyPrefixes: [],
       capture: {
         submit: (document, ctx) => {
           this.submits.push({ document, ctx });
@@ -208,6 +209,7 @@ export class FakeNode {
         },
         get: (id) => this.events.get(id),
         status: (id) => this.statuses.get(id),
+        namespaces: () => ({}),
       },
       evidence: { list: () => this.evidence },
       // An empty ledger; test/api/proofs.test.ts serves proofs from a real one.

@@ -20,7 +20,7 @@ export function eventRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks
     // sealed tier lands (issue 14, scope 1), which takes the sealed fields out of it.
     if (!event || eventAccess(deps, principalOf(request).org, eventID) === 'none') throw noEvent(NO_EVENT);
     // The EPCIS 2.0 REST binding answers an EPCISQueryDocument enclosing the event.
-    return sendQueryDocument(request, reply, queryDocument('SimpleEventQuery', [event]));
+    return sendQueryDocument(request, reply, queryDocument('SimpleEventQuery', [event]), deps);
   });
 
   app.get<{ Params: EventParams }>(

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode, WaybillError } from '../../common/index.js';
-import { EPCIS_CONTEXT_URL } from '../../epcis/index.js';
+import { type CbvXmlFormat, EPCIS_CONTEXT_URL, GcpLengths, queryDocumentXml } from '../../epcis/index.js';
 import type { EpcisEvent } from '../../ledger/index.js';
 import {
   decodePageToken,
@@ -109,7 +109,7 @@ export function answerQuery(
   request: FastifyRequest,
   reply: FastifyReply,
   run: QueryRun,
-): Schemas['EPCISQueryDocument'] {
+): Schemas['EPCISQueryDocument'] | string {
   const { org } = principalOf(request);
   const parsed: ParsedQuery = parseEventQuery(run.pairs, run.scope, org);
   if (parsed.maxEventCount !== undefined) {
@@ -134,49 +134,100 @@ export function answerQuery(
   const more = page.next && (parsed.eventCountLimit === undefined || served < parsed.eventCountLimit);
   const next = more && page.next ? [page.next.value, page.next.seq, served] : undefined;
   setNext(reply, run.path, run.linkPairs, { scope: run.scope, org, defining: parsed.defining }, next);
-  return sendQueryDocument(request, reply, queryDocument(run.queryName, page.events));
+  return sendQueryDocument(request, reply, queryDocument(run.queryName, page.events), deps);
 }
 
 const JSON_LD = 'application/ld+json; charset=utf-8';
 const JSON_PLAIN = 'application/json; charset=utf-8';
+const XML = 'application/xml; charset=utf-8';
+
+/** What each acceptable media range is answered with, best first among equal q-values. */
+const SERVED: Array<[range: string, type: string]> = [
+  ['application/ld+json', JSON_LD],
+  ['application/json', JSON_PLAIN],
+  ['application/xml', XML],
+  ['text/xml', XML],
+  ['application/*', JSON_LD],
+  ['*/*', JSON_LD],
+];
 
 /**
  * The media type of EPCIS events and query results for an `Accept` header: JSON-LD by default,
- * plain JSON for clients that ask for it and not for JSON-LD, 406 NOT_ACCEPTABLE when the client
- * accepts neither (nor any type: `*` + `/*`, `application/*`).
+ * plain JSON or EPCIS XML for clients that prefer them (highest q first, then the client's order),
+ * 406 NOT_ACCEPTABLE when the client accepts none of them (nor any type: `*` + `/*`, `application/*`).
  */
 export function eventContentType(accept: string | undefined): string {
   if (!accept?.trim()) return JSON_LD;
-  const types = accept
+  const ranges = accept
     .split(',')
-    .map((part) => {
+    .map((part, order) => {
       const [type = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase());
       const q = params.find((p) => p.startsWith('q='));
-      return { type, q: q ? Number(q.slice(2)) : 1 };
+      return { type, q: q ? Number(q.slice(2)) : 1, order };
     })
-    .filter((t) => t.q > 0);
-  const accepts = (type: string) => types.some((t) => t.type === type);
-  if (accepts('application/json') && !accepts('application/ld+json')) return JSON_PLAIN;
-  if (accepts('application/ld+json') || accepts('*/*') || accepts('application/*')) return JSON_LD;
+    .filter((t) => t.q > 0)
+    .sort((a, b) => b.q - a.q || a.order - b.order);
+  for (const range of ranges) {
+    const served = SERVED.find(([r]) => r === range.type);
+    if (served) return served[1];
+  }
   throw new WaybillError(
     ErrorCode.NotAcceptable,
-    `this resource is served as application/ld+json or application/json, not '${accept}'`,
+    `this resource is served as application/ld+json, application/json or application/xml (EPCIS XML), not '${accept}'`,
   );
 }
 
-/** An EPCIS query document in the media type the client accepts. */
+const gcpTables = new WeakMap<object, GcpLengths>();
+
+/**
+ * GS1 Company Prefix lengths the node knows: its members' (every EPC URI in genesis names one)
+ * and its trading partners' (node.json gs1.companyPrefixes).
+ */
+function gcpLengthsOf(deps: Pick<ApiDeps, 'genesis' | 'companyPrefixes'>): GcpLengths {
+  let table = gcpTables.get(deps);
+  if (!table) {
+    const members = deps.genesis().members.flatMap((m) => [...m.parties, ...m.locations]);
+    table = new GcpLengths([...GcpLengths.prefixesOf(members), ...deps.companyPrefixes]);
+    gcpTables.set(deps, table);
+  }
+  return table;
+}
+
+/** GS1-CBV-XML-Format: CBV values in XML answers as URNs (EPCIS 1.x form, the default) or web URIs. */
+function cbvXmlFormat(request: FastifyRequest): CbvXmlFormat {
+  return request.headers['gs1-cbv-xml-format'] === 'Always_Web_URI' ? 'web' : 'urn';
+}
+
+/**
+ * An EPCIS query document in the media type the client accepts: JSON(-LD), or the EPCIS 2.0 XML
+ * binding, whose extension elements take their namespaces from each event's capture @context.
+ */
 export function sendQueryDocument(
   request: FastifyRequest,
   reply: FastifyReply,
   document: Schemas['EPCISQueryDocument'],
-): Schemas['EPCISQueryDocument'] {
-  void reply.type(eventContentType(request.headers.accept));
+  deps: Pick<ApiDeps, 'events' | 'genesis' | 'companyPrefixes'>,
+): Schemas['EPCISQueryDocument'] | string {
+  const namespaces = deps.events.namespaces;
+  const type = eventContentType(request.headers.accept);
+  void reply.type(type);
   const format = request.headers['gs1-epc-format'];
   const results = document.epcisBody.queryResults;
   const eventList = inEpcFormat(
     results.resultsBody.eventList as EpcisEvent[],
     typeof format === 'string' ? format : undefined,
+    gcpLengthsOf(deps).lengthOf,
   );
+  if (type === XML) {
+    return queryDocumentXml({
+      queryName: results.queryName,
+      subscriptionID: results.subscriptionID,
+      creationDate: document.creationDate,
+      events: eventList,
+      namespaces: (event) => (typeof event.eventID === 'string' ? namespaces(event.eventID) : {}),
+      cbvFormat: cbvXmlFormat(request),
+    });
+  }
   return {
     ...document,
     epcisBody: {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { ErrorCode, WaybillError } from '../../common/index.js';
 import { EPCIS_CONTEXT_URL, EVENT_TYPES } from '../../epcis/index.js';
 import { EVENT_QUERY_PARAMETERS, perPageOf, queryPairs, queryParameterError } from '../../query/index.js';
 import type { AuthHooks } from '../auth.js';
@@ -42,6 +43,15 @@ export function queryRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks
       };
     },
   );
+
+  // GS1's optional release of a page token: Waybill's tokens hold nothing on the node (a token is a
+  // self-checking position, page-token.ts), so there is nothing to release and none can be revoked.
+  app.delete('/nextPageToken/:token', { onRequest: auth.read }, async () => {
+    throw new WaybillError(
+      ErrorCode.NotImplemented,
+      'page tokens hold no resources on this node (each is a self-checking position in its result), so there is nothing to release; stop paging to abandon a result',
+    );
+  });
 
   for (const { collection, param, parameter } of DISCOVERY) {
     app.get<{ Params: Record<string, string> }>(

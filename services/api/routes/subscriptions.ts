@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { ErrorCode, WaybillError } from '../../common/index.js';
 import type { Subscription } from '../../storage/index.js';
-import { destProblem } from '../../subscriptions/index.js';
+import { type CompiledSchedule, compileSchedule, destProblem, nextRun } from '../../subscriptions/index.js';
 import { type AuthHooks, principalOf } from '../auth.js';
 import type { Operations, Schemas } from '../openapi.js';
 import { EPCIS_TYPE } from '../problem.js';
@@ -15,37 +15,41 @@ type OneParams = Operations['getSubscription']['parameters']['path'];
 const _PAGING = ['perPage', 'nextPageToken'];
 const MAX_TOKEN_LENGTH = 1024;
 
-/**
- * EPCIS subscription members this node does not implement, and why the client should know. A Map:
- * a client's member name must not find Object.prototype's members (`constructor`) as an object's would.
- */
-const UNSUPPORTED = new Map<string, string>([
-  ['schedule', 'scheduled subscriptions are not supported; subscribe with stream: true'],
-  ['reportIfEmpty', 'belongs to scheduled subscriptions, which are not supported'],
-  ['initialRecordTime', 'is not supported: a subscription delivers the events committed after it is created'],
-]);
-
 function invalid(field: string, message: string): WaybillError {
   return new WaybillError(ErrorCode.ValidationFailed, 'the request is not valid', {
     errors: [{ field: `body.${field}`, message }],
   });
 }
 
-/** The checked body of a POST: {dest, signatureToken?, stream: true}. */
-function inputOf(body: unknown): { dest: string; secret: string | undefined } {
+interface SubscriptionInput {
+  dest: string;
+  secret: string | undefined;
+  /** Scheduled (GS1's query schedule) when given, else streaming. */
+  schedule: Record<string, string> | undefined;
+  compiled: CompiledSchedule | undefined;
+  reportIfEmpty: boolean;
+  /** ms since the epoch. */
+  initialRecordTime: number | undefined;
+}
+
+const MEMBERS = 'dest, signatureToken, stream or schedule, reportIfEmpty, initialRecordTime';
+
+/**
+ * The checked body of a POST: {dest, signatureToken?, initialRecordTime?} with either
+ * `stream: true` or a `schedule` (and `reportIfEmpty`), as GS1's REST binding has it.
+ */
+function inputOf(body: unknown): SubscriptionInput {
   if (body === undefined)
     throw new WaybillError(
       ErrorCode.BadRequest,
-      'the request body is empty; send {"dest": ..., "stream": true}',
+      'the request body is empty; send {"dest": ..., "stream": true} or {"dest": ..., "schedule": {...}}',
     );
   if (typeof body !== 'object' || body === null || Array.isArray(body))
-    throw invalid('', 'must be an object with dest and stream');
-  const { dest, signatureToken, stream, ...rest } = body as Record<string, unknown>;
+    throw invalid('', 'must be an object with dest and stream or schedule');
+  const { dest, signatureToken, stream, schedule, reportIfEmpty, initialRecordTime, ...rest } =
+    body as Record<string, unknown>;
   for (const name of Object.keys(rest))
-    throw invalid(
-      name,
-      UNSUPPORTED.get(name) ?? 'is not a member of a subscription; give dest, signatureToken, stream',
-    );
+    throw invalid(name, `is not a member of a subscription; give ${MEMBERS}`);
   const problem = destProblem(dest);
   if (problem !== undefined) throw invalid('dest', problem);
   if (
@@ -55,23 +59,56 @@ function inputOf(body: unknown): { dest: string; secret: string | undefined } {
       signatureToken.length > MAX_TOKEN_LENGTH)
   )
     throw invalid('signatureToken', `must be a string of 1 to ${MAX_TOKEN_LENGTH} characters`);
-  if (stream !== true)
-    throw invalid('stream', 'must be true: only streaming subscriptions are supported (no schedule)');
-  return { dest: dest as string, secret: signatureToken as string | undefined };
+  if (stream !== undefined && stream !== true)
+    throw invalid('stream', 'must be true when given (a scheduled subscription gives schedule instead)');
+  if ((stream === true) === (schedule !== undefined))
+    throw invalid(
+      stream === true ? 'schedule' : 'stream',
+      'give exactly one of stream: true (every new matching event) and schedule (runs at set times)',
+    );
+  if (reportIfEmpty !== undefined && (typeof reportIfEmpty !== 'boolean' || schedule === undefined))
+    throw invalid('reportIfEmpty', 'must be a boolean, and belongs to a scheduled subscription');
+  let compiled: CompiledSchedule | undefined;
+  if (schedule !== undefined) {
+    const checked = compileSchedule(schedule);
+    if (!checked.ok) throw invalid(checked.field ? `schedule.${checked.field}` : 'schedule', checked.message);
+    compiled = checked.schedule;
+  }
+  let recordTime: number | undefined;
+  if (initialRecordTime !== undefined) {
+    recordTime = typeof initialRecordTime === 'string' ? Date.parse(initialRecordTime) : Number.NaN;
+    if (!DATE_TIME.test(String(initialRecordTime)) || Number.isNaN(recordTime))
+      throw invalid('initialRecordTime', 'must be an RFC 3339 date-time with a time zone');
+  }
+  return {
+    dest: dest as string,
+    secret: signatureToken as string | undefined,
+    schedule: schedule as Record<string, string> | undefined,
+    compiled,
+    reportIfEmpty: reportIfEmpty === true,
+    initialRecordTime: recordTime,
+  };
 }
+
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** Never the secret. */
 const toResponse = (s: Subscription): Schemas['QuerySubscription'] => ({
   subscriptionID: s.id,
   queryName: s.queryName,
   dest: s.dest,
-  stream: true,
+  ...(s.schedule === undefined
+    ? { stream: true as const }
+    : { schedule: s.schedule, reportIfEmpty: s.reportIfEmpty }),
   createdBy: s.createdBy,
   createdAt: new Date(s.createdAt).toISOString(),
   ...(s.lastNotifiedAt === undefined ? {} : { lastNotifiedAt: new Date(s.lastNotifiedAt).toISOString() }),
   failedAttempts: s.attempts,
   ...(s.lastError === undefined ? {} : { lastError: s.lastError }),
   ...(s.attempts > 0 ? { nextAttemptAt: new Date(s.nextAttemptAt).toISOString() } : {}),
+  ...(s.schedule !== undefined && s.attempts === 0 && s.nextAttemptAt < Number.MAX_SAFE_INTEGER
+    ? { nextRunAt: new Date(s.nextAttemptAt).toISOString() }
+    : {}),
 });
 
 const queryNotFound = (name: string) =>
@@ -93,11 +130,16 @@ export function subscriptionRoutes(app: FastifyInstance, deps: ApiDeps, auth: Au
     { onRequest: auth.write },
     async (request, reply): Promise<Schemas['QuerySubscription']> => {
       const { queryName } = request.params;
-      const { dest, secret } = inputOf(request.body);
+      const input = inputOf(request.body);
+      const { dest, secret } = input;
       await deps.webhooks.checkDest(dest);
       if (!namedQueries.get(queryName)) throw queryNotFound(queryName);
       const principal = principalOf(request);
       const id = randomUUID();
+      const now = Date.now();
+      const firstRunAt = input.compiled && nextRun(input.compiled, now);
+      if (input.schedule && firstRunAt === undefined)
+        throw invalid('schedule', 'matches no time (e.g. day 31 of a month without one)');
       const added = subscriptions.add({
         id,
         queryName,
@@ -105,7 +147,11 @@ export function subscriptionRoutes(app: FastifyInstance, deps: ApiDeps, auth: Au
         secret: secret === undefined ? undefined : deps.webhooks.seal(secret, id),
         createdByOrg: principal.org,
         createdBy: principal.sub,
-        createdAt: Date.now(),
+        createdAt: now,
+        initialRecordTime: input.initialRecordTime,
+        ...(input.schedule && firstRunAt !== undefined
+          ? { scheduled: { schedule: input.schedule, reportIfEmpty: input.reportIfEmpty, firstRunAt } }
+          : {}),
       });
       void reply.code(201).header('location', `${subscriptionsPath(queryName)}/${added.id}`);
       return toResponse(added);

@@ -113,6 +113,22 @@ describe('network init and node config', () => {
     }
   });
 
+  it('reads gs1.companyPrefixes, refusing anything but 6 to 12 digit prefixes', () => {
+    const path = join(dir, 'net', 'swift-logistics', 'node.json');
+    const file = JSON.parse(readFileSync(path, 'utf8'));
+    expect(loadNodeConfig(path).gs1).toEqual({ companyPrefixes: [] });
+    try {
+      writeFileSync(path, JSON.stringify({ ...file, gs1: { companyPrefixes: ['0614141', '401234512345'] } }));
+      expect(loadNodeConfig(path).gs1.companyPrefixes).toEqual(['0614141', '401234512345']);
+      for (const bad of [['12345'], ['4012345123456'], ['06141A1'], '0614141', [614141]]) {
+        writeFileSync(path, JSON.stringify({ ...file, gs1: { companyPrefixes: bad } }));
+        expect(() => loadNodeConfig(path), JSON.stringify(bad)).toThrow(/gs1.companyPrefixes/);
+      }
+    } finally {
+      writeFileSync(path, JSON.stringify(file));
+    }
+  });
+
   it('reads api.rateLimit with defaults for what is absent, refusing what is not a rate', () => {
     const path = join(dir, 'net', 'swift-logistics', 'node.json');
     const file = JSON.parse(readFileSync(path, 'utf8'));

@@ -31,18 +31,35 @@ function tx(eventIDs: string[], errorBehaviour: 'rollback' | 'proceed' = 'rollba
 const block = (txs: Transaction[]) => firstBlock(txs, 'a', 1_700_000_000_000);
 
 describe('mempool', () => {
-  it('deduplicates by transaction id and by eventID and keeps arrival order', () => {
+  it('deduplicates by transaction id and keeps arrival order', () => {
     const pool = new Mempool({ maxTxs: 10, maxBytes: 1e6 });
     const t1 = tx(['e1']);
     const t2 = tx(['e2']);
     expect(pool.add(t1, 100)).toBe(true);
     expect(pool.add(t1, 100)).toBe(false);
     expect(pool.add(t2, 100)).toBe(true);
-    expect(() => pool.add(tx(['e1'], 'rollback', 'other'), 100)).toThrow(/already pending/);
     expect(pool.take(10, 1e6).map((t) => t.id)).toEqual([t1.id, t2.id]);
     expect(pool.txOfEvent('e2')?.id).toBe(t2.id);
     pool.remove(t1.id);
     expect(pool.size).toBe(1);
+    expect(pool.txOfEvent('e1')).toBeUndefined();
+  });
+
+  it('queues a second capture of a pending eventID; the block accepts the first, rejects the other', () => {
+    const pool = new Mempool({ maxTxs: 10, maxBytes: 1e6 });
+    const first = tx(['e1']);
+    const again = tx(['e1'], 'rollback', 'other');
+    expect(pool.add(first, 100)).toBe(true);
+    expect(pool.add(again, 100)).toBe(true);
+    expect(pool.txOfEvent('e1')?.id).toBe(first.id);
+    const txs = pool.take(10, 1e6);
+    expect(txs.map((t) => t.id)).toEqual([first.id, again.id]);
+    const { results } = executeBlock(block(txs), memoryContext());
+    expect(results.map((r) => r.success)).toEqual([true, false]);
+    expect(results[1]?.errors[0]?.code).toBe(RejectCode.DuplicateEventId);
+    pool.remove(first.id);
+    expect(pool.txOfEvent('e1')?.id).toBe(again.id);
+    pool.remove(again.id);
     expect(pool.txOfEvent('e1')).toBeUndefined();
   });
 

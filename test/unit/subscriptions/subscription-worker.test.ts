@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { queryDocument } from '../../../services/api/index.js';
 import {
+  compileSchedule,
   DeliveryWorker,
   type DeliveryWorkerDeps,
   DestPolicy,
+  nextRun,
   retryDelay,
   SecretBox,
   verifySignature,
@@ -94,7 +96,81 @@ afterEach(async () => {
   ledger.destroy();
 });
 
+/** A scheduled subscription (GS1's query schedule), first run at the schedule's next time. */
+function subscribeScheduled(schedule: Record<string, string>, reportIfEmpty: boolean) {
+  const id = `sub-${++serial}`;
+  const compiled = compileSchedule(schedule);
+  if (!compiled.ok) throw new Error(compiled.message);
+  return ledger.store.index.subscriptions.add({
+    id,
+    queryName: 'receipts',
+    dest: receiver.url,
+    secret: undefined,
+    createdByOrg: 'freshmart',
+    createdBy: 'erp',
+    createdAt: now,
+    scheduled: { schedule, reportIfEmpty, firstRunAt: nextRun(compiled.schedule, now) as number },
+  });
+}
+
 describe('DeliveryWorker', () => {
+  it('runs a scheduled subscription at its times only, with what committed since the last run', async () => {
+    // 12:00:00 now; "at second 0 of minute 30 of every hour": first run 12:30:00.
+    const sub = subscribeScheduled({ second: '0', minute: '30' }, false);
+    expect(subscription(sub.id)?.nextAttemptAt).toBe(Date.parse('2026-11-30T12:30:00Z'));
+    const first = [event('receiving'), event('receiving'), event('receiving')];
+    commit(...first, event('shipping'));
+    const w = worker();
+    await w.runDue();
+    expect(receiver.deliveries).toHaveLength(0); // not its time: a stream would have sent by now
+    now = Date.parse('2026-11-30T12:30:00Z');
+    await w.runDue();
+    expect(receiver.acceptedEventIDs()).toEqual(first.map((e) => e.eventID)); // in batches of 2
+    expect(subscription(sub.id)).toMatchObject({ nextAttemptAt: Date.parse('2026-11-30T13:30:00Z') });
+    for (const d of receiver.deliveries)
+      expect(JSON.parse(d.body.toString('utf8')).epcisBody.queryResults.subscriptionID).toBe(sub.id);
+    const later = event('receiving');
+    commit(later);
+    now = Date.parse('2026-11-30T13:29:59Z');
+    await w.runDue();
+    expect(receiver.deliveries).toHaveLength(2);
+    now = Date.parse('2026-11-30T13:30:00Z');
+    await w.runDue();
+    expect(receiver.acceptedEventIDs()).toEqual([...first, later].map((e) => e.eventID));
+    // Nothing new at 14:30 and no reportIfEmpty: nothing sent, next run 15:30.
+    now = Date.parse('2026-11-30T14:30:00Z');
+    await w.runDue();
+    expect(receiver.deliveries).toHaveLength(3);
+    expect(subscription(sub.id)?.nextAttemptAt).toBe(Date.parse('2026-11-30T15:30:00Z'));
+  });
+
+  it('reports an empty run with reportIfEmpty, and retries a failed run before the next time', async () => {
+    const sub = subscribeScheduled({ second: '0', minute: '0', hour: '13' }, true);
+    now = Date.parse('2026-11-30T13:00:00Z');
+    const w = worker();
+    await w.runDue();
+    expect(receiver.deliveries).toHaveLength(1);
+    const doc = JSON.parse(receiver.deliveries[0]?.body.toString('utf8') ?? '{}');
+    expect(doc.epcisBody.queryResults).toMatchObject({
+      subscriptionID: sub.id,
+      resultsBody: { eventList: [] },
+    });
+    expect(subscription(sub.id)?.nextAttemptAt).toBe(Date.parse('2026-12-01T13:00:00Z'));
+    receiver.script.push(500);
+    const e = event('receiving');
+    commit(e);
+    now = Date.parse('2026-12-01T13:00:00Z');
+    await w.runDue();
+    expect(subscription(sub.id)).toMatchObject({ attempts: 1, nextAttemptAt: now + retryDelay(1, 0.5) });
+    now += retryDelay(1, 0.5);
+    await w.runDue();
+    expect(receiver.acceptedEventIDs()).toEqual([e.eventID]);
+    expect(subscription(sub.id)).toMatchObject({
+      attempts: 0,
+      nextAttemptAt: Date.parse('2026-12-02T13:00:00Z'),
+    });
+  });
+
   it('cuts a batch of large events by bytes, keeping every event and the ledger order', async () => {
     const sub = subscribe();
     const big = (): TestEvent => ({ ...event('receiving'), 'example:note': 'x'.repeat(3_000) });
