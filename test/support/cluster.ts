@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { NodeStatus } from '../../services/api/types.js';
 import { apiUrl, type ConsensusParams } from '../../services/config/index.js';
+import type { AuditorGrant } from '../../services/privacy/index.js';
 import { type Metrics, parsePrometheus } from './metrics.js';
 import { freePorts } from './ports.js';
 import { packageRoot } from './root.js';
@@ -69,6 +70,8 @@ export interface ClusterOptions {
    * tier has its own process tests (test/integration/sealed.test.ts, the demo).
    */
   privacy?: 'sealed' | 'open';
+  /** Auditor grants in genesis (network file `grants:`), e.g. one org that sees every event. */
+  grants?: AuditorGrant[];
 }
 
 /** A node process that ended without the harness asking it to. */
@@ -120,7 +123,8 @@ export class Cluster {
     }));
     const contracts = options.contracts;
     const privacy = options.privacy ?? 'open';
-    const yaml = JSON.stringify({ network: 'waybill-test', orgs, consensus, contracts, privacy }); // JSON is YAML
+    const { grants } = options;
+    const yaml = JSON.stringify({ network: 'waybill-test', orgs, consensus, contracts, privacy, grants }); // JSON is YAML
     writeFileSync(join(dir, 'network.yaml'), yaml);
     await waybill('network', 'init', '--config', join(dir, 'network.yaml'), '--out', join(dir, 'net'));
     const nodes = await Promise.all(
