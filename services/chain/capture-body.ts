@@ -2,6 +2,12 @@ import { ErrorCode, WaybillError } from '../common/index.js';
 import { assignEventIds, checkCaptureEvents, MAX_URI_LENGTH } from '../epcis/index.js';
 import type { CaptureTxBody, InvalidCaptureEvent, SubmitContext } from '../ledger/index.js';
 
+/** Gives the events a sealed network assigns an eventID their keyed ones (chain/sealed-capture.ts). */
+export type EventIdAssigner = <E extends { eventID: string }>(
+  given: readonly { eventID?: unknown }[],
+  assigned: readonly E[],
+) => E[];
+
 /**
  * A validated document, every event with its eventID, as `org`'s capture transaction body.
  * Under rollback any invalid event refuses the whole document; under proceed the valid events
@@ -15,12 +21,7 @@ export function captureBody(
     network: string;
     org: string;
     /** A sealed network's eventIDs (chain/sealed-capture.ts); default: as assigned. */
-    eventIds?:
-      | (<E extends { eventID: string }>(
-          given: readonly { eventID?: unknown }[],
-          assigned: readonly E[],
-        ) => E[])
-      | undefined;
+    eventIds?: EventIdAssigner | undefined;
   },
 ): CaptureTxBody {
   const checked = checkCaptureEvents(document);

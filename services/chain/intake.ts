@@ -12,7 +12,7 @@ import {
 import type { Mempool } from '../mempool/index.js';
 import type { Store } from '../storage/index.js';
 import { MAX_RULES_BYTES, rulesAreWellFormed } from './block-checks.js';
-import { captureBody } from './capture-body.js';
+import { captureBody, type EventIdAssigner } from './capture-body.js';
 import type { RuleRegistry } from './rules-book.js';
 import { sizeOf, type TxChecker } from './tx-check.js';
 
@@ -34,12 +34,7 @@ export interface IntakeComponents {
   clock: Clock;
   checker: Pick<TxChecker, 'checkTx' | 'remember'>;
   /** A sealed network's eventIDs for the events it assigns one to (chain/sealed-capture.ts). */
-  eventIds?:
-    | (<E extends { eventID: string }>(
-        given: readonly { eventID?: unknown }[],
-        assigned: readonly E[],
-      ) => E[])
-    | undefined;
+  eventIds?: EventIdAssigner | undefined;
 }
 
 /**

@@ -123,7 +123,12 @@ describe('the console signs in with the organisation’s OIDC provider', () => {
     await page.reload();
     await expect.poll(() => page.getByText(/session expired/i).count(), { timeout: 30_000 }).toBe(1);
     expect(page.url()).toBe(url);
-    expect(await page.getByRole('button', { name: 'Sign in with Example SSO' }).isVisible()).toBe(true);
+    // The provider's button appears once the console has read GET /auth/providers again.
+    await expect
+      .poll(() => page.getByRole('button', { name: 'Sign in with Example SSO' }).isVisible(), {
+        timeout: 15_000,
+      })
+      .toBe(true);
   });
 
   it('sends traffic only to the node and the provider, and breaks no CSP rule', () => {

@@ -25,7 +25,7 @@ const CODES = new Set(errorCodes());
 
 /**
  * What is wrong with an answer, if anything: every answer is below 500 (a declared 503 NOT_READY
- * excepted: a proof of a block not yet certified), every 4xx an RFC 9457 problem with a stable code,
+ * excepted: a proof of a block not yet certified; and a declared 501 NOT_IMPLEMENTED), every 4xx an RFC 9457 problem with a stable code,
  * every success declared for its operation and shaped as api/openapi.yaml says.
  */
 export function judge(req: FuzzRequest, ans: Answer): Finding | undefined {
@@ -42,7 +42,10 @@ export function judge(req: FuzzRequest, ans: Answer): Finding | undefined {
     const problem = problemOf(req.method, status, type, text);
     if (status >= 500) {
       const notReady = status === 503 && problem.code === 'NOT_READY' && declared?.includes(503);
-      if (!notReady) return { category: '5xx', message: `${status} ${text.slice(0, 300)}` };
+      // GS1's binding declares 501 ImplementationException for operations a server does not offer
+      // (DELETE /nextPageToken/{token}: Waybill's page tokens hold nothing on the node to release).
+      const notOffered = status === 501 && problem.code === 'NOT_IMPLEMENTED' && declared?.includes(501);
+      if (!notReady && !notOffered) return { category: '5xx', message: `${status} ${text.slice(0, 300)}` };
     }
     if (problem.error) return { category: 'non-problem', message: `${status} ${type}: ${problem.error}` };
     return undefined;

@@ -19,7 +19,10 @@ export function proofRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks
     { onRequest: auth.read },
     async (request): Promise<Schemas['EventProof'] | Schemas['VerdictProof']> => {
       const { eventID } = request.params;
-      const disclose = (request.query.disclose ?? '').split(',').filter((p) => p.length > 0);
+      // `disclose` may be given once as a comma list or repeated (the router then hands an array).
+      const given: unknown = request.query.disclose;
+      const lists = Array.isArray(given) ? given.map(String) : [typeof given === 'string' ? given : ''];
+      const disclose = lists.flatMap((l) => l.split(',')).filter((p) => p.length > 0);
       // A proof names its event: one the caller may not see is answered as an unknown id.
       if (eventAccess(deps, principalOf(request).org, eventID) === 'none')
         throw noEvent('no committed event or verdict with this eventID');
