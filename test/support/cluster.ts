@@ -197,9 +197,10 @@ export class Cluster {
     return child !== undefined && child.exitCode === null && child.signalCode === null;
   }
 
-  async startAll(): Promise<void> {
+  /** Starts every node; on a shared, loaded machine start-up alone can take longer than 30 s. */
+  async startAll(timeoutMs = 30_000): Promise<void> {
     for (const n of this.nodes) this.start(n.org);
-    await Promise.all(this.nodes.map((n) => this.waitReady(n.org)));
+    await Promise.all(this.nodes.map((n) => this.waitReady(n.org, timeoutMs)));
   }
 
   async waitReady(org: string, timeoutMs = 30_000): Promise<void> {
@@ -282,8 +283,13 @@ export class Cluster {
     return fetch(`${n.url}${path}`, { ...init, headers, signal });
   }
 
-  async json<T = Record<string, unknown>>(org: string, path: string): Promise<{ status: number; body: T }> {
-    const res = await this.request(org, path);
+  /** GET `path` at `org`'s node, with `org`'s token unless another member's `token` is given. */
+  async json<T = Record<string, unknown>>(
+    org: string,
+    path: string,
+    token?: string,
+  ): Promise<{ status: number; body: T }> {
+    const res = await this.request(org, path, {}, token);
     return { status: res.status, body: (await res.json()) as T };
   }
 
