@@ -3,6 +3,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConsensusParams } from './genesis.js';
 
+/**
+ * Genesis `consensus.maxBlockCost` by default (cost units of ledger/tx-cost.ts). See
+ * docs/consensus.md, "Block size": a full block's apply must fit a round on every member's
+ * machine, also with ten members sharing two cores; larger blocks do not raise throughput, since
+ * a full block already carries each round's fixed costs many times over.
+ */
+export const DEFAULT_MAX_BLOCK_COST = 20_000;
+
 /** Consensus parameters written into genesis unless the network file overrides them. */
 export const DEFAULT_CONSENSUS: ConsensusParams = {
   proposeMs: 1000,
@@ -14,8 +22,14 @@ export const DEFAULT_CONSENSUS: ConsensusParams = {
   maxClockDriftMs: 5_000,
   maxBlockTxs: 2_000,
   maxBlockBytes: 16 * 1024 * 1024,
+  maxBlockCost: DEFAULT_MAX_BLOCK_COST,
   censorshipTimeoutMs: 15_000,
 };
+
+/** A network's block cost limit: its genesis value, or the default for genesis files older than it. */
+export function blockCostLimit(params: ConsensusParams): number {
+  return params.maxBlockCost ?? DEFAULT_MAX_BLOCK_COST;
+}
 
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 /**

@@ -1,6 +1,6 @@
 import { ErrorCode, WaybillError } from '../common/index.js';
 import type { Transaction } from '../ledger/index.js';
-import { eventsOf } from '../ledger/index.js';
+import { eventsOf, txCost } from '../ledger/index.js';
 
 export interface MempoolLimits {
   maxTxs: number;
@@ -10,6 +10,8 @@ export interface MempoolLimits {
 interface Entry {
   tx: Transaction;
   bytes: number;
+  /** Its execution cost (ledger/tx-cost.ts). */
+  cost: number;
   eventIDs: string[];
   /** When it arrived (driver clock), for censorship detection. */
   at: number;
@@ -29,6 +31,7 @@ export class Mempool {
   /** eventID -> the pending transactions carrying it, in arrival order. */
   private readonly byEvent = new Map<string, string[]>();
   private bytes = 0;
+  private cost = 0;
 
   constructor(private readonly limits: MempoolLimits) {}
 
@@ -38,6 +41,11 @@ export class Mempool {
 
   get totalBytes(): number {
     return this.bytes;
+  }
+
+  /** The execution cost of everything waiting: the backlog, in the unit blocks are bounded by. */
+  get totalCost(): number {
+    return this.cost;
   }
 
   has(id: string): boolean {
@@ -65,13 +73,15 @@ export class Mempool {
           .map((e) => e.eventID),
       ),
     ];
-    this.entries.set(tx.id, { tx, bytes, eventIDs, at });
+    const cost = txCost(tx);
+    this.entries.set(tx.id, { tx, bytes, cost, eventIDs, at });
     for (const id of eventIDs) {
       const carriers = this.byEvent.get(id);
       if (carriers) carriers.push(tx.id);
       else this.byEvent.set(id, [tx.id]);
     }
     this.bytes += bytes;
+    this.cost += cost;
     return true;
   }
 
@@ -85,15 +95,20 @@ export class Mempool {
     return this.entries.get(id)?.tx;
   }
 
-  /** The oldest transactions that fit the block limits (the first one always fits). */
-  take(maxTxs: number, maxBytes: number): Transaction[] {
+  /**
+   * The oldest transactions that fit the block limits (the first one always fits, so a
+   * transaction over a limit on its own still gets a block).
+   */
+  take(maxTxs: number, maxBytes: number, maxCost = Number.POSITIVE_INFINITY): Transaction[] {
     const out: Transaction[] = [];
     let bytes = 0;
+    let cost = 0;
     for (const entry of this.entries.values()) {
       if (out.length >= maxTxs) break;
-      if (out.length > 0 && bytes + entry.bytes > maxBytes) break;
+      if (out.length > 0 && (bytes + entry.bytes > maxBytes || cost + entry.cost > maxCost)) break;
       out.push(entry.tx);
       bytes += entry.bytes;
+      cost += entry.cost;
     }
     return out;
   }
@@ -120,6 +135,7 @@ export class Mempool {
       else this.byEvent.delete(e);
     }
     this.bytes -= entry.bytes;
+    this.cost -= entry.cost;
   }
 
   all(): Transaction[] {
