@@ -39,11 +39,17 @@ export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
  */
 export const DEFAULT_RATE_LIMIT = { perSecond: 2_000, burst: 4_000 };
 /**
- * Bytes are the transactions' JSON size; in memory they take several times that. 64 MiB holds
- * tens of seconds of saturating load: past it a capture gets 429 MEMPOOL_FULL at once, not a
- * 202 followed by minutes of waiting, and a node's memory stays bounded.
+ * Bytes are the transactions' JSON size; in memory they take several times that. Past a limit a
+ * capture gets 429 MEMPOOL_FULL at once, not a 202 followed by minutes of waiting, and a node's
+ * memory stays bounded. `maxCost` bounds the backlog in execution cost (ledger/tx-cost.ts) and is
+ * the one met first under overload: three full blocks (DEFAULT_MAX_BLOCK_COST), a few seconds of
+ * work at saturation, about 20,000 ERP events; peers' transactions are kept up to twice that.
  */
-export const DEFAULT_MEMPOOL = { maxTxs: 10_000, maxBytes: 64 * 1024 * 1024 };
+export const DEFAULT_MEMPOOL = {
+  maxTxs: 10_000,
+  maxBytes: 64 * 1024 * 1024,
+  maxCost: 3 * DEFAULT_MAX_BLOCK_COST,
+};
 
 /**
  * The consortium rules shipped with Waybill (contracts/ at the package root): the default genesis

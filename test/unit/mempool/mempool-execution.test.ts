@@ -108,6 +108,25 @@ describe('mempool', () => {
     expect(statusOf(err as WaybillError)).toBe(429);
   });
 
+  it('bounds the backlog by cost: own captures up to maxCost, peers up to twice that, anything when empty', () => {
+    const pool = new Mempool({ maxTxs: 100, maxBytes: 1e6, maxCost: 10 });
+    const refusal = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return e as WaybillError;
+      }
+      throw new Error('not refused');
+    };
+    pool.add(tx(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k']), 10, 0, 'own'); // 12 on its own: admitted
+    expect(refusal(() => pool.add(tx(['l']), 10, 0, 'own')).code).toBe(ErrorCode.MempoolFull);
+    pool.add(tx(['m', 'n', 'o']), 10, 0, 'peer'); // 12 + 4 <= 20
+    expect(refusal(() => pool.add(tx(['p', 'q', 'r', 's']), 10, 0, 'peer')).meta).toEqual({
+      retryAfterSeconds: 1,
+    });
+    expect(pool.totalCost).toBe(16);
+  });
+
   it('takes only what fits the block limits', () => {
     const pool = new Mempool({ maxTxs: 10, maxBytes: 1e6 });
     for (const id of ['a', 'b', 'c']) pool.add(tx([id]), 100);
