@@ -85,7 +85,8 @@ function log(s: StepResult, label = ''): void {
   console.log(
     `  n=${s.nodes} ${label}offered ${s.offered}/s: posted ${s.posted}/s, committed ${s.committed}/s ` +
       `(${s.accepted} accepted, ${s.rejected} rejected), p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms; 202 in p50 ${s.ackP50} ms, p99 ${s.ackP99} ms; ` +
-      `${s.blocks} blocks, ${s.roundChanges} view changes; CPU per committed event ${s.cpuUsPerEvent.join('/')} µs` +
+      `${s.blocks} blocks, ${s.roundChanges} view changes; CPU per committed event ${s.cpuUsPerEvent.join('/')} µs; ` +
+      `RSS ${s.rssMB.join('/')} MB` +
       (s.refused + s.failed + s.uncommitted > 0
         ? `, refused ${s.refused} ${JSON.stringify(s.refusals)}, failed ${s.failed}, uncommitted ${s.uncommitted}`
         : ''),
@@ -166,4 +167,44 @@ export async function loadBenchmarks(opts: LoadOptions): Promise<LoadResults> {
   const ratio =
     one && one.saturation > 0 ? Math.round((four.saturation / one.saturation) * 100) / 100 : undefined;
   return { four, one, ratio, scale };
+}
+
+/**
+ * Overload at larger sizes (`--only scale`): each network size, on a fresh network, offered each
+ * rate in turn (below saturation, then past it), so "under overload it commits at least as much
+ * as at saturation" and "view changes only on real faults" can be read off one run.
+ */
+export async function scaleBenchmarks(
+  sizes: number[],
+  rates: number[],
+  seconds: number,
+): Promise<Array<{ nodes: number; steps: StepResult[]; error?: string }>> {
+  const out: Array<{ nodes: number; steps: StepResult[]; error?: string }> = [];
+  for (const nodes of sizes) {
+    console.log(`scale, ${nodes} nodes, offered ${rates.join(', ')} events/s:`);
+    const opts: LoadOptions = {
+      rates,
+      stepSeconds: seconds,
+      sustainSeconds: 0,
+      scaleSeconds: 0,
+      scale: [],
+      baseline: false,
+    };
+    try {
+      const steps = await withCluster(nodes, opts, async (_c, runner) => {
+        const done: StepResult[] = [];
+        for (const rate of rates) {
+          const s = await runner.step(rate, seconds);
+          log(s);
+          done.push(s);
+        }
+        return done;
+      });
+      out.push({ nodes, steps });
+    } catch (err) {
+      console.log(`  n=${nodes}: ${(err as Error).message}`);
+      out.push({ nodes, steps: [], error: (err as Error).message });
+    }
+  }
+  return out;
 }
