@@ -67,7 +67,8 @@ async function withCluster<T>(
   const dir = opts.profileDir;
   const launcher = dir ? () => ['sh', '-c', `exec "$0" --cpu-prof --cpu-prof-dir=${dir} "$@"`] : undefined;
   const cluster = await Cluster.create(size, {}, { env, launcher });
-  await cluster.startAll();
+  // Ten processes starting at once on two cores take a while to load: the wait is not measured.
+  await cluster.startAll(size > 4 ? 180_000 : undefined);
   const runner = new LoadRunner(cluster);
   try {
     const result = await f(cluster, runner);

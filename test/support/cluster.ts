@@ -193,9 +193,9 @@ export class Cluster {
     return child !== undefined && child.exitCode === null && child.signalCode === null;
   }
 
-  async startAll(): Promise<void> {
+  async startAll(timeoutMs?: number): Promise<void> {
     for (const n of this.nodes) this.start(n.org);
-    await Promise.all(this.nodes.map((n) => this.waitReady(n.org)));
+    await Promise.all(this.nodes.map((n) => this.waitReady(n.org, timeoutMs)));
   }
 
   async waitReady(org: string, timeoutMs = 30_000): Promise<void> {
