@@ -67,17 +67,19 @@ async function withCluster<T>(
   const dir = opts.profileDir;
   const launcher = dir ? () => ['sh', '-c', `exec "$0" --cpu-prof --cpu-prof-dir=${dir} "$@"`] : undefined;
   const cluster = await Cluster.create(size, {}, { env, launcher });
-  // Ten processes starting at once on two cores take a while to load: the wait is not measured.
-  await cluster.startAll(size > 4 ? 180_000 : undefined);
-  const runner = new LoadRunner(cluster);
+  let runner: LoadRunner | undefined;
   try {
+    // Ten processes starting at once on two cores take a while to load: the wait is not measured.
+    // Inside the try: a network that does not come up is stopped, not left running.
+    await cluster.startAll(size > 4 ? 180_000 : undefined);
+    runner = new LoadRunner(cluster);
     const result = await f(cluster, runner);
     runner.close();
     // SIGTERM: a CPU profile is written on a graceful exit only, and the WAL is checkpointed.
     await Promise.all(cluster.nodes.map((n) => cluster.stop(n.org)));
     return settled(cluster, result);
   } finally {
-    runner.close();
+    runner?.close();
     await cluster.destroy();
   }
 }
