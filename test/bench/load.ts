@@ -69,9 +69,9 @@ async function withCluster<T>(
   const cluster = await Cluster.create(size, {}, { env, launcher });
   let runner: LoadRunner | undefined;
   try {
-    // Ten processes starting at once on two cores take a while to load: the wait is not measured.
+    // Processes starting at once on a crowded machine take a while to load: the wait is not measured.
     // Inside the try: a network that does not come up is stopped, not left running.
-    await cluster.startAll(size > 4 ? 180_000 : undefined);
+    await cluster.startAll(180_000);
     runner = new LoadRunner(cluster);
     const result = await f(cluster, runner);
     runner.close();
