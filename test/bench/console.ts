@@ -126,7 +126,13 @@ export async function consoleBenchmarks(
   consoleRoutes(app, { root: dir });
   // The API's answers are fixtures served by the same server, as a node serves them (a browser-side
   // route fixture would add the test driver's round trip to every answer).
-  app.get('/genesis', async () => ({ network: 'bench', timestamp: 0, members: [], consensus: {}, rules: [] }));
+  app.get('/genesis', async () => ({
+    network: 'bench',
+    timestamp: 0,
+    members: [],
+    consensus: {},
+    rules: [],
+  }));
   app.get('/objects/:id/trace', async (_request, reply) => reply.type('application/json').send(trace));
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   const browser = await launch();
