@@ -83,7 +83,7 @@ export function TracePage({ id, params }: { id: string; params: URLSearchParams 
         </fieldset>
         <a href={href(['object', id])}>Object page</a> <a href={href(['recall', id])}>Recall report</a>
       </div>
-      <Loaded load={load}>
+      <Loaded load={load} notFound="No trace of this object is visible to your organisation at this node.">
         {(trace) => (
           <div className="trace-body">
             {trace.truncated && (
