@@ -109,7 +109,7 @@ export function Fsma({ id, direction, trace }: { id: string; direction: string; 
                       <tr key={row.join('\u0000')}>
                         {row.map((f, i) => (
                           // biome-ignore lint/suspicious/noArrayIndexKey: columns are positional
-                          <td key={i}>{sealedCell(row, i) ? <Sealed /> : f}</td>
+                          <td key={i}>{sealedCell(row, i) ? <Sealed compact /> : f}</td>
                         ))}
                         <td>
                           {missing(row).join(', ') || 'none'}

@@ -27,11 +27,20 @@ export function sealedRef(event: Record<string, unknown>): SealedRef | undefined
 }
 
 /** A sealed field the caller cannot read: an icon and words (never colour alone, never a blank). */
-export function Sealed({ what }: { what?: string }) {
+export function Sealed({ what, compact = false }: { what?: string; compact?: boolean }) {
+  // In a table cell the words after "Sealed" are for screen readers and the tooltip only.
+  const [first, rest] = SEALED_TEXT.split(' — ');
   return (
-    <span className="sealed">
+    <span className={compact ? 'sealed compact' : 'sealed'} title={compact ? SEALED_TEXT : undefined}>
       <span aria-hidden="true">⊠ </span>
-      {SEALED_TEXT}
+      {compact ? (
+        <>
+          {first}
+          <span className="sr-only"> — {rest}</span>
+        </>
+      ) : (
+        SEALED_TEXT
+      )}
       {what ? <span className="muted"> ({what})</span> : null}
     </span>
   );

@@ -230,7 +230,7 @@ function useSiteOf() {
   const names = useNames();
   return (s: CustodyStep) => {
     const site = s.bizLocation ?? s.readPoint;
-    return site === null && s.sealed === 'elsewhere' ? <Sealed /> : names.site(site);
+    return site === null && s.sealed === 'elsewhere' ? <Sealed compact /> : names.site(site);
   };
 }
 
