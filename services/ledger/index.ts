@@ -21,6 +21,7 @@ export {
   validatorsOf,
 } from './members.js';
 export { EMPTY_ROOT, merkleProof, merkleRoot } from './merkle.js';
+export { blockCost, txCost } from './tx-cost.js';
 export { type CaptureTx, eventsOf, isCapture, submitterOf } from './tx-shape.js';
 export type {
   AuditorGrant,
