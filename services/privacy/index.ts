@@ -34,7 +34,15 @@ export {
   recipientsOf,
 } from './recipients.js';
 export { publicIlmdKeysOf, sealedFieldProblems, sealedReads } from './rule-fields.js';
-export { groupRoots, PUBLIC_DOCUMENT_FIELDS, type SealDeps, type SealedPlain, sealCapture } from './seal.js';
+export {
+  groupRoots,
+  PUBLIC_DOCUMENT_FIELDS,
+  type SealDeps,
+  type SealedPlain,
+  type SealedPlainEvent,
+  sealCapture,
+} from './seal.js';
+export { mergeSealed, type SealedPart, sealedPartOf } from './sealed-part.js';
 export {
   activeKeyOf,
   eventIdSecretOf,

@@ -1,29 +1,49 @@
-import { hashOf } from '../common/index.js';
+import { canonicalText, hashOf } from '../common/index.js';
 import type { EncryptionPublicKey } from '../crypto/index.js';
 import type { CaptureTxBody, SealedGroup } from '../ledger/index.js';
 import { SEALED_KEY } from '../verify/index.js';
 import { fieldTree, newSeed } from './commitment.js';
 import { encryptSealed, type GeneralJWE, sealedAad } from './jwe.js';
+import { mergeSealed, type SealedPart, sealedPartOf } from './sealed-part.js';
 import { publicView, sealedFields, type TierContext } from './tiers.js';
 
 /**
  * Turns a capture's plaintext body into its sealed body (docs/privacy.md): each event becomes its
  * public view plus `wb:sealed: {root, group}`; the events with the same recipients form a group
- * whose originals, seeds, the document header and the submitter are one JWE to those recipients.
+ * whose sealed parts, seeds, the document header and the submitter are one JWE to those recipients.
  */
 
 /** The document fields every member sees; the rest (header, sender, receiver...) is sealed. */
 export const PUBLIC_DOCUMENT_FIELDS = ['@context', 'type', 'schemaVersion', 'creationDate'] as const;
 
+/**
+ * One event in a group's JWE: its position in eventList, its seed, and what its public view does
+ * not show (sealed-part.ts). `event` (the event as captured, whole) is what version 1 carried; it is
+ * still read, and written only when the part would not give the event back exactly.
+ */
+export type SealedPlainEvent = { index: number; seed: string; event?: Record<string, unknown> } & SealedPart;
+
 /** What one group's JWE holds. */
 export interface SealedPlain {
-  v: 1;
+  v: 1 | 2;
   /** The API client that posted the document (JWT sub). */
   submitter: string;
   /** The document's fields other than the public ones and epcisBody. */
   document: Record<string, unknown>;
-  /** The group's events as captured, with their position in eventList and their seed. */
-  events: Array<{ index: number; seed: string; event: Record<string, unknown> }>;
+  /** The group's events, by position in eventList, each with its seed and sealed part. */
+  events: SealedPlainEvent[];
+}
+
+/** What the ciphertext carries of `event`: its sealed part, or the event whole if the part cannot rebuild it. */
+function plainEvent(
+  index: number,
+  seed: string,
+  event: Record<string, unknown>,
+  view: Record<string, unknown>,
+) {
+  const part = sealedPartOf(event, view);
+  const rebuilt = mergeSealed(view, part);
+  return canonicalText(rebuilt) === canonicalText(event) ? { index, seed, ...part } : { index, seed, event };
 }
 
 export interface SealDeps {
@@ -53,11 +73,11 @@ export async function sealCapture(body: CaptureTxBody, deps: SealDeps): Promise<
     const key = orgs.join('\n');
     let group = groups.get(key);
     if (!group) {
-      group = { orgs, roots: [], plain: { v: 1, submitter: body.submitter, document: header, events: [] } };
+      group = { orgs, roots: [], plain: { v: 2, submitter: body.submitter, document: header, events: [] } };
       groups.set(key, group);
     }
     group.roots.push(root);
-    group.plain.events.push({ index, seed, event });
+    group.plain.events.push(plainEvent(index, seed, event, view));
     return { ...view, [SEALED_KEY]: { root, group: [...groups.keys()].indexOf(key) } };
   });
   const sealed: SealedGroup[] = [];
