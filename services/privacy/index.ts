@@ -13,7 +13,7 @@ export {
   type SealedProblem,
   sealedProblem,
 } from './checks.js';
-export { disclosureOf, fieldTree, leafCount, newSeed, saltOf } from './commitment.js';
+export { disclosureOf, eventSeedOf, fieldTree, leafCount, newSeed, saltOf } from './commitment.js';
 export {
   type AuditorGrant,
   type CompiledGrant,
@@ -41,6 +41,7 @@ export {
   type SealedPlain,
   type SealedPlainEvent,
   sealCapture,
+  seedOfPlain,
 } from './seal.js';
 export { mergeSealed, type SealedPart, sealedPartOf } from './sealed-part.js';
 export {

@@ -3,7 +3,7 @@ import type { CaptureTxBody, EpcisEvent } from '../ledger/index.js';
 import { SEALED_KEY } from '../verify/index.js';
 import { fieldTree } from './commitment.js';
 import { type Decrypter, type GeneralJWE, sealedAad } from './jwe.js';
-import { groupRoots, type SealedPlain } from './seal.js';
+import { groupRoots, type SealedPlain, seedOfPlain } from './seal.js';
 import { mergeSealed } from './sealed-part.js';
 import { publicView, sealedFields, type TierContext } from './tiers.js';
 
@@ -39,9 +39,12 @@ export async function openCapture(
       const plaintext = await decrypter.decrypt(group.jwe as unknown as GeneralJWE, aad);
       if (!plaintext) continue;
       const plain = JSON.parse(new TextDecoder().decode(plaintext)) as SealedPlain;
-      const opened = plain.events.map(({ index, seed, event: whole, ...part }) => {
+      const opened = plain.events.map((entry) => {
+        const { index, seed: _own, event: whole, ...part } = entry;
         const committed = views[index];
         if (!committed) throw new Error(`event ${index} is not in the capture`);
+        const seed = seedOfPlain(plain, entry);
+        if (seed === undefined) throw new Error(`event ${index} has no seed`);
         // The event as captured: version 1 carried it whole, version 2 its sealed part only.
         const event = whole ?? mergeSealed(committed, part);
         const view = publicView(event, tiers);

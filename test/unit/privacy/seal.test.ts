@@ -6,6 +6,7 @@ import {
   Decrypter,
   disclosureOf,
   encryptSealed,
+  eventSeedOf,
   groupRoots,
   keyRingOf,
   NON_MEMBER_PLACEHOLDER,
@@ -149,10 +150,16 @@ describe('sealing a capture', () => {
       expect(text).not.toContain(shown);
 
     // A version 1 ciphertext (the event whole) of the same capture opens to the same event.
+    const { seed: groupSeed, ...rest } = parsed;
+    expect(groupSeed).toMatch(/^[0-9a-f]{64}$/);
     const v1: SealedPlain = {
-      ...parsed,
+      ...rest,
       v: 1,
-      events: parsed.events.map(({ index, seed }) => ({ index, seed, event: markedShipment() })),
+      events: parsed.events.map(({ index }) => ({
+        index,
+        seed: eventSeedOf(groupSeed as string, index),
+        event: markedShipment(),
+      })),
     };
     const keysOf = ['org-a', 'org-b'].map((org) => keyOf(org) as EncryptionPublicKey);
     const jwe = await encryptSealed(new TextEncoder().encode(JSON.stringify(v1)), aad, keysOf);
