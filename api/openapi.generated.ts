@@ -1735,6 +1735,11 @@ export interface components {
             readPoint: string | null;
             bizLocation: string | null;
             objects: string[];
+            /**
+             * @description Sealed networks only (docs/privacy.md): `held` when this node serves the event's sealed fields to the caller, `elsewhere` when it serves the public view and the parties' own nodes serve the rest (a read point or site outside the public view is then null here).
+             * @enum {string}
+             */
+            sealed?: "held" | "elsewhere";
         };
         Trace: {
             id: string;
