@@ -1871,7 +1871,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description MEMPOOL_FULL: too many captures wait to be ordered; or RATE_LIMITED: this client sent more requests than the node's per-client rate limit (node.json `api.rateLimit`). Retry after `Retry-After` seconds. */
+        /** @description MEMPOOL_FULL: too many captures wait to be ordered (the network's backlog is at this node's bound, node.json `mempool`; `Retry-After` is when the backlog, draining at the rate blocks commit, will have room); or RATE_LIMITED: this client sent more requests than the node's per-client rate limit (node.json `api.rateLimit`). Retry after `Retry-After` seconds. Nothing refused was acknowledged, and nothing acknowledged is dropped. */
         TooManyRequests: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];

@@ -1,4 +1,5 @@
 import type { Block, CommitCertificate, CommittedBlock } from '../ledger/index.js';
+import { RoundPacer } from './pacing.js';
 import type {
   ChainTip,
   ConsensusAction,
@@ -75,6 +76,11 @@ export interface DriverPorts {
   store: ConsensusStore;
   app: ConsensusApp;
   observer: DriverObserver;
+  /**
+   * Adaptive step timeouts from the measured block build, validation and apply times (pacing.ts);
+   * a default RoundPacer when absent.
+   */
+  pacer?: RoundPacer;
 }
 
 const SYNC_BATCH = 50;
@@ -92,8 +98,11 @@ export class ConsensusDriver {
   private draining = false;
   private stopped = false;
   private syncing = false;
+  readonly pacer: RoundPacer;
 
-  constructor(private readonly deps: DriverPorts) {}
+  constructor(private readonly deps: DriverPorts) {
+    this.pacer = deps.pacer ?? new RoundPacer();
+  }
 
   get isSyncing(): boolean {
     return this.syncing;
@@ -132,7 +141,12 @@ export class ConsensusDriver {
     // Decisions are catch-up: pulled by syncFrom or pushed by a peer that saw us behind.
     const catchUp = input.type === 'message' && input.message.type === 'decision';
     const before = catchUp ? this.deps.store.tip().height : 0;
-    for (const action of this.deps.core.step(input)) this.execute(action);
+    // A proposal's step is where the core validates its block (config.validateBlock).
+    const validates = input.type === 'message' && input.message.type === 'proposal';
+    const started = validates ? this.deps.clock() : 0;
+    const actions = this.deps.core.step(input);
+    if (validates) this.pacer.observe('validate', this.deps.clock() - started);
+    for (const action of actions) this.execute(action);
     if (catchUp) this.deps.observer.synced(this.deps.store.tip().height - before);
   }
 
@@ -153,13 +167,19 @@ export class ConsensusDriver {
         return;
       case 'build_block': {
         const { height, round, parentHash, minTimestamp } = action;
-        const block = app.buildBlock(height, round, parentHash, minTimestamp, clock());
-        this.queue.push({ type: 'block_built', height, round, block, now: clock() });
+        const started = clock();
+        const block = app.buildBlock(height, round, parentHash, minTimestamp, started);
+        const now = clock();
+        this.pacer.observe('build', now - started);
+        this.queue.push({ type: 'block_built', height, round, block, now });
         return;
       }
-      case 'commit':
+      case 'commit': {
+        const started = clock();
         app.commit(action.block, action.hash, action.certificate);
+        this.pacer.observe('apply', clock() - started);
         return;
+      }
       case 'sync_from':
         void this.syncFrom(action.peer, action.height);
         return;
@@ -180,7 +200,7 @@ export class ConsensusDriver {
       this.timers.delete(timer);
       const { height, round, step } = action;
       this.dispatch({ type: 'timeout', height, round, step, now: this.deps.clock() });
-    }, action.delayMs);
+    }, action.delayMs + this.pacer.extraMs(action.step));
     this.timers.add(timer);
   }
 
