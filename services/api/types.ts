@@ -49,13 +49,22 @@ export type RuleSetList = Schemas['RuleSetList'];
 export type RuleFile = Schemas['RuleFile'];
 export type GovernanceAccepted = Schemas['GovernanceAccepted'];
 
+/**
+ * Public issuer keys of the member orgs, by org id. A node passes a live view of the member set
+ * (members join, leave and rotate keys by governance), so it is read on every verification.
+ */
+export interface IssuerKeys {
+  get(org: string): PublicJwk | undefined;
+  keys(): Iterable<string>;
+}
+
 /** Everything the HTTP layer needs from the node; passed in, so tests use fakes. */
 export interface ApiDeps {
   network: string;
   /** This node's org id: only its tokens may write. */
   org: string;
-  /** Token issuer public keys of every member org, by org id (from genesis). */
-  issuers: ReadonlyMap<string, PublicJwk>;
+  /** Token issuer public keys of every member org, by org id: the member set in force now. */
+  issuers: IssuerKeys;
   /** External IdPs whose tokens act for a member org (node.json `auth.jwks`). */
   identityProviders: readonly IdentityProvider[];
   /** Largest accepted request body in bytes (413 above it). */

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ApiDeps, DryRunResult } from '../api/index.js';
+import type { ApiDeps, DryRunResult, IssuerKeys } from '../api/index.js';
 import type { LedgerApp, MemberBook, RuleRegistry } from '../chain/index.js';
 import type { Logger } from '../common/index.js';
-import type { NodeConfig } from '../config/index.js';
+import type { NodeConfig, PublicJwk } from '../config/index.js';
 import type { Clock, ConsensusCore, ConsensusDriver } from '../consensus/index.js';
 import { verify } from '../crypto/index.js';
 import { DEFAULT_MAX_EVENTS } from '../epcis/index.js';
@@ -61,8 +61,7 @@ export function apiDeps(parts: ApiComponents): ApiDeps {
   return {
     network: genesis.network,
     org: config.org,
-    // This org's own entry may come from its member file (a member admitted after genesis).
-    issuers: new Map([...genesis.members, config.self].map((m) => [m.id, m.jwtIssuerKey])),
+    issuers: memberIssuers(parts.members, store, config.self),
     identityProviders: config.auth.jwks,
     bodyLimit: config.api.bodyLimit,
     genesis: () => genesis,
@@ -173,5 +172,23 @@ function dryRunResult(result: TxResult): DryRunResult {
           },
     ),
     errors: result.errors,
+  };
+}
+
+/**
+ * The issuer keys of the members in force for the next block, read live: a member admitted,
+ * removed or re-keyed by governance is trusted, refused or re-keyed without a restart. This org's
+ * own entry comes from its config too: a member admitted after genesis knows itself before its
+ * node has caught up to its admission.
+ */
+function memberIssuers(
+  members: Pick<MemberBook, 'at'>,
+  store: Pick<Store, 'tip'>,
+  self: { id: string; jwtIssuerKey: PublicJwk },
+): IssuerKeys {
+  const now = () => members.at(store.tip().height + 1);
+  return {
+    get: (org) => now().get(org)?.jwtIssuerKey ?? (org === self.id ? self.jwtIssuerKey : undefined),
+    keys: () => new Set([...now().members.map((m) => m.id), self.id]),
   };
 }
