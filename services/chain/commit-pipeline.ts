@@ -3,7 +3,7 @@ import type { Clock } from '../consensus/index.js';
 import { type BlockExecution, type ExecutionContext, executeBlock } from '../execution/index.js';
 import type { Block, CommitCertificate, CommittedBlock } from '../ledger/index.js';
 import type { Mempool } from '../mempool/index.js';
-import type { KeyRing, RecipientsBook } from '../privacy/index.js';
+import type { KeyRing, RecipientsBook, TierBook } from '../privacy/index.js';
 import type { Store } from '../storage/index.js';
 import { rootsDiffer } from './block-checks.js';
 import type { BlockProducer } from './block-producer.js';
@@ -25,7 +25,7 @@ export interface CommitComponents {
   /** Who receives each event (privacy/recipients.ts). */
   recipients: RecipientsBook;
   /** A sealed network's keys (docs/privacy.md); absent in an open network. */
-  sealing?: { keys: KeyRing } | undefined;
+  sealing?: { keys: KeyRing; tiers: TierBook } | undefined;
   producer: Pick<BlockProducer, 'rootsFor'>;
   intake: Pick<Intake, 'settle'>;
   /** What runs after a block is committed, in order: the list node.ts declares. */

@@ -69,7 +69,7 @@ export class SealedCaptures<S extends SubmittedLike<unknown>> {
   private seal(body: CaptureTxBody, dryRun: (body: CaptureTxBody) => TxResult, height: number) {
     // The recipients execution will require, found as execution finds them: a dry run of the
     // public views (what every node evaluates) against the committed state.
-    const result = dryRun(publicBody(body, this.config.tiers));
+    const result = dryRun(publicBody(body, this.config.tiers.at(height)));
     const byPosition = new Map(result.indexed.map((x) => [x.position, x.recipients]));
     return sealBody(body, this.config, height, (_view, index) => byPosition.get(index) ?? [body.org]);
   }

@@ -14,6 +14,8 @@ import {
   recipientsOf,
   recipientsProblem,
   sealedProblem,
+  staleViewProblem,
+  type TierBook,
 } from '../privacy/index.js';
 import { RejectCode } from './codes.js';
 import { CommittedReads } from './committed-reads.js';
@@ -43,7 +45,7 @@ export function executeBlock(block: Block, ctx: ExecutionContext): BlockExecutio
     height,
     timestamp,
     ctx.recipients.at(height),
-    ctx.sealing?.keys,
+    ctx.sealing,
   );
   const governance = new GovernanceRun(ctx.rules, height);
   const membership = new MembershipRun(ctx.members, ctx.network, height);
@@ -88,11 +90,14 @@ class BlockRun {
     private readonly height: number,
     private readonly timestamp: number,
     private readonly policy: RecipientPolicy,
-    /** A sealed network's keys; undefined in an open network. */
-    private readonly keys: KeyRing | undefined,
+    /** A sealed network's keys and tiers; undefined in an open network. */
+    private readonly sealing: { keys: KeyRing; tiers: TierBook } | undefined,
   ) {
     this.recordTime = new Date(timestamp).toISOString();
+    this.keys = sealing?.keys;
   }
+
+  private readonly keys: KeyRing | undefined;
 
   /**
    * A document's events see each other's effects in order. `rollback` applies the document all or
@@ -109,13 +114,9 @@ class BlockRun {
     // Each accepted event's recipients, from the custody state just before and just after it.
     const recipients: (string[] | undefined)[] = [];
     // A capture whose sealing is wrong is refused whole, before any rule sees it (docs/privacy.md).
-    const sealing = sealedProblem(
-      tx.body,
-      events,
-      this.keys !== undefined,
-      this.keys ?? new Map(),
-      this.height,
-    );
+    const sealing =
+      sealedProblem(tx.body, events, this.keys !== undefined, this.keys ?? new Map(), this.height) ??
+      (this.sealing && staleViewProblem(tx.body, this.sealing.tiers, this.height));
     const verdicts = events.map((event, i): EventVerdict => {
       const eventID = event.eventID;
       if (sealing) return { eventID, accepted: false, code: sealing.code, message: sealing.message };

@@ -1,6 +1,6 @@
 import type { CustodyChanges, EnumerableCustodyState } from '../contracts/index.js';
 import type { EpcisEvent, Transaction } from '../ledger/index.js';
-import type { KeyRing, RecipientsBook } from '../privacy/index.js';
+import type { KeyRing, RecipientsBook, TierBook } from '../privacy/index.js';
 import type { EvidenceEntry } from './evidence.js';
 import type { GovernanceChange, RulesBook } from './governance.js';
 import type { RoledIdentifier } from './identifiers.js';
@@ -70,11 +70,12 @@ export interface ExecutionContext {
   /** Who receives each accepted event: the members and the auditor grants in force at a height. */
   recipients: RecipientsBook;
   /**
-   * A sealed network's encryption keys (docs/privacy.md): every capture must be sealed, to keys
-   * active at the height, to at least its events' recipients. Absent: an open network, whose
-   * captures must not be sealed.
+   * A sealed network's encryption keys and tiers (docs/privacy.md): every capture must be sealed,
+   * to keys active at the height, to at least its events' recipients, with public views resolved
+   * against the members in force at the height. Absent: an open network, whose captures must not
+   * be sealed.
    */
-  sealing?: { keys: KeyRing };
+  sealing?: { keys: KeyRing; tiers: TierBook };
 }
 
 /** Everything a block changes, for the block's one storage transaction. */

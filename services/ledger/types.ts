@@ -32,6 +32,13 @@ export interface CaptureTxBody {
    * its index here; `submitter` is '' (it is sealed).
    */
   sealed?: SealedGroup[];
+  /**
+   * Sealed networks only: the height whose member set the public views resolve parties and sites
+   * against (the capturing node's next height when it sealed); absent: genesis's members. Every
+   * node refuses the capture (SEALED_STALE_VIEW) when the members' parties and sites at the
+   * block's height differ from that set's (docs/privacy.md).
+   */
+  viewHeight?: number;
 }
 
 /** One recipient set's ciphertext in a sealed capture. */

@@ -19,6 +19,7 @@ const captureBody = {
     submitter: { type: 'string' },
     errorBehaviour: { enum: ['rollback', 'proceed'] },
     document: { type: 'object' },
+    viewHeight: height,
     invalid: {
       type: 'array',
       maxItems: 10_000,

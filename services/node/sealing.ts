@@ -2,13 +2,7 @@ import type { MemberBook } from '../chain/index.js';
 import type { Logger } from '../common/index.js';
 import type { NodeConfig } from '../config/index.js';
 import { loadRuleFiles } from '../contracts/index.js';
-import {
-  Decrypter,
-  eventIdSecretOf,
-  publicIlmdKeysOf,
-  type SealingConfig,
-  tierContext,
-} from '../privacy/index.js';
+import { Decrypter, eventIdSecretOf, publicIlmdKeysOf, type SealingConfig, Tiers } from '../privacy/index.js';
 import type { Store } from '../storage/index.js';
 import { Unsealer } from './unsealer.js';
 
@@ -22,12 +16,14 @@ export interface NodeSealing {
 export function sealingOf(
   config: NodeConfig,
   store: Store,
-  members: Pick<MemberBook, 'keyRing'>,
+  members: Pick<MemberBook, 'keyRing' | 'membersAt'>,
   logger: Logger,
 ): NodeSealing | undefined {
   const { genesis } = config;
   if (genesis.privacy !== 'sealed') return undefined;
-  const tiers = tierContext(genesis.members, publicIlmdKeysOf(loadRuleFiles(genesis.rules)));
+  // Parties and sites resolve against the members at each height (genesis plus governance's
+  // changes), as the custody rules and the recipients resolve them.
+  const tiers = new Tiers(members, publicIlmdKeysOf(loadRuleFiles(genesis.rules)));
   const sealing: SealingConfig = {
     // Read at each use: members added or re-keyed by governance bring their keys (chain/member-book.ts).
     get keys() {

@@ -1,6 +1,6 @@
 import type { Logger } from '../common/index.js';
 import { isCapture } from '../ledger/index.js';
-import { type Decrypter, openCapture, type TierContext } from '../privacy/index.js';
+import { type Decrypter, openCapture, type TierBook } from '../privacy/index.js';
 import type { Store } from '../storage/index.js';
 
 /**
@@ -18,7 +18,7 @@ export class Unsealer {
   constructor(
     private readonly store: Store,
     private readonly decrypter: Decrypter,
-    private readonly tiers: TierContext,
+    private readonly tiers: TierBook,
     private readonly logger: Logger,
     private readonly onFault: (message: string) => void = () => undefined,
   ) {}
@@ -44,7 +44,8 @@ export class Unsealer {
       const opened = [];
       for (const tx of committed.block.txs) {
         if (!isCapture(tx) || !tx.body.sealed) continue;
-        const result = await openCapture(tx.body, this.decrypter, this.tiers);
+        // Checked against the members the capturer resolved the views against (its viewHeight).
+        const result = await openCapture(tx.body, this.decrypter, this.tiers.at(tx.body.viewHeight ?? 0));
         for (const fault of result.faults) {
           // A capturer sealed something other than what it committed: say which, never what.
           this.logger.warn(

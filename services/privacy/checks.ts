@@ -4,6 +4,7 @@ import type { CaptureTxBody, SealedGroup } from '../ledger/index.js';
 import { isHex, SEALED_KEY } from '../verify/index.js';
 import { JWE_ALG, JWE_ENC, sealedAad } from './jwe.js';
 import { groupRoots } from './seal.js';
+import type { TierBook } from './tiers.js';
 
 /** Stable reason codes of sealed captures (docs/privacy.md); every node reaches the same one. */
 export enum SealedCode {
@@ -17,6 +18,11 @@ export enum SealedCode {
   Malformed = 'SEALED_MALFORMED',
   /** A ciphertext that does not hash to the digest its capture names. */
   Digest = 'SEALED_DIGEST',
+  /**
+   * The public views resolve parties and sites against a member set whose parties and sites differ
+   * from those in force at the block's height (a member admitted, removed or changed meanwhile).
+   */
+  StaleView = 'SEALED_STALE_VIEW',
 }
 
 export interface SealedProblem {
@@ -90,7 +96,9 @@ export function sealedProblem(
   height: number,
 ): SealedProblem | undefined {
   if (!sealedNetwork) {
-    return body.sealed === undefined ? undefined : malformed('this network is open: captures are not sealed');
+    return body.sealed === undefined && body.viewHeight === undefined
+      ? undefined
+      : malformed('this network is open: captures are not sealed');
   }
   const groups = body.sealed;
   if (!Array.isArray(groups) || groups.length === 0)
@@ -169,5 +177,28 @@ export function recipientsProblem(
   return {
     code: SealedCode.Recipients,
     message: `the event is not sealed to ${missing.join(', ')}, which must receive it; capture it again`,
+  };
+}
+
+/**
+ * SEALED_STALE_VIEW when the members the capture's public views resolve parties and sites against
+ * (those of its `viewHeight`, genesis's when absent) are not, in that respect, the members at
+ * `height`: the capturer built the views before a member change came into force, so they may show
+ * a new member's party as a non-member or a removed one's as a member, and the rules and the
+ * recipients would judge another event than the one captured. Deterministic: it reads only the
+ * member book up to `height`. The client captures again.
+ */
+export function staleViewProblem(
+  body: CaptureTxBody,
+  tiers: TierBook,
+  height: number,
+): SealedProblem | undefined {
+  const at = body.viewHeight ?? 0;
+  if (!Number.isSafeInteger(at) || at < 0 || at > height)
+    return malformed(`viewHeight ${String(at)} is not a height up to the block's, ${height}`);
+  if (tiers.at(at).membersKey === tiers.at(height).membersKey) return undefined;
+  return {
+    code: SealedCode.StaleView,
+    message: `the public views resolve parties and sites against the members of height ${at}, which differ at height ${height}; capture again`,
   };
 }

@@ -12,6 +12,7 @@ export {
   SealedCode,
   type SealedProblem,
   sealedProblem,
+  staleViewProblem,
 } from './checks.js';
 export { disclosureOf, eventSeedOf, fieldTree, leafCount, newSeed, saltOf } from './commitment.js';
 export {
@@ -59,6 +60,8 @@ export {
   publicView,
   type SealedField,
   sealedFields,
+  type TierBook,
   type TierContext,
+  Tiers,
   tierContext,
 } from './tiers.js';

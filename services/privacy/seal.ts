@@ -60,6 +60,8 @@ export interface SealDeps {
   keyOf(org: string): EncryptionPublicKey | undefined;
   /** The members that must receive an event, given its public view and position. */
   recipientsOf(view: Record<string, unknown>, index: number): readonly string[];
+  /** The height whose members `tiers` resolves against, when not genesis's (CaptureTxBody.viewHeight). */
+  viewHeight?: number | undefined;
 }
 
 export async function sealCapture(body: CaptureTxBody, deps: SealDeps): Promise<CaptureTxBody> {
@@ -115,6 +117,7 @@ export async function sealCapture(body: CaptureTxBody, deps: SealDeps): Promise<
     submitter: '',
     document: { ...publicDoc, epcisBody: { ...document.epcisBody, eventList: views } },
     sealed,
+    ...(deps.viewHeight === undefined ? {} : { viewHeight: deps.viewHeight }),
   };
 }
 

@@ -3,13 +3,14 @@ import type { EncryptionPublicKey } from '../crypto/index.js';
 import type { CaptureTxBody } from '../ledger/index.js';
 import type { KeyRing } from './checks.js';
 import { sealCapture } from './seal.js';
-import { publicView, type TierContext } from './tiers.js';
+import { publicView, type TierBook, type TierContext } from './tiers.js';
 
 /** What a node needs to seal its own captures. */
 export interface SealingConfig {
   /** The members' encryption keys (genesis). */
   keys: KeyRing;
-  tiers: TierContext;
+  /** The public view's members at each height (the member book's, node/sealing.ts). */
+  tiers: TierBook;
   /**
    * The org's secret for eventIDs it assigns (derived from its node key, never leaving the node):
    * a CBV event hash is an unsalted hash of the whole event, sealed fields included, so anyone
@@ -44,9 +45,12 @@ export function activeKeyOf(keys: KeyRing, org: string, height: number): Encrypt
 }
 
 /**
- * Seals a plaintext capture body to the recipients `recipientsOf` names per public view (the
- * submitting node computes them from its committed state, as execution will; a race with another
- * capture that moves the goods is a SEALED_RECIPIENTS rejection the client retries).
+ * Seals a plaintext capture body, for a block at `height` (the submitting node's next height), to
+ * the recipients `recipientsOf` names per public view (the submitting node computes them from its
+ * committed state, as execution will; a race with another capture that moves the goods is a
+ * SEALED_RECIPIENTS rejection the client retries). The views resolve parties and sites against
+ * the members at `height`; execution refuses the capture (SEALED_STALE_VIEW) if those differ at
+ * the height it is ordered at.
  */
 export function sealBody(
   body: CaptureTxBody,
@@ -54,10 +58,14 @@ export function sealBody(
   height: number,
   recipientsOf: (view: Record<string, unknown>, index: number) => readonly string[],
 ): Promise<CaptureTxBody> {
+  const tiers = config.tiers.at(height);
   return sealCapture(body, {
-    tiers: config.tiers,
+    tiers,
     keyOf: (org) => activeKeyOf(config.keys, org, height),
     recipientsOf,
+    // Which members the views resolve against (docs/privacy.md); left out while they are
+    // genesis's, so a network whose members never changed seals exactly as before.
+    viewHeight: tiers.membersKey === config.tiers.at(0).membersKey ? undefined : height,
   });
 }
 

@@ -63,13 +63,66 @@ export interface TierContext {
   directory: Directory;
   /** ilmd keys the rules read (the `create` effect's temperature parameters). */
   publicIlmdKeys: ReadonlySet<string>;
+  /**
+   * What the view depends on of the members: each member's id, parties and sites, canonical. Two
+   * contexts with the same key give every event the same public view.
+   */
+  membersKey: string;
 }
 
+type TierMember = { id: string; parties: readonly string[]; locations: readonly string[] };
+
 export function tierContext(
-  members: ReadonlyArray<{ id: string; parties: string[]; locations: string[] }>,
+  members: ReadonlyArray<TierMember>,
   publicIlmdKeys: Iterable<string>,
 ): TierContext {
-  return { directory: new Directory(members), publicIlmdKeys: new Set(publicIlmdKeys) };
+  return {
+    directory: new Directory(
+      members as ReadonlyArray<{ id: string; parties: string[]; locations: string[] }>,
+    ),
+    publicIlmdKeys: new Set(publicIlmdKeys),
+    membersKey: membersKeyOf(members),
+  };
+}
+
+/** The members' parties and sites by id, sorted, as one string (what TierContext.membersKey compares). */
+function membersKeyOf(members: ReadonlyArray<TierMember>): string {
+  const rows = members
+    .map((m) => [m.id, [...m.parties].sort(), [...m.locations].sort()] as const)
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return JSON.stringify(rows);
+}
+
+/** The tier context in force at each height. */
+export interface TierBook {
+  at(height: number): TierContext;
+}
+
+/**
+ * The public view resolves parties and sites against the members at a height (the member book's,
+ * so a member admitted by governance is a member here as it is to the custody rules and the
+ * recipients); one context per distinct member list, built once.
+ */
+export class Tiers implements TierBook {
+  private readonly contexts = new WeakMap<object, TierContext>();
+  private readonly ilmdKeys: readonly string[];
+
+  constructor(
+    private readonly members: { membersAt(height: number): ReadonlyArray<TierMember> },
+    publicIlmdKeys: Iterable<string>,
+  ) {
+    this.ilmdKeys = [...publicIlmdKeys];
+  }
+
+  at(height: number): TierContext {
+    const members = this.members.membersAt(height);
+    let context = this.contexts.get(members);
+    if (!context) {
+      context = tierContext(members, this.ilmdKeys);
+      this.contexts.set(members, context);
+    }
+    return context;
+  }
 }
 
 export const isRecord = (v: unknown): v is Record<string, unknown> =>

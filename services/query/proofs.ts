@@ -1,7 +1,15 @@
 import { ErrorCode, hashOf, sha256, toHex, WaybillError } from '../common/index.js';
 import type { Verify } from '../crypto/index.js';
-import { type CommittedBlock, type EpcisEvent, eventsOf, MemberSet, merkleProof } from '../ledger/index.js';
-import { disclosureOf, publicView, sealedFields, type TierContext } from '../privacy/index.js';
+import {
+  type CommittedBlock,
+  type EpcisEvent,
+  eventsOf,
+  isCapture,
+  MemberSet,
+  merkleProof,
+  type Transaction,
+} from '../ledger/index.js';
+import { disclosureOf, publicView, sealedFields, type TierBook } from '../privacy/index.js';
 import type { Store } from '../storage/index.js';
 import {
   certificateSigners,
@@ -50,7 +58,7 @@ export class ProofQueries {
     private readonly verify: Verify,
     members?: MemberHistory,
     /** A sealed network's tiers (docs/privacy.md): disclosures need them. */
-    private readonly tiers?: TierContext,
+    private readonly tiers?: TierBook,
   ) {
     this.network = genesis.network;
     if (members) this.members = members;
@@ -103,8 +111,7 @@ export class ProofQueries {
     const event: EpcisEvent = sealed
       ? { ...(listed as EpcisEvent), recordTime: new Date(committed.block.header.timestamp).toISOString() }
       : stored.event;
-    const disclosures =
-      disclose.length > 0 ? this.disclosures(tx.id, eventIndex, eventID, disclose) : undefined;
+    const disclosures = disclose.length > 0 ? this.disclosures(tx, eventIndex, eventID, disclose) : undefined;
     return {
       format: disclosures ? PROOF_FORMAT_V2 : PROOF_FORMAT,
       ...(disclosures ? { disclosures } : {}),
@@ -127,10 +134,17 @@ export class ProofQueries {
   }
 
   /** The sealed fields at `paths` of an event this node holds, with salts and Merkle paths. */
-  private disclosures(txId: string, index: number, eventID: string, paths: readonly string[]): Disclosure[] {
-    const held = this.tiers && this.store.sealed.heldAt(txId, index);
-    if (!held || !this.tiers) throw notSealedHere(eventID);
-    const fields = sealedFields(held.event, publicView(held.event, this.tiers));
+  private disclosures(
+    tx: Transaction,
+    index: number,
+    eventID: string,
+    paths: readonly string[],
+  ): Disclosure[] {
+    const held = this.tiers && this.store.sealed.heldAt(tx.id, index);
+    if (!held || !this.tiers || !isCapture(tx)) throw notSealedHere(eventID);
+    // The view the root was built over: resolved against the members of the capture's viewHeight.
+    const view = publicView(held.event, this.tiers.at(tx.body.viewHeight ?? 0));
+    const fields = sealedFields(held.event, view);
     return paths.map((path) => {
       const d = disclosureOf(held.seed, fields, path);
       if (!d) {
