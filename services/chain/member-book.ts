@@ -126,14 +126,24 @@ export class MemberBook implements MembersBook, MemberReader, GrantReader {
   }
 }
 
-/** The key ring of every epoch's members; the first listing of a kid wins (kids are `<org>#<n>`). */
+/**
+ * The key ring of every epoch's members; the first listing of a kid wins (kids are `<org>#<n>`).
+ * A key is retired (`until`) from the first epoch that no longer lists it: its member was removed,
+ * or an update rotated it out. Capturers seal to no retired key (SEALED_STALE_KEY), while blocks
+ * sealed to it before still check.
+ */
 function keyRingOfEpochs(epochs: readonly Epoch[]): KeyRing {
   const ring = new Map<string, KeyRing extends ReadonlyMap<string, infer V> ? V : never>();
   for (const { height, set } of epochs) {
+    const listed = new Set<string>();
     for (const m of set.members) {
       for (const k of m.encryptionKeys ?? []) {
+        listed.add(k.kid);
         if (!ring.has(k.kid)) ring.set(k.kid, { ...k, from: Math.max(k.from, height), org: m.id });
       }
+    }
+    for (const [kid, key] of ring) {
+      if (!listed.has(kid) && key.until === undefined) ring.set(kid, { ...key, until: height });
     }
   }
   return ring;

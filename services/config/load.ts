@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fromHex, hashOf, toHex } from '../common/index.js';
 import {
   ENC_KEY_FILE,
+  ENC_KEY_FILE_PATTERN,
   type EncryptionPrivateJwk,
   parseEncryptionPrivateJwk,
   publicKeyOf,
@@ -28,8 +29,9 @@ export interface NodeConfig {
   seed: Uint8Array;
   jwtKeyPath: string;
   /**
-   * The org's private X25519 keys whose public halves genesis lists for it (enc.key); none when
-   * genesis lists none (a genesis older than sealing).
+   * The org's private X25519 keys (enc.key and the later keys kept beside it, enc-<n>.key), the
+   * Decrypter picking one by a JWE recipient's kid; none when genesis lists none (a genesis older
+   * than sealing).
    */
   encryptionKeys: EncryptionPrivateJwk[];
   dataDir: string;
@@ -195,25 +197,54 @@ export function loadNodeConfig(configPath: string): NodeConfig {
 }
 
 /**
- * The org's private encryption key, refused when group or others can read the file or when it is
- * not the key genesis lists for the org. Nothing of the file's content reaches the message.
+ * The org's private encryption keys: enc.key and every later key kept beside it (`enc-<n>.key`,
+ * written by `waybill member rotate`), so ciphertexts sealed to a key since rotated out still open
+ * (a recipient catching up after losing its disk, or serving old sealed fields after a restart).
+ * Each file must be owner-only, an X25519 JWK of this org (`<org>#...`), its kid in no other file;
+ * a key whose kid genesis or the member file lists must be that key, and at least one must be
+ * listed. A key not listed yet is one rotated in whose update has not come into force. Nothing of
+ * a file's content reaches a message.
  */
 function encryptionKeysOf(self: GenesisMember, path: string, source: string): EncryptionPrivateJwk[] {
   const listed = self.encryptionKeys ?? [];
   if (listed.length === 0) return [];
-  const parsed = parseEncryptionPrivateJwk(readPrivateFile(path));
-  if (typeof parsed === 'string') {
-    throw new ConfigError(ConfigErrorCode.Invalid, `encryption key file ${path} ${parsed}`, { path });
+  const dir = dirname(path);
+  const later = readdirSync(dir)
+    .filter((f) => ENC_KEY_FILE_PATTERN.test(f))
+    .map((f) => join(dir, f))
+    .filter((f) => f !== path)
+    .sort();
+  const keys: EncryptionPrivateJwk[] = [];
+  for (const file of [path, ...later]) {
+    const parsed = parseEncryptionPrivateJwk(readPrivateFile(file));
+    if (typeof parsed === 'string') {
+      throw new ConfigError(ConfigErrorCode.Invalid, `encryption key file ${file} ${parsed}`, { path: file });
+    }
+    const match = listed.find((k) => k.kid === parsed.kid);
+    if ((match && match.x !== parsed.x) || !parsed.kid.startsWith(`${self.id}#`)) {
+      throw new ConfigError(
+        ConfigErrorCode.Invalid,
+        `encryption key ${file} (kid ${parsed.kid}) is not one ${source} lists for ${self.id}`,
+        { path: file },
+      );
+    }
+    if (keys.some((k) => k.kid === parsed.kid)) {
+      throw new ConfigError(
+        ConfigErrorCode.Invalid,
+        `encryption key ${file} repeats kid ${parsed.kid} of another key file`,
+        { path: file },
+      );
+    }
+    keys.push(parsed);
   }
-  const match = listed.find((k) => k.kid === parsed.kid);
-  if (!match || match.x !== parsed.x) {
+  if (!keys.some((k) => listed.some((l) => l.kid === k.kid))) {
     throw new ConfigError(
       ConfigErrorCode.Invalid,
-      `encryption key ${path} (kid ${parsed.kid}) is not one ${source} lists for ${self.id}`,
+      `encryption key ${path} (kid ${keys[0]?.kid}) is not one ${source} lists for ${self.id}`,
       { path },
     );
   }
-  return [parsed];
+  return keys;
 }
 
 function reserveOf(value: unknown, path: string): number | undefined {

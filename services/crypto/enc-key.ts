@@ -30,15 +30,28 @@ export function encryptionKid(org: string, n = 1): string {
   return `${org}#${n}`;
 }
 
-/** A new X25519 key pair for `org`: `network init` and `member init` write it. */
+/**
+ * The file name of an org's later encryption key `<org>#<n>`, beside enc.key: `enc-<n>.key`. A
+ * node loads enc.key and every such file, so after a rotation it still opens what was sealed to
+ * its earlier keys (docs/privacy.md, keys).
+ */
+export function encKeyFileOf(n: number): string {
+  return `enc-${n}.key`;
+}
+
+/** Whether a file name is one encKeyFileOf writes. */
+export const ENC_KEY_FILE_PATTERN = /^enc-[1-9][0-9]{0,8}\.key$/;
+
+/** A new X25519 key pair for `org`, its `n`-th: `network init` and `member init` write the first. */
 export async function generateEncryptionKey(
   org: string,
   from = 0,
+  n = 1,
 ): Promise<{ privateJwk: EncryptionPrivateJwk; publicKey: EncryptionPublicKey }> {
   const { privateKey } = await generateKeyPair('ECDH-ES+A256KW', { crv: 'X25519', extractable: true });
   const { x, d } = await exportJWK(privateKey);
   if (!x || !d) throw new Error('exported X25519 key lacks x or d');
-  const kid = encryptionKid(org);
+  const kid = encryptionKid(org, n);
   return {
     privateJwk: { kid, kty: 'OKP', crv: 'X25519', x, d },
     publicKey: { kid, kty: 'OKP', crv: 'X25519', x, from },

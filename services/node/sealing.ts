@@ -32,6 +32,8 @@ export function sealingOf(
     tiers,
     eventIdSecret: eventIdSecretOf(config.seed),
   };
-  const unsealer = new Unsealer(store, new Decrypter(config.encryptionKeys), tiers, logger);
+  const unsealer = new Unsealer(store, new Decrypter(config.encryptionKeys), tiers, logger, config.org, () =>
+    members.keyRing(),
+  );
   return { config: sealing, unsealer };
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '../common/index.js';
-import { isCapture } from '../ledger/index.js';
-import { type Decrypter, openCapture, type TierBook } from '../privacy/index.js';
+import { isCapture, type Transaction } from '../ledger/index.js';
+import { type Decrypter, type KeyRing, openCapture, type TierBook } from '../privacy/index.js';
 import type { Store } from '../storage/index.js';
 
 /**
@@ -14,21 +14,54 @@ import type { Store } from '../storage/index.js';
 export class Unsealer {
   private running: Promise<void> | undefined;
   private wanted = 0;
+  private missingAt = 0;
+  private readonly kids: ReadonlySet<string>;
 
   constructor(
     private readonly store: Store,
     private readonly decrypter: Decrypter,
     private readonly tiers: TierBook,
     private readonly logger: Logger,
+    /**
+     * This node's org and the members' keys (MemberBook.keyRing): a block sealed to a key of this
+     * org that the node holds no private key for stops the work.
+     */
+    private readonly org: string,
+    private readonly keyRing: () => KeyRing,
     private readonly onFault: (message: string) => void = () => undefined,
-  ) {}
+  ) {
+    this.kids = new Set(decrypter.kids);
+  }
+
+  /**
+   * A kid of this org that the block seals to and this node has no private key for (an update
+   * rotated the key in before the operator put its file beside enc.key and restarted).
+   */
+  private missingKid(txs: readonly Transaction[]): string | undefined {
+    const ring = this.keyRing();
+    for (const tx of txs) {
+      if (!isCapture(tx) || !Array.isArray(tx.body.sealed)) continue;
+      for (const group of tx.body.sealed) {
+        // Only a kid the member book gives this org: a faulty capturer cannot stop the work by
+        // naming a kid nobody has.
+        const kids: unknown[] = Array.isArray(group?.kids) ? group.kids : [];
+        const kid = kids.find(
+          (k): k is string => typeof k === 'string' && ring.get(k)?.org === this.org && !this.kids.has(k),
+        );
+        if (kid) return kid;
+      }
+    }
+    return undefined;
+  }
 
   /** Opens everything up to `height` (the tip at start, then each committed block). */
   committed(height: number): void {
     this.wanted = Math.max(this.wanted, height);
     this.running ??= this.run().finally(() => {
       this.running = undefined;
-      if (this.store.sealed.unsealedHeight() < this.wanted) this.committed(this.wanted);
+      // A block sealed to a missing key is tried again at the next commit, not in a loop.
+      const stalled = this.missingAt === this.store.sealed.unsealedHeight() + 1;
+      if (!stalled && this.store.sealed.unsealedHeight() < this.wanted) this.committed(this.wanted);
     });
   }
 
@@ -41,6 +74,19 @@ export class Unsealer {
     for (let h = this.store.sealed.unsealedHeight() + 1; h <= this.wanted; h++) {
       const committed = this.store.getBlock(h);
       if (!committed) return;
+      // Never pass over a block sealed to a key this node lacks: it would stay unopened for good.
+      // Stop here; once the key file is in place and the node restarted, opening resumes from h.
+      const missing = this.missingKid(committed.block.txs);
+      if (missing) {
+        if (this.missingAt !== h) {
+          this.missingAt = h;
+          this.logger.error(
+            { height: h, kid: missing },
+            'ENC_KEY_MISSING: a block is sealed to an encryption key of this org that this node has no private key for; put its enc-<n>.key beside enc.key (docs/operations.md) and restart',
+          );
+        }
+        return;
+      }
       const opened = [];
       for (const tx of committed.block.txs) {
         if (!isCapture(tx) || !tx.body.sealed) continue;

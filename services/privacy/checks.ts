@@ -12,7 +12,7 @@ export enum SealedCode {
   Recipients = 'SEALED_RECIPIENTS',
   /** A recipient key id no member has in genesis. */
   UnknownKey = 'SEALED_UNKNOWN_KEY',
-  /** A recipient key that is not active at the block's height. */
+  /** A recipient key that is not active at the block's height (not yet, or retired). */
   StaleKey = 'SEALED_STALE_KEY',
   /** Not a sealed capture of the shape docs/privacy.md defines (JWE, commitments, binding). */
   Malformed = 'SEALED_MALFORMED',
@@ -30,8 +30,11 @@ export interface SealedProblem {
   message: string;
 }
 
-/** The encryption keys of the members, by kid. */
-export type KeyRing = ReadonlyMap<string, EncryptionPublicKey & { org: string }>;
+/**
+ * The encryption keys of the members, by kid; `until`: the height from which the key is retired
+ * (its member removed or the key rotated out), absent while it is in force.
+ */
+export type KeyRing = ReadonlyMap<string, EncryptionPublicKey & { org: string; until?: number }>;
 
 export function keyRingOf(
   members: ReadonlyArray<{ id: string; encryptionKeys?: readonly EncryptionPublicKey[] }>,
@@ -132,6 +135,11 @@ export function sealedProblem(
         return {
           code: SealedCode.StaleKey,
           message: `group ${g}: key ${kid} is active from height ${key.from}`,
+        };
+      if (key.until !== undefined && key.until <= height)
+        return {
+          code: SealedCode.StaleKey,
+          message: `group ${g}: key ${kid} is retired from height ${key.until}`,
         };
     }
   }

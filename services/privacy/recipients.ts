@@ -37,14 +37,17 @@ export interface RecipientPolicy {
  * and destination entries resolve to (resolved as the custody rules resolve them); the owners,
  * custodians and consignees of the objects it names and of the goods packed in them, before and
  * after it; and every member whose
- * auditor grant is active at the block's timestamp and whose scope matches the public view.
- * Sorted and unique, so every node stores the same list.
+ * auditor grant is active at the block's timestamp and whose scope matches the public view. Only
+ * members in force at the height (policy.directory), the capturer aside (it is one, or its
+ * transaction would not be valid). Sorted and unique, so every node stores the same list.
  */
 export function recipientsOf(input: RecipientInput, policy: RecipientPolicy): string[] {
   const { event, org } = input;
   const out = new Set<string>([org]);
+  // Only members at the height: a removed member may still be recorded as an object's owner or
+  // custodian, but it receives nothing from its removal on (docs/privacy.md, a member that leaves).
   const add = (id: string | undefined) => {
-    if (id) out.add(id);
+    if (id && policy.directory.members.has(id)) out.add(id);
   };
   for (const [list, field] of [
     [event.sourceList, 'source'],

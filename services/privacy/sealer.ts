@@ -34,11 +34,11 @@ export function sealedEventId(secret: Uint8Array, hashId: string): string {
   return `urn:uuid:${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-/** The key an org seals to at `height`: its newest key active by then. */
+/** The key an org seals to at `height`: its newest key active by then and not retired. */
 export function activeKeyOf(keys: KeyRing, org: string, height: number): EncryptionPublicKey | undefined {
   let best: EncryptionPublicKey | undefined;
   for (const key of keys.values()) {
-    if (key.org !== org || key.from > height) continue;
+    if (key.org !== org || key.from > height || (key.until !== undefined && key.until <= height)) continue;
     if (!best || key.from >= best.from) best = key;
   }
   return best;
