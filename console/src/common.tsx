@@ -1,6 +1,7 @@
 import { createContext, type ReactNode, useContext, useEffect, useMemo, useState } from 'react';
 import { epcToDigitalLink } from '../../services/epcis/epc-uri.js';
 import { ApiError, type Client, type Genesis } from './api.js';
+import { NON_MEMBER } from './fields.js';
 import type { Session } from './session.js';
 
 export interface AppContext {
@@ -74,9 +75,6 @@ export function Loaded<T>({
     );
   return <>{children(load.data)}</>;
 }
-
-/** What a sealed event's public view names a party outside the consortium by (services/privacy/tiers.ts). */
-export const NON_MEMBER = 'urn:waybill:sealed:non-member';
 
 /** Member, party and site names from the genesis (no master data exists for site names). */
 export function useNames() {

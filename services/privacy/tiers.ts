@@ -1,5 +1,12 @@
 import { Directory, sdtWord } from '../contracts/index.js';
-import { escapeSegment, SEALED_KEY } from '../verify/index.js';
+import {
+  escapeSegment,
+  NON_MEMBER_PLACEHOLDER,
+  PARTLY_PUBLIC_FIELDS,
+  PUBLIC_FIELDS,
+  QUANTITY_FIELDS,
+  SEALED_KEY,
+} from '../verify/index.js';
 
 /**
  * The two tiers of an event (docs/privacy.md). The public view holds exactly what the custody rules
@@ -8,48 +15,9 @@ import { escapeSegment, SEALED_KEY } from '../verify/index.js';
  * (privacy/rule-fields.ts), so what rules read is what every node holds.
  */
 
-/** Top-level fields kept as they are. */
-export const PUBLIC_FIELDS: ReadonlySet<string> = new Set([
-  '@context',
-  'type',
-  'action',
-  'bizStep',
-  'disposition',
-  'eventID',
-  'errorDeclaration',
-  'eventTime',
-  'eventTimeZoneOffset',
-  'epcList',
-  'parentID',
-  'childEPCs',
-  'inputEPCList',
-  'outputEPCList',
-]);
-
-/** Quantity lists keep epcClass, quantity and uom of each element. */
-export const QUANTITY_FIELDS: ReadonlySet<string> = new Set([
-  'quantityList',
-  'childQuantityList',
-  'inputQuantityList',
-  'outputQuantityList',
-]);
-
-/** Fields kept in part: what the rules read of them, documented in PUBLIC_PARTS. */
-export const PARTLY_PUBLIC_FIELDS: ReadonlySet<string> = new Set([
-  ...QUANTITY_FIELDS,
-  'sourceList',
-  'destinationList',
-  'readPoint',
-  'bizLocation',
-  'ilmd',
-  'sensorElementList',
-]);
-
-/**
- * Where a source or destination names no member, its id is replaced by this: it resolves to no
- * member exactly as the sealed id does, so the rules see the same `given`, `org` and `member`.
- */
-export const NON_MEMBER_PLACEHOLDER = 'urn:waybill:sealed:non-member';
+// The field lists themselves are browser-safe (services/verify/public-fields.ts), shared with the
+// console; this file applies them.
+export { NON_MEMBER_PLACEHOLDER, PARTLY_PUBLIC_FIELDS, PUBLIC_FIELDS, QUANTITY_FIELDS };
 
 const TEMPERATURE_TYPES = new Set([
   'Temperature',

@@ -2,6 +2,7 @@ import { canonicalBytes } from '../common/canonical.js';
 import { fail, type VerifyContext } from './context.js';
 import { type Hash, isHex, toHex } from './hash.js';
 import { rootFromPathWith } from './merkle.js';
+import { SEALED_KEY } from './public-fields.js';
 import { isObject } from './shape.js';
 import type { Disclosure } from './types.js';
 
@@ -12,9 +13,6 @@ export type { Disclosure };
 // sha256(JCS([salt, path, value])) of a Merkle tree (merkle.ts's rules) whose root the event's
 // public view carries as `wb:sealed.root`, so the signed transaction commits to every sealed field
 // without showing any. Salts are 128-bit and secret, so a guessed value cannot be confirmed.
-
-/** The key of the public view's commitment. */
-export const SEALED_KEY = 'wb:sealed';
 
 /** What a sealed event's public view carries: the root of its field tree and its ciphertext's group. */
 export type SealedRef = { root: string; group: number };

@@ -15,7 +15,6 @@ export {
   escapeSegment,
   fieldLeafWith,
   pathSegments,
-  SEALED_KEY,
   type SealedRef,
   sealedRefOf,
   verifyDisclosures,
@@ -23,6 +22,14 @@ export {
 export { ed25519Verify, type Hash, isHex, jcsHash, sha256 } from './hash.js';
 export { type MemberKey, type MemberRole, memberSetHash, validatorsOf } from './members.js';
 export { merklePathWith, merkleRootWith, rootFromPathWith } from './merkle.js';
+export {
+  NON_MEMBER_PLACEHOLDER,
+  PARTLY_PUBLIC_FIELDS,
+  PUBLIC_FIELDS,
+  QUANTITY_FIELDS,
+  SEALED_KEY,
+  SERVED_FIELDS,
+} from './public-fields.js';
 export { isObject } from './shape.js';
 export { quorumOf, txSigningBytes, voteBytes } from './signed-bytes.js';
 export {

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsv, toCsvLine } from '../../console/src/csv.js';
+import { NON_MEMBER, otherFields } from '../../console/src/fields.js';
 import { pathThrough } from '../../console/src/graph.js';
 import { eventNodeId, layeredLayout } from '../../console/src/layout.js';
 import { parseSearch } from '../../console/src/search.js';
+import { publicView, tierContext } from '../../services/privacy/index.js';
+import { markedShipment } from '../support/sealed.js';
 
 // The console's logic that needs no browser: what the search box makes of input, and the layered layout.
 
@@ -96,5 +99,25 @@ describe('the console CSV helpers', () => {
       ['a', 'b,c', 'say "hi"'],
       ['x', '', 'z'],
     ]);
+  });
+});
+
+describe('the console’s event fields', () => {
+  // One definition of the public tier (services/verify/public-fields.ts) for the node and the console:
+  // whatever the node keeps in the public view, or adds when serving, is never an "other field".
+  const members = [{ id: 'a', parties: ['urn:epc:id:pgln:0614141.00000'], locations: [] }];
+  const served = (event: Record<string, unknown>) => ({
+    ...event,
+    recordTime: '2026-06-01T08:00:01.000Z',
+    'wb:sealed': { root: '00'.repeat(32), group: 0, held: false },
+  });
+
+  it('lists no field of the public view or the served extras as an extension, and every extension as one', () => {
+    const event = markedShipment();
+    const view = publicView(event, tierContext(members, ['waybill:minTemperature']));
+    expect(otherFields(served(view))).toEqual([]);
+    expect(otherFields(served(event))).toEqual(['example:price']);
+    expect(NON_MEMBER).toBe('urn:waybill:sealed:non-member');
+    expect(JSON.stringify(view)).toContain(NON_MEMBER);
   });
 });

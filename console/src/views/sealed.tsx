@@ -1,6 +1,7 @@
 import { type ReactNode, useId, useState } from 'react';
 import { ApiError, must } from '../api.js';
-import { NON_MEMBER, saveFile, useApp, useNames } from '../common.js';
+import { saveFile, useApp, useNames } from '../common.js';
+import { NON_MEMBER, otherFields } from '../fields.js';
 import { useAnchor, type VerifyResult, verifyInWorker } from '../verifier.js';
 import { CheckList } from './verify.js';
 
@@ -50,37 +51,6 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const word = (v: unknown) => (typeof v === 'string' ? v.replace(/^.*[:/#]/, '') : String(v ?? ''));
 const short = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
-
-/** Top-level fields the public view keeps whole or in part; any other field is sealed entirely. */
-const SHOWN = new Set([
-  '@context',
-  'type',
-  'action',
-  'bizStep',
-  'disposition',
-  'eventID',
-  'errorDeclaration',
-  'eventTime',
-  'eventTimeZoneOffset',
-  'recordTime',
-  'epcList',
-  'parentID',
-  'childEPCs',
-  'inputEPCList',
-  'outputEPCList',
-  'quantityList',
-  'childQuantityList',
-  'inputQuantityList',
-  'outputQuantityList',
-  'readPoint',
-  'bizLocation',
-  'bizTransactionList',
-  'sourceList',
-  'destinationList',
-  'ilmd',
-  'sensorElementList',
-  'wb:sealed',
-]);
 
 /**
  * The event's fields an auditor asks about, in words. In an event whose sealed part this node does
@@ -135,7 +105,7 @@ export function EventFields({ event }: { event: Record<string, unknown> }) {
       })}
     </ul>
   );
-  const extensions = Object.keys(event).filter((k) => !SHOWN.has(k));
+  const extensions = otherFields(event);
   return (
     <>
       {ref && (
