@@ -11,6 +11,11 @@ Usage:
       (mode 0600) and <dir>/<org-id>/member.json, the signed public description to propose with
       POST /governance/members. org.yaml holds one org of a network file plus role
       (validator or observer).
+  waybill member rotate --config <dir>/<org-id>/node.json [--node-key] [--enc-key] [--out <member.json>]
+      New node and/or encryption keys beside the old ones (mode 0600: node.next.key, enc-<n>.key)
+      and the updated member file (default member.next.json beside node.json) to propose with
+      POST /governance/members {"action": "update"}. The node keeps its old keys in use until the
+      update is in force (docs/operations.md).
   waybill node start --config <dir>/<org-id>/node.json
       Run one organisation's node (data under <dir>/<org-id>/data unless configured).
   waybill node backup --config <node.json> --out <file>
@@ -50,6 +55,7 @@ type Command = (args: string[]) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
   'network init': async (a) => (await import('./network-init.js')).runNetworkInit(a),
   'member init': async (a) => (await import('./member-init.js')).runMemberInit(a),
+  'member rotate': async (a) => (await import('./member-rotate.js')).runMemberRotate(a),
   'node start': async (a) => (await import('./node-start.js')).runNodeStart(a),
   'node backup': async (a) => (await import('./node-backup.js')).runNodeBackup(a),
   'node restore': async (a) => (await import('./node-backup.js')).runNodeRestore(a),

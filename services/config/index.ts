@@ -42,3 +42,10 @@ export {
   readOrgDefinition,
 } from './network-file.js';
 export type { NodeConfigFile } from './node-config.js';
+export {
+  NEXT_MEMBER_FILE,
+  NEXT_NODE_KEY_FILE,
+  type RotateOptions,
+  type RotateResult,
+  rotateMemberKeys,
+} from './rotate.js';

@@ -1,8 +1,21 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
+import { toHex } from '../../../services/common/index.js';
+import { loadNodeConfig } from '../../../services/config/index.js';
+import { publicKeyOf, verify } from '../../../services/crypto/index.js';
+import { type MemberFile, memberFileProblem } from '../../../services/ledger/index.js';
 import { waybill } from '../../support/cluster.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'waybill-cli-'));
@@ -108,6 +121,54 @@ describe('waybill CLI', () => {
       stderr: expect.stringMatching(/po\.yaml:9: rule reads-po reads event\.bizTransactionList/),
     });
     await expect(failure).rejects.toMatchObject({ stderr: expect.not.stringContaining('rule ok') });
+  });
+
+  it("rotates a member's keys beside the old ones and writes the member file to propose as an update", async () => {
+    await waybill('network', 'init', '--config', 'deploy/devnet.network.yaml', '--out', join(dir, 'rot'));
+    const orgDir = join(dir, 'rot', 'freshmart');
+    const config = join(orgDir, 'node.json');
+    await expect(waybill('member', 'rotate', '--config', config)).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('--node-key, --enc-key or both'),
+    });
+    const oldNodeKey = readFileSync(join(orgDir, 'node.key'), 'utf8');
+    const out = await waybill('member', 'rotate', '--config', config, '--node-key', '--enc-key');
+    expect(out).toContain('freshmart#2');
+    for (const file of ['enc-2.key', 'node.next.key'])
+      expect(statSync(join(orgDir, file)).mode & 0o777).toBe(0o600);
+    const next = JSON.parse(readFileSync(join(orgDir, 'member.next.json'), 'utf8')) as MemberFile;
+    expect(memberFileProblem(next, verify)).toBeUndefined();
+    const seed = Buffer.from(readFileSync(join(orgDir, 'node.next.key'), 'utf8').trim(), 'hex');
+    expect(next.publicKey).toBe(toHex(publicKeyOf(seed)));
+    const enc = JSON.parse(readFileSync(join(orgDir, 'enc-2.key'), 'utf8')) as {
+      kid: string;
+      x: string;
+      d: string;
+    };
+    expect(next.encryptionKeys).toEqual([
+      { kid: 'freshmart#2', kty: 'OKP', crv: 'X25519', x: enc.x, from: 0 },
+    ]);
+    expect(JSON.stringify(next)).not.toContain(enc.d);
+    // Nothing in use changed: the node still starts with its old node key, and holds both encryption keys.
+    expect(readFileSync(join(orgDir, 'node.key'), 'utf8')).toBe(oldNodeKey);
+    const before = loadNodeConfig(config);
+    expect(before.self.publicKey).not.toBe(next.publicKey);
+    expect(before.encryptionKeys.map((k) => k.kid)).toEqual(['freshmart#1', 'freshmart#2']);
+    // A second node key rotation waits for the first; another encryption key takes the next number.
+    await expect(waybill('member', 'rotate', '--config', config, '--node-key')).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('node key rotation is pending'),
+    });
+    await waybill('member', 'rotate', '--config', config, '--enc-key', '--out', join(orgDir, 'other.json'));
+    expect(existsSync(join(orgDir, 'enc-3.key'))).toBe(true);
+    rmSync(join(orgDir, 'enc-3.key'));
+    // Once the update is in force the operator swaps the node key in and names the member file.
+    renameSync(join(orgDir, 'node.next.key'), join(orgDir, 'node.key'));
+    const file = JSON.parse(readFileSync(config, 'utf8')) as Record<string, unknown>;
+    writeFileSync(config, JSON.stringify({ ...file, memberFile: 'member.next.json' }));
+    const after = loadNodeConfig(config);
+    expect(after.self.publicKey).toBe(next.publicKey);
+    expect(after.encryptionKeys.map((k) => k.kid)).toEqual(['freshmart#1', 'freshmart#2']);
   });
 
   it('explains a devnet directory made by an earlier Waybill and how to start afresh', async () => {
