@@ -11,7 +11,13 @@ import {
   publicKeyOf,
 } from '../../../services/crypto/index.js';
 import type { GovernedProposal } from '../../../services/execution/index.js';
-import { type CaptureTxBody, type MemberFile, signMemberFile } from '../../../services/ledger/index.js';
+import { executeBlock } from '../../../services/execution/index.js';
+import {
+  type CaptureTxBody,
+  type MemberFile,
+  signMemberFile,
+  signTx,
+} from '../../../services/ledger/index.js';
 import { sealingOf } from '../../../services/node/sealing.js';
 import { peerIdFromSeed } from '../../../services/p2p/index.js';
 import {
@@ -24,7 +30,7 @@ import {
   sealBody,
   staleViewProblem,
 } from '../../../services/privacy/index.js';
-import { RULE_FILES } from '../../support/ledger.js';
+import { firstBlock, memoryContext, RULE_FILES } from '../../support/ledger.js';
 
 // The public view of an event resolves its parties and sites against the members at the height
 // it is sealed for (docs/privacy.md), not against genesis alone: a member admitted by governance
@@ -177,6 +183,24 @@ describe('the public view of a member admitted by governance', () => {
     // A view height above the block's is no height the capturer could have known.
     const late = await sealBody(shipment(), sealing, ADMITTED_AT + 1, () => ['a', 'e']);
     expect(staleViewProblem(late, sealing.tiers, ADMITTED_AT)?.code).toBe(SealedCode.Malformed);
+  });
+
+  it('is what execution checks: stale views are refused as SEALED_STALE_VIEW, views of the height in force are judged', async () => {
+    const { book, sealing } = await network(true);
+    const signer = createSigner(generateSeed());
+    const verdictAt = async (sealedFor: number, height: number) => {
+      const body = await sealBody(shipment(), sealing, sealedFor, () =>
+        sealedFor >= ADMITTED_AT ? ['a', 'e'] : ['a'],
+      );
+      const tx = signTx(body, signer);
+      const block = firstBlock([tx]);
+      const ctx = { ...memoryContext(), recipients: new Recipients(book, book), sealing };
+      const [result] = executeBlock({ ...block, header: { ...block.header, height } }, ctx).results;
+      return result?.verdicts[0]?.code;
+    };
+    expect(await verdictAt(ADMITTED_AT - 1, ADMITTED_AT)).toBe(SealedCode.StaleView);
+    expect(await verdictAt(ADMITTED_AT + 1, ADMITTED_AT + 1)).not.toMatch(/^SEALED_/);
+    expect(await verdictAt(ADMITTED_AT - 3, ADMITTED_AT - 1)).not.toMatch(/^SEALED_/);
   });
 
   it('seals a network whose members never changed exactly as before: no viewHeight, genesis resolution', async () => {
