@@ -82,6 +82,8 @@ class BlockRun {
   private readonly events = new Map<string, string>();
   private readonly declared = new Set<string>();
   private readonly evidenceSeen = new Set<string>();
+  /** A sealed network's keys; undefined in an open network. */
+  private readonly keys: KeyRing | undefined;
 
   constructor(
     private readonly ledger: StateView,
@@ -96,8 +98,6 @@ class BlockRun {
     this.recordTime = new Date(timestamp).toISOString();
     this.keys = sealing?.keys;
   }
-
-  private readonly keys: KeyRing | undefined;
 
   /**
    * A document's events see each other's effects in order. `rollback` applies the document all or
