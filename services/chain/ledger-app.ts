@@ -13,17 +13,18 @@ import type {
   Transaction,
 } from '../ledger/index.js';
 import type { Mempool } from '../mempool/index.js';
-import { GenesisGrants, Recipients, type RecipientsBook, type SealingConfig } from '../privacy/index.js';
+import type { RecipientsBook, SealingConfig } from '../privacy/index.js';
 import type { Store } from '../storage/index.js';
+import { genesisRecipients } from './block-apply.js';
 import { BlockProducer } from './block-producer.js';
-import { CommitPipeline, type OnCommitted } from './commit-pipeline.js';
+import { type BlockApplier, CommitPipeline, type OnCommitted } from './commit-pipeline.js';
 import { Intake, type Submitted } from './intake.js';
 import { adoptKnownTxs } from './known-txs.js';
 import type { RuleRegistry } from './rules-book.js';
 import { SealedCaptures } from './sealed-capture.js';
 import { TxChecker } from './tx-check.js';
 
-export type { OnCommitted } from './commit-pipeline.js';
+export type { BlockApplier, OnCommitted } from './commit-pipeline.js';
 export type { Submitted } from './intake.js';
 
 export interface LedgerAppDeps {
@@ -43,6 +44,8 @@ export interface LedgerAppDeps {
   onCommitted?: OnCommitted;
   /** Seconds from this node's acknowledgement of a transaction to its commit. */
   onLatency?: (seconds: number) => void;
+  /** Applies committed blocks off this thread (node/block-writer.ts); absent: applied here. */
+  applier?: BlockApplier;
 }
 
 /**
@@ -61,8 +64,7 @@ export class LedgerApp {
 
   constructor(private readonly deps: LedgerAppDeps) {
     const { genesis, self, store, mempool, signer, rules, clock } = deps;
-    const recipients =
-      deps.recipients ?? new Recipients(genesis.members, new GenesisGrants(genesis.grants ?? []));
+    const recipients = deps.recipients ?? genesisRecipients(genesis);
     const sealed = deps.sealing && new SealedCaptures<Submitted>(deps.sealing, store);
     this.sealed = sealed;
     this.checker = new TxChecker({ genesis, rules });
@@ -84,6 +86,7 @@ export class LedgerApp {
       intake: this.intake,
       onCommitted: deps.onCommitted,
       onLatency: deps.onLatency,
+      applier: deps.applier,
     });
   }
 
@@ -184,7 +187,8 @@ export class LedgerApp {
     return this.producer.buildBlock(height, round, parentHash, minTimestamp, now);
   }
 
-  commit(block: Block, hash: string, certificate: CommitCertificate): void {
-    this.pipeline.commit(block, hash, certificate);
+  /** Applies a committed block; a promise when an applier stores it off this thread. */
+  commit(block: Block, hash: string, certificate: CommitCertificate): void | Promise<void> {
+    return this.pipeline.commit(block, hash, certificate);
   }
 }

@@ -20,10 +20,11 @@ import type {
 import { eventsOf } from '../ledger/index.js';
 import { CaptureContexts } from './capture-contexts.js';
 import { ConsensusStateStore } from './consensus-state.js';
+import type { CommittedCustody } from './custody-store.js';
 import { CustodyStore } from './custody-store.js';
 import { EventIndex } from './event-index.js';
 import { EvidenceStore, type StoredEvidence } from './evidence-store.js';
-import { checkIdentity, openLedgerDb, type StoreIdentity } from './ledger-db.js';
+import { checkIdentity, claimDataDir, openLedgerDb, type StoreIdentity } from './ledger-db.js';
 import { PendingLog } from './pending-log.js';
 import { RuleSetStore } from './rule-sets.js';
 import { SealedStore } from './sealed-store.js';
@@ -142,9 +143,19 @@ export class Store {
   private readonly evidence: EvidenceStore;
   /** Writes each transaction's result of a block (tx-results.ts). */
   private readonly results: TxResultWriter;
-  private readonly pendingLog = new PendingLog((txs) => this.writePending(txs));
+  private readonly pendingLog = new PendingLog(
+    (txs) => this.writePending(txs),
+    () => this.blockWrite,
+  );
+  /** A block being written by another connection (the block writer thread), until it settles. */
+  private blockWrite: Promise<void> | undefined;
 
-  private constructor(db: Database.Database, identity: StoreIdentity) {
+  private constructor(
+    db: Database.Database,
+    identity: StoreIdentity,
+    /** The data directory's claim (ledger-db.ts), held by the main connection only. */
+    private readonly claim: Database.Database | undefined,
+  ) {
     this.db = db;
     this.identity = identity;
     // Creates sealed_events, which served events join (served-event.ts).
@@ -161,9 +172,26 @@ export class Store {
   }
 
   static open(dataDir: string, identity: StoreIdentity): Store {
+    const claim = claimDataDir(dataDir);
+    try {
+      const db = openLedgerDb(dataDir);
+      checkIdentity(db, identity);
+      return new Store(db, identity, claim);
+    } catch (err) {
+      claim.close();
+      throw err;
+    }
+  }
+
+  /**
+   * Another connection to a ledger this process opened with `open` (which claimed the data
+   * directory): the block writer thread's. Blocks are its only writes, so it commits without its
+   * own fsync (see commitBlock).
+   */
+  static attach(dataDir: string, identity: StoreIdentity): Store {
     const db = openLedgerDb(dataDir);
     checkIdentity(db, identity);
-    return new Store(db, identity);
+    return new Store(db, identity, undefined);
   }
 
   /**
@@ -195,6 +223,7 @@ export class Store {
     if (!this.db.open) return;
     this.pendingLog.flush();
     this.db.close();
+    this.claim?.close();
   }
 
   tip(): ChainTip {
@@ -309,7 +338,7 @@ export class Store {
    * verdicts, evidence, error declarations, governance, custody state and its tree, and the
    * block's roots. The in-memory tree moves on only once the transaction has committed.
    */
-  commitBlock(committed: CommittedBlock, execution: BlockExecution): void {
+  commitBlock(committed: CommittedBlock, execution: BlockExecution): CommittedCustody {
     // Without its own fsync (synchronous=NORMAL), which the next FULL commit (the next consensus
     // persist, before this node signs anything at the next height) does for it: the WAL is synced
     // as one file, in order. A block lost to power failure before that is certified elsewhere and
@@ -317,13 +346,34 @@ export class Store {
     // "Crash safety".
     this.db.pragma('synchronous = NORMAL');
     try {
-      this.writeBlock(committed, execution);
+      return this.writeBlock(committed, execution);
     } finally {
       this.db.pragma('synchronous = FULL');
     }
   }
 
-  private writeBlock(committed: CommittedBlock, execution: BlockExecution): void {
+  /**
+   * Another connection of this process is writing a block (`writing`, until it settles): this
+   * connection's own writes of acknowledged captures wait for it instead of blocking the event
+   * loop on SQLite's lock. Once it has committed, `adopt` its in-memory side.
+   */
+  blockWriting(writing: Promise<unknown>): void {
+    const settled = writing.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.blockWrite = settled;
+    void settled.then(() => {
+      if (this.blockWrite === settled) this.blockWrite = undefined;
+    });
+  }
+
+  /** The in-memory side of a block another connection committed (custody-store.ts `adopt`). */
+  adoptBlock(custody: CommittedCustody): void {
+    this.custody.adopt(custody);
+  }
+
+  private writeBlock(committed: CommittedBlock, execution: BlockExecution): CommittedCustody {
     const { block, hash, certificate } = committed;
     const height = block.header.height;
     const tree = this.db.transaction(() => {
@@ -335,6 +385,7 @@ export class Store {
       return staged;
     })();
     tree.apply();
+    return tree.committed;
   }
 
   loadConsensusState(): PersistedState | null {
