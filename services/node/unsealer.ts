@@ -55,6 +55,8 @@ export class Unsealer {
         }
         if (result.events.length > 0) opened.push({ txId: tx.id, events: result.events });
       }
+      // Written on this thread's connection: not while the block writer holds SQLite's write lock.
+      await this.store.noBlockWrite();
       if (!this.store.isOpen()) return;
       this.store.sealed.putOpened(h, opened);
     }

@@ -368,6 +368,14 @@ export class Store {
     });
   }
 
+  /**
+   * Resolves when no block is being written by another connection: a write on this connection
+   * made right after it (in the same turn) does not wait for SQLite's lock.
+   */
+  async noBlockWrite(): Promise<void> {
+    while (this.blockWrite) await this.blockWrite;
+  }
+
   /** The in-memory side of a block another connection committed (custody-store.ts `adopt`). */
   adoptBlock(custody: CommittedCustody): void {
     this.custody.adopt(custody);
