@@ -75,13 +75,17 @@ export interface ApiDeps {
     submit(document: unknown, ctx: SubmitContext): Promise<{ captureID: string }>;
     /** Verdicts the document would get against the committed state; throws like submit. */
     dryRun(document: unknown, ctx: SubmitContext): DryRunResult;
-    job(captureID: string): CaptureJob | undefined;
+    /** The job when `org` captured it (a capture job is its capturer's alone), else undefined. */
+    job(captureID: string, org: string): CaptureJob | undefined;
   };
   objects: {
     /** Current custody state of an object named by EPC URI or GS1 Digital Link URI. */
     get(id: string): ObjectState | undefined;
-    /** Cold-chain alerts recorded by the custody contracts, oldest first, after seq `after`. */
-    alerts(after: number, limit: number): Schemas['Alert'][];
+    /**
+     * Cold-chain alerts recorded by the custody contracts, oldest first, after seq `after`: those
+     * raised by events `org` receives.
+     */
+    alerts(org: string, after: number, limit: number): Schemas['Alert'][];
   };
   governance: {
     list(): RuleSetList;
@@ -98,8 +102,11 @@ export interface ApiDeps {
      * WaybillError CONFLICT (the eventID exists) or EVENT_REJECTED (meta.reason), like submit.
      */
     capture(event: unknown, ctx: SubmitContext): Promise<EventCaptureOutcome>;
-    /** A committed event (with recordTime), or undefined. */
-    get(eventID: string): EpcisEvent | undefined;
+    /**
+     * A committed event (with recordTime), or undefined; `public`: a sealed event's public view only,
+     * even where this node holds the rest (docs/privacy.md).
+     */
+    get(eventID: string, view?: 'whole' | 'public'): EpcisEvent | undefined;
     status(eventID: string): EventStatus | undefined;
     /**
      * prefix -> namespace URI declared by the @context of the capture an accepted event came in

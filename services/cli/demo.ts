@@ -52,5 +52,5 @@ async function demoNode(m: GenesisMember, dir: string, network: string, host?: s
   });
   const url = apiUrl(host ?? m.host, m.apiPort);
   const party = { party: m.parties[0] ?? '', site: m.locations[0] ?? '' };
-  return { org: m.id, name: m.name, url, client: createWaybillClient(url, token), party };
+  return { org: m.id, name: m.name, url, client: createWaybillClient(url, token), token, party };
 }

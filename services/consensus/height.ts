@@ -26,6 +26,7 @@ export class HeightState {
   lockedHash: string | null = null;
   validRound = -1;
   validBlock: Block | null = null;
+  private validHash: string | null = null;
   /** Own proposal and votes signed at this height: re-sent, never re-signed. */
   sent: Array<Proposal | Vote> = [];
   readonly book = new RoundBook();
@@ -55,6 +56,10 @@ export class HeightState {
     if (p.lockedBlock) h.lock(p.lockedBlock, headerHash(p.lockedBlock.header), p.lockedRound);
     if (p.validBlock) h.setValid(p.validBlock, p.validRound);
     for (const m of p.sent) h.addOwn(m);
+    for (const v of p.validPolka ?? []) {
+      const voter = env.validators.indexOf(v.voter);
+      if (voter !== undefined && v.type === 'prevote' && v.round === p.validRound) h.addVote(voter, v);
+    }
     return h;
   }
 
@@ -89,7 +94,8 @@ export class HeightState {
   setValid(block: Block, round: number): void {
     this.validBlock = block;
     this.validRound = round;
-    this.know(block, headerHash(block.header), round);
+    this.validHash = headerHash(block.header);
+    this.know(block, this.validHash, round);
   }
 
   private know(block: Block, hash: string, round: number): void {
@@ -173,13 +179,24 @@ export class HeightState {
    * them for good (their sender crashed), so whoever re-proposes or still relies on them relays them.
    */
   polkaForValid(): Vote[] {
-    if (this.validRound < 0 || !this.validBlock) return [];
+    if (this.validRound < 0 || this.validHash === null) return [];
     const rs = this.book.peek(this.validRound);
-    return rs ? rs.prevotes.votesFor(headerHash(this.validBlock.header)) : [];
+    return rs ? rs.prevotes.votesFor(this.validHash) : [];
   }
 
   snapshot(): PersistedState {
     const { height, round, step, lockedRound, lockedBlock, validRound, validBlock } = this;
-    return { height, round, step, lockedRound, lockedBlock, validRound, validBlock, sent: [...this.sent] };
+    const sent = [...this.sent];
+    return {
+      height,
+      round,
+      step,
+      lockedRound,
+      lockedBlock,
+      validRound,
+      validBlock,
+      sent,
+      validPolka: this.polkaForValid(),
+    };
   }
 }

@@ -147,6 +147,14 @@ export interface PersistedState {
   validBlock: Block | null;
   /** Own proposal and votes already signed at this height, so a restart re-sends, never re-signs. */
   sent: Array<Proposal | Vote>;
+  /**
+   * The 2f+1 prevotes behind validBlock. A node that restarts locked on a block whose polka it
+   * no longer holds can neither prevote its own re-proposal (L28) nor relay the polka to the
+   * others; if a voter in that polka is gone for good, nobody else may hold it either and the
+   * height never ends (simulator seed 7422). CometBFT keeps received votes in its WAL for the
+   * same reason. Absent in state persisted by older nodes.
+   */
+  validPolka?: Vote[];
 }
 
 export type ConsensusInput =

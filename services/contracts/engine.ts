@@ -167,7 +167,7 @@ function ruleError(rule: Rule, where: string): Verdict {
 }
 
 /** Everything packed, transitively, inside the named objects (not the objects themselves). */
-function contentsOf(ids: readonly string[], state: CustodyState): string[] {
+export function contentsOf(ids: readonly string[], state: Pick<CustodyState, 'getObject'>): string[] {
   const named = new Set(ids);
   const seen = new Set<string>();
   const out: string[] = [];

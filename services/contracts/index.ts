@@ -2,7 +2,7 @@
  * Custody contract engine: consortium rules as YAML + CEL (contracts/), evaluated
  * deterministically against each committed event. See docs/contracts.md.
  */
-export { createEngine, type Effect, type Engine, RULE_ERROR, type Verdict } from './engine.js';
+export { contentsOf, createEngine, type Effect, type Engine, RULE_ERROR, type Verdict } from './engine.js';
 export { Directory, type EventRoles, eventRoles, type Parties, resolveParties } from './event-view.js';
 export { bizStepWord, dispositionWord, idKey, sdtWord } from './ids.js';
 export {

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { WaybillClient } from '../client/index.js';
+import { createWaybillClient, type WaybillClient } from '../client/index.js';
 import { type GenesisKeys, verifyProof } from '../verify/index.js';
 import * as ev from './events.js';
 
@@ -10,8 +10,17 @@ export interface DemoNode {
   name: string;
   url: string;
   client: WaybillClient;
+  /** This org's token: another node answers it what this org may see there (docs/privacy.md). */
+  token: string;
   party: ev.Party;
 }
+
+/**
+ * A client of `node` carrying `viewer`'s token. Each member sees only what concerns it, at every
+ * node alike: the story reads at another org's node than the actor's, as an org the goods concern.
+ */
+const at = (node: DemoNode, viewer: DemoNode): WaybillClient =>
+  viewer === node ? node.client : createWaybillClient(node.url, viewer.token);
 
 export interface StoryOptions {
   /** Grower, packer, carrier, retailer: the genesis members in order. */
@@ -87,9 +96,18 @@ export async function runStory(opts: StoryOptions): Promise<number> {
     return undefined;
   };
 
-  /** Reads an object's custody state at `node` (another org's node than the actor's, on purpose). */
-  const expectObject = async (node: DemoNode, id: string, want: Record<string, unknown>, what: string) => {
-    const { data } = await node.client.GET('/objects/{id}', { params: { path: { id } } });
+  /**
+   * Reads an object's custody state at `node` (another org's node than the actor's, on purpose) as
+   * `viewer`, an org the object concerns.
+   */
+  const expectObject = async (
+    node: DemoNode,
+    id: string,
+    want: Record<string, unknown>,
+    what: string,
+    viewer = node,
+  ) => {
+    const { data } = await at(node, viewer).GET('/objects/{id}', { params: { path: { id } } });
     const got = (data ?? {}) as Record<string, unknown>;
     const differs = Object.entries(want).filter(([k, v]) => JSON.stringify(got[k]) !== JSON.stringify(v));
     check(
@@ -108,6 +126,7 @@ export async function runStory(opts: StoryOptions): Promise<number> {
     lotA,
     { owner: grower.org, custodian: grower.org, status: 'active' },
     `lot A belongs to ${grower.name}`,
+    grower,
   );
 
   step(2, `${grower.name} ships both lots to ${packer.name}, which receives them and takes ownership.`);
@@ -117,6 +136,7 @@ export async function runStory(opts: StoryOptions): Promise<number> {
     lotB,
     { status: 'in_transit', consignee: packer.org },
     'lot B is in transit to the packer',
+    packer,
   );
   await capture(packer, [ev.receive(packer.party, lots, `${opts.run}-1`, packer.party)], [null]);
   await expectObject(
@@ -137,12 +157,22 @@ export async function runStory(opts: StoryOptions): Promise<number> {
     [ev.pack(packer.party, p1, [c1, c3]), ev.pack(packer.party, p2, [c2, c4])],
     [null, null],
   );
-  await expectObject(retailer, lotA, { status: 'consumed' }, 'lot A was consumed by the transformation');
+  await expectObject(
+    retailer,
+    lotA,
+    { status: 'consumed' },
+    'lot A was consumed by the transformation',
+    packer,
+  );
   await expectObject(
     retailer,
     c1,
-    { parent: await canonical(retailer, p1), inputs: [await canonical(retailer, lotA)] },
+    {
+      parent: await canonical(at(retailer, packer), p1),
+      inputs: [await canonical(at(retailer, packer), lotA)],
+    },
     'case 1 is on pallet 1, made from lot A',
+    packer,
   );
 
   step(4, `${packer.name} hands the pallets to ${carrier.name}: custody moves, ownership does not.`);
@@ -163,10 +193,12 @@ export async function runStory(opts: StoryOptions): Promise<number> {
     c2,
     { flags: ['temperature_excursion'] },
     'case 2 on pallet 2 is flagged temperature_excursion',
+    carrier,
   );
-  await expectObject(retailer, c1, { flags: [] }, 'case 1 on pallet 1 is not');
-  const flagged = new Set([await canonical(retailer, c2), await canonical(retailer, c4)]);
-  const raised = (await allAlerts(retailer)).filter((a) => flagged.has(a.object));
+  await expectObject(retailer, c1, { flags: [] }, 'case 1 on pallet 1 is not', carrier);
+  const asCarrier = at(retailer, carrier);
+  const flagged = new Set([await canonical(asCarrier, c2), await canonical(asCarrier, c4)]);
+  const raised = (await allAlerts(asCarrier)).filter((a) => flagged.has(a.object));
   check(
     raised.length === 2 && raised.every((a) => a.value === 9.5 && a.max === 5),
     `two cold-chain alerts are on record (${raised.map((a) => `${a.value} °C > ${a.max} °C`).join(', ')})`,
@@ -223,10 +255,10 @@ export async function runStory(opts: StoryOptions): Promise<number> {
 }
 
 /** Every alert on record, page by page (the network may hold earlier runs' alerts). */
-async function allAlerts(node: DemoNode) {
+async function allAlerts(client: WaybillClient) {
   const all: { seq: number; object: string; value: number; max: number }[] = [];
   for (let after = -1; ; ) {
-    const { data } = await node.client.GET('/alerts', { params: { query: { after, perPage: 1000 } } });
+    const { data } = await client.GET('/alerts', { params: { query: { after, perPage: 1000 } } });
     const page = data?.alerts ?? [];
     all.push(...page);
     if (page.length < 1000) return all;
@@ -235,8 +267,8 @@ async function allAlerts(node: DemoNode) {
 }
 
 /** The canonical key (GS1 Digital Link) a node reports for an identifier. */
-async function canonical(node: DemoNode, id: string): Promise<string> {
-  const { data } = await node.client.GET('/objects/{id}', { params: { path: { id } } });
+async function canonical(client: WaybillClient, id: string): Promise<string> {
+  const { data } = await client.GET('/objects/{id}', { params: { path: { id } } });
   return (data as { id?: string } | undefined)?.id ?? id;
 }
 

@@ -72,11 +72,11 @@ export function apiDeps(parts: ApiComponents): ApiDeps {
         return { captureID: tx.id };
       },
       dryRun: (document, ctx) => dryRunResult(app.dryRun(document, ctx, parts.clock())),
-      job: (id) => queries.captureJob(id),
+      job: (id, org) => queries.captureJob(id, org),
     },
     objects: {
       get: (id) => app.object(id),
-      alerts: (after, limit) => store.custody.alertsAfter(after, limit),
+      alerts: (org, after, limit) => store.index.reader.alerts(org, after, limit),
     },
     governance: {
       list: () => ({ quorum: rules.quorum, ruleSets: rules.versions(store.tip().height + 1) }),
@@ -96,7 +96,7 @@ export function apiDeps(parts: ApiComponents): ApiDeps {
     captureLimit: DEFAULT_MAX_EVENTS,
     events: {
       capture: (event, ctx) => captureSingleEvent(single, event, ctx),
-      get: (eventID) => store.getEvent(eventID)?.event,
+      get: (eventID, view) => store.getEvent(eventID, view)?.event,
       status: (eventID) => queries.eventStatus(eventID),
       namespaces: (eventID) => store.contexts.namespacesOf(eventID),
     },

@@ -1,6 +1,7 @@
 import {
   bizStepWord,
   type CustodyState,
+  contentsOf,
   Directory,
   dispositionWord,
   eventRoles,
@@ -34,7 +35,8 @@ export interface RecipientPolicy {
 /**
  * The members that see an event whole (issue 14, scope 3): the capturer; the members its source
  * and destination entries resolve to (resolved as the custody rules resolve them); the owners,
- * custodians and consignees of the objects it names, before and after it; and every member whose
+ * custodians and consignees of the objects it names and of the goods packed in them, before and
+ * after it; and every member whose
  * auditor grant is active at the block's timestamp and whose scope matches the public view.
  * Sorted and unique, so every node stores the same list.
  */
@@ -52,8 +54,10 @@ export function recipientsOf(input: RecipientInput, policy: RecipientPolicy): st
     add(parties.org);
     add(parties.owner);
   }
-  for (const id of eventRoles(event).objects) {
-    for (const state of [input.before, input.after]) {
+  // The goods packed inside named containers count: shipping a pallet moves the cases on it.
+  const named = eventRoles(event).objects;
+  for (const state of [input.before, input.after]) {
+    for (const id of [...named, ...contentsOf(named, state)]) {
       const object = state.getObject(id);
       if (!object) continue;
       add(object.owner);

@@ -11,33 +11,43 @@ import type {
 } from '../storage/index.js';
 import { type CaptureJob, listedJob, runningJobs } from './capture-jobs.js';
 import { DEFAULT_TRACE_LIMITS, type TraceDirection, type TraceResult, traceObject } from './trace.js';
+import { type Access, Visibility } from './visibility.js';
 
 /** A capture job with its place in the newest-first list. */
 export interface ListedCaptureJob extends CaptureJob {
   cursor?: ListCursor;
 }
 
-/** What the HTTP layer reads from the event index (ApiDeps.query). */
 /**
  * Bytes of stored event JSON one page of a query may hold (4 MiB): perPage=1000 of large events
  * would otherwise hold gigabytes in memory; the page is cut and nextPageToken continues exactly.
  */
 export const PAGE_MAX_BYTES = 4 * 1024 * 1024;
 
+/**
+ * What the HTTP layer reads from the event index (ApiDeps.query). Every read names the member it
+ * answers (`org`, the caller's): it sees only what that member may see (visibility.ts), counted and
+ * paged in SQL, never filtered afterwards.
+ */
 export interface QueryBackend {
-  events(req: EventPageRequest): EventPage;
+  /** Events `org` receives (the filter's visibleTo is set to it). */
+  events(org: string, req: EventPageRequest): EventPage;
   /** The byte budget of one page of events a client asked for (EventPageRequest.maxBytes). */
   pageMaxBytes: number;
-  /** Distinct values of a vocabulary the committed events use (GET /bizSteps, /epcs, ...). */
-  vocabulary(kind: VocabularyKind, limit: number, after: string): string[];
-  /** Undefined when no committed event names the object (canonical key). */
-  trace(id: string, direction: TraceDirection): TraceResult | undefined;
-  /** Newest first; `limit` rows after `after`. */
-  rejections(code: string | undefined, limit: number, after?: ListCursor): RejectionRow[];
-  /** Committed capture jobs, newest first. */
-  captureJobs(limit: number, after?: ListCursor): ListedCaptureJob[];
-  /** Captures still waiting for a block, newest first. */
-  runningCaptureJobs(): CaptureJob[];
+  /** Distinct values of a vocabulary the events `org` receives use (GET /bizSteps, /epcs, ...). */
+  vocabulary(org: string, kind: VocabularyKind, limit: number, after: string): string[];
+  /** The trace as `org` may see it; undefined when no event it may see names the object (canonical key). */
+  trace(org: string, id: string, direction: TraceDirection): TraceResult | undefined;
+  /** `org`'s access to a committed event: full, its public view, or none (404 as if unknown). */
+  eventAccess(org: string, eventID: string): Access;
+  /** `org`'s access to an object's custody state (canonical key). */
+  objectAccess(org: string, key: string): Access;
+  /** `org`'s rejected events, newest first; `limit` rows after `after`. */
+  rejections(org: string, code: string | undefined, limit: number, after?: ListCursor): RejectionRow[];
+  /** `org`'s committed capture jobs, newest first. */
+  captureJobs(org: string, limit: number, after?: ListCursor): ListedCaptureJob[];
+  /** `org`'s captures still waiting for a block, newest first. */
+  runningCaptureJobs(org: string): CaptureJob[];
   namedQueries: Pick<NamedQueries, 'add' | 'get' | 'list' | 'remove'>;
   /** Webhook subscriptions to named queries (node-local, like them). */
   subscriptions: Pick<Subscriptions, 'add' | 'get' | 'list' | 'remove'>;
@@ -50,17 +60,23 @@ export function queryBackend(
   pageMaxBytes = PAGE_MAX_BYTES,
 ): QueryBackend {
   const { reader } = index;
+  const visibility = new Visibility(reader, DEFAULT_TRACE_LIMITS);
   return {
-    events: (req) => reader.events(req),
+    events: (org, req) => reader.events({ ...req, filter: { ...req.filter, visibleTo: org } }),
     pageMaxBytes,
-    vocabulary: (kind, limit, after) => reader.vocabulary(kind, limit, after),
-    trace: (id, direction) => traceObject(reader, id, direction, DEFAULT_TRACE_LIMITS),
-    rejections: (code, limit, after) => reader.rejections(code, limit, after),
-    captureJobs: (limit, after) =>
+    vocabulary: (org, kind, limit, after) => reader.vocabulary(org, kind, limit, after),
+    trace: (org, id, direction) => {
+      const result = traceObject(reader, id, direction, DEFAULT_TRACE_LIMITS);
+      return result && visibility.trace(org, result, id, direction);
+    },
+    eventAccess: (org, eventID) => visibility.event(org, eventID),
+    objectAccess: (org, key) => visibility.object(org, key),
+    rejections: (org, code, limit, after) => reader.rejections(org, code, limit, after),
+    captureJobs: (org, limit, after) =>
       reader
-        .captures(limit, after)
+        .captures(org, limit, after)
         .map((r) => ({ ...listedJob(r), cursor: { height: r.blockHeight, seq: r.idx } })),
-    runningCaptureJobs: () => runningJobs(pending()),
+    runningCaptureJobs: (org) => runningJobs(pending().filter((tx) => tx.body.org === org)),
     namedQueries: index.namedQueries,
     subscriptions: index.subscriptions,
   };

@@ -39,6 +39,7 @@ export { ProofQueries } from './proofs.js';
 export {
   type CustodyStep,
   DEFAULT_TRACE_LIMITS,
+  lineageOf,
   type NodeState,
   type Trace,
   type TraceDirection,
@@ -49,3 +50,4 @@ export {
   traceObject,
   withNodeState,
 } from './trace.js';
+export { type Access, Visibility } from './visibility.js';

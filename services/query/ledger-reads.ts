@@ -10,11 +10,12 @@ export class LedgerQueries {
     private readonly mempool: Mempool,
   ) {}
 
-  captureJob(captureID: string): CaptureJob | undefined {
+  /** The capture job, when `org` captured it: another org's job is answered as unknown. */
+  captureJob(captureID: string, org: string): CaptureJob | undefined {
     const stored = this.store.getTx(captureID);
-    if (stored) return committedJob(stored);
+    if (stored) return stored.tx.body.org === org ? committedJob(stored) : undefined;
     const pending = this.mempool.get(captureID);
-    return pending && runningJob(pending);
+    return pending?.body.org === org ? runningJob(pending) : undefined;
   }
 
   eventStatus(eventID: string): EventStatus | undefined {

@@ -1,8 +1,12 @@
 import { ErrorCode, sha256Hex, WaybillError } from '../common/index.js';
 
-/** What a page token is valid for: the same resource and the same result-defining parameters. */
+/**
+ * What a page token is valid for: the same resource, the same result-defining parameters and the
+ * same caller's org (a page of what one member may see is no position in another's results).
+ */
 export interface TokenBinding {
   scope: string;
+  org: string;
   defining: ReadonlyArray<readonly [string, string]>;
 }
 
@@ -12,7 +16,7 @@ export type PositionShape = ReadonlyArray<'integer' | 'string'>;
 
 /**
  * Opaque to clients: base64url of [version, check, ...position]. Not a secret (it names a position
- * in a result every member may read), but checked against its query and position, so a token
+ * in a result its caller may read), but checked against its query and position, so a token
  * edited or used with other parameters is refused (400) instead of skipping or repeating items.
  */
 const VERSION = 1;
@@ -20,7 +24,7 @@ const VERSION = 1;
 /** Over the binding and the position: an edited token fails the check rather than moving the page. */
 function checkOf(b: TokenBinding, position: readonly unknown[]): string {
   const defining = [...b.defining].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
-  return sha256Hex(JSON.stringify([b.scope, defining, position])).slice(0, 16);
+  return sha256Hex(JSON.stringify([b.scope, b.org, defining, position])).slice(0, 16);
 }
 
 export function encodePageToken(position: Position, binding: TokenBinding): string {

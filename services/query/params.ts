@@ -220,9 +220,10 @@ export function perPageOf(value: string | undefined): number {
 
 /**
  * A simple event query from its parameters (already checked for unknown and repeated names).
- * `scope` names the resource (path, named query) a page token is valid for.
+ * `scope` names the resource (path, named query) a page token is valid for, `org` the caller's
+ * org it was issued to; the filter itself does not say whose events (QueryBackend.events does).
  */
-export function parseEventQuery(pairs: Pairs, scope: string): ParsedQuery {
+export function parseEventQuery(pairs: Pairs, scope: string, org: string): ParsedQuery {
   const filter: EventFilter = {};
   const get = (name: string) => pairs.find(([n]) => n === name)?.[1];
   const defining: Array<[string, string]> = [];
@@ -257,7 +258,7 @@ export function parseEventQuery(pairs: Pairs, scope: string): ParsedQuery {
   let servedBefore = 0;
   if (token !== undefined) {
     // The third element counts the events served on earlier pages, for eventCountLimit.
-    const binding = { scope, defining };
+    const binding = { scope, org, defining };
     let position: number[];
     try {
       position = decodePageToken(token, binding, ['integer', 'integer', 'integer']) as number[];

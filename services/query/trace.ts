@@ -172,6 +172,25 @@ export function traceObject(
   return { trace, events };
 }
 
+/**
+ * Every object and class in the lineage of `ids`: what they were made or packed from (backward)
+ * and what was made or packed from them (forward), the roots included. The walk is the trace's,
+ * with its limits: past them the lineage is cut (seen as less, never as more).
+ */
+export function lineageOf(
+  reader: Reader,
+  ids: readonly string[],
+  limits: TraceLimits = DEFAULT_TRACE_LIMITS,
+  direction: TraceDirection = 'both',
+): Set<string> {
+  const walk = new Walk(reader, limits);
+  for (const id of ids) {
+    if (direction !== 'forward') walk.run(id, false);
+    if (direction !== 'backward') walk.run(id, true);
+  }
+  return new Set(walk.nodes.keys());
+}
+
 /** What a trace node carries of its object's custody state (GET /objects/{id}'s fields). */
 export type NodeState = Pick<Schemas['ObjectState'], 'owner' | 'custodian' | 'status' | 'flags'>;
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { bizStepWord, dispositionWord, idKey } from '../contracts/index.js';
+import { bizStepWord, type CustodyChanges, dispositionWord, idKey } from '../contracts/index.js';
 import type { RoledIdentifier, TxResult } from '../execution/index.js';
 import type { EpcisEvent } from '../ledger/index.js';
 import { IndexReader } from './index-reader.js';
@@ -59,6 +59,13 @@ CREATE TABLE IF NOT EXISTS event_recipients (
 ) WITHOUT ROWID;
 -- An event's recipients (the sealing side encrypts to them; GET /events/{id} checks one).
 CREATE INDEX IF NOT EXISTS event_recipients_by_seq ON event_recipients (seq, org);
+-- Every member that has owned, held or been consignee of an object (or held a lot balance of a
+-- class), ever: it sees the public view of events in that object's lineage (query/visibility.ts).
+CREATE TABLE IF NOT EXISTS object_holders (
+  id_key TEXT NOT NULL,
+  org TEXT NOT NULL,
+  PRIMARY KEY (id_key, org)
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS rejections_by_code ON rejections (code, height);
 -- Master data captured in epcisHeader (EPCIS 2.0 section 7.1.4): vocabulary elements' attributes
 -- (EQ_ATTR_) and their children, the location hierarchy WD_readPoint and WD_bizLocation walk.
@@ -96,6 +103,7 @@ export class EventIndex {
   private readonly insertEvent: Database.Statement;
   private readonly insertId: Database.Statement;
   private readonly insertRecipient: Database.Statement;
+  private readonly insertHolder: Database.Statement;
   private readonly markDeclared: Database.Statement;
   private readonly insertAttribute: Database.Statement;
   private readonly insertChild: Database.Statement;
@@ -112,6 +120,7 @@ export class EventIndex {
     );
     this.insertId = db.prepare('INSERT OR IGNORE INTO event_ids (id_key, role, seq) VALUES (?, ?, ?)');
     this.insertRecipient = db.prepare('INSERT OR IGNORE INTO event_recipients (org, seq) VALUES (?, ?)');
+    this.insertHolder = db.prepare('INSERT OR IGNORE INTO object_holders (id_key, org) VALUES (?, ?)');
     this.markDeclared = db.prepare('UPDATE event_index SET error_declaration = 1 WHERE event_id = ?');
     this.insertAttribute = db.prepare(
       'INSERT OR REPLACE INTO master_attributes (id_key, attr, value) VALUES (?, ?, ?)',
@@ -163,6 +172,22 @@ export class EventIndex {
       // An accepted error declaration marks the event it declares (execution/execute.ts).
       for (const declaration of r.declarations) this.markDeclared.run(declaration.eventID);
       if (r.tx.body.kind === 'capture' && r.accepted.length > 0) this.indexMasterData(r.tx.body.document);
+    }
+  }
+
+  /**
+   * Who has held what, from a block's custody changes; called inside Store.commitBlock's
+   * transaction. Every custody change is written here, so an owner, custodian or consignee of any
+   * moment is recorded (a balance in transit counts for its consignee).
+   */
+  indexHolders(changes: CustodyChanges): void {
+    for (const o of changes.objects) {
+      for (const org of [o.owner, o.custodian, o.consignee]) if (org) this.insertHolder.run(o.id, org);
+    }
+    for (const [key, quantity] of changes.balances) {
+      if (quantity <= 0) continue;
+      const org = key.holder.startsWith('transit:') ? key.holder.slice('transit:'.length) : key.holder;
+      if (org) this.insertHolder.run(key.epcClass, org);
     }
   }
 

@@ -23,6 +23,11 @@ export interface IdCondition {
 
 /** The filters of an EPCIS simple event query, already canonical; lists mean "any of". */
 export interface EventFilter {
+  /**
+   * Only events this member receives (event_recipients): the caller's org joined into the query
+   * itself (FasTnT's mandatory predicate), so limits, counts and pages cover only what it may see.
+   */
+  visibleTo?: string;
   eventType?: string[];
   eventTime?: TimeRange;
   recordTime?: TimeRange;
@@ -146,6 +151,10 @@ function whereOf(filter: EventFilter): Clauses {
     out.sql.push(`${column} IN (${marks(values.length)})`);
     out.params.push(...values);
   };
+  if (filter.visibleTo !== undefined) {
+    out.sql.push('EXISTS (SELECT 1 FROM event_recipients v WHERE v.org = ? AND v.seq = i.seq)');
+    out.params.push(filter.visibleTo);
+  }
   anyOf('i.type', filter.eventType);
   if (filter.eventTime?.ge !== undefined) {
     out.sql.push('i.event_time >= ?');

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { Alert } from '../contracts/index.js';
 import type { IdRole } from '../execution/index.js';
 import type { EpcisEvent } from '../ledger/index.js';
 import { type EventPage, type EventPageRequest, eventPage } from './event-query.js';
@@ -38,17 +39,21 @@ export interface CaptureRow {
 /** The EPCIS REST binding's vocabulary collections (GET /bizSteps, /epcs, ...), over indexed values. */
 export type VocabularyKind = 'epcs' | 'bizSteps' | 'bizLocations' | 'readPoints' | 'dispositions';
 
+// Each lists only values of events the member receives (`?` after `value >`: the member's org).
+const VISIBLE = (seq: string) =>
+  `EXISTS (SELECT 1 FROM event_recipients v WHERE v.org = ? AND v.seq = ${seq})`;
 const VOCABULARY_SQL: Record<VocabularyKind, string> = {
   // Object roles only (epc, parent, child, input, output): classes are not EPCs.
-  epcs: `SELECT DISTINCT id_key AS value FROM event_ids WHERE id_key > ?
-    AND role IN ('epc', 'parent', 'child', 'input', 'output') ORDER BY id_key LIMIT ?`,
-  bizSteps: 'SELECT DISTINCT biz_step AS value FROM event_index WHERE biz_step > ? ORDER BY biz_step LIMIT ?',
-  bizLocations:
-    'SELECT DISTINCT biz_location AS value FROM event_index WHERE biz_location > ? ORDER BY biz_location LIMIT ?',
-  readPoints:
-    'SELECT DISTINCT read_point AS value FROM event_index WHERE read_point > ? ORDER BY read_point LIMIT ?',
-  dispositions:
-    'SELECT DISTINCT disposition AS value FROM event_index WHERE disposition > ? ORDER BY disposition LIMIT ?',
+  epcs: `SELECT DISTINCT id_key AS value FROM event_ids x WHERE id_key > ?
+    AND role IN ('epc', 'parent', 'child', 'input', 'output') AND ${VISIBLE('x.seq')} ORDER BY id_key LIMIT ?`,
+  bizSteps: `SELECT DISTINCT biz_step AS value FROM event_index i WHERE biz_step > ? AND ${VISIBLE('i.seq')}
+    ORDER BY biz_step LIMIT ?`,
+  bizLocations: `SELECT DISTINCT biz_location AS value FROM event_index i WHERE biz_location > ?
+    AND ${VISIBLE('i.seq')} ORDER BY biz_location LIMIT ?`,
+  readPoints: `SELECT DISTINCT read_point AS value FROM event_index i WHERE read_point > ? AND ${VISIBLE('i.seq')}
+    ORDER BY read_point LIMIT ?`,
+  dispositions: `SELECT DISTINCT disposition AS value FROM event_index i WHERE disposition > ?
+    AND ${VISIBLE('i.seq')} ORDER BY disposition LIMIT ?`,
 };
 
 /** Position in a newest-first list of committed rows. */
@@ -57,12 +62,34 @@ export interface ListCursor {
   seq: number;
 }
 
+// Rejected events and capture jobs are the capturing member's own: only its org lists them.
 const REJECTION_COLUMNS = `SELECT r.rowid AS seq, r.event_id AS eventID, r.tx_id AS txId,
-  r.height AS blockHeight, r.code, r.message, t.org FROM rejections r JOIN txs t ON t.id = r.tx_id`;
+  r.height AS blockHeight, r.code, r.message, t.org FROM rejections r JOIN txs t ON t.id = r.tx_id
+  WHERE t.org = @org AND`;
 
 function prepare(db: Database.Database) {
   return {
-    eventTypes: db.prepare<[], { type: string }>('SELECT DISTINCT type FROM event_index ORDER BY type'),
+    eventTypes: db.prepare<[string], { type: string }>(
+      `SELECT DISTINCT type FROM event_index i WHERE ${VISIBLE('i.seq')} ORDER BY type`,
+    ),
+    seqOf: db.prepare<[string], { seq: number }>('SELECT seq FROM event_index WHERE event_id = ?'),
+    receives: db.prepare<[string, number], { one: number }>(
+      'SELECT 1 AS one FROM event_recipients WHERE org = ? AND seq = ?',
+    ),
+    receivedAmong: db.prepare<[string, string], { seq: number }>(
+      'SELECT seq FROM event_recipients WHERE org = ? AND seq IN (SELECT value FROM json_each(?))',
+    ),
+    heldAmong: db.prepare<[string, string], { id_key: string }>(
+      'SELECT id_key FROM object_holders WHERE org = ? AND id_key IN (SELECT value FROM json_each(?))',
+    ),
+    receivesNaming: db.prepare<[string, string], { one: number }>(
+      `SELECT 1 AS one FROM event_ids x WHERE x.id_key = ? AND ${VISIBLE('x.seq')} LIMIT 1`,
+    ),
+    alerts: db.prepare<[number, string, number], { body: string }>(
+      `SELECT a.body FROM custody_alerts a WHERE a.seq > ? AND EXISTS (SELECT 1 FROM event_index i
+         JOIN event_recipients v ON v.seq = i.seq AND v.org = ? WHERE i.event_id = json_extract(a.body, '$.eventID'))
+       ORDER BY a.seq LIMIT ?`,
+    ),
     touching: db.prepare<[string], { seq: number }>('SELECT seq FROM event_ids WHERE id_key = ?'),
     ids: db.prepare<[number], { id_key: string; role: IdRole }>(
       'SELECT id_key, role FROM event_ids WHERE seq = ?',
@@ -75,24 +102,24 @@ function prepare(db: Database.Database) {
       `SELECT r.org FROM event_index i JOIN event_recipients r ON r.seq = i.seq
        WHERE i.event_id = ? ORDER BY r.org`,
     ),
-    rejections: db.prepare<{ height: number; seq: number; limit: number }, RejectionRow>(
-      `${REJECTION_COLUMNS} WHERE (r.height, r.rowid) < (@height, @seq)
+    rejections: db.prepare<{ org: string; height: number; seq: number; limit: number }, RejectionRow>(
+      `${REJECTION_COLUMNS} (r.height, r.rowid) < (@height, @seq)
        ORDER BY r.height DESC, r.rowid DESC LIMIT @limit`,
     ),
     // A separate statement, so the filter by code uses rejections_by_code (code, height, rowid).
     rejectionsWithCode: db.prepare<
-      { code: string; height: number; seq: number; limit: number },
+      { org: string; code: string; height: number; seq: number; limit: number },
       RejectionRow
     >(
-      `${REJECTION_COLUMNS} WHERE r.code = @code AND (r.height, r.rowid) < (@height, @seq)
+      `${REJECTION_COLUMNS} r.code = @code AND (r.height, r.rowid) < (@height, @seq)
        ORDER BY r.height DESC, r.rowid DESC LIMIT @limit`,
     ),
     captures: db.prepare<
-      { height: number; idx: number; limit: number },
+      { org: string; height: number; idx: number; limit: number },
       { id: string; height: number; idx: number; success: number; errors: string; behaviour: string }
     >(
       `SELECT id, height, idx, success, errors, json_extract(body, '$.errorBehaviour') AS behaviour FROM txs
-       WHERE (height, idx) < (@height, @idx) AND json_extract(body, '$.kind') = 'capture'
+       WHERE (height, idx) < (@height, @idx) AND org = @org AND json_extract(body, '$.kind') = 'capture'
        ORDER BY height DESC, idx DESC LIMIT @limit`,
     ),
   };
@@ -103,7 +130,7 @@ export class IndexReader {
   private readonly q: ReturnType<typeof prepare>;
   private readonly vocabularies: Record<
     VocabularyKind,
-    Database.Statement<[string, number], { value: string }>
+    Database.Statement<[string, string, number], { value: string }>
   >;
 
   constructor(private readonly db: Database.Database) {
@@ -113,17 +140,50 @@ export class IndexReader {
     ) as never;
   }
 
-  /** Distinct values of a vocabulary the committed events use, in order, after `after`. */
-  vocabulary(kind: VocabularyKind, limit: number, after: string): string[] {
-    return this.vocabularies[kind].all(after, limit).map((r) => r.value);
+  /** Distinct values of a vocabulary the events `org` receives use, in order, after `after`. */
+  vocabulary(org: string, kind: VocabularyKind, limit: number, after: string): string[] {
+    return this.vocabularies[kind].all(after, org, limit).map((r) => r.value);
   }
 
   events(req: EventPageRequest): EventPage {
     return eventPage(this.db, req);
   }
 
-  eventTypes(): string[] {
-    return this.q.eventTypes.all().map((r) => r.type);
+  /** Event types of the events `org` receives. */
+  eventTypes(org: string): string[] {
+    return this.q.eventTypes.all(org).map((r) => r.type);
+  }
+
+  /** Ledger position of a committed event. */
+  seqOf(eventID: string): number | undefined {
+    return this.q.seqOf.get(eventID)?.seq;
+  }
+
+  /** Whether `org` is a recipient of the event at `seq`. */
+  receives(org: string, seq: number): boolean {
+    return this.q.receives.get(org, seq) !== undefined;
+  }
+
+  /** Which of `seqs` `org` receives. */
+  receivedAmong(org: string, seqs: readonly number[]): Set<number> {
+    if (seqs.length === 0) return new Set();
+    return new Set(this.q.receivedAmong.all(org, JSON.stringify(seqs)).map((r) => r.seq));
+  }
+
+  /** Which of `keys` (canonical ids) `org` has ever owned, held or been consignee of. */
+  heldAmong(org: string, keys: readonly string[]): Set<string> {
+    if (keys.length === 0) return new Set();
+    return new Set(this.q.heldAmong.all(org, JSON.stringify(keys)).map((r) => r.id_key));
+  }
+
+  /** Whether `org` receives any event naming `key` in any role. */
+  receivesNaming(org: string, key: string): boolean {
+    return this.q.receivesNaming.get(key, org) !== undefined;
+  }
+
+  /** Cold-chain alerts raised by events `org` receives, oldest first, after seq `after`. */
+  alerts(org: string, after: number, limit: number): Alert[] {
+    return this.q.alerts.all(after, org, limit).map((r) => JSON.parse(r.body) as Alert);
   }
 
   /** Ledger positions of the events that name `key` in any role. */
@@ -150,18 +210,18 @@ export class IndexReader {
     return this.q.recipients.all(eventID).map((r) => r.org);
   }
 
-  /** Rejected events, newest first; `after` continues a previous page. */
-  rejections(code: string | undefined, limit: number, after?: ListCursor): RejectionRow[] {
+  /** `org`'s rejected events, newest first; `after` continues a previous page. */
+  rejections(org: string, code: string | undefined, limit: number, after?: ListCursor): RejectionRow[] {
     const start = after ?? { height: Number.MAX_SAFE_INTEGER, seq: Number.MAX_SAFE_INTEGER };
     return code === undefined
-      ? this.q.rejections.all({ ...start, limit })
-      : this.q.rejectionsWithCode.all({ code, ...start, limit });
+      ? this.q.rejections.all({ org, ...start, limit })
+      : this.q.rejectionsWithCode.all({ org, code, ...start, limit });
   }
 
-  /** Committed capture transactions, newest first. */
-  captures(limit: number, after?: ListCursor): CaptureRow[] {
+  /** `org`'s committed capture transactions, newest first. */
+  captures(org: string, limit: number, after?: ListCursor): CaptureRow[] {
     const start = after ?? { height: Number.MAX_SAFE_INTEGER, seq: Number.MAX_SAFE_INTEGER };
-    return this.q.captures.all({ height: start.height, idx: start.seq, limit }).map((r) => ({
+    return this.q.captures.all({ org, height: start.height, idx: start.seq, limit }).map((r) => ({
       captureID: r.id,
       blockHeight: r.height,
       idx: r.idx,

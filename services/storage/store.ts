@@ -266,10 +266,16 @@ export class Store {
   }
 
   /** An accepted event, its transaction and height, and its position in the document's eventList. */
+  /**
+   * A committed event as served. `view: 'public'` serves a sealed event's public view even where this
+   * node holds its sealed fields: for a caller that may see the event but is not its recipient.
+   */
   getEvent(
     eventID: string,
+    view: 'whole' | 'public' = 'whole',
   ): { event: EpcisEvent; txId: string; height: number; position: number } | undefined {
-    const row = this.q.event.get(eventID);
+    const found = this.q.event.get(eventID);
+    const row = found && view === 'public' ? { ...found, sealed: null } : found;
     return row && { event: servedEvent(row), txId: row.tx_id, height: row.height, position: row.position };
   }
 
@@ -388,6 +394,7 @@ export class Store {
       this.q.insertBlock.run(height, hash, JSON.stringify(block.header), JSON.stringify(certificate));
       const rows = execution.results.map((r, idx) => this.results.insert(r, height, idx));
       this.index.indexBlock(height, execution.results, rows);
+      this.index.indexHolders(execution.custody);
       const staged = this.custody.write(execution.custody);
       this.q.insertRoots.run(height, staged.root, execution.resultsRoot, execution.rulesHash);
       return staged;

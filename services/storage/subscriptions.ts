@@ -120,8 +120,8 @@ function prepare(db: Database.Database) {
       'INSERT INTO subscription_schedules (id, schedule, report_if_empty) VALUES (?, ?, ?)',
     ),
     get: db.prepare<[string, string], Row>(`${SELECT} WHERE s.query_name = ? AND s.id = ?`),
-    list: db.prepare<[string, string, number], Row>(
-      `${SELECT} WHERE s.query_name = ? AND s.id > ? ORDER BY s.id LIMIT ?`,
+    list: db.prepare<[string, string, string, number], Row>(
+      `${SELECT} WHERE s.query_name = ? AND s.created_by_org = ? AND s.id > ? ORDER BY s.id LIMIT ?`,
     ),
     due: db.prepare<[number], Row>(`${SELECT} WHERE s.next_attempt_at <= ? ORDER BY s.id`),
     rescheduled: db.prepare('UPDATE subscriptions SET next_attempt_at = ? WHERE id = ?'),
@@ -183,8 +183,9 @@ export class Subscriptions {
   }
 
   /** A query's subscriptions by id, after `after`. */
-  list(queryName: string, limit: number, after = ''): Subscription[] {
-    return this.q.list.all(queryName, after, limit).map(fromRow);
+  /** `org`'s subscriptions to a query (a subscription is its creator's org's alone), by id. */
+  list(queryName: string, org: string, limit: number, after = ''): Subscription[] {
+    return this.q.list.all(queryName, org, after, limit).map(fromRow);
   }
 
   /** False when there was no such subscription. */

@@ -134,7 +134,9 @@ export class DeliveryWorker {
     const query = namedQueries.get(sub.queryName);
     if (!query) return; // deleted: its subscriptions went with it
     const pairs = Object.entries(query.params).filter(([name]) => !ORDERING.includes(name));
-    const { filter } = parseEventQuery(pairs, `/queries/${sub.queryName}`).request;
+    const parsed = parseEventQuery(pairs, `/queries/${sub.queryName}`, sub.createdByOrg).request;
+    // A subscription delivers what its creator's org may see, as its query would answer that org.
+    const filter = { ...parsed.filter, visibleTo: sub.createdByOrg };
     const schedule = sub.schedule === undefined ? undefined : compileSchedule(sub.schedule);
     let sent = false;
     for (;;) {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi } from '../../services/api/index.js';
 import { queryBackend } from '../../services/query/index.js';
 import { TestLedger } from '../support/ledger.js';
-import { FakeNode, makeKeys, mint } from './support.js';
+import { FakeNode, makeKeys, mint, ORG } from './support.js';
 
 // Issue 19 defect 2: perPage=1000 of large events held them all in memory. A page is also bounded
 // by the bytes of its events; here the budget is small so a few events of ~2 KB show the cut.
@@ -30,7 +30,7 @@ let app: FastifyInstance;
 let token: string;
 
 beforeAll(async () => {
-  ledger = new TestLedger();
+  ledger = new TestLedger([ORG]); // the test's token reads the whole ledger
   ledger.commit({ org: 'greenfield-farms', events: Array.from({ length: EVENTS }, (_, i) => event(i)) });
   const made = await makeKeys();
   const node = new FakeNode(made.issuers);
@@ -87,7 +87,7 @@ describe('pages bounded by bytes', () => {
 
   it('still serves one event larger than the budget, and the count bound still holds', async () => {
     const small = queryBackend(ledger.store.index, () => [], 10);
-    const page = small.events({
+    const page = small.events(ORG, {
       filter: {},
       orderBy: 'ledger',
       descending: false,

@@ -17,7 +17,7 @@ import {
   type SupplyChain,
   supplyChain,
 } from '../support/supply-chain.js';
-import { expectProblem, FakeNode, type Keys, makeKeys, mint, NO_SUCH_NAME, OTHER } from './support.js';
+import { expectProblem, FakeNode, type Keys, makeKeys, mint, NO_SUCH_NAME, ORG, OTHER } from './support.js';
 
 let ledger: TestLedger;
 let chain: SupplyChain;
@@ -30,9 +30,10 @@ const enc = encodeURIComponent;
 beforeAll(async () => {
   chain = supplyChain('3');
   for (const [name, event] of Object.entries(chain)) names.set(event.eventID, name);
-  ledger = new TestLedger();
+  ledger = new TestLedger([ORG]); // the test's token reads the whole ledger
   for (const c of captures(chain)) ledger.commit(c);
-  ledger.commit({ org: 'freshmart', events: [chain.receiving], submitter: 'retry' }); // rejected duplicate
+  // A rejected duplicate: the capture job and the rejection are the test token's org's own.
+  ledger.commit({ org: ORG, events: [chain.receiving], submitter: 'retry' });
   const pending = signTx(
     {
       kind: 'capture',
@@ -340,7 +341,7 @@ describe('audit lists', () => {
           blockHeight: 7,
           code: 'DUPLICATE_EVENT_ID',
           message: expect.any(String),
-          org: 'freshmart',
+          org: ORG,
         },
       ],
     });
@@ -369,7 +370,12 @@ describe('audit lists', () => {
       rest.push(...page.map((j) => j.blockHeight));
       link = res.headers.link as string | undefined;
     }
-    expect(rest).toEqual([5, 4, 3, 2, 1]);
+    // The org's own captures only (heights 1, 4, 6 and 7); the others' are not listed.
+    expect(rest).toEqual([4, 1]);
+    const other = await mint(keys, { org: OTHER, roles: ['events:read'] });
+    const theirs = (await get('/capture', other)).json() as Array<{ blockHeight: number }>;
+    expect(theirs.map((j) => j.blockHeight)).toEqual([3, 2]);
+    expect((await get('/rejections', other)).json()).toEqual({ rejections: [] });
   });
 });
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi } from '../../services/api/index.js';
 import { queryBackend } from '../../services/query/index.js';
 import { TestLedger } from '../support/ledger.js';
-import { expectProblem, FakeNode, type Keys, makeKeys, mint, NO_SUCH_NAME, OTHER } from './support.js';
+import { expectProblem, FakeNode, type Keys, makeKeys, mint, NO_SUCH_NAME, ORG, OTHER } from './support.js';
 
 // The subscription routes over a real store (named queries and subscriptions in its SQLite).
 
@@ -18,7 +18,7 @@ let reader: string;
 let node: FakeNode;
 
 beforeAll(async () => {
-  ledger = new TestLedger();
+  ledger = new TestLedger([ORG]); // the test's token reads the whole ledger
   const made = await makeKeys();
   keys = made.keys;
   node = new FakeNode(made.issuers);
@@ -189,7 +189,7 @@ describe('query subscriptions', () => {
       expect(JSON.stringify(body.errors), JSON.stringify(payload)).toContain(message);
     }
     expectProblem(await post('receipts', undefined), 400, 'BAD_REQUEST');
-    expect(ledger.store.index.subscriptions.list('receipts', 100)).toEqual([]);
+    expect(ledger.store.index.subscriptions.list('receipts', ORG, 100)).toEqual([]);
   });
 
   it('refuses a dest that reaches an internal address with 400 DESTINATION_NOT_ALLOWED', async () => {
@@ -219,16 +219,21 @@ describe('query subscriptions', () => {
       );
       expect(body.detail, dest).toMatch(/not allowed|this machine|metadata/);
     }
-    expect(ledger.store.index.subscriptions.list('receipts', 100)).toEqual([]);
+    expect(ledger.store.index.subscriptions.list('receipts', ORG, 100)).toEqual([]);
   });
 
-  it('lets only write tokens of this org subscribe and unsubscribe, any member read', async () => {
+  it("lets only write tokens of this org subscribe and unsubscribe, and only its org's tokens read", async () => {
     expectProblem(await post('receipts', { dest: DEST, stream: true }, reader), 403, 'FORBIDDEN');
     const outsider = await mint(keys, { org: OTHER, roles: ['events:write', 'events:read'] });
     expectProblem(await post('receipts', { dest: DEST, stream: true }, outsider), 403, 'FORBIDDEN');
     const res = await post('receipts', { dest: DEST, stream: true });
     const location = String(res.headers.location);
-    expect((await get(location, outsider)).statusCode).toBe(200);
+    expect((await get(location, reader)).statusCode).toBe(200);
+    // Another member's token finds it exactly as an unknown subscription, alone or in the list.
+    const unknown = expectProblem(await get(`${location}x`, outsider), 404, 'NOT_FOUND');
+    const hidden = expectProblem(await get(location, outsider), 404, 'NOT_FOUND');
+    expect({ ...hidden, instance: '', detail: '' }).toEqual({ ...unknown, instance: '', detail: '' });
+    expect((await get('/queries/receipts/subscriptions', outsider)).json()).toEqual([]);
     expectProblem(await del(location, reader), 403, 'FORBIDDEN');
     expectProblem(await del(location, outsider), 403, 'FORBIDDEN');
     expectProblem(await get(location, 'not-a-token'), 401, 'UNAUTHORIZED');
@@ -240,6 +245,6 @@ describe('query subscriptions', () => {
     expect(res.statusCode).toBe(201);
     expect((await del('/queries/doomed')).statusCode).toBe(204);
     expectProblem(await get(String(res.headers.location)), 404, 'NOT_FOUND');
-    expect(ledger.store.index.subscriptions.list('doomed', 10)).toEqual([]);
+    expect(ledger.store.index.subscriptions.list('doomed', ORG, 10)).toEqual([]);
   });
 });

@@ -187,7 +187,7 @@ export class FakeNode {
       },
       objects: {
         get: (id) => this.objects.get(id),
-        alerts: (after, limit) => this.alerts.filter((a) => a.seq > after).slice(0, limit),
+        alerts: (_org, after, limit) => this.alerts.filter((a) => a.seq > after).slice(0, limit),
       },
       governance: {
         list: () => ({ quorum: 3, ruleSets: this.ruleSets }),
@@ -257,6 +257,10 @@ function noQueryBackend(): QueryBackend {
     pageMaxBytes: PAGE_MAX_BYTES,
     vocabulary: fail,
     trace: fail,
+    // A harness without an index serves what it holds to every caller: visibility is tested over
+    // real stores (test/integration/visibility.test.ts).
+    eventAccess: () => 'full',
+    objectAccess: () => 'full',
     rejections: fail,
     captureJobs: fail,
     runningCaptureJobs: fail,

@@ -167,5 +167,7 @@ describe('Byzantine members in the simulator', () => {
         'twin',
       ].sort(),
     );
-  });
+    // 500 whole simulations: about 15 s on an idle 2-core machine, several times that when the
+    // machine is shared. A correctness test, not a timed one: the limit only catches a hang.
+  }, 180_000);
 });

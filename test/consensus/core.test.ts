@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ConsensusAction, Decision } from '../../services/consensus/index.js';
+import type { ConsensusAction, Decision, Vote } from '../../services/consensus/index.js';
 import { verify } from '../../services/crypto/index.js';
 import { verifyCertificate } from '../../services/ledger/index.js';
 import {
@@ -300,6 +300,31 @@ describe('proposer and persistence', () => {
         (p) => p.state.sent.filter((m) => m.type === 'prevote').length === 1,
       ),
     ).toBe(true);
+  });
+
+  it('keeps the polka behind its valid block across a restart, to re-propose it and relay it', () => {
+    const h = new Harness(0);
+    h.startRound0();
+    h.receive(proposal(1, B, 0));
+    for (const v of [1, 2]) h.receive(vote(v, 'prevote', 1, 0, hB)); // polka: lock on B
+    const persisted = ofType('persist', h.all).at(-1)?.state ?? null;
+    expect(persisted).toMatchObject({ lockedRound: 0, validRound: 0 });
+
+    // Restarted, it holds only what it persisted; org-1 and org-2's prevotes must be among it:
+    // if one of them is gone for good, nobody else may hold them, and nothing else can end the height.
+    const again = new Harness(0);
+    again.start(GENESIS, persisted);
+    const out = [1, 2, 3].flatMap((v) => again.receive(vote(v, 'precommit', 1, 3, null))); // round 3: org-0 proposes
+    const relayed = ofType('broadcast', out)
+      .map((a) => a.message)
+      .filter((m): m is Vote => m.type === 'prevote' && m.round === 0);
+    expect(relayed.map((v) => v.voter).sort()).toEqual([id(0), id(1), id(2)]);
+    expect(
+      ofType('broadcast', out).some((a) => a.message.type === 'proposal' && a.message.validRound === 0),
+    ).toBe(true);
+    expect(signed('prevote', out).filter((v) => v.round === 3)).toEqual([
+      expect.objectContaining({ voter: id(0), blockHash: hB }),
+    ]);
   });
 
   it('never signs a second vote for a slot, even if the persisted step lags behind', () => {

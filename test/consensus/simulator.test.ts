@@ -114,6 +114,14 @@ describe('consensus simulator', () => {
     expect(r.violations).toEqual([]);
   });
 
+  it('passes the seed that stalled when a restarted validator had lost the polka behind its lock', () => {
+    // org-1 locked on B in round 0 with org-0's prevote; org-0 then crashed for good and org-1
+    // restarted holding only its own votes, so it could neither prevote its own re-proposal of B
+    // nor show the others the polka, and refused every other block: until the polka was persisted.
+    const r = runSimulation(randomScenario(7422, { blocks: 30 }));
+    expect(r.violations).toEqual([]);
+  });
+
   it('replays a seed exactly', () => {
     const a = runSimulation(randomScenario(77, { blocks: 10 }));
     const b = runSimulation(randomScenario(77, { blocks: 10 }));

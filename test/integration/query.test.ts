@@ -59,7 +59,12 @@ describe('EPCIS queries and the trace, across a four-node cluster', () => {
     // fixture's events need not make custody sense at these members' sites.
     const open = mkdtempSync(join(tmpdir(), 'waybill-open-rules-'));
     writeFileSync(join(open, 'open.yaml'), 'rules: []\n');
-    cluster = await Cluster.create(4, FAST_CONSENSUS, { contracts: open });
+    // The reader holds an auditor grant: it receives every event, wherever it was captured
+    // (docs/privacy.md); without it, it would see only what concerns its own org.
+    cluster = await Cluster.create(4, FAST_CONSENSUS, {
+      contracts: open,
+      grants: [{ org: READER, role: 'auditor' }],
+    });
     await cluster.startAll();
     chain = supplyChain('4');
     for (const [name, event] of Object.entries(chain)) names.set(event.eventID, name);

@@ -216,6 +216,47 @@ describe('a sealed network keeps commercial fields off non-parties’ disks', ()
     expect([404]).toContain(atC.status);
   }, 120_000);
 
+  it("a downstream member sees the shipment's public view, even at a node that holds the rest", async () => {
+    const event = (n: number, fields: Record<string, unknown>) => ({
+      type: 'ObjectEvent',
+      eventID: `urn:uuid:00000000-0000-4000-8000-${tag.padStart(10, '0')}2${n}`,
+      eventTime: `2026-06-01T0${7 + n}:00:00.000Z`,
+      eventTimeZoneOffset: '+00:00',
+      action: 'OBSERVE',
+      epcList: [EPC],
+      readPoint: { id: siteOf(1) },
+      ...fields,
+    });
+    const received = event(1, {
+      bizStep: 'receiving',
+      disposition: 'in_progress',
+      destinationList: [{ type: 'possessing_party', destination: partyOf(1) }],
+    });
+    const onward = event(2, {
+      bizStep: 'shipping',
+      disposition: 'in_transit',
+      sourceList: [{ type: 'possessing_party', source: partyOf(1) }],
+      destinationList: [{ type: 'possessing_party', destination: partyOf(3) }],
+    });
+    expect(await captureAndWait(B, doc([received, onward]))).toMatchObject({ success: true });
+    // D now holds goods of the shipment's lineage: it may read A's shipment, as its public view only,
+    // at B's node too, which holds the sealed fields for B.
+    const atB = await waitFor('D reads the shipment at B', async () => {
+      const res = await cluster.request(
+        B,
+        `/events/${encodeURIComponent(SHIPMENT_ID)}`,
+        {},
+        cluster.node(D).token,
+      );
+      return res.status === 200 ? JSON.stringify(await res.json()) : undefined;
+    });
+    for (const m of Object.values(MARK)) expect(atB).not.toContain(m);
+    expect(atB).toContain('"held":false');
+    // B itself still reads it whole there.
+    const own = await cluster.json(B, `/events/${encodeURIComponent(SHIPMENT_ID)}`);
+    expect(JSON.stringify(own.body)).toContain(MARK.po);
+  }, 300_000);
+
   it('B recovers its sealed data from the ciphertexts after losing its disk', async () => {
     await cluster.stop(B);
     rmSync(cluster.node(B).dataDir, { recursive: true, force: true });

@@ -58,7 +58,12 @@ describe('query subscriptions across a four-node cluster', () => {
   beforeAll(async () => {
     const open = mkdtempSync(join(tmpdir(), 'waybill-open-rules-'));
     writeFileSync(join(open, 'open.yaml'), 'rules: []\n');
-    cluster = await Cluster.create(4, FAST_CONSENSUS, { contracts: open });
+    // The subscriber holds an auditor grant: it receives every event, wherever it was captured
+    // (docs/privacy.md); without it, it would see only what concerns its own org.
+    cluster = await Cluster.create(4, FAST_CONSENSUS, {
+      contracts: open,
+      grants: [{ org: SUBSCRIBER, role: 'auditor' }],
+    });
     // The receiver runs on loopback: the subscribing node's operator allows that range explicitly.
     const configPath = cluster.node(SUBSCRIBER).configPath;
     const file = JSON.parse(readFileSync(configPath, 'utf8'));

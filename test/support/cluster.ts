@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { NodeStatus } from '../../services/api/types.js';
 import { apiUrl, type ConsensusParams } from '../../services/config/index.js';
+import type { AuditorGrant } from '../../services/privacy/index.js';
 import { type Metrics, parsePrometheus } from './metrics.js';
 import { freePorts } from './ports.js';
 import { packageRoot } from './root.js';
@@ -69,6 +70,8 @@ export interface ClusterOptions {
    * tier has its own process tests (test/integration/sealed.test.ts, the demo).
    */
   privacy?: 'sealed' | 'open';
+  /** Auditor grants in genesis (network file `grants:`), e.g. one org that sees every event. */
+  grants?: AuditorGrant[];
 }
 
 /** A node process that ended without the harness asking it to. */
@@ -120,7 +123,8 @@ export class Cluster {
     }));
     const contracts = options.contracts;
     const privacy = options.privacy ?? 'open';
-    const yaml = JSON.stringify({ network: 'waybill-test', orgs, consensus, contracts, privacy }); // JSON is YAML
+    const { grants } = options;
+    const yaml = JSON.stringify({ network: 'waybill-test', orgs, consensus, contracts, privacy, grants }); // JSON is YAML
     writeFileSync(join(dir, 'network.yaml'), yaml);
     await waybill('network', 'init', '--config', join(dir, 'network.yaml'), '--out', join(dir, 'net'));
     const nodes = await Promise.all(
@@ -193,9 +197,10 @@ export class Cluster {
     return child !== undefined && child.exitCode === null && child.signalCode === null;
   }
 
-  async startAll(): Promise<void> {
+  /** Starts every node; on a shared, loaded machine start-up alone can take longer than 30 s. */
+  async startAll(timeoutMs = 30_000): Promise<void> {
     for (const n of this.nodes) this.start(n.org);
-    await Promise.all(this.nodes.map((n) => this.waitReady(n.org)));
+    await Promise.all(this.nodes.map((n) => this.waitReady(n.org, timeoutMs)));
   }
 
   async waitReady(org: string, timeoutMs = 30_000): Promise<void> {
@@ -278,8 +283,13 @@ export class Cluster {
     return fetch(`${n.url}${path}`, { ...init, headers, signal });
   }
 
-  async json<T = Record<string, unknown>>(org: string, path: string): Promise<{ status: number; body: T }> {
-    const res = await this.request(org, path);
+  /** GET `path` at `org`'s node, with `org`'s token unless another member's `token` is given. */
+  async json<T = Record<string, unknown>>(
+    org: string,
+    path: string,
+    token?: string,
+  ): Promise<{ status: number; body: T }> {
+    const res = await this.request(org, path, {}, token);
     return { status: res.status, body: (await res.json()) as T };
   }
 

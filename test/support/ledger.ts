@@ -55,12 +55,15 @@ export function storeContext(
   members: Member[] = [],
   quorum = 1,
   rules: RuleFileData[] = RULE_FILES,
+  auditors: readonly string[] = [],
 ): ExecutionContext {
+  // An auditor is a member with a grant without scope: it receives every event.
+  const all = [...members, ...auditors.map((id) => ({ id, parties: [], locations: [] }))];
   return {
     ledger: store,
     custody: store.custody,
     rules: new RuleRegistry(store, rules, members, quorum),
-    recipients: new Recipients(members, new GenesisGrants([])),
+    recipients: new Recipients(all, new GenesisGrants(auditors.map((org) => ({ org, role: 'auditor' })))),
   };
 }
 
@@ -105,6 +108,12 @@ export class TestLedger {
   store = Store.open(this.dir, IDENTITY);
   private readonly signer = createSigner(generateSeed());
 
+  /**
+   * `auditors`: orgs holding an auditor grant, so they receive every event (a test reading the
+   * whole ledger with one org's token names that org here).
+   */
+  constructor(private readonly auditors: readonly string[] = []) {}
+
   /** Commits one block of one capture per entry (`proceed`); the same events again need another submitter. */
   commit(...captures: Array<{ org: string; events: TestEvent[]; submitter?: string }>): number {
     const tip = this.store.tip();
@@ -140,7 +149,7 @@ export class TestLedger {
     const certificate = { height, round: 0, blockHash: hash, signatures: [] };
     this.store.commitBlock(
       { hash, block, certificate },
-      executeBlock(block, storeContext(this.store, [], 1, OPEN_RULES)),
+      executeBlock(block, storeContext(this.store, [], 1, OPEN_RULES, this.auditors)),
     );
     return height;
   }

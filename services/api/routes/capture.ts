@@ -59,8 +59,9 @@ export function captureRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHoo
     '/capture/:captureID',
     { onRequest: auth.read },
     async (request): Promise<Schemas['CaptureJob']> => {
-      const job = deps.capture.job(request.params.captureID);
-      if (!job) throw new WaybillError(ErrorCode.NotFound, `no capture '${request.params.captureID}'`);
+      const job = deps.capture.job(request.params.captureID, principalOf(request).org);
+      // Another org's capture is answered exactly as an unknown one.
+      if (!job) throw new WaybillError(ErrorCode.NotFound, 'no capture with this captureID');
       return presentJob(job);
     },
   );

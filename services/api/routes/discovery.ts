@@ -3,7 +3,7 @@ import { ErrorCode, WaybillError } from '../../common/index.js';
 import { EPCIS_CONTEXT_URL, EVENT_TYPES } from '../../epcis/index.js';
 import { EVENT_QUERY_PARAMETERS, parseEventQuery, queryPairs } from '../../query/index.js';
 import type { VocabularyKind } from '../../storage/index.js';
-import type { AuthHooks } from '../auth.js';
+import { type AuthHooks, principalOf } from '../auth.js';
 import type { Schemas } from '../openapi.js';
 import type { ApiDeps } from '../types.js';
 import { answerQuery, keyedPage, rawSearch } from './query-support.js';
@@ -97,16 +97,17 @@ export const VOCABULARY_PARAMETER: Record<VocabularyKind, string> = {
   dispositions: 'EQ_disposition',
 };
 
-/** Whether a committed event matches `parameter=value` (a malformed value is a 400 naming it). */
-function occurs(deps: ApiDeps, parameter: string, value: string): boolean {
+/** Whether an event `org` receives matches `parameter=value` (a malformed value is a 400 naming it). */
+function occurs(deps: ApiDeps, org: string, parameter: string, value: string): boolean {
   const { request } = parseEventQuery(
     [
       [parameter, value],
       ['perPage', '1'],
     ],
     '',
+    org,
   );
-  return deps.query.events(request).events.length > 0;
+  return deps.query.events(org, request).events.length > 0;
 }
 
 const collection = (member: string[]): Schemas['ResourceCollection'] => ({
@@ -164,7 +165,7 @@ export function discoveryRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthH
           request,
           reply,
           `/${kind}`,
-          (limit, after) => deps.query.vocabulary(kind, limit, after),
+          (limit, after) => deps.query.vocabulary(principalOf(request).org, kind, limit, after),
           (v) => v,
         );
         return collection(member);
@@ -175,8 +176,8 @@ export function discoveryRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthH
       { onRequest: auth.read },
       async (request): Promise<Schemas['ResourceCollection']> => {
         const value = request.params[param] ?? '';
-        if (!occurs(deps, VOCABULARY_PARAMETER[kind], value))
-          throw new WaybillError(ErrorCode.NotFound, `no committed event names ${param} '${value}'`);
+        if (!occurs(deps, principalOf(request).org, VOCABULARY_PARAMETER[kind], value))
+          throw new WaybillError(ErrorCode.NotFound, `no committed event names this ${param}`);
         return collection(['events']);
       },
     );

@@ -1,22 +1,26 @@
 import type { FastifyInstance } from 'fastify';
-import { ErrorCode, WaybillError } from '../../common/index.js';
-import type { AuthHooks } from '../auth.js';
+import { type AuthHooks, principalOf } from '../auth.js';
 import type { Operations, Schemas } from '../openapi.js';
 import type { ApiDeps } from '../types.js';
 import { queryDocument, sendQueryDocument } from './query-support.js';
+import { eventAccess, noEvent } from './visible.js';
 
 // eventIDs are URIs (ni:///sha-256;…?ver=CBV2.0): clients percent-encode them as one path segment and
 // the router decodes the parameter, so the handlers see the eventID exactly as captured.
 type EventParams = Operations['getEvent']['parameters']['path'];
 
-function notFound(eventID: string): WaybillError {
-  return new WaybillError(ErrorCode.NotFound, `no committed event '${eventID}'`);
-}
+const NO_EVENT = 'no committed event with this eventID';
+const NO_STATUS = 'no event with this eventID';
 
 export function eventRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks): void {
   app.get<{ Params: EventParams }>('/events/:eventID', { onRequest: auth.read }, async (request, reply) => {
-    const event = deps.events.get(request.params.eventID);
-    if (!event) throw notFound(request.params.eventID);
+    const { eventID } = request.params;
+    const access = eventAccess(deps, principalOf(request).org, eventID);
+    // `public` (lineage) access is served the public view: in a sealed network without the sealed
+    // fields even at a node that holds them; in an open network the event as captured.
+    const event =
+      access === 'none' ? undefined : deps.events.get(eventID, access === 'full' ? 'whole' : 'public');
+    if (!event) throw noEvent(NO_EVENT);
     // The EPCIS 2.0 REST binding answers an EPCISQueryDocument enclosing the event.
     return sendQueryDocument(request, reply, queryDocument('SimpleEventQuery', [event]), deps);
   });
@@ -25,8 +29,10 @@ export function eventRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks
     '/events/:eventID/status',
     { onRequest: auth.read },
     async (request): Promise<Schemas['EventStatus']> => {
-      const status = deps.events.status(request.params.eventID);
-      if (!status) throw new WaybillError(ErrorCode.NotFound, `no event '${request.params.eventID}'`);
+      const { eventID } = request.params;
+      const status = deps.events.status(eventID);
+      if (!status || eventAccess(deps, principalOf(request).org, eventID) === 'none')
+        throw noEvent(NO_STATUS);
       return status;
     },
   );

@@ -76,7 +76,7 @@ export function namedQueryRoutes(app: FastifyInstance, deps: ApiDeps, auth: Auth
         ],
       });
     const params = paramsOf(query);
-    parseEventQuery(Object.entries(params), `/queries/${name}`); // validates every value
+    parseEventQuery(Object.entries(params), `/queries/${name}`, ''); // validates every value
     const saved = { name, params, createdBy: principalOf(request).sub, createdAt: Date.now() };
     if (!named.add(saved)) throw new WaybillError(ErrorCode.Conflict, `a query named '${name}' exists`);
     void reply.code(201).header('location', `/queries/${encodeURIComponent(name)}`);

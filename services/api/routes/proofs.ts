@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { ErrorCode, WaybillError } from '../../common/index.js';
-import type { AuthHooks } from '../auth.js';
+import { type AuthHooks, principalOf } from '../auth.js';
 import type { Operations, Schemas } from '../openapi.js';
 import { specSchema } from '../spec-schema.js';
 import type { ApiDeps } from '../types.js';
+import { eventAccess, noEvent } from './visible.js';
 
 type ProofParams = Operations['getEventProof']['parameters']['path'];
 type ProofQuery = NonNullable<Operations['getEventProof']['parameters']['query']>;
@@ -22,8 +23,11 @@ export function proofRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks
       const given: unknown = request.query.disclose;
       const lists = Array.isArray(given) ? given.map(String) : [typeof given === 'string' ? given : ''];
       const disclose = lists.flatMap((l) => l.split(',')).filter((p) => p.length > 0);
+      // A proof names its event: one the caller may not see is answered as an unknown id.
+      if (eventAccess(deps, principalOf(request).org, eventID) === 'none')
+        throw noEvent('no committed event or verdict with this eventID');
       const proof = deps.proofs.event(eventID, disclose);
-      if (!proof) throw new WaybillError(ErrorCode.NotFound, `no committed event or verdict '${eventID}'`);
+      if (!proof) throw noEvent('no committed event or verdict with this eventID');
       return proof;
     },
   );

@@ -13,6 +13,7 @@ import {
   queryPairs,
   type TokenBinding,
 } from '../../query/index.js';
+import { principalOf } from '../auth.js';
 import type { Schemas } from '../openapi.js';
 import type { ApiDeps } from '../types.js';
 
@@ -58,7 +59,7 @@ export function keyedPage<T>(
 ): T[] {
   const pairs = queryPairs(rawSearch(request), ['perPage', 'nextPageToken']);
   const get = (n: string) => pairs.find(([k]) => k === n)?.[1];
-  const binding = { scope: path, defining: [] };
+  const binding = { scope: path, org: principalOf(request).org, defining: [] };
   const token = get('nextPageToken');
   const after = token === undefined ? '' : String(decodePageToken(token, binding, ['string'])[0]);
   const limit = perPageOf(get('perPage'));
@@ -109,11 +110,12 @@ export function answerQuery(
   reply: FastifyReply,
   run: QueryRun,
 ): Schemas['EPCISQueryDocument'] | string {
-  const parsed: ParsedQuery = parseEventQuery(run.pairs, run.scope);
+  const { org } = principalOf(request);
+  const parsed: ParsedQuery = parseEventQuery(run.pairs, run.scope, org);
   if (parsed.maxEventCount !== undefined) {
     // EPCIS: more matches than maxEventCount is QueryTooLargeException, not a partial answer.
     // Counted, not served: no byte budget, or a page cut by bytes would read as too many matches.
-    const probe = deps.query.events({
+    const probe = deps.query.events(org, {
       ...parsed.request,
       after: undefined,
       limit: parsed.maxEventCount,
@@ -127,11 +129,11 @@ export function answerQuery(
       );
   }
   // Cut by bytes as well as by count: the next page's token continues after the last event served.
-  const page = deps.query.events({ ...parsed.request, maxBytes: deps.query.pageMaxBytes });
+  const page = deps.query.events(org, { ...parsed.request, maxBytes: deps.query.pageMaxBytes });
   const served = parsed.servedBefore + page.events.length;
   const more = page.next && (parsed.eventCountLimit === undefined || served < parsed.eventCountLimit);
   const next = more && page.next ? [page.next.value, page.next.seq, served] : undefined;
-  setNext(reply, run.path, run.linkPairs, { scope: run.scope, defining: parsed.defining }, next);
+  setNext(reply, run.path, run.linkPairs, { scope: run.scope, org, defining: parsed.defining }, next);
   return sendQueryDocument(request, reply, queryDocument(run.queryName, page.events), deps);
 }
 

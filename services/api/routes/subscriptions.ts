@@ -164,7 +164,8 @@ export function subscriptionRoutes(app: FastifyInstance, deps: ApiDeps, auth: Au
     async (request, reply): Promise<Schemas['QuerySubscription'][]> => {
       const { queryName } = request.params;
       if (!namedQueries.get(queryName)) throw queryNotFound(queryName);
-      const list = (limit: number, after: string) => subscriptions.list(queryName, limit, after);
+      const { org } = principalOf(request);
+      const list = (limit: number, after: string) => subscriptions.list(queryName, org, limit, after);
       const page = keyedPage(request, reply, subscriptionsPath(queryName), list, (sub) => sub.id);
       return page.map(toResponse);
     },
@@ -176,7 +177,9 @@ export function subscriptionRoutes(app: FastifyInstance, deps: ApiDeps, auth: Au
     async (request): Promise<Schemas['QuerySubscription']> => {
       const { queryName, subscriptionID } = request.params;
       const found = subscriptions.get(queryName, subscriptionID);
-      if (!found) throw notFound(queryName, subscriptionID);
+      // Another org's subscription is answered exactly as an unknown one.
+      if (!found || found.createdByOrg !== principalOf(request).org)
+        throw notFound(queryName, subscriptionID);
       return toResponse(found);
     },
   );

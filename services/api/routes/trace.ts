@@ -11,7 +11,7 @@ import {
   toCsv,
   withNodeState,
 } from '../../query/index.js';
-import type { AuthHooks } from '../auth.js';
+import { type AuthHooks, principalOf } from '../auth.js';
 import type { Operations, Schemas } from '../openapi.js';
 import type { ApiDeps } from '../types.js';
 import { rawSearch } from './query-support.js';
@@ -21,15 +21,18 @@ type TraceRequest = { Params: TraceParams };
 
 const DIRECTIONS: readonly TraceDirection[] = ['backward', 'forward', 'both'];
 
-/** The trace of the object in the path, or a 400 (bad id or direction) or 404 (no event names it). */
-function traceOf(deps: ApiDeps, id: string, pairs: Array<[string, string]>): TraceResult {
+/**
+ * The trace of the object in the path as the caller's org may see it, or a 400 (bad id or
+ * direction) or 404 (no event it may see names the object: the same answer as an unknown object).
+ */
+function traceOf(deps: ApiDeps, org: string, id: string, pairs: Array<[string, string]>): TraceResult {
   const key = identifierKey(id);
   if (key === undefined) throw queryParameterError('id', `'${id}' is not a valid identifier`);
   const direction = pairs.find(([n]) => n === 'direction')?.[1] ?? 'both';
   if (!DIRECTIONS.includes(direction as TraceDirection))
     throw queryParameterError('direction', 'must be backward, forward or both');
-  const result = deps.query.trace(key, direction as TraceDirection);
-  if (!result) throw new WaybillError(ErrorCode.NotFound, `no committed event names '${id}'`);
+  const result = deps.query.trace(org, key, direction as TraceDirection);
+  if (!result) throw new WaybillError(ErrorCode.NotFound, 'no committed event names this object');
   return result;
 }
 
@@ -40,7 +43,10 @@ export function traceRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks
     { onRequest: auth.read },
     async (request): Promise<Schemas['Trace']> => {
       const pairs = queryPairs(rawSearch(request), ['direction', 'proofs']);
-      const trace = withNodeState(traceOf(deps, request.params.id, pairs).trace, deps.objects.get);
+      const trace = withNodeState(
+        traceOf(deps, principalOf(request).org, request.params.id, pairs).trace,
+        deps.objects.get,
+      );
       const proofs = pairs.find(([n]) => n === 'proofs')?.[1] ?? 'false';
       if (proofs !== 'true' && proofs !== 'false')
         throw queryParameterError('proofs', 'must be true or false');
@@ -49,7 +55,8 @@ export function traceRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks
   );
 
   app.get<TraceRequest>('/objects/:id/trace.csv', { onRequest: auth.read }, async (request, reply) => {
-    const { trace, events } = traceOf(deps, request.params.id, queryPairs(rawSearch(request), ['direction']));
+    const pairs = queryPairs(rawSearch(request), ['direction']);
+    const { trace, events } = traceOf(deps, principalOf(request).org, request.params.id, pairs);
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="trace.csv"')

@@ -12,7 +12,7 @@ import {
 import { CASE1, CASE1_DL, FARM, FARM_DL, LOT1, LOT1_DL } from '../../support/supply-chain.js';
 
 const parse = (search: string, scope = '/events') =>
-  parseEventQuery(queryPairs(search, EVENT_QUERY_PARAMETERS), scope);
+  parseEventQuery(queryPairs(search, EVENT_QUERY_PARAMETERS), scope, 'org-a');
 
 /** The parameter a search is refused for, with QUERY_PARAMETER_INVALID. */
 function refused(search: string, scope = '/events'): string {
@@ -140,7 +140,7 @@ describe('bad query parameters: 400 QueryParameterException naming the parameter
 
 describe('page tokens', () => {
   const defining: Array<[string, string]> = [['EQ_bizStep', 'shipping']];
-  const token = encodePageToken([5, 9], { scope: '/events', defining });
+  const token = encodePageToken([5, 9], { scope: '/events', org: 'org-a', defining });
 
   it('continue the query that issued them', () => {
     expect(parse(`EQ_bizStep=shipping&perPage=3&nextPageToken=${token}`).request.after).toEqual({

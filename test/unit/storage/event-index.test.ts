@@ -30,7 +30,7 @@ const names = new Map<string, string>();
 
 /** The events GET /events?<search> returns from the committed ledger, by short name, in order. */
 function query(search: string): string[] {
-  const parsed = parseEventQuery(queryPairs(search, EVENT_QUERY_PARAMETERS), '/events');
+  const parsed = parseEventQuery(queryPairs(search, EVENT_QUERY_PARAMETERS), '/events', 'org-a');
   const page = ledger.store.index.reader.events({ ...parsed.request, limit: 1000 });
   return page.events.map((e) => names.get(e.eventID) ?? e.eventID);
 }
@@ -216,7 +216,11 @@ describe('event index: pagination', () => {
     for (let i = 0; i < 20; i++) {
       const params = new URLSearchParams({ ...search, perPage: String(perPage) });
       if (token) params.set('nextPageToken', token);
-      const parsed = parseEventQuery(queryPairs(params.toString(), EVENT_QUERY_PARAMETERS), '/events');
+      const parsed = parseEventQuery(
+        queryPairs(params.toString(), EVENT_QUERY_PARAMETERS),
+        '/events',
+        'org-a',
+      );
       const page = ledger.store.index.reader.events(parsed.request);
       expect(page.events.length).toBeLessThanOrEqual(perPage);
       seen.push(...page.events.map((e) => names.get(e.eventID) ?? ''));
@@ -246,7 +250,7 @@ describe('event index: pagination', () => {
 import { encodePageToken } from '../../../services/query/index.js';
 
 function encode(next: { value: number; seq: number }, defining: Array<[string, string]>): string {
-  return encodePageToken([next.value, next.seq], { scope: '/events', defining });
+  return encodePageToken([next.value, next.seq], { scope: '/events', org: 'org-a', defining });
 }
 
 describe('event index: storage', () => {
@@ -277,7 +281,7 @@ describe('event index: storage', () => {
     const db = new Database(`${ledger.dir}/ledger.sqlite`, { readonly: true, fileMustExist: true });
     ledger.store.close();
     const plan = (search: string) => {
-      const parsed = parseEventQuery(queryPairs(search, EVENT_QUERY_PARAMETERS), '/events');
+      const parsed = parseEventQuery(queryPairs(search, EVENT_QUERY_PARAMETERS), '/events', 'org-a');
       const { sql, params } = eventPageSql(parsed.request);
       const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>;
       return rows.map((r) => r.detail).join('\n');
@@ -338,7 +342,7 @@ describe('event index: an EPC pattern that matches many objects', () => {
         const ids: string[] = [];
         let after: { value: number; seq: number } | undefined;
         for (;;) {
-          const parsed = parseEventQuery(queryPairs(search, EVENT_QUERY_PARAMETERS), '/events');
+          const parsed = parseEventQuery(queryPairs(search, EVENT_QUERY_PARAMETERS), '/events', 'org-a');
           const page = reader.events({ ...parsed.request, limit: 1000, after });
           ids.push(...page.events.map((e) => e.eventID));
           if (!page.next) return ids;
@@ -359,7 +363,7 @@ describe('event index: an EPC pattern that matches many objects', () => {
       // The plan of the dense form: events in order, each tested by (seq, role), no collection.
       dense.store.close();
       const db = new Database(`${dense.dir}/ledger.sqlite`, { readonly: true });
-      const parsed = parseEventQuery(queryPairs(pattern, EVENT_QUERY_PARAMETERS), '/events');
+      const parsed = parseEventQuery(queryPairs(pattern, EVENT_QUERY_PARAMETERS), '/events', 'org-a');
       const ids = (parsed.request.filter.ids ?? []).map((c) => ({ ...c, dense: true }));
       const { sql, params } = eventPageSql({ ...parsed.request, filter: { ids } });
       const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>)
