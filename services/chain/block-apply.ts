@@ -43,14 +43,12 @@ export function executionContextOf(c: BlockApplyContext): ExecutionContext {
   return { ledger: store, custody: store.custody, rules, recipients, sealing };
 }
 
-/** Executes a committed block against the committed state and stores it with all it changes. */
+/** Executes a committed block against the committed state and stores it with all it changes, in one transaction. */
 export function applyBlock(
   c: BlockApplyContext,
   committed: CommittedBlock,
 ): { execution: BlockExecution; custody: CommittedCustody } {
-  const execution = executeBlock(committed.block, executionContextOf(c));
-  const custody = c.store.commitBlock(committed, execution);
-  return { execution, custody };
+  return c.store.executeAndCommit(committed, () => executeBlock(committed.block, executionContextOf(c)));
 }
 
 /**

@@ -345,6 +345,19 @@ export class Store {
    * block's roots. The in-memory tree moves on only once the transaction has committed.
    */
   commitBlock(committed: CommittedBlock, execution: BlockExecution): CommittedCustody {
+    return this.executeAndCommit(committed, () => execution).custody;
+  }
+
+  /**
+   * `commitBlock` of the execution `execute` returns, run inside the block's transaction: the
+   * execution's reads of the committed state (an object, an eventID per event) then share one
+   * read snapshot instead of each starting and ending its own (WAL locks, a check of the WAL
+   * index each), and nothing can commit between what execution read and what the block writes.
+   */
+  executeAndCommit<E extends BlockExecution>(
+    committed: CommittedBlock,
+    execute: () => E,
+  ): { execution: E; custody: CommittedCustody } {
     // Without its own fsync (synchronous=NORMAL), which the next FULL commit (the next consensus
     // persist, before this node signs anything at the next height) does for it: the WAL is synced
     // as one file, in order. A block lost to power failure before that is certified elsewhere and
@@ -352,7 +365,16 @@ export class Store {
     // "Crash safety".
     this.db.pragma('synchronous = NORMAL');
     try {
-      return this.writeBlock(committed, execution);
+      // IMMEDIATE: the write lock from the start, so no other connection's commit can come
+      // between the reads and the writes (a deferred read would then fail to become a write).
+      const { execution, staged } = this.db
+        .transaction(() => {
+          const execution = execute();
+          return { execution, staged: this.writeBlock(committed, execution) };
+        })
+        .immediate();
+      staged.apply();
+      return { execution, custody: staged.committed };
     } finally {
       this.db.pragma('synchronous = FULL');
     }
@@ -387,20 +409,17 @@ export class Store {
     this.custody.adopt(custody);
   }
 
-  private writeBlock(committed: CommittedBlock, execution: BlockExecution): CommittedCustody {
+  /** The block's rows, inside its transaction; the custody tree's `apply` once it has committed. */
+  private writeBlock(committed: CommittedBlock, execution: BlockExecution) {
     const { block, hash, certificate } = committed;
     const height = block.header.height;
-    const tree = this.db.transaction(() => {
-      this.q.insertBlock.run(height, hash, JSON.stringify(block.header), JSON.stringify(certificate));
-      const rows = execution.results.map((r, idx) => this.results.insert(r, height, idx));
-      this.index.indexBlock(height, execution.results, rows);
-      this.index.indexHolders(execution.custody);
-      const staged = this.custody.write(execution.custody);
-      this.q.insertRoots.run(height, staged.root, execution.resultsRoot, execution.rulesHash);
-      return staged;
-    })();
-    tree.apply();
-    return tree.committed;
+    this.q.insertBlock.run(height, hash, JSON.stringify(block.header), JSON.stringify(certificate));
+    const rows = execution.results.map((r, idx) => this.results.insert(r, height, idx));
+    this.index.indexBlock(height, execution.results, rows);
+    this.index.indexHolders(execution.custody);
+    const staged = this.custody.write(execution.custody);
+    this.q.insertRoots.run(height, staged.root, execution.resultsRoot, execution.rulesHash);
+    return staged;
   }
 
   loadConsensusState(): PersistedState | null {
