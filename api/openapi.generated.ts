@@ -1735,6 +1735,11 @@ export interface components {
             readPoint: string | null;
             bizLocation: string | null;
             objects: string[];
+            /**
+             * @description Sealed networks only (docs/privacy.md): `held` when this node serves the event's sealed fields to the caller, `elsewhere` when it serves the public view and the parties' own nodes serve the rest (a read point or site outside the public view is then null here).
+             * @enum {string}
+             */
+            sealed?: "held" | "elsewhere";
         };
         Trace: {
             id: string;
@@ -1866,7 +1871,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description MEMPOOL_FULL: too many captures wait to be ordered; or RATE_LIMITED: this client sent more requests than the node's per-client rate limit (node.json `api.rateLimit`). Retry after `Retry-After` seconds. */
+        /** @description MEMPOOL_FULL: too many captures wait to be ordered (the network's backlog is at this node's bound, node.json `mempool`; `Retry-After` is when the backlog, draining at the rate blocks commit, will have room); or RATE_LIMITED: this client sent more requests than the node's per-client rate limit (node.json `api.rateLimit`). Retry after `Retry-After` seconds. Nothing refused was acknowledged, and nothing acknowledged is dropped. */
         TooManyRequests: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];

@@ -49,7 +49,16 @@ export function useLoad<T>(fn: () => Promise<T>, deps: unknown[]): Load<T> {
 }
 
 /** Loading and error states in words, or the children with the data. */
-export function Loaded<T>({ load, children }: { load: Load<T>; children: (data: T) => ReactNode }) {
+export function Loaded<T>({
+  load,
+  children,
+  notFound,
+}: {
+  load: Load<T>;
+  children: (data: T) => ReactNode;
+  /** What a 404 means here in words (with per-caller visibility, also "not yours to see"). */
+  notFound?: string;
+}) {
   if (load.state === 'loading')
     return (
       <p className="muted" role="status">
@@ -59,11 +68,15 @@ export function Loaded<T>({ load, children }: { load: Load<T>; children: (data: 
   if (load.state === 'error')
     return (
       <p className="error" role="alert">
+        {notFound && load.error.status === 404 ? `${notFound} ` : ''}
         {load.error.code}: {load.error.message}
       </p>
     );
   return <>{children(load.data)}</>;
 }
+
+/** What a sealed event's public view names a party outside the consortium by (services/privacy/tiers.ts). */
+export const NON_MEMBER = 'urn:waybill:sealed:non-member';
 
 /** Member, party and site names from the genesis (no master data exists for site names). */
 export function useNames() {
@@ -74,7 +87,11 @@ export function useNames() {
     const org = (id: string | null | undefined) =>
       id ? (members.find((m) => m.id === id)?.name ?? id) : '—';
     const party = (pgln: string | null | undefined) =>
-      pgln ? (members.find((m) => m.parties.includes(pgln))?.name ?? pgln) : '—';
+      pgln === NON_MEMBER
+        ? 'a party outside the consortium (sealed)'
+        : pgln
+          ? (members.find((m) => m.parties.includes(pgln))?.name ?? pgln)
+          : '—';
     const site = (sgln: string | null | undefined) => {
       if (!sgln) return '—';
       // The custody state holds locations as Digital Links, genesis as SGLN URNs: compare both forms.

@@ -1,6 +1,14 @@
-import type { Genesis } from '../config/index.js';
+import { blockCostLimit, type Genesis } from '../config/index.js';
 import { EMPTY_STATE_ROOT } from '../contracts/index.js';
-import { type Block, type BlockHeader, EMPTY_ROOT, type Transaction, txRootOf } from '../ledger/index.js';
+import {
+  type Block,
+  type BlockHeader,
+  blockCost,
+  EMPTY_ROOT,
+  type Transaction,
+  txCost,
+  txRootOf,
+} from '../ledger/index.js';
 import type { Mempool } from '../mempool/index.js';
 import type { Store } from '../storage/index.js';
 import { type AppRoots, rootsDiffer } from './block-checks.js';
@@ -23,7 +31,9 @@ export class BlockProducer {
   buildBlock(height: number, round: number, parentHash: string, minTimestamp: number, now: number): Block {
     const { genesis, mempool, store } = this.c;
     const limits = genesis.consensus;
-    const txs = mempool.take(limits.maxBlockTxs, limits.maxBlockBytes).filter((t) => !store.hasTx(t.id));
+    const txs = mempool
+      .take(limits.maxBlockTxs, limits.maxBlockBytes, blockCostLimit(limits))
+      .filter((t) => !store.hasTx(t.id));
     return this.blockOf(txs, height, round, parentHash, Math.max(now, minTimestamp));
   }
 
@@ -46,9 +56,14 @@ export class BlockProducer {
     return { header, txs };
   }
 
+  /**
+   * Validity of a proposal (deterministic: the same answer on every node). Over the genesis cost
+   * limit only with a single transaction, which may exceed it on its own (Mempool.take).
+   */
   validateBlock(block: Block): boolean {
     const expected = this.rootsFor(block.header.height);
     if (!expected || rootsDiffer(block.header, expected)) return false;
+    if (block.txs.length > 1 && blockCost(block.txs) > blockCostLimit(this.c.genesis.consensus)) return false;
     const ids = new Set<string>();
     for (const tx of block.txs) {
       if (ids.has(tx.id) || this.c.store.hasTx(tx.id) || !this.c.checker.checkTx(tx)) return false;
@@ -68,9 +83,13 @@ export class BlockProducer {
     const { maxBlockTxs, maxBlockBytes, censorshipTimeoutMs } = genesis.consensus;
     if (block.txs.length >= maxBlockTxs) return true;
     const included = new Set(block.txs.map((t) => t.id));
+    const maxCost = blockCostLimit(genesis.consensus);
     let blockBytes: number | undefined;
+    let cost: number | undefined;
     for (const tx of mempool.waitingSince(now - censorshipTimeoutMs)) {
       if (tx.body.org !== self || included.has(tx.id)) continue;
+      cost ??= blockCost(block.txs);
+      if (cost + txCost(tx) > maxCost) continue; // no room by execution cost
       blockBytes ??= block.txs.reduce((n, t) => n + sizeOf(t), 0);
       if (blockBytes + mempool.bytesOf(tx.id) <= maxBlockBytes) return false;
     }

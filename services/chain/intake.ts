@@ -136,7 +136,7 @@ export class Intake {
   /** Queues one of this node's own transactions, and remembers it on disk until it commits. */
   private enqueue(tx: Transaction): Promise<void> {
     const now = this.c.clock();
-    this.c.mempool.add(tx, sizeOf(tx), now);
+    this.c.mempool.add(tx, sizeOf(tx), now, 'own');
     const durable = this.c.store.addPending(tx);
     this.c.checker.remember(tx);
     this.acknowledged.set(tx.id, now);

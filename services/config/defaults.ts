@@ -3,6 +3,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConsensusParams } from './genesis.js';
 
+/**
+ * Genesis `consensus.maxBlockCost` by default (cost units of ledger/tx-cost.ts). See
+ * docs/consensus.md, "Block size": a full block's apply must fit a round on every member's
+ * machine, also with ten members sharing two cores; larger blocks do not raise throughput, since
+ * a full block already carries each round's fixed costs many times over.
+ */
+export const DEFAULT_MAX_BLOCK_COST = 20_000;
+
 /** Consensus parameters written into genesis unless the network file overrides them. */
 export const DEFAULT_CONSENSUS: ConsensusParams = {
   proposeMs: 1000,
@@ -14,8 +22,14 @@ export const DEFAULT_CONSENSUS: ConsensusParams = {
   maxClockDriftMs: 5_000,
   maxBlockTxs: 2_000,
   maxBlockBytes: 16 * 1024 * 1024,
+  maxBlockCost: DEFAULT_MAX_BLOCK_COST,
   censorshipTimeoutMs: 15_000,
 };
+
+/** A network's block cost limit: its genesis value, or the default for genesis files older than it. */
+export function blockCostLimit(params: ConsensusParams): number {
+  return params.maxBlockCost ?? DEFAULT_MAX_BLOCK_COST;
+}
 
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 /**
@@ -25,11 +39,17 @@ export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
  */
 export const DEFAULT_RATE_LIMIT = { perSecond: 2_000, burst: 4_000 };
 /**
- * Bytes are the transactions' JSON size; in memory they take several times that. 64 MiB holds
- * tens of seconds of saturating load: past it a capture gets 429 MEMPOOL_FULL at once, not a
- * 202 followed by minutes of waiting, and a node's memory stays bounded.
+ * Bytes are the transactions' JSON size; in memory they take several times that. Past a limit a
+ * capture gets 429 MEMPOOL_FULL at once, not a 202 followed by minutes of waiting, and a node's
+ * memory stays bounded. `maxCost` bounds the backlog in execution cost (ledger/tx-cost.ts) and is
+ * the one met first under overload: three full blocks (DEFAULT_MAX_BLOCK_COST), a few seconds of
+ * work at saturation, about 20,000 ERP events; peers' transactions are kept up to twice that.
  */
-export const DEFAULT_MEMPOOL = { maxTxs: 10_000, maxBytes: 64 * 1024 * 1024 };
+export const DEFAULT_MEMPOOL = {
+  maxTxs: 10_000,
+  maxBytes: 64 * 1024 * 1024,
+  maxCost: 3 * DEFAULT_MAX_BLOCK_COST,
+};
 
 /**
  * The consortium rules shipped with Waybill (contracts/ at the package root): the default genesis

@@ -34,6 +34,13 @@ export interface ConsensusParams extends ConsensusTimeouts {
   maxBlockTxs: number;
   maxBlockBytes: number;
   /**
+   * Upper bound on a block's execution cost (ledger/tx-cost.ts: one per transaction, event and
+   * identifier), so a block's validation and apply fit a round on every member's machine. A block
+   * of one transaction may exceed it: an acknowledged capture always fits some block. Absent in
+   * genesis files older than the bound: DEFAULT_CONSENSUS's (blockCostLimit).
+   */
+  maxBlockCost?: number;
+  /**
    * A node prevotes nil for a proposal that leaves out one of its own transactions pending
    * longer than this although the block had room: one member cannot censor another's events.
    */

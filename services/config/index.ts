@@ -8,6 +8,7 @@ export {
 } from './auth-config.js';
 export { parseCidrs } from './cidr.js';
 export {
+  blockCostLimit,
   DEFAULT_BODY_LIMIT,
   DEFAULT_CONSENSUS,
   DEFAULT_MEMPOOL,

@@ -33,7 +33,7 @@ export interface NodeConfig {
   dataDir: string;
   api: { host: string; port: number; bodyLimit: number; rateLimit: { perSecond: number; burst: number } };
   p2p: { listen: string[] };
-  mempool: { maxTxs: number; maxBytes: number };
+  mempool: { maxTxs: number; maxBytes: number; maxCost: number };
   /** Free bytes kept on the data directory's disk (node/disk-guard.ts); undefined: the default. */
   diskReserveBytes?: number;
   logLevel: string;

@@ -15,7 +15,7 @@ export interface NodeConfigFile {
    */
   api: { host: string; port: number; bodyLimit?: number; rateLimit?: { perSecond?: number; burst?: number } };
   p2p: { listen: string[] };
-  mempool?: { maxTxs?: number; maxBytes?: number };
+  mempool?: { maxTxs?: number; maxBytes?: number; maxCost?: number };
   logLevel?: string;
   /**
    * Free bytes the data directory's disk keeps: below it the node refuses writes with 507

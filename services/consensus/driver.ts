@@ -1,4 +1,5 @@
 import type { Block, CommitCertificate, CommittedBlock } from '../ledger/index.js';
+import { RoundPacer } from './pacing.js';
 import type {
   ChainTip,
   ConsensusAction,
@@ -80,6 +81,11 @@ export interface DriverPorts {
   store: ConsensusStore;
   app: ConsensusApp;
   observer: DriverObserver;
+  /**
+   * Adaptive step timeouts from the measured block build, validation and apply times (pacing.ts);
+   * a default RoundPacer when absent.
+   */
+  pacer?: RoundPacer;
 }
 
 /** What the driver carries out: the core's actions, and its own bookkeeping queued behind them. */
@@ -105,8 +111,11 @@ export class ConsensusDriver {
   private applying = false;
   private stopped = false;
   private syncing = false;
+  readonly pacer: RoundPacer;
 
-  constructor(private readonly deps: DriverPorts) {}
+  constructor(private readonly deps: DriverPorts) {
+    this.pacer = deps.pacer ?? new RoundPacer();
+  }
 
   get isSyncing(): boolean {
     return this.syncing;
@@ -166,7 +175,12 @@ export class ConsensusDriver {
     // Decisions are catch-up: pulled by syncFrom or pushed by a peer that saw us behind.
     const catchUp = input.type === 'message' && input.message.type === 'decision';
     const before = catchUp ? this.deps.store.tip().height : 0;
-    this.actions.push(...this.deps.core.step(input));
+    // A proposal's step is where the core validates its block (config.validateBlock).
+    const validates = input.type === 'message' && input.message.type === 'proposal';
+    const started = validates ? this.deps.clock() : 0;
+    const actions = this.deps.core.step(input);
+    if (validates) this.pacer.observe('validate', this.deps.clock() - started);
+    this.actions.push(...actions);
     if (catchUp) this.actions.push({ type: 'synced', before });
   }
 
@@ -187,13 +201,19 @@ export class ConsensusDriver {
         return;
       case 'build_block': {
         const { height, round, parentHash, minTimestamp } = action;
-        const block = app.buildBlock(height, round, parentHash, minTimestamp, clock());
-        this.queue.push({ type: 'block_built', height, round, block, now: clock() });
+        const started = clock();
+        const block = app.buildBlock(height, round, parentHash, minTimestamp, started);
+        const now = clock();
+        this.pacer.observe('build', now - started);
+        this.queue.push({ type: 'block_built', height, round, block, now });
         return;
       }
       case 'commit': {
+        const started = clock();
         const applied = app.commit(action.block, action.hash, action.certificate);
-        if (applied) this.awaitCommit(applied);
+        // Applied on another thread: the time until it is stored is what the next round waits for.
+        if (applied) this.awaitCommit(applied, () => this.pacer.observe('apply', clock() - started));
+        else this.pacer.observe('apply', clock() - started);
         return;
       }
       case 'sync_from':
@@ -218,11 +238,12 @@ export class ConsensusDriver {
   }
 
   /** Holds every later action and input until the block is stored; a failed commit is fatal. */
-  private awaitCommit(applied: PromiseLike<void>): void {
+  private awaitCommit(applied: PromiseLike<void>, stored: () => void): void {
     this.applying = true;
     applied.then(
       () => {
         this.applying = false;
+        stored();
         this.drain();
       },
       (err: unknown) => {
@@ -244,7 +265,7 @@ export class ConsensusDriver {
       this.timers.delete(timer);
       const { height, round, step } = action;
       this.dispatch({ type: 'timeout', height, round, step, now: this.deps.clock() });
-    }, action.delayMs);
+    }, action.delayMs + this.pacer.extraMs(action.step));
     this.timers.add(timer);
   }
 

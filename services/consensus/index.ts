@@ -12,6 +12,7 @@ export {
 } from './driver.js';
 export { verifyEvidence } from './evidence.js';
 export { proposalBytes } from './messages.js';
+export { DEFAULT_PACING, type PacedWork, type PacingOptions, RoundPacer } from './pacing.js';
 export type {
   ChainTip,
   ConflictingProposalEvidence,

@@ -11,6 +11,7 @@ export { captureDocumentSchema, EPCIS_CONTEXT_URL, MAX_URI_LENGTH } from './docu
 export { digitalLinkToEpc, type GcpLength, GcpLengths } from './epc-from-digital-link.js';
 export { epcToDigitalLink } from './epc-uri.js';
 export {
+  identifierCount,
   LimitRule,
   MAX_DOCUMENT_IDENTIFIERS,
   MAX_EVENT_IDENTIFIERS,

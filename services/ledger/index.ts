@@ -10,6 +10,7 @@ export {
   voteBytes,
 } from './block.js';
 export { EMPTY_ROOT, merkleProof, merkleRoot } from './merkle.js';
+export { blockCost, txCost } from './tx-cost.js';
 export { type CaptureTx, eventsOf, isCapture, submitterOf } from './tx-shape.js';
 export type {
   Block,

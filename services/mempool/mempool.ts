@@ -1,15 +1,29 @@
 import { ErrorCode, WaybillError } from '../common/index.js';
 import type { Transaction } from '../ledger/index.js';
-import { eventsOf } from '../ledger/index.js';
+import { eventsOf, txCost } from '../ledger/index.js';
+import { DrainRate } from './drain-rate.js';
 
 export interface MempoolLimits {
   maxTxs: number;
   maxBytes: number;
+  /**
+   * The backlog this node's own clients may add to (execution cost, ledger/tx-cost.ts, of everything
+   * waiting, whoever captured it): past it a capture gets 429 MEMPOOL_FULL with a Retry-After from
+   * the rate the backlog drains, before memory grows and before the wait for a commit does.
+   * Peers' transactions are kept up to twice this, so what other members acknowledged still fits.
+   * Absent: no bound but maxTxs and maxBytes.
+   */
+  maxCost?: number;
 }
+
+/** Whose transaction is added: an own one counts against the backlog bound, a peer's twice that. */
+export type Origin = 'own' | 'peer';
 
 interface Entry {
   tx: Transaction;
   bytes: number;
+  /** Its execution cost (ledger/tx-cost.ts). */
+  cost: number;
   eventIDs: string[];
   /** When it arrived (driver clock), for censorship detection. */
   at: number;
@@ -29,6 +43,10 @@ export class Mempool {
   /** eventID -> the pending transactions carrying it, in arrival order. */
   private readonly byEvent = new Map<string, string[]>();
   private bytes = 0;
+  private cost = 0;
+  /** Cost of every transaction removed so far (committed or dropped), for the drain rate. */
+  private drained = 0;
+  private readonly drain = new DrainRate();
 
   constructor(private readonly limits: MempoolLimits) {}
 
@@ -40,13 +58,22 @@ export class Mempool {
     return this.bytes;
   }
 
+  /** The execution cost of everything waiting: the backlog, in the unit blocks are bounded by. */
+  get totalCost(): number {
+    return this.cost;
+  }
+
   has(id: string): boolean {
     return this.entries.has(id);
   }
 
-  /** Adds a verified transaction. Returns false when it was already here. */
-  add(tx: Transaction, bytes: number, at = 0): boolean {
+  /**
+   * Adds a verified transaction that arrived at clock reading `at`. Returns false when it was
+   * already here; throws MEMPOOL_FULL past a limit.
+   */
+  add(tx: Transaction, bytes: number, at = 0, origin: Origin = 'peer'): boolean {
     if (this.entries.has(tx.id)) return false;
+    this.drain.sample(at, this.drained);
     if (this.entries.size >= this.limits.maxTxs || this.bytes + bytes > this.limits.maxBytes) {
       throw new WaybillError(
         ErrorCode.MempoolFull,
@@ -54,6 +81,16 @@ export class Mempool {
         {
           retryAfterSeconds: 1,
         },
+      );
+    }
+    const cost = txCost(tx);
+    const excess = this.excessCost(cost, origin);
+    if (excess > 0) {
+      const seconds = this.drain.secondsFor(excess, at, this.drained);
+      throw new WaybillError(
+        ErrorCode.MempoolFull,
+        `the network's backlog of captures waiting to be ordered is at this node's bound; retry in ${seconds} s`,
+        { retryAfterSeconds: seconds },
       );
     }
     // An error declaration carries the eventID of the event it corrects: the event's status is
@@ -65,13 +102,14 @@ export class Mempool {
           .map((e) => e.eventID),
       ),
     ];
-    this.entries.set(tx.id, { tx, bytes, eventIDs, at });
+    this.entries.set(tx.id, { tx, bytes, cost, eventIDs, at });
     for (const id of eventIDs) {
       const carriers = this.byEvent.get(id);
       if (carriers) carriers.push(tx.id);
       else this.byEvent.set(id, [tx.id]);
     }
     this.bytes += bytes;
+    this.cost += cost;
     return true;
   }
 
@@ -85,15 +123,20 @@ export class Mempool {
     return this.entries.get(id)?.tx;
   }
 
-  /** The oldest transactions that fit the block limits (the first one always fits). */
-  take(maxTxs: number, maxBytes: number): Transaction[] {
+  /**
+   * The oldest transactions that fit the block limits (the first one always fits, so a
+   * transaction over a limit on its own still gets a block).
+   */
+  take(maxTxs: number, maxBytes: number, maxCost = Number.POSITIVE_INFINITY): Transaction[] {
     const out: Transaction[] = [];
     let bytes = 0;
+    let cost = 0;
     for (const entry of this.entries.values()) {
       if (out.length >= maxTxs) break;
-      if (out.length > 0 && bytes + entry.bytes > maxBytes) break;
+      if (out.length > 0 && (bytes + entry.bytes > maxBytes || cost + entry.cost > maxCost)) break;
       out.push(entry.tx);
       bytes += entry.bytes;
+      cost += entry.cost;
     }
     return out;
   }
@@ -120,6 +163,19 @@ export class Mempool {
       else this.byEvent.delete(e);
     }
     this.bytes -= entry.bytes;
+    this.cost -= entry.cost;
+    this.drained += entry.cost;
+  }
+
+  /**
+   * How far `cost` more would take the backlog past its bound for `origin`; 0 when it fits. An
+   * empty mempool takes anything, so a capture over the bound on its own is still accepted.
+   */
+  private excessCost(cost: number, origin: Origin): number {
+    const { maxCost } = this.limits;
+    if (maxCost === undefined || this.cost === 0) return 0;
+    const bound = origin === 'own' ? maxCost : 2 * maxCost;
+    return Math.max(0, this.cost + cost - bound);
   }
 
   all(): Transaction[] {

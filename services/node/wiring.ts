@@ -41,11 +41,26 @@ const SYNC_MAX_BYTES = 8 * 1024 * 1024;
  */
 export const SYNC_RATE: RateLimit = { perSecond: 10, burst: 20 };
 
+/**
+ * Consensus messages and transaction batches each member may send a second, past which they are
+ * dropped before they are decoded or a signature is checked. An honest member sends a proposal,
+ * two votes and their re-sends per round, a batch per event-loop turn of captures, and up to 20
+ * pushed decisions per catch-up: tens a second, hundreds at most. Both kinds are sent again by
+ * their author (the retransmission tick, the origin's re-announcement), so a dropped one costs a
+ * retry, never a message; what a faulty member can make this node parse and verify stays bounded.
+ */
+export const PEER_MESSAGE_RATE: RateLimit = { perSecond: 1_000, burst: 2_000 };
+
 /** Connects the P2P protocols, the ledger and the consensus driver to each other. */
 export function wire(parts: WiringComponents): void {
   const { p2p, app, driver, gossip, logger, metrics, clock } = parts;
   const txsAvailable = () => mempoolChanged(parts);
+  const peerRate = new RateLimiter(PEER_MESSAGE_RATE, clock);
   p2p.onMessage('consensus', (from, payload) => {
+    if (peerRate.take(`consensus\u0000${from}`) > 0) {
+      metrics.consensusRejected.inc({ reason: 'rate_limited' });
+      return;
+    }
     const decoded = decodeConsensus(payload);
     if (decoded) {
       const message = app.adoptKnownTxs(decoded);
@@ -55,6 +70,7 @@ export function wire(parts: WiringComponents): void {
     logger.warn({ peer: from }, 'malformed consensus message dropped');
   });
   p2p.onMessage('mempool', (from, payload) => {
+    if (peerRate.take(`mempool\u0000${from}`) > 0) return; // the origin announces it again
     const batch = decodeTxBatch(payload);
     if (!batch) return logger.warn({ peer: from }, 'malformed transaction batch dropped');
     if (app.receive(batch.txs, payload.byteLength).length > 0) txsAvailable();

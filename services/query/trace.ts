@@ -2,6 +2,7 @@ import type { components } from '../../api/openapi.generated.js';
 import { bizStepWord } from '../contracts/index.js';
 import { CLASS_ROLES, IdRole } from '../execution/index.js';
 import type { IndexReader, TracedEvent } from '../storage/index.js';
+import { SEALED_KEY } from '../verify/index.js';
 
 export type TraceDirection = 'backward' | 'forward' | 'both';
 
@@ -136,7 +137,15 @@ function custodyStep(e: TracedEvent, traced: Map<string, TraceNode>): CustodySte
     readPoint: str((event.readPoint as { id?: unknown } | undefined)?.id),
     bizLocation: str((event.bizLocation as { id?: unknown } | undefined)?.id),
     objects: [...new Set(e.ids.filter((i) => traced.has(i.key)).map((i) => i.key))],
+    ...sealedOf(event),
   };
+}
+
+/** Sealed networks: whether this node served the step's sealed fields (storage/served-event.ts). */
+function sealedOf(event: Record<string, unknown>): Pick<CustodyStep, 'sealed'> {
+  const ref = event[SEALED_KEY] as { held?: unknown } | undefined;
+  if (ref === undefined) return {};
+  return { sealed: ref.held === true ? 'held' : 'elsewhere' };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { EpcisEvent } from '../ledger/index.js';
+import { sealedFields } from '../privacy/index.js';
 import { SEALED_KEY } from '../verify/index.js';
 
 /**
@@ -31,8 +32,9 @@ export const SEALED_ELSEWHERE =
 
 /**
  * In a sealed network (docs/privacy.md) doc_events holds the public view. A node that holds the
- * sealed part serves the event as captured, with its commitment and `held: true`; another serves
- * the public view, saying that the rest is sealed and where to ask.
+ * sealed part serves the event as captured, with its commitment, `held: true` and the paths of its
+ * sealed fields (what `GET /events/{id}/proof?disclose=` takes); another serves the public view,
+ * saying that the rest is sealed and where to ask (not which fields: the root hides even their count).
  */
 function eventBody(row: ServedEventRow): EpcisEvent {
   const view = JSON.parse(row.body) as EpcisEvent;
@@ -40,7 +42,8 @@ function eventBody(row: ServedEventRow): EpcisEvent {
   if (ref === undefined) return view;
   if (row.sealed) {
     const event = JSON.parse(row.sealed) as EpcisEvent;
-    event[SEALED_KEY] = { ...ref, held: true };
+    const fields = sealedFields(event, view).map((f) => f.path);
+    event[SEALED_KEY] = { ...ref, held: true, fields };
     return event;
   }
   view[SEALED_KEY] = { ...ref, held: false, note: SEALED_ELSEWHERE };

@@ -67,16 +67,19 @@ async function withCluster<T>(
   const dir = opts.profileDir;
   const launcher = dir ? () => ['sh', '-c', `exec "$0" --cpu-prof --cpu-prof-dir=${dir} "$@"`] : undefined;
   const cluster = await Cluster.create(size, {}, { env, launcher });
-  await cluster.startAll();
-  const runner = new LoadRunner(cluster);
+  let runner: LoadRunner | undefined;
   try {
+    // Processes starting at once on a crowded machine take a while to load: the wait is not measured.
+    // Inside the try: a network that does not come up is stopped, not left running.
+    await cluster.startAll(180_000);
+    runner = new LoadRunner(cluster);
     const result = await f(cluster, runner);
     runner.close();
     // SIGTERM: a CPU profile is written on a graceful exit only, and the WAL is checkpointed.
     await Promise.all(cluster.nodes.map((n) => cluster.stop(n.org)));
     return settled(cluster, result);
   } finally {
-    runner.close();
+    runner?.close();
     await cluster.destroy();
   }
 }
@@ -85,7 +88,8 @@ function log(s: StepResult, label = ''): void {
   console.log(
     `  n=${s.nodes} ${label}offered ${s.offered}/s: posted ${s.posted}/s, committed ${s.committed}/s ` +
       `(${s.accepted} accepted, ${s.rejected} rejected), p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms; 202 in p50 ${s.ackP50} ms, p99 ${s.ackP99} ms; ` +
-      `${s.blocks} blocks, ${s.roundChanges} view changes; CPU per committed event ${s.cpuUsPerEvent.join('/')} µs` +
+      `${s.blocks} blocks, ${s.roundChanges} view changes; CPU per committed event ${s.cpuUsPerEvent.join('/')} µs; ` +
+      `RSS ${s.rssMB.join('/')} MB` +
       (s.refused + s.failed + s.uncommitted > 0
         ? `, refused ${s.refused} ${JSON.stringify(s.refusals)}, failed ${s.failed}, uncommitted ${s.uncommitted}`
         : ''),
@@ -166,4 +170,44 @@ export async function loadBenchmarks(opts: LoadOptions): Promise<LoadResults> {
   const ratio =
     one && one.saturation > 0 ? Math.round((four.saturation / one.saturation) * 100) / 100 : undefined;
   return { four, one, ratio, scale };
+}
+
+/**
+ * Overload at larger sizes (`--only scale`): each network size, on a fresh network, offered each
+ * rate in turn (below saturation, then past it), so "under overload it commits at least as much
+ * as at saturation" and "view changes only on real faults" can be read off one run.
+ */
+export async function scaleBenchmarks(
+  sizes: number[],
+  rates: number[],
+  seconds: number,
+): Promise<Array<{ nodes: number; steps: StepResult[]; error?: string }>> {
+  const out: Array<{ nodes: number; steps: StepResult[]; error?: string }> = [];
+  for (const nodes of sizes) {
+    console.log(`scale, ${nodes} nodes, offered ${rates.join(', ')} events/s:`);
+    const opts: LoadOptions = {
+      rates,
+      stepSeconds: seconds,
+      sustainSeconds: 0,
+      scaleSeconds: 0,
+      scale: [],
+      baseline: false,
+    };
+    try {
+      const steps = await withCluster(nodes, opts, async (_c, runner) => {
+        const done: StepResult[] = [];
+        for (const rate of rates) {
+          const s = await runner.step(rate, seconds);
+          log(s);
+          done.push(s);
+        }
+        return done;
+      });
+      out.push({ nodes, steps });
+    } catch (err) {
+      console.log(`  n=${nodes}: ${(err as Error).message}`);
+      out.push({ nodes, steps: [], error: (err as Error).message });
+    }
+  }
+  return out;
 }

@@ -6,6 +6,7 @@
  *   npm run bench -- --only load,micro parts: load, micro, query, proofs, console, privacy
  *   npm run bench -- --publish         also copy the result to docs/benchmarks/latest.{json,svg}
  *   npm run bench -- --only load --profile DIR   CPU profiles of every node (node --cpu-prof)
+ *   npm run bench -- --only scale [--nodes 7,10] [--rates 1500,4000]   overload at larger sizes
  * Results: a table on stdout, bench-results/<timestamp>.json and .svg.
  */
 import '../../services/common/polyfill.js';
@@ -13,14 +14,16 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { consoleBenchmarks } from './console.js';
-import { loadBenchmarks } from './load.js';
+import { loadBenchmarks, scaleBenchmarks } from './load.js';
 import { microBenchmarks } from './micro.js';
 import { privacyBenchmarks } from './privacy.js';
 import { proofBenchmarks } from './proofs.js';
 import { queryBenchmarks } from './query.js';
 import { type BenchResult, loadAverage, machine, renderSvg, renderTable } from './report.js';
 
-const PARTS = ['load', 'micro', 'query', 'proofs', 'console', 'privacy'];
+const PARTS = ['load', 'micro', 'query', 'proofs', 'console', 'privacy', 'scale'];
+/** Parts a plain `npm run bench` runs; `scale` repeats what `load` measures at n = 7 and 10, in more detail. */
+const DEFAULT_PARTS = PARTS.filter((p) => p !== 'scale');
 
 const { values } = parseArgs({
   options: {
@@ -28,10 +31,12 @@ const { values } = parseArgs({
     only: { type: 'string' },
     profile: { type: 'string' },
     publish: { type: 'boolean', default: false },
+    nodes: { type: 'string', default: '7,10' },
+    rates: { type: 'string', default: '1500,4000' },
   },
 });
 const quick = values.quick === true;
-const parts = new Set((values.only ?? PARTS.join(',')).split(','));
+const parts = new Set((values.only ?? DEFAULT_PARTS.join(',')).split(','));
 for (const p of parts)
   if (!PARTS.includes(p)) throw new Error(`--only: unknown part '${p}' (${PARTS.join(', ')})`);
 
@@ -74,6 +79,14 @@ if (parts.has('load')) {
     baseline: true,
     profileDir: values.profile,
   });
+}
+if (parts.has('scale')) {
+  const list = (s: string | undefined) =>
+    (s ?? '')
+      .split(',')
+      .map(Number)
+      .filter((n) => n > 0);
+  result.scale = await scaleBenchmarks(list(values.nodes), list(values.rates), quick ? 5 : 20);
 }
 result.seconds = Math.round((Date.now() - began) / 1000);
 result.loadAverage.end = loadAverage();

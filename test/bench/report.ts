@@ -5,6 +5,7 @@
 import { cpus, loadavg, totalmem } from 'node:os';
 import type { LoadResults, NetworkRun } from './load.js';
 import type { MicroResults } from './micro.js';
+import type { StepResult } from './network.js';
 import type { PrivacyResults } from './privacy.js';
 import type { QueryResults } from './query.js';
 
@@ -19,6 +20,8 @@ export interface BenchResult {
   micro?: MicroResults;
   query?: QueryResults;
   privacy?: PrivacyResults;
+  /** `--only scale`: n = 7 and 10 below and past saturation. */
+  scale?: Array<{ nodes: number; steps: StepResult[]; error?: string }>;
 }
 
 export interface TargetRow {

@@ -5,6 +5,7 @@ import {
   createConsensusCore,
   type PersistedState,
   type Proposal,
+  RoundPacer,
   type Vote,
 } from '../../services/consensus/index.js';
 import type { Block, CommittedBlock } from '../../services/ledger/index.js';
@@ -15,17 +16,22 @@ type Logged =
   | { kind: 'broadcast'; message: ConsensusMessage }
   | { kind: 'commit'; height: number };
 
-/** The driver of org-1 (the proposer of height 1, round 0) on virtual ports that log every effect. */
-function harness() {
+/**
+ * The driver of org-1 (the proposer of height 1, round 0) on virtual ports that log every effect.
+ * Applying a block takes `applyMs` of the virtual clock.
+ */
+function harness(applyMs = 0) {
   const log: Logged[] = [];
   let now = T0;
   const timers: Array<{ at: number; fn: () => void; live: boolean }> = [];
+  const delays: number[] = [];
   let tip = GENESIS;
   const driver = new ConsensusDriver({
     core: createConsensusCore(config(1)),
     clock: () => now,
     timers: {
       set: (fn, delayMs) => {
+        delays.push(delayMs);
         const t = { at: now + delayMs, fn, live: true };
         timers.push(t);
         return t;
@@ -51,6 +57,7 @@ function harness() {
         block(tip, 0, { timestamp: minTimestamp }),
       commit: (b: Block, hash: string) => {
         tip = { height: b.header.height, hash, timestamp: b.header.timestamp };
+        now += applyMs;
         log.push({ kind: 'commit', height: b.header.height });
       },
     },
@@ -74,7 +81,31 @@ function harness() {
     next.fn();
     return true;
   };
-  return { driver, log, tick, now: () => now };
+  return { driver, log, tick, delays, now: () => now };
+}
+
+/** Org-1 proposes height 1 and org-2 and org-3 vote for it: height 1 commits. */
+function commitHeightOne(h: ReturnType<typeof harness>): void {
+  const { driver, log, tick, now } = h;
+  driver.start();
+  driver.dispatch({ type: 'txs_available', available: true, now: now() });
+  for (let i = 0; i < 20 && !log.some((e) => e.kind === 'broadcast'); i++) tick();
+  const proposed = log.find(
+    (e): e is Extract<Logged, { kind: 'broadcast' }> =>
+      e.kind === 'broadcast' && e.message.type === 'proposal',
+  );
+  if (proposed?.message.type !== 'proposal') throw new Error('the proposer broadcast no proposal');
+  const hash = hashOfBlock(proposed.message.block);
+  for (const type of ['prevote', 'precommit'] as const) {
+    for (const voter of [2, 3]) {
+      driver.dispatch({
+        type: 'message',
+        from: id(voter),
+        message: vote(voter, type, 1, 0, hash),
+        now: now(),
+      });
+    }
+  }
 }
 
 const signed = (m: ConsensusMessage): m is Proposal | Vote => m.type !== 'decision';
@@ -88,22 +119,9 @@ const ownBroadcasts = (log: Logged[]) =>
 
 describe('consensus driver', () => {
   it('persists every proposal and vote it signed before that message leaves the node', () => {
-    const { driver, log, tick, now } = harness();
-    driver.start();
-    driver.dispatch({ type: 'txs_available', available: true, now: now() });
-    for (let i = 0; i < 20 && !log.some((e) => e.kind === 'broadcast'); i++) tick();
-    const proposed = log.find(
-      (e): e is Extract<Logged, { kind: 'broadcast' }> =>
-        e.kind === 'broadcast' && e.message.type === 'proposal',
-    );
-    if (proposed?.message.type !== 'proposal') throw new Error('the proposer broadcast no proposal');
-    const hash = hashOfBlock(proposed.message.block);
-    for (const type of ['prevote', 'precommit'] as const) {
-      for (const voter of [2, 3]) {
-        const message = vote(voter, type, 1, 0, hash);
-        driver.dispatch({ type: 'message', from: id(voter), message, now: now() });
-      }
-    }
+    const h = harness();
+    const { log } = h;
+    commitHeightOne(h);
     expect(log.some((e) => e.kind === 'commit' && e.height === 1)).toBe(true);
 
     const sent = ownBroadcasts(log);
@@ -114,5 +132,45 @@ describe('consensus driver', () => {
         .some((e) => e.kind === 'persist' && e.state.sent.some((m) => m.signature === message.signature));
       expect(persisted, `${message.type} broadcast before the state that holds it was persisted`).toBe(true);
     }
+  });
+
+  it('lengthens the round timeouts by the block apply time it measured (adaptive, local)', () => {
+    const quick = harness();
+    commitHeightOne(quick);
+    const slow = harness(3_000);
+    commitHeightOne(slow);
+    // Height 2's first round: after the commit timer, org-1 is not the proposer and waits for one.
+    for (const h of [quick, slow]) for (let i = 0; i < 3; i++) h.tick();
+    // The propose timer of height 2 (round 0): the core asks 1,000 ms; the slow node adds twice
+    // the 3 s it took to apply height 1, since the proposer may be that late with its block.
+    expect(quick.delays.at(-1)).toBe(1_000);
+    expect(slow.delays.at(-1)).toBe(1_000 + 2 * 3_000);
+    expect(slow.driver.pacer.estimate('apply')).toBe(3_000);
+  });
+});
+
+describe('round pacer', () => {
+  it('adds factor × the largest recent measurement of the work each step waits for, capped', () => {
+    const pacer = new RoundPacer({ window: 3, factor: 2, maxExtraMs: 10_000 });
+    expect(pacer.extraMs('propose')).toBe(0);
+    pacer.observe('apply', 400);
+    pacer.observe('build', 50);
+    pacer.observe('validate', 100);
+    expect(pacer.extraMs('propose')).toBe(2 * (400 + 50 + 100));
+    expect(pacer.extraMs('prevote')).toBe(200);
+    expect(pacer.extraMs('precommit')).toBe(200);
+    expect(pacer.extraMs('commit')).toBe(0);
+    expect(pacer.extraMs('empty')).toBe(0);
+    // The largest of the last three: a spike is forgotten three measurements later.
+    pacer.observe('apply', 100);
+    pacer.observe('apply', 100);
+    expect(pacer.estimate('apply')).toBe(400);
+    pacer.observe('apply', 100);
+    expect(pacer.estimate('apply')).toBe(100);
+    pacer.observe('apply', -5); // a clock that went back is no measurement
+    pacer.observe('apply', Number.NaN);
+    expect(pacer.estimate('apply')).toBe(100);
+    pacer.observe('apply', 60_000);
+    expect(pacer.extraMs('propose')).toBe(10_000);
   });
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,19 +7,42 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-/** Builds dist/console as `npm run build` does: the browser tests never test a stale console. */
+/**
+ * Builds dist/console as `npm run build` does: the browser tests never test a stale console.
+ * Several browser test files run at once: each builds into a folder of its own and replaces
+ * dist/console only when the build differs (asset names carry content hashes, so an unchanged
+ * index.html means unchanged assets), so a console another file is serving never disappears.
+ */
 export function buildConsole(): void {
-  const build = spawnSync(
-    process.execPath,
-    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'console/vite.config.ts'],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-      // vitest sets NODE_ENV=test, which would bundle React's development build.
-      env: { ...process.env, NODE_ENV: 'production' },
-    },
-  );
-  if (build.status !== 0) throw new Error(`console build failed: ${build.stdout}${build.stderr}`);
+  const dist = join(ROOT, 'dist/console');
+  const out = mkdtempSync(join(ROOT, 'dist/.console-build-'));
+  try {
+    const build = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules/vite/bin/vite.js'),
+        'build',
+        '--config',
+        'console/vite.config.ts',
+        '--outDir',
+        out,
+      ],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        // vitest sets NODE_ENV=test, which would bundle React's development build.
+        env: { ...process.env, NODE_ENV: 'production' },
+      },
+    );
+    if (build.status !== 0) throw new Error(`console build failed: ${build.stdout}${build.stderr}`);
+    const index = (dir: string) =>
+      existsSync(join(dir, 'index.html')) ? readFileSync(join(dir, 'index.html'), 'utf8') : '';
+    if (index(dist) === index(out)) return;
+    rmSync(dist, { recursive: true, force: true });
+    renameSync(out, dist);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 }
 
 /** Debian's chromium (apt-get install chromium; .ci/run installs it). */

@@ -1,10 +1,23 @@
 import { eventOf, must } from '../api.js';
 import { Loaded, useApp, useLoad, useNames } from '../common.js';
 import { href } from '../route.js';
+import { Disclosure, EventFields, sealedRef } from './sealed.js';
 import { VerifyProof } from './verify.js';
 
-/** The event as stored (text only: other members' data is untrusted), its ledger status and Verify. */
-export function EventDetails({ eventID, headingLevel = 2 }: { eventID: string; headingLevel?: 1 | 2 }) {
+/**
+ * The event as stored (text only: other members' data is untrusted), its ledger status and Verify;
+ * its fields in words with what is sealed marked as sealed, and selective disclosure
+ * (`disclose`: the paths `#/event/<id>?disclose=a,b` preselects).
+ */
+export function EventDetails({
+  eventID,
+  headingLevel = 2,
+  disclose = [],
+}: {
+  eventID: string;
+  headingLevel?: 1 | 2;
+  disclose?: string[];
+}) {
   const { api } = useApp();
   const names = useNames();
   const load = useLoad(async () => {
@@ -19,9 +32,10 @@ export function EventDetails({ eventID, headingLevel = 2 }: { eventID: string; h
   }, [api, eventID]);
   const H = headingLevel === 1 ? 'h1' : 'h2';
   return (
-    <Loaded load={load}>
+    <Loaded load={load} notFound="No such event is visible to your organisation at this node.">
       {({ event, status }) => {
         const e = event as Record<string, unknown>;
+        const sealed = sealedRef(e);
         return (
           <>
             <H>
@@ -39,7 +53,9 @@ export function EventDetails({ eventID, headingLevel = 2 }: { eventID: string; h
               </dd>
               <dt>Captured by</dt>
               <dd>
-                {names.org(status.org)} (submitter {status.submitter})
+                {names.org(status.org)}{' '}
+                {/* A sealed network seals the submitting client's identity (docs/privacy.md). */}
+                {status.submitter ? `(submitter ${status.submitter})` : sealed ? '(submitter sealed)' : ''}
               </dd>
               <dt>Block</dt>
               <dd>
@@ -56,7 +72,9 @@ export function EventDetails({ eventID, headingLevel = 2 }: { eventID: string; h
                 <code>{status.txId}</code>
               </dd>
             </dl>
+            <EventFields event={e} />
             <VerifyProof what={{ kind: 'event', eventID }} />
+            {sealed && <Disclosure eventID={eventID} sealed={sealed} initial={disclose} />}
             <h3>The event as stored</h3>
             <section aria-label="Event JSON">
               {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling box must be reachable by keyboard (WCAG 2.1.1) */}
@@ -71,10 +89,10 @@ export function EventDetails({ eventID, headingLevel = 2 }: { eventID: string; h
   );
 }
 
-export function EventPage({ eventID }: { eventID: string }) {
+export function EventPage({ eventID, disclose }: { eventID: string; disclose?: string[] }) {
   return (
     <section>
-      <EventDetails eventID={eventID} headingLevel={1} />
+      <EventDetails eventID={eventID} headingLevel={1} disclose={disclose} />
     </section>
   );
 }

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { must, type Trace } from '../api.js';
 import { Loaded, saveFile, useApp, useLoad } from '../common.js';
 import { parseCsv } from '../csv.js';
+import { Sealed } from './sealed.js';
 
 /** Key data elements every row should carry (21 CFR 1.1455(c)); an empty one is reported as missing. */
 const KDES = [
@@ -12,6 +13,12 @@ const KDES = [
   'Date',
   'Reference Document Number',
 ];
+
+/**
+ * Columns a sealed event's public view may leave out (docs/privacy.md): empty in a row whose event
+ * this node holds only the public view of, they are sealed, not missing.
+ */
+const SEALABLE = ['Location', 'Reference Document Type', 'Reference Document Number'];
 
 /** The FSMA 204 sortable spreadsheet: a preview and a download byte-identical to GET …/trace.csv. */
 export function Fsma({ id, direction, trace }: { id: string; direction: string; trace: Trace }) {
@@ -34,13 +41,22 @@ export function Fsma({ id, direction, trace }: { id: string; direction: string; 
       <Loaded load={load}>
         {({ bytes, rows }) => {
           const [head = [], ...body] = rows;
-          const missing = (row: string[]) => KDES.filter((k) => head.includes(k) && !row[head.indexOf(k)]);
+          const elsewhere = new Set(
+            trace.custody.filter((s) => s.sealed === 'elsewhere').map((s) => s.eventID),
+          );
+          const eventCol = head.indexOf('Event ID');
+          const sealedCell = (row: string[], col: number) =>
+            !row[col] && elsewhere.has(row[eventCol] ?? '') && SEALABLE.includes(head[col] ?? '');
+          const empty = (row: string[]) => KDES.filter((k) => head.includes(k) && !row[head.indexOf(k)]);
+          const sealedKdes = (row: string[]) => empty(row).filter((k) => sealedCell(row, head.indexOf(k)));
+          const missing = (row: string[]) => empty(row).filter((k) => !sealedCell(row, head.indexOf(k)));
           const sorted = [...body].sort((a, b) => {
             const x = a[sort.col] ?? '';
             const y = b[sort.col] ?? '';
             return (x < y ? -1 : x > y ? 1 : 0) * (sort.asc ? 1 : -1);
           });
           const incomplete = body.filter((r) => missing(r).length > 0).length;
+          const sealedRows = body.filter((r) => sealedKdes(r).length > 0).length;
           return (
             <>
               <p>
@@ -58,7 +74,11 @@ export function Fsma({ id, direction, trace }: { id: string; direction: string; 
                 </button>{' '}
                 <span className="muted">
                   {body.length} records from {trace.custody.length} events; {incomplete} with missing key data
-                  elements.
+                  elements
+                  {sealedRows > 0
+                    ? `; ${sealedRows} with sealed key data elements, which the parties’ own nodes serve`
+                    : ''}
+                  .
                 </span>
               </p>
               <div className="scroll">
@@ -89,9 +109,14 @@ export function Fsma({ id, direction, trace }: { id: string; direction: string; 
                       <tr key={row.join('\u0000')}>
                         {row.map((f, i) => (
                           // biome-ignore lint/suspicious/noArrayIndexKey: columns are positional
-                          <td key={i}>{f}</td>
+                          <td key={i}>{sealedCell(row, i) ? <Sealed compact /> : f}</td>
                         ))}
-                        <td>{missing(row).join(', ') || 'none'}</td>
+                        <td>
+                          {missing(row).join(', ') || 'none'}
+                          {sealedKdes(row).length > 0 && (
+                            <span className="muted"> (sealed: {sealedKdes(row).join(', ')})</span>
+                          )}
+                        </td>
                       </tr>
                     ))}
                   </tbody>

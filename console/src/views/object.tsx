@@ -32,7 +32,9 @@ export function ObjectPage({ id }: { id: string }) {
   );
   return (
     <section>
-      <Loaded load={load}>{(o) => <ObjectCard o={o} />}</Loaded>
+      <Loaded load={load} notFound="No such object is visible to your organisation at this node.">
+        {(o) => <ObjectCard o={o} />}
+      </Loaded>
     </section>
   );
 }

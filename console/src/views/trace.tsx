@@ -6,12 +6,14 @@ import { href } from '../route.js';
 import { useAnchor, type VerifyResult, verifyInWorker } from '../verifier.js';
 import { EventDetails } from './event.js';
 import { Fsma } from './fsma.js';
+import { Sealed } from './sealed.js';
 import type { Selection } from './selection.js';
 import { GenesisLoader } from './verify.js';
 
 export type { Selection };
 
-const Lineage = lazy(() => import('./lineage.js').then((m) => ({ default: m.Lineage })));
+const loadLineage = () => import('./lineage.js');
+const Lineage = lazy(() => loadLineage().then((m) => ({ default: m.Lineage })));
 
 const VIEWS = [
   ['journey', 'Journey'],
@@ -43,6 +45,10 @@ export function TracePage({ id, params }: { id: string; params: URLSearchParams 
       ? { kind: 'event', eventID: sel.slice(6) }
       : { kind: 'object', id: sel }
     : undefined;
+  // The graph's chunk loads while the trace is fetched, not after it arrives (one round trip fewer).
+  useEffect(() => {
+    if (view === 'lineage') void loadLineage();
+  }, [view]);
   const opener = useRef<HTMLElement | null>(null);
   const select = (s: Selection | undefined) => {
     if (s) opener.current = document.activeElement as HTMLElement | null;
@@ -77,7 +83,7 @@ export function TracePage({ id, params }: { id: string; params: URLSearchParams 
         </fieldset>
         <a href={href(['object', id])}>Object page</a> <a href={href(['recall', id])}>Recall report</a>
       </div>
-      <Loaded load={load}>
+      <Loaded load={load} notFound="No trace of this object is visible to your organisation at this node.">
         {(trace) => (
           <div className="trace-body">
             {trace.truncated && (
@@ -219,9 +225,19 @@ function transferOf(e: Record<string, unknown>): Transfer {
   return t;
 }
 
+/** A step's site, or Sealed where the public view left out a site outside the consortium. */
+function useSiteOf() {
+  const names = useNames();
+  return (s: CustodyStep) => {
+    const site = s.bizLocation ?? s.readPoint;
+    return site === null && s.sealed === 'elsewhere' ? <Sealed compact /> : names.site(site);
+  };
+}
+
 function Journey({ trace, select }: { trace: Trace; select: (s: Selection) => void }) {
   const { api } = useApp();
   const names = useNames();
+  const siteOf = useSiteOf();
   const orgs = flowOrder(trace);
   // Only the shipping events are read in full (their source and destination lists); one call each.
   const ships = trace.custody.filter((s) => s.bizStep === 'shipping').slice(0, 50);
@@ -267,7 +283,7 @@ function Journey({ trace, select }: { trace: Trace; select: (s: Selection) => vo
                       {[s.eventType.replace('Event', ''), s.bizStep ?? s.action].filter(Boolean).join(' · ')}
                     </button>
                     <div className="muted">{s.eventTime.replace('T', ' ').replace(/\.\d+/, '')}</div>
-                    <div className="muted">{names.site(s.bizLocation ?? s.readPoint)}</div>
+                    <div className="muted">{siteOf(s)}</div>
                     <div>
                       {s.objects.slice(0, 3).map(shortId).join(', ')}
                       {s.objects.length > 3 ? ` +${s.objects.length - 3}` : ''}
@@ -313,6 +329,7 @@ export function timelineWarnings(trace: Trace): Map<string, string[]> {
 
 function Timeline({ trace, select }: { trace: Trace; select: (s: Selection) => void }) {
   const names = useNames();
+  const siteOf = useSiteOf();
   const warnings = timelineWarnings(trace);
   return (
     <section aria-label="Timeline">
@@ -345,7 +362,7 @@ function Timeline({ trace, select }: { trace: Trace; select: (s: Selection) => v
                 </button>
               </td>
               <td>{s.disposition?.replace(/^.*[:/]/, '') ?? ''}</td>
-              <td>{names.site(s.bizLocation ?? s.readPoint)}</td>
+              <td>{siteOf(s)}</td>
               <td>
                 {s.recordTime} <span className="muted">({lag(s)})</span>
               </td>

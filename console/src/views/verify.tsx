@@ -61,6 +61,20 @@ export function GenesisLoader() {
   );
 }
 
+/**
+ * The result's checks with `disclosure` in its place after `event` for a v2 proof: the verifier
+ * lists a kind's fixed checks (services/verify checksOf), and reports disclosure only in its
+ * passed lines or its failure.
+ */
+function checksWithDisclosure(result: VerifyResult): VerifyResult['checks'] {
+  if (result.checks.some((c) => c.check === 'disclosure')) return result.checks;
+  const line = result.verified.find((v) => v.startsWith('disclosure: '));
+  if (line) return [...result.checks, { check: 'disclosure', status: 'passed', detail: line.slice(12) }];
+  if (result.failure?.check === 'disclosure')
+    return [...result.checks, { check: 'disclosure', status: 'failed', detail: result.failure.message }];
+  return result.checks;
+}
+
 /** The checks of one result, passed and failed, the first failure in words. */
 export function CheckList({ result, proof }: { result: VerifyResult; proof?: unknown }) {
   const inclusion = (proof as { inclusion?: { index: number; count: number; path: string[] } } | undefined)
@@ -73,7 +87,7 @@ export function CheckList({ result, proof }: { result: VerifyResult; proof?: unk
           : `✗ Verification FAILED at check “${result.failure?.check}”: ${result.failure?.message}`}
       </p>
       <ol>
-        {result.checks.map((c) => (
+        {checksWithDisclosure(result).map((c) => (
           <li
             key={c.check}
             className={c.status === 'passed' ? 'pass' : c.status === 'failed' ? 'fail' : 'skipped'}

@@ -7,7 +7,7 @@ import { toHex } from '../../../services/common/index.js';
 import { DEFAULT_CONSENSUS, type Genesis } from '../../../services/config/index.js';
 import type { ConsensusMessage, Proposal } from '../../../services/consensus/index.js';
 import { createSigner, generateSeed } from '../../../services/crypto/index.js';
-import type { CaptureTxBody, Transaction } from '../../../services/ledger/index.js';
+import { type CaptureTxBody, type Transaction, txCost } from '../../../services/ledger/index.js';
 import { Mempool } from '../../../services/mempool/index.js';
 import { Store } from '../../../services/storage/index.js';
 import { commissioningDocument } from '../../support/documents.js';
@@ -93,6 +93,36 @@ describe('ledger application', () => {
       () => app.submit(commissioningDocument(1), { submitter: 'x', errorBehaviour: 'rollback' }).tx,
     );
     expect(app.acceptProposal(packerBlock(full), late)).toBe(true); // no room: not censorship
+  });
+
+  it('bounds its blocks by execution cost, and refuses a proposal over the genesis cost limit', () => {
+    // Two 3-event commissioning captures fit (1 + 3 × 2 = 7 each), a third does not.
+    const costly = new LedgerApp({
+      genesis: { ...genesis, consensus: { ...genesis.consensus, maxBlockTxs: 100, maxBlockCost: 15 } },
+      self: 'grower',
+      store,
+      mempool: new Mempool({ maxTxs: 100, maxBytes: 1e8 }),
+      signer: signers.grower,
+      rules: rulesOf(store),
+      clock: Date.now,
+    });
+    const txs = [1, 2, 3].map(
+      () => costly.submit(commissioningDocument(3), { submitter: 'erp', errorBehaviour: 'rollback' }).tx,
+    );
+    expect(txs.map(txCost)).toEqual([7, 7, 7]);
+    const built = costly.buildBlock(1, 0, '00', 1, Date.now());
+    expect(built.txs.map((t) => t.id)).toEqual(txs.slice(0, 2).map((t) => t.id));
+    expect(costly.validateBlock(built)).toBe(true);
+    // A peer's block: valid under the limit, invalid over it, valid over it with one transaction.
+    expect(costly.validateBlock(packerBlock(txs.slice(0, 2)))).toBe(true);
+    expect(costly.validateBlock(packerBlock(txs))).toBe(false);
+    const big = costly.submit(commissioningDocument(10), { submitter: 'erp', errorBehaviour: 'rollback' }).tx;
+    expect(txCost(big)).toBe(21);
+    expect(costly.validateBlock(packerBlock([big]))).toBe(true);
+    // Not censorship: the block had no room by cost for the capture it left out.
+    const late = Date.now() + 5_000;
+    expect(costly.acceptProposal(packerBlock(txs.slice(0, 2)), late)).toBe(true);
+    expect(costly.acceptProposal(packerBlock(txs.slice(0, 1)), late)).toBe(false);
   });
 
   it('judges a proposal by the verified mempool copy of a transaction with the same id and signature', () => {

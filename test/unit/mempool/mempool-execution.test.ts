@@ -3,7 +3,7 @@ import { statusOf } from '../../../services/api/index.js';
 import { ErrorCode, WaybillError } from '../../../services/common/index.js';
 import { createSigner, generateSeed } from '../../../services/crypto/index.js';
 import { executeBlock, RejectCode } from '../../../services/execution/index.js';
-import { signTx, type Transaction } from '../../../services/ledger/index.js';
+import { signTx, type Transaction, txCost } from '../../../services/ledger/index.js';
 import { Mempool } from '../../../services/mempool/index.js';
 import { firstBlock, memoryContext } from '../../support/ledger.js';
 
@@ -108,12 +108,65 @@ describe('mempool', () => {
     expect(statusOf(err as WaybillError)).toBe(429);
   });
 
+  it('bounds the backlog by cost: own captures up to maxCost, peers up to twice that, anything when empty', () => {
+    const pool = new Mempool({ maxTxs: 100, maxBytes: 1e6, maxCost: 10 });
+    const refusal = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return e as WaybillError;
+      }
+      throw new Error('not refused');
+    };
+    pool.add(tx(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k']), 10, 0, 'own'); // 12 on its own: admitted
+    expect(refusal(() => pool.add(tx(['l']), 10, 0, 'own')).code).toBe(ErrorCode.MempoolFull);
+    pool.add(tx(['m', 'n', 'o']), 10, 0, 'peer'); // 12 + 4 <= 20
+    expect(refusal(() => pool.add(tx(['p', 'q', 'r', 's']), 10, 0, 'peer')).meta).toEqual({
+      retryAfterSeconds: 1,
+    });
+    expect(pool.totalCost).toBe(16);
+  });
+
   it('takes only what fits the block limits', () => {
     const pool = new Mempool({ maxTxs: 10, maxBytes: 1e6 });
     for (const id of ['a', 'b', 'c']) pool.add(tx([id]), 100);
     expect(pool.take(2, 1e6)).toHaveLength(2);
     expect(pool.take(10, 250)).toHaveLength(2);
     expect(pool.take(10, 10)).toHaveLength(1);
+  });
+
+  it('costs a transaction by its events and identifiers, and takes only what fits the cost limit', () => {
+    const withEpcs = signTx(
+      {
+        kind: 'capture',
+        network: 'n',
+        org: 'a',
+        submitter: 'erp',
+        errorBehaviour: 'rollback',
+        document: {
+          epcisBody: {
+            eventList: [
+              { type: 'ObjectEvent', eventID: 'e1', epcList: ['x:1', 'x:2'], parentID: 'x:p' },
+              { type: 'TransformationEvent', eventID: 'e2', inputEPCList: ['x:3'], outputQuantityList: [{}] },
+            ],
+          },
+        },
+      },
+      signer,
+    );
+    // 1 for the transaction, 1 + 3 for the first event, 1 + 2 for the second.
+    expect(txCost(withEpcs)).toBe(8);
+    expect(txCost(tx(['a', 'b']))).toBe(3);
+    const pool = new Mempool({ maxTxs: 10, maxBytes: 1e6 });
+    pool.add(tx(['a', 'b']), 10); // cost 3
+    pool.add(withEpcs, 10); // cost 8
+    pool.add(tx(['c']), 10); // cost 2
+    expect(pool.totalCost).toBe(13);
+    expect(pool.take(10, 1e6, 11)).toHaveLength(2);
+    expect(pool.take(10, 1e6, 10)).toHaveLength(1); // oldest first: the second does not fit
+    expect(pool.take(10, 1e6, 1)).toHaveLength(1); // the first always fits
+    pool.remove(withEpcs.id);
+    expect(pool.totalCost).toBe(5);
   });
 });
 
