@@ -243,6 +243,105 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/governance/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The members in force, with role and since-height, and member proposals
+         * @description Requires role `events:read`, `events:write` or `admin`.
+         */
+        get: operations["listMembers"];
+        put?: never;
+        /**
+         * Propose adding, removing or updating a member
+         * @description Requires role `admin` in a token of this node's organisation, which must be a validator.
+         *     `add` and `update` carry the member file `waybill member init` wrote (member.json); `update`
+         *     replaces a member's keys, addresses or role (key rotation: blocks before activation verify with
+         *     the old key, later ones with the new). The proposal counts as this organisation's approval; once
+         *     2f+1 validators approved it, it takes effect two blocks after the approving block, on every node
+         *     at the same height. Refusals: MEMBER_INVALID (the file does not verify), MEMBER_EXISTS,
+         *     MEMBER_UNKNOWN, VALIDATORS_BELOW_MINIMUM (fewer than 4 validators would remain),
+         *     DUPLICATE_PROPOSAL, NOT_A_VALIDATOR.
+         */
+        post: operations["proposeMemberChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/governance/members/{hash}/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a proposed member change on behalf of this node's organisation
+         * @description Requires role `admin` in a token of this node's organisation, which must be a validator. The
+         *     approval that brings 2f+1 of the validators activates the change two blocks after its block.
+         */
+        post: operations["approveMemberChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/governance/grants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Auditor grants in force and grant proposals
+         * @description Requires role `events:read`, `events:write` or `admin`.
+         */
+        get: operations["listGrants"];
+        put?: never;
+        /**
+         * Propose an auditor grant to a member organisation
+         * @description Requires role `admin` in a token of this node's organisation, which must be a validator. The
+         *     grantee can neither propose nor approve its own grant (SELF_GRANT), so no organisation grants
+         *     itself anything alone. Takes effect like a member change: 2f+1 validators, two blocks later.
+         */
+        post: operations["proposeGrant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/governance/grants/{hash}/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a proposed grant on behalf of this node's organisation
+         * @description Requires role `admin` in a token of this node's organisation, which must be a validator. The
+         *     approval that brings 2f+1 of the validators activates the change two blocks after its block.
+         */
+        post: operations["approveGrant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/blocks/{height}": {
         parameters: {
             query?: never;
@@ -1133,7 +1232,7 @@ export interface components {
          * @description Stable error codes; never renamed.
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "MEMPOOL_FULL" | "NOT_READY" | "INTERNAL" | "CONFIG_INVALID" | "KEY_FILE_INSECURE" | "STORAGE_CORRUPT" | "DATA_DIR_IN_USE" | "EVENT_REJECTED" | "STATE_DIVERGED" | "QUERY_PARAMETER_INVALID" | "IDENTITY_PROVIDER_UNAVAILABLE" | "SHUTTING_DOWN" | "INSUFFICIENT_STORAGE" | "IDENTIFIER_SCHEME_UNKNOWN" | "IDENTIFIER_SYNTAX" | "IDENTIFIER_CHARACTER" | "IDENTIFIER_LENGTH" | "IDENTIFIER_CHECK_DIGIT" | "IDENTIFIER_INSTANCE_REQUIRED" | "IDENTIFIER_CLASS_REQUIRED" | "TOO_MANY_IDENTIFIERS" | "DOCUMENT_TOO_MANY_IDENTIFIERS" | "STRING_TOO_LONG" | "QUERY_TOO_LARGE" | "NOT_ACCEPTABLE" | "DESTINATION_NOT_ALLOWED" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "EXPECTATION_FAILED" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "SEALED_PATH_UNKNOWN" | "SEALED_NOT_HELD" | "NOT_IMPLEMENTED";
+        ErrorCode: "BAD_REQUEST" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "MEMPOOL_FULL" | "NOT_READY" | "INTERNAL" | "CONFIG_INVALID" | "KEY_FILE_INSECURE" | "STORAGE_CORRUPT" | "DATA_DIR_IN_USE" | "EVENT_REJECTED" | "STATE_DIVERGED" | "QUERY_PARAMETER_INVALID" | "IDENTITY_PROVIDER_UNAVAILABLE" | "SHUTTING_DOWN" | "INSUFFICIENT_STORAGE" | "IDENTIFIER_SCHEME_UNKNOWN" | "IDENTIFIER_SYNTAX" | "IDENTIFIER_CHARACTER" | "IDENTIFIER_LENGTH" | "IDENTIFIER_CHECK_DIGIT" | "IDENTIFIER_INSTANCE_REQUIRED" | "IDENTIFIER_CLASS_REQUIRED" | "TOO_MANY_IDENTIFIERS" | "DOCUMENT_TOO_MANY_IDENTIFIERS" | "STRING_TOO_LONG" | "QUERY_TOO_LARGE" | "NOT_ACCEPTABLE" | "DESTINATION_NOT_ALLOWED" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "EXPECTATION_FAILED" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "UNKNOWN_PROPOSAL" | "DUPLICATE_PROPOSAL" | "ALREADY_APPROVED" | "VALIDATORS_BELOW_MINIMUM" | "MEMBER_INVALID" | "MEMBER_EXISTS" | "MEMBER_UNKNOWN" | "NOT_A_VALIDATOR" | "SELF_GRANT" | "GRANT_INVALID" | "SEALED_PATH_UNKNOWN" | "SEALED_NOT_HELD" | "NOT_IMPLEMENTED";
         /** @description RFC 9457 problem details, plus the stable `code` and code-specific members. */
         Problem: {
             /**
@@ -1315,7 +1414,7 @@ export interface components {
         };
         GovernanceAccepted: {
             txId: string;
-            /** @description The rule-set hash proposed or approved. */
+            /** @description The rule-set, member or grant proposal hash proposed or approved. */
             hash: string;
         };
         RuleSetInfo: {
@@ -1328,6 +1427,90 @@ export interface components {
             activationHeight: number | null;
             /** @description Whether these rules are in force for the next block. */
             active: boolean;
+        };
+        /** @description A member file as `waybill member init` writes it (member.json), signed by its node key. */
+        MemberFile: {
+            id: string;
+            name: string;
+            parties: string[];
+            locations: string[];
+            publicKey: string;
+            peerId: string;
+            jwtIssuerKey: {
+                [key: string]: unknown;
+            };
+            host: string;
+            apiPort: number;
+            p2pPort: number;
+            /** @enum {string} */
+            role?: "validator" | "observer";
+            signature: string;
+            encryptionKeys?: {
+                [key: string]: unknown;
+            }[];
+        };
+        /** @description `add` and `update` take `member`; `remove` takes `id`. */
+        MemberChangeProposal: {
+            /** @enum {string} */
+            action: "add" | "remove" | "update";
+            member?: components["schemas"]["MemberFile"];
+            id?: string;
+        };
+        MemberInfo: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            role: "validator" | "observer";
+            /** @description First height with this member (as now described) in force; 0 for genesis members. */
+            since: number;
+            publicKey: string;
+            peerId: string;
+            host: string;
+            apiPort: number;
+            p2pPort: number;
+            parties: string[];
+            locations: string[];
+        };
+        GovernedProposalInfo: {
+            hash: string;
+            proposer: string;
+            proposedHeight: number;
+            /** @description Validators that approved, in order (the proposer first). */
+            approvals: string[];
+            /** @description First height with the change in force, once 2f+1 validators approved. */
+            activationHeight: number | null;
+            /** @description Member proposals: `{action, member}` or `{action, id}`. */
+            change?: {
+                [key: string]: unknown;
+            };
+            grant?: components["schemas"]["AuditorGrant"];
+        };
+        MemberList: {
+            /** @description The height whose member set is listed (the next block's). */
+            height: number;
+            /** @description Validator approvals needed (2f+1). */
+            quorum: number;
+            validators: number;
+            members: components["schemas"]["MemberInfo"][];
+            proposals: components["schemas"]["GovernedProposalInfo"][];
+        };
+        AuditorGrant: {
+            org: string;
+            /** @enum {string} */
+            role: "auditor";
+            /** @description CEL over the public view of an event; absent, every event. */
+            scope?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339; absent, until revoked.
+             */
+            until?: string;
+        };
+        GrantList: {
+            height: number;
+            quorum: number;
+            grants: components["schemas"]["AuditorGrant"][];
+            proposals: components["schemas"]["GovernedProposalInfo"][];
         };
         RuleSetList: {
             /** @description Member approvals needed (2f+1). */
@@ -1828,6 +2011,42 @@ export interface components {
         };
         /** @description NOT_FOUND. */
         NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description FORBIDDEN (not an admin token of this node's organisation), NOT_A_VALIDATOR or SELF_GRANT. */
+        GovernanceForbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description UNKNOWN_PROPOSAL or MEMBER_UNKNOWN. */
+        GovernanceNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description DUPLICATE_PROPOSAL, ALREADY_APPROVED, MEMBER_EXISTS or VALIDATORS_BELOW_MINIMUM. */
+        GovernanceConflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description MEMBER_INVALID (the member file does not verify) or GRANT_INVALID. */
+        GovernanceInvalid: {
             headers: {
                 [name: string]: unknown;
             };
@@ -2703,6 +2922,178 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Members of the next block's member set, and every member proposal with its approvals and activation height. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    proposeMemberChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberChangeProposal"];
+            };
+        };
+        responses: {
+            /** @description The proposal transaction is queued for ordering; `hash` is what approvals name. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GovernanceAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["GovernanceForbidden"];
+            404: components["responses"]["GovernanceNotFound"];
+            409: components["responses"]["GovernanceConflict"];
+            422: components["responses"]["GovernanceInvalid"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    approveMemberChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The hash of a committed proposal (from the proposal's 202 or the list). */
+                hash: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The approval transaction is queued for ordering. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GovernanceAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["GovernanceForbidden"];
+            404: components["responses"]["GovernanceNotFound"];
+            409: components["responses"]["GovernanceConflict"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listGrants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Grants in force at the next block, and every grant proposal. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrantList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    proposeGrant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AuditorGrant"];
+            };
+        };
+        responses: {
+            /** @description The proposal transaction is queued for ordering; `hash` is what approvals name. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GovernanceAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["GovernanceForbidden"];
+            404: components["responses"]["GovernanceNotFound"];
+            409: components["responses"]["GovernanceConflict"];
+            422: components["responses"]["GovernanceInvalid"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    approveGrant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The hash of a committed proposal (from the proposal's 202 or the list). */
+                hash: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The approval transaction is queued for ordering. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GovernanceAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["GovernanceForbidden"];
+            404: components["responses"]["GovernanceNotFound"];
+            409: components["responses"]["GovernanceConflict"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["Internal"];
         };

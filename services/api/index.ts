@@ -20,4 +20,4 @@ export {
   type TokenVerifierOptions,
 } from './tokens.js';
 export type * from './types.js';
-export type { ApiDeps, DryRunResult, EventCaptureOutcome, Role, SubmitContext } from './types.js';
+export type { ApiDeps, DryRunResult, EventCaptureOutcome, IssuerKeys, Role, SubmitContext } from './types.js';

@@ -6,7 +6,7 @@ import { ISSUER_ALG as ALG, type PrivateJwk, type PublicJwk } from '../crypto/in
 export { generateIssuerKey, type PrivateJwk } from '../crypto/index.js';
 
 import { RemoteIssuer, type VerifiedToken } from './identity-providers.js';
-import type { Principal, Role } from './types.js';
+import type { IssuerKeys, Principal, Role } from './types.js';
 
 export interface IssueTokenOptions {
   privateJwk: PrivateJwk;
@@ -39,8 +39,7 @@ export async function issueToken(opts: IssueTokenOptions): Promise<string> {
 }
 
 export interface TokenVerifierOptions {
-  /** Public issuer keys of the member orgs, by org id. */
-  issuers: ReadonlyMap<string, PublicJwk>;
+  issuers: IssuerKeys;
   /** Expected `aud`: the network id. */
   audience: string;
   /** How many verified tokens to remember; the oldest is forgotten first. */
@@ -59,8 +58,10 @@ function unauthorized(detail: string): WaybillError {
  * served from memory until its `exp`.
  */
 export class TokenVerifier {
+  /** Imported keys by issuer and key: a rotated key is imported afresh. */
   private readonly keys = new Map<string, ReturnType<typeof importJWK>>();
-  private readonly cache = new Map<string, VerifiedToken>();
+  /** Verified tokens, with the member issuer key that verified them (none for an IdP's). */
+  private readonly cache = new Map<string, VerifiedToken & { memberKey?: PublicJwk }>();
   private readonly maxCached: number;
   private readonly remote = new Map<string, RemoteIssuer>();
 
@@ -74,7 +75,11 @@ export class TokenVerifier {
   /** The token's principal; throws UNAUTHORIZED. */
   async verify(token: string): Promise<Principal> {
     const hit = this.cache.get(token);
-    if (hit && hit.expiresAtMs > Date.now()) return hit.principal;
+    // A remembered token counts only while its issuer is still a member with the same key.
+    const current =
+      hit &&
+      (hit.memberKey === undefined || sameKey(hit.memberKey, this.opts.issuers.get(hit.principal.org)));
+    if (hit && current && hit.expiresAtMs > Date.now()) return hit.principal;
     this.cache.delete(token);
     const verified = await this.verifyUncached(token);
     if (this.cache.size >= this.maxCached) this.cache.delete(this.cache.keys().next().value ?? '');
@@ -82,11 +87,12 @@ export class TokenVerifier {
     return verified.principal;
   }
 
-  private async verifyUncached(token: string): Promise<VerifiedToken> {
+  private async verifyUncached(token: string): Promise<VerifiedToken & { memberKey?: PublicJwk }> {
     const issuer = unverifiedIssuer(token);
     const remote = this.remote.get(issuer);
     if (remote) return remote.verify(token).catch((err: unknown) => Promise.reject(joseToUnauthorized(err)));
-    const key = await this.keyOf(issuer);
+    const memberKey = this.opts.issuers.get(issuer);
+    const key = await this.keyOf(issuer, memberKey);
     try {
       const { payload } = await jwtVerify(token, key, {
         issuer,
@@ -94,26 +100,31 @@ export class TokenVerifier {
         algorithms: [ALG],
         requiredClaims: ['exp', 'sub'],
       });
-      return { principal: principalFromClaims(issuer, payload), expiresAtMs: (payload.exp ?? 0) * 1000 };
+      const principal = principalFromClaims(issuer, payload);
+      return { principal, expiresAtMs: (payload.exp ?? 0) * 1000, ...(memberKey && { memberKey }) };
     } catch (err) {
       throw joseToUnauthorized(err);
     }
   }
 
   /** Imported once per issuer: importing is async WebCrypto work. */
-  private keyOf(issuer: string): ReturnType<typeof importJWK> {
-    let key = this.keys.get(issuer);
+  private keyOf(issuer: string, jwk: PublicJwk | undefined): ReturnType<typeof importJWK> {
+    if (!jwk)
+      throw unauthorized(
+        'the token issuer is neither a member of this network nor a configured identity provider',
+      );
+    const id = `${issuer} ${JSON.stringify(jwk)}`;
+    let key = this.keys.get(id);
     if (!key) {
-      const jwk = this.opts.issuers.get(issuer);
-      if (!jwk)
-        throw unauthorized(
-          'the token issuer is neither a member of this network nor a configured identity provider',
-        );
       key = importJWK(jwk, ALG);
-      this.keys.set(issuer, key);
+      this.keys.set(id, key);
     }
     return key;
   }
+}
+
+function sameKey(a: PublicJwk, b: PublicJwk | undefined): boolean {
+  return a === b || (b !== undefined && JSON.stringify(a) === JSON.stringify(b));
 }
 
 /** `iss` picks the key to verify with, so it is read before the signature is checked. */

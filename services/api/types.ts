@@ -49,13 +49,22 @@ export type RuleSetList = Schemas['RuleSetList'];
 export type RuleFile = Schemas['RuleFile'];
 export type GovernanceAccepted = Schemas['GovernanceAccepted'];
 
+/**
+ * Public issuer keys of the member orgs, by org id. A node passes a live view of the member set
+ * (members join, leave and rotate keys by governance), so it is read on every verification.
+ */
+export interface IssuerKeys {
+  get(org: string): PublicJwk | undefined;
+  keys(): Iterable<string>;
+}
+
 /** Everything the HTTP layer needs from the node; passed in, so tests use fakes. */
 export interface ApiDeps {
   network: string;
   /** This node's org id: only its tokens may write. */
   org: string;
-  /** Token issuer public keys of every member org, by org id (from genesis). */
-  issuers: ReadonlyMap<string, PublicJwk>;
+  /** Token issuer public keys of every member org, by org id: the member set in force now. */
+  issuers: IssuerKeys;
   /** External IdPs whose tokens act for a member org (node.json `auth.jwks`). */
   identityProviders: readonly IdentityProvider[];
   /** Largest accepted request body in bytes (413 above it). */
@@ -93,6 +102,17 @@ export interface ApiDeps {
     propose(files: RuleFile[]): Promise<GovernanceAccepted>;
     /** Throws NOT_FOUND for an unknown proposal. */
     approve(hash: string): Promise<GovernanceAccepted>;
+  };
+  /**
+   * Governance of members and auditor grants (execution/membership.ts). Proposals and approvals
+   * throw WaybillError with the ledger's refusal codes (NOT_A_VALIDATOR, MEMBER_INVALID, ...).
+   */
+  membership: {
+    members(): Schemas['MemberList'];
+    proposeMember(change: Schemas['MemberChangeProposal']): Promise<GovernanceAccepted>;
+    grants(): Schemas['GrantList'];
+    proposeGrant(grant: Schemas['AuditorGrant']): Promise<GovernanceAccepted>;
+    approve(subject: 'member' | 'grant', hash: string): Promise<GovernanceAccepted>;
   };
   /** GS1-EPCIS-Capture-Limit: the most events one capture document may hold. */
   captureLimit: number;

@@ -5,15 +5,19 @@ import {
   executeBlock,
   type TxResult,
 } from '../execution/index.js';
-import { type CommittedBlock, quorumOf } from '../ledger/index.js';
-import { GenesisGrants, type KeyRing, keyRingOf, Recipients, type RecipientsBook } from '../privacy/index.js';
+import type { CommittedBlock } from '../ledger/index.js';
+import { type KeyRing, Recipients, type RecipientsBook } from '../privacy/index.js';
 import type { CommittedCustody, Store } from '../storage/index.js';
+import { MemberBook } from './member-book.js';
 import { RuleRegistry } from './rules-book.js';
 
-/** What applying a committed block reads and writes: the store, the rules, recipients, sealing keys. */
+/** What applying a committed block reads and writes: the store, the rules, members, recipients, sealing keys. */
 export interface BlockApplyContext {
   store: Store;
   rules: RuleRegistry;
+  /** The member set at each height; `refresh` after each commit (the block may have scheduled a change). */
+  members: MemberBook;
+  network: string;
   /** Who receives each event (privacy/recipients.ts). */
   recipients: RecipientsBook;
   /** A sealed network's keys (docs/privacy.md); absent in an open network. */
@@ -33,39 +37,54 @@ export interface AppliedBlock {
   custody: CommittedCustody;
 }
 
-/** The recipients a network has when nobody says otherwise: its members and genesis grants. */
-export function genesisRecipients(genesis: Genesis): RecipientsBook {
-  return new Recipients(genesis.members, new GenesisGrants(genesis.grants ?? []));
-}
-
 export function executionContextOf(c: BlockApplyContext): ExecutionContext {
-  const { store, rules, recipients, sealing } = c;
-  return { ledger: store, custody: store.custody, rules, recipients, sealing };
+  const { store, rules, members, network, recipients, sealing } = c;
+  return { ledger: store, custody: store.custody, rules, members, network, recipients, sealing };
 }
 
-/** Executes a committed block against the committed state and stores it with all it changes, in one transaction. */
+/**
+ * Executes a committed block against the committed state and stores it with all it changes, in
+ * one transaction; then the member book reads the changes the block scheduled, so the next
+ * height's checks and quorums see them.
+ */
 export function applyBlock(
   c: BlockApplyContext,
   committed: CommittedBlock,
 ): { execution: BlockExecution; custody: CommittedCustody } {
-  return c.store.executeAndCommit(committed, () => executeBlock(committed.block, executionContextOf(c)));
+  const applied = c.store.executeAndCommit(committed, () =>
+    executeBlock(committed.block, executionContextOf(c)),
+  );
+  c.members.refresh();
+  return applied;
 }
 
 /**
  * Block apply on its own, as the block writer thread runs it (node/block-writer-thread.ts): the
- * context rebuilt from genesis and the thread's own connection to the ledger, as LedgerApp builds
- * it on the main thread. Returns what the main thread needs of each block, small and cloneable.
+ * context rebuilt from genesis and the thread's own connection to the ledger, as LedgerApp and
+ * node.ts build it on the main thread (a member book over the ledger's member changes, the rules
+ * with its quorums, recipients following the member set and grants, the sealing keys of every
+ * member the book has known). Returns what the main thread needs of each block, small and cloneable.
  */
 export function standaloneApplier(
   store: Store,
   genesis: Genesis,
 ): (committed: CommittedBlock) => AppliedBlock {
-  const { members } = genesis;
+  const members = new MemberBook(store, genesis.members, genesis.grants ?? []);
   const context: BlockApplyContext = {
     store,
-    rules: new RuleRegistry(store, genesis.rules, members, quorumOf(members.length).quorum),
-    recipients: genesisRecipients(genesis),
-    sealing: genesis.privacy === 'sealed' ? { keys: keyRingOf(members) } : undefined,
+    rules: new RuleRegistry(store, genesis.rules, members, (height) => members.at(height).quorum),
+    members,
+    network: genesis.network,
+    recipients: new Recipients(members, members),
+    // Read at each use, as node/sealing.ts does: members added or re-keyed by governance bring their keys.
+    sealing:
+      genesis.privacy === 'sealed'
+        ? {
+            get keys() {
+              return members.keyRing();
+            },
+          }
+        : undefined,
   };
   return (committed) => {
     const { execution, custody } = applyBlock(context, committed);

@@ -1,7 +1,11 @@
 import type { BlockHeader, RuleFileData } from '../ledger/index.js';
 
 /** What a header carries of the application: the parent's state and verdict roots and the rules in force. */
-export type AppRoots = Pick<BlockHeader, 'parentStateRoot' | 'parentResultsRoot' | 'rulesHash'>;
+export type AppRoots = Pick<BlockHeader, 'parentStateRoot' | 'parentResultsRoot' | 'rulesHash'> & {
+  /** The member sets in force at the block's height and the next (chain/member-book.ts). */
+  membersHash: string;
+  nextMembersHash: string;
+};
 
 /** Largest rule-set proposal (all files' text), so governance cannot bloat every block. */
 export const MAX_RULES_BYTES = 256 * 1024;
@@ -10,7 +14,9 @@ export function rootsDiffer(header: BlockHeader, expected: AppRoots): boolean {
   return (
     header.parentStateRoot !== expected.parentStateRoot ||
     header.parentResultsRoot !== expected.parentResultsRoot ||
-    header.rulesHash !== expected.rulesHash
+    header.rulesHash !== expected.rulesHash ||
+    header.membersHash !== expected.membersHash ||
+    header.nextMembersHash !== expected.nextMembersHash
   );
 }
 

@@ -12,6 +12,7 @@ import {
 import type { Mempool } from '../mempool/index.js';
 import type { Store } from '../storage/index.js';
 import { type AppRoots, rootsDiffer } from './block-checks.js';
+import type { MemberBook } from './member-book.js';
 import type { RuleRegistry } from './rules-book.js';
 import { sizeOf, type TxChecker } from './tx-check.js';
 
@@ -21,6 +22,7 @@ export interface BlockProducerComponents {
   store: Pick<Store, 'hasTx' | 'blockRoots'>;
   mempool: Mempool;
   rules: Pick<RuleRegistry, 'at'>;
+  members: Pick<MemberBook, 'at'>;
   checker: Pick<TxChecker, 'checkTx'>;
 }
 
@@ -31,9 +33,10 @@ export class BlockProducer {
   buildBlock(height: number, round: number, parentHash: string, minTimestamp: number, now: number): Block {
     const { genesis, mempool, store } = this.c;
     const limits = genesis.consensus;
+    // A removed member's transactions, or ones signed with a key rotated away, are not ordered.
     const txs = mempool
       .take(limits.maxBlockTxs, limits.maxBlockBytes, blockCostLimit(limits))
-      .filter((t) => !store.hasTx(t.id));
+      .filter((t) => !store.hasTx(t.id) && this.c.checker.checkTx(t, height));
     return this.blockOf(txs, height, round, parentHash, Math.max(now, minTimestamp));
   }
 
@@ -61,12 +64,13 @@ export class BlockProducer {
    * limit only with a single transaction, which may exceed it on its own (Mempool.take).
    */
   validateBlock(block: Block): boolean {
-    const expected = this.rootsFor(block.header.height);
+    const { height } = block.header;
+    const expected = this.rootsFor(height);
     if (!expected || rootsDiffer(block.header, expected)) return false;
     if (block.txs.length > 1 && blockCost(block.txs) > blockCostLimit(this.c.genesis.consensus)) return false;
     const ids = new Set<string>();
     for (const tx of block.txs) {
-      if (ids.has(tx.id) || this.c.store.hasTx(tx.id) || !this.c.checker.checkTx(tx)) return false;
+      if (ids.has(tx.id) || this.c.store.hasTx(tx.id) || !this.c.checker.checkTx(tx, height)) return false;
       ids.add(tx.id);
     }
     return true;
@@ -96,11 +100,19 @@ export class BlockProducer {
     return true;
   }
 
-  /** What the header at `height` must carry: the roots block height-1 left and the rules in force. */
+  /**
+   * What the header at `height` must carry: the roots block height-1 left, the rules in force and
+   * the member sets of this height and the next (known: a change activates two blocks after its approval).
+   */
   rootsFor(height: number): AppRoots | undefined {
-    const rulesHash = this.c.rules.at(height).hash;
-    if (height === 1) return { parentStateRoot: EMPTY_STATE_ROOT, parentResultsRoot: EMPTY_ROOT, rulesHash };
-    const parent = this.c.store.blockRoots(height - 1);
-    return parent && { parentStateRoot: parent.stateRoot, parentResultsRoot: parent.resultsRoot, rulesHash };
+    const { rules, members, store } = this.c;
+    const fixed = {
+      rulesHash: rules.at(height).hash,
+      membersHash: members.at(height).hash,
+      nextMembersHash: members.at(height + 1).hash,
+    };
+    if (height === 1) return { parentStateRoot: EMPTY_STATE_ROOT, parentResultsRoot: EMPTY_ROOT, ...fixed };
+    const parent = store.blockRoots(height - 1);
+    return parent && { parentStateRoot: parent.stateRoot, parentResultsRoot: parent.resultsRoot, ...fixed };
   }
 }

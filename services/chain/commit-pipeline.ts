@@ -9,6 +9,7 @@ import { type AppliedBlock, applyBlock, type CommitOutcome, executionContextOf }
 import { rootsDiffer } from './block-checks.js';
 import type { BlockProducer } from './block-producer.js';
 import type { Intake } from './intake.js';
+import type { MemberBook } from './member-book.js';
 import type { RuleRegistry } from './rules-book.js';
 
 /** Called once per committed block, after its SQLite transaction. */
@@ -27,6 +28,9 @@ export interface CommitComponents {
   store: Store;
   mempool: Pick<Mempool, 'remove'>;
   rules: RuleRegistry;
+  /** Refreshed after each commit: the block may have scheduled a member change. */
+  members: MemberBook;
+  network: string;
   clock: Clock;
   /** Who receives each event (privacy/recipients.ts). */
   recipients: RecipientsBook;
@@ -73,6 +77,9 @@ export class CommitPipeline {
       store.blockWriting(applied);
       return applied.then(({ outcome, custody }) => {
         store.adoptBlock(custody);
+        // The block may have scheduled a member change: the book reads it from this connection
+        // before anything of the next height runs (the driver waits for this promise).
+        this.c.members.refresh();
         this.announce(committed, outcome);
       });
     }

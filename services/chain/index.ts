@@ -17,4 +17,6 @@ export {
   type OnCommitted,
   type Submitted,
 } from './ledger-app.js';
+export { MemberBook, type MemberView } from './member-book.js';
+export { type GovernedSubmitter, MemberGovernance, type Proposed } from './member-governance.js';
 export { RuleRegistry, type RuleSetStore } from './rules-book.js';

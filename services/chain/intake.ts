@@ -101,7 +101,7 @@ export class Intake {
    * Signs one of this node's transactions and queues it, unless it is already known. A repeat
    * of a transaction whose write is still under way waits for that write too.
    */
-  private submitOwn(body: TxBody): Submitted {
+  submitOwn(body: TxBody): Submitted {
     const { signer, store, mempool } = this.c;
     const tx = signTx(body, signer);
     if (store.hasTx(tx.id) || mempool.has(tx.id)) {

@@ -11,15 +11,16 @@ import type {
   RuleFileData,
   SubmitContext,
   Transaction,
+  TxBody,
 } from '../ledger/index.js';
 import type { Mempool } from '../mempool/index.js';
-import type { RecipientsBook, SealingConfig } from '../privacy/index.js';
+import { Recipients, type RecipientsBook, type SealingConfig } from '../privacy/index.js';
 import type { Store } from '../storage/index.js';
-import { genesisRecipients } from './block-apply.js';
 import { BlockProducer } from './block-producer.js';
 import { type BlockApplier, CommitPipeline, type OnCommitted } from './commit-pipeline.js';
 import { Intake, type Submitted } from './intake.js';
 import { adoptKnownTxs } from './known-txs.js';
+import { MemberBook } from './member-book.js';
 import type { RuleRegistry } from './rules-book.js';
 import { SealedCaptures } from './sealed-capture.js';
 import { TxChecker } from './tx-check.js';
@@ -34,6 +35,8 @@ export interface LedgerAppDeps {
   mempool: Mempool;
   signer: Signer;
   rules: RuleRegistry;
+  /** The member set at each height: whose keys sign transactions and evidence, and who votes. Default: read from `store`. */
+  members?: MemberBook;
   /** Who receives each event; by default the genesis members and grants. */
   recipients?: RecipientsBook;
   /** A sealed network's keys and tiers (docs/privacy.md); absent in an open network. */
@@ -62,26 +65,35 @@ export class LedgerApp {
   private readonly pipeline: CommitPipeline;
   private readonly sealed: SealedCaptures<Submitted> | undefined;
 
+  readonly members: MemberBook;
+
   constructor(private readonly deps: LedgerAppDeps) {
     const { genesis, self, store, mempool, signer, rules, clock } = deps;
-    const recipients = deps.recipients ?? genesisRecipients(genesis);
+    const members = deps.members ?? new MemberBook(store, genesis.members, genesis.grants ?? []);
+    this.members = members;
+    // Recipients follow the member set and the grants (genesis and governance) at the block's height.
+    const recipients = deps.recipients ?? new Recipients(members, members);
     const sealed = deps.sealing && new SealedCaptures<Submitted>(deps.sealing, store);
     this.sealed = sealed;
-    this.checker = new TxChecker({ genesis, rules });
+    const nextHeight = () => store.tip().height + 1;
+    this.checker = new TxChecker({ genesis, rules, members, nextHeight });
     const checker = this.checker;
     const eventIds =
       sealed &&
       (<E extends { eventID: string }>(given: readonly { eventID?: unknown }[], assigned: readonly E[]) =>
         sealed.eventIds(given, assigned));
     this.intake = new Intake({ genesis, self, store, mempool, signer, rules, clock, checker, eventIds });
-    this.producer = new BlockProducer({ genesis, self, store, mempool, rules, checker });
+    this.producer = new BlockProducer({ genesis, self, store, mempool, rules, members, checker });
     this.pipeline = new CommitPipeline({
       store,
       mempool,
       rules,
+      members,
+      network: genesis.network,
       clock,
       recipients,
-      sealing: deps.sealing && { keys: deps.sealing.keys },
+      // The config itself, not a copy of its keys: the key ring follows the member set (node/sealing.ts).
+      sealing: deps.sealing,
       producer: this.producer,
       intake: this.intake,
       onCommitted: deps.onCommitted,
@@ -150,6 +162,11 @@ export class LedgerApp {
 
   approveRules(hash: string): Submitted {
     return this.intake.approveRules(hash);
+  }
+
+  /** Signs and queues one of this node's transactions (member and grant governance). */
+  submitOwn(body: TxBody): Submitted {
+    return this.intake.submitOwn(body);
   }
 
   /** The committed custody state of an object (EPC URI or GS1 Digital Link URI). */

@@ -11,6 +11,11 @@ import type { RuleProposal, RulesBook } from '../execution/index.js';
 import type { RuleFileData } from '../ledger/index.js';
 import type { Store } from '../storage/index.js';
 
+/** The members the custody rules see at a height (chain/member-book.ts), or a fixed list. */
+export interface MemberDirectory {
+  at(height: number): { members: readonly Member[] };
+}
+
 /** What the registry reads of the ledger: committed proposals and their files. */
 export type RuleSetStore = Pick<Store, 'ruleProposals' | 'ruleProposal' | 'ruleFiles'>;
 
@@ -22,19 +27,34 @@ const CHECKED_CACHE = 64;
  * below it, so replaying an old block uses the rules it was executed under.
  */
 export class RuleRegistry implements RulesBook {
-  private readonly engines = new Map<string, Engine>();
+  /** Compiled engines by rule-set hash, per member list (a new list only when membership changes). */
+  private readonly engines = new Map<string, WeakMap<readonly Member[], Engine>>();
+  private readonly directory: MemberDirectory;
+  private readonly quorumOf: (height: number) => number;
   private readonly checked = new Map<string, { hash: string; problems: string[] }>();
   readonly genesisHash: string;
 
   constructor(
     private readonly store: RuleSetStore,
     genesisRules: readonly RuleFileData[],
-    private readonly members: readonly Member[],
-    readonly quorum: number,
+    members: readonly Member[] | MemberDirectory,
+    quorum: number | ((height: number) => number),
   ) {
     const ruleSet = loadRuleFiles(genesisRules);
     this.genesisHash = ruleSet.hash;
-    this.engines.set(ruleSet.hash, createEngine(ruleSet, members));
+    this.genesisFiles = genesisRules;
+    const fixed = members as readonly Member[];
+    this.directory = Array.isArray(members)
+      ? { at: () => ({ members: fixed }) }
+      : (members as MemberDirectory);
+    this.quorumOf = typeof quorum === 'number' ? () => quorum : quorum;
+  }
+
+  private readonly genesisFiles: readonly RuleFileData[];
+
+  /** Member approvals needed at `height`: 2f+1 of its validators. */
+  quorumAt(height: number): number {
+    return this.quorumOf(height);
   }
 
   at(height: number): { hash: string; engine: Engine } {
@@ -48,7 +68,7 @@ export class RuleRegistry implements RulesBook {
         hash = p.hash;
       }
     }
-    return { hash, engine: this.engine(hash) };
+    return { hash, engine: this.engine(hash, this.directory.at(height).members) };
   }
 
   /** Every version, genesis first, and which one governs block `nextHeight`. */
@@ -82,13 +102,18 @@ export class RuleRegistry implements RulesBook {
     return result;
   }
 
-  private engine(hash: string): Engine {
-    let engine = this.engines.get(hash);
+  private engine(hash: string, members: readonly Member[]): Engine {
+    let byMembers = this.engines.get(hash);
+    if (!byMembers) {
+      byMembers = new WeakMap();
+      this.engines.set(hash, byMembers);
+    }
+    let engine = byMembers.get(members);
     if (!engine) {
-      const files = this.store.ruleFiles(hash);
+      const files = hash === this.genesisHash ? this.genesisFiles : this.store.ruleFiles(hash);
       if (!files) throw new Error(`rule set ${hash} is active but not stored`);
-      engine = createEngine(loadRuleFiles(files), this.members);
-      this.engines.set(hash, engine);
+      engine = createEngine(loadRuleFiles(files), members);
+      byMembers.set(members, engine);
     }
     return engine;
   }

@@ -6,6 +6,11 @@ Usage:
   waybill network init --config <network.yaml> --out <dir>
       Write <dir>/genesis.json and, per organisation, <dir>/<org-id>/node.json with its
       private keys beside it (mode 0600).
+  waybill member init --genesis <genesis.json> --config <org.yaml> --out <dir>
+      For an organisation joining a running network: write <dir>/<org-id>/node.json, its keys
+      (mode 0600) and <dir>/<org-id>/member.json, the signed public description to propose with
+      POST /governance/members. org.yaml holds one org of a network file plus role
+      (validator or observer).
   waybill node start --config <dir>/<org-id>/node.json
       Run one organisation's node (data under <dir>/<org-id>/data unless configured).
   waybill node backup --config <node.json> --out <file>
@@ -44,6 +49,7 @@ type Command = (args: string[]) => Promise<number>;
 // libp2p and the node (about 2 s), and a typo is answered at once.
 const COMMANDS: Record<string, Command> = {
   'network init': async (a) => (await import('./network-init.js')).runNetworkInit(a),
+  'member init': async (a) => (await import('./member-init.js')).runMemberInit(a),
   'node start': async (a) => (await import('./node-start.js')).runNodeStart(a),
   'node backup': async (a) => (await import('./node-backup.js')).runNodeBackup(a),
   'node restore': async (a) => (await import('./node-backup.js')).runNodeRestore(a),

@@ -28,6 +28,8 @@ export enum Domain {
   Transaction = 'waybill/tx/v1',
   Proposal = 'waybill/proposal/v1',
   Vote = 'waybill/vote/v1',
+  /** A member file (member.json): the node key vouches for the description it hands to the consortium. */
+  Member = 'waybill/member/v1',
 }
 
 /** Bytes that get signed: domain tag, a newline, then the canonical encoding of the payload. */

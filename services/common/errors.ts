@@ -60,6 +60,27 @@ export enum ErrorCode {
   RateLimited = 'RATE_LIMITED',
   /** Request headers or URL over the server's limit. */
   HeadersTooLarge = 'HEADERS_TOO_LARGE',
+  // Governance of members and grants (execution/membership.ts); the ledger refuses with the same codes.
+  /** No committed governance proposal has this hash. */
+  UnknownProposal = 'UNKNOWN_PROPOSAL',
+  /** The same change is already proposed. */
+  DuplicateProposal = 'DUPLICATE_PROPOSAL',
+  /** This organisation already approved the proposal. */
+  AlreadyApproved = 'ALREADY_APPROVED',
+  /** The change would leave fewer than 4 validators. */
+  ValidatorsBelowMinimum = 'VALIDATORS_BELOW_MINIMUM',
+  /** The member file is malformed, or its peer id or signature does not match its node key. */
+  MemberInvalid = 'MEMBER_INVALID',
+  /** The org id, node key or peer id is already a member's. */
+  MemberExists = 'MEMBER_EXISTS',
+  /** No member has this org id. */
+  MemberUnknown = 'MEMBER_UNKNOWN',
+  /** Only validators propose and approve governance changes. */
+  NotAValidator = 'NOT_A_VALIDATOR',
+  /** An organisation cannot propose or approve a grant to itself. */
+  SelfGrant = 'SELF_GRANT',
+  /** The grant's scope or until is not valid. */
+  GrantInvalid = 'GRANT_INVALID',
   /** A disclosure of a path the event does not seal (docs/privacy.md). */
   SealedPathUnknown = 'SEALED_PATH_UNKNOWN',
   /** This node cannot decrypt the event's sealed fields: a recipient's own node serves them. */

@@ -1,33 +1,11 @@
 import type { ConsensusTimeouts } from '../consensus/index.js';
-import type { EncryptionPublicKey, PublicJwk } from '../crypto/index.js';
-import type { RuleFileData } from '../ledger/index.js';
+import type { MemberRecord, RuleFileData } from '../ledger/index.js';
 import type { AuditorGrant } from '../privacy/index.js';
 
 export type { EncryptionPublicKey, PublicJwk } from '../crypto/index.js';
 
-export interface GenesisMember {
-  /** Org id: lower-case slug, unique in the network. */
-  id: string;
-  name: string;
-  /** GS1 party ids (PGLN URNs) this org acts as. */
-  parties: string[];
-  /** GS1 location ids (SGLN URNs) of its sites. */
-  locations: string[];
-  /** Ed25519 node public key, hex. It signs transactions and votes and is the libp2p identity. */
-  publicKey: string;
-  /** libp2p peer id derived from publicKey. */
-  peerId: string;
-  /** Public key of the org's development token issuer. */
-  jwtIssuerKey: PublicJwk;
-  /**
-   * X25519 keys sealed fields are encrypted to (docs/privacy.md), each active from its `from`
-   * height. Absent in genesis files older than sealing; `network init` always writes one.
-   */
-  encryptionKeys?: EncryptionPublicKey[];
-  host: string;
-  apiPort: number;
-  p2pPort: number;
-}
+/** A member as genesis lists it: its public description (ledger/members.ts), role included. */
+export type GenesisMember = MemberRecord;
 
 export interface ConsensusParams extends ConsensusTimeouts {
   /** Upper bounds on what one block may hold. */

@@ -31,7 +31,7 @@ export type {
   PrivacyMode,
   PublicJwk,
 } from './genesis.js';
-export { GENESIS_FILE, type InitResult, initNetwork, NODE_FILE } from './init.js';
+export { GENESIS_FILE, type InitResult, initMember, initNetwork, MEMBER_FILE, NODE_FILE } from './init.js';
 export { readPrivateFile, writePrivateFile, writeSecretKeyFile } from './key-files.js';
 export { genesisHashOf, loadNodeConfig, type NodeConfig, rateLimitOf, readGenesis } from './load.js';
 export {
@@ -39,5 +39,6 @@ export {
   type OrgDefinition,
   parseNetworkDefinition,
   readNetworkDefinition,
+  readOrgDefinition,
 } from './network-file.js';
 export type { NodeConfigFile } from './node-config.js';

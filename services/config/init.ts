@@ -1,15 +1,16 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { toHex } from '../common/index.js';
 import { compileRuleSet, formatProblem, readRuleFiles } from '../contracts/index.js';
 import {
+  createSigner,
   ENC_KEY_FILE,
   generateEncryptionKey,
   generateIssuerKey,
   generateSeed,
   publicKeyOf,
 } from '../crypto/index.js';
-import type { RuleFileData } from '../ledger/index.js';
+import { type RuleFileData, signMemberFile } from '../ledger/index.js';
 import { peerIdFromSeed } from '../p2p/index.js';
 import { listenHost, p2pMultiaddr } from './address.js';
 import { DEFAULT_BODY_LIMIT, DEFAULT_CONSENSUS, DEFAULT_MEMPOOL, defaultContractsDir } from './defaults.js';
@@ -44,7 +45,7 @@ export async function initNetwork(def: NetworkDefinition, outDir: string, now: n
   for (const org of def.orgs) {
     const orgDir = join(outDir, org.id);
     mkdirSync(orgDir, { recursive: true, mode: 0o700 });
-    members.push(await writeOrgKeys(org, orgDir));
+    members.push((await writeOrgKeys(org, orgDir)).member);
     const path = join(orgDir, NODE_FILE);
     writeFileSync(path, `${JSON.stringify(nodeConfigOf(org), null, 2)}\n`);
     nodeConfigs.push({ org: org.id, path });
@@ -75,7 +76,10 @@ function genesisRules(dir: string): RuleFileData[] {
   return readRuleFiles(dir);
 }
 
-async function writeOrgKeys(org: OrgDefinition, orgDir: string): Promise<GenesisMember> {
+async function writeOrgKeys(
+  org: OrgDefinition,
+  orgDir: string,
+): Promise<{ member: GenesisMember; seed: Uint8Array }> {
   const seed = generateSeed();
   writePrivateFile(join(orgDir, 'node.key'), `${toHex(seed)}\n`);
   const issuer = await generateIssuerKey(org.id);
@@ -83,7 +87,7 @@ async function writeOrgKeys(org: OrgDefinition, orgDir: string): Promise<Genesis
   writeSecretKeyFile(join(orgDir, SUBSCRIPTION_KEY_FILE));
   const enc = await generateEncryptionKey(org.id);
   writePrivateFile(join(orgDir, ENC_KEY_FILE), `${JSON.stringify(enc.privateJwk)}\n`);
-  return {
+  const member: GenesisMember = {
     id: org.id,
     name: org.name,
     parties: org.parties,
@@ -95,7 +99,49 @@ async function writeOrgKeys(org: OrgDefinition, orgDir: string): Promise<Genesis
     host: org.host,
     apiPort: org.apiPort,
     p2pPort: org.p2pPort,
+    // Written only when given, so a network without observers keeps the genesis it had.
+    ...(org.role && { role: org.role }),
   };
+  return { member, seed };
+}
+
+export const MEMBER_FILE = 'member.json';
+
+/**
+ * `waybill member init`: keys and node.json for an organisation joining an existing network, and
+ * member.json, its signed public description to hand to the consortium (POST /governance/members).
+ * The node key, token issuer key and subscription key are generated as `network init` does.
+ */
+export async function initMember(
+  genesisPath: string,
+  genesis: Genesis,
+  org: OrgDefinition,
+  outDir: string,
+): Promise<{ nodeConfig: string; memberFile: string }> {
+  if (genesis.members.some((m) => m.id === org.id)) {
+    throw new ConfigError(ConfigErrorCode.Invalid, `${org.id} is already a member in ${genesisPath}`);
+  }
+  const orgDir = join(outDir, org.id);
+  const memberFile = join(orgDir, MEMBER_FILE);
+  if (existsSync(memberFile)) {
+    throw new ConfigError(
+      ConfigErrorCode.Invalid,
+      `${memberFile} exists; refusing to overwrite a member's keys`,
+    );
+  }
+  mkdirSync(orgDir, { recursive: true, mode: 0o700 });
+  const { member, seed } = await writeOrgKeys({ ...org, role: org.role ?? 'validator' }, orgDir);
+  // member.json carries the X25519 encryption key (from 0: it is active from the height the
+  // change comes into force, which the member book sets), so the member can receive sealed events.
+  writeFileSync(memberFile, `${JSON.stringify(signMemberFile(member, createSigner(seed)), null, 2)}\n`);
+  const nodeConfig = join(orgDir, NODE_FILE);
+  const file: NodeConfigFile = {
+    ...nodeConfigOf(org),
+    genesis: relative(orgDir, resolve(genesisPath)),
+    memberFile: MEMBER_FILE,
+  };
+  writeFileSync(nodeConfig, `${JSON.stringify(file, null, 2)}\n`);
+  return { nodeConfig, memberFile };
 }
 
 function nodeConfigOf(org: OrgDefinition): NodeConfigFile {

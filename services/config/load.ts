@@ -6,7 +6,9 @@ import {
   type EncryptionPrivateJwk,
   parseEncryptionPrivateJwk,
   publicKeyOf,
+  verify,
 } from '../crypto/index.js';
+import { type MemberFile, memberFileProblem, recordOf } from '../ledger/index.js';
 import { type IdentityProvider, parseAuthConfig } from './auth-config.js';
 import { parseCidrs } from './cidr.js';
 import { DEFAULT_BODY_LIMIT, DEFAULT_MEMPOOL, DEFAULT_RATE_LIMIT } from './defaults.js';
@@ -109,6 +111,17 @@ export function readGenesis(path: string): Genesis {
   return genesis;
 }
 
+/** This org's own member file: its description as the consortium admitted it. */
+function readMemberFile(path: string, org: string): GenesisMember {
+  const file = readJson(path, 'member file') as MemberFile;
+  const problem = memberFileProblem(file, verify);
+  if (problem)
+    throw new ConfigError(ConfigErrorCode.Invalid, `member file ${path} does not verify: ${problem}`);
+  if (file.id !== org)
+    throw new ConfigError(ConfigErrorCode.Invalid, `member file ${path} is for ${file.id}, not ${org}`);
+  return recordOf(file);
+}
+
 /** The hash every node's chain starts from: block 1's parentHash. */
 export function genesisHashOf(genesis: Genesis): string {
   return hashOf(genesis);
@@ -119,13 +132,20 @@ export function loadNodeConfig(configPath: string): NodeConfig {
   const file = readJson(path, 'node config') as NodeConfigFile;
   const base = dirname(path);
   const genesis = readGenesis(resolve(base, file.genesis));
-  const self = genesis.members.find((m) => m.id === file.org);
-  if (!self) throw new ConfigError(ConfigErrorCode.Invalid, `org ${file.org} is not a member in genesis`);
+  const self = file.memberFile
+    ? readMemberFile(resolve(base, file.memberFile), file.org)
+    : genesis.members.find((m) => m.id === file.org);
+  if (!self) {
+    throw new ConfigError(
+      ConfigErrorCode.Invalid,
+      `org ${file.org} is not a member in genesis; a member admitted later names its member.json in memberFile`,
+    );
+  }
   const seed = fromHex(readPrivateFile(resolve(base, file.nodeKeyFile)));
   if (toHex(publicKeyOf(seed)) !== self.publicKey) {
     throw new ConfigError(
       ConfigErrorCode.Invalid,
-      `node key of ${file.org} does not match its genesis public key`,
+      `node key of ${file.org} does not match its ${file.memberFile ? 'member file' : 'genesis'} public key`,
     );
   }
   const nodeKeyPath = resolve(base, file.nodeKeyFile);
@@ -140,6 +160,7 @@ export function loadNodeConfig(configPath: string): NodeConfig {
     encryptionKeys: encryptionKeysOf(
       self,
       resolve(base, file.encKeyFile ?? join(dirname(nodeKeyPath), ENC_KEY_FILE)),
+      file.memberFile ? 'its member file' : 'genesis',
     ),
     dataDir: resolve(base, file.dataDir),
     api: {
@@ -167,7 +188,7 @@ export function loadNodeConfig(configPath: string): NodeConfig {
         path,
         network: genesis.network,
         org: file.org,
-        members: genesis.members.map((m) => m.id),
+        members: [...new Set([...genesis.members.map((m) => m.id), self.id])],
       }),
     },
   };
@@ -177,7 +198,7 @@ export function loadNodeConfig(configPath: string): NodeConfig {
  * The org's private encryption key, refused when group or others can read the file or when it is
  * not the key genesis lists for the org. Nothing of the file's content reaches the message.
  */
-function encryptionKeysOf(self: GenesisMember, path: string): EncryptionPrivateJwk[] {
+function encryptionKeysOf(self: GenesisMember, path: string, source: string): EncryptionPrivateJwk[] {
   const listed = self.encryptionKeys ?? [];
   if (listed.length === 0) return [];
   const parsed = parseEncryptionPrivateJwk(readPrivateFile(path));
@@ -188,7 +209,7 @@ function encryptionKeysOf(self: GenesisMember, path: string): EncryptionPrivateJ
   if (!match || match.x !== parsed.x) {
     throw new ConfigError(
       ConfigErrorCode.Invalid,
-      `encryption key ${path} (kid ${parsed.kid}) is not one genesis lists for ${self.id}`,
+      `encryption key ${path} (kid ${parsed.kid}) is not one ${source} lists for ${self.id}`,
       { path },
     );
   }

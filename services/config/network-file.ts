@@ -15,6 +15,8 @@ export interface OrgDefinition {
   host: string;
   apiPort: number;
   p2pPort: number;
+  /** validator (votes; the default) or observer (captures, reads and serves proofs, never votes). */
+  role?: 'validator' | 'observer';
 }
 
 export interface NetworkDefinition {
@@ -54,6 +56,7 @@ const schema = {
           host: { type: 'string', minLength: 1 },
           apiPort: port,
           p2pPort: port,
+          role: { enum: ['validator', 'observer'] },
         },
       },
     },
@@ -77,6 +80,9 @@ const schema = {
   },
 } as const;
 
+/** One org of a network file plus its role: `waybill member init --config org.yaml`. */
+export const orgSchema = schema.properties.orgs.items;
+
 const validate = new Ajv({ allErrors: true }).compile<NetworkDefinition>(schema);
 
 export function parseNetworkDefinition(text: string, source: string): NetworkDefinition {
@@ -91,6 +97,9 @@ export function parseNetworkDefinition(text: string, source: string): NetworkDef
     throw new ConfigError(ConfigErrorCode.Invalid, `${source}: ${detail}`);
   }
   assertUnique(data, source);
+  if (!data.orgs.some((o) => (o.role ?? 'validator') === 'validator')) {
+    throw new ConfigError(ConfigErrorCode.Invalid, `${source}: at least one org must be a validator`);
+  }
   checkGrants(
     data.grants ?? [],
     data.orgs.map((o) => o.id),
@@ -126,6 +135,23 @@ function assertUnique(def: NetworkDefinition, source: string): void {
       seen.add(key);
     }
   }
+}
+
+const validateOrg = new Ajv({ allErrors: true }).compile<OrgDefinition>(orgSchema);
+
+/** `org.yaml` of `waybill member init`: the fields of one org of a network file, plus `role`. */
+export function readOrgDefinition(path: string): OrgDefinition {
+  let data: unknown;
+  try {
+    data = parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(ConfigErrorCode.Invalid, `${path}: not readable YAML: ${(err as Error).message}`);
+  }
+  if (!validateOrg(data)) {
+    const detail = (validateOrg.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
+    throw new ConfigError(ConfigErrorCode.Invalid, `${path}: ${detail}`);
+  }
+  return data;
 }
 
 export function readNetworkDefinition(path: string): NetworkDefinition {

@@ -10,6 +10,12 @@ export interface NodeConfigFile {
   encKeyFile?: string;
   dataDir: string;
   /**
+   * This org's member file (member.json, relative to node.json), written by `waybill member init`:
+   * for a member admitted by governance (genesis does not list it) or one whose keys an `update`
+   * rotated. Its description and node key stand for the genesis entry.
+   */
+  memberFile?: string;
+  /**
    * `rateLimit`: requests a second each API client (a token's org and sub, else a remote address)
    * may make, and the burst it may send at once; 429 RATE_LIMITED past it. Default 2,000/s, burst 4,000.
    */

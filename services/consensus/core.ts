@@ -16,6 +16,7 @@ import type {
   PersistedState,
   Proposal,
   Step,
+  Validator,
   Vote,
 } from './types.js';
 import { decisionProblem } from './validation.js';
@@ -36,9 +37,13 @@ export function createConsensusCore(config: ConsensusConfig): ConsensusCore {
  */
 class TendermintCore implements ConsensusCore, MachineHost {
   now = 0;
-  private readonly env: CoreEnv;
-  private readonly checker: Checker;
+  /** The validators of the height being decided, and this node's place among them. */
+  private env: CoreEnv;
+  private checker: Checker;
+  private readonly sets = new WeakMap<readonly Validator[], ValidatorSet>();
   private readonly future = new FutureBuffer(FUTURE_LIMIT);
+  /** Buffered messages of the height just entered, replayed at the start of the next step. */
+  private replayPending = false;
   private readonly peerHeights: PeerHeights;
   private out: ConsensusAction[] = [];
   private started = false;
@@ -56,12 +61,51 @@ class TendermintCore implements ConsensusCore, MachineHost {
   private readonly evidenceSeen = new Map<number, Set<string>>();
 
   constructor(private readonly config: ConsensusConfig) {
-    const validators = new ValidatorSet(config.validators);
-    this.env = { config, validators, selfIndex: validators.indexOf(config.self) };
-    this.checker = { network: config.network, validators, verify: config.verify };
+    this.env = this.envFor(1);
+    this.checker = this.checkerFor(this.env);
     // A peer one height away for a whole propose timeout is stuck, not just racing a commit.
     this.peerHeights = new PeerHeights(config.timeouts.proposeMs, config.timeouts.proposeMs);
     this.m = new HeightMachine(new HeightState({ height: 0, hash: '', timestamp: 0 }, this.env), this);
+  }
+
+  /** The validator set deciding `height` (config.validatorsAt), built once per distinct list. */
+  private validatorsOf(height: number): ValidatorSet {
+    const list = this.config.validatorsAt?.(height) ?? this.config.validators;
+    let set = this.sets.get(list);
+    if (!set) {
+      set = new ValidatorSet(list);
+      this.sets.set(list, set);
+    }
+    return set;
+  }
+
+  private envFor(height: number): CoreEnv {
+    const validators = this.validatorsOf(height);
+    return { config: this.config, validators, selfIndex: this.selfIn(validators) };
+  }
+
+  /**
+   * This node's index among `validators`, if it votes there: its org must be a validator with the
+   * key this node signs with. After a key rotation the old key signs nothing (docs/consensus.md).
+   */
+  private selfIn(validators: ValidatorSet): number | undefined {
+    const index = validators.indexOf(this.config.self);
+    if (index === undefined) return undefined;
+    const key = validators.at(index).publicKey;
+    const own = this.config.signer.publicKey;
+    return key.length === own.length && key.every((b, i) => b === own[i]) ? index : undefined;
+  }
+
+  private checkerFor(env: CoreEnv): Checker {
+    return { network: this.config.network, validators: env.validators, verify: this.config.verify };
+  }
+
+  /** Enters the validator set of `height` (a height boundary is the only place it may change). */
+  private useHeight(height: number): void {
+    const validators = this.validatorsOf(height);
+    if (validators === this.env.validators) return;
+    this.env = { config: this.config, validators, selfIndex: this.selfIn(validators) };
+    this.checker = this.checkerFor(this.env);
   }
 
   get status(): { height: number; round: number; step: Step; proposer: string } {
@@ -73,7 +117,13 @@ class TendermintCore implements ConsensusCore, MachineHost {
     this.out = [];
     this.now = input.now;
     if (input.type === 'start') this.start(input.tip, input.persisted ?? null);
-    else if (this.started) this.dispatch(input);
+    else if (this.started) {
+      if (this.replayPending) {
+        this.replayPending = false;
+        for (const { from, message } of this.future.take()) this.onMessage(from, message);
+      }
+      this.dispatch(input);
+    }
     return this.out;
   }
 
@@ -108,11 +158,13 @@ class TendermintCore implements ConsensusCore, MachineHost {
     this.started = true;
     this.txsAvailable = false;
     this.future.take();
+    this.replayPending = false;
     if (persisted && persisted.height === tip.height + 1) this.restore(tip, persisted);
     else this.enterHeight(tip);
   }
 
   private enterHeight(tip: ChainTip): void {
+    this.useHeight(tip.height + 1);
     this.m = new HeightMachine(new HeightState(tip, this.env), this);
     for (const height of this.evidenceSeen.keys()) if (height <= tip.height) this.evidenceSeen.delete(height);
     this.peerHeights.clear();
@@ -125,6 +177,7 @@ class TendermintCore implements ConsensusCore, MachineHost {
    * round resumes where it was, so nothing already signed is ever signed differently.
    */
   private restore(tip: ChainTip, p: PersistedState): void {
+    this.useHeight(p.height);
     this.m = new HeightMachine(HeightState.restore(tip, this.env, p), this);
     this.peerHeights.clear();
     this.log('info', 'restored', { height: p.height, round: p.round, step: p.step, sent: p.sent.length });
@@ -144,7 +197,12 @@ class TendermintCore implements ConsensusCore, MachineHost {
     this.emit({ type: 'commit', block, hash, certificate });
     this.log('debug', 'committed', { height, round: certificate.round, hash, txs: block.txs.length });
     this.enterHeight({ height, hash, timestamp: block.header.timestamp });
-    for (const { from, message } of this.future.take()) this.onMessage(from, message);
+    // With a validator set that changes (validatorsAt), the new height's buffered messages wait for
+    // the next step: by then the driver has applied this commit. Replayed now, a buffered decision
+    // would commit the new height too and enter the one after, whose set depends on this block,
+    // before the application has it (docs/consensus.md, "Reconfiguration").
+    if (this.config.validatorsAt) this.replayPending = true;
+    else for (const { from, message } of this.future.take()) this.onMessage(from, message);
   }
 
   private onTimeout(height: number, round: number, step: Step | 'commit' | 'empty'): void {
@@ -168,8 +226,12 @@ class TendermintCore implements ConsensusCore, MachineHost {
       this.onDecision(from, m);
       return;
     }
-    const index = this.env.validators.indexOf(m.type === 'proposal' ? m.proposer : m.voter);
+    const signer = m.type === 'proposal' ? m.proposer : m.voter;
     const { height } = this.m.h;
+    // Each message is judged by the validators of its own height: the next height's set is known
+    // (it depends on blocks up to height - 1), later ones are judged by it too until replayed.
+    const at = Number.isSafeInteger(m.height) && m.height > height ? height + 1 : height;
+    const index = (at === height ? this.env.validators : this.validatorsOf(at)).indexOf(signer);
     if (index === undefined) this.reject(from, m, 'not_a_validator');
     else if (m.height < height) this.peerBehind(from, m.height);
     else if (m.height > height) this.fromFuture(from, m, m.height);

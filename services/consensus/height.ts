@@ -71,6 +71,11 @@ export class HeightState {
     return this.env.validators;
   }
 
+  /** Whether this node votes at this height (false for an observer, or a member not yet added). */
+  get isValidator(): boolean {
+    return this.env.selfIndex !== undefined;
+  }
+
   get self(): string {
     return this.env.config.self;
   }

@@ -251,6 +251,7 @@ export class HeightMachine {
    * only after a restart): then the old one is re-sent instead. Never two votes for one slot.
    */
   private signVoteOnce(type: Vote['type'], blockHash: string | null): void {
+    if (!this.h.isValidator) return; // an observer follows the height without voting
     const { height, round } = this.h;
     const held = this.h.ownVote(type, round);
     if (held) {

@@ -34,6 +34,14 @@ export interface ConsensusConfig {
   self: string;
   /** In genesis order; the proposer of (height, round) is validators[(height + round) % n]. */
   validators: readonly Validator[];
+  /**
+   * The validators deciding `height`, when the set changes by governance (absent: `validators` at
+   * every height). Asked when the core enters a height, right after committing the one before, so it
+   * may depend on committed blocks up to height - 2 only (a change activates two blocks after its
+   * approval). Deterministic, like validateBlock; return the same array while the set is unchanged.
+   * A node that is not in the list at a height (an observer) follows it without signing anything.
+   */
+  validatorsAt?: (height: number) => readonly Validator[];
   timeouts: ConsensusTimeouts;
   signer: Signer;
   verify: Verify;

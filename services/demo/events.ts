@@ -20,6 +20,8 @@ export function identifiers(run: string) {
   const numeric = String(Number.parseInt(run, 36) % 1_000_000_000).padStart(9, '0');
   return {
     lots: ['A', 'B'].map((l) => `urn:epc:id:sgtin:0614141.107346.LOT${run}${l}`),
+    /** A lot the grower keeps to itself (the privacy scenes). */
+    privateLot: `urn:epc:id:sgtin:0614141.107346.LOT${run}C`,
     cases: [1, 2, 3, 4].map((n) => `urn:epc:id:sgtin:0614142.207346.C${run}${n}`),
     pallets: [1, 2].map((n) => `urn:epc:id:sscc:0614142.${n}${numeric}`),
   };

@@ -1,1 +1,2 @@
-export { type DemoNode, runStory } from './story.js';
+export type { DemoNode } from './demo-node.js';
+export { runStory } from './story.js';

@@ -1,19 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createWaybillClient, type WaybillClient } from '../client/index.js';
-import { type GenesisKeys, verifyProof } from '../verify/index.js';
+import { verifyProof } from '../verify/index.js';
+import type { DemoNode } from './demo-node.js';
 import * as ev from './events.js';
-
-/** One organisation's node, as the demo talks to it. */
-export interface DemoNode {
-  org: string;
-  name: string;
-  url: string;
-  client: WaybillClient;
-  /** This org's token: another node answers it what this org may see there (docs/privacy.md). */
-  token: string;
-  party: ev.Party;
-}
+import { type PrivacyScenes, privacyScenes } from './privacy-scenes.js';
 
 /**
  * A client of `node` carrying `viewer`'s token. Each member sees only what concerns it, at every
@@ -32,8 +23,8 @@ export interface StoryOptions {
   print: (line: string) => void;
   /** How long to wait for a capture to be decided. */
   timeoutMs?: number;
-  /** The genesis file the auditor checks proofs against. */
-  genesis: GenesisKeys;
+  /** The genesis file the auditor checks proofs against; its privacy mode and grants shape the privacy scenes. */
+  genesis: PrivacyScenes['genesis'];
 }
 
 type Job = { running: boolean; success: boolean; errors: { eventID?: string; code: string }[] };
@@ -45,7 +36,7 @@ type Job = { running: boolean; success: boolean; errors: { eventID?: string; cod
  */
 export async function runStory(opts: StoryOptions): Promise<number> {
   const [grower, packer, carrier, retailer] = opts.nodes;
-  const { lots, cases, pallets } = ev.identifiers(opts.run);
+  const { lots, cases, pallets, privateLot } = ev.identifiers(opts.run);
   const [lotA, lotB] = lots as [string, string];
   const [c1, c2, c3, c4] = cases as [string, string, string, string];
   const [p1, p2] = pallets as [string, string];
@@ -245,6 +236,23 @@ export async function runStory(opts: StoryOptions): Promise<number> {
     `An auditor at ${retailer.name} traces case 1 from the field to the shelf and writes the FSMA 204 spreadsheet.`,
   );
   await audit(opts, retailer, c1, check);
+
+  // Who sees what (docs/privacy.md). The carrier never handles lot C: here it is the competitor.
+  await privacyScenes(
+    {
+      grower,
+      competitor: carrier,
+      retailer,
+      caseId: c1,
+      privateLot,
+      genesis: opts.genesis,
+      step,
+      check,
+      print: opts.print,
+      capture,
+    },
+    10,
+  );
 
   opts.print(
     failures === 0

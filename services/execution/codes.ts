@@ -13,4 +13,11 @@ export enum RejectCode {
   DuplicateProposal = 'DUPLICATE_PROPOSAL',
   UnknownProposal = 'UNKNOWN_PROPOSAL',
   AlreadyApproved = 'ALREADY_APPROVED',
+  ValidatorsBelowMinimum = 'VALIDATORS_BELOW_MINIMUM',
+  MemberInvalid = 'MEMBER_INVALID',
+  MemberExists = 'MEMBER_EXISTS',
+  MemberUnknown = 'MEMBER_UNKNOWN',
+  NotAValidator = 'NOT_A_VALIDATOR',
+  SelfGrant = 'SELF_GRANT',
+  GrantInvalid = 'GRANT_INVALID',
 }

@@ -20,6 +20,7 @@ import { CommittedReads } from './committed-reads.js';
 import { evidenceEntry } from './evidence.js';
 import { GovernanceRun, isGovernance } from './governance.js';
 import { identifiersFrom, identifiersOf } from './identifiers.js';
+import { isMembership, MembershipRun } from './membership.js';
 import { resultsRootOf, verdictLeaves } from './results.js';
 import type { BlockExecution, EventVerdict, ExecutionContext, StateView, TxResult } from './types.js';
 
@@ -45,11 +46,17 @@ export function executeBlock(block: Block, ctx: ExecutionContext): BlockExecutio
     ctx.sealing?.keys,
   );
   const governance = new GovernanceRun(ctx.rules, height);
+  const membership = new MembershipRun(ctx.members, ctx.network, height);
   const results = block.txs.map((tx): TxResult => {
     if (isCapture(tx)) return run.capture(tx);
     if (isGovernance(tx)) {
       const outcome = governance.execute(tx);
       if (outcome.ok) return { ...emptyResult(tx, true), governance: outcome.change };
+      return { ...emptyResult(tx, false), errors: [{ code: outcome.code, message: outcome.message }] };
+    }
+    if (isMembership(tx)) {
+      const outcome = membership.execute(tx);
+      if (outcome.ok) return { ...emptyResult(tx, true), membership: outcome.change };
       return { ...emptyResult(tx, false), errors: [{ code: outcome.code, message: outcome.message }] };
     }
     return run.evidence(tx as EvidenceTx);

@@ -23,8 +23,8 @@ export interface RulesBook {
   proposal(hash: string): RuleProposal | undefined;
   /** Compiles proposed files: their hash, or the problems that make them invalid. */
   check(files: readonly RuleFileData[]): { hash: string; problems: string[] };
-  /** Member orgs approving needed for activation: 2f+1. */
-  quorum: number;
+  /** Validator approvals needed for activation at `height`: 2f+1 of its validators. */
+  quorumAt(height: number): number;
 }
 
 export type GovernanceChange =
@@ -101,7 +101,7 @@ export class GovernanceRun {
 
   private addApproval(proposal: RuleProposal, org: string): void {
     proposal.approvals.push(org);
-    if (proposal.activationHeight === null && proposal.approvals.length >= this.book.quorum) {
+    if (proposal.activationHeight === null && proposal.approvals.length >= this.book.quorumAt(this.height)) {
       proposal.activationHeight = this.height + RULES_ACTIVATION_DELAY;
     }
     this.local.set(proposal.hash, proposal);

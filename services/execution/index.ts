@@ -16,6 +16,20 @@ export {
   OBJECT_ROLES,
   type RoledIdentifier,
 } from './identifiers.js';
+export {
+  applyMemberChange,
+  type GovernedProposal,
+  grantProblem,
+  grantProposalHash,
+  isMembership,
+  MEMBERS_ACTIVATION_DELAY,
+  type MembersBook,
+  type MembershipChange,
+  type MembershipTx,
+  memberChangeProblem,
+  memberProposalHash,
+  type Refusal,
+} from './membership.js';
 export { resultsRootOf, txLeaves, type VerdictLeaf, verdictLeaves } from './results.js';
 export type {
   BlockExecution,

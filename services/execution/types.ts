@@ -4,6 +4,7 @@ import type { KeyRing, RecipientsBook } from '../privacy/index.js';
 import type { EvidenceEntry } from './evidence.js';
 import type { GovernanceChange, RulesBook } from './governance.js';
 import type { RoledIdentifier } from './identifiers.js';
+import type { MembersBook, MembershipChange } from './membership.js';
 
 /** Why a capture's event was refused (GET /capture/{captureID} `errors`). */
 export interface CaptureError {
@@ -38,6 +39,8 @@ export interface TxResult {
   /** New equivocation evidence recorded by this transaction. */
   evidence?: EvidenceEntry;
   governance?: GovernanceChange;
+  /** A member or grant proposal or approval that counted. */
+  membership?: MembershipChange;
 }
 
 /** An accepted event's place in its document and its identifiers by role, derived once by execution. */
@@ -62,6 +65,8 @@ export interface ExecutionContext {
   /** Committed custody state after the parent block. */
   custody: EnumerableCustodyState;
   rules: RulesBook;
+  members: MembersBook;
+  network: string;
   /** Who receives each accepted event: the members and the auditor grants in force at a height. */
   recipients: RecipientsBook;
   /**

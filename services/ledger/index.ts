@@ -9,10 +9,22 @@ export {
   verifyTx,
   voteBytes,
 } from './block.js';
+export { memberFileProblem, recordOf, signMemberFile } from './member-file.js';
+export {
+  type MemberKey,
+  type MemberRecord,
+  type MemberRole,
+  MemberSet,
+  MIN_VALIDATORS,
+  memberSetHash,
+  roleOf,
+  validatorsOf,
+} from './members.js';
 export { EMPTY_ROOT, merkleProof, merkleRoot } from './merkle.js';
 export { blockCost, txCost } from './tx-cost.js';
 export { type CaptureTx, eventsOf, isCapture, submitterOf } from './tx-shape.js';
 export type {
+  AuditorGrant,
   Block,
   BlockHeader,
   CaptureTxBody,
@@ -20,7 +32,13 @@ export type {
   CommittedBlock,
   EpcisEvent,
   EvidenceTxBody,
+  GrantApprovalTxBody,
+  GrantProposalTxBody,
   InvalidCaptureEvent,
+  MemberApprovalTxBody,
+  MemberChange,
+  MemberFile,
+  MemberProposalTxBody,
   MemberSignature,
   RuleFileData,
   RulesApprovalTxBody,

@@ -1,3 +1,5 @@
+import type { MemberRecord } from './members.js';
+
 /**
  * Ledger data model. Everything here is plain JSON so that its canonical encoding (RFC 8785, see
  * common/encoding.ts) is what gets hashed and signed. Hashes and signatures are lower-case hex.
@@ -95,7 +97,72 @@ export interface RulesApprovalTxBody {
   hash: string;
 }
 
-export type TxBody = CaptureTxBody | EvidenceTxBody | RulesProposalTxBody | RulesApprovalTxBody;
+/**
+ * Governance of the member set (execution/membership.ts): add a member (its member file), remove one,
+ * or update one (new keys, addresses or role). `basis` is the height the proposer's node had
+ * committed when it proposed, so the same change proposed again later is a new proposal.
+ */
+export type MemberChange =
+  | { action: 'add'; member: MemberFile }
+  | { action: 'remove'; id: string }
+  | { action: 'update'; member: MemberFile };
+
+/** A member file as `waybill member init` writes it: the description, signed by its node key. */
+export type MemberFile = MemberRecord & {
+  /** Ed25519 by the node key over signingBytes(Domain.Member, the description without `signature`). */
+  signature: string;
+};
+
+export interface MemberProposalTxBody {
+  kind: 'member_proposal';
+  network: string;
+  org: string;
+  change: MemberChange;
+  basis: number;
+}
+
+export interface MemberApprovalTxBody {
+  kind: 'member_approval';
+  network: string;
+  org: string;
+  /** proposalHash of the proposal. */
+  hash: string;
+}
+
+/** Read access for an org beyond its own events, granted by governance. */
+export interface AuditorGrant {
+  org: string;
+  role: 'auditor';
+  /** CEL over the public view of an event; absent: every event. */
+  scope?: string;
+  /** RFC 3339; absent: until revoked. */
+  until?: string;
+}
+
+export interface GrantProposalTxBody {
+  kind: 'grant_proposal';
+  network: string;
+  org: string;
+  grant: AuditorGrant;
+  basis: number;
+}
+
+export interface GrantApprovalTxBody {
+  kind: 'grant_approval';
+  network: string;
+  org: string;
+  hash: string;
+}
+
+export type TxBody =
+  | CaptureTxBody
+  | EvidenceTxBody
+  | RulesProposalTxBody
+  | RulesApprovalTxBody
+  | MemberProposalTxBody
+  | MemberApprovalTxBody
+  | GrantProposalTxBody
+  | GrantApprovalTxBody;
 
 export interface Transaction {
   /** hashOf(body): the capture id, stable across retries of the same document. */
@@ -129,6 +196,14 @@ export interface BlockHeader {
   parentResultsRoot: string;
   /** Hash of the rule set this block's events are evaluated under (contracts ruleSetHash). */
   rulesHash: string;
+  /**
+   * memberSetHash of the members in force at this height (whose validators certify it) and at the
+   * next one. The next set is known when the block is built: a change activates two blocks after
+   * the approval that reaches the quorum. A proof follows these links from genesis to any block.
+   * Absent only in blocks built outside a node (the consensus simulator's).
+   */
+  membersHash?: string;
+  nextMembersHash?: string;
 }
 
 export interface Block {

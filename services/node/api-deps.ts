@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ApiDeps, DryRunResult } from '../api/index.js';
-import type { LedgerApp, RuleRegistry } from '../chain/index.js';
+import type { ApiDeps, DryRunResult, IssuerKeys } from '../api/index.js';
+import type { LedgerApp, MemberBook, RuleRegistry } from '../chain/index.js';
 import type { Logger } from '../common/index.js';
-import type { NodeConfig } from '../config/index.js';
+import type { NodeConfig, PublicJwk } from '../config/index.js';
 import type { Clock, ConsensusCore, ConsensusDriver } from '../consensus/index.js';
 import { verify } from '../crypto/index.js';
 import { DEFAULT_MAX_EVENTS } from '../epcis/index.js';
@@ -17,6 +17,7 @@ import type { Store } from '../storage/index.js';
 import type { CommitWaiter } from './commit-waiter.js';
 import { DEFAULT_DISK_RESERVE_BYTES, DiskGuard } from './disk-guard.js';
 import type { Gossip } from './gossip.js';
+import { membershipDeps } from './membership.js';
 import type { NodeMetrics } from './metrics.js';
 import type { NodeSealing } from './sealing.js';
 import { captureSingleEvent } from './single-event.js';
@@ -36,6 +37,7 @@ export interface ApiComponents {
   driver: Pick<ConsensusDriver, 'dispatch' | 'isSyncing'>;
   gossip: Pick<Gossip, 'announce'>;
   rules: RuleRegistry;
+  members: MemberBook;
   waiter: CommitWaiter;
   webhooks: Webhooks;
   /** A sealed network's tiers (docs/privacy.md): disclosures need them. */
@@ -59,7 +61,7 @@ export function apiDeps(parts: ApiComponents): ApiDeps {
   return {
     network: genesis.network,
     org: config.org,
-    issuers: new Map(genesis.members.map((m) => [m.id, m.jwtIssuerKey])),
+    issuers: memberIssuers(parts.members, store, config.self),
     identityProviders: config.auth.jwks,
     bodyLimit: config.api.bodyLimit,
     genesis: () => genesis,
@@ -79,7 +81,10 @@ export function apiDeps(parts: ApiComponents): ApiDeps {
       alerts: (org, after, limit) => store.index.reader.alerts(org, after, limit),
     },
     governance: {
-      list: () => ({ quorum: rules.quorum, ruleSets: rules.versions(store.tip().height + 1) }),
+      list: () => ({
+        quorum: rules.quorumAt(store.tip().height + 1),
+        ruleSets: rules.versions(store.tip().height + 1),
+      }),
       propose: async (files) => {
         const { tx, hash, fresh, durable } = app.proposeRules(files);
         await durable;
@@ -93,6 +98,7 @@ export function apiDeps(parts: ApiComponents): ApiDeps {
         return { txId: tx.id, hash };
       },
     },
+    membership: membershipDeps(parts, announce),
     captureLimit: DEFAULT_MAX_EVENTS,
     events: {
       capture: (event, ctx) => captureSingleEvent(single, event, ctx),
@@ -108,7 +114,7 @@ export function apiDeps(parts: ApiComponents): ApiDeps {
           second: evidence.second as Record<string, unknown>,
         })),
     },
-    proofs: new ProofQueries(store, genesis, verify, parts.sealing?.config.tiers),
+    proofs: new ProofQueries(store, genesis, verify, parts.members, parts.sealing?.config.tiers),
     query: queryBackend(store.index, () => mempool.all()),
     webhooks: {
       checkDest: async (dest) => {
@@ -166,5 +172,23 @@ function dryRunResult(result: TxResult): DryRunResult {
           },
     ),
     errors: result.errors,
+  };
+}
+
+/**
+ * The issuer keys of the members in force for the next block, read live: a member admitted,
+ * removed or re-keyed by governance is trusted, refused or re-keyed without a restart. This org's
+ * own entry comes from its config too: a member admitted after genesis knows itself before its
+ * node has caught up to its admission.
+ */
+function memberIssuers(
+  members: Pick<MemberBook, 'at'>,
+  store: Pick<Store, 'tip'>,
+  self: { id: string; jwtIssuerKey: PublicJwk },
+): IssuerKeys {
+  const now = () => members.at(store.tip().height + 1);
+  return {
+    get: (org) => now().get(org)?.jwtIssuerKey ?? (org === self.id ? self.jwtIssuerKey : undefined),
+    keys: () => new Set([...now().members.map((m) => m.id), self.id]),
   };
 }

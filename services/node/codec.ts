@@ -75,13 +75,66 @@ const rulesApprovalBody = {
     hash: hex,
   },
 };
+const basis = { type: 'integer', minimum: 0 };
+const memberFile = { type: 'object', required: ['id', 'publicKey', 'peerId', 'signature'] };
+const memberProposalBody = {
+  type: 'object',
+  required: ['kind', 'network', 'org', 'change', 'basis'],
+  properties: {
+    kind: { const: 'member_proposal' },
+    network: { type: 'string' },
+    org: { type: 'string' },
+    basis,
+    change: {
+      oneOf: [
+        {
+          type: 'object',
+          required: ['action', 'member'],
+          properties: { action: { enum: ['add', 'update'] }, member: memberFile },
+        },
+        {
+          type: 'object',
+          required: ['action', 'id'],
+          properties: { action: { const: 'remove' }, id: { type: 'string', maxLength: 63 } },
+        },
+      ],
+    },
+  },
+};
+const grantProposalBody = {
+  type: 'object',
+  required: ['kind', 'network', 'org', 'grant', 'basis'],
+  properties: {
+    kind: { const: 'grant_proposal' },
+    network: { type: 'string' },
+    org: { type: 'string' },
+    basis,
+    grant: { type: 'object', required: ['org', 'role'] },
+  },
+};
+const approvalBody = (kind: string) => ({
+  type: 'object',
+  required: ['kind', 'network', 'org', 'hash'],
+  properties: { kind: { const: kind }, network: { type: 'string' }, org: { type: 'string' }, hash: hex },
+});
 const tx = {
   type: 'object',
   required: ['id', 'body', 'signature'],
   properties: {
     id: hex,
     signature: hex,
-    body: { oneOf: [captureBody, evidenceBody, rulesProposalBody, rulesApprovalBody] },
+    body: {
+      oneOf: [
+        captureBody,
+        evidenceBody,
+        rulesProposalBody,
+        rulesApprovalBody,
+        memberProposalBody,
+        approvalBody('member_approval'),
+        grantProposalBody,
+        approvalBody('grant_approval'),
+      ],
+    },
   },
 };
 const block = {
@@ -115,6 +168,8 @@ const block = {
         parentStateRoot: hex,
         parentResultsRoot: hex,
         rulesHash: hex,
+        membersHash: hex,
+        nextMembersHash: hex,
       },
     },
     txs: { type: 'array', items: tx },

@@ -1,12 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../api/index.js';
-import { LedgerApp, type OnCommitted, RuleRegistry } from '../chain/index.js';
-import { createLogger, ErrorCode, fromHex, type Logger, WaybillError } from '../common/index.js';
+import { LedgerApp, MemberBook, type OnCommitted, RuleRegistry } from '../chain/index.js';
+import { createLogger, ErrorCode, type Logger, WaybillError } from '../common/index.js';
 import type { NodeConfig } from '../config/index.js';
-import { p2pMultiaddr } from '../config/index.js';
 import { type Clock, ConsensusDriver, createConsensusCore } from '../consensus/index.js';
 import { createSigner, verify } from '../crypto/index.js';
-import { quorumOf } from '../ledger/index.js';
 import { Mempool } from '../mempool/index.js';
 import type { P2PNetwork } from '../p2p/index.js';
 import { createP2PNetwork } from '../p2p/index.js';
@@ -18,6 +16,7 @@ import { CommitWaiter } from './commit-waiter.js';
 import { consensusTransport, driverObserver, realTimers } from './driver-ports.js';
 import { EvidenceReporter } from './evidence-reporter.js';
 import { Gossip } from './gossip.js';
+import { admitted, followMembers, p2pMembers, validatorList } from './membership.js';
 import { NodeMetrics } from './metrics.js';
 import { sealingOf } from './sealing.js';
 import { deliveryWorker } from './subscription-worker.js';
@@ -56,14 +55,10 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
   const writer = new BlockWriter({ dataDir: config.dataDir, identity, genesis });
   const mempool = new Mempool(config.mempool);
   const signer = createSigner(config.seed);
-  const rules = new RuleRegistry(
-    store,
-    genesis.rules,
-    genesis.members,
-    quorumOf(genesis.members.length).quorum,
-  );
+  const members = new MemberBook(store, genesis.members, genesis.grants ?? []);
+  const rules = new RuleRegistry(store, genesis.rules, members, (height) => members.at(height).quorum);
   const metrics = new NodeMetrics();
-  const sealing = sealingOf(config, store, logger);
+  const sealing = sealingOf(config, store, members, logger);
   // What runs after each commit, in this order; filled below once every step exists.
   const afterCommit: OnCommitted[] = [];
   const app = new LedgerApp({
@@ -73,6 +68,7 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
     mempool,
     signer,
     rules,
+    members,
     clock,
     ...(sealing ? { sealing: sealing.config } : {}),
     onCommitted: (committed, execution) => {
@@ -91,7 +87,8 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
   const core = createConsensusCore({
     network: genesis.network,
     self: config.org,
-    validators: genesis.members.map((m) => ({ id: m.id, publicKey: fromHex(m.publicKey) })),
+    validators: validatorList(members.at(1)),
+    validatorsAt: (height) => validatorList(members.at(height)),
     timeouts: genesis.consensus,
     signer,
     verify,
@@ -102,11 +99,7 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
     self: config.org,
     seed: config.seed,
     listen: config.p2p.listen,
-    members: genesis.members.map((m) => ({
-      id: m.id,
-      peerId: m.peerId,
-      addrs: [p2pMultiaddr(m.host, m.p2pPort)],
-    })),
+    members: p2pMembers(members.at(store.tip().height + 1)),
     logger,
   });
   let node: WaybillNode | undefined;
@@ -145,6 +138,7 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
   const subscriptions = deliveryWorker({ store, metrics, logger, webhooks });
   afterCommit.push(
     commitBookkeeping({ metrics, gossip, core }),
+    followMembers({ members, p2p, logger, store }),
     (committed) => waiter.committed(committed),
     () => subscriptions.wake(),
     certifyProofsPromptly(mempoolSignal),
@@ -171,6 +165,7 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
       driver,
       gossip,
       rules,
+      members,
       waiter,
       webhooks,
       sealing,
@@ -181,6 +176,7 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
     await p2p.start();
     driver.start();
     gossip.start();
+    await admitted({ members, store, config, logger });
     await api.listen({ host: config.api.host, port: config.api.port });
     subscriptions.start();
   } catch (err) {

@@ -1,10 +1,10 @@
+import type { MemberBook } from '../chain/index.js';
 import type { Logger } from '../common/index.js';
 import type { NodeConfig } from '../config/index.js';
 import { loadRuleFiles } from '../contracts/index.js';
 import {
   Decrypter,
   eventIdSecretOf,
-  keyRingOf,
   publicIlmdKeysOf,
   type SealingConfig,
   tierContext,
@@ -19,12 +19,20 @@ export interface NodeSealing {
 }
 
 /** The sealing parts when genesis says `privacy: sealed`; undefined in an open network. */
-export function sealingOf(config: NodeConfig, store: Store, logger: Logger): NodeSealing | undefined {
+export function sealingOf(
+  config: NodeConfig,
+  store: Store,
+  members: Pick<MemberBook, 'keyRing'>,
+  logger: Logger,
+): NodeSealing | undefined {
   const { genesis } = config;
   if (genesis.privacy !== 'sealed') return undefined;
   const tiers = tierContext(genesis.members, publicIlmdKeysOf(loadRuleFiles(genesis.rules)));
   const sealing: SealingConfig = {
-    keys: keyRingOf(genesis.members),
+    // Read at each use: members added or re-keyed by governance bring their keys (chain/member-book.ts).
+    get keys() {
+      return members.keyRing();
+    },
     tiers,
     eventIdSecret: eventIdSecretOf(config.seed),
   };

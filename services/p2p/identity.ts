@@ -1,6 +1,6 @@
-import { privateKeyFromRaw } from '@libp2p/crypto/keys';
+import { privateKeyFromRaw, publicKeyFromRaw } from '@libp2p/crypto/keys';
 import type { PrivateKey } from '@libp2p/interface';
-import { peerIdFromPrivateKey } from '@libp2p/peer-id';
+import { peerIdFromPrivateKey, peerIdFromPublicKey as peerIdFromPublicKeyObject } from '@libp2p/peer-id';
 import { ed25519 } from '@noble/curves/ed25519.js';
 
 /**
@@ -18,4 +18,9 @@ export function privateKeyFromSeed(seed: Uint8Array): PrivateKey {
 /** The libp2p peer id (base58 multihash of the public key) of a node key; genesis records it. */
 export function peerIdFromSeed(seed: Uint8Array): string {
   return peerIdFromPrivateKey(privateKeyFromSeed(seed)).toString();
+}
+
+/** The peer id of an Ed25519 node public key (32 bytes): what a member file must name. */
+export function peerIdFromPublicKey(publicKey: Uint8Array): string {
+  return peerIdFromPublicKeyObject(publicKeyFromRaw(publicKey)).toString();
 }

@@ -4,7 +4,7 @@ import '../common/polyfill.js';
 export { P2PError, P2PErrorCode, type P2PErrorMeta } from './errors.js';
 export { encodeFrame, FrameDecoder, InvalidFrameError, OversizedFrameError } from './framing.js';
 export { memberGater } from './gater.js';
-export { peerIdFromSeed, privateKeyFromSeed } from './identity.js';
+export { peerIdFromPublicKey, peerIdFromSeed, privateKeyFromSeed } from './identity.js';
 export { createP2PNetwork } from './network.js';
 export {
   DEFAULT_MAX_MESSAGE_BYTES,

@@ -26,45 +26,54 @@ export class MemberDirectory {
     selfPeerId: string,
     members: readonly P2PMember[],
   ) {
-    for (const m of members) {
-      if (this.byId.has(m.id))
-        throw new P2PError(P2PErrorCode.MembersInvalid, `duplicate member id ${m.id}`, { peer: m.id });
-      if (this.byPeerId.has(m.peerId))
-        throw new P2PError(P2PErrorCode.MembersInvalid, `duplicate peer id ${m.peerId} (member ${m.id})`, {
-          peer: m.id,
-        });
-      const peerId = peerIdFromString(m.peerId);
-      const addrs = m.addrs.map((a) => {
-        const ma = multiaddr(a);
-        const p2p = ma.getComponents().findLast((c) => c.code === CODE_P2P)?.value;
-        if (p2p !== undefined && p2p !== m.peerId)
-          throw new P2PError(P2PErrorCode.MembersInvalid, `address ${a} of ${m.id} names another peer id`, {
-            peer: m.id,
-          });
-        return p2p === undefined ? ma.encapsulate(`/p2p/${m.peerId}`) : ma;
-      });
-      const member: Member = {
-        id: m.id,
-        peerId,
-        peerIdStr: peerId.toString(),
-        addrs,
-        connected: false,
-        failures: 0,
-        dialing: false,
-        timer: undefined,
-      };
-      this.byId.set(m.id, member);
-      this.byPeerId.set(member.peerIdStr, member);
-    }
+    for (const m of members) this.add(m);
+    // A member admitted by governance starts from genesis, which does not list it yet.
     const me = this.byId.get(self);
-    if (!me) throw new P2PError(P2PErrorCode.MembersInvalid, `self ${self} is not a member`, { peer: self });
-    if (me.peerIdStr !== selfPeerId) {
+    if (me && me.peerIdStr !== selfPeerId) {
       throw new P2PError(
         P2PErrorCode.MembersInvalid,
         `the node key gives peer id ${selfPeerId}, genesis has ${me.peerIdStr} for ${self}`,
         { peer: self },
       );
     }
+  }
+
+  /** Adds a member (genesis, or admitted by governance). */
+  add(m: P2PMember): Member {
+    if (this.byId.has(m.id))
+      throw new P2PError(P2PErrorCode.MembersInvalid, `duplicate member id ${m.id}`, { peer: m.id });
+    if (this.byPeerId.has(m.peerId))
+      throw new P2PError(P2PErrorCode.MembersInvalid, `duplicate peer id ${m.peerId} (member ${m.id})`, {
+        peer: m.id,
+      });
+    const peerId = peerIdFromString(m.peerId);
+    const member: Member = {
+      id: m.id,
+      peerId,
+      peerIdStr: peerId.toString(),
+      addrs: addrsOf(m),
+      connected: false,
+      failures: 0,
+      dialing: false,
+      timer: undefined,
+    };
+    this.byId.set(m.id, member);
+    this.byPeerId.set(member.peerIdStr, member);
+    return member;
+  }
+
+  /** Forgets a member removed by governance (or whose key was rotated): the gater refuses it from now on. */
+  remove(id: string): Member | undefined {
+    const m = this.byId.get(id);
+    if (!m) return undefined;
+    this.byId.delete(id);
+    this.byPeerId.delete(m.peerIdStr);
+    return m;
+  }
+
+  /** Every member, self included. */
+  all(): Member[] {
+    return [...this.byId.values()];
   }
 
   get size(): number {
@@ -85,6 +94,19 @@ export class MemberDirectory {
   others(): Member[] {
     return [...this.byId.values()].filter((m) => m.id !== this.self);
   }
+}
+
+/** A member's dial addresses, each ending in its peer id. */
+export function addrsOf(m: P2PMember): Multiaddr[] {
+  return m.addrs.map((a) => {
+    const ma = multiaddr(a);
+    const p2p = ma.getComponents().findLast((c) => c.code === CODE_P2P)?.value;
+    if (p2p !== undefined && p2p !== m.peerId)
+      throw new P2PError(P2PErrorCode.MembersInvalid, `address ${a} of ${m.id} names another peer id`, {
+        peer: m.id,
+      });
+    return p2p === undefined ? ma.encapsulate(`/p2p/${m.peerId}`) : ma;
+  });
 }
 
 /** Where the network is: the services act only while it runs and it is not isolated. */

@@ -12,10 +12,11 @@ import { memberGater } from './gater.js';
 import { peerIdFromSeed, privateKeyFromSeed } from './identity.js';
 import { InboundStreams } from './inbound.js';
 import { Isolation } from './isolation.js';
-import { MemberDirectory, type NetworkState, type P2PComponents } from './members.js';
+import { addrsOf, MemberDirectory, type NetworkState, type P2PComponents } from './members.js';
 import {
   DEFAULT_MAX_MESSAGE_BYTES,
   NO_LOG,
+  type P2PMember,
   type P2POptions,
   type P2PStats,
   type WaybillP2PNetwork,
@@ -188,6 +189,37 @@ class Network implements WaybillP2PNetwork, NetworkState {
       this.components.log.info({}, 'p2p network stopped');
     })();
     return this.stopping;
+  }
+
+  /**
+   * The member set changed by governance: new members are dialed and admitted, removed ones (and
+   * keys rotated away) forgotten and disconnected, so the gater refuses them from now on.
+   */
+  setMembers(members: P2PMember[]): void {
+    const { log } = this.components;
+    const next = new Map(members.map((m) => [m.id, m]));
+    for (const m of this.members.all()) {
+      const wanted = next.get(m.id);
+      if (wanted?.peerId === m.peerIdStr) {
+        m.addrs = addrsOf(wanted); // same key: new addresses at most
+        continue;
+      }
+      this.members.remove(m.id);
+      this.dialer.cancel(m);
+      this.topics.clear(m);
+      if (this.phase === 'running' && m.id !== this.members.self) {
+        log.info({ peer: m.id }, 'member removed: disconnecting');
+        void this.libp2p()
+          .hangUp(m.peerId)
+          .catch(() => undefined);
+      }
+    }
+    for (const m of members) {
+      if (this.members.get(m.id)) continue;
+      const added = this.members.add(m);
+      log.info({ peer: m.id }, 'member added');
+      if (m.id !== this.members.self) this.dialer.scheduleDial(added, 0);
+    }
   }
 
   broadcast(protocol: TopicProtocol, payload: Uint8Array): void {

@@ -36,6 +36,11 @@ export interface P2PNetwork {
   onPeerConnected(handler: (member: string) => void): void;
   peers(): PeerInfo[];
   /**
+   * Follows the member set as governance changes it: new members are dialed and admitted, removed
+   * ones (and keys rotated away) disconnected and refused by the gater from then on.
+   */
+  setMembers(members: Array<{ id: string; peerId: string; addrs: string[] }>): void;
+  /**
    * Fault injection, for tests: while on, every member connection is closed, inbound connections
    * are refused, nothing is dialed, sends and broadcasts are dropped and requests fail. Switched
    * off, members are dialed again with the normal backoff.

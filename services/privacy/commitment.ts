@@ -21,6 +21,15 @@ export function newSeed(): string {
 const hmac = (seed: string, label: string) =>
   createHmac('sha256', Buffer.from(seed, 'hex')).update(label).digest();
 
+/**
+ * The seed of event `index` of a sealed group: HMAC-SHA256(group seed, "event\n" ‖ index), hex. The
+ * ciphertext then carries one 32-byte seed per group instead of one per event; each event's seed
+ * stays unpredictable without the group's, and a disclosure reveals salts, never a seed.
+ */
+export function eventSeedOf(groupSeed: string, index: number): string {
+  return hmac(groupSeed, `event\n${index}`).toString('hex');
+}
+
 /** The salt of one field: HMAC-SHA256(seed, "salt\n" ‖ path), first 16 bytes, hex. */
 export function saltOf(seed: string, path: string): string {
   return hmac(seed, `salt\n${path}`).subarray(0, 16).toString('hex');

@@ -1,8 +1,8 @@
 import { Environment } from '@marcbachmann/cel-js';
 
 /**
- * A member's standing right to see events in full as their recipient (issue 14, scope 3). Until
- * governance grants land a grant is a genesis entry; governance will add grants behind GrantReader.
+ * A member's standing right to see events in full as their recipient (issue 14, scope 3): a genesis
+ * entry, or a grant activated by governance (POST /governance/grants, chain/member-book.ts).
  */
 export interface AuditorGrant {
   /** Member org id the grant is given to. */
@@ -14,7 +14,7 @@ export interface AuditorGrant {
   until?: string;
 }
 
-/** Where grants come from: genesis today, governance later. `height` is the block being executed. */
+/** Where grants come from: genesis, then governance (MemberBook). `height` is the block being executed. */
 export interface GrantReader {
   grantsAt(height: number): readonly AuditorGrant[];
 }

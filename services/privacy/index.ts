@@ -13,7 +13,7 @@ export {
   type SealedProblem,
   sealedProblem,
 } from './checks.js';
-export { disclosureOf, fieldTree, leafCount, newSeed, saltOf } from './commitment.js';
+export { disclosureOf, eventSeedOf, fieldTree, leafCount, newSeed, saltOf } from './commitment.js';
 export {
   type AuditorGrant,
   type CompiledGrant,
@@ -27,6 +27,7 @@ export { Decrypter, encryptSealed, sealedAad } from './jwe.js';
 export { type Opened, type OpenedEvent, openCapture } from './open.js';
 export {
   type CustodyReads,
+  type MemberReader,
   type RecipientInput,
   type RecipientPolicy,
   Recipients,
@@ -34,7 +35,16 @@ export {
   recipientsOf,
 } from './recipients.js';
 export { publicIlmdKeysOf, sealedFieldProblems, sealedReads } from './rule-fields.js';
-export { groupRoots, PUBLIC_DOCUMENT_FIELDS, type SealDeps, type SealedPlain, sealCapture } from './seal.js';
+export {
+  groupRoots,
+  PUBLIC_DOCUMENT_FIELDS,
+  type SealDeps,
+  type SealedPlain,
+  type SealedPlainEvent,
+  sealCapture,
+  seedOfPlain,
+} from './seal.js';
+export { mergeSealed, type SealedPart, sealedPartOf } from './sealed-part.js';
 export {
   activeKeyOf,
   eventIdSecretOf,

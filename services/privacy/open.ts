@@ -3,7 +3,8 @@ import type { CaptureTxBody, EpcisEvent } from '../ledger/index.js';
 import { SEALED_KEY } from '../verify/index.js';
 import { fieldTree } from './commitment.js';
 import { type Decrypter, type GeneralJWE, sealedAad } from './jwe.js';
-import { groupRoots, type SealedPlain } from './seal.js';
+import { groupRoots, type SealedPlain, seedOfPlain } from './seal.js';
+import { mergeSealed } from './sealed-part.js';
 import { publicView, sealedFields, type TierContext } from './tiers.js';
 
 /** An event of a sealed capture as its recipient holds it: the original and its seed. */
@@ -38,12 +39,18 @@ export async function openCapture(
       const plaintext = await decrypter.decrypt(group.jwe as unknown as GeneralJWE, aad);
       if (!plaintext) continue;
       const plain = JSON.parse(new TextDecoder().decode(plaintext)) as SealedPlain;
-      const opened = plain.events.map(({ index, seed, event }) => {
+      const opened = plain.events.map((entry) => {
+        const { index, seed: _own, event: whole, ...part } = entry;
         const committed = views[index];
+        if (!committed) throw new Error(`event ${index} is not in the capture`);
+        const seed = seedOfPlain(plain, entry);
+        if (seed === undefined) throw new Error(`event ${index} has no seed`);
+        // The event as captured: version 1 carried it whole, version 2 its sealed part only.
+        const event = whole ?? mergeSealed(committed, part);
         const view = publicView(event, tiers);
         const { root } = fieldTree(seed, sealedFields(event, view));
         const expected = { ...view, [SEALED_KEY]: { root, group: g } };
-        if (!committed || canonicalText(expected) !== canonicalText(committed)) {
+        if (canonicalText(expected) !== canonicalText(committed)) {
           throw new Error(`event ${index} does not match its public view or root`);
         }
         return { index, eventID: committed.eventID, event, seed };

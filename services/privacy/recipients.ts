@@ -8,7 +8,7 @@ import {
   type Member,
   resolveParties,
 } from '../contracts/index.js';
-import { type CompiledGrant, compileGrants, type GrantReader } from './grants.js';
+import { type AuditorGrant, type CompiledGrant, compileGrants, type GrantReader } from './grants.js';
 
 /** What recipientsOf may read of the custody state: objects only. */
 export type CustodyReads = Pick<CustodyState, 'getObject'>;
@@ -101,31 +101,48 @@ export interface RecipientsBook {
   at(height: number): RecipientPolicy;
 }
 
+/** Where the members at a height come from: genesis, or the member book once governance changes them. */
+export interface MemberReader {
+  membersAt(height: number): readonly Member[];
+}
+
 /**
- * The members and the grants a reader gives, compiled once per distinct grant list (genesis grants
- * are one list for every height). Governance grants plug in as another GrantReader.
+ * The members and the grants in force at a height, compiled once per distinct member list and grant
+ * list (genesis grants are one list for every height; governance grants change only when a grant
+ * activates). A grant whose org is no member at the height (removed since) gives nothing.
  */
 export class Recipients implements RecipientsBook {
-  private readonly directory: Directory;
-  private readonly memberIds: ReadonlySet<string>;
-  private cached: { source: readonly unknown[]; policy: RecipientPolicy } | undefined;
+  private readonly members: MemberReader;
+  private cached:
+    | { members: readonly Member[]; source: readonly AuditorGrant[]; policy: RecipientPolicy }
+    | undefined;
 
   constructor(
-    members: readonly Member[],
+    members: readonly Member[] | MemberReader,
     private readonly grants: GrantReader,
   ) {
-    this.directory = new Directory(members);
-    this.memberIds = new Set(members.map((m) => m.id));
+    this.members = isReader(members) ? members : { membersAt: () => members };
   }
 
   at(height: number): RecipientPolicy {
+    const members = this.members.membersAt(height);
     const source = this.grants.grantsAt(height);
-    if (this.cached?.source !== source) {
+    if (this.cached?.source !== source || this.cached.members !== members) {
+      const ids = new Set(members.map((m) => m.id));
       this.cached = {
+        members,
         source,
-        policy: { directory: this.directory, grants: compileGrants(source, this.memberIds) },
+        policy: {
+          directory: new Directory(members),
+          grants: compileGrants(
+            source.filter((g) => ids.has(g.org)),
+            ids,
+          ),
+        },
       };
     }
     return this.cached.policy;
   }
 }
+
+const isReader = (m: readonly Member[] | MemberReader): m is MemberReader => !Array.isArray(m);

@@ -1,29 +1,57 @@
-import { hashOf } from '../common/index.js';
+import { canonicalText, hashOf } from '../common/index.js';
 import type { EncryptionPublicKey } from '../crypto/index.js';
 import type { CaptureTxBody, SealedGroup } from '../ledger/index.js';
 import { SEALED_KEY } from '../verify/index.js';
-import { fieldTree, newSeed } from './commitment.js';
+import { eventSeedOf, fieldTree, newSeed } from './commitment.js';
 import { encryptSealed, type GeneralJWE, sealedAad } from './jwe.js';
+import { mergeSealed, type SealedPart, sealedPartOf } from './sealed-part.js';
 import { publicView, sealedFields, type TierContext } from './tiers.js';
 
 /**
  * Turns a capture's plaintext body into its sealed body (docs/privacy.md): each event becomes its
  * public view plus `wb:sealed: {root, group}`; the events with the same recipients form a group
- * whose originals, seeds, the document header and the submitter are one JWE to those recipients.
+ * whose sealed parts, seeds, the document header and the submitter are one JWE to those recipients.
  */
 
 /** The document fields every member sees; the rest (header, sender, receiver...) is sealed. */
 export const PUBLIC_DOCUMENT_FIELDS = ['@context', 'type', 'schemaVersion', 'creationDate'] as const;
 
+/**
+ * One event in a group's JWE: its position in eventList and what its public view does not show
+ * (sealed-part.ts). Its seed is derived from the group's (eventSeedOf), so it takes no room here;
+ * version 1 carried `seed` and `event` (the event as captured, whole), which are still read, and
+ * `event` is still written when the part would not give the event back exactly.
+ */
+export type SealedPlainEvent = { index: number; seed?: string; event?: Record<string, unknown> } & SealedPart;
+
 /** What one group's JWE holds. */
 export interface SealedPlain {
-  v: 1;
+  v: 1 | 2;
+  /** Version 2: the group's seed, from which each event's seed is derived. */
+  seed?: string;
   /** The API client that posted the document (JWT sub). */
   submitter: string;
   /** The document's fields other than the public ones and epcisBody. */
   document: Record<string, unknown>;
-  /** The group's events as captured, with their position in eventList and their seed. */
-  events: Array<{ index: number; seed: string; event: Record<string, unknown> }>;
+  /** The group's events, by position in eventList, each with its sealed part. */
+  events: SealedPlainEvent[];
+}
+
+/** What the ciphertext carries of `event`: its sealed part, or the event whole if the part cannot rebuild it. */
+function plainEvent(
+  index: number,
+  event: Record<string, unknown>,
+  view: Record<string, unknown>,
+): SealedPlainEvent {
+  const part = sealedPartOf(event, view);
+  const rebuilt = mergeSealed(view, part);
+  return canonicalText(rebuilt) === canonicalText(event) ? { index, ...part } : { index, event };
+}
+
+/** The seed of an event of a group: its own, or derived from the group's; undefined when there is neither. */
+export function seedOfPlain(plain: SealedPlain, entry: SealedPlainEvent): string | undefined {
+  if (entry.seed !== undefined) return entry.seed;
+  return plain.seed === undefined ? undefined : eventSeedOf(plain.seed, entry.index);
 }
 
 export interface SealDeps {
@@ -47,17 +75,23 @@ export async function sealCapture(body: CaptureTxBody, deps: SealDeps): Promise<
   }
   const views = events.map((event, index) => {
     const view = publicView(event, deps.tiers);
-    const seed = newSeed();
-    const { root } = fieldTree(seed, sealedFields(event, view));
     const orgs = [...new Set(deps.recipientsOf(view, index))].sort();
     const key = orgs.join('\n');
     let group = groups.get(key);
     if (!group) {
-      group = { orgs, roots: [], plain: { v: 1, submitter: body.submitter, document: header, events: [] } };
+      const plain: SealedPlain = {
+        v: 2,
+        seed: newSeed(),
+        submitter: body.submitter,
+        document: header,
+        events: [],
+      };
+      group = { orgs, roots: [], plain };
       groups.set(key, group);
     }
+    const { root } = fieldTree(eventSeedOf(group.plain.seed as string, index), sealedFields(event, view));
     group.roots.push(root);
-    group.plain.events.push({ index, seed, event });
+    group.plain.events.push(plainEvent(index, event, view));
     return { ...view, [SEALED_KEY]: { root, group: [...groups.keys()].indexOf(key) } };
   });
   const sealed: SealedGroup[] = [];

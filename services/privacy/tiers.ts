@@ -72,7 +72,7 @@ export function tierContext(
   return { directory: new Directory(members), publicIlmdKeys: new Set(publicIlmdKeys) };
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
+export const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function quantityPart(list: unknown): unknown {
@@ -167,7 +167,8 @@ export interface SealedField {
   value: unknown;
 }
 
-function same(a: unknown, b: unknown): boolean {
+/** Whether a field or element is shown as captured (what sealedFields and sealedPartOf compare). */
+export function sameValue(a: unknown, b: unknown): boolean {
   return a === b || (a !== undefined && b !== undefined && JSON.stringify(a) === JSON.stringify(b));
 }
 
@@ -181,15 +182,15 @@ export function sealedFields(event: Record<string, unknown>, view: Record<string
   for (const field of Object.keys(event).sort()) {
     const value = event[field];
     const shown = view[field];
-    if (field === SEALED_KEY || same(value, shown)) continue;
+    if (field === SEALED_KEY || sameValue(value, shown)) continue;
     const base = escapeSegment(field);
     if (Array.isArray(value)) {
       value.forEach((v, i) => {
-        if (!Array.isArray(shown) || !same(v, shown[i])) out.push({ path: `${base}/${i}`, value: v });
+        if (!Array.isArray(shown) || !sameValue(v, shown[i])) out.push({ path: `${base}/${i}`, value: v });
       });
     } else if (isRecord(value)) {
       for (const k of Object.keys(value).sort()) {
-        if (!isRecord(shown) || !same(value[k], shown[k])) {
+        if (!isRecord(shown) || !sameValue(value[k], shown[k])) {
           out.push({ path: `${base}/${escapeSegment(k)}`, value: value[k] });
         }
       }

@@ -1,6 +1,6 @@
-import { ErrorCode, fromHex, hashOf, sha256, toHex, WaybillError } from '../common/index.js';
+import { ErrorCode, hashOf, sha256, toHex, WaybillError } from '../common/index.js';
 import type { Verify } from '../crypto/index.js';
-import { type CommittedBlock, type EpcisEvent, eventsOf, merkleProof } from '../ledger/index.js';
+import { type CommittedBlock, type EpcisEvent, eventsOf, MemberSet, merkleProof } from '../ledger/index.js';
 import { disclosureOf, publicView, sealedFields, type TierContext } from '../privacy/index.js';
 import type { Store } from '../storage/index.js';
 import {
@@ -8,6 +8,7 @@ import {
   type Disclosure,
   type EventProof,
   type GenesisKeys,
+  type MemberChangeLink,
   PROOF_FORMAT,
   PROOF_FORMAT_V2,
   type ProofBlock,
@@ -16,23 +17,63 @@ import {
   type VerdictProof,
 } from '../verify/index.js';
 
+/** What proofs read of the member history (chain/member-book.ts MemberBook). */
+export interface MemberHistory {
+  at(height: number): MemberSet;
+  changes(): ReadonlyArray<{ height: number; set: MemberSet }>;
+}
+
+/** Fields of a genesis-only member set that keys and roles do not depend on. */
+const GENESIS_ONLY = {
+  name: '',
+  parties: [],
+  locations: [],
+  peerId: '',
+  jwtIssuerKey: { kty: 'OKP' as const, crv: 'Ed25519' as const, x: '' },
+  host: '',
+  apiPort: 0,
+  p2pPort: 0,
+};
+
 /**
  * Builds proofs from the committed ledger (docs/proofs.md). Everything in a proof is read back from
  * storage as committed; services/verify checks it with nothing but the genesis file.
  */
 export class ProofQueries {
   private readonly network: string;
-  private readonly members: ReadonlyMap<string, Uint8Array>;
+  private readonly members: MemberHistory;
 
+  /** `members`: the member set at each height (chain/member-book.ts); default the genesis set throughout. */
   constructor(
     private readonly store: Store,
     genesis: GenesisKeys,
     private readonly verify: Verify,
+    members?: MemberHistory,
     /** A sealed network's tiers (docs/privacy.md): disclosures need them. */
     private readonly tiers?: TierContext,
   ) {
     this.network = genesis.network;
-    this.members = new Map(genesis.members.map((m) => [m.id, fromHex(m.publicKey)]));
+    if (members) this.members = members;
+    else {
+      const set = new MemberSet(genesis.members.map((m) => ({ ...m, ...GENESIS_ONLY })));
+      this.members = { at: () => set, changes: () => [] };
+    }
+  }
+
+  /**
+   * The certified chain of member-set changes up to block `height` (docs/proofs.md, "Member
+   * changes"): for each change in force at height a ≤ `height`, block a-1, the last under the old
+   * set, whose header names the new one.
+   */
+  private memberChanges(height: number): MemberChangeLink[] | undefined {
+    const links: MemberChangeLink[] = [];
+    for (const change of this.members.changes()) {
+      if (change.height > height) break;
+      const committed = this.store.getBlock(change.height - 1);
+      if (!committed) throw new Error(`block ${change.height - 1} of a member change is not stored`);
+      links.push({ block: this.certified(committed), members: change.set.keyList() });
+    }
+    return links.length > 0 ? links : undefined;
   }
 
   /**
@@ -69,6 +110,7 @@ export class ProofQueries {
       ...(disclosures ? { disclosures } : {}),
       kind: 'event',
       network: this.network,
+      ...this.chainTo(committed.block.header.height),
       block: this.certified(committed),
       inclusion: {
         index,
@@ -122,6 +164,7 @@ export class ProofQueries {
       format: PROOF_FORMAT,
       kind: 'verdict',
       network: this.network,
+      ...this.chainTo(next.block.header.height),
       block: this.certified(next),
       verdict,
       inclusion: { index, count: leaves.length, path },
@@ -151,6 +194,7 @@ export class ProofQueries {
       format: PROOF_FORMAT,
       kind: 'state',
       network: this.network,
+      ...this.chainTo(committed.block.header.height),
       block: this.certified(committed),
       entry: { key, value: { ...object } },
       bucket: {
@@ -159,6 +203,11 @@ export class ProofQueries {
       },
       path: path.map(toHex),
     };
+  }
+
+  private chainTo(height: number): { memberChanges?: MemberChangeLink[] } {
+    const memberChanges = this.memberChanges(height);
+    return memberChanges ? { memberChanges } : {};
   }
 
   block(height: number): (ProofBlock & { txIds: string[] }) | undefined {
@@ -172,7 +221,8 @@ export class ProofQueries {
    */
   private certified(committed: CommittedBlock): ProofBlock {
     const { hash, block, certificate } = committed;
-    const { counted } = certificateSigners(certificate, this.network, this.members, this.verify);
+    const validators = this.members.at(block.header.height).votingKeys();
+    const { counted } = certificateSigners(certificate, this.network, validators, this.verify);
     return { hash, header: block.header, certificate: { ...certificate, signatures: counted } };
   }
 }

@@ -121,7 +121,8 @@ class Walk {
   }
 }
 
-function custodyStep(e: TracedEvent, traced: Map<string, TraceNode>): CustodyStep {
+/** The custody chain's entry for `e`, naming the objects of `traced` it touches. */
+export function custodyStep(e: TracedEvent, traced: ReadonlyMap<string, TraceNode>): CustodyStep {
   const { event } = e;
   const bizStep = str(event.bizStep);
   const disposition = str(event.disposition);

@@ -1,5 +1,6 @@
-import type { IndexReader } from '../storage/index.js';
+import type { IndexReader, TracedEvent } from '../storage/index.js';
 import {
+  custodyStep,
   DEFAULT_TRACE_LIMITS,
   lineageOf,
   type TraceDirection,
@@ -71,16 +72,28 @@ export class Visibility {
     let lineage: Set<string>;
     if (direction !== 'both' && this.heldBeyond(org, root, direction)) lineage = new Set(nodeIds);
     else lineage = closure(this.reader.heldAmong(org, nodeIds), trace.edges);
-    const visible = events.filter((e) => received.has(e.seq) || e.ids.some((i) => lineage.has(i.key)));
+    // An event seen only through the lineage is served as its public view, so neither the custody
+    // chain (read points, locations) nor trace.csv (purchase orders, parties) carries its sealed
+    // fields, even at a node that holds them for its own organisation.
+    const visible = events.flatMap((e): TracedEvent[] => {
+      if (received.has(e.seq)) return [e];
+      if (!e.ids.some((i) => lineage.has(i.key))) return [];
+      const view = this.reader.event(e.seq, 'public');
+      return view ? [view] : [];
+    });
     if (visible.length === 0) return undefined;
-    const eventIDs = new Set(visible.map((e) => e.eventID));
+    const byID = new Map(visible.map((e) => [e.eventID, e]));
     const named = new Set(visible.flatMap((e) => e.ids.map((i) => i.key)));
+    const traced = new Map(trace.nodes.map((n) => [n.id, n]));
     return {
       trace: {
         ...trace,
         nodes: trace.nodes.filter((n) => lineage.has(n.id) || named.has(n.id)),
-        edges: trace.edges.filter((e) => eventIDs.has(e.eventID)),
-        custody: trace.custody.filter((s) => eventIDs.has(s.eventID)),
+        edges: trace.edges.filter((e) => byID.has(e.eventID)),
+        custody: trace.custody.flatMap((s) => {
+          const e = byID.get(s.eventID);
+          return e ? [received.has(e.seq) ? s : custodyStep(e, traced)] : [];
+        }),
       },
       events: visible,
     };

@@ -191,8 +191,14 @@ export class IndexReader {
     return this.q.touching.all(key).map((r) => r.seq);
   }
 
-  event(seq: number): TracedEvent | undefined {
-    const row = this.q.event.get(seq);
+  /**
+   * The committed event at `seq`. `view: 'public'` gives a sealed event's public view even where
+   * this node holds its sealed fields (for a caller that sees the event only through its lineage);
+   * in an open network both views are the event as captured.
+   */
+  event(seq: number, view: 'whole' | 'public' = 'whole'): TracedEvent | undefined {
+    const found = this.q.event.get(seq);
+    const row = found && view === 'public' ? { ...found, sealed: null } : found;
     if (!row) return undefined;
     const ids = this.q.ids.all(seq).map((r) => ({ key: r.id_key, role: r.role }));
     return {

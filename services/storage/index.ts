@@ -20,6 +20,7 @@ export type {
   TracedEvent,
   VocabularyKind,
 } from './index-reader.js';
+export { MembershipStore } from './membership-store.js';
 export type { NamedQueries, NamedQuery } from './named-queries.js';
 export { restoreLedger } from './restore.js';
 export { LEDGER_FILE } from './schema.js';

@@ -25,6 +25,7 @@ import { CustodyStore } from './custody-store.js';
 import { EventIndex } from './event-index.js';
 import { EvidenceStore, type StoredEvidence } from './evidence-store.js';
 import { checkIdentity, claimDataDir, openLedgerDb, type StoreIdentity } from './ledger-db.js';
+import { MembershipStore } from './membership-store.js';
 import { PendingLog } from './pending-log.js';
 import { RuleSetStore } from './rule-sets.js';
 import { SealedStore } from './sealed-store.js';
@@ -132,6 +133,8 @@ export class Store {
   readonly custody: CustodyStore;
   /** Query index, trace and named queries (event-index.ts). */
   readonly index: EventIndex;
+  /** Member and grant governance (membership-store.ts). */
+  readonly membership: MembershipStore;
   /** The capture document's @context of an accepted event (EPCIS XML answers). */
   readonly contexts: CaptureContexts;
   private readonly consensus: ConsensusStateStore;
@@ -163,12 +166,17 @@ export class Store {
     this.custody = new CustodyStore(db);
     // Creates event_index, which the store's statements read.
     this.index = new EventIndex(db);
+    this.membership = new MembershipStore(db);
     this.contexts = new CaptureContexts(db);
     this.q = prepare(db);
     this.consensus = new ConsensusStateStore(db);
     this.ruleSets = new RuleSetStore(db);
     this.evidence = new EvidenceStore(db);
-    this.results = new TxResultWriter(db, { evidence: this.evidence, ruleSets: this.ruleSets });
+    this.results = new TxResultWriter(db, {
+      evidence: this.evidence,
+      ruleSets: this.ruleSets,
+      membership: this.membership,
+    });
   }
 
   static open(dataDir: string, identity: StoreIdentity): Store {

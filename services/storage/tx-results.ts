@@ -3,6 +3,7 @@ import type { TxResult } from '../execution/index.js';
 import { type EpcisEvent, submitterOf } from '../ledger/index.js';
 import { StorageError, StorageErrorCode } from './errors.js';
 import type { EvidenceStore } from './evidence-store.js';
+import type { MembershipStore } from './membership-store.js';
 import type { RuleSetStore } from './rule-sets.js';
 import { splitBody } from './tx-body.js';
 
@@ -32,7 +33,7 @@ export class TxResultWriter {
 
   constructor(
     db: Database.Database,
-    private readonly c: { evidence: EvidenceStore; ruleSets: RuleSetStore },
+    private readonly c: { evidence: EvidenceStore; ruleSets: RuleSetStore; membership: MembershipStore },
   ) {
     this.q = prepare(db);
   }
@@ -63,6 +64,7 @@ export class TxResultWriter {
     }
     if (r.evidence) this.c.evidence.insert(r.evidence, tx.id, height);
     if (r.governance) this.c.ruleSets.record(r.governance);
+    if (r.membership) this.c.membership.record(r.membership);
     this.q.deletePending.run(tx.id);
     return acceptedRows(r, events, rows);
   }

@@ -5,7 +5,15 @@
  */
 
 /** What every proof checks first: the trust anchor, the proof's shape, and its certified block. */
-export const BLOCK_CHECKS = ['genesis', 'format', 'network', 'block-hash', 'certificate'] as const;
+export const BLOCK_CHECKS = [
+  'genesis',
+  'format',
+  'network',
+  'block-hash',
+  // The member changes since genesis that lead to the block's signers (docs/proofs.md, "Member changes").
+  'member-chain',
+  'certificate',
+] as const;
 
 /** A transaction's proof then connects it to the block, and checks its id and signature. */
 const TX_CHECKS = [...BLOCK_CHECKS, 'inclusion', 'tx-id', 'tx-signature'] as const;

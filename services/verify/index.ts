@@ -21,6 +21,7 @@ export {
   verifyDisclosures,
 } from './disclosure.js';
 export { ed25519Verify, type Hash, isHex, jcsHash, sha256 } from './hash.js';
+export { type MemberKey, type MemberRole, memberSetHash, validatorsOf } from './members.js';
 export { merklePathWith, merkleRootWith, rootFromPathWith } from './merkle.js';
 export { isObject } from './shape.js';
 export { quorumOf, txSigningBytes, voteBytes } from './signed-bytes.js';
@@ -37,6 +38,7 @@ export type {
   CheckOutcome,
   EventProof,
   GenesisKeys,
+  MemberChangeLink,
   Proof,
   ProofBase,
   ProofBlock,

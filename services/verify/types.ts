@@ -60,12 +60,27 @@ export type ProofTx = {
   signature: string;
 };
 
+/**
+ * One certified change of the member set: `block` is the last block under the previous set (its
+ * validators certify it), and its header's `nextMembersHash` is memberSetHash(`members`), the set
+ * from the next height on. From genesis, these links carry a verifier to any block's signers.
+ */
+export type MemberChangeLink = {
+  block: ProofBlock;
+  members: Array<{ id: string; publicKey: string; role: 'validator' | 'observer' }>;
+};
+
 /** The fields every kind of proof has. */
 export type ProofBase = {
   format: typeof PROOF_FORMAT;
   kind: string;
   network: string;
   block: ProofBlock;
+  /**
+   * Every change of the member set since genesis up to `block`, oldest first (absent or empty
+   * while the set is the genesis one).
+   */
+  memberChanges?: MemberChangeLink[];
 };
 
 /** An accepted event: its transaction is a leaf of block.header.txRoot. */
@@ -125,7 +140,7 @@ export type Proof = EventProof | VerdictProof | StateProof;
 /** The trust anchor: the genesis file's network id and member node keys (other fields ignored). */
 export type GenesisKeys = {
   network: string;
-  members: ReadonlyArray<{ id: string; publicKey: string }>;
+  members: ReadonlyArray<{ id: string; publicKey: string; role?: 'validator' | 'observer' }>;
 };
 
 /** One check of a proof, as verifyProof found it; in the order of CHECKS[kind]. */

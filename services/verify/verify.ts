@@ -1,10 +1,9 @@
-import { certificateSigners } from './certificate.js';
 import { type CheckName, checksOf } from './checks.js';
 import { CheckFailed, fail, need, type ProofKind, type VerifyContext } from './context.js';
 import { eventKind } from './event.js';
-import { ed25519Verify, fromHex, jcsHash } from './hash.js';
+import { jcsHash } from './hash.js';
+import { checkSigners, followMemberChain, type TrustedMembers, trusted } from './member-chain.js';
 import { baseProblem, genesisProblem } from './shape.js';
-import { quorumOf } from './signed-bytes.js';
 import { stateKind } from './state.js';
 import {
   type CheckOutcome,
@@ -64,9 +63,13 @@ function outcomes(
 function run(proof: unknown, genesis: unknown, pass: Pass): VerifyContext['disclosed'] {
   need('genesis', genesisProblem(genesis));
   const g = genesis as GenesisKeys;
-  const members = new Map(g.members.map((m) => [m.id, fromHex(m.publicKey)]));
-  const { quorum } = quorumOf(members.size);
-  pass('genesis', `network ${g.network}, ${members.size} members, quorum ${quorum}`);
+  const origin = trusted(
+    g.members.map((m) => ({ id: m.id, publicKey: m.publicKey, role: m.role ?? 'validator' })),
+  );
+  pass(
+    'genesis',
+    `network ${g.network}, ${origin.list.length} members (${origin.validators.size} validators), quorum ${origin.quorum}`,
+  );
 
   need('format', baseProblem(proof));
   const p = proof as ProofBase & Record<string, unknown>;
@@ -86,39 +89,22 @@ function run(proof: unknown, genesis: unknown, pass: Pass): VerifyContext['discl
     fail('block-hash', `block ${header.height}: sha256(JCS(header)) is not ${hash}`);
   pass('block-hash', `block ${header.height} header hashes to ${hash}`);
 
-  verifyCertificate(p.block, g.network, members, pass);
+  const signers = followMemberChain(p.memberChanges, p.block, g.network, origin, pass);
+  verifyCertificate(p.block, g.network, signers, pass);
 
-  const ctx: VerifyContext = { network: g.network, members, block: p.block, pass };
+  const ctx: VerifyContext = { network: g.network, members: signers.keys, block: p.block, pass };
   kind.verify(p, ctx);
   return ctx.disclosed;
 }
 
 /**
  * Stricter than the node's own count: a proof's certificate lists only valid signatures of distinct
- * members (nodes serve them so), so any other entry means the proof was altered.
+ * validators (nodes serve them so), so any other entry means the proof was altered.
  */
-function verifyCertificate(
-  { hash, header, certificate }: ProofBlock,
-  network: string,
-  members: ReadonlyMap<string, Uint8Array>,
-  pass: Pass,
-): void {
-  const { quorum } = quorumOf(members.size);
-  if (certificate.height !== header.height || certificate.blockHash !== hash) {
-    fail(
-      'certificate',
-      `the certificate is for block ${certificate.height} ${certificate.blockHash}, not this block`,
-    );
-  }
-  const { counted, ignored } = certificateSigners(certificate, network, members, ed25519Verify);
-  const bad = ignored[0];
-  if (bad) fail('certificate', `signature ${bad.index} (member ${bad.member}): ${bad.reason}`);
-  if (counted.length < quorum) {
-    fail('certificate', `${counted.length} valid member signatures, quorum is ${quorum}`);
-  }
-  const signers = counted.map((c) => c.member).join(', ');
+function verifyCertificate(block: ProofBlock, network: string, members: TrustedMembers, pass: Pass): void {
+  const counted = checkSigners(block, network, members, 'certificate');
   pass(
     'certificate',
-    `${counted.length} of ${members.size} members precommitted block ${header.height} in round ${certificate.round} (quorum ${quorum}): ${signers}`,
+    `${counted.length} of ${members.validators.size} members precommitted block ${block.header.height} in round ${block.certificate.round} (quorum ${members.quorum}): ${counted.join(', ')}`,
   );
 }

@@ -44,7 +44,7 @@ describe('api/openapi.yaml', () => {
       );
     }
 
-    expect(operations).toHaveLength(56);
+    expect(operations).toHaveLength(62);
   });
 
   it('requires a token exactly where the API does', async () => {

@@ -54,6 +54,12 @@ const ACCESS: Record<string, 'read' | 'write' | 'admin'> = {
   proposeRuleSet: 'admin',
   backupLedger: 'admin',
   approveRuleSet: 'admin',
+  listMembers: 'read',
+  listGrants: 'read',
+  proposeMemberChange: 'admin',
+  approveMemberChange: 'admin',
+  proposeGrant: 'admin',
+  approveGrant: 'admin',
 };
 
 type Doc = { paths: Record<string, Record<string, { operationId: string; security?: unknown[] }>> };

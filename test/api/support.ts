@@ -201,6 +201,15 @@ export class FakeNode {
           return { txId: 'tx-approve', hash };
         },
       },
+      membership: {
+        members: () => ({ height: 1, quorum: 3, validators: 4, members: [], proposals: [] }),
+        proposeMember: async () => ({ txId: 'tx-member', hash: 'cd'.repeat(32) }),
+        grants: () => ({ height: 1, quorum: 3, grants: [], proposals: [] }),
+        proposeGrant: async () => ({ txId: 'tx-grant', hash: 'ef'.repeat(32) }),
+        approve: async (_subject, hash) => {
+          throw new WaybillError(ErrorCode.UnknownProposal, `no proposal ${hash}`);
+        },
+      },
       captureLimit: 10_000,
       events: {
         capture: (event, ctx) => {

@@ -1,7 +1,8 @@
 import { jwtVerify } from 'jose';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TokenVerifier } from '../../services/api/tokens.js';
-import { expectProblem, type Harness, harness, makeKeys, mint, NETWORK } from './support.js';
+import { generateIssuerKey } from '../../services/crypto/index.js';
+import { expectProblem, type Harness, harness, makeKeys, mint, NETWORK, OTHER } from './support.js';
 
 // Count real signature verifications without changing what they do.
 vi.mock('jose', async (importOriginal) => {
@@ -49,5 +50,20 @@ describe('verified-token cache', () => {
     await verifier.verify(tokens[2] ?? ''); // cached
     await verifier.verify(tokens[0] ?? ''); // evicted, verified again
     expect(verifications).toHaveBeenCalledTimes(4);
+  });
+
+  it('follows the member set: a token of a member removed or re-keyed since it was remembered is refused', async () => {
+    const { keys, issuers } = await makeKeys(); // issuers is the live view a node passes in
+    const verifier = new TokenVerifier({ issuers, audience: NETWORK });
+    const token = await mint(keys, { org: OTHER });
+    expect((await verifier.verify(token)).org).toBe(OTHER);
+    const rotated = await generateIssuerKey(OTHER);
+    issuers.set(OTHER, rotated.publicJwk);
+    await expect(verifier.verify(token)).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    expect((await verifier.verify(await mint(keys, { org: OTHER, key: rotated.privateJwk }))).org).toBe(
+      OTHER,
+    );
+    issuers.delete(OTHER);
+    await expect(verifier.verify(token)).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 });

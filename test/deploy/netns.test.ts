@@ -77,6 +77,8 @@ describe.runIf(!unavailable || required)('four organisations on four hosts (netw
   });
 
   it('orders an event captured at one host into the same block on all four', async () => {
+    // Read as its capturer at every host: another org's client does not see it (docs/privacy.md).
+    const capturer = () => c().node('valley-packers').token;
     const doc = commissioningDocument(1, 'urn:epc:id:sgln:0614142.00001.0');
     const res = await c().capture('valley-packers', doc);
     expect(res.status).toBe(202);
@@ -86,7 +88,11 @@ describe.runIf(!unavailable || required)('four organisations on four hosts (netw
         waitFor(
           `${id} on ${n.org}`,
           async () => {
-            const r = await c().json<EventStatus>(n.org, `/events/${encodeURIComponent(id)}/status`);
+            const r = await c().json<EventStatus>(
+              n.org,
+              `/events/${encodeURIComponent(id)}/status`,
+              capturer(),
+            );
             return r.body.status === 'accepted' ? r.body : undefined;
           },
           30_000,
@@ -103,7 +109,7 @@ describe.runIf(!unavailable || required)('four organisations on four hosts (netw
       });
     }
     for (const n of c().nodes) {
-      const event = await c().json(n.org, `/events/${encodeURIComponent(id)}`);
+      const event = await c().json(n.org, `/events/${encodeURIComponent(id)}`, capturer());
       expect(event.status).toBe(200);
       // GS1: an EPCISQueryDocument holding the event.
       expect(JSON.stringify(event.body)).toContain(JSON.stringify(id));
@@ -198,9 +204,10 @@ describe.runIf(!unavailable || required)(
       expect(problems).toEqual([]);
     }, 30_000);
 
-    const get = async <T>(i: number, path: string): Promise<{ status: number; body: T }> => {
+    /** GET at host `i`, as that host's org unless another member `as` is named. */
+    const get = async <T>(i: number, path: string, as?: string): Promise<{ status: number; body: T }> => {
       const res = await fetch(`${urlOf(i)}${path}`, {
-        headers: { authorization: `Bearer ${tokens.get(orgs[i]?.id ?? '')}` },
+        headers: { authorization: `Bearer ${tokens.get(as ?? orgs[i]?.id ?? '')}` },
         signal: AbortSignal.timeout(10_000),
       });
       return { status: res.status, body: (await res.json()) as T };
@@ -225,7 +232,7 @@ describe.runIf(!unavailable || required)(
           waitFor(
             `${id} on ${org.id}`,
             async () => {
-              const r = await get<EventStatus>(i, `/events/${encodeURIComponent(id)}/status`);
+              const r = await get<EventStatus>(i, `/events/${encodeURIComponent(id)}/status`, first?.id);
               return r.body.status === 'accepted' ? r.body : undefined;
             },
             30_000,

@@ -74,7 +74,9 @@ describe('backup and restore of a node', () => {
       await waitFor(
         `acknowledged capture ${id} committed at the restored node`,
         async () =>
-          (await cluster.json<{ running: boolean }>(restored.org, `/capture/${id}`)).body.running === false,
+          // A capture job is its capturer's own (docs/privacy.md): read as the writer, at the restored node.
+          (await cluster.json<{ running: boolean }>(restored.org, `/capture/${id}`, writer.token)).body
+            .running === false,
         60_000,
       );
     }

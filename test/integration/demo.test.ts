@@ -15,8 +15,8 @@ describe('npm run demo', () => {
   const out = mkdtempSync(join(tmpdir(), 'waybill-demo-'));
   beforeAll(async () => {
     cluster = await Cluster.create(4, FAST_CONSENSUS, { privacy: 'sealed' });
-    await cluster.startAll();
-  }, 90_000);
+    await cluster.startAll(240_000);
+  }, 300_000);
   afterAll(async () => {
     await cluster?.destroy();
     rmSync(out, { recursive: true, force: true });
@@ -36,6 +36,12 @@ describe('npm run demo', () => {
       expect(stdout).toContain('flagged temperature_excursion');
       expect(stdout).toContain('contains recalled goods');
       expect(stdout).toMatch(/all \d+ events of the chain carry proofs that verify offline/);
+      // The privacy scenes on a sealed network: a competitor's 404, the retailer's public view of
+      // the grower's commissioning, an auditor's offline check of one disclosed field.
+      expect(stdout).toContain('404, the same answer as for an id that never existed');
+      expect(stdout).toContain('the lot number and harvest date are marked sealed');
+      expect(stdout).toContain('ilmd/cbvmda:lotNumber = "LOT-A"');
+      expect(stdout).toContain('fails the check named disclosure');
       expect(stdout).toMatch(/The story checks out/);
     }
     const csvs = readdirSync(out).filter((f) => f.endsWith('.csv'));

@@ -252,9 +252,33 @@ describe('a sealed network keeps commercial fields off non-parties’ disks', ()
     });
     for (const m of Object.values(MARK)) expect(atB).not.toContain(m);
     expect(atB).toContain('"held":false');
+    // Nor does any other route that renders the event give D its sealed fields there: the trace
+    // (custody chain), the FSMA 204 sheet (purchase orders, parties), a disclosure proof.
+    const asD = (path: string) => cluster.request(B, path, {}, cluster.node(D).token);
+    const object = encodeURIComponent(EPC);
+    const trace = await asD(`/objects/${object}/trace?direction=backward`);
+    expect(trace.status).toBe(200);
+    const traced = await trace.text();
+    expect(traced).toContain(SHIPMENT_ID);
+    const csv = await asD(`/objects/${object}/trace.csv?direction=backward`);
+    expect(csv.status).toBe(200);
+    const sheet = await csv.text();
+    expect(sheet).toContain('shipping');
+    for (const m of Object.values(MARK)) {
+      expect(traced).not.toContain(m);
+      expect(sheet).not.toContain(m);
+    }
+    const proof = await asD(`/events/${encodeURIComponent(SHIPMENT_ID)}/proof?disclose=bizTransactionList/0`);
+    expect(proof.status).toBe(404);
+    const problem = await proof.text();
+    expect(JSON.parse(problem)).toMatchObject({ code: 'SEALED_NOT_HELD' });
+    expect(problem).not.toContain(MARK.po);
+    // B, a recipient, gets its sealed fields in the same sheet at its own node.
+    const own = await cluster.request(B, `/objects/${object}/trace.csv?direction=backward`);
+    expect(await own.text()).toContain(MARK.po);
     // B itself still reads it whole there.
-    const own = await cluster.json(B, `/events/${encodeURIComponent(SHIPMENT_ID)}`);
-    expect(JSON.stringify(own.body)).toContain(MARK.po);
+    const whole = await cluster.json(B, `/events/${encodeURIComponent(SHIPMENT_ID)}`);
+    expect(JSON.stringify(whole.body)).toContain(MARK.po);
   }, 300_000);
 
   it('B recovers its sealed data from the ciphertexts after losing its disk', async () => {

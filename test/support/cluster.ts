@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -152,6 +152,71 @@ export class Cluster {
       }),
     );
     return new Cluster(dir, nodes, options);
+  }
+
+  /**
+   * An organisation joining the running network: `waybill member init` with the next org id of
+   * ORG_IDS, on free loopback ports. Returns its member file (to propose) and adds it to `nodes`,
+   * not started. Its node starts like any other once the consortium admitted it.
+   */
+  async addMember(
+    role: 'validator' | 'observer' = 'validator',
+  ): Promise<{ node: ClusterNode; member: unknown }> {
+    const index = this.nodes.length;
+    const id = ORG_IDS[index];
+    if (!id) throw new Error('no more org ids');
+    const [apiPort, p2pPort] = await freePorts(2);
+    const org = {
+      id,
+      name: id,
+      parties: [`urn:epc:id:pgln:061414${index}.00001`],
+      locations: [`urn:epc:id:sgln:061414${index}.00001.0`],
+      host: '127.0.0.1',
+      apiPort,
+      p2pPort,
+      role,
+    };
+    writeFileSync(join(this.dir, `${id}.yaml`), JSON.stringify(org));
+    const net = join(this.dir, 'net');
+    await waybill(
+      'member',
+      'init',
+      '--genesis',
+      join(net, 'genesis.json'),
+      '--config',
+      join(this.dir, `${id}.yaml`),
+      '--out',
+      net,
+    );
+    const configPath = join(net, id, 'node.json');
+    const token = (
+      await waybill(
+        'token',
+        '--config',
+        configPath,
+        '--sub',
+        'test-erp',
+        '--role',
+        'events:write,events:read',
+      )
+    ).trim();
+    const node: ClusterNode = {
+      org: id,
+      index,
+      url: apiUrl('127.0.0.1', apiPort as number),
+      configPath,
+      dataDir: join(net, id, 'data'),
+      token,
+    };
+    this.nodes.push(node);
+    return { node, member: JSON.parse(readFileSync(join(net, id, 'member.json'), 'utf8')) };
+  }
+
+  /** An admin token of `org` (governance). */
+  async adminToken(org: string): Promise<string> {
+    return (
+      await waybill('token', '--config', this.node(org).configPath, '--sub', 'admin', '--role', 'admin')
+    ).trim();
   }
 
   node(org: string): ClusterNode {

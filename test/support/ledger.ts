@@ -11,12 +11,14 @@ import {
   ruleSetHash,
 } from '../../services/contracts/index.js';
 import { createSigner, generateSeed } from '../../services/crypto/index.js';
-import type { ExecutionContext, StateView } from '../../services/execution/index.js';
+import type { ExecutionContext, MembersBook, StateView } from '../../services/execution/index.js';
 import { executeBlock } from '../../services/execution/index.js';
 import {
   type Block,
   EMPTY_ROOT,
   headerHash,
+  type MemberRecord,
+  MemberSet,
   type RuleFileData,
   signTx,
   type Transaction,
@@ -34,6 +36,13 @@ const NO_PROPOSALS: RuleSetStore = {
   ruleFiles: () => undefined,
 };
 
+/** No member governance: an empty member set at every height (tests of custody and rule governance). */
+const NO_MEMBERS: MembersBook = {
+  at: () => new MemberSet([]),
+  proposal: () => undefined,
+  scheduledAfter: () => [],
+};
+
 /** Execution over an in-memory ledger view and custody state, under the genesis rules. */
 export function memoryContext(ledger: Partial<StateView> = {}, members: Member[] = []): ExecutionContext {
   return {
@@ -45,6 +54,8 @@ export function memoryContext(ledger: Partial<StateView> = {}, members: Member[]
     },
     custody: new MemoryCustodyState(),
     rules: new RuleRegistry(NO_PROPOSALS, RULE_FILES, members, 1),
+    members: NO_MEMBERS,
+    network: 'test-net',
     recipients: new Recipients(members, new GenesisGrants([])),
   };
 }
@@ -63,6 +74,8 @@ export function storeContext(
     ledger: store,
     custody: store.custody,
     rules: new RuleRegistry(store, rules, members, quorum),
+    members: NO_MEMBERS,
+    network: 'test-net',
     recipients: new Recipients(all, new GenesisGrants(auditors.map((org) => ({ org, role: 'auditor' })))),
   };
 }
@@ -77,8 +90,16 @@ export const GENESIS_ROOTS = {
   rulesHash: ruleSetHash(RULE_FILES),
 };
 
-/** Block 1 of network `n` holding `txs`, with the header a node expects under the shipped rules. */
-export function firstBlock(txs: Transaction[], proposer = 'a', timestamp = 1): Block {
+/**
+ * Block 1 of network `n` holding `txs`, with the header a node expects under the shipped rules;
+ * with `members` (the genesis members), also the member-set hashes a node's LedgerApp expects.
+ */
+export function firstBlock(
+  txs: Transaction[],
+  proposer = 'a',
+  timestamp = 1,
+  members?: readonly MemberRecord[],
+): Block {
   const header = {
     network: 'n',
     height: 1,
@@ -89,6 +110,10 @@ export function firstBlock(txs: Transaction[], proposer = 'a', timestamp = 1): B
     proposer,
     timestamp,
     ...GENESIS_ROOTS,
+    ...(members && {
+      membersHash: new MemberSet(members).hash,
+      nextMembersHash: new MemberSet(members).hash,
+    }),
   };
   return { header, txs };
 }

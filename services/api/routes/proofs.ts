@@ -24,8 +24,15 @@ export function proofRoutes(app: FastifyInstance, deps: ApiDeps, auth: AuthHooks
       const lists = Array.isArray(given) ? given.map(String) : [typeof given === 'string' ? given : ''];
       const disclose = lists.flatMap((l) => l.split(',')).filter((p) => p.length > 0);
       // A proof names its event: one the caller may not see is answered as an unknown id.
-      if (eventAccess(deps, principalOf(request).org, eventID) === 'none')
-        throw noEvent('no committed event or verdict with this eventID');
+      const access = eventAccess(deps, principalOf(request).org, eventID);
+      if (access === 'none') throw noEvent('no committed event or verdict with this eventID');
+      // Sealed fields are disclosed by the event's recipients only: a member that sees the event
+      // through its lineage gets the answer of a node that holds none of them, wherever it asks.
+      if (access !== 'full' && disclose.length > 0)
+        throw new WaybillError(
+          ErrorCode.SealedNotHeld,
+          "this event's sealed fields are disclosed to its recipients only; your organisation sees its public view",
+        );
       const proof = deps.proofs.event(eventID, disclose);
       if (!proof) throw noEvent('no committed event or verdict with this eventID');
       return proof;

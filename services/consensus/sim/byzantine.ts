@@ -157,6 +157,11 @@ export interface IntruderContext {
   targets(): number[];
   /** The tip and round of some honest node, to aim at the height being decided. */
   view(): { tip: ChainTip; round: number };
+  /**
+   * Also prevote and precommit a block of its own and a phantom one: what a removed validator's
+   * key would add to a real quorum if nodes still counted it.
+   */
+  phantomVotes?: boolean;
 }
 
 /**
@@ -182,6 +187,16 @@ export class Intruder {
       },
       bogusDecision(this.ctx, block, round),
     ];
+    if (this.ctx.phantomVotes) {
+      const own = headerHash(block.header);
+      const phantom = phantomHash(height, round);
+      for (const blockHash of [own, phantom]) {
+        messages.push(
+          signVote(signer, network, id, { type: 'prevote', height, round, blockHash }),
+          signVote(signer, network, id, { type: 'precommit', height, round, blockHash }),
+        );
+      }
+    }
     for (const peer of this.ctx.targets()) {
       for (const m of messages) if (rng.chance(0.6)) this.ctx.send(peer, m);
     }

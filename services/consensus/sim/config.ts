@@ -36,9 +36,35 @@ export interface ByzantineSpec {
   flood?: boolean;
 }
 
+/**
+ * A change of the validator set, as governance makes it (issue 15): a transaction submitted at
+ * simulated time `at` to every live node; the block that commits it at height h puts the change in
+ * force from h + 2 (MEMBERS_ACTIVATION_DELAY), on every node at the same height.
+ */
+export interface MemberChangeSpec {
+  action: 'add' | 'remove';
+  /** Process index of the member (a joiner: one of the nodes after `validators`). */
+  member: number;
+  at: number;
+}
+
 export interface SimConfig {
   seed: number;
+  /** Member processes: the genesis validators, then the joiners membership changes add. */
   nodes: number;
+  /** Validators at genesis: members 0..validators-1. Absent: every node. */
+  validators?: number;
+  /**
+   * Validator-set changes, applied in this order (change k only once changes 0..k-1 are in force
+   * or committed), and never below `validators` validators, so f never shrinks below genesis's.
+   */
+  memberChanges?: MemberChangeSpec[];
+  /**
+   * A removed Byzantine validator that keeps signing after its removal: a process with its key and
+   * name sending validly signed proposals, votes for real and phantom blocks, and decisions, at
+   * every height. Its member must be Byzantine (in `byzantine`).
+   */
+  ghosts?: number[];
   /** The run ends once every live node has committed this many blocks (and liveness held). */
   blocks: number;
   crypto: SimCrypto;
@@ -108,8 +134,20 @@ export interface SimResult {
   evidence: { reports: number; kinds: Record<string, number>; members: string[] };
   /** Per submitting org: transactions submitted, committed, and the worst submit-to-commit time. */
   txsByOrg: Record<string, { submitted: number; committed: number; maxLatencyMs: number }>;
+  /** Validator-set changes the longest honest chain put in force or scheduled. */
+  setChanges: number;
   /** Transactions in the longest honest chain, by block proposer and then by submitting org. */
   txsByProposer: Record<string, Record<string, number>>;
+}
+
+/** The change (if any) the fault budget and the liveness check are about: who ends up removed. */
+export function removedMembers(cfg: Pick<SimConfig, 'memberChanges'>): Set<number> {
+  const out = new Set<number>();
+  for (const c of cfg.memberChanges ?? []) {
+    if (c.action === 'remove') out.add(c.member);
+    else out.delete(c.member);
+  }
+  return out;
 }
 
 /** Process index of each twin: members are 0..nodes-1, twins follow in spec order. */
@@ -120,11 +158,13 @@ export function twinProcesses(cfg: Pick<SimConfig, 'nodes' | 'byzantine'>): Map<
 }
 
 /** When the last fault is over: partitions healed, crashed nodes restarted or crashed for good. */
-export function lastFaultEnd(cfg: Pick<SimConfig, 'network' | 'crashes'>): number {
+export function lastFaultEnd(cfg: Pick<SimConfig, 'network' | 'crashes' | 'memberChanges'>): number {
   const ends = [
     0,
     ...cfg.network.partitions.map((p) => p.until),
     ...cfg.crashes.map((c) => c.restartAt ?? c.at),
+    // A membership change counts as a disturbance: liveness is measured after the last one too.
+    ...(cfg.memberChanges ?? []).map((c) => c.at),
   ];
   return Math.max(...ends);
 }

@@ -5,9 +5,11 @@ import type { SimResult } from './simulator.js';
 import { runSeed, runSeedsInWorkers } from './workers.js';
 
 const USAGE = `usage: npm run sim -- --seeds N [--from S] [--blocks B] [--nodes n] [--crypto fake|ed25519]
-                          [--faults mixed|crash|byzantine] [--workers W]
+                          [--faults mixed|crash|byzantine] [--membership] [--workers W]
        npm run sim -- --seed S [--blocks B] [--nodes n] [--faults F]   replay one seed, printing its result
 --faults: crash faults only, Byzantine members on every seed, or (default) on about half the seeds
+--membership: validators join and leave by governance on every seed (n = genesis validators),
+              with a removed Byzantine validator that signs on after its removal on most Byzantine seeds
 --workers: threads running seeds at once (default 1); the results are the same, in seed order`;
 
 const FAULTS: readonly FaultMode[] = ['mixed', 'crash', 'byzantine'];
@@ -18,6 +20,7 @@ interface Options {
   nodes: number;
   crypto: SimCrypto;
   faults: FaultMode;
+  membership: boolean;
   verbose: boolean;
   workers: number;
 }
@@ -34,6 +37,7 @@ function parse(argv: string[]): Options {
       crypto: { type: 'string', default: 'fake' },
       faults: { type: 'string', default: 'mixed' },
       workers: { type: 'string', default: '1' },
+      membership: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -54,7 +58,10 @@ function parse(argv: string[]): Options {
     : Array.from({ length: int('seeds', values.seeds ?? '', 1) }, (_, i) => from + i);
   const blocks = int('blocks', values.blocks, 1);
   const workers = int('workers', values.workers, 1);
-  return { seeds, blocks, nodes: int('nodes', values.nodes, 1), crypto, faults, verbose: single, workers };
+  const nodes = int('nodes', values.nodes, 1);
+  const { membership } = values;
+  if (membership && nodes < 4) throw new UsageError('--membership needs --nodes 4 or more');
+  return { seeds, blocks, nodes, crypto, faults, membership, verbose: single, workers };
 }
 
 class UsageError extends Error {}
@@ -69,14 +76,14 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const started = performance.now();
-  const { nodes, blocks, faults } = opts;
-  const params = { nodes, blocks, faults, crypto: opts.crypto };
+  const { nodes, blocks, faults, membership } = opts;
+  const params = { nodes, blocks, faults, membership, crypto: opts.crypto };
   // A running tally, not every result: 200,000 results with their chains would not fit in memory.
   const tally = newTally();
   const report = (result: SimResult) => {
     count(tally, result);
     const { seed } = result;
-    const cfg = { ...randomScenario(seed, { nodes, blocks, faults }), crypto: opts.crypto };
+    const cfg = { ...randomScenario(seed, { nodes, blocks, faults, membership }), crypto: opts.crypto };
     if (opts.verbose) {
       const { hashes: _, ...shown } = result;
       console.log(JSON.stringify({ scenario: describeScenario(cfg), ...shown }, null, 2));
@@ -85,7 +92,7 @@ async function main(argv: string[]): Promise<number> {
       console.log(`FAIL seed ${seed} (${describeScenario(cfg)})`);
       for (const v of result.violations) console.log(`  ${v}`);
       const crypto = opts.crypto === 'fake' ? '' : ` --crypto ${opts.crypto}`;
-      const mode = opts.faults === 'mixed' ? '' : ` --faults ${opts.faults}`;
+      const mode = `${opts.faults === 'mixed' ? '' : ` --faults ${opts.faults}`}${membership ? ' --membership' : ''}`;
       console.log(
         `  replay: npm run sim -- --seed ${seed} --nodes ${opts.nodes} --blocks ${opts.blocks}${crypto}${mode}`,
       );
@@ -105,6 +112,7 @@ interface Tally {
   virtualMs: number;
   byzantine: number;
   evidence: number;
+  setChanges: number;
 }
 
 const newTally = (): Tally => ({
@@ -115,6 +123,7 @@ const newTally = (): Tally => ({
   virtualMs: 0,
   byzantine: 0,
   evidence: 0,
+  setChanges: 0,
 });
 
 function count(t: Tally, r: SimResult): void {
@@ -125,6 +134,7 @@ function count(t: Tally, r: SimResult): void {
   t.virtualMs += r.virtualMs;
   if (r.byzantine.some(Boolean)) t.byzantine++;
   t.evidence += r.evidence.reports;
+  t.setChanges += r.setChanges;
 }
 
 function summary(t: Tally, seconds: number): string {
@@ -134,7 +144,8 @@ function summary(t: Tally, seconds: number): string {
     `${t.seeds} seeds: ${t.seeds - failed} passed, ${failed} failed; ` +
     `${blocks} blocks, ${rounds} round changes, ${virtual.toFixed(0)} s simulated in ${seconds.toFixed(1)} s ` +
     `(${(blocks / seconds).toFixed(0)} blocks/s); ${byzantine} seeds with Byzantine members, ` +
-    `${evidence} evidence reports`
+    `${evidence} evidence reports` +
+    (t.setChanges > 0 ? `; ${t.setChanges} validator-set changes` : '')
   );
 }
 

@@ -8,7 +8,7 @@ import {
   verifyCertificate,
 } from '../../ledger/index.js';
 import { verifyEvidence } from '../evidence.js';
-import type { ChainTip, ConsensusMessage, Evidence, Proposal, Vote } from '../types.js';
+import type { ChainTip, ConsensusMessage, Evidence, Proposal, Validator, Vote } from '../types.js';
 
 const MAX_VIOLATIONS = 20;
 
@@ -32,7 +32,8 @@ export class Monitor {
   private readonly decided = new Map<number, string>();
   private readonly txs = new Map<string, TxRecord>();
   private readonly signed = new Map<string, string>();
-  private readonly quorum: number;
+  /** Validator keys and quorum per distinct validator list (membership changes). */
+  private readonly sets = new Map<readonly Validator[], { keys: Map<string, Uint8Array>; quorum: number }>();
 
   constructor(
     private readonly network: string,
@@ -42,9 +43,7 @@ export class Monitor {
     private readonly byzantine: ReadonlySet<string> = new Set(),
     /** Simulated time, for transaction latencies. */
     private readonly clock: () => number = () => 0,
-  ) {
-    this.quorum = quorumOf(members.size).quorum;
-  }
+  ) {}
 
   violation(text: string): void {
     if (this.violations.length < MAX_VIOLATIONS) this.violations.push(text);
@@ -105,7 +104,10 @@ export class Monitor {
     this.violation(`crash safety: ${node} sent its ${m.type} h${m.height} r${m.round} before persisting it`);
   }
 
-  /** A node commits `block` on top of `tip`, having already committed the txs in `chainTxs`. */
+  /**
+   * A node commits `block` on top of `tip`, having already committed the txs in `chainTxs`;
+   * `validators` decide the block's height by the node's own chain (safety makes it everyone's).
+   */
   commit(
     node: string,
     tip: ChainTip,
@@ -113,6 +115,7 @@ export class Monitor {
     block: Block,
     hash: string,
     cert: CommitCertificate,
+    validators: readonly Validator[],
   ): void {
     if (this.byzantine.has(node)) return;
     const height = block.header.height;
@@ -121,8 +124,19 @@ export class Monitor {
     }
     if (hash !== headerHash(block.header) || cert.blockHash !== hash || cert.height !== height) {
       this.violation(`certificate: ${node} at height ${height} names another block`);
-    } else if (!verifyCertificate(cert, this.network, this.members, this.quorum, this.verify)) {
-      this.violation(`certificate: ${node} at height ${height} lacks a quorum of valid precommits`);
+    } else {
+      const set = this.setOf(validators);
+      if (!verifyCertificate(cert, this.network, set.keys, set.quorum, this.verify)) {
+        this.violation(`certificate: ${node} at height ${height} lacks a quorum of valid precommits`);
+      }
+      // Only the validators of the height sign its certificate: never a removed one, never a joiner
+      // before its change is in force.
+      const outsider = cert.signatures.find((s) => !set.keys.has(s.member));
+      if (outsider) {
+        this.violation(
+          `certificate: ${node} at height ${height} names ${outsider.member}, not a validator there`,
+        );
+      }
     }
     const first = this.decided.get(height);
     if (first === undefined) this.decided.set(height, hash);
@@ -131,6 +145,18 @@ export class Monitor {
         `safety: ${node} committed ${hash.slice(0, 12)} at height ${height}, another node ${first.slice(0, 12)}`,
       );
     this.checkTxs(node, height, chainTxs, block);
+  }
+
+  private setOf(validators: readonly Validator[]): { keys: Map<string, Uint8Array>; quorum: number } {
+    let set = this.sets.get(validators);
+    if (!set) {
+      set = {
+        keys: new Map(validators.map((v) => [v.id, v.publicKey])),
+        quorum: quorumOf(validators.length).quorum,
+      };
+      this.sets.set(validators, set);
+    }
+    return set;
   }
 
   private checkTxs(node: string, height: number, chainTxs: ReadonlySet<string>, block: Block): void {

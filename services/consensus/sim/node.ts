@@ -126,7 +126,16 @@ export class SimNode {
           this.app.build(height, round, parentHash, minTimestamp, now),
         commit: (block, hash, certificate) => {
           const { monitor } = this.host;
-          monitor.commit(this.id, this.app.tip(), this.app.committedTxs, block, hash, certificate);
+          const validators = this.app.validatorsAt(block.header.height);
+          monitor.commit(
+            this.id,
+            this.app.tip(),
+            this.app.committedTxs,
+            block,
+            hash,
+            certificate,
+            validators,
+          );
           this.app.commit(block, hash, certificate);
           this.input({ type: 'txs_available', available: this.app.pending > 0, now: this.now() });
         },

@@ -1,5 +1,11 @@
 import type { ConsensusTimeouts } from '../types.js';
-import { type ByzantineSpec, type CrashSpec, lastFaultEnd, type SimConfig } from './config.js';
+import {
+  type ByzantineSpec,
+  type CrashSpec,
+  lastFaultEnd,
+  type MemberChangeSpec,
+  type SimConfig,
+} from './config.js';
 import type { Partition } from './network.js';
 import { Prng } from './prng.js';
 
@@ -53,9 +59,12 @@ function defaultDeadline(cfg: SimConfig): number {
 export type FaultMode = 'crash' | 'byzantine' | 'mixed';
 
 export interface ScenarioOptions {
+  /** Validators at genesis. */
   nodes?: number;
   blocks?: number;
   faults?: FaultMode;
+  /** Validators join and leave by governance during the run (membershipScenario). */
+  membership?: boolean;
 }
 
 /**
@@ -65,6 +74,7 @@ export interface ScenarioOptions {
  * (see `withByzantine`). Everything follows from the seed, so a failing seed replays exactly.
  */
 export function randomScenario(seed: number, opts: ScenarioOptions = {}): SimConfig {
+  if (opts.membership) return membershipScenario(seed, opts);
   const base = crashScenario(seed, opts);
   const faults = opts.faults ?? 'crash';
   const rng = new Prng(seed, 101); // a stream of its own: the crash faults above stay as they were
@@ -171,6 +181,79 @@ export function withByzantine(base: SimConfig, rng: Prng): SimConfig {
   return { ...cfg, maxTimeMs: defaultDeadline(cfg) };
 }
 
+/**
+ * A run whose validator set changes (issue 15): one or two members join as validators and one or
+ * two genesis validators are removed, in a random order that never goes below the genesis count,
+ * at random times, under the same random faults (crashes, loss, partitions, skew, Byzantine
+ * members) drawn over every process. The fault budget is f of the genesis set, which no change
+ * goes below. With Byzantine faults, on most seeds a removed validator is Byzantine and keeps
+ * signing after its removal: its node's adversary, and a ghost process with its key and name
+ * sending proposals, votes (nil, its own block, a phantom block) and bogus decisions at every height.
+ */
+export function membershipScenario(seed: number, opts: ScenarioOptions): SimConfig {
+  const rng = new Prng(seed, 102); // a stream of its own
+  const validators = opts.nodes ?? 4;
+  const joiners = rng.int(1, 2);
+  const total = validators + joiners;
+  const f = Math.floor((validators - 1) / 3);
+  const base = crashScenario(seed, { ...opts, nodes: total });
+  const changes = randomChanges(rng, validators, joiners);
+  const removed = changes.filter((c) => c.action === 'remove').map((c) => c.member);
+  const faults = opts.faults ?? 'crash';
+  const byzantine = f > 0 && (faults === 'byzantine' || (faults === 'mixed' && rng.chance(0.5)));
+  let cfg: SimConfig = { ...base, validators, memberChanges: changes };
+  if (byzantine && rng.chance(0.7)) {
+    // The Byzantine old validator: it signs on after its removal. It is the budget's one fault
+    // (f faults in all), so other faults are restarts or stay within what it leaves.
+    const member = removed[0] as number;
+    const spec: ByzantineSpec = { member };
+    const behaviour = rng.pick(['none', 'equivocate', 'doubleVote', 'badSignatures', 'flood'] as const);
+    if (behaviour !== 'none') spec[behaviour] = true;
+    cfg = {
+      ...cfg,
+      byzantine: [spec],
+      ghosts: [member],
+      crashes: withinBudget(cfg.crashes, f - 1, [member]),
+      censorshipTimeoutMs: rng.int(1_000, 4_000),
+      txRegossipMs: 1_000,
+    };
+  } else if (byzantine && Math.floor((total - 1) / 3) === f) {
+    cfg = { ...withByzantine(cfg, rng), validators, memberChanges: changes };
+  } else {
+    cfg = { ...cfg, crashes: withinBudget(cfg.crashes, f, []) };
+  }
+  return { ...cfg, maxTimeMs: defaultDeadline(cfg) };
+}
+
+/** Crashes that restart, crashes of `faulty` members, and at most `budget` other crashes for good. */
+function withinBudget(crashes: CrashSpec[], budget: number, faulty: number[]): CrashSpec[] {
+  let left = budget;
+  return crashes.filter(
+    (c) => c.restartAt !== undefined || (typeof c.node === 'number' && faulty.includes(c.node)) || left-- > 0,
+  );
+}
+
+/**
+ * The joiners' additions and as many removals of genesis validators, in an order whose every
+ * prefix adds at least as many as it removes, at increasing times in the first ten seconds.
+ */
+function randomChanges(rng: Prng, validators: number, joiners: number): MemberChangeSpec[] {
+  const adds = Array.from({ length: joiners }, (_, i) => validators + i);
+  const removes = rng.shuffle(Array.from({ length: validators }, (_, i) => i)).slice(0, rng.int(1, joiners));
+  const out: MemberChangeSpec[] = [];
+  let at = rng.int(0, 3_000);
+  let added = 0;
+  let removedCount = 0;
+  while (added < adds.length || removedCount < removes.length) {
+    const add =
+      added < adds.length && (removedCount >= removes.length || added === removedCount || rng.chance(0.5));
+    const member = add ? (adds[added++] as number) : (removes[removedCount++] as number);
+    out.push({ action: add ? 'add' : 'remove', member, at });
+    at += rng.int(200, 3_000);
+  }
+  return out;
+}
+
 function randomPartition(rng: Prng, nodes: number): Partition {
   const shuffled = rng.shuffle(Array.from({ length: nodes }, (_, i) => i));
   const cut = rng.int(1, nodes - 1);
@@ -193,6 +276,9 @@ export function describeScenario(cfg: SimConfig): string {
     );
   }
   parts.push(`skew ±${cfg.clockSkewMs} ms`);
+  if (cfg.validators !== undefined) parts.push(`${cfg.validators} genesis validators`);
+  for (const c of cfg.memberChanges ?? []) parts.push(`${c.action} org-${c.member} at ${c.at} ms`);
+  for (const g of cfg.ghosts ?? []) parts.push(`org-${g} signs on after removal`);
   for (const b of cfg.byzantine ?? []) {
     const { member, ...behaviour } = b;
     const what = Object.entries(behaviour).map(([k, v]) => (v === true ? k : `${k} ${v}`));

@@ -3,9 +3,16 @@ import type { Signer } from '../../crypto/index.js';
 import type { Transaction } from '../../ledger/index.js';
 import type { FetchAnswer } from '../driver.js';
 import type { ChainTip, ConsensusConfig, ConsensusMessage } from '../types.js';
-import { SimApp, syntheticTx } from './app.js';
+import { memberChangeTx, SimApp, syntheticTx } from './app.js';
 import { Adversary, Intruder } from './byzantine.js';
-import { type CrashSpec, lastFaultEnd, type SimConfig, type SimResult, twinProcesses } from './config.js';
+import {
+  type CrashSpec,
+  lastFaultEnd,
+  removedMembers,
+  type SimConfig,
+  type SimResult,
+  twinProcesses,
+} from './config.js';
 import { simKeys } from './crypto.js';
 import { Monitor } from './monitor.js';
 import { NetworkModel } from './network.js';
@@ -25,11 +32,14 @@ type SimEvent =
   | { kind: 'heal'; groups: number[][] }
   | { kind: 'intrude'; who: number }
   | { kind: 'regossip'; node: number }
+  | { kind: 'change'; k: number }
   | { kind: 'mark' };
 
 /** Simulated wall clock at t = 0 (a fixed date, so runs replay); genesis is a second earlier. */
 const EPOCH_MS = 1_750_000_000_000;
 const MAX_EVENTS = 20_000_000;
+/** A membership change not committed by then is handed to every live node again (a governance retry). */
+const CHANGE_RETRY_MS = 2_000;
 /**
  * A catch-up request that gets no answer fails after this long, as p2p's request timeout makes it
  * fail on a node (10 s there; scaled down like the simulator's consensus timeouts).
@@ -75,14 +85,19 @@ class Simulation implements SimHost {
   private submitted = 0;
   /** Nodes crashed with no restart: the only ones excused from liveness. */
   private readonly gone = new Set<number>();
+  /** Members the scenario removes. */
+  private readonly removed: ReadonlySet<number>;
 
   constructor(private readonly cfg: SimConfig) {
     this.network = `sim-${cfg.seed}`;
+    this.removed = removedMembers(cfg);
     this.net = new NetworkModel(cfg.network, new Prng(cfg.seed, 1));
     this.rng = { txs: new Prng(cfg.seed, 3), start: new Prng(cfg.seed, 4) };
     const keys = Array.from({ length: cfg.nodes }, (_, i) => simKeys(cfg.crypto, cfg.seed, i));
-    const validators = keys.map((k, i) => ({ id: `org-${i}`, publicKey: k.signer.publicKey }));
-    const members = new Map(validators.map((v) => [v.id, v.publicKey]));
+    const everyone = keys.map((k, i) => ({ id: `org-${i}`, publicKey: k.signer.publicKey }));
+    // Genesis validators; the other members join (and validators leave) by cfg.memberChanges.
+    const validators = everyone.slice(0, cfg.validators ?? cfg.nodes);
+    const members = new Map(everyone.map((v) => [v.id, v.publicKey]));
     const verify = keys[0]?.verify;
     if (!verify) throw new RangeError('a simulation needs at least one node');
     const specs = cfg.byzantine ?? [];
@@ -109,16 +124,20 @@ class Simulation implements SimHost {
         verify,
         censorOrg: spec?.censorOrg,
         censorshipTimeoutMs: cfg.censorshipTimeoutMs,
+        validators,
       });
       const config: ConsensusConfig = {
         network: this.network,
         self: id,
         validators,
+
         timeouts: cfg.timeouts,
         signer: k.signer,
         verify,
         validateBlock: (block) => app.validate(block),
       };
+      // Only runs whose set changes ask for it, so runs without changes replay as before.
+      if (cfg.memberChanges?.length) config.validatorsAt = (height) => app.validatorsAt(height);
       if (cfg.censorshipTimeoutMs !== undefined) {
         config.acceptProposal = (block, now) => app.acceptProposal(block, now);
       }
@@ -158,6 +177,27 @@ class Simulation implements SimHost {
         }),
       );
     }
+    // A removed Byzantine validator's ghost: its own name and key, signing at every height.
+    for (const member of cfg.ghosts ?? []) {
+      const index = this.names.length;
+      const id = `org-${member}`;
+      const signer = this.signers[member];
+      if (!signer || !this.byzantine.has(id)) throw new RangeError(`ghost ${id} is not a Byzantine member`);
+      this.names.push(id);
+      this.intruders.push(
+        new Intruder({
+          network: this.network,
+          id,
+          signer,
+          members: everyone.map((v) => v.id),
+          rng: new Prng(cfg.seed, 700 + member),
+          send: (to, message) => this.send(index, to, message),
+          targets: () => this.nodes.map((n) => n.index),
+          view: () => this.honestView(),
+          phantomVotes: true,
+        }),
+      );
+    }
     this.lastFaultEnd = lastFaultEnd(cfg);
   }
 
@@ -187,6 +227,7 @@ class Simulation implements SimHost {
       });
     }
     for (const p of cfg.network.partitions) this.at(p.until, { kind: 'heal', groups: p.groups });
+    for (const [k, c] of (cfg.memberChanges ?? []).entries()) this.at(c.at, { kind: 'change', k });
     for (const spec of cfg.crashes) this.at(spec.at, { kind: 'crash', spec });
     for (let who = 0; who < this.intruders.length; who++) {
       this.at(rng.start.int(0, 200), { kind: 'intrude', who });
@@ -241,6 +282,9 @@ class Simulation implements SimHost {
       case 'regossip':
         this.regossip(e.node);
         this.at(this.t + (this.cfg.txRegossipMs ?? 1_000), e);
+        break;
+      case 'change':
+        this.proposeChange(e.k);
         break;
       case 'mark':
         this.markHeight = Math.max(...this.honest().map((n) => n.app.height));
@@ -336,6 +380,22 @@ class Simulation implements SimHost {
     }
   }
 
+  /**
+   * Membership change k reaches every live node (a governance proposal approved by 2f+1: the sim
+   * stands in for the approvals with one transaction), and again until an honest node commits it.
+   */
+  private proposeChange(k: number): void {
+    const c = this.cfg.memberChanges?.[k];
+    const signer = this.signers[0];
+    if (!c || !signer) return;
+    const change = { action: c.action, id: `org-${c.member}`, seq: k };
+    const tx = memberChangeTx(this.network, 'org-0', signer, change);
+    if (this.honest().some((n) => n.app.committedTxs.has(tx.id))) return;
+    this.monitor.submit(tx.id, 'org-0');
+    for (const node of this.nodes) this.receiveTx(node.index, tx);
+    this.at(this.t + CHANGE_RETRY_MS, { kind: 'change', k });
+  }
+
   /** A node sends every transaction that has waited with it for a while to every other node again. */
   private regossip(index: number): void {
     const node = this.node(index);
@@ -400,9 +460,9 @@ class Simulation implements SimHost {
     return { tip: ahead.app.tip(), round: ahead.core?.status.round ?? 0 };
   }
 
-  /** Crashed for good, or Byzantine: not expected to make progress. */
+  /** Crashed for good, Byzantine, or removed (a real node is cut off): not expected to make progress. */
   private excused(n: SimNode): boolean {
-    return this.gone.has(n.index) || this.byzantine.has(n.id);
+    return this.gone.has(n.index) || this.byzantine.has(n.id) || this.removed.has(n.index);
   }
 
   private target(): number | undefined {
@@ -456,6 +516,7 @@ class Simulation implements SimHost {
       evidence: { ...this.monitor.evidence, members: [...this.monitor.evidence.members].sort() },
       txsByOrg: this.monitor.txsByOrg(),
       txsByProposer: txsByProposer(longest.app.chain),
+      setChanges: longest.app.setChanges,
     };
   }
 

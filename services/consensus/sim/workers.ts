@@ -15,6 +15,8 @@ export interface SeedParams {
   blocks: number;
   faults: FaultMode;
   crypto: SimCrypto;
+  /** Validators join and leave during each run (scenario.ts, membershipScenario). */
+  membership?: boolean;
 }
 
 /** Seeds per message: large enough that messaging costs nothing, small enough to balance the load. */
@@ -22,8 +24,8 @@ const BATCH = 8;
 
 /** The simulation of one seed, as the CLI and every worker run it. */
 export function runSeed(seed: number, p: SeedParams): SimResult {
-  const { nodes, blocks, faults } = p;
-  return runSimulation({ ...randomScenario(seed, { nodes, blocks, faults }), crypto: p.crypto });
+  const { nodes, blocks, faults, membership } = p;
+  return runSimulation({ ...randomScenario(seed, { nodes, blocks, faults, membership }), crypto: p.crypto });
 }
 
 /**

@@ -34,7 +34,7 @@ const genesis: Genesis = {
   rules: RULE_FILES,
 };
 
-const packerBlock = (txs: Transaction[]) => firstBlock(txs, 'packer');
+const packerBlock = (txs: Transaction[]) => firstBlock(txs, 'packer', 1, genesis.members);
 const rulesOf = (store: Store) => new RuleRegistry(store, RULE_FILES, genesis.members, 2);
 
 describe('ledger application', () => {

@@ -30,15 +30,16 @@ describe('waybill verify', () => {
   it('prints every check it passed and exits 0 for a valid proof', async () => {
     const out = await waybill('verify', '--genesis', genesis, file('proof.json', proof));
     const lines = out.trim().split('\n');
-    expect(lines).toHaveLength(10);
-    expect(lines[4]).toMatch(
+    expect(lines).toHaveLength(11);
+    expect(lines[4]).toBe('ok  member-chain: no member changes since genesis');
+    expect(lines[5]).toMatch(
       /^ok {2}certificate: 4 of 4 members precommitted block 1 in round 0 \(quorum 3\)/,
     );
-    expect(lines[8]).toBe(
+    expect(lines[9]).toBe(
       "ok  event: urn:uuid:b1 is event 0 of the transaction's document, recordTime " +
         `${(proof as EventProof | undefined)?.event.recordTime} (the block's timestamp)`,
     );
-    expect(lines[9]).toBe('verify: OK, 9 checks passed');
+    expect(lines[10]).toBe('verify: OK, 10 checks passed');
   });
 
   it('exits 1 naming the first failed check', async () => {
@@ -48,7 +49,7 @@ describe('waybill verify', () => {
       {
         code: 1,
         stdout: expect.stringMatching(
-          /ok {2}block-hash: block 1[^\n]*\n-- {2}inclusion: not run\n-- {2}tx-id: not run\n-- {2}tx-signature: not run\n-- {2}event: not run\n$/,
+          /ok {2}member-chain: no member changes since genesis\n-- {2}inclusion: not run\n-- {2}tx-id: not run\n-- {2}tx-signature: not run\n-- {2}event: not run\n$/,
         ),
         stderr: 'verify: FAILED certificate: 2 valid member signatures, quorum is 3\n',
       },

@@ -3,12 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  initMember,
   initNetwork,
   loadNodeConfig,
   type NetworkDefinition,
   parseNetworkDefinition,
+  readGenesis,
   readNetworkDefinition,
 } from '../../../services/config/index.js';
+import { verify } from '../../../services/crypto/index.js';
+import { type MemberFile, memberFileProblem } from '../../../services/ledger/index.js';
 import { SecretBox } from '../../../services/subscriptions/index.js';
 
 const def = readNetworkDefinition(join(import.meta.dirname, '../../../deploy/devnet.network.yaml'));
@@ -225,5 +229,39 @@ describe('network init with auditor grants', () => {
       JSON.stringify({ ...genesis, grants: [{ org: 'freshmart', role: 'auditor', scope: '1' }] }),
     );
     expect(() => loadNodeConfig(nodePath)).toThrow(/grants\[0\]: scope: CEL expression must be bool/);
+  });
+});
+
+describe('member init', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'waybill-member-'));
+    await initNetwork(def, join(dir, 'net'), 1_700_000_000_000);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes member.json with the encryption key an added member receives sealed events with, its private half 0600 beside node.key', async () => {
+    const genesisPath = join(dir, 'net', 'genesis.json');
+    const org = {
+      ...(def.orgs[0] as NetworkDefinition['orgs'][number]),
+      id: 'north-dairy',
+      name: 'North Dairy',
+      role: 'validator' as const,
+    };
+    const out = join(dir, 'joining');
+    const { memberFile, nodeConfig } = await initMember(genesisPath, readGenesis(genesisPath), org, out);
+    const member = JSON.parse(readFileSync(memberFile, 'utf8')) as MemberFile;
+    expect(memberFileProblem(member, verify)).toBeUndefined();
+    expect(member.encryptionKeys).toEqual([
+      { kid: 'north-dairy#1', kty: 'OKP', crv: 'X25519', x: expect.stringMatching(/^[\w-]{43}$/), from: 0 },
+    ]);
+    const encKey = join(out, 'north-dairy', 'enc.key');
+    expect(statSync(encKey).mode & 0o777).toBe(0o600);
+    const privateJwk = JSON.parse(readFileSync(encKey, 'utf8')) as { d: string; x: string };
+    expect(readFileSync(memberFile, 'utf8')).not.toContain(privateJwk.d);
+    // The node loads the private half the member file lists.
+    const loaded = loadNodeConfig(nodeConfig);
+    expect(loaded.encryptionKeys.map((k) => k.kid)).toEqual(['north-dairy#1']);
+    expect(loaded.self.encryptionKeys?.[0]?.x).toBe(privateJwk.x);
   });
 });

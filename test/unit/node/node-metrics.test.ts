@@ -78,7 +78,7 @@ describe('rejections by code, from committed verdicts', () => {
       clock: Date.now,
     });
     const second = twin.submit(doc, { submitter: 'erp', errorBehaviour: 'proceed' }).tx;
-    const block = firstBlock([first, second], 'grower');
+    const block = firstBlock([first, second], 'grower', 1, genesis.members);
     app.commit(block, 'ab'.repeat(32), { height: 1, round: 0, blockHash: 'ab'.repeat(32), signatures: [] });
     const samples = parsePrometheus(await metrics.registry.metrics());
     expect(samples.get('waybill_event_rejections_total{code="DUPLICATE_EVENT_ID"}')).toBe(2);

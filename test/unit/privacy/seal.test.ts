@@ -5,13 +5,18 @@ import type { CaptureTxBody } from '../../../services/ledger/index.js';
 import {
   Decrypter,
   disclosureOf,
+  encryptSealed,
+  eventSeedOf,
+  groupRoots,
   keyRingOf,
   NON_MEMBER_PLACEHOLDER,
   openCapture,
   publicView,
   recipientsProblem,
   SealedCode,
+  type SealedPlain,
   sealCapture,
+  sealedAad,
   sealedFields,
   sealedProblem,
   tierContext,
@@ -124,6 +129,57 @@ describe('sealing a capture', () => {
         /sealed root/,
       );
     }
+  });
+
+  it('encrypts only the sealed part of each event, and still opens a version 1 ciphertext holding it whole', async () => {
+    const { privates, withKeys } = await keys();
+    const keyOf = (org: string) => withKeys.find((m) => m.id === org)?.encryptionKeys[0];
+    const deps = { tiers, keyOf, recipientsOf: () => ['org-a', 'org-b'] };
+    const body = await sealCapture(plainBody([markedShipment()]), deps);
+    const views = (body.document.epcisBody as { eventList: Record<string, unknown>[] }).eventList;
+    const aad = sealedAad('net', 'org-a', groupRoots(views, 0));
+    const decrypter = new Decrypter([privates.get('org-b') as never]);
+    const group = body.sealed?.[0];
+    const plain = await decrypter.decrypt(group?.jwe as never, aad);
+    const text = new TextDecoder().decode(plain);
+    const parsed = JSON.parse(text) as SealedPlain;
+    expect(parsed.v).toBe(2);
+    expect(parsed.events[0]?.event).toBeUndefined();
+    for (const marker of Object.values(MARKERS)) expect(text).toContain(marker);
+    for (const shown of ['urn:epc:id:sgtin:0614141.107346.2017', '2026-06-01T08:00:00.000Z', 'in_transit'])
+      expect(text).not.toContain(shown);
+
+    // A version 1 ciphertext (the event whole) of the same capture opens to the same event.
+    const { seed: groupSeed, ...rest } = parsed;
+    expect(groupSeed).toMatch(/^[0-9a-f]{64}$/);
+    const v1: SealedPlain = {
+      ...rest,
+      v: 1,
+      events: parsed.events.map(({ index }) => ({
+        index,
+        seed: eventSeedOf(groupSeed as string, index),
+        event: markedShipment(),
+      })),
+    };
+    const keysOf = ['org-a', 'org-b'].map((org) => keyOf(org) as EncryptionPublicKey);
+    const jwe = await encryptSealed(new TextEncoder().encode(JSON.stringify(v1)), aad, keysOf);
+    const old = { ...body, sealed: [{ kids: group?.kids ?? [], digest: hashOf(jwe), jwe: jwe as never }] };
+    for (const b of [body, old]) {
+      const opened = await openCapture(b, decrypter, tiers);
+      expect(opened.faults).toEqual([]);
+      expect(opened.events[0]?.event).toEqual(markedShipment());
+    }
+    // A part that rebuilds another event than the committed view and root is a seal fault.
+    const forged: SealedPlain = {
+      ...parsed,
+      events: parsed.events.map((e) => ({ ...e, whole: { ...e.whole, 'example:price': 'changed' } })),
+    };
+    const bad = await encryptSealed(new TextEncoder().encode(JSON.stringify(forged)), aad, keysOf);
+    const forgedBody = {
+      ...body,
+      sealed: [{ kids: group?.kids ?? [], digest: hashOf(bad), jwe: bad as never }],
+    };
+    expect((await openCapture(forgedBody, decrypter, tiers)).faults).toHaveLength(1);
   });
 
   it('refuses a malformed JWE, a ciphertext not matching its digest, an unknown or inactive key, a moved ciphertext', async () => {

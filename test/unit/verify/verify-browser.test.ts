@@ -61,7 +61,7 @@ describe('the offline verifier in a browser bundle', () => {
       }) as { ok: boolean; verified: string[]; failure?: { check: string } };
     const result = run(proof);
     expect(result.ok).toBe(true);
-    expect(result.verified).toHaveLength(9);
+    expect(result.verified).toHaveLength(10);
     expect(run(tampered).failure?.check).toBe('certificate');
   });
 });
