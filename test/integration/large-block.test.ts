@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster, FAST_CONSENSUS } from '../support/cluster.js';
 import { waitFor } from '../support/wait.js';
@@ -10,6 +11,12 @@ const DOCUMENTS = 5;
 const EVENTS = 4;
 /** The most an event may name (epcis MAX_EVENT_IDENTIFIERS); 4 of them make a document's limit. */
 const EPCS = 5_000;
+/**
+ * Room for all five documents (execution cost 20,005 each, ledger/tx-cost.ts) in one block and in
+ * the mempool: the defaults (a block of 20,000, a backlog of three blocks) would split them into
+ * five blocks and answer the later ones 429, and the block under test is to carry 100,000 EPCs.
+ */
+const ROOM = 110_000;
 
 /** A capture document of EVENTS commissioning events of EPCS fresh EPCs each. */
 function largeDocument(doc: number) {
@@ -38,7 +45,11 @@ describe('a large block is applied off the event loop that answers HTTP', () => 
   let cluster: Cluster;
 
   beforeAll(async () => {
-    cluster = await Cluster.create(1, FAST_CONSENSUS);
+    cluster = await Cluster.create(1, { ...FAST_CONSENSUS, maxBlockCost: ROOM });
+    for (const { configPath } of cluster.nodes) {
+      const file = JSON.parse(readFileSync(configPath, 'utf8'));
+      writeFileSync(configPath, JSON.stringify({ ...file, mempool: { maxCost: ROOM } }));
+    }
     await cluster.startAll();
   }, 90_000);
 
