@@ -41,7 +41,7 @@ export class Unsealer {
     for (let h = this.store.sealed.unsealedHeight() + 1; h <= this.wanted; h++) {
       const committed = this.store.getBlock(h);
       if (!committed) return;
-      const opened = [];
+      const opened: Parameters<Store['sealed']['putOpened']>[1][number][] = [];
       for (const tx of committed.block.txs) {
         if (!isCapture(tx) || !tx.body.sealed) continue;
         const result = await openCapture(tx.body, this.decrypter, this.tiers);
@@ -56,9 +56,12 @@ export class Unsealer {
         if (result.events.length > 0) opened.push({ txId: tx.id, events: result.events });
       }
       // Written on this thread's connection: not while the block writer holds SQLite's write lock.
-      await this.store.noBlockWrite();
-      if (!this.store.isOpen()) return;
-      this.store.sealed.putOpened(h, opened);
+      const written = await this.store.whenNoBlockWrite(() => {
+        if (!this.store.isOpen()) return false;
+        this.store.sealed.putOpened(h, opened);
+        return true;
+      });
+      if (!written) return;
     }
   }
 }

@@ -405,11 +405,14 @@ export class Store {
   }
 
   /**
-   * Resolves when no block is being written by another connection: a write on this connection
-   * made right after it (in the same turn) does not wait for SQLite's lock.
+   * Runs `write` (on this connection) once no block is being written by another connection, in
+   * the same synchronous run as the check: between an awaited "no block write" and a later write,
+   * the driver could hand the next block over, and the write would then block the event loop on
+   * SQLite's lock (and fail with SQLITE_BUSY after the busy timeout, for a block longer than that).
    */
-  async noBlockWrite(): Promise<void> {
+  async whenNoBlockWrite<T>(write: () => T): Promise<T> {
     while (this.blockWrite) await this.blockWrite;
+    return write();
   }
 
   /** The in-memory side of a block another connection committed (custody-store.ts `adopt`). */
