@@ -405,6 +405,14 @@ export class Store {
   }
 
   /**
+   * A block is being written by another connection, or is written and its in-memory side (the
+   * custody tree) not yet adopted: this connection's reads may then be a block ahead of the tree.
+   */
+  blockWriteInProgress(): boolean {
+    return this.blockWrite !== undefined;
+  }
+
+  /**
    * Runs `write` (on this connection) once no block is being written by another connection, in
    * the same synchronous run as the check: between an awaited "no block write" and a later write,
    * the driver could hand the next block over, and the write would then block the event loop on
