@@ -405,6 +405,14 @@ export class Store {
   }
 
   /**
+   * Runs `read` in one read transaction: its reads share one snapshot, so a block the block
+   * writer thread commits meanwhile is seen by all of them or by none.
+   */
+  readSnapshot<T>(read: () => T): T {
+    return this.db.transaction(read).deferred();
+  }
+
+  /**
    * A block is being written by another connection, or is written and its in-memory side (the
    * custody tree) not yet adopted: this connection's reads may then be a block ahead of the tree.
    */
