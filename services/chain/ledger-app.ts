@@ -17,7 +17,7 @@ import type { Mempool } from '../mempool/index.js';
 import { Recipients, type RecipientsBook, type SealingConfig } from '../privacy/index.js';
 import type { Store } from '../storage/index.js';
 import { BlockProducer } from './block-producer.js';
-import { CommitPipeline, type OnCommitted } from './commit-pipeline.js';
+import { type BlockApplier, CommitPipeline, type OnCommitted } from './commit-pipeline.js';
 import { Intake, type Submitted } from './intake.js';
 import { adoptKnownTxs } from './known-txs.js';
 import { MemberBook } from './member-book.js';
@@ -25,7 +25,7 @@ import type { RuleRegistry } from './rules-book.js';
 import { SealedCaptures } from './sealed-capture.js';
 import { TxChecker } from './tx-check.js';
 
-export type { OnCommitted } from './commit-pipeline.js';
+export type { BlockApplier, OnCommitted } from './commit-pipeline.js';
 export type { Submitted } from './intake.js';
 
 export interface LedgerAppDeps {
@@ -47,6 +47,8 @@ export interface LedgerAppDeps {
   onCommitted?: OnCommitted;
   /** Seconds from this node's acknowledgement of a transaction to its commit. */
   onLatency?: (seconds: number) => void;
+  /** Applies committed blocks off this thread (node/block-writer.ts); absent: applied here. */
+  applier?: BlockApplier;
 }
 
 /**
@@ -96,6 +98,7 @@ export class LedgerApp {
       intake: this.intake,
       onCommitted: deps.onCommitted,
       onLatency: deps.onLatency,
+      applier: deps.applier,
     });
   }
 
@@ -201,7 +204,8 @@ export class LedgerApp {
     return this.producer.buildBlock(height, round, parentHash, minTimestamp, now);
   }
 
-  commit(block: Block, hash: string, certificate: CommitCertificate): void {
-    this.pipeline.commit(block, hash, certificate);
+  /** Applies a committed block; a promise when an applier stores it off this thread. */
+  commit(block: Block, hash: string, certificate: CommitCertificate): void | Promise<void> {
+    return this.pipeline.commit(block, hash, certificate);
   }
 }

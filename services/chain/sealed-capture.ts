@@ -52,9 +52,10 @@ export class SealedCaptures<S extends SubmittedLike<unknown>> {
     if (pending) return pending;
     const committed = this.store.sealed.captureKey(key);
     if (committed) return known(committed);
-    const work = this.seal(body, dryRun, height).then((sealed) => {
+    const work = this.seal(body, dryRun, height).then(async (sealed) => {
       const submitted = submitOwn(sealed);
-      this.store.sealed.putCaptureKey(key, submitted.tx.id);
+      // On the API's connection: not while the block writer thread holds SQLite's write lock.
+      await this.store.whenNoBlockWrite(() => this.store.sealed.putCaptureKey(key, submitted.tx.id));
       return submitted;
     });
     this.inFlight.set(key, work);

@@ -13,7 +13,12 @@ import type {
 /** What the driver needs from the application (the ledger). */
 export interface ConsensusApp {
   buildBlock(height: number, round: number, parentHash: string, minTimestamp: number, now: number): Block;
-  commit(block: Block, hash: string, certificate: CommitCertificate): void;
+  /**
+   * Applies a decided block. A promise means it is applied elsewhere (a node's block writer thread):
+   * the driver carries out nothing else (no further action, no new input) until it settles, so the
+   * next height is never built, validated or voted on before its parent is stored.
+   */
+  commit(block: Block, hash: string, certificate: CommitCertificate): void | PromiseLike<void>;
   /** A peer's proposal or decision with the transactions this node already verified (known-txs.ts). */
   adoptKnownTxs?(message: ConsensusMessage): ConsensusMessage;
 }
@@ -83,6 +88,10 @@ export interface DriverPorts {
   pacer?: RoundPacer;
 }
 
+/** What the driver carries out: the core's actions, and its own bookkeeping queued behind them. */
+type Then = { type: 'then'; callback: () => void };
+type DriverAction = ConsensusAction | { type: 'synced'; before: number } | Then;
+
 const SYNC_BATCH = 50;
 const PUSH_BATCH = 20;
 
@@ -93,9 +102,13 @@ const PUSH_BATCH = 20;
  * (clock, timers, transport, store, app), so the node and the simulator run this same driver.
  */
 export class ConsensusDriver {
-  private readonly queue: ConsensusInput[] = [];
+  private readonly queue: (ConsensusInput | Then)[] = [];
+  /** Actions of the current input not yet carried out (they wait while a commit is applied). */
+  private readonly actions: DriverAction[] = [];
   private readonly timers = new Set<unknown>();
   private draining = false;
+  /** A commit is being applied elsewhere: everything else waits for it. */
+  private applying = false;
   private stopped = false;
   private syncing = false;
   readonly pacer: RoundPacer;
@@ -118,23 +131,44 @@ export class ConsensusDriver {
     for (const t of this.timers) this.deps.timers.clear(t);
     this.timers.clear();
     this.queue.length = 0;
+    this.actions.length = 0;
   }
 
   dispatch(input: ConsensusInput): void {
     if (this.stopped) return;
     this.queue.push(input);
-    if (this.draining) return;
+    this.drain();
+  }
+
+  /**
+   * Carries out the pending actions in order, then the next input's, until nothing is left or a
+   * commit is being applied; the commit's settling drains again.
+   */
+  private drain(): void {
+    if (this.draining || this.applying) return;
     this.draining = true;
     try {
-      for (let next = this.queue.shift(); next && !this.stopped; next = this.queue.shift()) {
-        this.step(next);
+      while (!this.stopped && !this.applying) {
+        const action = this.actions.shift();
+        if (action) {
+          this.execute(action);
+          continue;
+        }
+        const next = this.queue.shift();
+        if (!next) break;
+        if (next.type === 'then') this.execute(next);
+        else this.step(next);
       }
     } catch (err) {
-      this.stop();
-      this.deps.observer.fatal(err);
+      this.fail(err);
     } finally {
       this.draining = false;
     }
+  }
+
+  private fail(err: unknown): void {
+    this.stop();
+    this.deps.observer.fatal(err);
   }
 
   private step(input: ConsensusInput): void {
@@ -146,11 +180,11 @@ export class ConsensusDriver {
     const started = validates ? this.deps.clock() : 0;
     const actions = this.deps.core.step(input);
     if (validates) this.pacer.observe('validate', this.deps.clock() - started);
-    for (const action of actions) this.execute(action);
-    if (catchUp) this.deps.observer.synced(this.deps.store.tip().height - before);
+    this.actions.push(...actions);
+    if (catchUp) this.actions.push({ type: 'synced', before });
   }
 
-  private execute(action: ConsensusAction): void {
+  private execute(action: DriverAction): void {
     const { store, transport, app, clock } = this.deps;
     switch (action.type) {
       case 'persist':
@@ -176,8 +210,10 @@ export class ConsensusDriver {
       }
       case 'commit': {
         const started = clock();
-        app.commit(action.block, action.hash, action.certificate);
-        this.pacer.observe('apply', clock() - started);
+        const applied = app.commit(action.block, action.hash, action.certificate);
+        // Applied on another thread: the time until it is stored is what the next round waits for.
+        if (applied) this.awaitCommit(applied, () => this.pacer.observe('apply', clock() - started));
+        else this.pacer.observe('apply', clock() - started);
         return;
       }
       case 'sync_from':
@@ -192,7 +228,36 @@ export class ConsensusDriver {
       case 'evidence':
         this.deps.observer.evidence(action.evidence);
         return;
+      case 'synced':
+        this.deps.observer.synced(store.tip().height - action.before);
+        return;
+      case 'then':
+        action.callback();
+        return;
     }
+  }
+
+  /** Holds every later action and input until the block is stored; a failed commit is fatal. */
+  private awaitCommit(applied: PromiseLike<void>, stored: () => void): void {
+    this.applying = true;
+    applied.then(
+      () => {
+        this.applying = false;
+        stored();
+        this.drain();
+      },
+      (err: unknown) => {
+        this.applying = false;
+        if (!this.stopped) this.fail(err);
+      },
+    );
+  }
+
+  /** Runs `callback` once the inputs queued so far have been carried out, commits included. */
+  private afterQueued(callback: () => void): void {
+    if (this.stopped) return;
+    this.queue.push({ type: 'then', callback });
+    this.drain();
   }
 
   private schedule(action: Extract<ConsensusAction, { type: 'schedule_timeout' }>): void {
@@ -251,7 +316,8 @@ export class ConsensusDriver {
           this.dispatch({ type: 'message', from: peer, message, now: clock() });
         }
       }
-      done(store.tip().height - from + 1);
+      // Counted once the decisions are stored (a commit may be applied on another thread).
+      this.afterQueued(() => done(store.tip().height - from + 1));
     });
   }
 

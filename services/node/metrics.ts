@@ -9,6 +9,11 @@ export class NodeMetrics {
     help: 'Height of the last committed block',
     registers: [this.registry],
   });
+  readonly applying = new Gauge({
+    name: 'waybill_block_applying',
+    help: 'Height of the committed block the block writer thread is executing and storing; 0 when none',
+    registers: [this.registry],
+  });
   readonly round = new Gauge({
     name: 'waybill_round',
     help: 'Consensus round at the current height',
@@ -103,7 +108,7 @@ export class NodeMetrics {
   });
 
   /** Counts a committed block's rejections: refused events and refused evidence, by reason code. */
-  countRejections(results: readonly TxResult[]): void {
+  countRejections(results: readonly Pick<TxResult, 'errors'>[]): void {
     for (const { errors } of results) for (const { code } of errors) this.eventRejections.inc({ code });
   }
 

@@ -11,6 +11,7 @@ import { createP2PNetwork } from '../p2p/index.js';
 import { Store } from '../storage/index.js';
 import { DestPolicy, SecretBox, sealPlainSecrets } from '../subscriptions/index.js';
 import { apiDeps } from './api-deps.js';
+import { BlockWriter } from './block-writer.js';
 import { CommitWaiter } from './commit-waiter.js';
 import { consensusTransport, driverObserver, realTimers } from './driver-ports.js';
 import { EvidenceReporter } from './evidence-reporter.js';
@@ -43,11 +44,15 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
   const { genesis } = config;
   const clock = opts.clock ?? Date.now;
   const logger = opts.logger ?? createLogger(config.logLevel, { org: config.org });
-  const store = Store.open(config.dataDir, {
+  const identity = {
     network: genesis.network,
     genesisHash: config.genesisHash,
     genesisTimestamp: genesis.timestamp,
-  });
+  };
+  const store = Store.open(config.dataDir, identity);
+  // Committed blocks execute and commit on their own thread and connection (block-writer.ts):
+  // the API's event loop keeps answering from this one meanwhile (docs/architecture.md).
+  const writer = new BlockWriter({ dataDir: config.dataDir, identity, genesis });
   const mempool = new Mempool(config.mempool);
   const signer = createSigner(config.seed);
   const members = new MemberBook(store, genesis.members, genesis.grants ?? []);
@@ -70,6 +75,12 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
       for (const step of afterCommit) step(committed, execution);
     },
     onLatency: (seconds) => metrics.commitLatency.observe(seconds),
+    applier: {
+      apply: (committed) => {
+        metrics.applying.set(committed.block.header.height);
+        return writer.apply(committed).finally(() => metrics.applying.set(0));
+      },
+    },
   });
   app.receive(store.pendingTxs());
 
@@ -174,6 +185,7 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
     gossip.stop();
     driver.stop();
     await p2p.stop().catch(() => undefined);
+    await writer.close();
     store.close();
     throw explainStartError(err, config);
   }
@@ -194,6 +206,7 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
         driver.stop();
         await p2p.stop();
         await sealing?.unsealer.idle();
+        await writer.close(); // the block it is applying, if any, commits first
         store.close();
         logger.info('node stopped');
       })();

@@ -1,8 +1,7 @@
-import type { MemberBook } from '../chain/index.js';
+import { type MemberBook, tiersOf } from '../chain/index.js';
 import type { Logger } from '../common/index.js';
 import type { NodeConfig } from '../config/index.js';
-import { loadRuleFiles } from '../contracts/index.js';
-import { Decrypter, eventIdSecretOf, publicIlmdKeysOf, type SealingConfig, Tiers } from '../privacy/index.js';
+import { Decrypter, eventIdSecretOf, type SealingConfig } from '../privacy/index.js';
 import type { Store } from '../storage/index.js';
 import { Unsealer } from './unsealer.js';
 
@@ -21,9 +20,7 @@ export function sealingOf(
 ): NodeSealing | undefined {
   const { genesis } = config;
   if (genesis.privacy !== 'sealed') return undefined;
-  // Parties and sites resolve against the members at each height (genesis plus governance's
-  // changes), as the custody rules and the recipients resolve them.
-  const tiers = new Tiers(members, publicIlmdKeysOf(loadRuleFiles(genesis.rules)));
+  const tiers = tiersOf(genesis, members);
   const sealing: SealingConfig = {
     // Read at each use: members added or re-keyed by governance bring their keys (chain/member-book.ts).
     get keys() {

@@ -12,7 +12,7 @@ export interface Webhooks {
 }
 
 export interface DeliveryComponents {
-  store: Pick<Store, 'index'>;
+  store: Pick<Store, 'index' | 'readSnapshot'>;
   metrics: Pick<NodeMetrics, 'subscriptionDeliveries' | 'watchSubscriptionLag'>;
   logger: Logger;
   webhooks: Webhooks;
@@ -35,6 +35,8 @@ export function deliveryWorker(parts: DeliveryComponents): DeliveryWorker {
     document: queryDocument,
     logger: logger.child({ component: 'subscriptions' }),
     onDelivery: (outcome) => metrics.subscriptionDeliveries.inc({ outcome }),
+    // Blocks commit on the block writer thread's connection, between any two reads of this one.
+    snapshot: (read) => store.readSnapshot(read),
   });
   metrics.watchSubscriptionLag(() => subscriptions.lag());
   return worker;

@@ -87,7 +87,7 @@ export class Unsealer {
         }
         return;
       }
-      const opened = [];
+      const opened: Parameters<Store['sealed']['putOpened']>[1][number][] = [];
       for (const tx of committed.block.txs) {
         if (!isCapture(tx) || !tx.body.sealed) continue;
         // Checked against the members the capturer resolved the views against (its viewHeight).
@@ -102,8 +102,13 @@ export class Unsealer {
         }
         if (result.events.length > 0) opened.push({ txId: tx.id, events: result.events });
       }
-      if (!this.store.isOpen()) return;
-      this.store.sealed.putOpened(h, opened);
+      // Written on this thread's connection: not while the block writer holds SQLite's write lock.
+      const written = await this.store.whenNoBlockWrite(() => {
+        if (!this.store.isOpen()) return false;
+        this.store.sealed.putOpened(h, opened);
+        return true;
+      });
+      if (!written) return;
     }
   }
 }

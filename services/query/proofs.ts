@@ -194,6 +194,9 @@ export class ProofQueries {
    */
   state(key: string): StateProof | undefined {
     const { store } = this;
+    // While the block writer thread writes a block, the ledger may be a block ahead of the
+    // in-memory state tree that gives the bucket's path (storage/store.ts): no proof mixes them.
+    if (store.blockWriteInProgress()) throw notYetCertified('the custody state being written is');
     const tip = store.tip();
     const committed = store.getBlock(tip.height);
     if (!committed) return undefined;

@@ -66,6 +66,12 @@ function prepare(db: Database.Database) {
   };
 }
 
+/** The in-memory side of a block's custody write: new bucket hashes and how many alerts it added. */
+export interface CommittedCustody {
+  buckets: [number, Uint8Array][];
+  alerts: number;
+}
+
 /** A bucket's entries as a state proof shows them. */
 export interface BucketContent {
   bucket: number;
@@ -140,7 +146,7 @@ export class CustodyStore implements EnumerableCustodyState {
    * Writes a block's changes and their leaves; must run inside the block's transaction. Returns
    * the new root and `apply`, to call once the transaction has committed.
    */
-  write(changes: CustodyChanges): { root: string; apply: () => void } {
+  write(changes: CustodyChanges): { root: string; apply: () => void; committed: CommittedCustody } {
     const { q } = this;
     // Objects and alerts are stored as their JCS text, which their leaves hash too.
     const leaves: StateLeaf[] = [];
@@ -167,7 +173,8 @@ export class CustodyStore implements EnumerableCustodyState {
       if (leaf.leafHash) q.putLeaf.run(leaf.key, bucket, leaf.keyHash, leaf.leafHash);
       else q.deleteLeaf.run(leaf.key);
     }
-    const staged = this.tree.stage(this.rehash([...dirty].sort((a, b) => a - b)));
+    const buckets = this.rehash([...dirty].sort((a, b) => a - b));
+    const staged = this.tree.stage(buckets);
     const alerts = changes.alerts.length;
     return {
       root: staged.root,
@@ -175,7 +182,17 @@ export class CustodyStore implements EnumerableCustodyState {
         staged.apply();
         this.alertTotal += alerts;
       },
+      committed: { buckets: [...buckets], alerts },
     };
+  }
+
+  /**
+   * What another connection of this process committed (the block writer thread): the in-memory
+   * tree and the alert count move on as `write`'s `apply` moves them on the writing side.
+   */
+  adopt({ buckets, alerts }: CommittedCustody): void {
+    this.tree.stage(new Map(buckets)).apply();
+    this.alertTotal += alerts;
   }
 
   /** New hashes of `buckets` (ascending) from their leaves as written so far; stored or, when empty, removed. */

@@ -1,4 +1,5 @@
 export { CaptureContexts, type Namespaces } from './capture-contexts.js';
+export type { CommittedCustody } from './custody-store.js';
 export { StorageError, StorageErrorCode, type StorageErrorMeta } from './errors.js';
 export { EventIndex } from './event-index.js';
 export type {

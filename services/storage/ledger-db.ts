@@ -10,30 +10,53 @@ export interface StoreIdentity {
   genesisTimestamp: number;
 }
 
+/** Beside the ledger: held locked by the process whose node owns the data directory. */
+const LOCK_FILE = 'node.lock';
+
 /**
- * Opens (creating if need be) the ledger file of a data directory: held exclusively by this
- * process, WAL with synchronous=FULL, schema version checked and the schema applied.
+ * Claims a data directory for this process: one process per data directory, since two nodes on
+ * one ledger (and one key) could sign twice. The claim is an exclusive SQLite lock on a file of
+ * its own rather than on the ledger, because the ledger is shared by this process's connections
+ * (the block writer thread writes blocks while the main thread reads). The OS drops the lock
+ * when the process dies. Close the returned handle to give the directory up.
  */
-export function openLedgerDb(dataDir: string): Database.Database {
+export function claimDataDir(dataDir: string): Database.Database {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const db = new Database(join(dataDir, LEDGER_FILE), { timeout: 1_000 });
+  const lock = new Database(join(dataDir, LOCK_FILE), { timeout: 1_000 });
   try {
-    // One process per data directory: two nodes on one ledger (and one key) could sign twice.
-    db.pragma('locking_mode = EXCLUSIVE');
-    db.pragma('journal_mode = WAL');
-    db.exec('BEGIN IMMEDIATE; COMMIT;');
+    lock.pragma('locking_mode = EXCLUSIVE');
+    // The first write takes the lock, and EXCLUSIVE mode keeps it until the connection closes.
+    lock.exec('CREATE TABLE IF NOT EXISTS held (one INTEGER); BEGIN IMMEDIATE; DELETE FROM held; COMMIT;');
   } catch (err) {
-    db.close();
+    lock.close();
     if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
     throw new StorageError(
       StorageErrorCode.DataDirInUse,
       `data directory ${dataDir} is in use by another node process`,
     );
   }
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  checkSchemaVersion(db, dataDir);
-  db.exec(SCHEMA);
+  return lock;
+}
+
+/**
+ * Opens (creating if need be) the ledger file of a data directory claimed by this process
+ * (`claimDataDir`): WAL with synchronous=FULL, schema version checked and the schema applied.
+ * Every connection of the process opens it this way; WAL gives each reader a consistent snapshot
+ * while one connection writes.
+ */
+export function openLedgerDb(dataDir: string): Database.Database {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const db = new Database(join(dataDir, LEDGER_FILE), { timeout: 1_000 });
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    checkSchemaVersion(db, dataDir);
+    db.exec(SCHEMA);
+  } catch (err) {
+    if (db.open) db.close();
+    throw err;
+  }
   return db;
 }
 

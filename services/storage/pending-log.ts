@@ -12,7 +12,11 @@ export class PendingLog {
   private written: Promise<void> | undefined;
   private settle: { resolve: () => void; reject: (err: unknown) => void } | undefined;
 
-  constructor(private readonly write: (txs: readonly Transaction[]) => void) {}
+  constructor(
+    private readonly write: (txs: readonly Transaction[]) => void,
+    /** A block another connection is writing: the batch waits for it rather than for SQLite's lock. */
+    private readonly busy: () => Promise<void> | undefined = () => undefined,
+  ) {}
 
   /** Resolves once `tx` is durable; rejects when its write fails. */
   add(tx: Transaction): Promise<void> {
@@ -22,7 +26,7 @@ export class PendingLog {
       });
       // A caller that does not wait (evidence) must not turn a failed write into a crash.
       this.written.catch(() => {});
-      setImmediate(() => this.flush());
+      setImmediate(() => this.flushWhenFree());
     }
     this.batch.set(tx.id, tx);
     return this.written;
@@ -31,6 +35,12 @@ export class PendingLog {
   /** The write `id` waits for, while it has not happened. */
   pending(id: string): Promise<void> | undefined {
     return this.batch.has(id) ? this.written : undefined;
+  }
+
+  private flushWhenFree(): void {
+    const busy = this.busy();
+    if (busy) void busy.then(() => this.flushWhenFree());
+    else this.flush();
   }
 
   /** Writes the batch now (also before the store closes). */

@@ -20,10 +20,11 @@ import type {
 import { eventsOf } from '../ledger/index.js';
 import { CaptureContexts } from './capture-contexts.js';
 import { ConsensusStateStore } from './consensus-state.js';
+import type { CommittedCustody } from './custody-store.js';
 import { CustodyStore } from './custody-store.js';
 import { EventIndex } from './event-index.js';
 import { EvidenceStore, type StoredEvidence } from './evidence-store.js';
-import { checkIdentity, openLedgerDb, type StoreIdentity } from './ledger-db.js';
+import { checkIdentity, claimDataDir, openLedgerDb, type StoreIdentity } from './ledger-db.js';
 import { MembershipStore } from './membership-store.js';
 import { PendingLog } from './pending-log.js';
 import { RuleSetStore } from './rule-sets.js';
@@ -145,9 +146,19 @@ export class Store {
   private readonly evidence: EvidenceStore;
   /** Writes each transaction's result of a block (tx-results.ts). */
   private readonly results: TxResultWriter;
-  private readonly pendingLog = new PendingLog((txs) => this.writePending(txs));
+  private readonly pendingLog = new PendingLog(
+    (txs) => this.writePending(txs),
+    () => this.blockWrite,
+  );
+  /** A block being written by another connection (the block writer thread), until it settles. */
+  private blockWrite: Promise<void> | undefined;
 
-  private constructor(db: Database.Database, identity: StoreIdentity) {
+  private constructor(
+    db: Database.Database,
+    identity: StoreIdentity,
+    /** The data directory's claim (ledger-db.ts), held by the main connection only. */
+    private readonly claim: Database.Database | undefined,
+  ) {
     this.db = db;
     this.identity = identity;
     // Creates sealed_events, which served events join (served-event.ts).
@@ -169,9 +180,26 @@ export class Store {
   }
 
   static open(dataDir: string, identity: StoreIdentity): Store {
+    const claim = claimDataDir(dataDir);
+    try {
+      const db = openLedgerDb(dataDir);
+      checkIdentity(db, identity);
+      return new Store(db, identity, claim);
+    } catch (err) {
+      claim.close();
+      throw err;
+    }
+  }
+
+  /**
+   * Another connection to a ledger this process opened with `open` (which claimed the data
+   * directory): the block writer thread's. Blocks are its only writes, so it commits without its
+   * own fsync (see commitBlock).
+   */
+  static attach(dataDir: string, identity: StoreIdentity): Store {
     const db = openLedgerDb(dataDir);
     checkIdentity(db, identity);
-    return new Store(db, identity);
+    return new Store(db, identity, undefined);
   }
 
   /**
@@ -203,6 +231,7 @@ export class Store {
     if (!this.db.open) return;
     this.pendingLog.flush();
     this.db.close();
+    this.claim?.close();
   }
 
   tip(): ChainTip {
@@ -323,7 +352,20 @@ export class Store {
    * verdicts, evidence, error declarations, governance, custody state and its tree, and the
    * block's roots. The in-memory tree moves on only once the transaction has committed.
    */
-  commitBlock(committed: CommittedBlock, execution: BlockExecution): void {
+  commitBlock(committed: CommittedBlock, execution: BlockExecution): CommittedCustody {
+    return this.executeAndCommit(committed, () => execution).custody;
+  }
+
+  /**
+   * `commitBlock` of the execution `execute` returns, run inside the block's transaction: the
+   * execution's reads of the committed state (an object, an eventID per event) then share one
+   * read snapshot instead of each starting and ending its own (WAL locks, a check of the WAL
+   * index each), and nothing can commit between what execution read and what the block writes.
+   */
+  executeAndCommit<E extends BlockExecution>(
+    committed: CommittedBlock,
+    execute: () => E,
+  ): { execution: E; custody: CommittedCustody } {
     // Without its own fsync (synchronous=NORMAL), which the next FULL commit (the next consensus
     // persist, before this node signs anything at the next height) does for it: the WAL is synced
     // as one file, in order. A block lost to power failure before that is certified elsewhere and
@@ -331,25 +373,80 @@ export class Store {
     // "Crash safety".
     this.db.pragma('synchronous = NORMAL');
     try {
-      this.writeBlock(committed, execution);
+      // IMMEDIATE: the write lock from the start, so no other connection's commit can come
+      // between the reads and the writes (a deferred read would then fail to become a write).
+      const { execution, staged } = this.db
+        .transaction(() => {
+          const execution = execute();
+          return { execution, staged: this.writeBlock(committed, execution) };
+        })
+        .immediate();
+      staged.apply();
+      return { execution, custody: staged.committed };
     } finally {
       this.db.pragma('synchronous = FULL');
     }
   }
 
-  private writeBlock(committed: CommittedBlock, execution: BlockExecution): void {
+  /**
+   * Another connection of this process is writing a block (`writing`, until it settles): this
+   * connection's own writes of acknowledged captures wait for it instead of blocking the event
+   * loop on SQLite's lock. Once it has committed, `adopt` its in-memory side.
+   */
+  blockWriting(writing: Promise<unknown>): void {
+    const settled = writing.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.blockWrite = settled;
+    void settled.then(() => {
+      if (this.blockWrite === settled) this.blockWrite = undefined;
+    });
+  }
+
+  /**
+   * Runs `read` in one read transaction: its reads share one snapshot, so a block the block
+   * writer thread commits meanwhile is seen by all of them or by none.
+   */
+  readSnapshot<T>(read: () => T): T {
+    return this.db.transaction(read).deferred();
+  }
+
+  /**
+   * A block is being written by another connection, or is written and its in-memory side (the
+   * custody tree) not yet adopted: this connection's reads may then be a block ahead of the tree.
+   */
+  blockWriteInProgress(): boolean {
+    return this.blockWrite !== undefined;
+  }
+
+  /**
+   * Runs `write` (on this connection) once no block is being written by another connection, in
+   * the same synchronous run as the check: between an awaited "no block write" and a later write,
+   * the driver could hand the next block over, and the write would then block the event loop on
+   * SQLite's lock (and fail with SQLITE_BUSY after the busy timeout, for a block longer than that).
+   */
+  async whenNoBlockWrite<T>(write: () => T): Promise<T> {
+    while (this.blockWrite) await this.blockWrite;
+    return write();
+  }
+
+  /** The in-memory side of a block another connection committed (custody-store.ts `adopt`). */
+  adoptBlock(custody: CommittedCustody): void {
+    this.custody.adopt(custody);
+  }
+
+  /** The block's rows, inside its transaction; the custody tree's `apply` once it has committed. */
+  private writeBlock(committed: CommittedBlock, execution: BlockExecution) {
     const { block, hash, certificate } = committed;
     const height = block.header.height;
-    const tree = this.db.transaction(() => {
-      this.q.insertBlock.run(height, hash, JSON.stringify(block.header), JSON.stringify(certificate));
-      const rows = execution.results.map((r, idx) => this.results.insert(r, height, idx));
-      this.index.indexBlock(height, execution.results, rows);
-      this.index.indexHolders(execution.custody);
-      const staged = this.custody.write(execution.custody);
-      this.q.insertRoots.run(height, staged.root, execution.resultsRoot, execution.rulesHash);
-      return staged;
-    })();
-    tree.apply();
+    this.q.insertBlock.run(height, hash, JSON.stringify(block.header), JSON.stringify(certificate));
+    const rows = execution.results.map((r, idx) => this.results.insert(r, height, idx));
+    this.index.indexBlock(height, execution.results, rows);
+    this.index.indexHolders(execution.custody);
+    const staged = this.custody.write(execution.custody);
+    this.q.insertRoots.run(height, staged.root, execution.resultsRoot, execution.rulesHash);
+    return staged;
   }
 
   loadConsensusState(): PersistedState | null {

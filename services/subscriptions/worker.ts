@@ -45,6 +45,12 @@ export interface DeliveryWorkerDeps {
   maxBatchBytes?: number;
   /** How often due subscriptions are looked at besides commits (retries, missed wake-ups). */
   intervalMs?: number;
+  /**
+   * Runs reads in one read snapshot of the ledger. Needed where blocks commit on another
+   * connection (node/block-writer.ts), so that a block cannot commit between two reads; by
+   * default the reads just run.
+   */
+  snapshot?: <T>(read: () => T) => T;
   timeoutMs?: number;
 }
 
@@ -142,9 +148,22 @@ export class DeliveryWorker {
     for (;;) {
       // Deleting the query deletes its subscriptions: this check covers both between batches.
       if (this.stopped || !subscriptions.get(sub.queryName, sub.id)) return;
-      // The newest position and the page are read in one synchronous step: no block commits between.
-      const latest = subscriptions.latestPosition();
-      if (latest <= cursor) {
+      // The newest position and the page are read in one snapshot: no block commits between.
+      const read = this.deps.snapshot ?? ((r) => r());
+      const { latest, page } = read(() => {
+        const latest = subscriptions.latestPosition();
+        if (latest <= cursor) return { latest, page: undefined };
+        const page = reader.events({
+          filter,
+          orderBy: 'ledger',
+          descending: false,
+          limit: this.batchSize,
+          maxBytes: this.maxBatchBytes,
+          after: { value: cursor, seq: cursor },
+        });
+        return { latest, page };
+      });
+      if (!page) {
         if (!schedule) return;
         if (!sent && sub.reportIfEmpty) {
           const error = await this.send(sub, []);
@@ -158,14 +177,6 @@ export class DeliveryWorker {
         subscriptions.rescheduled(sub.id, next ?? Number.MAX_SAFE_INTEGER);
         return;
       }
-      const page = reader.events({
-        filter,
-        orderBy: 'ledger',
-        descending: false,
-        limit: this.batchSize,
-        maxBytes: this.maxBatchBytes,
-        after: { value: cursor, seq: cursor },
-      });
       const through = page.next?.seq ?? latest;
       if (page.events.length === 0) {
         subscriptions.passed(sub.id, through);

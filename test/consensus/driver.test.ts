@@ -14,14 +14,19 @@ import { block, config, GENESIS, hashOfBlock, id, T0, vote } from './helpers.js'
 type Logged =
   | { kind: 'persist'; state: PersistedState }
   | { kind: 'broadcast'; message: ConsensusMessage }
-  | { kind: 'commit'; height: number };
+  | { kind: 'commit'; height: number }
+  | { kind: 'applying'; height: number };
 
 /**
  * The driver of org-1 (the proposer of height 1, round 0) on virtual ports that log every effect.
- * Applying a block takes `applyMs` of the virtual clock.
+ * Applying a block takes `applyMs` of the virtual clock. `deferred`: the app's commit returns a
+ * promise, as a node's does with its block writer thread, settled by `finishApply` (or failed by
+ * `failApply`).
  */
-function harness(applyMs = 0) {
+function harness(applyMs = 0, deferred = false) {
   const log: Logged[] = [];
+  const fatal: unknown[] = [];
+  let pending: { resolve: () => void; reject: (err: unknown) => void } | undefined;
   let now = T0;
   const timers: Array<{ at: number; fn: () => void; live: boolean }> = [];
   const delays: number[] = [];
@@ -56,9 +61,22 @@ function harness(applyMs = 0) {
       buildBlock: (_height, _round, _parent, minTimestamp): Block =>
         block(tip, 0, { timestamp: minTimestamp }),
       commit: (b: Block, hash: string) => {
-        tip = { height: b.header.height, hash, timestamp: b.header.timestamp };
-        now += applyMs;
-        log.push({ kind: 'commit', height: b.header.height });
+        const stored = () => {
+          tip = { height: b.header.height, hash, timestamp: b.header.timestamp };
+          now += applyMs;
+          log.push({ kind: 'commit', height: b.header.height });
+        };
+        if (!deferred) return stored();
+        log.push({ kind: 'applying', height: b.header.height });
+        return new Promise<void>((resolve, reject) => {
+          pending = {
+            resolve: () => {
+              stored();
+              resolve();
+            },
+            reject,
+          };
+        });
       },
     },
     observer: {
@@ -68,7 +86,8 @@ function harness(applyMs = 0) {
       syncError: () => undefined,
       evidence: () => undefined,
       fatal: (err) => {
-        throw err;
+        if (!deferred) throw err;
+        fatal.push(err);
       },
     },
   });
@@ -81,7 +100,16 @@ function harness(applyMs = 0) {
     next.fn();
     return true;
   };
-  return { driver, log, tick, delays, now: () => now };
+  /** Settles the commit being applied, then lets its promise's callbacks run. */
+  const finishApply = async (err?: Error): Promise<void> => {
+    const p = pending;
+    if (!p) throw new Error('no commit is being applied');
+    pending = undefined;
+    if (err) p.reject(err);
+    else p.resolve();
+    await new Promise((r) => setImmediate(r));
+  };
+  return { driver, log, tick, delays, fatal, finishApply, now: () => now };
 }
 
 /** Org-1 proposes height 1 and org-2 and org-3 vote for it: height 1 commits. */
@@ -146,6 +174,43 @@ describe('consensus driver', () => {
     expect(quick.delays.at(-1)).toBe(1_000);
     expect(slow.delays.at(-1)).toBe(1_000 + 2 * 3_000);
     expect(slow.driver.pacer.estimate('apply')).toBe(3_000);
+  });
+
+  it('runs nothing else while a commit is applied elsewhere, then measures the whole apply', async () => {
+    const h = harness(3_000, true);
+    const { log, driver, delays, tick, now } = h;
+    commitHeightOne(h);
+    expect(log.at(-1)).toEqual({ kind: 'applying', height: 1 });
+    const started = now();
+    const effects = log.length;
+    const timers = delays.length;
+    // The rest of the deciding step (height 2's commit timer) and new input wait for the block:
+    // a timer of height 1 firing, a peer's vote, transactions arriving.
+    tick();
+    driver.dispatch({ type: 'txs_available', available: true, now: now() });
+    driver.dispatch({ type: 'message', from: id(2), message: vote(2, 'prevote', 2, 0, null), now: now() });
+    expect(log.length).toBe(effects);
+    expect(delays.length).toBe(timers);
+
+    await h.finishApply();
+    expect(log[effects]).toEqual({ kind: 'commit', height: 1 });
+    // The deferred actions ran once it was stored, and the pacer measured until then: the 3 s of
+    // the apply itself and the time the timer above moved the clock on while it was pending.
+    expect(delays.length).toBeGreaterThan(timers);
+    expect(now() - started).toBeGreaterThan(3_000);
+    expect(driver.pacer.estimate('apply')).toBe(now() - started);
+    expect(h.fatal).toEqual([]);
+  });
+
+  it('stops on a commit that fails where it was applied', async () => {
+    const h = harness(0, true);
+    commitHeightOne(h);
+    const effects = h.log.length;
+    await h.finishApply(new Error('disk I/O error'));
+    expect(h.fatal.map((e) => (e as Error).message)).toEqual(['disk I/O error']);
+    h.driver.dispatch({ type: 'txs_available', available: true, now: h.now() });
+    for (let i = 0; i < 5; i++) h.tick();
+    expect(h.log.length).toBe(effects);
   });
 });
 

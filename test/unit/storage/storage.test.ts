@@ -269,4 +269,26 @@ describe('one node per data directory', () => {
     first.close();
     Store.open(dir, identity).close();
   });
+
+  it('gives a read snapshot that a block committed on another connection (the block writer thread) does not change', () => {
+    const dir = tempDir();
+    const store = Store.open(dir, identity);
+    const writer = Store.attach(dir, identity);
+    const block = blockWith(1, identity.genesisHash, ['e1']);
+    const hash = headerHash(block.header);
+    const seen = store.readSnapshot(() => {
+      const before = store.tip().height;
+      writer.commitBlock(
+        { hash, block, certificate: cert(1, hash) },
+        executeBlock(block, storeContext(writer)),
+      );
+      return [before, store.tip().height, store.getEvent('e1') === undefined];
+    });
+    expect(seen).toEqual([0, 0, true]);
+    // Outside a snapshot each read sees the last commit of either connection.
+    expect(store.tip().height).toBe(1);
+    expect(store.getEvent('e1')).toBeDefined();
+    writer.close();
+    store.close();
+  });
 });
