@@ -57,12 +57,22 @@ export class Unsealer {
   /** Opens everything up to `height` (the tip at start, then each committed block). */
   committed(height: number): void {
     this.wanted = Math.max(this.wanted, height);
-    this.running ??= this.run().finally(() => {
-      this.running = undefined;
-      // A block sealed to a missing key is tried again at the next commit, not in a loop.
-      const stalled = this.missingAt === this.store.sealed.unsealedHeight() + 1;
-      if (!stalled && this.store.sealed.unsealedHeight() < this.wanted) this.committed(this.wanted);
-    });
+    if (this.running) return;
+    const from = this.store.sealed.unsealedHeight();
+    this.running = this.run().then(
+      () => {
+        this.running = undefined;
+        // More was asked for while this run went on: go on, but only after progress. A block sealed
+        // to a missing key, a block not readable yet or a closed store waits for the next commit.
+        const reached = this.store.isOpen() ? this.store.sealed.unsealedHeight() : from;
+        if (reached > from && reached < this.wanted) this.committed(this.wanted);
+      },
+      (err: unknown) => {
+        this.running = undefined;
+        // Never retried in a loop: the next commit tries again from the same height.
+        this.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'UNSEAL_FAILED');
+      },
+    );
   }
 
   /** Resolves once everything asked for so far is open (tests, shutdown). */

@@ -205,6 +205,7 @@ describe('the unsealer of a node that lacks a key of its org', () => {
     let done = 0;
     const store = {
       isOpen: () => true,
+      whenNoBlockWrite: async <T>(write: () => T) => write(),
       getBlock: (h: number) => (h <= 3 ? { block: { txs: h === 2 ? [tx] : [] } } : undefined),
       sealed: {
         unsealedHeight: () => done,
