@@ -1,6 +1,7 @@
-import { createHmac, randomBytes } from 'node:crypto';
-import { sha256 } from '../common/index.js';
-import { type Disclosure, fieldLeafWith, merklePathWith, merkleRootWith } from '../verify/index.js';
+import { randomBytes } from 'node:crypto';
+import { HmacSha256, sha256Hex } from '../common/index.js';
+import { nodeTreeHash } from '../ledger/index.js';
+import { type Disclosure, fieldLeafText, merklePathOf, merkleRootOf } from '../verify/index.js';
 import type { SealedField } from './tiers.js';
 
 /**
@@ -18,28 +19,22 @@ export function newSeed(): string {
   return randomBytes(32).toString('hex');
 }
 
-const hmac = (seed: string, label: string) =>
-  createHmac('sha256', Buffer.from(seed, 'hex')).update(label).digest();
+/** HMAC-SHA256 under a hex seed (common/hmac.ts: its padded key made once for all its messages). */
+const keyed = (seed: string) => new HmacSha256(Buffer.from(seed, 'hex'));
 
 /**
  * The seed of event `index` of a sealed group: HMAC-SHA256(group seed, "event\n" ‖ index), hex. The
  * ciphertext then carries one 32-byte seed per group instead of one per event; each event's seed
  * stays unpredictable without the group's, and a disclosure reveals salts, never a seed.
  */
-export function eventSeedOf(groupSeed: string, index: number): string {
-  return hmac(groupSeed, `event\n${index}`).toString('hex');
+export function eventSeedOf(groupSeed: string | HmacSha256, index: number): string {
+  return (typeof groupSeed === 'string' ? keyed(groupSeed) : groupSeed).digest(`event\n${index}`);
 }
 
 /** The salt of one field: HMAC-SHA256(seed, "salt\n" ‖ path), first 16 bytes, hex. */
-export function saltOf(seed: string, path: string): string {
-  return hmac(seed, `salt\n${path}`).subarray(0, 16).toString('hex');
+export function saltOf(seed: string | HmacSha256, path: string): string {
+  return (typeof seed === 'string' ? keyed(seed) : seed).digest(`salt\n${path}`).slice(0, 32);
 }
-
-function decoy(seed: string, k: number): string {
-  return hmac(seed, `decoy\n${k}`).toString('hex');
-}
-
-const nodeSha256 = (data: Uint8Array) => sha256(data);
 
 export function leafCount(fields: number): number {
   let n = MIN_LEAVES;
@@ -54,16 +49,21 @@ export interface FieldTree {
   leafOf: Map<string, string>;
 }
 
+/**
+ * The leaves are verify/disclosure.ts's (fieldLeafText), hashed as UTF-8 text by node:crypto, and
+ * the tree is verify/merkle.ts's over the node's binary-string hashes (ledger/merkle.ts): sealing
+ * and every recipient's opening compute one per event, so it is on the sealed commit path.
+ */
 export function fieldTree(seed: string, fields: readonly SealedField[]): FieldTree {
+  const mac = keyed(seed);
   const leafOf = new Map<string, string>();
-  for (const { path, value } of fields) {
-    leafOf.set(path, fieldLeafWith(nodeSha256, saltOf(seed, path), path, value));
-  }
+  for (const { path, value } of fields)
+    leafOf.set(path, sha256Hex(fieldLeafText(saltOf(mac, path), path, value)));
   const leaves = [...leafOf.values()];
   const count = leafCount(leaves.length);
-  for (let k = 0; leaves.length < count; k++) leaves.push(decoy(seed, k));
+  for (let k = 0; leaves.length < count; k++) leaves.push(mac.digest(`decoy\n${k}`));
   leaves.sort();
-  return { root: merkleRootWith(nodeSha256, leaves), leaves, leafOf };
+  return { root: merkleRootOf(nodeTreeHash, leaves), leaves, leafOf };
 }
 
 /** The disclosure of one sealed field, or undefined when the event seals no such path. */
@@ -83,6 +83,6 @@ export function disclosureOf(
     value: field.value,
     index,
     count: tree.leaves.length,
-    merklePath: merklePathWith(nodeSha256, tree.leaves, index),
+    merklePath: merklePathOf(nodeTreeHash, tree.leaves, index),
   };
 }

@@ -1,4 +1,4 @@
-import { canonicalText } from '../common/index.js';
+import { sameCanonical } from '../common/index.js';
 import type { CaptureTxBody, EpcisEvent } from '../ledger/index.js';
 import { SEALED_KEY } from '../verify/index.js';
 import { fieldTree } from './commitment.js';
@@ -50,7 +50,7 @@ export async function openCapture(
         const view = publicView(event, tiers);
         const { root } = fieldTree(seed, sealedFields(event, view));
         const expected = { ...view, [SEALED_KEY]: { root, group: g } };
-        if (canonicalText(expected) !== canonicalText(committed)) {
+        if (!sameCanonical(expected, committed)) {
           throw new Error(`event ${index} does not match its public view or root`);
         }
         return { index, eventID: committed.eventID, event, seed };

@@ -1,4 +1,4 @@
-import { canonicalText, hashOf } from '../common/index.js';
+import { hashOf, sameCanonical } from '../common/index.js';
 import type { EncryptionPublicKey } from '../crypto/index.js';
 import type { CaptureTxBody, SealedGroup } from '../ledger/index.js';
 import { SEALED_KEY } from '../verify/index.js';
@@ -45,7 +45,7 @@ function plainEvent(
 ): SealedPlainEvent {
   const part = sealedPartOf(event, view);
   const rebuilt = mergeSealed(view, part);
-  return canonicalText(rebuilt) === canonicalText(event) ? { index, ...part } : { index, event };
+  return sameCanonical(rebuilt, event) ? { index, ...part } : { index, event };
 }
 
 /** The seed of an event of a group: its own, or derived from the group's; undefined when there is neither. */
