@@ -1,3 +1,4 @@
+import '../common/polyfill.js'; // Uint8Array base64 methods: jose's encoding of every ciphertext
 import { GeneralEncrypt, type GeneralJWE, generalDecrypt, importJWK } from 'jose';
 import { canonicalBytes } from '../common/index.js';
 import type { EncryptionPrivateJwk, EncryptionPublicKey } from '../crypto/index.js';
