@@ -1,6 +1,6 @@
 import type { Logger } from '../common/index.js';
-import { isCapture } from '../ledger/index.js';
-import { type Decrypter, openCapture, type TierContext } from '../privacy/index.js';
+import { type Block, type CaptureTxBody, isCapture, type Transaction } from '../ledger/index.js';
+import { type Decrypter, type GeneralJWE, openCapture, type TierContext } from '../privacy/index.js';
 import type { Store } from '../storage/index.js';
 
 /**
@@ -11,9 +11,14 @@ import type { Store } from '../storage/index.js';
  * peers recovers every sealed event it receives from the ciphertexts the blocks carry.
  * Decryption is asynchronous (WebCrypto under jose), so this runs beside consensus, not in it.
  */
+/** Blocks kept in memory for the unsealer at most; past that (a long catch-up) it reads the store. */
+const MAX_HANDED = 64;
+
 export class Unsealer {
   private running: Promise<void> | undefined;
   private wanted = 0;
+  /** Committed blocks handed over in memory, not yet opened: spares reading them back. */
+  private readonly handed = new Map<number, Block>();
 
   constructor(
     private readonly store: Store,
@@ -23,8 +28,12 @@ export class Unsealer {
     private readonly onFault: (message: string) => void = () => undefined,
   ) {}
 
-  /** Opens everything up to `height` (the tip at start, then each committed block). */
-  committed(height: number): void {
+  /**
+   * Opens everything up to `height` (the tip at start, then each committed block, which the
+   * commit hands over so it is not read back and parsed again).
+   */
+  committed(height: number, block?: Block): void {
+    if (block && this.handed.size < MAX_HANDED) this.handed.set(height, block);
     this.wanted = Math.max(this.wanted, height);
     this.running ??= this.run().finally(() => {
       this.running = undefined;
@@ -39,12 +48,22 @@ export class Unsealer {
 
   private async run(): Promise<void> {
     for (let h = this.store.sealed.unsealedHeight() + 1; h <= this.wanted; h++) {
-      const committed = this.store.getBlock(h);
-      if (!committed) return;
+      const block = this.handed.get(h) ?? this.store.getBlock(h)?.block;
+      this.handed.delete(h);
+      if (!block) return;
+      // Only captures with a group sealed to this node, opened concurrently (jose's WebCrypto
+      // steps cost less CPU in a batch); a node that receives nothing in the block opens nothing.
+      const mine = block.txs.filter(
+        (tx) =>
+          isCapture(tx) &&
+          tx.body.sealed?.some((g) => this.decrypter.isRecipient(g.jwe as unknown as GeneralJWE)),
+      );
+      const results = await Promise.all(
+        mine.map((tx) => openCapture(tx.body as CaptureTxBody, this.decrypter, this.tiers)),
+      );
       const opened = [];
-      for (const tx of committed.block.txs) {
-        if (!isCapture(tx) || !tx.body.sealed) continue;
-        const result = await openCapture(tx.body, this.decrypter, this.tiers);
+      for (const [i, result] of results.entries()) {
+        const tx = mine[i] as Transaction;
         for (const fault of result.faults) {
           // A capturer sealed something other than what it committed: say which, never what.
           this.logger.warn(
@@ -58,5 +77,6 @@ export class Unsealer {
       if (!this.store.isOpen()) return;
       this.store.sealed.putOpened(h, opened);
     }
+    this.handed.clear();
   }
 }

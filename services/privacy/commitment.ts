@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { HmacSha256, sha256Hex } from '../common/index.js';
-import { nodeTreeHash } from '../ledger/index.js';
+import { hash, randomBytes } from 'node:crypto';
+import { HmacSha256 } from '../common/index.js';
+import { binaryLeafTreeHash, nodeTreeHash } from '../ledger/index.js';
 import { type Disclosure, fieldLeafText, merklePathOf, merkleRootOf } from '../verify/index.js';
 import type { SealedField } from './tiers.js';
 
@@ -50,20 +50,39 @@ export interface FieldTree {
 }
 
 /**
- * The leaves are verify/disclosure.ts's (fieldLeafText), hashed as UTF-8 text by node:crypto, and
- * the tree is verify/merkle.ts's over the node's binary-string hashes (ledger/merkle.ts): sealing
+ * The sorted leaves (binary strings: sorted as the hex the definition speaks of, byte order) and
+ * each path's leaf. The leaves are verify/disclosure.ts's (fieldLeafText), hashed by node:crypto,
+ * and the tree verify/merkle.ts's over the node's binary-string hashes (ledger/merkle.ts): sealing
  * and every recipient's opening compute one per event, so it is on the sealed commit path.
  */
-export function fieldTree(seed: string, fields: readonly SealedField[]): FieldTree {
+function binaryLeaves(seed: string, fields: readonly SealedField[]) {
   const mac = keyed(seed);
   const leafOf = new Map<string, string>();
-  for (const { path, value } of fields)
-    leafOf.set(path, sha256Hex(fieldLeafText(saltOf(mac, path), path, value)));
+  for (const { path, value } of fields) {
+    leafOf.set(path, hash('sha256', fieldLeafText(saltOf(mac, path), path, value), 'binary'));
+  }
   const leaves = [...leafOf.values()];
   const count = leafCount(leaves.length);
-  for (let k = 0; leaves.length < count; k++) leaves.push(mac.digest(`decoy\n${k}`));
+  for (let k = 0; leaves.length < count; k++) leaves.push(mac.digest(`decoy\n${k}`, 'binary'));
   leaves.sort();
-  return { root: merkleRootOf(nodeTreeHash, leaves), leaves, leafOf };
+  return { leaves, leafOf };
+}
+
+/** The root of an event's field tree (hex): what sealing commits to and a recipient checks. */
+export function fieldRoot(seed: string, fields: readonly SealedField[]): string {
+  return merkleRootOf(binaryLeafTreeHash, binaryLeaves(seed, fields).leaves);
+}
+
+const hexOf = (binary: string) => Buffer.from(binary, 'latin1').toString('hex');
+
+export function fieldTree(seed: string, fields: readonly SealedField[]): FieldTree {
+  const binary = binaryLeaves(seed, fields);
+  const leafOf = new Map([...binary.leafOf].map(([path, leaf]) => [path, hexOf(leaf)]));
+  return {
+    root: merkleRootOf(binaryLeafTreeHash, binary.leaves),
+    leaves: binary.leaves.map(hexOf),
+    leafOf,
+  };
 }
 
 /** The disclosure of one sealed field, or undefined when the event seals no such path. */

@@ -13,7 +13,7 @@ export {
   type SealedProblem,
   sealedProblem,
 } from './checks.js';
-export { disclosureOf, eventSeedOf, fieldTree, leafCount, newSeed, saltOf } from './commitment.js';
+export { disclosureOf, eventSeedOf, fieldRoot, fieldTree, leafCount, newSeed, saltOf } from './commitment.js';
 export {
   type AuditorGrant,
   type CompiledGrant,
@@ -23,7 +23,7 @@ export {
   GrantError,
   type GrantReader,
 } from './grants.js';
-export { Decrypter, encryptSealed, sealedAad } from './jwe.js';
+export { Decrypter, encryptSealed, type GeneralJWE, sealedAad } from './jwe.js';
 export { type Opened, type OpenedEvent, openCapture } from './open.js';
 export {
   type CustodyReads,
@@ -42,7 +42,6 @@ export {
   type SealedPlain,
   type SealedPlainEvent,
   sealCapture,
-  seedOfPlain,
 } from './seal.js';
 export { mergeSealed, type SealedPart, sealedPartOf } from './sealed-part.js';
 export {

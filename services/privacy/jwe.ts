@@ -75,6 +75,12 @@ export class Decrypter {
     return key;
   }
 
+  /** Whether one of this node's kids is among the JWE's recipients. */
+  isRecipient(jwe: GeneralJWE): boolean {
+    const mine = new Set(this.kids);
+    return (jwe.recipients ?? []).some((r) => typeof r.header?.kid === 'string' && mine.has(r.header.kid));
+  }
+
   /**
    * The plaintext, when one of this node's kids is a recipient; undefined when none is. Throws
    * when the JWE does not decrypt (tampered, other AAD): the caller reports a seal fault.

@@ -1,8 +1,8 @@
-import { hashOf, sameCanonical } from '../common/index.js';
+import { HmacSha256, hashOf, sameCanonical } from '../common/index.js';
 import type { EncryptionPublicKey } from '../crypto/index.js';
 import type { CaptureTxBody, SealedGroup } from '../ledger/index.js';
 import { SEALED_KEY } from '../verify/index.js';
-import { eventSeedOf, fieldTree, newSeed } from './commitment.js';
+import { eventSeedOf, fieldRoot, newSeed } from './commitment.js';
 import { encryptSealed, type GeneralJWE, sealedAad } from './jwe.js';
 import { mergeSealed, type SealedPart, sealedPartOf } from './sealed-part.js';
 import { publicView, sealedFields, type TierContext } from './tiers.js';
@@ -48,12 +48,6 @@ function plainEvent(
   return sameCanonical(rebuilt, event) ? { index, ...part } : { index, event };
 }
 
-/** The seed of an event of a group: its own, or derived from the group's; undefined when there is neither. */
-export function seedOfPlain(plain: SealedPlain, entry: SealedPlainEvent): string | undefined {
-  if (entry.seed !== undefined) return entry.seed;
-  return plain.seed === undefined ? undefined : eventSeedOf(plain.seed, entry.index);
-}
-
 export interface SealDeps {
   tiers: TierContext;
   /** The key a capture seals to for `org` now, or undefined when it has none. */
@@ -65,7 +59,10 @@ export interface SealDeps {
 export async function sealCapture(body: CaptureTxBody, deps: SealDeps): Promise<CaptureTxBody> {
   const document = body.document as Record<string, unknown> & { epcisBody: { eventList: unknown[] } };
   const events = document.epcisBody.eventList as Record<string, unknown>[];
-  const groups = new Map<string, { orgs: string[]; roots: string[]; plain: SealedPlain }>();
+  const groups = new Map<
+    string,
+    { index: number; orgs: string[]; roots: string[]; plain: SealedPlain; mac: HmacSha256 }
+  >();
   const header: Record<string, unknown> = {};
   const publicDoc: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(document)) {
@@ -79,37 +76,41 @@ export async function sealCapture(body: CaptureTxBody, deps: SealDeps): Promise<
     const key = orgs.join('\n');
     let group = groups.get(key);
     if (!group) {
+      const seed = newSeed();
       const plain: SealedPlain = {
         v: 2,
-        seed: newSeed(),
+        seed,
         submitter: body.submitter,
         document: header,
         events: [],
       };
-      group = { orgs, roots: [], plain };
+      group = { index: groups.size, orgs, roots: [], plain, mac: new HmacSha256(Buffer.from(seed, 'hex')) };
       groups.set(key, group);
     }
-    const { root } = fieldTree(eventSeedOf(group.plain.seed as string, index), sealedFields(event, view));
+    const root = fieldRoot(eventSeedOf(group.mac, index), sealedFields(event, view));
     group.roots.push(root);
     group.plain.events.push(plainEvent(index, event, view));
-    return { ...view, [SEALED_KEY]: { root, group: [...groups.keys()].indexOf(key) } };
+    return { ...view, [SEALED_KEY]: { root, group: group.index } };
   });
-  const sealed: SealedGroup[] = [];
-  for (const group of groups.values()) {
-    const keys = group.orgs.map((org) => {
-      const key = deps.keyOf(org);
-      if (!key) throw new Error(`member ${org} has no encryption key to seal to`);
-      return key;
-    });
-    keys.sort((a, b) => (a.kid < b.kid ? -1 : a.kid > b.kid ? 1 : 0));
-    const plaintext = new TextEncoder().encode(JSON.stringify(group.plain));
-    const jwe = await encryptSealed(plaintext, sealedAad(body.network, body.org, group.roots), keys);
-    sealed.push({
-      kids: keys.map((k) => k.kid),
-      digest: hashOf(jwe),
-      jwe: jwe as unknown as Record<string, unknown>,
-    });
-  }
+  // The groups' JWEs concurrently: jose works through WebCrypto, a thread-pool round trip per
+  // step (key generation, agreement, KDF, wrap, encryption), which costs less CPU in a batch.
+  const sealed: SealedGroup[] = await Promise.all(
+    [...groups.values()].map(async (group) => {
+      const keys = group.orgs.map((org) => {
+        const key = deps.keyOf(org);
+        if (!key) throw new Error(`member ${org} has no encryption key to seal to`);
+        return key;
+      });
+      keys.sort((a, b) => (a.kid < b.kid ? -1 : a.kid > b.kid ? 1 : 0));
+      const plaintext = new TextEncoder().encode(JSON.stringify(group.plain));
+      const jwe = await encryptSealed(plaintext, sealedAad(body.network, body.org, group.roots), keys);
+      return {
+        kids: keys.map((k) => k.kid),
+        digest: hashOf(jwe),
+        jwe: jwe as unknown as Record<string, unknown>,
+      };
+    }),
+  );
   return {
     ...body,
     submitter: '',

@@ -24,9 +24,9 @@ function prefixed(hash: Hash, prefix: number, ...parts: Uint8Array[]): Uint8Arra
  * arrays (treeHashOf), or the node's binary strings, which spare an allocation per hash on its hot
  * paths (ledger/merkle.ts). The shape (pairs, promotion, paths) is defined once, below.
  */
-export interface TreeHash<N> {
-  /** sha256(0x00 ‖ leaf). */
-  leaf(leafHex: string): N;
+export interface TreeHash<N, L = string> {
+  /** sha256(0x00 ‖ leaf), the leaf given as hex (or as the caller's L). */
+  leaf(leaf: L): N;
   /** sha256(0x01 ‖ left ‖ right). */
   node(left: N, right: N): N;
   hex(node: N): string;
@@ -42,7 +42,7 @@ export function treeHashOf(hash: Hash): TreeHash<Uint8Array> {
 }
 
 /** The next level up: pairs hashed, an odd last node promoted. */
-function parentLevel<N>(tree: TreeHash<N>, level: readonly N[]): N[] {
+function parentLevel<N, L>(tree: TreeHash<N, L>, level: readonly N[]): N[] {
   const next: N[] = [];
   for (let i = 0; i < level.length; i += 2) {
     const left = level[i] as N;
@@ -57,10 +57,10 @@ export function merkleRootWith(hash: Hash, leavesHex: readonly string[]): string
   return merkleRootOf(treeHashOf(hash), leavesHex);
 }
 
-/** Merkle root over one or more hex leaf values, in order. */
-export function merkleRootOf<N>(tree: TreeHash<N>, leavesHex: readonly string[]): string {
-  if (leavesHex.length === 0) throw new RangeError('a tree of no leaves has no nodes');
-  let level = leavesHex.map((l) => tree.leaf(l));
+/** Merkle root over one or more leaf values, in order. */
+export function merkleRootOf<N, L>(tree: TreeHash<N, L>, leaves: readonly L[]): string {
+  if (leaves.length === 0) throw new RangeError('a tree of no leaves has no nodes');
+  let level = leaves.map((l) => tree.leaf(l));
   while (level.length > 1) level = parentLevel(tree, level);
   return tree.hex(level[0] as N);
 }
@@ -70,11 +70,11 @@ export function merklePathWith(hash: Hash, leavesHex: readonly string[], index: 
   return merklePathOf(treeHashOf(hash), leavesHex, index);
 }
 
-export function merklePathOf<N>(tree: TreeHash<N>, leavesHex: readonly string[], index: number): string[] {
-  if (!Number.isInteger(index) || index < 0 || index >= leavesHex.length) {
-    throw new RangeError(`leaf ${index} is not in a tree of ${leavesHex.length}`);
+export function merklePathOf<N, L>(tree: TreeHash<N, L>, leaves: readonly L[], index: number): string[] {
+  if (!Number.isInteger(index) || index < 0 || index >= leaves.length) {
+    throw new RangeError(`leaf ${index} is not in a tree of ${leaves.length}`);
   }
-  let level = leavesHex.map((l) => tree.leaf(l));
+  let level = leaves.map((l) => tree.leaf(l));
   const path: string[] = [];
   for (let i = index; level.length > 1; i >>= 1) {
     const sibling = level[i ^ 1];

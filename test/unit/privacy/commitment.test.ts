@@ -8,6 +8,7 @@ import {
   Decrypter,
   disclosureOf,
   eventSeedOf,
+  fieldRoot,
   fieldTree,
   leafCount,
   openCapture,
@@ -100,6 +101,7 @@ describe('the field commitment', () => {
       const tree = fieldTree(seed, fields);
       const reference = referenceTree(seed, fields);
       expect(tree.root).toBe(reference.root);
+      expect(fieldRoot(seed, fields)).toBe(reference.root);
       expect(tree.leaves).toEqual(reference.leaves);
       for (const { path } of fields.slice(0, 3)) {
         const d = disclosureOf(seed, fields, path) as Disclosure;
