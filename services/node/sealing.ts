@@ -6,6 +6,7 @@ import {
   Decrypter,
   eventIdSecretOf,
   publicIlmdKeysOf,
+  SealedHere,
   type SealingConfig,
   tierContext,
 } from '../privacy/index.js';
@@ -35,7 +36,15 @@ export function sealingOf(
     },
     tiers,
     eventIdSecret: eventIdSecretOf(config.seed),
+    sealedHere: new SealedHere(),
   };
-  const unsealer = new Unsealer(store, new Decrypter(config.encryptionKeys), tiers, logger);
+  const unsealer = new Unsealer(
+    store,
+    new Decrypter(config.encryptionKeys),
+    tiers,
+    logger,
+    undefined,
+    sealing.sealedHere,
+  );
   return { config: sealing, unsealer };
 }

@@ -1,6 +1,13 @@
 import type { Logger } from '../common/index.js';
 import { type Block, type CaptureTxBody, isCapture, type Transaction } from '../ledger/index.js';
-import { type Decrypter, type GeneralJWE, openCapture, type TierContext } from '../privacy/index.js';
+import {
+  type Decrypter,
+  type GeneralJWE,
+  openCapture,
+  type SealedEvent,
+  type SealedHere,
+  type TierContext,
+} from '../privacy/index.js';
 import type { Store } from '../storage/index.js';
 
 /**
@@ -26,6 +33,8 @@ export class Unsealer {
     private readonly tiers: TierContext,
     private readonly logger: Logger,
     private readonly onFault: (message: string) => void = () => undefined,
+    /** What this node sealed itself since it started: stored as kept, not decrypted again. */
+    private readonly sealedHere?: SealedHere,
   ) {}
 
   /**
@@ -51,17 +60,21 @@ export class Unsealer {
       const block = this.handed.get(h) ?? this.store.getBlock(h)?.block;
       this.handed.delete(h);
       if (!block) return;
-      // Only captures with a group sealed to this node, opened concurrently (jose's WebCrypto
-      // steps cost less CPU in a batch); a node that receives nothing in the block opens nothing.
-      const mine = block.txs.filter(
-        (tx) =>
-          isCapture(tx) &&
-          tx.body.sealed?.some((g) => this.decrypter.isRecipient(g.jwe as unknown as GeneralJWE)),
-      );
+      // This node's own captures as it sealed them (it receives every event it captures); of the
+      // others, only those with a group sealed to this node, opened concurrently (jose's
+      // WebCrypto steps cost less CPU in a batch). A node that receives nothing opens nothing.
+      const opened: Array<{ txId: string; events: readonly SealedEvent[] }> = [];
+      const mine: Transaction[] = [];
+      for (const tx of block.txs) {
+        if (!isCapture(tx) || !tx.body.sealed) continue;
+        const kept = this.sealedHere?.take(tx.id);
+        if (kept) opened.push({ txId: tx.id, events: kept });
+        else if (tx.body.sealed.some((g) => this.decrypter.isRecipient(g.jwe as unknown as GeneralJWE)))
+          mine.push(tx);
+      }
       const results = await Promise.all(
         mine.map((tx) => openCapture(tx.body as CaptureTxBody, this.decrypter, this.tiers)),
       );
-      const opened = [];
       for (const [i, result] of results.entries()) {
         const tx = mine[i] as Transaction;
         for (const fault of result.faults) {

@@ -39,15 +39,18 @@ export {
   groupRoots,
   PUBLIC_DOCUMENT_FIELDS,
   type SealDeps,
+  type SealedEvent,
   type SealedPlain,
   type SealedPlainEvent,
   sealCapture,
+  sealCaptureKeeping,
 } from './seal.js';
 export { mergeSealed, type SealedPart, sealedPartOf } from './sealed-part.js';
 export {
   activeKeyOf,
   eventIdSecretOf,
   publicBody,
+  SealedHere,
   type SealingConfig,
   sealBody,
   sealedEventId,

@@ -57,6 +57,27 @@ export interface SealDeps {
 }
 
 export async function sealCapture(body: CaptureTxBody, deps: SealDeps): Promise<CaptureTxBody> {
+  return (await sealCaptureKeeping(body, deps)).body;
+}
+
+/** An event as its recipients hold it once opened (open.ts OpenedEvent): the original and its seed. */
+export interface SealedEvent {
+  index: number;
+  eventID: string;
+  event: Record<string, unknown>;
+  seed: string;
+}
+
+/**
+ * sealCapture, and what the sealing node's own opening of the capture would give: the capturer is
+ * a recipient of every event it captures, so its node can keep the events it just committed to
+ * instead of decrypting and checking them again after the commit (chain/sealed-capture.ts).
+ */
+export async function sealCaptureKeeping(
+  body: CaptureTxBody,
+  deps: SealDeps,
+): Promise<{ body: CaptureTxBody; events: SealedEvent[] }> {
+  const kept: SealedEvent[] = [];
   const document = body.document as Record<string, unknown> & { epcisBody: { eventList: unknown[] } };
   const events = document.epcisBody.eventList as Record<string, unknown>[];
   const groups = new Map<
@@ -87,7 +108,9 @@ export async function sealCapture(body: CaptureTxBody, deps: SealDeps): Promise<
       group = { index: groups.size, orgs, roots: [], plain, mac: new HmacSha256(Buffer.from(seed, 'hex')) };
       groups.set(key, group);
     }
-    const root = fieldRoot(eventSeedOf(group.mac, index), sealedFields(event, view));
+    const seed = eventSeedOf(group.mac, index);
+    const root = fieldRoot(seed, sealedFields(event, view));
+    kept.push({ index, eventID: event.eventID as string, event, seed });
     group.roots.push(root);
     group.plain.events.push(plainEvent(index, event, view));
     return { ...view, [SEALED_KEY]: { root, group: group.index } };
@@ -111,12 +134,13 @@ export async function sealCapture(body: CaptureTxBody, deps: SealDeps): Promise<
       };
     }),
   );
-  return {
+  const sealedBody: CaptureTxBody = {
     ...body,
     submitter: '',
     document: { ...publicDoc, epcisBody: { ...document.epcisBody, eventList: views } },
     sealed,
   };
+  return { body: sealedBody, events: kept };
 }
 
 /** The roots of a group's events, in eventList order: what its AAD binds. */

@@ -3,8 +3,9 @@
  * at the capturing node, building the capture (in a sealed network: the dry run that finds the
  * recipients, sealing and encryption); block apply at a recipient (the capturer, which receives
  * its own events) and at a node that receives none of them (public view and ciphertext only,
- * validation included); opening at the recipient (decrypt, check against the committed views and
- * roots, store the plaintext). CPU time of the process (WebCrypto works on the thread pool), in µs
+ * validation included); storing the plaintext at the capturer (as it sealed it: node/unsealer.ts)
+ * and opening at another recipient (decrypt, check against the committed views and roots, store),
+ * here the packer for shipments to it. CPU time of the process (WebCrypto works on the thread pool), in µs
  * per event, for documents of PER_DOC events and blocks of BLOCK_EVENTS.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,7 +30,9 @@ export interface SealedApplyCost {
   applyRecipient: number;
   /** Block validation and apply at a node that receives none of the events. */
   applyOther: number;
-  /** Opening at the recipient (sealed only; 0 in an open network). */
+  /** Storing the plaintext at the capturer, as it sealed it (sealed only). */
+  keep: number;
+  /** Opening at another recipient, the packer of shipments to it (sealed only). */
   open: number;
 }
 
@@ -53,10 +56,16 @@ async function run(
   const unsealer = tiers && new Unsealer(chain.store, new Decrypter([keys.farm.privateJwk]), tiers, logger);
   const otherUnsealer =
     tiers && new Unsealer(otherStore, new Decrypter([keys.retail.privateJwk]), tiers, logger);
+  // A third node, the packer: the recipient of shipments to it, which opens them.
+  const packerDir = mkdtempSync(join(tmpdir(), 'waybill-sealed-bench-'));
+  const packerStore = chain.openStore(packerDir);
+  const packer = chain.appOver(packerStore, new Mempool({ maxTxs: 10_000, maxBytes: 1e9 }));
+  const packerUnsealer =
+    tiers && new Unsealer(packerStore, new Decrypter([keys.packer.privateJwk]), tiers, logger);
   const out: Record<string, SealedApplyCost> = {};
   try {
     const measure = async (label: string, make: (i: number) => Ev) => {
-      const sum = { capture: 0, applyRecipient: 0, applyOther: 0, open: 0 };
+      const sum = { capture: 0, applyRecipient: 0, applyOther: 0, keep: 0, open: 0 };
       for (let at = 0; at < items; at += BLOCK_EVENTS) {
         const batch = Array.from({ length: Math.min(BLOCK_EVENTS, items - at) }, (_, i) => make(at + i));
         let t = cpu();
@@ -81,6 +90,11 @@ async function run(
         t = cpu();
         unsealer?.committed(block.header.height, block);
         await unsealer?.idle();
+        sum.keep += cpu() - t;
+        chain.commitBlock(block, packer);
+        t = cpu();
+        packerUnsealer?.committed(block.header.height, block);
+        await packerUnsealer?.idle();
         sum.open += cpu() - t;
         if (headerHash(block.header) !== otherStore.tip().hash) throw new Error('the nodes disagree');
       }
@@ -89,11 +103,12 @@ async function run(
         capture: per(sum.capture),
         applyRecipient: per(sum.applyRecipient),
         applyOther: per(sum.applyOther),
+        keep: per(sum.keep),
         open: per(sum.open),
       };
       const r = out[label];
       console.log(
-        `ledger ${mode}, ${label}: µs CPU per event: capture ${r.capture}, apply at a recipient ${r.applyRecipient}, at a non-recipient ${r.applyOther}${mode === 'sealed' ? `, open ${r.open}` : ''}`,
+        `ledger ${mode}, ${label}: µs CPU per event: capture ${r.capture}, apply at a recipient ${r.applyRecipient}, at a non-recipient ${r.applyOther}${mode === 'sealed' ? `, store at the capturer ${r.keep}, open at the packer ${r.open}` : ''}`,
       );
     };
     await measure('commission', (i) => commission([epc(i)]));
@@ -103,6 +118,8 @@ async function run(
       throw new Error('not every block was opened');
     return out;
   } finally {
+    packerStore.close();
+    rmSync(packerDir, { recursive: true, force: true });
     otherStore.close();
     rmSync(otherDir, { recursive: true, force: true });
     chain.close();

@@ -28,6 +28,7 @@ import {
   eventIdSecretOf,
   keyRingOf,
   publicIlmdKeysOf,
+  SealedHere,
   type SealingConfig,
   tierContext,
 } from '../../services/privacy/index.js';
@@ -108,6 +109,7 @@ export class Chain {
       keys: keyRingOf(members),
       tiers: tierContext(members, publicIlmdKeysOf(loadRuleFiles(RULE_FILES))),
       eventIdSecret: eventIdSecretOf(generateSeed()),
+      sealedHere: new SealedHere(),
     };
     this.store = this.openStore(this.dir);
     this.app = this.appOver(this.store, this.mempool);
