@@ -46,6 +46,8 @@ class TendermintCore implements ConsensusCore, MachineHost {
   private replayPending = false;
   private readonly peerHeights: PeerHeights;
   private out: ConsensusAction[] = [];
+  /** Messages broadcast in the current step. */
+  private readonly broadcasted = new Set<ConsensusMessage>();
   private started = false;
   private txsAvailable = false;
   private m: HeightMachine;
@@ -115,6 +117,7 @@ class TendermintCore implements ConsensusCore, MachineHost {
 
   step(input: ConsensusInput): ConsensusAction[] {
     this.out = [];
+    this.broadcasted.clear();
     this.now = input.now;
     if (input.type === 'start') this.start(input.tip, input.persisted ?? null);
     else if (this.started) {
@@ -143,7 +146,8 @@ class TendermintCore implements ConsensusCore, MachineHost {
         if (input.available && this.waitStage === 'empty') this.startHeight();
         break;
       case 'peer_connected': {
-        const relayed = this.m.relayPolka((message) => ({ type: 'send', to: input.peer, message }));
+        const send = (message: Vote): ConsensusAction => ({ type: 'send', to: input.peer, message });
+        const relayed = new Set([...this.m.relayPolka(send), ...this.m.relayDecidingPrecommits(send)]);
         for (const message of this.m.h.sent) {
           if (!relayed.has(message)) this.emit({ type: 'send', to: input.peer, message });
         }
@@ -319,6 +323,12 @@ class TendermintCore implements ConsensusCore, MachineHost {
   }
 
   emit(action: ConsensusAction): void {
+    // Relays and re-sends can name the same message twice in one step (a round change re-proposes
+    // right after the retransmission tick): once is enough.
+    if (action.type === 'broadcast') {
+      if (this.broadcasted.has(action.message)) return;
+      this.broadcasted.add(action.message);
+    }
     this.out.push(action);
   }
 }

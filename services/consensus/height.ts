@@ -189,6 +189,38 @@ export class HeightState {
     return rs ? rs.prevotes.votesFor(this.validHash) : [];
   }
 
+  /**
+   * The 2f+1 precommits of each round that decided a block this node has never seen. This node
+   * cannot commit without the block, and the members that hold it may have missed some of those
+   * precommits for good (their sender crashed): Tendermint gossips received votes for this, so the
+   * core relays them, and whoever holds the block decides, after which this node catches up.
+   */
+  precommitsForUnknownBlocks(): Vote[] {
+    const votes: Vote[] = [];
+    for (const round of [...this.decidable].sort((a, b) => a - b)) {
+      const precommits = this.book.get(round).precommits;
+      const hash = precommits.blockWithQuorum(this.env.validators.quorum);
+      if (hash !== undefined && !this.blocks.has(hash)) votes.push(...precommits.votesFor(hash));
+    }
+    return votes;
+  }
+
+  /**
+   * Every validator's first prevote and precommit held for this round and the previous one. A node
+   * leaves a round on votes the others may not have (2f+1 precommits of any kind, f+1 senders of a
+   * later round), and with exactly 2f+1 correct members every one of them must see those votes, or
+   * those still in the old round wait for a vote that will never be signed. Tendermint gossips
+   * received votes for this; the retransmission tick relays these.
+   */
+  recentVotes(): Vote[] {
+    const votes: Vote[] = [];
+    for (const round of [this.round - 1, this.round]) {
+      const rs = this.book.peek(round);
+      if (rs) votes.push(...rs.prevotes.firstVotes(), ...rs.precommits.firstVotes());
+    }
+    return votes;
+  }
+
   snapshot(): PersistedState {
     const { height, round, step, lockedRound, lockedBlock, validRound, validBlock } = this;
     const sent = [...this.sent];

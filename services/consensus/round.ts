@@ -118,6 +118,13 @@ export class HeightMachine {
     return polka;
   }
 
+  /** Relays the precommits that decided a block this node lacks (HeightState.precommitsForUnknownBlocks). */
+  relayDecidingPrecommits(action: (message: Vote) => ConsensusAction): ReadonlySet<Proposal | Vote> {
+    const votes = new Set<Proposal | Vote>(this.h.precommitsForUnknownBlocks());
+    for (const vote of votes) this.host.emit(action(vote as Vote));
+    return votes;
+  }
+
   private proposeAsLeader(): void {
     const { height, round, tip, validBlock, validRound } = this.h;
     const own = this.h.ownProposal(round);
@@ -279,17 +286,26 @@ export class HeightMachine {
 
   /**
    * Re-sends own messages of this round and the previous one, where laggards may still be, and
-   * the polka behind validBlock once it is from an earlier round (a later proposer may re-propose it).
+   * the polka behind validBlock once it is from an earlier round (a later proposer may re-propose it),
+   * and the precommits that decided a block this node lacks (those who hold it may lack them);
+   * then the others' votes of those two rounds (HeightState.recentVotes).
    */
   private resendRecent(): void {
     const { h } = this;
-    const relayed =
+    const relayed = new Set(
       h.validRound >= 0 && h.validRound < h.round
         ? this.relayPolka((message) => ({ type: 'broadcast', message }))
-        : new Set();
+        : [],
+    );
+    for (const vote of this.relayDecidingPrecommits((message) => ({ type: 'broadcast', message })))
+      relayed.add(vote);
     for (const message of h.sent) {
-      if (message.round >= h.round - 1 && !relayed.has(message)) this.broadcast(message);
+      if (message.round >= h.round - 1 && !relayed.has(message)) {
+        relayed.add(message);
+        this.broadcast(message);
+      }
     }
+    for (const vote of h.recentVotes()) if (!relayed.has(vote)) this.broadcast(vote);
   }
 
   /** valid(v) of the paper, at the clock reading of the current input. */

@@ -48,6 +48,11 @@ export class VoteSet {
     return true;
   }
 
+  /** Each voter's first vote, in validator order. */
+  firstVotes(): Vote[] {
+    return [...this.first.keys()].sort((a, b) => a - b).map((i) => this.first.get(i) as Vote);
+  }
+
   count(blockHash: string | null): number {
     return this.byValue.get(blockHash)?.size ?? 0;
   }

@@ -131,7 +131,11 @@ export interface SimResult {
   /** Per process (members, then twins): whether it belongs to a Byzantine member. */
   byzantine: boolean[];
   /** Evidence actions of honest nodes: how many, of which kind, against which members. */
-  evidence: { reports: number; kinds: Record<string, number>; members: string[] };
+  /**
+   * Evidence reported by honest nodes; `equivocationsSeen` counts the slots for which one honest
+   * node, at that height, received two values from a Byzantine member (what it must report).
+   */
+  evidence: { reports: number; kinds: Record<string, number>; members: string[]; equivocationsSeen: number };
   /** Per submitting org: transactions submitted, committed, and the worst submit-to-commit time. */
   txsByOrg: Record<string, { submitted: number; committed: number; maxLatencyMs: number }>;
   /** Validator-set changes the longest honest chain put in force or scheduled. */

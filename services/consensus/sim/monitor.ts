@@ -8,6 +8,7 @@ import {
   verifyCertificate,
 } from '../../ledger/index.js';
 import { verifyEvidence } from '../evidence.js';
+import { proposalSignatureOk, voteSignatureOk } from '../messages.js';
 import type { ChainTip, ConsensusMessage, Evidence, Proposal, Validator, Vote } from '../types.js';
 
 const MAX_VIOLATIONS = 20;
@@ -32,6 +33,10 @@ export class Monitor {
   private readonly decided = new Map<number, string>();
   private readonly txs = new Map<string, TxRecord>();
   private readonly signed = new Map<string, string>();
+  /** Slots of Byzantine signers as each honest node received them (`received`). */
+  private readonly seenValues = new Map<string, string>();
+  private readonly seenTwice = new Set<string>();
+  equivocationsSeen = 0;
   /** Validator keys and quorum per distinct validator list (membership changes). */
   private readonly sets = new Map<readonly Validator[], { keys: Map<string, Uint8Array>; quorum: number }>();
 
@@ -81,6 +86,31 @@ export class Monitor {
       o.maxLatencyMs = Math.max(o.maxLatencyMs, tx.committedAt - tx.submittedAt);
     }
     return out;
+  }
+
+  /**
+   * A Byzantine member's proposal or vote reaching an honest node at the height it is for. Two
+   * values for one slot reaching one such node is an equivocation that node must report: counted
+   * here so a test can tell "nothing to catch" (a twin that never diverged) from "missed".
+   */
+  received(node: string, m: ConsensusMessage, deciding: number): void {
+    if (m.type === 'decision' || m.height !== deciding || this.byzantine.has(node)) return;
+    const signer = m.type === 'proposal' ? m.proposer : m.voter;
+    const key = this.members.get(signer);
+    if (!this.byzantine.has(signer) || !key) return;
+    const value = m.type === 'proposal' ? headerHash(m.block.header) : (m.blockHash ?? 'nil');
+    const signed =
+      m.type === 'proposal'
+        ? proposalSignatureOk(this.verify, this.network, key, m, value)
+        : voteSignatureOk(this.verify, this.network, key, m);
+    if (!signed) return; // junk signatures (badSignatures) prove nothing
+    const slot = `${node} ${signer} ${m.type} h${m.height} r${m.round}`;
+    const before = this.seenValues.get(slot);
+    if (before === undefined) this.seenValues.set(slot, value);
+    else if (before !== value && !this.seenTwice.has(slot)) {
+      this.seenTwice.add(slot);
+      this.equivocationsSeen++;
+    }
   }
 
   /** Every proposal or vote a node sends under its own name. */

@@ -362,6 +362,7 @@ class Simulation implements SimHost {
     const node = this.node(to);
     if (!node.alive) return;
     this.delivered++;
+    this.monitor.received(node.id, message, node.app.height + 1);
     node.input({ type: 'message', from: this.names[from] ?? '', message, now: this.clock(to) });
   }
 
@@ -513,7 +514,11 @@ class Simulation implements SimHost {
       txs: { submitted: this.submitted, committed, pending: this.submitted - committed },
       logEvents,
       byzantine: this.nodes.map((n) => this.byzantine.has(n.id)),
-      evidence: { ...this.monitor.evidence, members: [...this.monitor.evidence.members].sort() },
+      evidence: {
+        ...this.monitor.evidence,
+        members: [...this.monitor.evidence.members].sort(),
+        equivocationsSeen: this.monitor.equivocationsSeen,
+      },
       txsByOrg: this.monitor.txsByOrg(),
       txsByProposer: txsByProposer(longest.app.chain),
       setChanges: longest.app.setChanges,
