@@ -53,7 +53,8 @@ export class SealedCaptures<S extends SubmittedLike<unknown>> {
     const committed = this.store.sealed.captureKey(key);
     if (committed) return known(committed);
     const work = this.seal(body, dryRun, height).then(async (sealed) => {
-      const submitted = submitOwn(sealed);
+      const submitted = submitOwn(sealed.body);
+      this.config.sealedHere?.put(submitted.tx.id, sealed.events);
       // On the API's connection: not while the block writer thread holds SQLite's write lock.
       await this.store.whenNoBlockWrite(() => this.store.sealed.putCaptureKey(key, submitted.tx.id));
       return submitted;

@@ -20,7 +20,7 @@ export {
   roleOf,
   validatorsOf,
 } from './members.js';
-export { EMPTY_ROOT, merkleProof, merkleRoot } from './merkle.js';
+export { binaryLeafTreeHash, EMPTY_ROOT, merkleProof, merkleRoot, nodeTreeHash } from './merkle.js';
 export { blockCost, txCost } from './tx-cost.js';
 export { type CaptureTx, eventsOf, isCapture, submitterOf } from './tx-shape.js';
 export type {

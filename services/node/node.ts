@@ -146,7 +146,9 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
   if (sealing) {
     // Opened before the subscriptions worker wakes for the same block would be better still;
     // deliveries of a block not yet opened carry the public view (docs/privacy.md).
-    afterCommit.unshift((committed) => sealing.unsealer.committed(committed.block.header.height));
+    afterCommit.unshift((committed) =>
+      sealing.unsealer.committed(committed.block.header.height, committed.block),
+    );
     sealing.unsealer.committed(store.tip().height);
   }
   metrics.height.set(store.tip().height);

@@ -1,7 +1,7 @@
 import { type MemberBook, tiersOf } from '../chain/index.js';
 import type { Logger } from '../common/index.js';
 import type { NodeConfig } from '../config/index.js';
-import { Decrypter, eventIdSecretOf, type SealingConfig } from '../privacy/index.js';
+import { Decrypter, eventIdSecretOf, SealedHere, type SealingConfig } from '../privacy/index.js';
 import type { Store } from '../storage/index.js';
 import { Unsealer } from './unsealer.js';
 
@@ -28,9 +28,17 @@ export function sealingOf(
     },
     tiers,
     eventIdSecret: eventIdSecretOf(config.seed),
+    sealedHere: new SealedHere(),
   };
-  const unsealer = new Unsealer(store, new Decrypter(config.encryptionKeys), tiers, logger, config.org, () =>
-    members.keyRing(),
+  const unsealer = new Unsealer(
+    store,
+    new Decrypter(config.encryptionKeys),
+    tiers,
+    logger,
+    config.org,
+    () => members.keyRing(),
+    undefined,
+    sealing.sealedHere,
   );
   return { config: sealing, unsealer };
 }

@@ -1,6 +1,7 @@
-import { createHmac, randomBytes } from 'node:crypto';
-import { sha256 } from '../common/index.js';
-import { type Disclosure, fieldLeafWith, merklePathWith, merkleRootWith } from '../verify/index.js';
+import { hash, randomBytes } from 'node:crypto';
+import { HmacSha256 } from '../common/index.js';
+import { binaryLeafTreeHash, nodeTreeHash } from '../ledger/index.js';
+import { type Disclosure, fieldLeafText, merklePathOf, merkleRootOf } from '../verify/index.js';
 import type { SealedField } from './tiers.js';
 
 /**
@@ -18,28 +19,22 @@ export function newSeed(): string {
   return randomBytes(32).toString('hex');
 }
 
-const hmac = (seed: string, label: string) =>
-  createHmac('sha256', Buffer.from(seed, 'hex')).update(label).digest();
+/** HMAC-SHA256 under a hex seed (common/hmac.ts: its padded key made once for all its messages). */
+const keyed = (seed: string) => new HmacSha256(Buffer.from(seed, 'hex'));
 
 /**
  * The seed of event `index` of a sealed group: HMAC-SHA256(group seed, "event\n" ‖ index), hex. The
  * ciphertext then carries one 32-byte seed per group instead of one per event; each event's seed
  * stays unpredictable without the group's, and a disclosure reveals salts, never a seed.
  */
-export function eventSeedOf(groupSeed: string, index: number): string {
-  return hmac(groupSeed, `event\n${index}`).toString('hex');
+export function eventSeedOf(groupSeed: string | HmacSha256, index: number): string {
+  return (typeof groupSeed === 'string' ? keyed(groupSeed) : groupSeed).digest(`event\n${index}`);
 }
 
 /** The salt of one field: HMAC-SHA256(seed, "salt\n" ‖ path), first 16 bytes, hex. */
-export function saltOf(seed: string, path: string): string {
-  return hmac(seed, `salt\n${path}`).subarray(0, 16).toString('hex');
+export function saltOf(seed: string | HmacSha256, path: string): string {
+  return (typeof seed === 'string' ? keyed(seed) : seed).digest(`salt\n${path}`).slice(0, 32);
 }
-
-function decoy(seed: string, k: number): string {
-  return hmac(seed, `decoy\n${k}`).toString('hex');
-}
-
-const nodeSha256 = (data: Uint8Array) => sha256(data);
 
 export function leafCount(fields: number): number {
   let n = MIN_LEAVES;
@@ -54,16 +49,40 @@ export interface FieldTree {
   leafOf: Map<string, string>;
 }
 
-export function fieldTree(seed: string, fields: readonly SealedField[]): FieldTree {
+/**
+ * The sorted leaves (binary strings: sorted as the hex the definition speaks of, byte order) and
+ * each path's leaf. The leaves are verify/disclosure.ts's (fieldLeafText), hashed by node:crypto,
+ * and the tree verify/merkle.ts's over the node's binary-string hashes (ledger/merkle.ts): sealing
+ * and every recipient's opening compute one per event, so it is on the sealed commit path.
+ */
+function binaryLeaves(seed: string, fields: readonly SealedField[]) {
+  const mac = keyed(seed);
   const leafOf = new Map<string, string>();
   for (const { path, value } of fields) {
-    leafOf.set(path, fieldLeafWith(nodeSha256, saltOf(seed, path), path, value));
+    leafOf.set(path, hash('sha256', fieldLeafText(saltOf(mac, path), path, value), 'binary'));
   }
   const leaves = [...leafOf.values()];
   const count = leafCount(leaves.length);
-  for (let k = 0; leaves.length < count; k++) leaves.push(decoy(seed, k));
+  for (let k = 0; leaves.length < count; k++) leaves.push(mac.digest(`decoy\n${k}`, 'binary'));
   leaves.sort();
-  return { root: merkleRootWith(nodeSha256, leaves), leaves, leafOf };
+  return { leaves, leafOf };
+}
+
+/** The root of an event's field tree (hex): what sealing commits to and a recipient checks. */
+export function fieldRoot(seed: string, fields: readonly SealedField[]): string {
+  return merkleRootOf(binaryLeafTreeHash, binaryLeaves(seed, fields).leaves);
+}
+
+const hexOf = (binary: string) => Buffer.from(binary, 'latin1').toString('hex');
+
+export function fieldTree(seed: string, fields: readonly SealedField[]): FieldTree {
+  const binary = binaryLeaves(seed, fields);
+  const leafOf = new Map([...binary.leafOf].map(([path, leaf]) => [path, hexOf(leaf)]));
+  return {
+    root: merkleRootOf(binaryLeafTreeHash, binary.leaves),
+    leaves: binary.leaves.map(hexOf),
+    leafOf,
+  };
 }
 
 /** The disclosure of one sealed field, or undefined when the event seals no such path. */
@@ -83,6 +102,6 @@ export function disclosureOf(
     value: field.value,
     index,
     count: tree.leaves.length,
-    merklePath: merklePathWith(nodeSha256, tree.leaves, index),
+    merklePath: merklePathOf(nodeTreeHash, tree.leaves, index),
   };
 }

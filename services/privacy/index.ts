@@ -14,7 +14,7 @@ export {
   sealedProblem,
   staleViewProblem,
 } from './checks.js';
-export { disclosureOf, eventSeedOf, fieldTree, leafCount, newSeed, saltOf } from './commitment.js';
+export { disclosureOf, eventSeedOf, fieldRoot, fieldTree, leafCount, newSeed, saltOf } from './commitment.js';
 export {
   type AuditorGrant,
   type CompiledGrant,
@@ -24,7 +24,7 @@ export {
   GrantError,
   type GrantReader,
 } from './grants.js';
-export { Decrypter, encryptSealed, sealedAad } from './jwe.js';
+export { Decrypter, encryptSealed, type GeneralJWE, sealedAad } from './jwe.js';
 export { type Opened, type OpenedEvent, openCapture } from './open.js';
 export {
   type CustodyReads,
@@ -40,16 +40,18 @@ export {
   groupRoots,
   PUBLIC_DOCUMENT_FIELDS,
   type SealDeps,
+  type SealedEvent,
   type SealedPlain,
   type SealedPlainEvent,
   sealCapture,
-  seedOfPlain,
+  sealCaptureKeeping,
 } from './seal.js';
 export { mergeSealed, type SealedPart, sealedPartOf } from './sealed-part.js';
 export {
   activeKeyOf,
   eventIdSecretOf,
   publicBody,
+  SealedHere,
   type SealingConfig,
   sealBody,
   sealedEventId,

@@ -1,3 +1,4 @@
+import '../common/polyfill.js'; // Uint8Array base64 methods: jose's encoding of every ciphertext
 import { GeneralEncrypt, type GeneralJWE, generalDecrypt, importJWK } from 'jose';
 import { canonicalBytes } from '../common/index.js';
 import type { EncryptionPrivateJwk, EncryptionPublicKey } from '../crypto/index.js';
@@ -72,6 +73,12 @@ export class Decrypter {
       this.keys.set(kid, key);
     }
     return key;
+  }
+
+  /** Whether one of this node's kids is among the JWE's recipients. */
+  isRecipient(jwe: GeneralJWE): boolean {
+    const mine = new Set(this.kids);
+    return (jwe.recipients ?? []).some((r) => typeof r.header?.kid === 'string' && mine.has(r.header.kid));
   }
 
   /**

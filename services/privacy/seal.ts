@@ -1,8 +1,8 @@
-import { canonicalText, hashOf } from '../common/index.js';
+import { HmacSha256, hashOf, sameCanonical } from '../common/index.js';
 import type { EncryptionPublicKey } from '../crypto/index.js';
 import type { CaptureTxBody, SealedGroup } from '../ledger/index.js';
 import { SEALED_KEY } from '../verify/index.js';
-import { eventSeedOf, fieldTree, newSeed } from './commitment.js';
+import { eventSeedOf, fieldRoot, newSeed } from './commitment.js';
 import { encryptSealed, type GeneralJWE, sealedAad } from './jwe.js';
 import { mergeSealed, type SealedPart, sealedPartOf } from './sealed-part.js';
 import { publicView, sealedFields, type TierContext } from './tiers.js';
@@ -45,13 +45,7 @@ function plainEvent(
 ): SealedPlainEvent {
   const part = sealedPartOf(event, view);
   const rebuilt = mergeSealed(view, part);
-  return canonicalText(rebuilt) === canonicalText(event) ? { index, ...part } : { index, event };
-}
-
-/** The seed of an event of a group: its own, or derived from the group's; undefined when there is neither. */
-export function seedOfPlain(plain: SealedPlain, entry: SealedPlainEvent): string | undefined {
-  if (entry.seed !== undefined) return entry.seed;
-  return plain.seed === undefined ? undefined : eventSeedOf(plain.seed, entry.index);
+  return sameCanonical(rebuilt, event) ? { index, ...part } : { index, event };
 }
 
 export interface SealDeps {
@@ -65,9 +59,33 @@ export interface SealDeps {
 }
 
 export async function sealCapture(body: CaptureTxBody, deps: SealDeps): Promise<CaptureTxBody> {
+  return (await sealCaptureKeeping(body, deps)).body;
+}
+
+/** An event as its recipients hold it once opened (open.ts OpenedEvent): the original and its seed. */
+export interface SealedEvent {
+  index: number;
+  eventID: string;
+  event: Record<string, unknown>;
+  seed: string;
+}
+
+/**
+ * sealCapture, and what the sealing node's own opening of the capture would give: the capturer is
+ * a recipient of every event it captures, so its node can keep the events it just committed to
+ * instead of decrypting and checking them again after the commit (chain/sealed-capture.ts).
+ */
+export async function sealCaptureKeeping(
+  body: CaptureTxBody,
+  deps: SealDeps,
+): Promise<{ body: CaptureTxBody; events: SealedEvent[] }> {
+  const kept: SealedEvent[] = [];
   const document = body.document as Record<string, unknown> & { epcisBody: { eventList: unknown[] } };
   const events = document.epcisBody.eventList as Record<string, unknown>[];
-  const groups = new Map<string, { orgs: string[]; roots: string[]; plain: SealedPlain }>();
+  const groups = new Map<
+    string,
+    { index: number; orgs: string[]; roots: string[]; plain: SealedPlain; mac: HmacSha256 }
+  >();
   const header: Record<string, unknown> = {};
   const publicDoc: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(document)) {
@@ -81,44 +99,51 @@ export async function sealCapture(body: CaptureTxBody, deps: SealDeps): Promise<
     const key = orgs.join('\n');
     let group = groups.get(key);
     if (!group) {
+      const seed = newSeed();
       const plain: SealedPlain = {
         v: 2,
-        seed: newSeed(),
+        seed,
         submitter: body.submitter,
         document: header,
         events: [],
       };
-      group = { orgs, roots: [], plain };
+      group = { index: groups.size, orgs, roots: [], plain, mac: new HmacSha256(Buffer.from(seed, 'hex')) };
       groups.set(key, group);
     }
-    const { root } = fieldTree(eventSeedOf(group.plain.seed as string, index), sealedFields(event, view));
+    const seed = eventSeedOf(group.mac, index);
+    const root = fieldRoot(seed, sealedFields(event, view));
+    kept.push({ index, eventID: event.eventID as string, event, seed });
     group.roots.push(root);
     group.plain.events.push(plainEvent(index, event, view));
-    return { ...view, [SEALED_KEY]: { root, group: [...groups.keys()].indexOf(key) } };
+    return { ...view, [SEALED_KEY]: { root, group: group.index } };
   });
-  const sealed: SealedGroup[] = [];
-  for (const group of groups.values()) {
-    const keys = group.orgs.map((org) => {
-      const key = deps.keyOf(org);
-      if (!key) throw new Error(`member ${org} has no encryption key to seal to`);
-      return key;
-    });
-    keys.sort((a, b) => (a.kid < b.kid ? -1 : a.kid > b.kid ? 1 : 0));
-    const plaintext = new TextEncoder().encode(JSON.stringify(group.plain));
-    const jwe = await encryptSealed(plaintext, sealedAad(body.network, body.org, group.roots), keys);
-    sealed.push({
-      kids: keys.map((k) => k.kid),
-      digest: hashOf(jwe),
-      jwe: jwe as unknown as Record<string, unknown>,
-    });
-  }
-  return {
+  // The groups' JWEs concurrently: jose works through WebCrypto, a thread-pool round trip per
+  // step (key generation, agreement, KDF, wrap, encryption), which costs less CPU in a batch.
+  const sealed: SealedGroup[] = await Promise.all(
+    [...groups.values()].map(async (group) => {
+      const keys = group.orgs.map((org) => {
+        const key = deps.keyOf(org);
+        if (!key) throw new Error(`member ${org} has no encryption key to seal to`);
+        return key;
+      });
+      keys.sort((a, b) => (a.kid < b.kid ? -1 : a.kid > b.kid ? 1 : 0));
+      const plaintext = new TextEncoder().encode(JSON.stringify(group.plain));
+      const jwe = await encryptSealed(plaintext, sealedAad(body.network, body.org, group.roots), keys);
+      return {
+        kids: keys.map((k) => k.kid),
+        digest: hashOf(jwe),
+        jwe: jwe as unknown as Record<string, unknown>,
+      };
+    }),
+  );
+  const sealedBody: CaptureTxBody = {
     ...body,
     submitter: '',
     document: { ...publicDoc, epcisBody: { ...document.epcisBody, eventList: views } },
     sealed,
     ...(deps.viewHeight === undefined ? {} : { viewHeight: deps.viewHeight }),
   };
+  return { body: sealedBody, events: kept };
 }
 
 /** The roots of a group's events, in eventList order: what its AAD binds. */

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { EncryptionPublicKey } from '../crypto/index.js';
 import type { CaptureTxBody } from '../ledger/index.js';
 import type { KeyRing } from './checks.js';
-import { sealCapture } from './seal.js';
+import { type SealedEvent, sealCaptureKeeping } from './seal.js';
 import { publicView, type TierBook, type TierContext } from './tiers.js';
 
 /** What a node needs to seal its own captures. */
@@ -18,6 +18,31 @@ export interface SealingConfig {
    * urn:uuid:HMAC(secret, hash) instead; the same event gets the same id, so retries stay one event.
    */
   eventIdSecret: Uint8Array;
+  /**
+   * What this node sealed, by transaction id, until its unsealer stores it after the commit
+   * (instead of decrypting its own captures and checking them again); absent: it opens them all.
+   */
+  sealedHere?: SealedHere;
+}
+
+/** Events of this node's own sealed captures, kept in memory between sealing and the commit. */
+export class SealedHere {
+  private readonly byTx = new Map<string, SealedEvent[]>();
+
+  constructor(private readonly limit = 10_000) {}
+
+  put(txId: string, events: SealedEvent[]): void {
+    this.byTx.set(txId, events);
+    // A capture that never commits (evicted from the mempool) must not be kept for ever.
+    if (this.byTx.size > this.limit) this.byTx.delete(this.byTx.keys().next().value as string);
+  }
+
+  /** The events of `txId` when this node sealed it since it started, once. */
+  take(txId: string): SealedEvent[] | undefined {
+    const events = this.byTx.get(txId);
+    this.byTx.delete(txId);
+    return events;
+  }
 }
 
 /** The secret behind a node's sealed eventIDs: HMAC-SHA256(node seed, label), so no new key file. */
@@ -57,9 +82,9 @@ export function sealBody(
   config: SealingConfig,
   height: number,
   recipientsOf: (view: Record<string, unknown>, index: number) => readonly string[],
-): Promise<CaptureTxBody> {
+): Promise<{ body: CaptureTxBody; events: SealedEvent[] }> {
   const tiers = config.tiers.at(height);
-  return sealCapture(body, {
+  return sealCaptureKeeping(body, {
     tiers,
     keyOf: (org) => activeKeyOf(config.keys, org, height),
     recipientsOf,

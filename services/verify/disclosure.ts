@@ -1,4 +1,4 @@
-import { canonicalBytes } from '../common/canonical.js';
+import { canonicalText } from '../common/canonical.js';
 import { fail, type VerifyContext } from './context.js';
 import { type Hash, isHex, toHex } from './hash.js';
 import { rootFromPathWith } from './merkle.js';
@@ -7,6 +7,8 @@ import { isObject } from './shape.js';
 import type { Disclosure } from './types.js';
 
 export type { Disclosure };
+
+const utf8 = new TextEncoder();
 
 // What a sealed event commits to (docs/privacy.md), defined once for the node that seals and the
 // offline verifier that checks a disclosure: each sealed field is a leaf
@@ -17,9 +19,14 @@ export type { Disclosure };
 /** What a sealed event's public view carries: the root of its field tree and its ciphertext's group. */
 export type SealedRef = { root: string; group: number };
 
+/** What the leaf of one sealed field hashes, as text (hashed as UTF-8): JCS([salt, path, value]). */
+export function fieldLeafText(salt: string, path: string, value: unknown): string {
+  return canonicalText([salt, path, value]);
+}
+
 /** The leaf of one sealed field, hex. */
 export function fieldLeafWith(hash: Hash, salt: string, path: string, value: unknown): string {
-  return toHex(hash(canonicalBytes([salt, path, value])));
+  return toHex(hash(utf8.encode(fieldLeafText(salt, path, value))));
 }
 
 /** The commitment of a public view, or undefined when it has none (an open network's event). */

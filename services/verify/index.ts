@@ -13,6 +13,7 @@ export { BLOCK_CHECKS, CHECKS, type CheckName, checksOf, type ProofKindName } fr
 export {
   type Disclosure,
   escapeSegment,
+  fieldLeafText,
   fieldLeafWith,
   pathSegments,
   type SealedRef,
@@ -21,7 +22,15 @@ export {
 } from './disclosure.js';
 export { ed25519Verify, type Hash, isHex, jcsHash, sha256 } from './hash.js';
 export { type MemberKey, type MemberRole, memberSetHash, validatorsOf } from './members.js';
-export { merklePathWith, merkleRootWith, rootFromPathWith } from './merkle.js';
+export {
+  merklePathOf,
+  merklePathWith,
+  merkleRootOf,
+  merkleRootWith,
+  rootFromPathWith,
+  type TreeHash,
+  treeHashOf,
+} from './merkle.js';
 export {
   NON_MEMBER_PLACEHOLDER,
   PARTLY_PUBLIC_FIELDS,

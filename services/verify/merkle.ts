@@ -19,13 +19,34 @@ function prefixed(hash: Hash, prefix: number, ...parts: Uint8Array[]): Uint8Arra
   return hash(buf);
 }
 
+/**
+ * The tree's two hashes over nodes held in whatever form suits the caller: the verifier's byte
+ * arrays (treeHashOf), or the node's binary strings, which spare an allocation per hash on its hot
+ * paths (ledger/merkle.ts). The shape (pairs, promotion, paths) is defined once, below.
+ */
+export interface TreeHash<N, L = string> {
+  /** sha256(0x00 ‖ leaf), the leaf given as hex (or as the caller's L). */
+  leaf(leaf: L): N;
+  /** sha256(0x01 ‖ left ‖ right). */
+  node(left: N, right: N): N;
+  hex(node: N): string;
+}
+
+/** The tree hashes over byte arrays with `hash`. */
+export function treeHashOf(hash: Hash): TreeHash<Uint8Array> {
+  return {
+    leaf: (leafHex) => prefixed(hash, LEAF, fromHex(leafHex)),
+    node: (left, right) => prefixed(hash, NODE, left, right),
+    hex: toHex,
+  };
+}
+
 /** The next level up: pairs hashed, an odd last node promoted. */
-function parentLevel(hash: Hash, level: readonly Uint8Array[]): Uint8Array[] {
-  const next: Uint8Array[] = [];
+function parentLevel<N, L>(tree: TreeHash<N, L>, level: readonly N[]): N[] {
+  const next: N[] = [];
   for (let i = 0; i < level.length; i += 2) {
-    const left = level[i] as Uint8Array;
-    const right = level[i + 1];
-    next.push(right ? prefixed(hash, NODE, left, right) : left);
+    const left = level[i] as N;
+    next.push(i + 1 < level.length ? tree.node(left, level[i + 1] as N) : left);
   }
   return next;
 }
@@ -33,22 +54,32 @@ function parentLevel(hash: Hash, level: readonly Uint8Array[]): Uint8Array[] {
 /** Merkle root over hex leaf values, in order; the empty tree's root is hash(""). */
 export function merkleRootWith(hash: Hash, leavesHex: readonly string[]): string {
   if (leavesHex.length === 0) return toHex(hash(new Uint8Array(0)));
-  let level = leavesHex.map((l) => prefixed(hash, LEAF, fromHex(l)));
-  while (level.length > 1) level = parentLevel(hash, level);
-  return toHex(level[0] as Uint8Array);
+  return merkleRootOf(treeHashOf(hash), leavesHex);
+}
+
+/** Merkle root over one or more leaf values, in order. */
+export function merkleRootOf<N, L>(tree: TreeHash<N, L>, leaves: readonly L[]): string {
+  if (leaves.length === 0) throw new RangeError('a tree of no leaves has no nodes');
+  let level = leaves.map((l) => tree.leaf(l));
+  while (level.length > 1) level = parentLevel(tree, level);
+  return tree.hex(level[0] as N);
 }
 
 /** The inclusion path of leaf `index`: its sibling on each level, bottom up, skipping promotions. */
 export function merklePathWith(hash: Hash, leavesHex: readonly string[], index: number): string[] {
-  if (!Number.isInteger(index) || index < 0 || index >= leavesHex.length) {
-    throw new RangeError(`leaf ${index} is not in a tree of ${leavesHex.length}`);
+  return merklePathOf(treeHashOf(hash), leavesHex, index);
+}
+
+export function merklePathOf<N, L>(tree: TreeHash<N, L>, leaves: readonly L[], index: number): string[] {
+  if (!Number.isInteger(index) || index < 0 || index >= leaves.length) {
+    throw new RangeError(`leaf ${index} is not in a tree of ${leaves.length}`);
   }
-  let level = leavesHex.map((l) => prefixed(hash, LEAF, fromHex(l)));
+  let level = leaves.map((l) => tree.leaf(l));
   const path: string[] = [];
   for (let i = index; level.length > 1; i >>= 1) {
     const sibling = level[i ^ 1];
-    if (sibling) path.push(toHex(sibling));
-    level = parentLevel(hash, level);
+    if (sibling !== undefined) path.push(tree.hex(sibling));
+    level = parentLevel(tree, level);
   }
   return path;
 }

@@ -2,8 +2,9 @@
  * Sealing's cost (docs/privacy.md), in one run: committed events/s of a four-node network with
  * `privacy: open` and with `privacy: sealed` under the same offered load, their ratio (the
  * target is sealed >= 0.9 of open), disk per event at a node that holds an event's sealed fields
- * (a recipient) and at one that holds only its public view and ciphertext, and the seal/open cost
- * per event in-process.
+ * (a recipient) and at one that holds only its public view and ciphertext, the seal/open cost
+ * per event in-process, and in-process CPU per event of the ledger path of an open and a sealed
+ * network: capture, apply at a recipient and at a non-recipient, opening (sealed-ledger.ts).
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { Decrypter, keyRingOf, openCapture, sealCapture, tierContext } from '../
 import { Cluster } from '../support/cluster.js';
 import { markedShipment } from '../support/sealed.js';
 import { LoadRunner } from './network.js';
+import { sealedLedgerBenchmarks } from './sealed-ledger.js';
 
 export interface PrivacyResults {
   open: number;
@@ -26,6 +28,8 @@ export interface PrivacyResults {
   recipientBytesPerEvent: number;
   sealMsPerEvent: number;
   openMsPerEvent: number;
+  /** In-process µs of CPU per event, open and sealed network, by event kind (sealed-ledger.ts). */
+  ledger?: Awaited<ReturnType<typeof sealedLedgerBenchmarks>>;
 }
 
 function dirBytes(dir: string): number {
@@ -117,6 +121,7 @@ export async function privacyBenchmarks(quick: boolean): Promise<PrivacyResults>
   console.log(
     `  seal ${cost.seal.toFixed(3)} ms/event, open ${cost.open.toFixed(3)} ms/event (100-event documents, 2 recipients)`,
   );
+  const ledger = await sealedLedgerBenchmarks(quick ? 1_000 : 5_000);
   const rate = quick ? 1500 : 4000;
   const seconds = quick ? 10 : 30;
   const open = await committedRate('open', rate, seconds);
@@ -130,6 +135,7 @@ export async function privacyBenchmarks(quick: boolean): Promise<PrivacyResults>
     recipientBytesPerEvent: Math.round(sealed.perEvent + sealed.plainPerHeld),
     sealMsPerEvent: Math.round(cost.seal * 1000) / 1000,
     openMsPerEvent: Math.round(cost.open * 1000) / 1000,
+    ledger,
   };
   console.log(
     `  sealed/open ${ratio} (target >= 0.9); disk per event: open ${Math.round(open.perEvent)} B, sealed non-recipient ${result.nonRecipientBytesPerEvent} B, recipient ${result.recipientBytesPerEvent} B`,

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { LedgerApp, RuleRegistry } from '../../services/chain/index.js';
 import { toHex } from '../../services/common/index.js';
 import { DEFAULT_CONSENSUS, type Genesis, type GenesisMember } from '../../services/config/index.js';
-import { createSigner, generateSeed, type Signer } from '../../services/crypto/index.js';
+import { loadRuleFiles } from '../../services/contracts/index.js';
+import {
+  createSigner,
+  type EncryptionPrivateJwk,
+  type EncryptionPublicKey,
+  generateSeed,
+  type Signer,
+} from '../../services/crypto/index.js';
 import {
   type Block,
   headerHash,
@@ -16,7 +23,15 @@ import {
   voteBytes,
 } from '../../services/ledger/index.js';
 import { Mempool } from '../../services/mempool/index.js';
-import type { AuditorGrant } from '../../services/privacy/index.js';
+import {
+  type AuditorGrant,
+  eventIdSecretOf,
+  keyRingOf,
+  publicIlmdKeysOf,
+  SealedHere,
+  type SealingConfig,
+  Tiers,
+} from '../../services/privacy/index.js';
 import { Store, type StoredTx } from '../../services/storage/index.js';
 import { MEMBERS } from '../contracts/helpers.js';
 import { RULE_FILES } from '../support/ledger.js';
@@ -55,9 +70,14 @@ export class Chain {
   readonly app: LedgerApp;
   private clock = 1_777_000_000_000;
 
+  /** A sealed network's sealing config (docs/privacy.md), when the chain was made with keys. */
+  readonly sealing: SealingConfig | undefined;
+
   constructor(
     readonly self: Org = 'farm',
     grants?: AuditorGrant[],
+    /** Each member's X25519 key: a sealed network (genesis `privacy: sealed`); absent: open. */
+    readonly encryption?: Record<Org, { privateJwk: EncryptionPrivateJwk; publicKey: EncryptionPublicKey }>,
   ) {
     this.signers = Object.fromEntries(ORGS.map((o) => [o, createSigner(generateSeed())])) as Record<
       Org,
@@ -73,6 +93,7 @@ export class Chain {
         host: '127.0.0.1',
         apiPort: 1,
         p2pPort: 2,
+        ...(encryption ? { encryptionKeys: [encryption[m.id as Org].publicKey] } : {}),
       }),
     );
     this.genesis = {
@@ -82,6 +103,13 @@ export class Chain {
       consensus: { ...DEFAULT_CONSENSUS },
       rules: RULE_FILES,
       ...(grants === undefined ? {} : { grants }),
+      ...(encryption ? { privacy: 'sealed' as const } : {}),
+    };
+    this.sealing = encryption && {
+      keys: keyRingOf(members),
+      tiers: new Tiers({ membersAt: () => members }, publicIlmdKeysOf(loadRuleFiles(RULE_FILES))),
+      eventIdSecret: eventIdSecretOf(generateSeed()),
+      sealedHere: new SealedHere(),
     };
     this.store = this.openStore(this.dir);
     this.app = this.appOver(this.store, this.mempool);
@@ -105,6 +133,7 @@ export class Chain {
       signer: this.signers[this.self],
       rules,
       clock: Date.now,
+      ...(this.sealing ? { sealing: this.sealing } : {}),
     });
   }
 
@@ -141,12 +170,12 @@ export class Chain {
   }
 
   /** Commits with a certificate of every member's precommit, as consensus would gather it. */
-  commitBlock(block: Block): void {
+  commitBlock(block: Block, app: LedgerApp = this.app): void {
     const hash = headerHash(block.header);
     const { height } = block.header;
     const bytes = voteBytes('precommit', 'n', height, 0, hash);
     const signatures = ORGS.map((member) => ({ member, signature: toHex(this.signers[member].sign(bytes)) }));
-    this.app.commit(block, hash, { height, round: 0, blockHash: hash, signatures });
+    app.commit(block, hash, { height, round: 0, blockHash: hash, signatures });
   }
 
   /** The genesis file's keys, as an auditor's verifier reads them. */

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   canonicalBytes,
+  canonicalText,
   Domain,
   hashOf,
+  sameCanonical,
   sha256Hex,
   signingBytes,
   toHex,
@@ -18,6 +20,7 @@ import {
   verifyTx,
   voteBytes,
 } from '../../../services/ledger/index.js';
+import { merkleRootWith, sha256 } from '../../../services/verify/index.js';
 
 const body: TxBody = {
   kind: 'capture',
@@ -70,6 +73,37 @@ describe('merkle root', () => {
     expect(merkleRoot([leaf(1), leaf(2), leaf(4)])).not.toBe(three);
     expect(merkleRoot([leaf(2), leaf(1), leaf(3)])).not.toBe(three);
     expect(merkleRoot([leaf(1)])).not.toBe(leaf(1)); // leaves are hashed with a prefix
+  });
+
+  it('hashes leaves of any hex length as the verifier does, and refuses what is not lower-case hex', () => {
+    const leaves = ['', 'ab', 'cd'.repeat(40), leaf(7), leaf(8)];
+    expect(merkleRoot(leaves)).toBe(merkleRootWith(sha256, leaves));
+    for (const bad of [leaf(10).toUpperCase(), `${leaf(1).slice(0, 63)}g`, 'abc'])
+      expect(() => merkleRoot([leaf(1), bad])).toThrow(TypeError);
+  });
+});
+
+describe('sameCanonical', () => {
+  it('says equal exactly when the canonical texts are', () => {
+    const cases: Array<[unknown, unknown]> = [
+      [
+        { a: 1, b: [1, { c: 'x' }] },
+        { b: [1, { c: 'x' }], a: 1 },
+      ],
+      [{ a: 1 }, { a: 1, b: undefined }],
+      [{ a: 0 }, { a: -0 }],
+      [
+        [1, 2],
+        [2, 1],
+      ],
+      [{ a: [1] }, { a: { 0: 1 } }],
+      [{ a: null }, { a: {} }],
+      ['1', 1],
+      [Object.create(null), {}],
+      [{ a: 'é' }, { a: 'e' }],
+      [{ __proto__: null, x: [true] }, { x: [true] }],
+    ];
+    for (const [a, b] of cases) expect(sameCanonical(a, b)).toBe(canonicalText(a) === canonicalText(b));
   });
 });
 

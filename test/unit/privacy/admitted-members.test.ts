@@ -139,10 +139,15 @@ const viewOf = (body: CaptureTxBody) =>
     unknown
   >;
 
+/** The sealed body alone (sealBody also hands back the events as sealed, for the capturer to keep). */
+async function sealBodyOnly(...args: Parameters<typeof sealBody>): Promise<CaptureTxBody> {
+  return (await sealBody(...args)).body;
+}
+
 describe('the public view of a member admitted by governance', () => {
   it("keeps the admitted member's party and site from its admission on, so the rules and recipients see a member", async () => {
     const { book, sealing, eKey } = await network(true);
-    const body = await sealBody(shipment(), sealing, ADMITTED_AT + 1, () => ['a', 'e']);
+    const body = await sealBodyOnly(shipment(), sealing, ADMITTED_AT + 1, () => ['a', 'e']);
     const view = viewOf(body);
     expect(view.destinationList).toEqual([
       { type: 'possessing_party', destination: party(5) },
@@ -165,7 +170,7 @@ describe('the public view of a member admitted by governance', () => {
     expect(opened.events[0]?.event).toEqual(viewOf(shipment()));
 
     // Before the admission e's party and site are nobody's: sealed, as for any non-member.
-    const before = viewOf(await sealBody(shipment(), sealing, ADMITTED_AT - 1, () => ['a']));
+    const before = viewOf(await sealBodyOnly(shipment(), sealing, ADMITTED_AT - 1, () => ['a']));
     expect(before.destinationList).toEqual([
       { type: 'possessing_party', destination: NON_MEMBER_PLACEHOLDER },
       { type: 'location', destination: NON_MEMBER_PLACEHOLDER },
@@ -176,12 +181,12 @@ describe('the public view of a member admitted by governance', () => {
   it('refuses, on every node, views built against a member set whose parties or sites changed before the block', async () => {
     const { sealing } = await network(true);
     // Sealed by a node whose next height was 9 (genesis's members), ordered at 10 or later.
-    const early = await sealBody(shipment(), sealing, ADMITTED_AT - 1, () => ['a']);
+    const early = await sealBodyOnly(shipment(), sealing, ADMITTED_AT - 1, () => ['a']);
     expect(early.viewHeight).toBeUndefined();
     expect(staleViewProblem(early, sealing.tiers, ADMITTED_AT - 1)).toBeUndefined();
     expect(staleViewProblem(early, sealing.tiers, ADMITTED_AT)?.code).toBe(SealedCode.StaleView);
     // A view height above the block's is no height the capturer could have known.
-    const late = await sealBody(shipment(), sealing, ADMITTED_AT + 1, () => ['a', 'e']);
+    const late = await sealBodyOnly(shipment(), sealing, ADMITTED_AT + 1, () => ['a', 'e']);
     expect(staleViewProblem(late, sealing.tiers, ADMITTED_AT)?.code).toBe(SealedCode.Malformed);
   });
 
@@ -189,7 +194,7 @@ describe('the public view of a member admitted by governance', () => {
     const { book, sealing } = await network(true);
     const signer = createSigner(generateSeed());
     const verdictAt = async (sealedFor: number, height: number) => {
-      const body = await sealBody(shipment(), sealing, sealedFor, () =>
+      const body = await sealBodyOnly(shipment(), sealing, sealedFor, () =>
         sealedFor >= ADMITTED_AT ? ['a', 'e'] : ['a'],
       );
       const tx = signTx(body, signer);
@@ -205,7 +210,7 @@ describe('the public view of a member admitted by governance', () => {
 
   it('seals a network whose members never changed exactly as before: no viewHeight, genesis resolution', async () => {
     const { sealing } = await network(false);
-    const body = await sealBody(shipment(), sealing, 500, () => ['a']);
+    const body = await sealBodyOnly(shipment(), sealing, 500, () => ['a']);
     expect('viewHeight' in body).toBe(false);
     expect(viewOf(body).destinationList).toEqual([
       { type: 'possessing_party', destination: NON_MEMBER_PLACEHOLDER },

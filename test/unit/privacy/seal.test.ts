@@ -16,6 +16,7 @@ import {
   SealedCode,
   type SealedPlain,
   sealCapture,
+  sealCaptureKeeping,
   sealedAad,
   sealedFields,
   sealedProblem,
@@ -129,6 +130,21 @@ describe('sealing a capture', () => {
         /sealed root/,
       );
     }
+  });
+
+  it('keeps at the sealing node exactly what its own opening would store', async () => {
+    const { privates, withKeys } = await keys();
+    const keyOf = (org: string) => withKeys.find((m) => m.id === org)?.encryptionKeys[0];
+    const second = { ...markedShipment(), eventID: 'urn:uuid:6f1d2c1e-0000-4000-8000-000000000009' };
+    const sealed = await sealCaptureKeeping(plainBody([markedShipment(), second]), {
+      tiers,
+      keyOf,
+      recipientsOf: (_view, i) => (i === 0 ? ['org-a', 'org-b'] : ['org-a']),
+    });
+    const atA = await openCapture(sealed.body, new Decrypter([privates.get('org-a') as never]), tiers);
+    expect(atA.faults).toEqual([]);
+    expect(atA.events).toHaveLength(2);
+    expect(sealed.events).toEqual(atA.events);
   });
 
   it('encrypts only the sealed part of each event, and still opens a version 1 ciphertext holding it whole', async () => {
