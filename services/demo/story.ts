@@ -98,9 +98,18 @@ export async function runStory(opts: StoryOptions): Promise<number> {
     what: string,
     viewer = node,
   ) => {
-    const { data } = await at(node, viewer).GET('/objects/{id}', { params: { path: { id } } });
-    const got = (data ?? {}) as Record<string, unknown>;
-    const differs = Object.entries(want).filter(([k, v]) => JSON.stringify(got[k]) !== JSON.stringify(v));
+    // The capture job is decided at the capturing node; `node` applies the same block a moment
+    // later (more under load), so the read waits for it rather than racing it.
+    const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+    let got: Record<string, unknown> = {};
+    let differs: [string, unknown][] = [];
+    for (;;) {
+      const { data } = await at(node, viewer).GET('/objects/{id}', { params: { path: { id } } });
+      got = (data ?? {}) as Record<string, unknown>;
+      differs = Object.entries(want).filter(([k, v]) => JSON.stringify(got[k]) !== JSON.stringify(v));
+      if (differs.length === 0 || Date.now() >= deadline) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     check(
       differs.length === 0,
       `${what} (read at ${node.name})`,

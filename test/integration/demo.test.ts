@@ -27,10 +27,11 @@ describe('npm run demo', () => {
       const { stdout } = await run(
         process.execPath,
         [BIN, 'demo', '--network', join(cluster.dir, 'net'), '--out', out],
-        {
-          timeout: 120_000,
-        },
-      );
+        { timeout: 120_000 },
+      ).catch((e: Error & { stdout?: string; stderr?: string }) => {
+        // A failing story says which scene broke: keep what it printed in the failure.
+        throw new Error(`${e.message}\n--- stdout\n${e.stdout ?? ''}\n--- stderr\n${e.stderr ?? ''}`);
+      });
       expect(stdout).not.toContain('✗');
       expect(stdout).toContain('rejected with CUSTODY_NOT_HELD');
       expect(stdout).toContain('flagged temperature_excursion');
