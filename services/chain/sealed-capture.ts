@@ -52,12 +52,13 @@ export class SealedCaptures<S extends SubmittedLike<unknown>> {
     if (pending) return pending;
     const committed = this.store.sealed.captureKey(key);
     if (committed) return known(committed);
-    const work = this.seal(body, dryRun, height).then(async (sealed) => {
+    const work = this.seal(body, dryRun, height).then((sealed) => {
       const submitted = submitOwn(sealed.body);
       this.config.sealedHere?.put(submitted.tx.id, sealed.events);
-      // On the API's connection: not while the block writer thread holds SQLite's write lock.
-      await this.store.whenNoBlockWrite(() => this.store.sealed.putCaptureKey(key, submitted.tx.id));
-      return submitted;
+      // In the pending transaction's own write (pending-log.ts): durable together, one wait for
+      // the block writer's lock. A second write after it made every 202 wait out a block write.
+      const keyed = this.store.addCaptureKey(key, submitted.tx.id);
+      return { ...submitted, durable: Promise.all([submitted.durable, keyed]).then(() => undefined) };
     });
     this.inFlight.set(key, work);
     if (this.inFlight.size > IN_FLIGHT_LIMIT) {

@@ -1,25 +1,42 @@
 import type { Transaction } from '../ledger/index.js';
 
+/** A sealed capture's key and the transaction it became (sealed-store.ts capture_keys). */
+export type CaptureKey = readonly [key: string, txId: string];
+
 /**
  * Group commit of this node's acknowledged transactions. A capture is answered 202 only once it
  * is on disk, and under load one fsync costs milliseconds of a blocked event loop, so the
  * transactions of one event-loop turn share one SQLite transaction (one fsync), and each caller
- * awaits that write.
+ * awaits that write. A sealed capture's key rides in the same write as its transaction: one wait
+ * for the block writer's lock instead of two, and never one durable without the other.
  */
 export class PendingLog {
   /** The transactions waiting for the next write, by id. */
   private batch = new Map<string, Transaction>();
+  private keys: CaptureKey[] = [];
   private written: Promise<void> | undefined;
   private settle: { resolve: () => void; reject: (err: unknown) => void } | undefined;
 
   constructor(
-    private readonly write: (txs: readonly Transaction[]) => void,
+    private readonly write: (txs: readonly Transaction[], keys: readonly CaptureKey[]) => void,
     /** A block another connection is writing: the batch waits for it rather than for SQLite's lock. */
     private readonly busy: () => Promise<void> | undefined = () => undefined,
   ) {}
 
   /** Resolves once `tx` is durable; rejects when its write fails. */
   add(tx: Transaction): Promise<void> {
+    this.batch.set(tx.id, tx);
+    return this.next();
+  }
+
+  /** Resolves once the capture key is durable, written with the transactions of this turn. */
+  addCaptureKey(key: CaptureKey): Promise<void> {
+    this.keys.push(key);
+    return this.next();
+  }
+
+  /** The write the current batch will be part of, started on first use. */
+  private next(): Promise<void> {
     if (!this.written) {
       this.written = new Promise<void>((resolve, reject) => {
         this.settle = { resolve, reject };
@@ -28,7 +45,6 @@ export class PendingLog {
       this.written.catch(() => {});
       setImmediate(() => this.flushWhenFree());
     }
-    this.batch.set(tx.id, tx);
     return this.written;
   }
 
@@ -45,13 +61,14 @@ export class PendingLog {
 
   /** Writes the batch now (also before the store closes). */
   flush(): void {
-    const { batch, settle } = this;
+    const { batch, keys, settle } = this;
     if (!settle) return;
     this.batch = new Map();
+    this.keys = [];
     this.written = undefined;
     this.settle = undefined;
     try {
-      this.write([...batch.values()]);
+      this.write([...batch.values()], keys);
       settle.resolve();
     } catch (err) {
       settle.reject(err);

@@ -26,7 +26,7 @@ import { EventIndex } from './event-index.js';
 import { EvidenceStore, type StoredEvidence } from './evidence-store.js';
 import { checkIdentity, claimDataDir, openLedgerDb, type StoreIdentity } from './ledger-db.js';
 import { MembershipStore } from './membership-store.js';
-import { PendingLog } from './pending-log.js';
+import { type CaptureKey, PendingLog } from './pending-log.js';
 import { RuleSetStore } from './rule-sets.js';
 import { SealedStore } from './sealed-store.js';
 import { SERVED_EVENT_COLUMNS, SERVED_EVENT_JOIN, type ServedEventRow, servedEvent } from './served-event.js';
@@ -147,7 +147,7 @@ export class Store {
   /** Writes each transaction's result of a block (tx-results.ts). */
   private readonly results: TxResultWriter;
   private readonly pendingLog = new PendingLog(
-    (txs) => this.writePending(txs),
+    (txs, keys) => this.writePending(txs, keys),
     () => this.blockWrite,
   );
   /** A block being written by another connection (the block writer thread), until it settles. */
@@ -471,15 +471,24 @@ export class Store {
     return this.pendingLog.add(tx);
   }
 
+  /**
+   * Remembers which transaction a sealed capture became (sealed-store.ts capture_keys), in the
+   * same write as the pending transactions of this event-loop turn (pending-log.ts).
+   */
+  addCaptureKey(key: string, txId: string): Promise<void> {
+    return this.pendingLog.addCaptureKey([key, txId]);
+  }
+
   /** The durable write `id` still waits for, if it does. */
   pendingWrite(id: string): Promise<void> | undefined {
     return this.pendingLog.pending(id);
   }
 
-  private writePending(txs: readonly Transaction[]): void {
+  private writePending(txs: readonly Transaction[], keys: readonly CaptureKey[]): void {
     this.db.transaction(() => {
       // One that committed while it waited for this write needs no remembering.
       for (const tx of txs) if (!this.hasTx(tx.id)) this.q.addPending.run(tx.id, JSON.stringify(tx));
+      for (const [key, txId] of keys) this.sealed.putCaptureKey(key, txId);
     })();
   }
 }

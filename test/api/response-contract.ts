@@ -40,7 +40,9 @@ function operationOf(method: string, path: string): Json | undefined {
  * undefined when no operation matches it.
  */
 export function declaredStatuses(method: string, path: string): number[] | undefined {
-  const op = operationOf(method, new URL(path, 'http://x').pathname);
+  // The path as the router sees it: new URL would resolve `.` segments and turn `\` into `/`,
+  // which fastify does not, and then miss the operation that answered.
+  const op = operationOf(method, path.split(/[?#]/)[0] ?? path);
   if (!op) return undefined;
   return Object.keys((op.responses as Json | undefined) ?? {}).map(Number);
 }

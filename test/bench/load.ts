@@ -21,6 +21,8 @@ export interface LoadOptions {
   baseline: boolean;
   /** Write a CPU profile of every node (node --cpu-prof) into this directory. */
   profileDir?: string;
+  /** The network file's privacy; default sealed, what `waybill network init` makes (docs/privacy.md). */
+  privacy?: 'open' | 'sealed';
 }
 
 export interface NetworkRun {
@@ -44,7 +46,7 @@ export interface LoadResults {
 }
 
 /** A step is saturated when the network commits clearly less than it is offered. */
-const saturated = (s: StepResult) => s.committed < 0.8 * s.offered || s.uncommitted > 0;
+export const saturated = (s: StepResult) => s.committed < 0.8 * s.offered || s.uncommitted > 0;
 
 function dirBytes(dir: string): number {
   let total = 0;
@@ -56,9 +58,9 @@ function dirBytes(dir: string): number {
 }
 
 /** Runs `f` on a fresh started network; `settled` sees it again once its nodes have stopped. */
-async function withCluster<T>(
+export async function withCluster<T>(
   size: number,
-  opts: LoadOptions,
+  opts: Pick<LoadOptions, 'profileDir' | 'privacy'>,
   f: (c: Cluster, r: LoadRunner) => Promise<T>,
   settled: (c: Cluster, result: T) => T = (_c, result) => result,
 ): Promise<T> {
@@ -66,7 +68,7 @@ async function withCluster<T>(
   // NODE_OPTIONS refuses --cpu-prof: a shell puts it between node and the script.
   const dir = opts.profileDir;
   const launcher = dir ? () => ['sh', '-c', `exec "$0" --cpu-prof --cpu-prof-dir=${dir} "$@"`] : undefined;
-  const cluster = await Cluster.create(size, {}, { env, launcher });
+  const cluster = await Cluster.create(size, {}, { env, launcher, privacy: opts.privacy ?? 'sealed' });
   let runner: LoadRunner | undefined;
   try {
     // Processes starting at once on a crowded machine take a while to load: the wait is not measured.
@@ -84,7 +86,7 @@ async function withCluster<T>(
   }
 }
 
-function log(s: StepResult, label = ''): void {
+export function log(s: StepResult, label = ''): void {
   console.log(
     `  n=${s.nodes} ${label}offered ${s.offered}/s: posted ${s.posted}/s, committed ${s.committed}/s ` +
       `(${s.accepted} accepted, ${s.rejected} rejected), p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms; 202 in p50 ${s.ackP50} ms, p99 ${s.ackP99} ms; ` +
@@ -102,13 +104,7 @@ async function stepUp(size: number, opts: LoadOptions, full: boolean): Promise<N
     size,
     opts,
     async (_cluster, runner) => {
-      const steps: StepResult[] = [];
-      for (const rate of opts.rates) {
-        const s = await runner.step(rate, opts.stepSeconds);
-        log(s);
-        steps.push(s);
-        if (saturated(s)) break;
-      }
+      const steps = await stepsToSaturation(runner, opts.rates, opts.stepSeconds);
       const saturation = Math.max(...steps.map((s) => s.committed));
       let half: StepResult | undefined;
       let sustained: StepResult | undefined;
@@ -127,6 +123,23 @@ async function stepUp(size: number, opts: LoadOptions, full: boolean): Promise<N
   );
 }
 
+/** Each offered rate in turn for `seconds`, until a step saturates (that step included). */
+export async function stepsToSaturation(
+  runner: LoadRunner,
+  rates: readonly number[],
+  seconds: number,
+  label = '',
+): Promise<StepResult[]> {
+  const steps: StepResult[] = [];
+  for (const rate of rates) {
+    const s = await runner.step(rate, seconds);
+    log(s, label);
+    steps.push(s);
+    if (saturated(s)) break;
+  }
+  return steps;
+}
+
 /** Bytes of a stopped node's data directory per stored event. */
 function diskPerEvent(dataDir: string | undefined): number {
   if (!dataDir) return 0;
@@ -140,7 +153,7 @@ function diskPerEvent(dataDir: string | undefined): number {
 }
 
 export async function loadBenchmarks(opts: LoadOptions): Promise<LoadResults> {
-  console.log('load, four nodes:');
+  console.log(`load, four nodes (${opts.privacy ?? 'sealed'} network):`);
   const four = await stepUp(4, opts, true);
   let one: NetworkRun | undefined;
   if (opts.baseline) {

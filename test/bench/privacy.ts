@@ -1,7 +1,8 @@
 /**
- * Sealing's cost (docs/privacy.md), in one run: committed events/s of a four-node network with
- * `privacy: open` and with `privacy: sealed` under the same offered load, their ratio (the
- * target is sealed >= 0.9 of open), disk per event at a node that holds an event's sealed fields
+ * Sealing's cost (docs/privacy.md), in one run: the saturation throughput (committed events/s)
+ * of a four-node network with `privacy: open` and with `privacy: sealed`, stepped up through the
+ * same offered rates, their ratio (the target is sealed >= 0.9 of open), CPU per committed event
+ * of both at the highest rate both kept up with, disk per event at a node that holds an event's sealed fields
  * (a recipient) and at one that holds only its public view and ciphertext, the seal/open cost
  * per event in-process, and in-process CPU per event of the ledger path of an open and a sealed
  * network: capture, apply at a recipient and at a non-recipient, opening (sealed-ledger.ts).
@@ -12,9 +13,9 @@ import Database from 'better-sqlite3';
 import { generateEncryptionKey } from '../../services/crypto/index.js';
 import type { CaptureTxBody } from '../../services/ledger/index.js';
 import { Decrypter, keyRingOf, openCapture, sealCapture, tierContext } from '../../services/privacy/index.js';
-import { Cluster } from '../support/cluster.js';
 import { markedShipment } from '../support/sealed.js';
-import { LoadRunner } from './network.js';
+import { saturated, stepsToSaturation, withCluster } from './load.js';
+import type { StepResult } from './network.js';
 import { sealedLedgerBenchmarks } from './sealed-ledger.js';
 
 export interface PrivacyResults {
@@ -28,6 +29,11 @@ export interface PrivacyResults {
   recipientBytesPerEvent: number;
   sealMsPerEvent: number;
   openMsPerEvent: number;
+  /**
+   * Mean CPU µs per committed event per node of each network at the highest offered rate that
+   * neither saturated: sealing's cost where both keep up.
+   */
+  cpuAtCommonRate?: { offered: number; open: number; sealed: number };
   /** In-process µs of CPU per event, open and sealed network, by event kind (sealed-ledger.ts). */
   ledger?: Awaited<ReturnType<typeof sealedLedgerBenchmarks>>;
 }
@@ -41,43 +47,47 @@ function dirBytes(dir: string): number {
   return total;
 }
 
-async function committedRate(privacy: 'open' | 'sealed', rate: number, seconds: number) {
-  const cluster = await Cluster.create(4, {}, { env: { WAYBILL_LOG_LEVEL: 'warn' }, privacy });
-  try {
-    for (const n of cluster.nodes) cluster.start(n.org);
-    await Promise.all(cluster.nodes.map((n) => cluster.waitReady(n.org, 240_000)));
-    const runner = new LoadRunner(cluster);
-    const step = await runner.step(rate, seconds);
-    runner.close();
-    console.log(
-      `  ${privacy}: offered ${rate}/s, committed ${step.committed}/s (${step.accepted} accepted, ${step.rejected} rejected), p99 ${step.p99} ms`,
-    );
-    await Promise.all(cluster.nodes.map((n) => cluster.stop(n.org)));
-    const dataDir = cluster.nodes[0]?.dataDir as string;
-    const db = new Database(join(dataDir, 'ledger.sqlite'), { readonly: true });
-    try {
-      const events = (db.prepare('SELECT count(*) AS n FROM doc_events').get() as { n: number }).n;
-      const held =
-        privacy === 'sealed'
-          ? (db
-              .prepare(
-                'SELECT count(*) AS n, COALESCE(SUM(length(body) + length(seed)), 0) AS bytes FROM sealed_events',
-              )
-              .get() as {
-              n: number;
-              bytes: number;
-            })
-          : { n: 0, bytes: 0 };
-      const perEvent = events > 0 ? (dirBytes(dataDir) - held.bytes) / events : 0;
-      const plainPerHeld = held.n > 0 ? held.bytes / held.n : 0;
-      return { committed: step.committed, perEvent, plainPerHeld };
-    } finally {
-      db.close();
-    }
-  } finally {
-    await cluster.destroy();
-  }
+/**
+ * One network's saturation throughput: offered rates stepped up on a fresh four-node network until
+ * a step saturates (load.ts), the highest committed rate of any step. One offered rate far past
+ * saturation measures how each network copes with overload (block sizes, timeouts), which varies
+ * from run to run by more than sealing costs; the saturation point is what sealing moves.
+ */
+async function saturation(privacy: 'open' | 'sealed', rates: readonly number[], seconds: number) {
+  return withCluster(
+    4,
+    { privacy },
+    async (_cluster, runner) => {
+      const steps = await stepsToSaturation(runner, rates, seconds, `${privacy}: `);
+      const best = steps.reduce((a, b) => (b.committed > a.committed ? b : a));
+      return { steps, committed: best.committed, perEvent: 0, plainPerHeld: 0 };
+    },
+    (cluster, run) => {
+      const dataDir = cluster.nodes[0]?.dataDir as string;
+      const db = new Database(join(dataDir, 'ledger.sqlite'), { readonly: true });
+      try {
+        const events = (db.prepare('SELECT count(*) AS n FROM doc_events').get() as { n: number }).n;
+        const held =
+          privacy === 'sealed'
+            ? (db
+                .prepare(
+                  'SELECT count(*) AS n, COALESCE(SUM(length(body) + length(seed)), 0) AS bytes FROM sealed_events',
+                )
+                .get() as { n: number; bytes: number })
+            : { n: 0, bytes: 0 };
+        const perEvent = events > 0 ? (dirBytes(dataDir) - held.bytes) / events : 0;
+        const plainPerHeld = held.n > 0 ? held.bytes / held.n : 0;
+        return { ...run, perEvent, plainPerHeld };
+      } finally {
+        db.close();
+      }
+    },
+  );
 }
+
+/** Mean CPU per committed event over a step's nodes, µs. */
+const meanCpu = (s: StepResult) =>
+  s.cpuUsPerEvent.length > 0 ? s.cpuUsPerEvent.reduce((a, b) => a + b, 0) / s.cpuUsPerEvent.length : 0;
 
 /** Seal and open of a 100-event document to two recipients, per event. */
 async function sealCost(): Promise<{ seal: number; open: number }> {
@@ -122,11 +132,22 @@ export async function privacyBenchmarks(quick: boolean): Promise<PrivacyResults>
     `  seal ${cost.seal.toFixed(3)} ms/event, open ${cost.open.toFixed(3)} ms/event (100-event documents, 2 recipients)`,
   );
   const ledger = await sealedLedgerBenchmarks(quick ? 1_000 : 5_000);
-  const rate = quick ? 1500 : 4000;
-  const seconds = quick ? 10 : 30;
-  const open = await committedRate('open', rate, seconds);
-  const sealed = await committedRate('sealed', rate, seconds);
+  const rates = quick ? [500, 1500] : [500, 1000, 1500, 2000, 2500, 3000, 4000, 5000];
+  const seconds = quick ? 5 : 20;
+  const open = await saturation('open', rates, seconds);
+  const sealed = await saturation('sealed', rates, seconds);
   const ratio = open.committed > 0 ? Math.round((sealed.committed / open.committed) * 100) / 100 : 0;
+  // The steadier figure beside it: CPU per committed event at the highest rate both kept up with.
+  const common = open.steps
+    .filter((o) => !saturated(o))
+    .map((o) => [o, sealed.steps.find((s) => s.offered === o.offered && !saturated(s))] as const)
+    .filter((pair): pair is readonly [StepResult, StepResult] => pair[1] !== undefined)
+    .at(-1);
+  const cpu = common && {
+    offered: common[0].offered,
+    open: Math.round(meanCpu(common[0])),
+    sealed: Math.round(meanCpu(common[1])),
+  };
   const result: PrivacyResults = {
     open: open.committed,
     sealed: sealed.committed,
@@ -136,9 +157,14 @@ export async function privacyBenchmarks(quick: boolean): Promise<PrivacyResults>
     sealMsPerEvent: Math.round(cost.seal * 1000) / 1000,
     openMsPerEvent: Math.round(cost.open * 1000) / 1000,
     ledger,
+    ...(cpu ? { cpuAtCommonRate: cpu } : {}),
   };
+  if (cpu)
+    console.log(
+      `  CPU per committed event per node at ${cpu.offered}/s offered: open ${cpu.open} µs, sealed ${cpu.sealed} µs`,
+    );
   console.log(
-    `  sealed/open ${ratio} (target >= 0.9); disk per event: open ${Math.round(open.perEvent)} B, sealed non-recipient ${result.nonRecipientBytesPerEvent} B, recipient ${result.recipientBytesPerEvent} B`,
+    `  saturation: open ${open.committed}/s, sealed ${sealed.committed}/s; sealed/open ${ratio} (target >= 0.9); disk per event: open ${Math.round(open.perEvent)} B, sealed non-recipient ${result.nonRecipientBytesPerEvent} B, recipient ${result.recipientBytesPerEvent} B`,
   );
   return result;
 }
