@@ -1,12 +1,6 @@
 import Database from 'better-sqlite3';
 import type { ChainTip, PersistedState } from '../consensus/index.js';
-import {
-  type BlockExecution,
-  type RuleProposal,
-  type TxResult,
-  txLeaves,
-  type VerdictLeaf,
-} from '../execution/index.js';
+import type { BlockExecution, RuleProposal, VerdictLeaf } from '../execution/index.js';
 import type {
   Block,
   BlockHeader,
@@ -17,7 +11,6 @@ import type {
   Transaction,
   TxBody,
 } from '../ledger/index.js';
-import { eventsOf } from '../ledger/index.js';
 import { CaptureContexts } from './capture-contexts.js';
 import { ConsensusStateStore } from './consensus-state.js';
 import type { CommittedCustody } from './custody-store.js';
@@ -29,96 +22,21 @@ import { MembershipStore } from './membership-store.js';
 import { type CaptureKey, PendingLog } from './pending-log.js';
 import { RuleSetStore } from './rule-sets.js';
 import { SealedStore } from './sealed-store.js';
-import { SERVED_EVENT_COLUMNS, SERVED_EVENT_JOIN, type ServedEventRow, servedEvent } from './served-event.js';
+import { servedEvent } from './served-event.js';
+import {
+  type BlockRoots,
+  type BodyRow,
+  prepare,
+  type Statements,
+  type StoredRejection,
+  type StoredTx,
+} from './store-statements.js';
 import { joinBody } from './tx-body.js';
 import { TxResultWriter } from './tx-results.js';
-
-export interface StoredTx {
-  tx: Transaction;
-  height: number;
-  blockHash: string;
-  success: boolean;
-  errors: TxResult['errors'];
-}
-
-export interface StoredRejection {
-  eventID: string;
-  txId: string;
-  height: number;
-  code: string;
-  message: string;
-}
-
-/** The roots a block left behind, which the next header carries. */
-export interface BlockRoots {
-  stateRoot: string;
-  resultsRoot: string;
-  rulesHash: string;
-}
+import { verdictLeavesOf } from './verdict-leaves.js';
 
 export type { StoreIdentity } from './ledger-db.js';
-
-type Statements = ReturnType<typeof prepare>;
-
-/** A stored body and where its capture's events are (tx-body.ts). */
-interface BodyRow {
-  body: string;
-  first_event: number | null;
-  /** Events of the document: one verdict each. */
-  events: number;
-}
-
-const BODY_COLUMNS = 'body, first_event, json_array_length(verdicts) AS events';
-
-function prepare(db: Database.Database) {
-  return {
-    tip: db.prepare<[], { height: number; hash: string; header: string }>(
-      'SELECT height, hash, header FROM blocks ORDER BY height DESC LIMIT 1',
-    ),
-    block: db.prepare<[number], { hash: string; header: string; certificate: string }>(
-      'SELECT hash, header, certificate FROM blocks WHERE height = ?',
-    ),
-    blockTxs: db.prepare<[number], BodyRow & { id: string; signature: string }>(
-      `SELECT id, ${BODY_COLUMNS}, signature FROM txs WHERE height = ? ORDER BY idx`,
-    ),
-    blockVerdicts: db.prepare<
-      [number],
-      BodyRow & { id: string; success: number; errors: string; verdicts: string }
-    >(`SELECT id, ${BODY_COLUMNS}, success, errors, verdicts FROM txs WHERE height = ? ORDER BY idx`),
-    tx: db.prepare<
-      [string],
-      BodyRow & { signature: string; height: number; success: number; errors: string }
-    >(`SELECT ${BODY_COLUMNS}, signature, height, success, errors FROM txs WHERE id = ?`),
-    docEvents: db.prepare<[number, number], { body: string }>(
-      'SELECT body FROM doc_events WHERE id >= ? AND id < ? ORDER BY id',
-    ),
-    hasTx: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM txs WHERE id = ?'),
-    event: db.prepare<[string], ServedEventRow & { tx_id: string; height: number; position: number }>(
-      `SELECT ${SERVED_EVENT_COLUMNS}, t.id AS tx_id, i.height AS height, i.doc_event - t.first_event AS position
-       FROM event_index i ${SERVED_EVENT_JOIN}
-       JOIN txs t ON t.height = i.height AND t.idx = i.tx_idx WHERE i.event_id = ?`,
-    ),
-    hasEvent: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM event_index WHERE event_id = ?'),
-    lastRejection: db.prepare<[string], { tx_id: string; height: number; code: string; message: string }>(
-      'SELECT tx_id, height, code, message FROM rejections WHERE event_id = ? ORDER BY height DESC LIMIT 1',
-    ),
-    insertBlock: db.prepare('INSERT INTO blocks (height, hash, header, certificate) VALUES (?, ?, ?, ?)'),
-    pending: db.prepare<[], { tx: string }>('SELECT tx FROM pending_txs ORDER BY seq'),
-    addPending: db.prepare(
-      'INSERT OR IGNORE INTO pending_txs (id, tx, seq) VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM pending_txs))',
-    ),
-    // error_declaration is set with the error_declarations row, in the same block (event-index.ts).
-    eventOrigin: db.prepare<[string], { org: string; declared: number }>(
-      'SELECT org, error_declaration AS declared FROM event_index WHERE event_id = ?',
-    ),
-    roots: db.prepare<[number], { state_root: string; results_root: string; rules_hash: string }>(
-      'SELECT state_root, results_root, rules_hash FROM block_roots WHERE height = ?',
-    ),
-    insertRoots: db.prepare(
-      'INSERT INTO block_roots (height, state_root, results_root, rules_hash) VALUES (?, ?, ?, ?)',
-    ),
-  };
-}
+export type { BlockRoots, StoredRejection, StoredTx } from './store-statements.js';
 
 /**
  * One node's ledger in SQLite. WAL with synchronous=FULL: a committed transaction is on disk
@@ -273,9 +191,9 @@ export class Store {
     return this.q.hasEvent.get(eventID) !== undefined;
   }
 
-  /** An accepted event, its transaction and height, and its position in the document's eventList. */
   /**
-   * A committed event as served. `view: 'public'` serves a sealed event's public view even where this
+   * A committed event as served, its transaction and height, and its position in the document's
+   * eventList. `view: 'public'` serves a sealed event's public view even where this
    * node holds its sealed fields: for a caller that may see the event but is not its recipient.
    */
   getEvent(
@@ -333,18 +251,7 @@ export class Store {
 
   /** The verdict leaves of a committed block (execution/results.ts), rebuilt from what was stored. */
   verdictLeaves(height: number): VerdictLeaf[] {
-    return this.q.blockVerdicts.all(height).flatMap((row): VerdictLeaf[] => {
-      const body = this.bodyOf(row);
-      if (body.kind !== 'capture') {
-        return txLeaves(row.id, { success: row.success === 1, errors: JSON.parse(row.errors) });
-      }
-      const codes = JSON.parse(row.verdicts) as (string | null)[];
-      const events = eventsOf({ id: row.id, body, signature: '' }).map((e, i) => {
-        const code = codes[i] ?? null;
-        return { eventID: e.eventID, accepted: code === null, code: code ?? undefined };
-      });
-      return txLeaves(row.id, { events });
-    });
+    return verdictLeavesOf(this.q.blockVerdicts.all(height), (row) => this.bodyOf(row));
   }
 
   /**
@@ -471,10 +378,7 @@ export class Store {
     return this.pendingLog.add(tx);
   }
 
-  /**
-   * Remembers which transaction a sealed capture became (sealed-store.ts capture_keys), in the
-   * same write as the pending transactions of this event-loop turn (pending-log.ts).
-   */
+  /** Which transaction a sealed capture became (capture_keys), written with this turn's pending ones. */
   addCaptureKey(key: string, txId: string): Promise<void> {
     return this.pendingLog.addCaptureKey([key, txId]);
   }

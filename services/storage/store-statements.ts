@@ -1,0 +1,91 @@
+import type Database from 'better-sqlite3';
+import type { TxResult } from '../execution/index.js';
+import type { Transaction } from '../ledger/index.js';
+import { SERVED_EVENT_COLUMNS, SERVED_EVENT_JOIN, type ServedEventRow } from './served-event.js';
+
+/** The Store's row types and its prepared statements (store.ts), kept apart from its logic. */
+
+export interface StoredTx {
+  tx: Transaction;
+  height: number;
+  blockHash: string;
+  success: boolean;
+  errors: TxResult['errors'];
+}
+
+export interface StoredRejection {
+  eventID: string;
+  txId: string;
+  height: number;
+  code: string;
+  message: string;
+}
+
+/** The roots a block left behind, which the next header carries. */
+export interface BlockRoots {
+  stateRoot: string;
+  resultsRoot: string;
+  rulesHash: string;
+}
+
+export type Statements = ReturnType<typeof prepare>;
+
+/** A stored body and where its capture's events are (tx-body.ts). */
+export interface BodyRow {
+  body: string;
+  first_event: number | null;
+  /** Events of the document: one verdict each. */
+  events: number;
+}
+
+export const BODY_COLUMNS = 'body, first_event, json_array_length(verdicts) AS events';
+
+export function prepare(db: Database.Database) {
+  return {
+    tip: db.prepare<[], { height: number; hash: string; header: string }>(
+      'SELECT height, hash, header FROM blocks ORDER BY height DESC LIMIT 1',
+    ),
+    block: db.prepare<[number], { hash: string; header: string; certificate: string }>(
+      'SELECT hash, header, certificate FROM blocks WHERE height = ?',
+    ),
+    blockTxs: db.prepare<[number], BodyRow & { id: string; signature: string }>(
+      `SELECT id, ${BODY_COLUMNS}, signature FROM txs WHERE height = ? ORDER BY idx`,
+    ),
+    blockVerdicts: db.prepare<
+      [number],
+      BodyRow & { id: string; success: number; errors: string; verdicts: string }
+    >(`SELECT id, ${BODY_COLUMNS}, success, errors, verdicts FROM txs WHERE height = ? ORDER BY idx`),
+    tx: db.prepare<
+      [string],
+      BodyRow & { signature: string; height: number; success: number; errors: string }
+    >(`SELECT ${BODY_COLUMNS}, signature, height, success, errors FROM txs WHERE id = ?`),
+    docEvents: db.prepare<[number, number], { body: string }>(
+      'SELECT body FROM doc_events WHERE id >= ? AND id < ? ORDER BY id',
+    ),
+    hasTx: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM txs WHERE id = ?'),
+    event: db.prepare<[string], ServedEventRow & { tx_id: string; height: number; position: number }>(
+      `SELECT ${SERVED_EVENT_COLUMNS}, t.id AS tx_id, i.height AS height, i.doc_event - t.first_event AS position
+       FROM event_index i ${SERVED_EVENT_JOIN}
+       JOIN txs t ON t.height = i.height AND t.idx = i.tx_idx WHERE i.event_id = ?`,
+    ),
+    hasEvent: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM event_index WHERE event_id = ?'),
+    lastRejection: db.prepare<[string], { tx_id: string; height: number; code: string; message: string }>(
+      'SELECT tx_id, height, code, message FROM rejections WHERE event_id = ? ORDER BY height DESC LIMIT 1',
+    ),
+    insertBlock: db.prepare('INSERT INTO blocks (height, hash, header, certificate) VALUES (?, ?, ?, ?)'),
+    pending: db.prepare<[], { tx: string }>('SELECT tx FROM pending_txs ORDER BY seq'),
+    addPending: db.prepare(
+      'INSERT OR IGNORE INTO pending_txs (id, tx, seq) VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM pending_txs))',
+    ),
+    // error_declaration is set with the error_declarations row, in the same block (event-index.ts).
+    eventOrigin: db.prepare<[string], { org: string; declared: number }>(
+      'SELECT org, error_declaration AS declared FROM event_index WHERE event_id = ?',
+    ),
+    roots: db.prepare<[number], { state_root: string; results_root: string; rules_hash: string }>(
+      'SELECT state_root, results_root, rules_hash FROM block_roots WHERE height = ?',
+    ),
+    insertRoots: db.prepare(
+      'INSERT INTO block_roots (height, state_root, results_root, rules_hash) VALUES (?, ?, ?, ?)',
+    ),
+  };
+}
