@@ -115,7 +115,13 @@ export function apiDeps(parts: ApiComponents): ApiDeps {
         })),
     },
     proofs: new ProofQueries(store, genesis, verify, parts.members, parts.sealing?.config.tiers),
-    query: queryBackend(store.index, () => mempool.all()),
+    // Named-query and subscription writes wait for a block being written on the writer thread.
+    query: queryBackend(
+      store.index,
+      () => mempool.all(),
+      undefined,
+      (write) => store.whenNoBlockWrite(write),
+    ),
     webhooks: {
       checkDest: async (dest) => {
         await webhooks.policy.addresses(new URL(dest));

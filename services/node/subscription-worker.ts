@@ -12,7 +12,7 @@ export interface Webhooks {
 }
 
 export interface DeliveryComponents {
-  store: Pick<Store, 'index' | 'readSnapshot'>;
+  store: Pick<Store, 'index' | 'readSnapshot' | 'whenNoBlockWrite'>;
   metrics: Pick<NodeMetrics, 'subscriptionDeliveries' | 'watchSubscriptionLag'>;
   logger: Logger;
   webhooks: Webhooks;
@@ -37,6 +37,8 @@ export function deliveryWorker(parts: DeliveryComponents): DeliveryWorker {
     onDelivery: (outcome) => metrics.subscriptionDeliveries.inc({ outcome }),
     // Blocks commit on the block writer thread's connection, between any two reads of this one.
     snapshot: (read) => store.readSnapshot(read),
+    // Its cursor writes wait for a block being written there (SQLite's one writer).
+    write: (write) => store.whenNoBlockWrite(write),
   });
   metrics.watchSubscriptionLag(() => subscriptions.lag());
   return worker;

@@ -48,17 +48,32 @@ export interface QueryBackend {
   captureJobs(org: string, limit: number, after?: ListCursor): ListedCaptureJob[];
   /** `org`'s captures still waiting for a block, newest first. */
   runningCaptureJobs(org: string): CaptureJob[];
-  namedQueries: Pick<NamedQueries, 'add' | 'get' | 'list' | 'remove'>;
+  /** Named queries; a write resolves once it is stored (see `WriteGate`). */
+  namedQueries: Pick<NamedQueries, 'get' | 'list'> & Written<NamedQueries, 'add' | 'remove'>;
   /** Webhook subscriptions to named queries (node-local, like them). */
-  subscriptions: Pick<Subscriptions, 'add' | 'get' | 'list' | 'remove'>;
+  subscriptions: Pick<Subscriptions, 'get' | 'list'> & Written<Subscriptions, 'add' | 'remove'>;
 }
+
+/**
+ * Runs a write on this connection when no block is being written by another (Store.whenNoBlockWrite):
+ * a write that met the block writer thread's lock would block the event loop for SQLite's busy
+ * timeout and then fail with SQLITE_BUSY, a 500, under exactly the load that makes blocks long.
+ */
+export type WriteGate = <T>(write: () => T) => Promise<T>;
+
+/** `K` of `T`, each answering a promise of what it returned, once the gate let it write. */
+type Written<T, K extends keyof T> = {
+  [M in K]: T[M] extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : never;
+};
 
 /** The node's query backend over its store's index and (for running jobs) its mempool. */
 export function queryBackend(
   index: EventIndex,
   pending: () => Transaction[] = () => [],
   pageMaxBytes = PAGE_MAX_BYTES,
+  gate: WriteGate = async (write) => write(),
 ): QueryBackend {
+  const { namedQueries: named, subscriptions: subs } = index;
   const { reader } = index;
   const visibility = new Visibility(reader, DEFAULT_TRACE_LIMITS);
   return {
@@ -77,7 +92,17 @@ export function queryBackend(
         .captures(org, limit, after)
         .map((r) => ({ ...listedJob(r), cursor: { height: r.blockHeight, seq: r.idx } })),
     runningCaptureJobs: (org) => runningJobs(pending().filter((tx) => tx.body.org === org)),
-    namedQueries: index.namedQueries,
-    subscriptions: index.subscriptions,
+    namedQueries: {
+      get: (name) => named.get(name),
+      list: (limit, after) => named.list(limit, after),
+      add: (query) => gate(() => named.add(query)),
+      remove: (name) => gate(() => named.remove(name)),
+    },
+    subscriptions: {
+      get: (queryName, id) => subs.get(queryName, id),
+      list: (queryName, org, limit, after) => subs.list(queryName, org, limit, after),
+      add: (sub) => gate(() => subs.add(sub)),
+      remove: (queryName, id) => gate(() => subs.remove(queryName, id)),
+    },
   };
 }

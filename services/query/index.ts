@@ -3,7 +3,13 @@
  * parameter parsing into a typed query, page tokens, the provenance trace and FSMA 204 CSV.
  */
 
-export { type ListedCaptureJob, PAGE_MAX_BYTES, type QueryBackend, queryBackend } from './backend.js';
+export {
+  type ListedCaptureJob,
+  PAGE_MAX_BYTES,
+  type QueryBackend,
+  queryBackend,
+  type WriteGate,
+} from './backend.js';
 export {
   type CaptureJob,
   committedJob,

@@ -51,6 +51,11 @@ export interface DeliveryWorkerDeps {
    * default the reads just run.
    */
   snapshot?: <T>(read: () => T) => T;
+  /**
+   * Runs a cursor write when no block is being written on another connection (query/backend.ts
+   * WriteGate); by default the write just runs.
+   */
+  write?: <T>(write: () => T) => Promise<T>;
   timeoutMs?: number;
 }
 
@@ -77,8 +82,10 @@ export class DeliveryWorker {
   private readonly random: () => number;
   private readonly batchSize: number;
   private readonly maxBatchBytes: number;
+  private readonly write: <T>(write: () => T) => Promise<T>;
 
   constructor(private readonly deps: DeliveryWorkerDeps) {
+    this.write = deps.write ?? (async (write) => write());
     this.post = deps.post ?? guardedPost(deps.policy ?? new DestPolicy());
     this.clock = deps.clock ?? Date.now;
     this.random = deps.random ?? Math.random;
@@ -169,24 +176,24 @@ export class DeliveryWorker {
           const error = await this.send(sub, []);
           if (this.stopped) return;
           if (error !== undefined) return this.failed(sub, ++attempts, error);
-          subscriptions.delivered(sub.id, cursor, this.clock());
+          await this.write(() => subscriptions.delivered(sub.id, cursor, this.clock()));
           this.deps.onDelivery?.('delivered');
         }
         // A stored schedule was checked when it was made; one that never matches again is parked.
         const next = schedule.ok ? nextRun(schedule.schedule, this.clock()) : undefined;
-        subscriptions.rescheduled(sub.id, next ?? Number.MAX_SAFE_INTEGER);
+        await this.write(() => subscriptions.rescheduled(sub.id, next ?? Number.MAX_SAFE_INTEGER));
         return;
       }
       const through = page.next?.seq ?? latest;
       if (page.events.length === 0) {
-        subscriptions.passed(sub.id, through);
+        await this.write(() => subscriptions.passed(sub.id, through));
         cursor = through;
         continue;
       }
       const error = await this.send(sub, page.events);
       if (this.stopped) return; // aborted by stop(): the events are sent again after the restart
       if (error !== undefined) return this.failed(sub, ++attempts, error);
-      subscriptions.delivered(sub.id, through, this.clock());
+      await this.write(() => subscriptions.delivered(sub.id, through, this.clock()));
       this.deps.onDelivery?.('delivered');
       sent = true;
       cursor = through;
@@ -194,8 +201,9 @@ export class DeliveryWorker {
     }
   }
 
-  private failed(sub: Subscription, attempts: number, error: string): void {
-    this.deps.subscriptions.failed(sub.id, this.clock() + retryDelay(attempts, this.random()), error);
+  private async failed(sub: Subscription, attempts: number, error: string): Promise<void> {
+    const at = this.clock() + retryDelay(attempts, this.random());
+    await this.write(() => this.deps.subscriptions.failed(sub.id, at, error));
     this.deps.onDelivery?.('failed');
     this.deps.logger?.warn({ subscription: sub.id, attempts, error }, 'webhook delivery failed; will retry');
   }

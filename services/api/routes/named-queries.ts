@@ -78,7 +78,8 @@ export function namedQueryRoutes(app: FastifyInstance, deps: ApiDeps, auth: Auth
     const params = paramsOf(query);
     parseEventQuery(Object.entries(params), `/queries/${name}`, ''); // validates every value
     const saved = { name, params, createdBy: principalOf(request).sub, createdAt: Date.now() };
-    if (!named.add(saved)) throw new WaybillError(ErrorCode.Conflict, `a query named '${name}' exists`);
+    if (!(await named.add(saved)))
+      throw new WaybillError(ErrorCode.Conflict, `a query named '${name}' exists`);
     void reply.code(201).header('location', `/queries/${encodeURIComponent(name)}`);
     return toResponse(saved);
   });
@@ -108,7 +109,7 @@ export function namedQueryRoutes(app: FastifyInstance, deps: ApiDeps, auth: Auth
     '/queries/:queryName',
     { onRequest: auth.write },
     async (request, reply) => {
-      if (!named.remove(request.params.queryName)) throw notFound(request.params.queryName);
+      if (!(await named.remove(request.params.queryName))) throw notFound(request.params.queryName);
       return reply.code(204).send();
     },
   );

@@ -140,7 +140,7 @@ export function subscriptionRoutes(app: FastifyInstance, deps: ApiDeps, auth: Au
       const firstRunAt = input.compiled && nextRun(input.compiled, now);
       if (input.schedule && firstRunAt === undefined)
         throw invalid('schedule', 'matches no time (e.g. day 31 of a month without one)');
-      const added = subscriptions.add({
+      const added = await subscriptions.add({
         id,
         queryName,
         dest,
@@ -189,7 +189,7 @@ export function subscriptionRoutes(app: FastifyInstance, deps: ApiDeps, auth: Au
     { onRequest: auth.write },
     async (request, reply) => {
       const { queryName, subscriptionID } = request.params;
-      if (!subscriptions.remove(queryName, subscriptionID)) throw notFound(queryName, subscriptionID);
+      if (!(await subscriptions.remove(queryName, subscriptionID))) throw notFound(queryName, subscriptionID);
       return reply.code(204).send();
     },
   );
