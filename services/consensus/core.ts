@@ -16,6 +16,7 @@ import type {
   PersistedState,
   Proposal,
   Step,
+  TimerKind,
   Validator,
   Vote,
 } from './types.js';
@@ -209,9 +210,11 @@ class TendermintCore implements ConsensusCore, MachineHost {
     else for (const { from, message } of this.future.take()) this.onMessage(from, message);
   }
 
-  private onTimeout(height: number, round: number, step: Step | 'commit' | 'empty'): void {
+  private onTimeout(height: number, round: number, step: TimerKind): void {
     if (height !== this.m.h.height) return; // stale
-    if (step !== 'commit' && step !== 'empty') {
+    if (step === 'resend') {
+      this.m.onResendTick(round);
+    } else if (step !== 'commit' && step !== 'empty') {
       this.m.onTimeout(round, step);
     } else if (!this.m.running && step === this.waitStage) {
       if (step === 'commit' && !this.txsAvailable) {

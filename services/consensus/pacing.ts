@@ -1,4 +1,4 @@
-import type { Step } from './types.js';
+import type { TimerKind } from './types.js';
 
 /** The work a round waits for, as the driver measures it with its own clock. */
 export type PacedWork = 'build' | 'validate' | 'apply';
@@ -23,7 +23,9 @@ export const DEFAULT_PACING: PacingOptions = { window: 16, factor: 2, maxExtraMs
  * - propose: the proposer must finish applying the previous block, build its block, and this node
  *   must validate it: `factor × (apply + build + validate)`;
  * - prevote and precommit: the slower members are still validating the proposal before they vote:
- *   `factor × validate`.
+ *   `factor × validate`;
+ * - resend: a re-sent proposal or vote while the others still validate the first copy is wasted
+ *   work on both sides, so the retransmission tick waits for that too: `factor × validate`.
  *
  * An estimate is the largest of the last `window` measurements: it grows at once with the blocks
  * and forgets a spike after `window` more. Timeouts are never cancelled and only ever longer than
@@ -51,11 +53,12 @@ export class RoundPacer {
   }
 
   /** What to add to the core's timeout for `step`, ms. */
-  extraMs(step: Step | 'commit' | 'empty'): number {
+  extraMs(step: TimerKind): number {
     let work = 0;
     if (step === 'propose')
       work = this.estimate('apply') + this.estimate('build') + this.estimate('validate');
-    else if (step === 'prevote' || step === 'precommit') work = this.estimate('validate');
+    else if (step === 'prevote' || step === 'precommit' || step === 'resend')
+      work = this.estimate('validate');
     return Math.min(this.opts.maxExtraMs, Math.ceil(this.opts.factor * work));
   }
 }

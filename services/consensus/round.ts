@@ -24,6 +24,8 @@ export interface MachineHost {
 export class HeightMachine {
   /** False until round 0 starts: the core is still waiting for txs or the heartbeat. */
   running = false;
+  /** Retransmission ticks so far in this round: each waits twice as long as the one before. */
+  private resends = 0;
 
   constructor(
     readonly h: HeightState,
@@ -39,6 +41,8 @@ export class HeightMachine {
     h.pendingBuild = null;
     if (round > 0) this.host.log('info', 'round_started', { height: h.height, round });
     this.schedule('propose', round);
+    this.resends = 0;
+    this.scheduleResend(round);
     if (h.isProposer(round)) this.proposeAsLeader();
   }
 
@@ -48,6 +52,8 @@ export class HeightMachine {
     this.running = true;
     for (const message of h.sent) this.broadcast(message);
     this.schedule('propose', h.round);
+    this.resends = 0;
+    this.scheduleResend(h.round);
     if (h.step === 'propose' && h.isProposer(h.round) && !h.ownProposal(h.round)) this.proposeAsLeader();
     this.progress();
   }
@@ -69,23 +75,33 @@ export class HeightMachine {
     }
   }
 
-  /**
-   * Stale timeouts (another round) are ignored. The propose timer doubles as the retransmission
-   * tick: it re-arms itself for as long as the round lasts and re-sends this node's messages, so
-   * lost messages can never leave every node waiting with no timer set.
-   */
+  /** Stale timeouts (another round) are ignored. Each step timeout also re-sends (resendRecent). */
   onTimeout(round: number, step: Step): void {
     if (!this.running || round !== this.h.round) return;
     this.resendRecent();
     if (step === 'propose') {
       if (this.h.step === 'propose') this.prevote(null); // OnTimeoutPropose
-      this.schedule('propose', round);
     } else if (step === 'prevote') {
       if (this.h.step === 'prevote') this.precommit(null); // OnTimeoutPrevote
     } else {
       this.startRound(round + 1); // OnTimeoutPrecommit
     }
     this.progress();
+  }
+
+  /**
+   * The retransmission tick, armed for as long as the round lasts, so lost messages can never leave
+   * every node waiting with no timer set. It fires first one delta into the round, then at doubling
+   * intervals capped at the round's propose timeout: a proposal or vote lost once is re-sent while
+   * the others' step timers still run (simulator seed 146327: re-sent only on the proposer's own
+   * propose timer, a lost re-proposal arrived just after the others had given up on it, round after
+   * round), and a round that is merely slow is not flooded with copies.
+   */
+  onResendTick(round: number): void {
+    if (!this.running || round !== this.h.round) return;
+    this.resendRecent();
+    this.resends += 1;
+    this.scheduleResend(round);
   }
 
   /** The driver's answer to build_block; only the one for the current propose step counts. */
@@ -315,6 +331,14 @@ export class HeightMachine {
 
   private broadcast(message: Proposal | Vote): void {
     this.host.emit({ type: 'broadcast', message });
+  }
+
+  private scheduleResend(round: number): void {
+    const { timeouts } = this.h.config;
+    const cap = Math.max(1, stepTimeout(timeouts, 'propose', round));
+    const first = timeouts.deltaMs > 0 ? timeouts.deltaMs : cap; // a genesis may set no delta
+    const delayMs = Math.min(cap, first * 2 ** Math.min(this.resends, 30));
+    this.host.emit({ type: 'schedule_timeout', height: this.h.height, round, step: 'resend', delayMs });
   }
 
   private schedule(step: Step, round: number): void {

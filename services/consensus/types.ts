@@ -9,6 +9,12 @@ import type { Block, CommitCertificate } from '../ledger/index.js';
 
 export type Step = 'propose' | 'prevote' | 'precommit';
 
+/**
+ * The timers the core asks for: a round's three step timeouts, the waits before round 0
+ * (`commit`, `empty`), and the retransmission tick (`resend`, HeightMachine.onResendTick).
+ */
+export type TimerKind = Step | 'commit' | 'empty' | 'resend';
+
 export interface Validator {
   /** Org id. */
   id: string;
@@ -168,7 +174,7 @@ export interface PersistedState {
 export type ConsensusInput =
   | { type: 'start'; tip: ChainTip; now: number; persisted?: PersistedState | null }
   | { type: 'message'; from: string; message: ConsensusMessage; now: number }
-  | { type: 'timeout'; height: number; round: number; step: Step | 'commit' | 'empty'; now: number }
+  | { type: 'timeout'; height: number; round: number; step: TimerKind; now: number }
   /** The driver's answer to a `build_block` action. */
   | { type: 'block_built'; height: number; round: number; block: Block; now: number }
   /** The mempool went from empty to non-empty (or the reverse). */
@@ -185,7 +191,7 @@ export type ConsensusAction =
       type: 'schedule_timeout';
       height: number;
       round: number;
-      step: Step | 'commit' | 'empty';
+      step: TimerKind;
       delayMs: number;
     }
   /** Ask the driver for a block: it fills txs from the mempool and answers with `block_built`. */

@@ -136,6 +136,14 @@ describe('consensus simulator', () => {
     expect(r.violations).toEqual([]);
   });
 
+  it('passes the seed where a lost re-proposal was re-sent only after the others gave up on it', () => {
+    // org-0 gone for good, org-1 locked on a round-1 block: every round needs all three others.
+    // org-1's re-proposals were re-sent only on its own propose timer, as long as the others', so
+    // a copy lost once came too late, round after round: until the retransmission tick.
+    const r = runSimulation(randomScenario(146327, { blocks: 30, faults: 'mixed' }));
+    expect(r.violations).toEqual([]);
+  });
+
   it('replays a seed exactly', () => {
     const a = runSimulation(randomScenario(77, { blocks: 10 }));
     const b = runSimulation(randomScenario(77, { blocks: 10 }));
