@@ -30,7 +30,7 @@ export async function ledgerNetwork() {
     genesisHash: config.genesisHash,
     genesisTimestamp: config.genesis.timestamp,
   };
-  return { cluster, dataDir: node.dataDir, identity };
+  return { cluster, dataDir: node.dataDir, identity, org: node.org };
 }
 
 /** Starts the network's node on the ledger built in its data directory, and measures it. */
@@ -56,8 +56,14 @@ export async function nodeOnLedger(cluster: Cluster, events: number): Promise<No
       const i = Math.floor(((r * 7919) % 201) * (lots / 201));
       const t = performance.now();
       const res = await cluster.request(node.org, path(i));
-      await res.arrayBuffer();
+      const body = (await res.json()) as {
+        epcisBody?: { queryResults?: { resultsBody?: { eventList?: unknown[] } } };
+        custody?: unknown[];
+      };
       if (res.status !== 200) throw new Error(`${name}: ${res.status}`);
+      const found = body.epcisBody?.queryResults?.resultsBody?.eventList ?? body.custody ?? [];
+      // An empty answer (nothing visible to the caller) would time nothing.
+      if (found.length === 0) throw new Error(`${name}: the answer holds nothing`);
       times.push(performance.now() - t);
     }
     times.sort((a, b) => a - b);
