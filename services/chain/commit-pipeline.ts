@@ -76,7 +76,10 @@ export class CommitPipeline {
       const applied = applier.apply(committed);
       store.blockWriting(applied);
       return applied.then(({ outcome, custody }) => {
-        store.adoptBlock(custody);
+        store.adoptBlock(
+          custody,
+          block.txs.map((tx) => tx.id),
+        );
         // The block may have scheduled a member change: the book reads it from this connection
         // before anything of the next height runs (the driver waits for this promise).
         this.c.members.refresh();

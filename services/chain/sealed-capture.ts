@@ -50,13 +50,12 @@ export class SealedCaptures<S extends SubmittedLike<unknown>> {
     const key = hashOf(body);
     const pending = this.inFlight.get(key);
     if (pending) return pending;
-    const committed = this.store.sealed.captureKey(key);
+    const committed = this.store.captureKey(key);
     if (committed) return known(committed);
     const work = this.seal(body, dryRun, height).then((sealed) => {
       const submitted = submitOwn(sealed.body);
       this.config.sealedHere?.put(submitted.tx.id, sealed.events);
-      // In the pending transaction's own write (pending-log.ts): durable together, one wait for
-      // the block writer's lock. A second write after it made every 202 wait out a block write.
+      // In the pending transaction's own write (pending-log.ts): durable together, one fsync.
       const keyed = this.store.addCaptureKey(key, submitted.tx.id);
       return { ...submitted, durable: Promise.all([submitted.durable, keyed]).then(() => undefined) };
     });

@@ -7,8 +7,9 @@ export type CaptureKey = readonly [key: string, txId: string];
  * Group commit of this node's acknowledged transactions. A capture is answered 202 only once it
  * is on disk, and under load one fsync costs milliseconds of a blocked event loop, so the
  * transactions of one event-loop turn share one SQLite transaction (one fsync), and each caller
- * awaits that write. A sealed capture's key rides in the same write as its transaction: one wait
- * for the block writer's lock instead of two, and never one durable without the other.
+ * awaits that write. A sealed capture's key rides in the same write as its transaction: one fsync
+ * instead of two, and never one durable without the other. The write goes to a file of its own
+ * (acks.ts), never locked by the block writer thread, so it never waits for a block being written.
  */
 export class PendingLog {
   /** The transactions waiting for the next write, by id. */
@@ -17,11 +18,7 @@ export class PendingLog {
   private written: Promise<void> | undefined;
   private settle: { resolve: () => void; reject: (err: unknown) => void } | undefined;
 
-  constructor(
-    private readonly write: (txs: readonly Transaction[], keys: readonly CaptureKey[]) => void,
-    /** A block another connection is writing: the batch waits for it rather than for SQLite's lock. */
-    private readonly busy: () => Promise<void> | undefined = () => undefined,
-  ) {}
+  constructor(private readonly write: (txs: readonly Transaction[], keys: readonly CaptureKey[]) => void) {}
 
   /** Resolves once `tx` is durable; rejects when its write fails. */
   add(tx: Transaction): Promise<void> {
@@ -43,7 +40,7 @@ export class PendingLog {
       });
       // A caller that does not wait (evidence) must not turn a failed write into a crash.
       this.written.catch(() => {});
-      setImmediate(() => this.flushWhenFree());
+      setImmediate(() => this.flush());
     }
     return this.written;
   }
@@ -51,12 +48,6 @@ export class PendingLog {
   /** The write `id` waits for, while it has not happened. */
   pending(id: string): Promise<void> | undefined {
     return this.batch.has(id) ? this.written : undefined;
-  }
-
-  private flushWhenFree(): void {
-    const busy = this.busy();
-    if (busy) void busy.then(() => this.flushWhenFree());
-    else this.flush();
   }
 
   /** Writes the batch now (also before the store closes). */

@@ -3,14 +3,39 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ErrorCode, WaybillError } from '../common/index.js';
 import { StorageError, StorageErrorCode } from './errors.js';
+import type { StoreIdentity } from './ledger-db.js';
 import { LEDGER_FILE } from './schema.js';
-import type { StoreIdentity } from './store.js';
+
+/**
+ * Copies a live ledger to `dest` with SQLite's online backup API (Store.backup): better-sqlite3
+ * copies a batch of pages per event-loop turn, and pages `db` writes meanwhile are carried into the
+ * copy, so it is one committed state. `complete` then writes into the copy what the ledger file
+ * does not hold (the acknowledged entries, acks.ts). Returns the height of the copy's tip.
+ */
+export async function copyLedger(
+  db: Database.Database,
+  dest: string,
+  complete: (copy: Database.Database) => void,
+): Promise<number> {
+  await db.backup(dest);
+  const copy = new Database(dest, { fileMustExist: true });
+  try {
+    // One self-contained file (the copy inherits WAL mode, which would need -wal/-shm beside it).
+    copy.pragma('journal_mode = DELETE');
+    complete(copy);
+    return copy.prepare<[], { height: number }>('SELECT COALESCE(MAX(height), 0) AS height FROM blocks').get()
+      ?.height as number;
+  } finally {
+    copy.close();
+  }
+}
 
 /**
  * Restores a backup (`waybill node backup`) as the ledger of an empty data directory: refuses a
  * directory that holds anything (a ledger would be overwritten), a file that is no intact
  * Waybill ledger, and a ledger of another network or genesis. Returns the backup's tip height.
- * The node started on the directory then catches up from its peers like any node that was down.
+ * The node started on the directory then catches up from its peers like any node that was down;
+ * opening it moves the backup's acknowledged entries into their own file (acks.ts `adoptFrom`).
  */
 export async function restoreLedger(from: string, dataDir: string, identity: StoreIdentity): Promise<number> {
   if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {

@@ -96,5 +96,5 @@ CREATE TABLE IF NOT EXISTS rule_sets (
 CREATE TABLE IF NOT EXISTS consensus_state (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL);
 -- Candidate blocks the consensus state refers to by header hash, each written once (consensus-state.ts).
 CREATE TABLE IF NOT EXISTS consensus_blocks (hash TEXT PRIMARY KEY, height INTEGER NOT NULL, block TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS pending_txs (id TEXT PRIMARY KEY, tx TEXT NOT NULL, seq INTEGER NOT NULL);
+-- This node's acknowledged transactions and capture keys are in a file of their own (acks.ts).
 `;

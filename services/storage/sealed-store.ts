@@ -3,15 +3,14 @@ import type Database from 'better-sqlite3';
 /**
  * What a node of a sealed network keeps beside the ledger (docs/privacy.md): the plaintext of the
  * events its organisation receives (only those; other nodes hold the commitment and the ciphertext
- * in the transaction body), with each event's seed, which disclosures need; and the capture keys
- * that keep a retried capture one transaction although sealing is random.
+ * in the transaction body), with each event's seed, which disclosures need. The capture keys that
+ * keep a retried capture one transaction although sealing is random are in the file of acknowledged
+ * transactions (acks.ts), written with them.
  */
 export const SEALED_SCHEMA = `
 -- An event of a sealed capture this node's org receives, as captured; doc_event is its row in
 -- doc_events, which holds its public view.
 CREATE TABLE IF NOT EXISTS sealed_events (doc_event INTEGER PRIMARY KEY, body TEXT NOT NULL, seed TEXT NOT NULL);
--- sha256(JCS(plaintext capture body)) -> the sealed transaction it became at this node.
-CREATE TABLE IF NOT EXISTS capture_keys (key TEXT PRIMARY KEY, tx_id TEXT NOT NULL);
 `;
 
 export interface HeldEvent {
@@ -32,8 +31,6 @@ export class SealedStore {
       get: db.prepare<[number], { body: string; seed: string }>(
         'SELECT body, seed FROM sealed_events WHERE doc_event = ?',
       ),
-      captureKey: db.prepare<[string], { tx_id: string }>('SELECT tx_id FROM capture_keys WHERE key = ?'),
-      putCaptureKey: db.prepare('INSERT OR IGNORE INTO capture_keys (key, tx_id) VALUES (?, ?)'),
       meta: db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'unsealedHeight'"),
       putMeta: db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('unsealedHeight', ?)"),
     };
@@ -72,13 +69,5 @@ export class SealedStore {
   /** The last height whose sealed parts this node has opened. */
   unsealedHeight(): number {
     return Number(this.q.meta.get()?.value ?? 0);
-  }
-
-  captureKey(key: string): string | undefined {
-    return this.q.captureKey.get(key)?.tx_id;
-  }
-
-  putCaptureKey(key: string, txId: string): void {
-    this.q.putCaptureKey.run(key, txId);
   }
 }

@@ -93,11 +93,6 @@ export function prepare(db: Database.Database) {
       'SELECT tx_id, height, code, message FROM rejections WHERE event_id = ? ORDER BY height DESC LIMIT 1',
     ),
     insertBlock: stmt(db, 'INSERT INTO blocks (height, hash, header, certificate) VALUES (?, ?, ?, ?)'),
-    pending: stmt<[], { tx: string }>(db, 'SELECT tx FROM pending_txs ORDER BY seq'),
-    addPending: stmt(
-      db,
-      'INSERT OR IGNORE INTO pending_txs (id, tx, seq) VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM pending_txs))',
-    ),
     // error_declaration is set with the error_declarations row, in the same block (event-index.ts).
     eventOrigin: stmt<[string], { org: string; declared: number }>(
       db,

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { ChainTip, PersistedState } from '../consensus/index.js';
 import type { BlockExecution, RuleProposal, VerdictLeaf } from '../execution/index.js';
 import type {
@@ -11,6 +11,7 @@ import type {
   Transaction,
   TxBody,
 } from '../ledger/index.js';
+import { AckStore } from './acks.js';
 import { CaptureContexts } from './capture-contexts.js';
 import { ConsensusStateStore } from './consensus-state.js';
 import type { CommittedCustody } from './custody-store.js';
@@ -19,7 +20,7 @@ import { EventIndex } from './event-index.js';
 import { EvidenceStore, type StoredEvidence } from './evidence-store.js';
 import { checkIdentity, claimDataDir, openLedgerDb, type StoreIdentity } from './ledger-db.js';
 import { MembershipStore } from './membership-store.js';
-import { type CaptureKey, PendingLog } from './pending-log.js';
+import { copyLedger } from './restore.js';
 import { RuleSetStore } from './rule-sets.js';
 import { SealedStore } from './sealed-store.js';
 import { servedEvent } from './served-event.js';
@@ -40,8 +41,8 @@ export type { BlockRoots, StoredRejection, StoredTx } from './store-statements.j
 
 /**
  * One node's ledger in SQLite. WAL with synchronous=FULL: a committed transaction is on disk
- * before the call returns, which is what lets consensus state be persisted before sending and an
- * acknowledged capture survive a crash. Blocks alone commit with synchronous=NORMAL (commitBlock).
+ * before the call returns, which is what lets consensus state be persisted before sending. Blocks
+ * alone commit with synchronous=NORMAL (commitBlock); acknowledged captures have a file (acks.ts).
  */
 export class Store {
   private readonly db: Database.Database;
@@ -64,12 +65,10 @@ export class Store {
   private readonly evidence: EvidenceStore;
   /** Writes each transaction's result of a block (tx-results.ts). */
   private readonly results: TxResultWriter;
-  private readonly pendingLog = new PendingLog(
-    (txs, keys) => this.writePending(txs, keys),
-    () => this.blockWrite,
-  );
   /** A block being written by another connection (the block writer thread), until it settles. */
   private blockWrite: Promise<void> | undefined;
+  /** The acknowledged file, opened by the main connection only: never by the block writer. */
+  private acks: AckStore | undefined;
 
   private constructor(
     db: Database.Database,
@@ -99,11 +98,15 @@ export class Store {
 
   static open(dataDir: string, identity: StoreIdentity): Store {
     const claim = claimDataDir(dataDir);
+    let db: Database.Database | undefined;
     try {
-      const db = openLedgerDb(dataDir);
+      db = openLedgerDb(dataDir);
       checkIdentity(db, identity);
-      return new Store(db, identity, claim);
+      const store = new Store(db, identity, claim);
+      store.acks = AckStore.open(dataDir, db, (id) => store.hasTx(id));
+      return store;
     } catch (err) {
+      if (db?.open) db.close();
       claim.close();
       throw err;
     }
@@ -121,24 +124,13 @@ export class Store {
   }
 
   /**
-   * A consistent copy of the whole ledger at `dest`, taken with SQLite's online backup API while
-   * the node runs: better-sqlite3 copies it a batch of pages per event-loop turn, and pages this
-   * connection writes meanwhile are carried into the copy, so it is one committed state.
-   * Returns the height of the copy's tip.
+   * A consistent copy of the whole ledger at `dest` while the node runs (restore.ts `copyLedger`),
+   * with every acknowledged entry written into it (acks.ts `copyInto`), committed or not: one
+   * file, which restore copies back and opening moves the entries out of. Returns the tip height.
    */
-  async backup(dest: string): Promise<number> {
-    this.pendingLog.flush();
-    await this.db.backup(dest);
-    const copy = new Database(dest, { fileMustExist: true });
-    try {
-      // One self-contained file (the copy inherits WAL mode, which would need -wal/-shm beside it).
-      copy.pragma('journal_mode = DELETE');
-      return copy
-        .prepare<[], { height: number }>('SELECT COALESCE(MAX(height), 0) AS height FROM blocks')
-        .get()?.height as number;
-    } finally {
-      copy.close();
-    }
+  backup(dest: string): Promise<number> {
+    const acks = this.ackFile();
+    return acks.holdingDrops(() => copyLedger(this.db, dest, (copy) => acks.copyInto(copy)));
   }
 
   isOpen(): boolean {
@@ -147,7 +139,7 @@ export class Store {
 
   close(): void {
     if (!this.db.open) return;
-    this.pendingLog.flush();
+    this.acks?.close();
     this.db.close();
     this.claim?.close();
   }
@@ -289,6 +281,8 @@ export class Store {
         })
         .immediate();
       staged.apply();
+      // Applied on the main connection (the simulator, in-process tests): its pending entries go now.
+      this.acks?.drop(committed.block.txs.map((tx) => tx.id));
       return { execution, custody: staged.committed };
     } finally {
       this.db.pragma('synchronous = FULL');
@@ -297,8 +291,8 @@ export class Store {
 
   /**
    * Another connection of this process is writing a block (`writing`, until it settles): this
-   * connection's own writes of acknowledged captures wait for it instead of blocking the event
-   * loop on SQLite's lock. Once it has committed, `adopt` its in-memory side.
+   * connection's own ledger writes wait for it (`whenNoBlockWrite`) instead of blocking the event
+   * loop on SQLite's lock. Once it has committed, `adoptBlock` its in-memory side.
    */
   blockWriting(writing: Promise<unknown>): void {
     const settled = writing.then(
@@ -338,9 +332,20 @@ export class Store {
     return write();
   }
 
-  /** The in-memory side of a block another connection committed (custody-store.ts `adopt`). */
-  adoptBlock(custody: CommittedCustody): void {
+  /**
+   * The in-memory side of a block another connection committed (custody-store.ts `adopt`); its
+   * transactions' pending entries go (docs/architecture.md, "Acknowledged captures", on why
+   * after a commit with synchronous=NORMAL). Never in the block's transaction: that holds the lock.
+   */
+  adoptBlock(custody: CommittedCustody, txIds: readonly string[]): void {
     this.custody.adopt(custody);
+    this.ackFile().drop(txIds);
+  }
+
+  /** The acknowledged file; the block writer's connection has none, and must not write one. */
+  private ackFile(): AckStore {
+    if (!this.acks) throw new Error('the acknowledged file is the main connection’s (Store.open)');
+    return this.acks;
   }
 
   /** The block's rows, inside its transaction; the custody tree's `apply` once it has committed. */
@@ -367,7 +372,7 @@ export class Store {
 
   /** Transactions this node acknowledged (202) and has not yet seen committed. */
   pendingTxs(): Transaction[] {
-    return this.q.pending.all().map((r) => JSON.parse(r.tx) as Transaction);
+    return this.ackFile().pending();
   }
 
   /**
@@ -375,24 +380,21 @@ export class Store {
    * written with the others of this event-loop turn (pending-log.ts).
    */
   addPending(tx: Transaction): Promise<void> {
-    return this.pendingLog.add(tx);
+    return this.ackFile().log.add(tx);
   }
 
   /** Which transaction a sealed capture became (capture_keys), written with this turn's pending ones. */
   addCaptureKey(key: string, txId: string): Promise<void> {
-    return this.pendingLog.addCaptureKey([key, txId]);
+    return this.ackFile().log.addCaptureKey([key, txId]);
+  }
+
+  /** The transaction a sealed capture's key became, once durable; kept after it commits. */
+  captureKey(key: string): string | undefined {
+    return this.ackFile().captureKey(key);
   }
 
   /** The durable write `id` still waits for, if it does. */
   pendingWrite(id: string): Promise<void> | undefined {
-    return this.pendingLog.pending(id);
-  }
-
-  private writePending(txs: readonly Transaction[], keys: readonly CaptureKey[]): void {
-    this.db.transaction(() => {
-      // One that committed while it waited for this write needs no remembering.
-      for (const tx of txs) if (!this.hasTx(tx.id)) this.q.addPending.run(tx.id, JSON.stringify(tx));
-      for (const [key, txId] of keys) this.sealed.putCaptureKey(key, txId);
-    })();
+    return this.ackFile().log.pending(id);
   }
 }

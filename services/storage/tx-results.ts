@@ -19,14 +19,15 @@ function prepare(db: Database.Database) {
     insertDeclaration: db.prepare(
       'INSERT INTO error_declarations (event_id, tx_id, height, body) VALUES (?, ?, ?, ?)',
     ),
-    deletePending: db.prepare('DELETE FROM pending_txs WHERE id = ?'),
   };
 }
 
 /**
  * Writes one transaction's result inside the block's SQLite transaction (Store.commitBlock):
  * the transaction row with its body split from its events (tx-body.ts), the events, rejections,
- * error declarations, evidence and governance, and drops it from the pending log.
+ * error declarations, evidence and governance. The node's pending entry of it is dropped after the
+ * commit, on the main thread (Store.adoptBlock): the acknowledged file (acks.ts) is never written in
+ * a block's transaction, or a 202 would wait for the block again.
  */
 export class TxResultWriter {
   private readonly q: ReturnType<typeof prepare>;
@@ -65,7 +66,6 @@ export class TxResultWriter {
     if (r.evidence) this.c.evidence.insert(r.evidence, tx.id, height);
     if (r.governance) this.c.ruleSets.record(r.governance);
     if (r.membership) this.c.membership.record(r.membership);
-    this.q.deletePending.run(tx.id);
     return acceptedRows(r, events, rows);
   }
 }

@@ -74,9 +74,12 @@ function readLedger(org: string, dataDir: string): Ledger {
       .all() as Ledger['failedCaptures'];
     // Every event of a committed capture document is a doc_events row (storage/tx-body.ts).
     const { n } = db.prepare('SELECT COUNT(*) AS n FROM doc_events').get() as { n: number };
-    const pending = (db.prepare('SELECT id FROM pending_txs').all() as Array<{ id: string }>).map(
+    // Acknowledged transactions not yet committed have a file of their own (storage/acks.ts).
+    const acks = new Database(join(dataDir, 'acks.sqlite'), { readonly: true, fileMustExist: true });
+    const pending = (acks.prepare('SELECT id FROM pending_txs').all() as Array<{ id: string }>).map(
       (r) => r.id,
     );
+    acks.close();
     const state = db.prepare('SELECT state FROM consensus_state').get() as { state: string } | undefined;
     const stateHeight = state ? (JSON.parse(state.state) as { height: number }).height : null;
     const candidates = (
