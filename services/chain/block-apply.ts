@@ -76,7 +76,7 @@ export function applyBlock(
 export function standaloneApplier(
   store: Store,
   genesis: Genesis,
-): (committed: CommittedBlock) => AppliedBlock {
+): ((committed: CommittedBlock) => AppliedBlock) & { warm(): void } {
   const members = new MemberBook(store, genesis.members, genesis.grants ?? []);
   const context: BlockApplyContext = {
     store,
@@ -95,12 +95,15 @@ export function standaloneApplier(
           }
         : undefined,
   };
-  return (committed) => {
+  const apply = (committed: CommittedBlock): AppliedBlock => {
     const { execution, custody } = applyBlock(context, committed);
     const { resultsRoot, rulesHash } = execution;
     const results = execution.results.map(({ success, errors }) => ({ success, errors }));
     return { outcome: { results, resultsRoot, rulesHash }, custody };
   };
+  // The rules in force for the next block, compiled now rather than inside its write.
+  const warm = () => void context.rules.at(store.tip().height + 1);
+  return Object.assign(apply, { warm });
 }
 
 /**

@@ -4,14 +4,15 @@ import type { Clock, ConsensusMessage, Evidence } from '../consensus/index.js';
 import { idKey, type ObjectState } from '../contracts/index.js';
 import type { Signer } from '../crypto/index.js';
 import { executeBlock, type TxResult } from '../execution/index.js';
-import type {
-  Block,
-  CaptureTxBody,
-  CommitCertificate,
-  RuleFileData,
-  SubmitContext,
-  Transaction,
-  TxBody,
+import {
+  type Block,
+  bodyCost,
+  type CaptureTxBody,
+  type CommitCertificate,
+  type RuleFileData,
+  type SubmitContext,
+  type Transaction,
+  type TxBody,
 } from '../ledger/index.js';
 import type { Mempool } from '../mempool/index.js';
 import { Recipients, type RecipientsBook, type SealingConfig } from '../privacy/index.js';
@@ -122,9 +123,16 @@ export class LedgerApp {
    */
   async submitCapture(document: unknown, ctx: SubmitContext): Promise<Submitted> {
     const body = this.intake.captureBody(document, ctx);
-    if (!this.sealed) return this.intake.submitBody(body);
     const { store, mempool } = this.deps;
     const now = this.deps.clock();
+    // A new capture the backlog has no room for is refused before its sealing and signing.
+    const admit = () => mempool.admit(bodyCost(body), now);
+    if (!this.sealed) {
+      // A retry of a capture already queued or committed is answered as before, full or not.
+      const id = hashOf(body);
+      if (!store.hasTx(id) && !mempool.has(id)) admit();
+      return this.intake.submitBody(body);
+    }
     return this.sealed.submit(
       body,
       (plain) => this.dryRunBody(plain, now),
@@ -135,6 +143,7 @@ export class LedgerApp {
         fresh: false,
         durable: store.pendingWrite(txId) ?? Promise.resolve(),
       }),
+      admit,
     );
   }
 

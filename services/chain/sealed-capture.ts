@@ -46,12 +46,15 @@ export class SealedCaptures<S extends SubmittedLike<unknown>> {
     height: number,
     submitOwn: (body: CaptureTxBody) => S,
     known: (txId: string) => S,
+    /** Throws when the node takes no new capture now (Mempool.admit): asked before sealing. */
+    admit: () => void = () => {},
   ): Promise<S> {
     const key = hashOf(body);
     const pending = this.inFlight.get(key);
     if (pending) return pending;
     const committed = this.store.captureKey(key);
     if (committed) return known(committed);
+    admit();
     const work = this.seal(body, dryRun, height).then((sealed) => {
       const submitted = submitOwn(sealed.body);
       this.config.sealedHere?.put(submitted.tx.id, sealed.events);

@@ -33,7 +33,14 @@ export type {
 } from './genesis.js';
 export { GENESIS_FILE, type InitResult, initMember, initNetwork, MEMBER_FILE, NODE_FILE } from './init.js';
 export { readPrivateFile, writePrivateFile, writeSecretKeyFile } from './key-files.js';
-export { genesisHashOf, loadNodeConfig, type NodeConfig, rateLimitOf, readGenesis } from './load.js';
+export {
+  genesisHashOf,
+  loadNodeConfig,
+  mempoolOf,
+  type NodeConfig,
+  rateLimitOf,
+  readGenesis,
+} from './load.js';
 export {
   type NetworkDefinition,
   type OrgDefinition,

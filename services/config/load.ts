@@ -37,7 +37,7 @@ export interface NodeConfig {
   dataDir: string;
   api: { host: string; port: number; bodyLimit: number; rateLimit: { perSecond: number; burst: number } };
   p2p: { listen: string[] };
-  mempool: { maxTxs: number; maxBytes: number; maxCost: number };
+  mempool: LoadedMempool;
   /** Free bytes kept on the data directory's disk (node/disk-guard.ts); undefined: the default. */
   diskReserveBytes?: number;
   logLevel: string;
@@ -172,7 +172,7 @@ export function loadNodeConfig(configPath: string): NodeConfig {
       rateLimit: rateLimitOf(file.api.rateLimit, path),
     },
     p2p: { listen: file.p2p.listen },
-    mempool: { ...DEFAULT_MEMPOOL, ...file.mempool },
+    mempool: mempoolOf(file.mempool, path),
     ...(reserveOf(file.diskReserveBytes, path) === undefined
       ? {}
       : { diskReserveBytes: file.diskReserveBytes }),
@@ -257,6 +257,34 @@ function reserveOf(value: unknown, path: string): number | undefined {
   }
   return value;
 }
+
+/** node.json mempool: positive numbers (defaults for what is absent); a NaN bound would refuse every capture. */
+export function mempoolOf(value: unknown, path: string): LoadedMempool {
+  if (value === undefined) return { ...DEFAULT_MEMPOOL };
+  const fail = (why: string) =>
+    new ConfigError(
+      ConfigErrorCode.Invalid,
+      `${path}: mempool ${why}; write e.g. {"maxCost": 60000, "backlogSeconds": 3, "minCost": 5000}`,
+      { path },
+    );
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail('must be an object');
+  const out: LoadedMempool = { ...DEFAULT_MEMPOOL };
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    if (!(key in out)) throw fail(`has an unknown field: ${key}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
+      throw fail(`${key} must be a positive number`);
+    out[key as keyof LoadedMempool] = v;
+  }
+  return out;
+}
+
+type LoadedMempool = {
+  maxTxs: number;
+  maxBytes: number;
+  maxCost: number;
+  backlogSeconds: number;
+  minCost: number;
+};
 
 /** node.json api.rateLimit: positive numbers, a burst of at least one request; defaults for what is absent. */
 export function rateLimitOf(value: unknown, path: string): { perSecond: number; burst: number } {

@@ -21,7 +21,13 @@ export interface NodeConfigFile {
    */
   api: { host: string; port: number; bodyLimit?: number; rateLimit?: { perSecond?: number; burst?: number } };
   p2p: { listen: string[] };
-  mempool?: { maxTxs?: number; maxBytes?: number; maxCost?: number };
+  mempool?: {
+    maxTxs?: number;
+    maxBytes?: number;
+    maxCost?: number;
+    backlogSeconds?: number;
+    minCost?: number;
+  };
   logLevel?: string;
   /**
    * Free bytes the data directory's disk keeps: below it the node refuses writes with 507

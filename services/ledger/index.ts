@@ -21,7 +21,7 @@ export {
   validatorsOf,
 } from './members.js';
 export { binaryLeafTreeHash, EMPTY_ROOT, merkleProof, merkleRoot, nodeTreeHash } from './merkle.js';
-export { blockCost, txCost } from './tx-cost.js';
+export { blockCost, bodyCost, txCost } from './tx-cost.js';
 export { type CaptureTx, eventsOf, isCapture, submitterOf } from './tx-shape.js';
 export type {
   AuditorGrant,

@@ -1,6 +1,6 @@
 import { identifierCount } from '../epcis/index.js';
 import { eventsOf } from './tx-shape.js';
-import type { Transaction } from './types.js';
+import type { Transaction, TxBody } from './types.js';
 
 /**
  * What applying a transaction costs, in units of about one stored event or identifier: one for
@@ -13,9 +13,15 @@ import type { Transaction } from './types.js';
 export function txCost(tx: Transaction): number {
   const known = costs.get(tx);
   if (known !== undefined) return known;
-  let cost = 1;
-  for (const event of eventsOf(tx)) cost += 1 + identifierCount(event);
+  const cost = bodyCost(tx.body);
   costs.set(tx, cost);
+  return cost;
+}
+
+/** The same figure for a body not yet signed (a capture before its intake: Mempool.admit). */
+export function bodyCost(body: TxBody): number {
+  let cost = 1;
+  for (const event of eventsOf({ id: '', body, signature: '' })) cost += 1 + identifierCount(event);
   return cost;
 }
 

@@ -14,6 +14,16 @@ export interface MempoolLimits {
    * Absent: no bound but maxTxs and maxBytes.
    */
   maxCost?: number;
+  /**
+   * Own captures are refused sooner once the network's commit rate is known: when the backlog
+   * holds more than this many seconds of what recently drained from it (never less than
+   * `minCost`, never more than `maxCost`). Under overload every capture admitted costs each node
+   * its intake work (validation, sealing, gossip, checks) at once, while its block waits: a
+   * backlog of a minute's work spent the CPU on intake that the blocks needed (issue 18).
+   */
+  backlogSeconds?: number;
+  /** The smallest bound `backlogSeconds` may give (execution cost). */
+  minCost?: number;
 }
 
 /** Whose transaction is added: an own one counts against the backlog bound, a peer's twice that. */
@@ -84,15 +94,7 @@ export class Mempool {
       );
     }
     const cost = txCost(tx);
-    const excess = this.excessCost(cost, origin);
-    if (excess > 0) {
-      const seconds = this.drain.secondsFor(excess, at, this.drained);
-      throw new WaybillError(
-        ErrorCode.MempoolFull,
-        `the network's backlog of captures waiting to be ordered is at this node's bound; retry in ${seconds} s`,
-        { retryAfterSeconds: seconds },
-      );
-    }
+    this.refuseOverBound(cost, at, origin);
     // An error declaration carries the eventID of the event it corrects: the event's status is
     // the original's, not the declaration's.
     const eventIDs = [
@@ -168,13 +170,45 @@ export class Mempool {
   }
 
   /**
+   * Throws MEMPOOL_FULL when one of this node's captures of execution cost `cost` would not be
+   * admitted now: the API asks before the capture's costly intake (sealing, signing), so an
+   * overloaded node refuses at once instead of doing that work for a capture it then refuses.
+   */
+  admit(cost: number, at: number): void {
+    this.drain.sample(at, this.drained);
+    this.refuseOverBound(cost, at, 'own');
+  }
+
+  /** The backlog bound for this node's own captures at clock reading `at` (MempoolLimits). */
+  ownBound(at: number): number | undefined {
+    const { maxCost, backlogSeconds, minCost = 0 } = this.limits;
+    if (maxCost === undefined) return undefined;
+    const rate = backlogSeconds === undefined ? undefined : this.drain.perSecond(at, this.drained);
+    if (rate === undefined || backlogSeconds === undefined) return maxCost;
+    return Math.min(maxCost, Math.max(minCost, Math.ceil(rate * backlogSeconds)));
+  }
+
+  private refuseOverBound(cost: number, at: number, origin: Origin): void {
+    const excess = this.excessCost(cost, at, origin);
+    if (excess <= 0) return;
+    const seconds = this.drain.secondsFor(excess, at, this.drained);
+    throw new WaybillError(
+      ErrorCode.MempoolFull,
+      `the network's backlog of captures waiting to be ordered is at this node's bound; retry in ${seconds} s`,
+      { retryAfterSeconds: seconds },
+    );
+  }
+
+  /**
    * How far `cost` more would take the backlog past its bound for `origin`; 0 when it fits. An
    * empty mempool takes anything, so a capture over the bound on its own is still accepted.
+   * Peers' transactions are held to twice maxCost, whatever the commit rate: another member
+   * acknowledged them already.
    */
-  private excessCost(cost: number, origin: Origin): number {
+  private excessCost(cost: number, at: number, origin: Origin): number {
     const { maxCost } = this.limits;
     if (maxCost === undefined || this.cost === 0) return 0;
-    const bound = origin === 'own' ? maxCost : 2 * maxCost;
+    const bound = origin === 'own' ? (this.ownBound(at) as number) : 2 * maxCost;
     return Math.max(0, this.cost + cost - bound);
   }
 

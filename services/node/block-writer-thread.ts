@@ -21,6 +21,10 @@ if (!port) throw new Error('the block writer runs as a worker thread');
 
 const store = Store.attach(dataDir, identity);
 const apply = standaloneApplier(store, genesis);
+// Loaded (the modules, the EPCIS schema's validator) and the rules compiled: the node starts its
+// consensus only now, so its first block does not also pay for this thread's start (block-writer.ts).
+apply.warm();
+port.postMessage({ type: 'ready' } satisfies WriterReply);
 
 port.on('message', (request: WriterRequest) => {
   if (request.type === 'close') {

@@ -14,7 +14,9 @@ export type WriterRequest = { type: 'apply'; id: number; committed: CommittedBlo
 export type WriterReply =
   | { type: 'applied'; id: number; applied: AppliedBlock }
   | { type: 'failed'; id: number; error: { message: string; code: string | undefined } }
-  | { type: 'closed' };
+  | { type: 'closed' }
+  /** Sent once, when the thread has loaded and can apply blocks at once. */
+  | { type: 'ready' };
 
 /**
  * Committed blocks executed and stored on a worker thread (block-writer-thread.ts) with its own
@@ -33,8 +35,25 @@ export class BlockWriter implements BlockApplier {
   private closed: Promise<void> | undefined;
   /** The latest block handed over, settled either way: close waits for it. */
   private last: Promise<void> = Promise.resolve();
+  private readonly started: { resolve: () => void; reject: (err: unknown) => void } = {
+    resolve: () => {},
+    reject: () => {},
+  };
+  /**
+   * Settles once the thread has loaded its modules and compiled the rules in force, or failed to.
+   * The node waits for it before its consensus starts: on a busy machine a thread's start takes
+   * seconds of CPU, and paid inside the first block's apply it held every node's first heights
+   * while captures piled up into ever larger blocks (issue 18: a fresh seven-node network
+   * committed a third of what the same network committed a minute later).
+   */
+  readonly ready: Promise<void> = new Promise<void>((resolve, reject) => {
+    this.started.resolve = resolve;
+    this.started.reject = reject;
+  });
 
   constructor(options: { dataDir: string; identity: StoreIdentity; genesis: Genesis }) {
+    // Marked handled: a node that stops before awaiting it must not crash on its rejection.
+    this.ready.catch(() => {});
     this.worker = new Worker(threadFile(), { workerData: options });
     this.worker.on('message', (reply: WriterReply) => this.settle(reply));
     this.worker.on('error', (err) => this.fail(err));
@@ -76,6 +95,10 @@ export class BlockWriter implements BlockApplier {
   }
 
   private settle(reply: WriterReply): void {
+    if (reply.type === 'ready') {
+      this.started.resolve();
+      return;
+    }
     if (reply.type === 'closed') return;
     const waiter = this.waiting.get(reply.id);
     if (!waiter) return;
@@ -86,6 +109,7 @@ export class BlockWriter implements BlockApplier {
 
   private fail(err: unknown): void {
     this.failure ??= err;
+    this.started.reject(err);
     for (const { reject } of this.waiting.values()) reject(err);
     this.waiting.clear();
   }

@@ -9,28 +9,44 @@ export interface GossipDeps {
   mempool: Mempool;
   self: string;
   clock: Clock;
-  /** Re-announce own transactions still pending after this long. */
+  /** Re-announce own transactions still pending after this long, then after twice as long each time. */
   resendMs?: number;
+  /** The longest wait between two announcements of one transaction. */
+  maxResendMs?: number;
+}
+
+/** When a pending transaction was last announced, and how long until the next time. */
+interface Announced {
+  at: number;
+  waitMs: number;
 }
 
 /**
  * Spreads this node's own transactions to every member's mempool, so whichever member proposes
- * next can include them, and re-announces those still pending (a peer may have been down).
+ * next can include them, and re-announces those still pending (a message may have been dropped:
+ * a full outbox, a peer's rate limit). A peer that (re)connects gets every pending one at once
+ * (`sendPendingTo`), so re-announcing is only for losses, and it backs off: each transaction's
+ * wait doubles up to `maxResendMs`. Under overload commits take tens of seconds, and re-sending
+ * every pending transaction to every peer every few seconds made each peer decode and check it
+ * again and again, on the thread that also had to catch up (n = 7 collapsed, issue 18).
  */
 export class Gossip {
-  private readonly announced = new Map<string, number>();
+  private readonly announced = new Map<string, Announced>();
   private timer: NodeJS.Timeout | undefined;
   /** Announcements made in this turn of the event loop, sent together at its end. */
   private fresh: Transaction[] = [];
   private flushing: NodeJS.Immediate | undefined;
   private readonly resendMs: number;
+  private readonly maxResendMs: number;
 
   constructor(private readonly deps: GossipDeps) {
     this.resendMs = deps.resendMs ?? 3_000;
+    this.maxResendMs = deps.maxResendMs ?? 48_000;
   }
 
   start(): void {
-    for (const tx of this.own()) this.announced.set(tx.id, 0);
+    // Pending since before a restart: due at the first tick.
+    for (const tx of this.own()) this.announced.set(tx.id, { at: 0, waitMs: this.resendMs });
     this.timer = setInterval(() => this.resend(), this.resendMs);
     this.timer.unref();
   }
@@ -46,7 +62,7 @@ export class Gossip {
    * so each peer decodes, checks and wakes consensus once per batch rather than once per capture.
    */
   announce(tx: Transaction): void {
-    this.announced.set(tx.id, this.deps.clock());
+    this.announced.set(tx.id, { at: this.deps.clock(), waitMs: this.resendMs });
     this.fresh.push(tx);
     this.flushing ??= setImmediate(() => this.flush());
   }
@@ -70,16 +86,20 @@ export class Gossip {
     return this.deps.mempool.all().filter((tx) => tx.body.org === this.deps.self);
   }
 
-  private resend(): void {
-    const cutoff = this.deps.clock() - this.resendMs;
+  /** The interval's work, public for tests: announces again what is due. */
+  resend(): void {
+    const now = this.deps.clock();
     const due: Transaction[] = [];
-    for (const [id, at] of this.announced) {
+    for (const [id, announced] of this.announced) {
       const tx = this.deps.mempool.get(id);
-      if (!tx) this.announced.delete(id);
-      else if (at <= cutoff) due.push(tx);
+      if (!tx) {
+        this.announced.delete(id);
+      } else if (announced.at + announced.waitMs <= now) {
+        due.push(tx);
+        announced.at = now;
+        announced.waitMs = Math.min(2 * announced.waitMs, this.maxResendMs);
+      }
     }
-    if (due.length === 0) return;
-    for (const tx of due) this.announced.set(tx.id, this.deps.clock());
     for (const txs of this.batches(due)) this.deps.p2p.broadcast('mempool', encode({ txs }));
   }
 

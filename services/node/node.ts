@@ -175,6 +175,7 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
     { logger, rateLimit: config.api.rateLimit },
   );
   try {
+    await writer.ready;
     await p2p.start();
     driver.start();
     gossip.start();

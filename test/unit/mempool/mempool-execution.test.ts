@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { statusOf } from '../../../services/api/index.js';
 import { ErrorCode, WaybillError } from '../../../services/common/index.js';
+import { DEFAULT_MEMPOOL, mempoolOf } from '../../../services/config/index.js';
 import { createSigner, generateSeed } from '../../../services/crypto/index.js';
 import { executeBlock, RejectCode } from '../../../services/execution/index.js';
 import { signTx, type Transaction, txCost } from '../../../services/ledger/index.js';
@@ -127,6 +128,57 @@ describe('mempool', () => {
     expect(pool.totalCost).toBe(16);
   });
 
+  it('bounds own captures by seconds of the recent commit rate once it is known, between minCost and maxCost', () => {
+    const limits = { maxTxs: 1_000, maxBytes: 1e8, maxCost: 1_000, backlogSeconds: 3 };
+    const pool = new Mempool({ ...limits, minCost: 1 });
+    const refused = (f: () => unknown) => {
+      try {
+        f();
+        return false;
+      } catch (e) {
+        expect((e as WaybillError).code).toBe(ErrorCode.MempoolFull);
+        return true;
+      }
+    };
+    // No commit rate yet: maxCost is the bound.
+    expect(pool.ownBound(0)).toBe(1_000);
+    let n = 0;
+    for (let i = 0; i < 20; i++) pool.add(tx([`e${n++}`]), 10, 0, 'own'); // cost 2 each
+    // Ten seconds in which one transaction (cost 2) commits a second and a peer's arrives.
+    for (let s = 1; s <= 10; s++) {
+      for (const t of pool.take(1, 1e8)) pool.remove(t.id);
+      pool.add(tx([`p${n++}`]), 10, s * 1_000, 'peer');
+    }
+    expect(pool.totalCost).toBe(40);
+    expect(pool.ownBound(10_000)).toBe(6); // three seconds of 2 a second
+    // The backlog is past it: a new capture is refused before its intake (admit) and when added.
+    expect(refused(() => pool.admit(2, 10_000))).toBe(true);
+    expect(refused(() => pool.add(tx([`e${n++}`]), 10, 10_000, 'own'))).toBe(true);
+    // Peers' transactions still count against twice maxCost only.
+    expect(pool.add(tx([`p${n++}`]), 10, 10_000, 'peer')).toBe(true);
+
+    // Never under minCost, never over maxCost.
+    const floor = new Mempool({ ...limits, minCost: 50 });
+    const cap = new Mempool({ ...limits, maxCost: 5, minCost: 1, backlogSeconds: 100 });
+    for (const pool2 of [floor, cap]) {
+      pool2.add(tx([`f${n++}`]), 10, 0, 'own');
+      for (let s = 1; s <= 3; s++) {
+        for (const t of pool2.take(1, 1e8)) pool2.remove(t.id);
+        pool2.add(tx([`f${n++}`]), 10, s * 1_000, 'peer');
+      }
+    }
+    expect(floor.ownBound(3_000)).toBe(50);
+    expect(cap.ownBound(3_000)).toBe(5);
+  });
+
+  it('admits any capture while the commit rate is unknown and the backlog is under maxCost', () => {
+    const pool = new Mempool({ maxTxs: 100, maxBytes: 1e8, maxCost: 10, backlogSeconds: 2, minCost: 1 });
+    pool.admit(100, 0); // empty: anything
+    pool.add(tx(['a', 'b', 'c']), 10, 0, 'own'); // cost 4
+    expect(() => pool.admit(6, 0)).not.toThrow();
+    expect(() => pool.admit(7, 0)).toThrow(WaybillError);
+  });
+
   it('takes only what fits the block limits', () => {
     const pool = new Mempool({ maxTxs: 10, maxBytes: 1e6 });
     for (const id of ['a', 'b', 'c']) pool.add(tx([id]), 100);
@@ -249,5 +301,18 @@ describe('censorship detection inputs', () => {
     pool.add(t3, 10, 300);
     expect([...pool.waitingSince(200)].map((t) => t.id)).toEqual([t1.id, t2.id]);
     expect([...pool.waitingSince(50)]).toEqual([]);
+  });
+});
+
+describe('node.json mempool', () => {
+  it('is checked when it is loaded: positive numbers of known fields, defaults for the rest', () => {
+    expect(mempoolOf(undefined, 'node.json')).toEqual(DEFAULT_MEMPOOL);
+    expect(mempoolOf({ backlogSeconds: 1.5 }, 'node.json')).toEqual({
+      ...DEFAULT_MEMPOOL,
+      backlogSeconds: 1.5,
+    });
+    for (const bad of [5, [], { backlogSeconds: 0 }, { minCost: -1 }, { maxCost: '9' }, { backlog: 3 }]) {
+      expect(() => mempoolOf(bad, 'node.json'), JSON.stringify(bad)).toThrow(/mempool/);
+    }
   });
 });

@@ -51,3 +51,42 @@ describe('gossip', () => {
     gossip.stop();
   });
 });
+
+describe('gossip re-announcement', () => {
+  it('re-announces a pending transaction after resendMs, then after twice as long each time, up to the cap', async () => {
+    const mempool = new Mempool({ maxTxs: 100, maxBytes: 1e8 });
+    const { p2p, sent } = recorder();
+    let now = 1_000;
+    const gossip = new Gossip({
+      p2p,
+      mempool,
+      self: 'grower',
+      clock: () => now,
+      resendMs: 100,
+      maxResendMs: 400,
+    });
+    const tx = capture(1);
+    mempool.add(tx, JSON.stringify(tx).length);
+    gossip.announce(tx);
+    await nextTurn();
+    expect(sent).toHaveLength(1);
+
+    // Sent again at +100, +300 (waited 200), +700 (400), +1100 (400: the cap), never in between.
+    const resentAt: number[] = [];
+    for (now = 1_000; now <= 3_000; now += 50) {
+      const before = sent.length;
+      gossip.resend();
+      if (sent.length > before) resentAt.push(now - 1_000);
+    }
+    expect(resentAt).toEqual([100, 300, 700, 1100, 1500, 1900]);
+    expect(sent.slice(1).every((ids) => ids.length === 1 && ids[0] === tx.id)).toBe(true);
+
+    // Committed (gone from the mempool): never announced again.
+    mempool.remove(tx.id);
+    now += 10_000;
+    const before = sent.length;
+    gossip.resend();
+    expect(sent).toHaveLength(before);
+    gossip.stop();
+  });
+});
