@@ -55,12 +55,19 @@ export class SealedCaptures<S extends SubmittedLike<unknown>> {
     const committed = this.store.captureKey(key);
     if (committed) return known(committed);
     admit();
-    const work = this.seal(body, dryRun, height).then((sealed) => {
+    const work: Promise<S> = this.seal(body, dryRun, height).then((sealed) => {
       const submitted = submitOwn(sealed.body);
       this.config.sealedHere?.put(submitted.tx.id, sealed.events);
       // In the pending transaction's own write (pending-log.ts): durable together, one fsync.
       const keyed = this.store.addCaptureKey(key, submitted.tx.id);
-      return { ...submitted, durable: Promise.all([submitted.durable, keyed]).then(() => undefined) };
+      const durable = Promise.all([submitted.durable, keyed]).then(() => undefined);
+      // Once the capture key is on disk a retry finds it there: the sealed transaction (the whole
+      // ciphertext) is not kept here any longer. Kept until then, 10,000 of them held gigabytes.
+      durable.then(
+        () => this.inFlight.get(key) === work && this.inFlight.delete(key),
+        () => {},
+      );
+      return { ...submitted, durable };
     });
     this.inFlight.set(key, work);
     if (this.inFlight.size > IN_FLIGHT_LIMIT) {
