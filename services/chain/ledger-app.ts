@@ -125,14 +125,9 @@ export class LedgerApp {
     const body = this.intake.captureBody(document, ctx);
     const { store, mempool } = this.deps;
     const now = this.deps.clock();
-    // A new capture the backlog has no room for is refused before its sealing and signing.
-    const admit = () => mempool.admit(bodyCost(body), now);
-    if (!this.sealed) {
-      // A retry of a capture already queued or committed is answered as before, full or not.
-      const id = hashOf(body);
-      if (!store.hasTx(id) && !mempool.has(id)) admit();
-      return this.intake.submitBody(body);
-    }
+    // Open: the mempool refuses past its bound when the signed capture is added (signing costs
+    // little beside validation). Sealed: a new capture is refused before its sealing.
+    if (!this.sealed) return this.intake.submitBody(body);
     return this.sealed.submit(
       body,
       (plain) => this.dryRunBody(plain, now),
@@ -143,7 +138,7 @@ export class LedgerApp {
         fresh: false,
         durable: store.pendingWrite(txId) ?? Promise.resolve(),
       }),
-      admit,
+      () => mempool.admit(bodyCost(body), now),
     );
   }
 

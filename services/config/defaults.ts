@@ -50,7 +50,7 @@ export const DEFAULT_MEMPOOL = {
   maxBytes: 64 * 1024 * 1024,
   maxCost: 3 * DEFAULT_MAX_BLOCK_COST,
   /**
-   * Once the commit rate is known, own captures are refused past five seconds of it (at least a
+   * Once the commit rate is known, own captures are refused past three seconds of it (at least a
    * quarter block): under overload, intake work for captures that wait a minute for their block
    * took the CPU those blocks needed (mempool.ts `backlogSeconds`, docs/consensus.md).
    */
