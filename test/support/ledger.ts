@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RuleRegistry, type RuleSetStore } from '../../services/chain/index.js';
-import { defaultContractsDir } from '../../services/config/index.js';
+import { toHex } from '../../services/common/index.js';
+import { DEFAULT_CONSENSUS, defaultContractsDir, type Genesis } from '../../services/config/index.js';
 import {
   EMPTY_STATE_ROOT,
   type Member,
@@ -10,7 +11,7 @@ import {
   readRuleFiles,
   ruleSetHash,
 } from '../../services/contracts/index.js';
-import { createSigner, generateSeed } from '../../services/crypto/index.js';
+import { createSigner, generateSeed, type Signer } from '../../services/crypto/index.js';
 import type { ExecutionContext, MembersBook, StateView } from '../../services/execution/index.js';
 import { executeBlock } from '../../services/execution/index.js';
 import {
@@ -29,6 +30,30 @@ import { Store } from '../../services/storage/index.js';
 
 /** The consortium rules shipped in contracts/, as genesis carries them. */
 export const RULE_FILES = readRuleFiles(defaultContractsDir());
+
+/** Genesis of a one-member network ('grower', keyed by `signer`) with the default rules and consensus. */
+export function oneMemberGenesis(signer: Signer): Genesis {
+  return {
+    network: 'n',
+    timestamp: 0,
+    members: [
+      {
+        id: 'grower',
+        name: 'grower',
+        parties: [],
+        locations: [],
+        publicKey: toHex(signer.publicKey),
+        peerId: 'unused',
+        jwtIssuerKey: { kty: 'OKP', crv: 'Ed25519', x: 'unused' },
+        host: '127.0.0.1',
+        apiPort: 1,
+        p2pPort: 2,
+      },
+    ],
+    consensus: DEFAULT_CONSENSUS,
+    rules: RULE_FILES,
+  };
+}
 
 const NO_PROPOSALS: RuleSetStore = {
   ruleProposals: () => [],

@@ -2,37 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { toHex } from '../../../services/common/index.js';
-import { DEFAULT_CONSENSUS, type Genesis } from '../../../services/config/index.js';
 import { createSigner, generateSeed } from '../../../services/crypto/index.js';
 import { BlockWriter } from '../../../services/node/block-writer.js';
 import { Store } from '../../../services/storage/index.js';
-import { RULE_FILES } from '../../support/ledger.js';
+import { oneMemberGenesis } from '../../support/ledger.js';
 
 // The block writer thread says when it can apply blocks (block-writer.ts `ready`): the node starts
 // its consensus only then, so the first block does not also pay for the thread's start.
 
 const signer = createSigner(generateSeed());
-const genesis: Genesis = {
-  network: 'n',
-  timestamp: 0,
-  members: [
-    {
-      id: 'grower',
-      name: 'grower',
-      parties: [],
-      locations: [],
-      publicKey: toHex(signer.publicKey),
-      peerId: 'unused',
-      jwtIssuerKey: { kty: 'OKP', crv: 'Ed25519', x: 'unused' },
-      host: '127.0.0.1',
-      apiPort: 1,
-      p2pPort: 2,
-    },
-  ],
-  consensus: DEFAULT_CONSENSUS,
-  rules: RULE_FILES,
-};
+const genesis = oneMemberGenesis(signer);
 const identity = { network: 'n', genesisHash: 'aa', genesisTimestamp: 0 };
 const dirs: string[] = [];
 

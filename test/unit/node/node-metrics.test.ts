@@ -3,37 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LedgerApp, RuleRegistry } from '../../../services/chain/index.js';
-import { toHex } from '../../../services/common/index.js';
-import { DEFAULT_CONSENSUS, type Genesis } from '../../../services/config/index.js';
 import { createSigner, generateSeed } from '../../../services/crypto/index.js';
 import { Mempool } from '../../../services/mempool/index.js';
 import { NodeMetrics } from '../../../services/node/metrics.js';
 import { Store } from '../../../services/storage/index.js';
 import { commissioningDocument } from '../../support/documents.js';
-import { firstBlock, RULE_FILES } from '../../support/ledger.js';
+import { firstBlock, oneMemberGenesis, RULE_FILES } from '../../support/ledger.js';
 import { parsePrometheus } from '../../support/metrics.js';
 
 const signer = createSigner(generateSeed());
-const genesis: Genesis = {
-  network: 'n',
-  timestamp: 0,
-  members: [
-    {
-      id: 'grower',
-      name: 'grower',
-      parties: [],
-      locations: [],
-      publicKey: toHex(signer.publicKey),
-      peerId: 'unused',
-      jwtIssuerKey: { kty: 'OKP', crv: 'Ed25519', x: 'unused' },
-      host: '127.0.0.1',
-      apiPort: 1,
-      p2pPort: 2,
-    },
-  ],
-  consensus: DEFAULT_CONSENSUS,
-  rules: RULE_FILES,
-};
+const genesis = oneMemberGenesis(signer);
 
 const LIMITS = { maxTxs: 100, maxBytes: 1e8 };
 
