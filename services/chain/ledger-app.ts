@@ -15,7 +15,7 @@ import {
   type TxBody,
 } from '../ledger/index.js';
 import type { Mempool } from '../mempool/index.js';
-import { Recipients, type RecipientsBook, type SealingConfig } from '../privacy/index.js';
+import { RecipientPlan, Recipients, type RecipientsBook, type SealingConfig } from '../privacy/index.js';
 import type { Store } from '../storage/index.js';
 import { BlockProducer } from './block-producer.js';
 import { type BlockApplier, CommitPipeline, type OnCommitted } from './commit-pipeline.js';
@@ -67,6 +67,7 @@ export class LedgerApp {
   private readonly sealed: SealedCaptures<Submitted> | undefined;
 
   readonly members: MemberBook;
+  private readonly recipients: RecipientsBook;
 
   constructor(private readonly deps: LedgerAppDeps) {
     const { genesis, self, store, mempool, signer, rules, clock } = deps;
@@ -74,6 +75,7 @@ export class LedgerApp {
     this.members = members;
     // Recipients follow the member set and the grants (genesis and governance) at the block's height.
     const recipients = deps.recipients ?? new Recipients(members, members);
+    this.recipients = recipients;
     const sealed = deps.sealing && new SealedCaptures<Submitted>(deps.sealing, store);
     this.sealed = sealed;
     const nextHeight = () => store.tip().height + 1;
@@ -130,7 +132,7 @@ export class LedgerApp {
     if (!this.sealed) return this.intake.submitBody(body);
     return this.sealed.submit(
       body,
-      (plain) => this.dryRunBody(plain, now),
+      () => this.recipientPlan(body.org, now),
       store.tip().height + 1,
       (sealed) => this.intake.submitBody(sealed),
       (txId) => ({
@@ -148,6 +150,17 @@ export class LedgerApp {
    */
   dryRun(document: unknown, ctx: SubmitContext, now: number): TxResult {
     return this.dryRunBody(this.intake.captureBody(document, ctx), now);
+  }
+
+  /**
+   * The recipients of a capture's events as the next block would require them (a superset,
+   * privacy/recipients.ts RecipientPlan), at the height and timestamp a dry run would use.
+   */
+  private recipientPlan(org: string, now: number): (view: Record<string, unknown>) => string[] {
+    const tip = this.deps.store.tip();
+    const policy = this.recipients.at(tip.height + 1);
+    const plan = new RecipientPlan(org, Math.max(now, tip.timestamp + 1), this.deps.store.custody, policy);
+    return (view) => plan.next(view);
   }
 
   /** A plaintext body executed as the next block would, sealing checks left out. */

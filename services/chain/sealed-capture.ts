@@ -1,7 +1,6 @@
 import { hashOf } from '../common/index.js';
-import type { TxResult } from '../execution/index.js';
 import type { CaptureTxBody } from '../ledger/index.js';
-import { publicBody, type SealingConfig, sealBody, sealedEventId } from '../privacy/index.js';
+import { type SealingConfig, sealBody, sealedEventId } from '../privacy/index.js';
 import type { Store } from '../storage/index.js';
 
 /** One of this node's queued transactions (ledger-app.ts Submitted), as sealing hands it back. */
@@ -16,8 +15,8 @@ const IN_FLIGHT_LIMIT = 10_000;
 
 /**
  * A sealed network's captures at the submitting node (docs/privacy.md): eventIDs it assigns become
- * keyed uuids, the body is sealed to each event's recipients as a dry run against the committed
- * state finds them, and a retry of the same plaintext body returns the transaction it became
+ * keyed uuids, the body is sealed to each event's recipients as planned against the committed
+ * state (privacy/recipients.ts RecipientPlan), and a retry of the same plaintext body returns the transaction it became
  * (capture_keys), although sealing draws fresh seeds and keys each time.
  */
 export class SealedCaptures<S extends SubmittedLike<unknown>> {
@@ -42,7 +41,8 @@ export class SealedCaptures<S extends SubmittedLike<unknown>> {
 
   async submit(
     body: CaptureTxBody,
-    dryRun: (body: CaptureTxBody) => TxResult,
+    /** A plan of the recipients of this capture's events, asked in document order (RecipientPlan). */
+    plan: () => (view: Record<string, unknown>) => readonly string[],
     height: number,
     submitOwn: (body: CaptureTxBody) => S,
     known: (txId: string) => S,
@@ -55,7 +55,7 @@ export class SealedCaptures<S extends SubmittedLike<unknown>> {
     const committed = this.store.captureKey(key);
     if (committed) return known(committed);
     admit();
-    const work: Promise<S> = this.seal(body, dryRun, height).then((sealed) => {
+    const work: Promise<S> = this.seal(body, plan, height).then((sealed) => {
       const submitted = submitOwn(sealed.body);
       this.config.sealedHere?.put(submitted.tx.id, sealed.events);
       // In the pending transaction's own write (pending-log.ts): durable together, one fsync.
@@ -78,11 +78,14 @@ export class SealedCaptures<S extends SubmittedLike<unknown>> {
     return work;
   }
 
-  private seal(body: CaptureTxBody, dryRun: (body: CaptureTxBody) => TxResult, height: number) {
-    // The recipients execution will require, found as execution finds them: a dry run of the
-    // public views (what every node evaluates) against the committed state.
-    const result = dryRun(publicBody(body, this.config.tiers.at(height)));
-    const byPosition = new Map(result.indexed.map((x) => [x.position, x.recipients]));
-    return sealBody(body, this.config, height, (_view, index) => byPosition.get(index) ?? [body.org]);
+  private seal(
+    body: CaptureTxBody,
+    plan: () => (view: Record<string, unknown>) => readonly string[],
+    height: number,
+  ) {
+    // The recipients execution will require, planned from the public views (what every node
+    // evaluates) and the committed state; sealBody asks for each event once, in order.
+    const next = plan();
+    return sealBody(body, this.config, height, (view) => next(view));
   }
 }

@@ -24,11 +24,12 @@ if (typeof P.withResolvers !== 'function') {
 }
 
 // Uint8Array.prototype.toBase64 and Uint8Array.fromBase64 (ES2026), which Node 20 lacks, over
-// Buffer's native base64. jose (the JWE of sealed captures) base64url-encodes every ciphertext and
-// uses these when they exist; without them it falls back to btoa/atob, which Node 20 runs as a
-// JavaScript loop: about 2 ms per 35 kB ciphertext, more than the rest of sealing a 100-event
-// document. Written here because the published polyfills (core-js, es-shims) are pure JavaScript,
-// no faster than that loop. Only what the proposal specifies: the two alphabets, omitPadding,
+// Buffer's native base64. jose (the API's bearer tokens; the sealed JWE until the node wrote its
+// own on node:crypto, privacy/jwe.ts) base64url-encodes and decodes through these when they exist;
+// without them it falls back to btoa/atob, which Node 20 runs as a JavaScript loop: about 2 ms per
+// 35 kB, and a few µs per token on every authenticated request. Written here because the published
+// polyfills (core-js, es-shims) are pure JavaScript, no faster than that loop. Only what the
+// proposal specifies: the two alphabets, omitPadding,
 // lastChunkHandling; ASCII whitespace skipped; anything else in the input is a SyntaxError.
 type Alphabet = 'base64' | 'base64url';
 type LastChunk = 'loose' | 'strict' | 'stop-before-partial';

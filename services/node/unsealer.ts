@@ -17,7 +17,8 @@ import type { Store } from '../storage/index.js';
  * committed views and roots, and stores the plaintext (sealed_events). It works in height order
  * from the last height done, so a restart or a node that lost its disk and caught up from its
  * peers recovers every sealed event it receives from the ciphertexts the blocks carry.
- * Decryption is asynchronous (WebCrypto under jose), so this runs beside consensus, not in it.
+ * It runs beside consensus, not in it, one capture per event-loop turn, so a block's opening
+ * never holds the loop that answers HTTP for longer than one capture.
  */
 /** Blocks kept in memory for the unsealer at most; past that (a long catch-up) it reads the store. */
 const MAX_HANDED = 64;
@@ -118,8 +119,7 @@ export class Unsealer {
         return;
       }
       // This node's own captures as it sealed them (it receives every event it captures); of the
-      // others, only those with a group sealed to this node, opened concurrently (jose's
-      // WebCrypto steps cost less CPU in a batch). A node that receives nothing opens nothing.
+      // others, only those with a group sealed to this node. A node that receives nothing opens nothing.
       const opened: Array<{ txId: string; events: readonly SealedEvent[] }> = [];
       const mine: Transaction[] = [];
       for (const tx of block.txs) {
@@ -130,12 +130,12 @@ export class Unsealer {
           mine.push(tx);
       }
       // Each checked against the members the capturer resolved its views against (its viewHeight).
-      const results = await Promise.all(
-        mine.map((tx) => {
-          const body = tx.body as CaptureTxBody;
-          return openCapture(body, this.decrypter, this.tiers.at(body.viewHeight ?? 0));
-        }),
-      );
+      const results = [];
+      for (const tx of mine) {
+        const body = tx.body as CaptureTxBody;
+        results.push(await openCapture(body, this.decrypter, this.tiers.at(body.viewHeight ?? 0)));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       for (const [i, result] of results.entries()) {
         const tx = mine[i] as Transaction;
         for (const fault of result.faults) {

@@ -24,12 +24,21 @@ export {
   GrantError,
   type GrantReader,
 } from './grants.js';
-export { Decrypter, encryptSealed, type GeneralJWE, sealedAad } from './jwe.js';
+export {
+  Decrypter,
+  encryptSealed,
+  type GeneralJWE,
+  JWE_ALG,
+  JWE_ENC,
+  SEALED_CTY,
+  sealedAad,
+} from './jwe.js';
 export { type Opened, type OpenedEvent, openCapture } from './open.js';
 export {
   type CustodyReads,
   type MemberReader,
   type RecipientInput,
+  RecipientPlan,
   type RecipientPolicy,
   Recipients,
   type RecipientsBook,
@@ -50,7 +59,6 @@ export { mergeSealed, type SealedPart, sealedPartOf } from './sealed-part.js';
 export {
   activeKeyOf,
   eventIdSecretOf,
-  publicBody,
   SealedHere,
   type SealingConfig,
   sealBody,

@@ -34,19 +34,16 @@ export async function openCapture(
   const out: Opened = { events: [], faults: [] };
   const views = (body.document.epcisBody as { eventList: EpcisEvent[] }).eventList;
   const groups = body.sealed ?? [];
-  // The groups sealed to this node, decrypted concurrently (WebCrypto's thread-pool round trips
-  // cost less CPU in a batch), then checked in order.
-  const plaintexts = await Promise.all(
-    groups.map(async (group, g) => {
-      const jwe = group.jwe as unknown as GeneralJWE;
-      if (!decrypter.isRecipient(jwe)) return undefined;
-      try {
-        return await decrypter.decrypt(jwe, sealedAad(body.network, body.org, groupRoots(views, g)));
-      } catch (err) {
-        return err as Error;
-      }
-    }),
-  );
+  // The groups sealed to this node, decrypted, then checked in order.
+  const plaintexts = groups.map((group, g) => {
+    const jwe = group.jwe as unknown as GeneralJWE;
+    if (!decrypter.isRecipient(jwe)) return undefined;
+    try {
+      return decrypter.decrypt(jwe, sealedAad(body.network, body.org, groupRoots(views, g)));
+    } catch (err) {
+      return err as Error;
+    }
+  });
   for (const [g, plaintext] of plaintexts.entries()) {
     if (!plaintext) continue;
     try {

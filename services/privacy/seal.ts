@@ -117,25 +117,21 @@ export async function sealCaptureKeeping(
     group.plain.events.push(plainEvent(index, event, view));
     return { ...view, [SEALED_KEY]: { root, group: group.index } };
   });
-  // The groups' JWEs concurrently: jose works through WebCrypto, a thread-pool round trip per
-  // step (key generation, agreement, KDF, wrap, encryption), which costs less CPU in a batch.
-  const sealed: SealedGroup[] = await Promise.all(
-    [...groups.values()].map(async (group) => {
-      const keys = group.orgs.map((org) => {
-        const key = deps.keyOf(org);
-        if (!key) throw new Error(`member ${org} has no encryption key to seal to`);
-        return key;
-      });
-      keys.sort((a, b) => (a.kid < b.kid ? -1 : a.kid > b.kid ? 1 : 0));
-      const plaintext = new TextEncoder().encode(JSON.stringify(group.plain));
-      const jwe = await encryptSealed(plaintext, sealedAad(body.network, body.org, group.roots), keys);
-      return {
-        kids: keys.map((k) => k.kid),
-        digest: hashOf(jwe),
-        jwe: jwe as unknown as Record<string, unknown>,
-      };
-    }),
-  );
+  const sealed: SealedGroup[] = [...groups.values()].map((group) => {
+    const keys = group.orgs.map((org) => {
+      const key = deps.keyOf(org);
+      if (!key) throw new Error(`member ${org} has no encryption key to seal to`);
+      return key;
+    });
+    keys.sort((a, b) => (a.kid < b.kid ? -1 : a.kid > b.kid ? 1 : 0));
+    const plaintext = new TextEncoder().encode(JSON.stringify(group.plain));
+    const jwe = encryptSealed(plaintext, sealedAad(body.network, body.org, group.roots), keys);
+    return {
+      kids: keys.map((k) => k.kid),
+      digest: hashOf(jwe),
+      jwe: jwe as unknown as Record<string, unknown>,
+    };
+  });
   const sealedBody: CaptureTxBody = {
     ...body,
     submitter: '',

@@ -3,7 +3,7 @@ import type { EncryptionPublicKey } from '../crypto/index.js';
 import type { CaptureTxBody } from '../ledger/index.js';
 import type { KeyRing } from './checks.js';
 import { type SealedEvent, sealCaptureKeeping } from './seal.js';
-import { publicView, type TierBook, type TierContext } from './tiers.js';
+import type { TierBook } from './tiers.js';
 
 /** What a node needs to seal its own captures. */
 export interface SealingConfig {
@@ -92,11 +92,4 @@ export function sealBody(
     // genesis's, so a network whose members never changed seals exactly as before.
     viewHeight: tiers.membersKey === config.tiers.at(0).membersKey ? undefined : height,
   });
-}
-
-/** The body with its events' public views (no commitment): what execution's dry run reads. */
-export function publicBody(body: CaptureTxBody, tiers: TierContext): CaptureTxBody {
-  const document = body.document as { epcisBody: { eventList: Record<string, unknown>[] } };
-  const eventList = document.epcisBody.eventList.map((e) => publicView(e, tiers));
-  return { ...body, document: { ...body.document, epcisBody: { ...document.epcisBody, eventList } } };
 }
