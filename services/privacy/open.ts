@@ -54,7 +54,7 @@ export async function openCapture(
         const { index, seed: own, event: whole, ...part } = entry;
         const committed = views[index];
         if (!committed) throw new Error(`event ${index} is not in the capture`);
-        const seed = own ?? (groupSeed && eventSeedOf(groupSeed, index));
+        const seed = own ?? (groupSeed && eventSeedOf(groupSeed, index, plain.v));
         if (seed === undefined) throw new Error(`event ${index} has no seed`);
         // The event as captured: version 1 carried it whole, version 2 its sealed part only.
         const event = whole ?? mergeSealed(committed, part);

@@ -2,7 +2,7 @@ import { HmacSha256, hashOf, sameCanonical } from '../common/index.js';
 import type { EncryptionPublicKey } from '../crypto/index.js';
 import type { CaptureTxBody, SealedGroup } from '../ledger/index.js';
 import { SEALED_KEY } from '../verify/index.js';
-import { eventSeedOf, fieldRoot, newSeed } from './commitment.js';
+import { eventSeedOf, fieldRoot, newSeed, SEAL_VERSION } from './commitment.js';
 import { encryptSealed, type GeneralJWE, sealedAad } from './jwe.js';
 import { mergeSealed, type SealedPart, sealedPartOf } from './sealed-part.js';
 import { publicView, sealedFields, type TierContext } from './tiers.js';
@@ -26,7 +26,8 @@ export type SealedPlainEvent = { index: number; seed?: string; event?: Record<st
 
 /** What one group's JWE holds. */
 export interface SealedPlain {
-  v: 1 | 2;
+  /** 3: field trees of version 3 (commitment.ts); 2: of version 2; 1: each event's own seed. */
+  v: 1 | 2 | 3;
   /** Version 2: the group's seed, from which each event's seed is derived. */
   seed?: string;
   /** The API client that posted the document (JWT sub). */
@@ -101,7 +102,7 @@ export async function sealCaptureKeeping(
     if (!group) {
       const seed = newSeed();
       const plain: SealedPlain = {
-        v: 2,
+        v: SEAL_VERSION,
         seed,
         submitter: body.submitter,
         document: header,
@@ -110,7 +111,7 @@ export async function sealCaptureKeeping(
       group = { index: groups.size, orgs, roots: [], plain, mac: new HmacSha256(Buffer.from(seed, 'hex')) };
       groups.set(key, group);
     }
-    const seed = eventSeedOf(group.mac, index);
+    const seed = eventSeedOf(group.mac, index, SEAL_VERSION);
     const root = fieldRoot(seed, sealedFields(event, view));
     kept.push({ index, eventID: event.eventID as string, event, seed });
     group.roots.push(root);

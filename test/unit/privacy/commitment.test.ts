@@ -1,3 +1,4 @@
+import { createCipheriv } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
@@ -64,6 +65,36 @@ function referenceTree(seed: string, fields: readonly SealedField[]): { root: st
   return { root: merkleRootWith(sha256, leaves), leaves };
 }
 
+/**
+ * Version 3's tree from its definition (docs/privacy.md): salts and decoys from the AES-256-CTR
+ * keystream under the seed, decoys bottom nodes as they are, bottom nodes sorted, inner nodes
+ * sha256(0x01 ‖ left ‖ right) with an odd last node promoted; SHA-256 from @noble/hashes.
+ */
+function referenceTreeV3(seedHex: string, fields: readonly SealedField[]) {
+  const count = leafCount(fields.length);
+  const cipher = createCipheriv('aes-256-ctr', hexToBytes(seedHex), new Uint8Array(16));
+  const stream = cipher.update(new Uint8Array(16 * fields.length + 32 * count));
+  const salts = fields.map((_, i) => bytesToHex(stream.subarray(16 * i, 16 * i + 16)));
+  const bottom = fields.map(({ path, value }, i) => {
+    const leaf = hexToBytes(fieldLeafWith(sha256, salts[i] as string, path, value));
+    return bytesToHex(nobleSha256(Uint8Array.from([0, ...leaf])));
+  });
+  for (let at = 16 * fields.length; bottom.length < count; at += 32) {
+    bottom.push(bytesToHex(stream.subarray(at, at + 32)));
+  }
+  bottom.sort();
+  let level: Uint8Array[] = bottom.map((h) => hexToBytes(h));
+  while (level.length > 1) {
+    const next: Uint8Array[] = [];
+    for (let i = 0; i < level.length; i += 2) {
+      const [l, r] = [level[i] as Uint8Array, level[i + 1]];
+      next.push(r ? nobleSha256(Uint8Array.from([1, ...l, ...r])) : l);
+    }
+    level = next;
+  }
+  return { root: bytesToHex(level[0] as Uint8Array), bottom, salts };
+}
+
 /** A deterministic pseudo-random source for the fuzzed fields. */
 function random(seed: number): () => number {
   let s = seed >>> 0;
@@ -120,6 +151,40 @@ describe('the field commitment', () => {
         bytesToHex(hmac(nobleSha256, hexToBytes(seed), utf8.encode('salt\nx'))).slice(0, 32),
       );
     }
+  });
+
+  it('is version 3 for a v3 seed, and its disclosures verify with the verifier as it was', () => {
+    const next = random(20261206);
+    for (let round = 0; round < 200; round++) {
+      const hex = bytesToHex(Uint8Array.from({ length: 32 }, () => Math.floor(next() * 256)));
+      const seed = `v3.${hex}`;
+      const fields = fuzzedFields(next);
+      const reference = referenceTreeV3(hex, fields);
+      const tree = fieldTree(seed, fields);
+      expect(fieldRoot(seed, fields)).toBe(reference.root);
+      expect(tree.root).toBe(reference.root);
+      expect(tree.leaves).toEqual(reference.bottom);
+      // Not version 2's root for the same seed bytes.
+      if (fields.length > 0) expect(fieldRoot(hex, fields)).not.toBe(reference.root);
+      fields.slice(0, 3).forEach(({ path }, i) => {
+        const d = disclosureOf(seed, fields, path) as Disclosure;
+        expect(d.salt).toBe(reference.salts[i]);
+        expect(d.count).toBe(reference.bottom.length);
+        const sealed = { 'wb:sealed': { root: tree.root, group: 0 } };
+        expect(verifyDisclosures(sha256, sealed, [d], { pass: () => {} })).toHaveLength(1);
+        const bad = [
+          { ...d, salt: `${d.salt.slice(0, 31)}${d.salt.endsWith('0') ? '1' : '0'}` },
+          { ...d, value: 'changed' },
+          { ...d, index: (d.index + 1) % d.count },
+        ];
+        for (const b of bad) {
+          expect(() => verifyDisclosures(sha256, sealed, [b], { pass: () => {} })).toThrow(
+            /does not lead to the event's sealed root/,
+          );
+        }
+      });
+    }
+    expect(eventSeedOf('ab'.repeat(32), 7, 3)).toBe(`v3.${eventSeedOf('ab'.repeat(32), 7)}`);
   });
 
   it('gives the roots, leaves and disclosures made before, with 16 and 32 leaves', () => {

@@ -159,7 +159,7 @@ describe('sealing a capture', () => {
     const plain = await decrypter.decrypt(group?.jwe as never, aad);
     const text = new TextDecoder().decode(plain);
     const parsed = JSON.parse(text) as SealedPlain;
-    expect(parsed.v).toBe(2);
+    expect(parsed.v).toBe(3);
     expect(parsed.events[0]?.event).toBeUndefined();
     for (const marker of Object.values(MARKERS)) expect(text).toContain(marker);
     for (const shown of ['urn:epc:id:sgtin:0614141.107346.2017', '2026-06-01T08:00:00.000Z', 'in_transit'])
@@ -173,7 +173,8 @@ describe('sealing a capture', () => {
       v: 1,
       events: parsed.events.map(({ index }) => ({
         index,
-        seed: eventSeedOf(groupSeed as string, index),
+        // Each event's own seed, as version 1 carried it (here of version 3's commitment).
+        seed: eventSeedOf(groupSeed as string, index, 3),
         event: markedShipment(),
       })),
     };
