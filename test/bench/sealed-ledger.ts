@@ -1,11 +1,11 @@
 /**
  * A sealed network's work per event on one core, next to an open network's (docs/privacy.md):
- * at the capturing node, building the capture (in a sealed network: the dry run that finds the
- * recipients, sealing and encryption); block apply at a recipient (the capturer, which receives
+ * at the capturing node, building the capture (in a sealed network: the plan of its recipients,
+ * sealing and encryption); block apply at a recipient (the capturer, which receives
  * its own events) and at a node that receives none of them (public view and ciphertext only,
  * validation included); storing the plaintext at the capturer (as it sealed it: node/unsealer.ts)
  * and opening at another recipient (decrypt, check against the committed views and roots, store),
- * here the packer for shipments to it. CPU time of the process (WebCrypto works on the thread pool), in µs
+ * here the packer for shipments to it. CPU time of the process (all its threads), in µs
  * per event, for documents of PER_DOC events and blocks of BLOCK_EVENTS.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
