@@ -16,8 +16,8 @@ const IN_FLIGHT_LIMIT = 10_000;
 /**
  * A sealed network's captures at the submitting node (docs/privacy.md): eventIDs it assigns become
  * keyed uuids, the body is sealed to each event's recipients as planned against the committed
- * state (privacy/recipients.ts RecipientPlan), and a retry of the same plaintext body returns the transaction it became
- * (capture_keys), although sealing draws fresh seeds and keys each time.
+ * state (privacy/recipients.ts RecipientPlan), and a retry of the same plaintext body returns the
+ * transaction it became (capture_keys), although sealing draws fresh seeds and keys each time.
  */
 export class SealedCaptures<S extends SubmittedLike<unknown>> {
   private readonly inFlight = new Map<string, Promise<S>>();
@@ -85,7 +85,6 @@ export class SealedCaptures<S extends SubmittedLike<unknown>> {
   ) {
     // The recipients execution will require, planned from the public views (what every node
     // evaluates) and the committed state; sealBody asks for each event once, in order.
-    const next = plan();
-    return sealBody(body, this.config, height, (view) => next(view));
+    return sealBody(body, this.config, height, plan());
   }
 }
