@@ -67,7 +67,6 @@ export interface FieldTree {
   /** Version 2: the leaves, sorted; version 3: the bottom nodes of the tree, sorted. */
   leaves: string[];
   leafOf: Map<string, string>;
-  saltOf: Map<string, string>;
 }
 
 /**
@@ -110,7 +109,7 @@ const ZEROS = Buffer.alloc(16 * 128);
  */
 function binaryLeavesV3(seed: string, fields: readonly SealedField[]) {
   const count = leafCount(fields.length);
-  // Room for every decoy the count could take (paths are unique, so count - fields.length are).
+  // A salt per field, and room for up to `count` decoys (count - fields.length when paths are unique).
   const need = 16 * fields.length + 32 * count;
   const cipher = createCipheriv(
     'aes-256-ctr',
@@ -152,7 +151,6 @@ export function fieldTree(seed: string, fields: readonly SealedField[]): FieldTr
     root: merkleRootOf(binary.tree, binary.leaves),
     leaves: binary.leaves.map(hexOf),
     leafOf,
-    saltOf: binary.salts,
   };
 }
 
