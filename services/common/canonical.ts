@@ -18,9 +18,55 @@ export function canonicalBytes(value: unknown): Uint8Array {
 
 /** The canonical encoding as a string, for a hash that takes text (hashOf) without a byte copy. */
 export function canonicalText(value: unknown): string {
-  const text = canonicalize(value);
+  const copy = sortedCopy(value);
+  const text = copy === UNSORTABLE ? canonicalize(value) : JSON.stringify(copy);
   if (text === undefined) throw new TypeError('value cannot be canonicalized');
   return text;
+}
+
+/**
+ * JCS is JSON.stringify of the value with each object's keys in UTF-16 code-unit order (RFC 8785
+ * §3.2.3); strings and numbers are JSON.stringify's (§3.2.2, as the `canonicalize` package does
+ * too). So a copy whose objects are built in sorted key order, stringified once by V8's native
+ * serializer, gives the same text in half the time of the package's recursive concatenation
+ * (a 50-event capture body: 146 → 74 µs; every node hashes every transaction, block and vote).
+ * Property order can say "sorted" only for keys that are not array indices (V8 lists those first,
+ * in numeric order) and not `__proto__` (an assignment sets the prototype). A value holding such
+ * a key, or anything the package writes otherwise than JSON.stringify (a function, a hole in an
+ * array) or refuses (NaN, ±Infinity), goes to the package whole, so the text is always the
+ * package's. test/unit/common/canonical.test.ts compares both over fuzzed values.
+ */
+const UNSORTABLE: unique symbol = Symbol('unsortable');
+const INDEX_LIKE = /^(?:0|[1-9][0-9]*)$/;
+
+function sortedCopy(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : UNSORTABLE;
+  if (typeof value === 'function') return UNSORTABLE;
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) return UNSORTABLE;
+      const item = sortedCopy(value[i]);
+      if (item === UNSORTABLE) return UNSORTABLE;
+      out[i] = item;
+    }
+    return out;
+  }
+  // The package canonicalizes what toJSON returns.
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (toJSON instanceof Function) return sortedCopy(toJSON.call(value));
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const first = key.charCodeAt(0);
+    if ((first >= 48 && first <= 57 && INDEX_LIKE.test(key)) || key === '__proto__') return UNSORTABLE;
+    const item = sortedCopy(record[key]);
+    if (item === UNSORTABLE) return UNSORTABLE;
+    out[key] = item;
+  }
+  return out;
 }
 
 /** Signing domains keep a signature for one purpose from being replayed as another. */
