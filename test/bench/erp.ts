@@ -5,7 +5,11 @@
  * site, observes, transforms and packs what it holds, ships to the next member and receives what
  * was shipped to it. An item is used again only once it is `MATURE_MS` old, by when its previous
  * event is normally committed; past saturation it may not be, and the node rejects the event
- * (a committed verdict all the same, counted apart).
+ * (a committed verdict all the same, counted apart). A document the node refuses (429 past
+ * saturation) or never answers retires every item it names, as an ERP that gave up on a capture
+ * would not build on it: otherwise each refusal turned the later events on its items into
+ * rejections (UNKNOWN_OBJECT, INPUT_NOT_HELD), a third to a half of what was committed past
+ * saturation, and more of them in the network that refused more.
  */
 
 /** Age after which an item's last event is taken as committed. */
@@ -34,29 +38,45 @@ const MIX: Array<[Kind, number]> = [
 ];
 
 /** Items with the time they became usable, oldest first. */
-class Pool {
+export class Pool {
   private items: Array<{ id: string; at: number }> = [];
   private head = 0;
+  /** `retired`: items never to be handed out again (named by a refused document). */
+  constructor(private readonly retired: ReadonlySet<string>) {}
   add(id: string, at: number): void {
     this.items.push({ id, at });
   }
-  /** An item at least MATURE_MS old, removed from the pool; undefined when none is. */
+  /** An item at least MATURE_MS old and not retired, removed from the pool; undefined when none is. */
   take(now: number): string | undefined {
-    const item = this.items[this.head];
-    if (!item || now - item.at < MATURE_MS) return undefined;
-    this.head++;
-    if (this.head > 4096) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
+    for (;;) {
+      const item = this.items[this.head];
+      if (!item || now - item.at < MATURE_MS) return undefined;
+      this.head++;
+      if (this.head > 4096) {
+        this.items = this.items.slice(this.head);
+        this.head = 0;
+      }
+      if (!this.retired.has(item.id)) return item.id;
     }
-    return item.id;
   }
 }
 
+/** Every identifier an event names (epcList, inputs, outputs, children). */
+function namedIds(event: Ev): string[] {
+  const out: string[] = [];
+  for (const key of ['epcList', 'inputEPCList', 'outputEPCList', 'childEPCs']) {
+    const list = event[key];
+    if (Array.isArray(list)) out.push(...(list as string[]));
+  }
+  return out;
+}
+
 export class ErpClient {
-  private readonly held = new Pool();
+  /** Items named by a document that was refused: neither this client nor the next uses them. */
+  readonly retired = new Set<string>();
+  private readonly held = new Pool(this.retired);
   /** Items shipped to this member, waiting to be received. */
-  readonly inbound = new Pool();
+  readonly inbound = new Pool(this.retired);
   private serial = 0;
   private pallets = 0;
   private readonly tag: string;
@@ -169,14 +189,34 @@ export class ErpClient {
 
   /** One capture document of `count` events, serialised. */
   document(count: number, now: number): string {
+    return this.capture(count, now).body;
+  }
+
+  /**
+   * One capture document, and what to do if the node refuses it: retire the items it names, here
+   * and at the next member (where it shipped some).
+   */
+  capture(count: number, now: number): { body: string; refused(): void } {
     const eventList = Array.from({ length: count }, () => this.event(this.kind(), now));
-    return JSON.stringify({
+    const body = JSON.stringify({
       '@context': CONTEXT,
       type: 'EPCISDocument',
       schemaVersion: '2.0',
       creationDate: EVENT_TIME,
       epcisBody: { eventList },
     });
+    return {
+      body,
+      refused: () => {
+        const next = this.next();
+        for (const event of eventList) {
+          for (const id of namedIds(event)) {
+            this.retired.add(id);
+            next.retired.add(id);
+          }
+        }
+      },
+    };
   }
 }
 

@@ -179,7 +179,7 @@ export class LoadRunner {
     const send = (client: ErpClient, node: number, count: number) => {
       const n = this.cluster.nodes[node];
       if (!n) return;
-      const body = client.document(count, performance.now());
+      const { body, refused: retire } = client.capture(count, performance.now());
       const sentAt = performance.now();
       inFlight++;
       posted += count;
@@ -196,12 +196,14 @@ export class LoadRunner {
               acks.push({ node, captureID: id, events: count, sentAt, ackAt: performance.now() });
             } else {
               refused++;
+              retire();
               const code = `${res.status} ${(/"code":"([A-Z_]+)"/.exec(res.text) ?? [])[1] ?? ''}`.trim();
               refusals[code] = (refusals[code] ?? 0) + 1;
             }
           })
           .catch(() => {
             failed++;
+            retire();
           })
           .finally(() => {
             inFlight--;
