@@ -3,6 +3,7 @@ import { type Block, type CaptureTxBody, isCapture, type Transaction } from '../
 import {
   type Decrypter,
   type GeneralJWE,
+  type KeptEvent,
   type KeyRing,
   openCapture,
   type SealedEvent,
@@ -70,12 +71,28 @@ export class Unsealer {
     return undefined;
   }
 
+  /** Whether a capture has a group naming a key of this org (held here or not: missingKid). */
+  private sealedToOrg(tx: Transaction): boolean {
+    if (!isCapture(tx) || !Array.isArray(tx.body.sealed)) return false;
+    const ring = this.keyRing();
+    return tx.body.sealed.some(
+      (group) =>
+        Array.isArray(group?.kids) &&
+        group.kids.some((k) => typeof k === 'string' && (this.kids.has(k) || ring.get(k)?.org === this.org)),
+    );
+  }
+
   /**
    * Opens everything up to `height` (the tip at start, then each committed block, which the
    * commit hands over so it is not read back and parsed again).
    */
   committed(height: number, block?: Block): void {
-    if (block && this.handed.size < MAX_HANDED) this.handed.set(height, block);
+    // Only the transactions with a group sealed to this org: a block is otherwise garbage once
+    // applied, and kept whole until its turn here it outlived young-generation collections,
+    // each copying it again (most blocks hold nothing for a given member).
+    if (block && this.handed.size < MAX_HANDED) {
+      this.handed.set(height, { ...block, txs: block.txs.filter((tx) => this.sealedToOrg(tx)) });
+    }
     this.wanted = Math.max(this.wanted, height);
     if (this.running) return;
     const from = this.store.sealed.unsealedHeight();
@@ -120,7 +137,7 @@ export class Unsealer {
       }
       // This node's own captures as it sealed them (it receives every event it captures); of the
       // others, only those with a group sealed to this node. A node that receives nothing opens nothing.
-      const opened: Array<{ txId: string; events: readonly SealedEvent[] }> = [];
+      const opened: Array<{ txId: string; events: ReadonlyArray<SealedEvent | KeptEvent> }> = [];
       const mine: Transaction[] = [];
       for (const tx of block.txs) {
         if (!isCapture(tx) || !tx.body.sealed) continue;

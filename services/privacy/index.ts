@@ -59,6 +59,7 @@ export { mergeSealed, type SealedPart, sealedPartOf } from './sealed-part.js';
 export {
   activeKeyOf,
   eventIdSecretOf,
+  type KeptEvent,
   SealedHere,
   type SealingConfig,
   sealBody,

@@ -25,20 +25,35 @@ export interface SealingConfig {
   sealedHere?: SealedHere;
 }
 
+/** An event this node sealed, as it stores it once committed: its position, seed and JSON text. */
+export interface KeptEvent {
+  index: number;
+  seed: string;
+  text: string;
+}
+
 /** Events of this node's own sealed captures, kept in memory between sealing and the commit. */
 export class SealedHere {
-  private readonly byTx = new Map<string, SealedEvent[]>();
+  private readonly byTx = new Map<string, KeptEvent[]>();
 
   constructor(private readonly limit = 10_000) {}
 
-  put(txId: string, events: SealedEvent[]): void {
-    this.byTx.set(txId, events);
+  /**
+   * Kept as the JSON text sealed_events stores, not as the parsed events: they wait for their
+   * block for seconds, and a graph of small objects that old is copied by every young-generation
+   * collection meanwhile, one flat string per event is not.
+   */
+  put(txId: string, events: readonly SealedEvent[]): void {
+    this.byTx.set(
+      txId,
+      events.map((e) => ({ index: e.index, seed: e.seed, text: JSON.stringify(e.event) })),
+    );
     // A capture that never commits (evicted from the mempool) must not be kept for ever.
     if (this.byTx.size > this.limit) this.byTx.delete(this.byTx.keys().next().value as string);
   }
 
   /** The events of `txId` when this node sealed it since it started, once. */
-  take(txId: string): SealedEvent[] | undefined {
+  take(txId: string): KeptEvent[] | undefined {
     const events = this.byTx.get(txId);
     this.byTx.delete(txId);
     return events;

@@ -41,14 +41,17 @@ export class SealedStore {
     height: number,
     opened: ReadonlyArray<{
       txId: string;
-      events: ReadonlyArray<{ index: number; event: unknown; seed: string }>;
+      /** Each event opened, or as its capturer kept it: already JSON text. */
+      events: ReadonlyArray<{ index: number; seed: string } & ({ event: unknown } | { text: string })>;
     }>,
   ): void {
     this.db.transaction(() => {
       for (const { txId, events } of opened) {
         const first = this.q.firstEvent.get(txId)?.first_event;
         if (first === null || first === undefined) continue;
-        for (const e of events) this.q.put.run(first + e.index, JSON.stringify(e.event), e.seed);
+        for (const e of events) {
+          this.q.put.run(first + e.index, 'text' in e ? e.text : JSON.stringify(e.event), e.seed);
+        }
       }
       this.q.putMeta.run(String(height));
     })();
