@@ -258,7 +258,10 @@ function reserveOf(value: unknown, path: string): number | undefined {
   return value;
 }
 
-/** node.json mempool: positive numbers (defaults for what is absent); a NaN bound would refuse every capture. */
+/**
+ * node.json mempool: positive numbers, whole but for backlogSeconds (defaults for what is absent);
+ * a NaN bound would refuse every capture.
+ */
 export function mempoolOf(value: unknown, path: string): LoadedMempool {
   if (value === undefined) return { ...DEFAULT_MEMPOOL };
   const fail = (why: string) =>
@@ -273,6 +276,8 @@ export function mempoolOf(value: unknown, path: string): LoadedMempool {
     if (!(key in out)) throw fail(`has an unknown field: ${key}`);
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
       throw fail(`${key} must be a positive number`);
+    // Counts of transactions, bytes and cost units are whole: 0.5 of a transaction admits none.
+    if (key !== 'backlogSeconds' && !Number.isSafeInteger(v)) throw fail(`${key} must be a whole number`);
     out[key as keyof LoadedMempool] = v;
   }
   return out;

@@ -314,5 +314,13 @@ describe('node.json mempool', () => {
     for (const bad of [5, [], { backlogSeconds: 0 }, { minCost: -1 }, { maxCost: '9' }, { backlog: 3 }]) {
       expect(() => mempoolOf(bad, 'node.json'), JSON.stringify(bad)).toThrow(/mempool/);
     }
+    // Counts are whole numbers; only the backlog's seconds may be fractional.
+    for (const key of ['maxTxs', 'maxBytes', 'maxCost', 'minCost']) {
+      expect(() => mempoolOf({ [key]: 2.5 }, 'node.json'), key).toThrow(
+        new RegExp(`${key} must be a whole number`),
+      );
+      expect(() => mempoolOf({ [key]: 1e300 }, 'node.json'), key).toThrow(/whole number/);
+      expect(mempoolOf({ [key]: 7 }, 'node.json')[key as 'maxTxs']).toBe(7);
+    }
   });
 });
