@@ -80,7 +80,13 @@ export function standaloneApplier(
   const members = new MemberBook(store, genesis.members, genesis.grants ?? []);
   const context: BlockApplyContext = {
     store,
-    rules: new RuleRegistry(store, genesis.rules, members, (height) => members.at(height).quorum),
+    rules: new RuleRegistry(
+      store,
+      genesis.rules,
+      members,
+      (height) => members.at(height).quorum,
+      genesis.privacy === 'sealed',
+    ),
     members,
     network: genesis.network,
     recipients: new Recipients(members, members),

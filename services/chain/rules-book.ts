@@ -9,6 +9,7 @@ import {
 } from '../contracts/index.js';
 import type { RuleProposal, RulesBook } from '../execution/index.js';
 import type { RuleFileData } from '../ledger/index.js';
+import { sealedFieldProblems } from '../privacy/index.js';
 import type { Store } from '../storage/index.js';
 
 /** The members the custody rules see at a height (chain/member-book.ts), or a fixed list. */
@@ -39,6 +40,12 @@ export class RuleRegistry implements RulesBook {
     genesisRules: readonly RuleFileData[],
     members: readonly Member[] | MemberDirectory,
     quorum: number | ((height: number) => number),
+    /**
+     * A sealed network (genesis `privacy`): a proposed rule set that reads a sealed field is
+     * invalid, as `network init` and `waybill contracts check` refuse it. Every node judges the
+     * public view only, where such a field is absent: the rule would judge every event on nothing.
+     */
+    private readonly sealed = false,
   ) {
     const ruleSet = loadRuleFiles(genesisRules);
     this.genesisHash = ruleSet.hash;
@@ -94,8 +101,9 @@ export class RuleRegistry implements RulesBook {
     const hash = ruleSetHash(files);
     let result = this.checked.get(hash);
     if (!result) {
-      const { problems } = compileRuleFiles(files);
-      result = { hash, problems: problems.map(formatProblem) };
+      const { problems, ruleSet } = compileRuleFiles(files);
+      const sealedReads = this.sealed ? sealedFieldProblems(ruleSet) : [];
+      result = { hash, problems: [...problems, ...sealedReads].map(formatProblem) };
       this.checked.set(hash, result);
       if (this.checked.size > CHECKED_CACHE) this.checked.delete(this.checked.keys().next().value as string);
     }

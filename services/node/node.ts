@@ -56,7 +56,13 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
   const mempool = new Mempool(config.mempool);
   const signer = createSigner(config.seed);
   const members = new MemberBook(store, genesis.members, genesis.grants ?? []);
-  const rules = new RuleRegistry(store, genesis.rules, members, (height) => members.at(height).quorum);
+  const rules = new RuleRegistry(
+    store,
+    genesis.rules,
+    members,
+    (height) => members.at(height).quorum,
+    genesis.privacy === 'sealed',
+  );
   const metrics = new NodeMetrics();
   const sealing = sealingOf(config, store, members, logger);
   // What runs after each commit, in this order; filled below once every step exists.

@@ -124,7 +124,13 @@ export class Chain {
   }
 
   appOver(store: Store, mempool: Mempool): LedgerApp {
-    const rules = new RuleRegistry(store, this.genesis.rules, this.genesis.members, quorumOf(4).quorum);
+    const rules = new RuleRegistry(
+      store,
+      this.genesis.rules,
+      this.genesis.members,
+      quorumOf(4).quorum,
+      this.genesis.privacy === 'sealed',
+    );
     return new LedgerApp({
       genesis: this.genesis,
       self: this.self,

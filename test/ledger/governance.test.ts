@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ruleSetHash } from '../../services/contracts/index.js';
+import { generateEncryptionKey } from '../../services/crypto/index.js';
 import { RejectCode, RULES_ACTIVATION_DELAY } from '../../services/execution/index.js';
 import { commission, epc, PARTY, ship } from '../contracts/helpers.js';
 import { RULE_FILES } from '../support/ledger.js';
-import { Chain } from './chain.js';
+import { Chain, ORGS } from './chain.js';
 
 /** The shipped rules plus one: the farm may no longer ship (a quarantine the consortium votes in). */
 const QUARANTINE = [
@@ -97,5 +98,41 @@ describe('rule-set governance', () => {
     // Larger than every peer accepts: refused here, not queued to stall this node's proposals.
     const big = [{ name: 'big.yaml', text: `# ${'x'.repeat(256 * 1024)}\nrules: []\n` }];
     expect(() => chain.app.proposeRules(big)).toThrow(/too large/);
+  });
+
+  it('in a sealed network, never orders rules that read a sealed field (every node judges the public view)', async () => {
+    const keys = Object.fromEntries(
+      await Promise.all(ORGS.map(async (o) => [o, await generateEncryptionKey(o)] as const)),
+    );
+    const reading = [
+      ...RULE_FILES,
+      {
+        name: 'zz-po.yaml',
+        text: [
+          'rules:',
+          '  - id: needs-po',
+          '    description: Shipments carry a purchase order.',
+          '    when:',
+          '      bizStep: shipping',
+          '    require:',
+          '      - check: size(event.bizTransactionList) > 0',
+          '        code: NO_PO',
+          '        message: a shipment names its purchase order',
+          '',
+        ].join('\n'),
+      },
+    ];
+    const sealed = new Chain('farm', undefined, keys as never);
+    try {
+      expect(() => sealed.app.proposeRules(reading)).toThrow(/do not compile/);
+      const proposal = sealed.propose('packer', reading);
+      expect(sealed.app.checkTx(proposal)).toBe(false);
+      // The same files are a valid proposal where nothing is sealed; and QUARANTINE, reading only
+      // the public `org`, in a sealed network.
+      expect(chain.app.checkTx(chain.propose('packer', reading))).toBe(true);
+      expect(sealed.app.checkTx(sealed.propose('packer', QUARANTINE))).toBe(true);
+    } finally {
+      sealed.close();
+    }
   });
 });
