@@ -9,7 +9,7 @@ import {
 } from '../contracts/index.js';
 import type { RuleProposal, RulesBook } from '../execution/index.js';
 import type { RuleFileData } from '../ledger/index.js';
-import { sealedFieldProblems } from '../privacy/index.js';
+import { publicIlmdKeysOf, sealedFieldProblems, sealedIlmdProblems } from '../privacy/index.js';
 import type { Store } from '../storage/index.js';
 
 /** The members the custody rules see at a height (chain/member-book.ts), or a fixed list. */
@@ -41,14 +41,16 @@ export class RuleRegistry implements RulesBook {
     members: readonly Member[] | MemberDirectory,
     quorum: number | ((height: number) => number),
     /**
-     * A sealed network (genesis `privacy`): a proposed rule set that reads a sealed field is
-     * invalid, as `network init` and `waybill contracts check` refuse it. Every node judges the
-     * public view only, where such a field is absent: the rule would judge every event on nothing.
+     * A sealed network (genesis `privacy`): a proposed rule set that reads a sealed field, or an
+     * ilmd key the genesis rules do not read, is invalid, as `network init` and `waybill contracts
+     * check` refuse the first. Every node judges the public view only, where such a field is
+     * absent: the rule would judge every event on nothing.
      */
     private readonly sealed = false,
   ) {
     const ruleSet = loadRuleFiles(genesisRules);
     this.genesisHash = ruleSet.hash;
+    this.publicIlmdKeys = publicIlmdKeysOf(ruleSet);
     this.genesisFiles = genesisRules;
     const fixed = members as readonly Member[];
     this.directory = Array.isArray(members)
@@ -58,6 +60,8 @@ export class RuleRegistry implements RulesBook {
   }
 
   private readonly genesisFiles: readonly RuleFileData[];
+  /** The ilmd keys a sealed network shows in its public views: those the genesis rules read. */
+  private readonly publicIlmdKeys: readonly string[];
 
   /** Member approvals needed at `height`: 2f+1 of its validators. */
   quorumAt(height: number): number {
@@ -102,7 +106,9 @@ export class RuleRegistry implements RulesBook {
     let result = this.checked.get(hash);
     if (!result) {
       const { problems, ruleSet } = compileRuleFiles(files);
-      const sealedReads = this.sealed ? sealedFieldProblems(ruleSet) : [];
+      const sealedReads = this.sealed
+        ? [...sealedFieldProblems(ruleSet), ...sealedIlmdProblems(ruleSet, this.publicIlmdKeys)]
+        : [];
       result = { hash, problems: [...problems, ...sealedReads].map(formatProblem) };
       this.checked.set(hash, result);
       if (this.checked.size > CHECKED_CACHE) this.checked.delete(this.checked.keys().next().value as string);

@@ -44,7 +44,7 @@ export {
   type RecipientsBook,
   recipientsOf,
 } from './recipients.js';
-export { publicIlmdKeysOf, sealedFieldProblems, sealedReads } from './rule-fields.js';
+export { publicIlmdKeysOf, sealedFieldProblems, sealedIlmdProblems, sealedReads } from './rule-fields.js';
 export {
   groupRoots,
   PUBLIC_DOCUMENT_FIELDS,

@@ -10,17 +10,36 @@ import { PARTLY_PUBLIC_FIELDS, PUBLIC_FIELDS } from './tiers.js';
 
 /** The ilmd keys a rule set reads: the `create` effect's temperature parameters. */
 export function publicIlmdKeysOf(ruleSet: RuleSet): string[] {
-  const out = new Set<string>();
+  return [...new Set(ilmdReads(ruleSet).map((r) => r.key))].sort();
+}
+
+function ilmdReads(ruleSet: RuleSet): Array<{ key: string; rule: RuleSet['rules'][number] }> {
+  const out: Array<{ key: string; rule: RuleSet['rules'][number] }> = [];
   for (const rule of ruleSet.rules) {
     for (const effect of rule.effects) {
       if (effect.op !== 'create') continue;
       for (const k of ['minTemperature', 'maxTemperature']) {
         const v = effect.params[k];
-        if (v !== undefined) out.add(v);
+        if (v !== undefined) out.push({ key: v, rule });
       }
     }
   }
-  return [...out].sort();
+  return out;
+}
+
+/**
+ * One problem per ilmd key a rule set reads that is not among `publicKeys`: a sealed network's
+ * public ilmd keys are those its genesis rules read (block-apply.ts tiersOf), so a rule set
+ * governance activates later that reads another would read a sealed field.
+ */
+export function sealedIlmdProblems(ruleSet: RuleSet, publicKeys: readonly string[]): RuleProblem[] {
+  return ilmdReads(ruleSet)
+    .filter(({ key }) => !publicKeys.includes(key))
+    .map(({ key, rule }) => ({
+      file: rule.file,
+      line: rule.line,
+      message: `rule ${rule.id} reads ilmd key ${key}, which this sealed network seals: its public ilmd keys are those its genesis rules read (docs/privacy.md)`,
+    }));
 }
 
 // A hand-written scan, not a CEL AST walk: the CEL library compiles to closures without a public

@@ -131,6 +131,23 @@ describe('rule-set governance', () => {
       // the public `org`, in a sealed network.
       expect(chain.app.checkTx(chain.propose('packer', reading))).toBe(true);
       expect(sealed.app.checkTx(sealed.propose('packer', QUARANTINE))).toBe(true);
+      // An ilmd key the genesis rules do not read is sealed too: a rule set reading it is refused.
+      const otherIlmd = RULE_FILES.map((f) => ({
+        ...f,
+        text: f.text.replaceAll('waybill:minTemperature', 'example:coldMin'),
+      }));
+      expect(otherIlmd).not.toEqual(RULE_FILES);
+      expect(() => sealed.app.proposeRules(otherIlmd)).toThrow(
+        expect.objectContaining({
+          meta: expect.objectContaining({
+            errors: expect.arrayContaining([
+              expect.objectContaining({ message: expect.stringMatching(/ilmd key example:coldMin/) }),
+            ]),
+          }),
+        }),
+      );
+      expect(sealed.app.checkTx(sealed.propose('packer', otherIlmd))).toBe(false);
+      expect(chain.app.checkTx(chain.propose('packer', otherIlmd))).toBe(true);
     } finally {
       sealed.close();
     }
