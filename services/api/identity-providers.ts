@@ -26,7 +26,8 @@ export class RemoteIssuer {
 
   constructor(
     private readonly idp: IdentityProvider,
-    private readonly members: ReadonlySet<string>,
+    /** Whether an org is a member now: asked at each verification, so governance's changes count. */
+    private readonly isMember: (org: string) => boolean,
   ) {
     const jwks = createRemoteJWKSet(new URL(idp.jwksUrl), {
       timeoutDuration: FETCH_TIMEOUT_MS,
@@ -59,7 +60,7 @@ export class RemoteIssuer {
 
   private principalOf(payload: JWTPayload): Principal {
     const org = this.idp.org ?? payload[this.idp.orgClaim ?? ''];
-    if (typeof org !== 'string' || !this.members.has(org)) {
+    if (typeof org !== 'string' || !this.isMember(org)) {
       throw new WaybillError(
         ErrorCode.Unauthorized,
         `the bearer token's '${this.idp.orgClaim}' claim names no member org`,

@@ -67,18 +67,25 @@ export class TokenVerifier {
 
   constructor(private readonly opts: TokenVerifierOptions) {
     this.maxCached = opts.maxCached ?? 4096;
-    const members = new Set(opts.issuers.keys());
     for (const idp of opts.identityProviders ?? [])
-      this.remote.set(idp.issuer, new RemoteIssuer(idp, members));
+      this.remote.set(idp.issuer, new RemoteIssuer(idp, (org) => this.isMember(org)));
+  }
+
+  /** A member org now (the issuers follow governance): an IdP's tokens act only for one. */
+  private isMember(org: string): boolean {
+    return this.opts.issuers.get(org) !== undefined;
   }
 
   /** The token's principal; throws UNAUTHORIZED. */
   async verify(token: string): Promise<Principal> {
     const hit = this.cache.get(token);
-    // A remembered token counts only while its issuer is still a member with the same key.
+    // A remembered token counts only while its issuer is still a member with the same key, or
+    // (an IdP's token) while its org is still a member.
     const current =
       hit &&
-      (hit.memberKey === undefined || sameKey(hit.memberKey, this.opts.issuers.get(hit.principal.org)));
+      (hit.memberKey === undefined
+        ? this.isMember(hit.principal.org)
+        : sameKey(hit.memberKey, this.opts.issuers.get(hit.principal.org)));
     if (hit && current && hit.expiresAtMs > Date.now()) return hit.principal;
     this.cache.delete(token);
     const verified = await this.verifyUncached(token);

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApi } from '../../services/api/index.js';
-import type { IdentityProvider } from '../../services/config/index.js';
+import type { IdentityProvider, PublicJwk } from '../../services/config/index.js';
 import {
   type IdpTokenClaims,
   JwksServer,
@@ -111,6 +111,20 @@ describe('tokens from external identity providers (node.json auth.jwks)', () => 
     expectProblem(await call(capture(other)), 403, 'FORBIDDEN');
     const rogue = await idpToken(sharedKey, { iss: SHARED_ISSUER, claims: { org: 'rogue-traders' } });
     expectProblem(await call(capture(rogue)), 401, 'UNAUTHORIZED');
+  });
+
+  it('follows governance: a shared IdP acts for an org admitted later, and no longer for one removed, remembered tokens included', async () => {
+    // The node's issuers are the members in force (node/api-deps.ts reads them live).
+    const issuers = node.issuers as Map<string, PublicJwk>;
+    const other = await idpToken(sharedKey, { iss: SHARED_ISSUER, claims: { org: OTHER } });
+    expectProblem(await call({ url: '/events/x', token: other }), 404, 'NOT_FOUND');
+    const otherKeyJwk = issuers.get(OTHER) as PublicJwk;
+    issuers.delete(OTHER);
+    expectProblem(await call({ url: '/events/x', token: other }), 401, 'UNAUTHORIZED');
+    const later = await idpToken(sharedKey, { iss: SHARED_ISSUER, claims: { org: 'late-joiners' } });
+    expectProblem(await call({ url: '/events/x', token: later }), 401, 'UNAUTHORIZED');
+    issuers.set('late-joiners', otherKeyJwk);
+    expectProblem(await call({ url: '/events/x', token: later }), 404, 'NOT_FOUND');
   });
 
   it("refuses tokens the IdP did not sign, unknown issuers, the wrong audience and one IdP's key used as another's", async () => {
