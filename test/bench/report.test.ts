@@ -66,6 +66,29 @@ describe('bench report', () => {
     expect(renderTable(result)).toContain('NO');
   });
 
+  it('reads the privacy ratio from the peaks, with the first-saturation reading and CPU beside it', () => {
+    const privacy = {
+      open: 1500,
+      sealed: 1200,
+      ratio: 0.8,
+      firstSaturated: { open: 1500, sealed: 900, ratio: 0.6 },
+      nonRecipientBytesPerEvent: 2100,
+      recipientBytesPerEvent: 2600,
+      sealMsPerEvent: 0.15,
+      openMsPerEvent: 0.12,
+      cpuAtCommonRate: { offered: 1000, open: 350, sealed: 450 },
+    };
+    const rows = targetRows({ ...result, privacy });
+    const row = (prefix: string) => rows.find((r) => r.figure.includes(prefix));
+    expect(row('peak committed events/s sealed / open')).toMatchObject({ value: '0.8', met: false });
+    expect(
+      targetRows({ ...result, privacy: { ...privacy, ratio: 0.92 } }).find((r) => r.figure.includes('peak'))
+        ?.met,
+    ).toBe(true);
+    expect(row('first saturated step')?.value).toBe('0.6');
+    expect(row('CPU per event per node at 1,000/s')?.value).toBe('350 µs / 450 µs');
+  });
+
   it('draws both networks on both panels, one point per step', () => {
     const svg = renderSvg(result);
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);

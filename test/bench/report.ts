@@ -81,6 +81,25 @@ export function targetRows(r: BenchResult): TargetRow[] {
             target: '>= 0.9',
             met: check(r.privacy.ratio, (v) => v >= 0.9),
           },
+          ...(r.privacy.firstSaturated
+            ? [
+                {
+                  figure: `  up to each one's first saturated step (${fmt(r.privacy.firstSaturated.sealed, '/s')} / ${fmt(r.privacy.firstSaturated.open, '/s')})`,
+                  value: fmt(r.privacy.firstSaturated.ratio),
+                  target: '',
+                },
+              ]
+            : []),
+          ...(r.privacy.cpuAtCommonRate
+            ? [
+                {
+                  // Where both keep up: the steadier figure of what sealing costs a node.
+                  figure: `CPU per event per node at ${fmt(r.privacy.cpuAtCommonRate.offered, '/s')}, open / sealed`,
+                  value: `${fmt(r.privacy.cpuAtCommonRate.open, ' µs')} / ${fmt(r.privacy.cpuAtCommonRate.sealed, ' µs')}`,
+                  target: '',
+                },
+              ]
+            : []),
           {
             figure: 'disk per event, sealed: non-recipient / recipient node',
             value: `${fmt(r.privacy.nonRecipientBytesPerEvent, ' B')} / ${fmt(r.privacy.recipientBytesPerEvent, ' B')}`,
