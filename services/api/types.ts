@@ -54,8 +54,8 @@ export type GovernanceAccepted = Schemas['GovernanceAccepted'];
  * (members join, leave and rotate keys by governance), so it is read on every verification.
  */
 export interface IssuerKeys {
+  /** The org's key while it is a member (undefined otherwise: membership is asked this way). */
   get(org: string): PublicJwk | undefined;
-  keys(): Iterable<string>;
 }
 
 /** Everything the HTTP layer needs from the node; passed in, so tests use fakes. */

@@ -195,6 +195,5 @@ function memberIssuers(
   const now = () => members.at(store.tip().height + 1);
   return {
     get: (org) => now().get(org)?.jwtIssuerKey ?? (org === self.id ? self.jwtIssuerKey : undefined),
-    keys: () => new Set([...now().members.map((m) => m.id), self.id]),
   };
 }
