@@ -44,29 +44,62 @@ function sortedCopy(value: unknown): unknown {
   if (typeof value === 'function') return UNSORTABLE;
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {
-    const out: unknown[] = new Array(value.length);
+    // Copied only from the first item that changes: an array of sorted items is its own copy.
+    let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       if (!(i in value)) return UNSORTABLE;
       const item = sortedCopy(value[i]);
       if (item === UNSORTABLE) return UNSORTABLE;
-      out[i] = item;
+      if (out === undefined && item !== value[i]) out = value.slice(0, i);
+      if (out !== undefined) out[i] = item;
     }
-    return out;
+    if (out !== undefined || Object.getPrototypeOf(value) === Array.prototype) return out ?? value;
+    return Array.from({ length: value.length }, (_, i) => value[i]);
   }
   // The package canonicalizes what toJSON returns.
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   if (toJSON instanceof Function) return sortedCopy(toJSON.call(value));
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort();
-  const out: Record<string, unknown> = {};
-  for (const key of keys) {
+  const keys = Object.keys(record);
+  // Copy-on-write: an object whose keys are already in order and whose members are their own
+  // copies is written as it is (lists of identifiers, small objects of one or two keys, anything
+  // parsed from canonical text), so only what is out of order is copied.
+  let same = isPlain(record);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
     const first = key.charCodeAt(0);
     if ((first >= 48 && first <= 57 && INDEX_LIKE.test(key)) || key === '__proto__') return UNSORTABLE;
+    if (same && i > 0 && !((keys[i - 1] as string) < key)) same = false;
+  }
+  if (same) {
+    let out: Record<string, unknown> | undefined;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      const member = record[key];
+      const item = sortedCopy(member);
+      if (item === UNSORTABLE) return UNSORTABLE;
+      if (out === undefined && item !== member) {
+        out = {};
+        for (let j = 0; j < i; j++) out[keys[j] as string] = record[keys[j] as string];
+      }
+      if (out !== undefined) out[key] = item;
+    }
+    return out ?? record;
+  }
+  keys.sort();
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
     const item = sortedCopy(record[key]);
     if (item === UNSORTABLE) return UNSORTABLE;
     out[key] = item;
   }
   return out;
+}
+
+/** Own data only, as JSON.stringify writes it for a copy: a plain object, not a boxed value or a class's. */
+function isPlain(record: object): boolean {
+  const proto = Object.getPrototypeOf(record);
+  return proto === Object.prototype || proto === null;
 }
 
 /** Signing domains keep a signature for one purpose from being replayed as another. */

@@ -12,7 +12,7 @@ export {
 export { DomainError, ErrorCode, WaybillError } from './errors.js';
 export { HmacSha256 } from './hmac.js';
 export { tooDeep, tooDeepError } from './json-depth.js';
-export { sameCanonical } from './json-equal.js';
+export { sameCanonical, sameJsonText } from './json-equal.js';
 export { nonFinite } from './json-finite.js';
 export { createLogger, type Logger, REDACT_PATHS } from './logger.js';
 export { type RateLimit, RateLimiter } from './rate-limiter.js';

@@ -1,3 +1,4 @@
+import { sameJsonText } from '../common/index.js';
 import { Directory, sdtWord } from '../contracts/index.js';
 import {
   escapeSegment,
@@ -190,7 +191,7 @@ export interface SealedField {
 
 /** Whether a field or element is shown as captured (what sealedFields and sealedPartOf compare). */
 export function sameValue(a: unknown, b: unknown): boolean {
-  return a === b || (a !== undefined && b !== undefined && JSON.stringify(a) === JSON.stringify(b));
+  return a === b || (a !== undefined && b !== undefined && sameJsonText(a, b));
 }
 
 /**

@@ -17,7 +17,7 @@ import type { CaptureTxBody } from '../../services/ledger/index.js';
 import { Decrypter, keyRingOf, openCapture, sealCapture, tierContext } from '../../services/privacy/index.js';
 import { markedShipment } from '../support/sealed.js';
 import { log, saturated, withCluster } from './load.js';
-import type { StepResult } from './network.js';
+import type { LoadRunner, StepResult } from './network.js';
 import { sealedLedgerBenchmarks } from './sealed-ledger.js';
 
 export interface PrivacyResults {
@@ -52,33 +52,80 @@ function dirBytes(dir: string): number {
   return total;
 }
 
+type Privacy = 'open' | 'sealed';
+
+/** One network's steps and what its data directory holds once they are over. */
+interface NetworkRun {
+  steps: StepResult[];
+  /** The highest committed rate of any step. */
+  committed: number;
+  /** The best step up to and including the first saturated one (the reading before 2026-12-06). */
+  first: number;
+  perEvent: number;
+  plainPerHeld: number;
+}
+
 /**
- * One network's peak throughput: every offered rate in turn on a fresh four-node network, the
- * highest committed rate of any step. Both networks get the same rates. A network commits more
- * per block under overload (fewer, larger blocks), and how much more differs between open and
- * sealed captures (a sealed network refuses excess load before sealing it): the sealed network
- * of 2026-12-06 committed 1,269/s at 1,500/s offered, its first saturated step, and 1,451/s at
- * 4,000/s, the open one 1,758/s at 2,000/s and 1,629/s at 4,000/s. So the peak is looked for over
- * the whole range rather than up to the first saturated step, which is reported beside it.
+ * Both networks' peak throughput: every offered rate in turn, the highest committed rate of any
+ * step. Both networks are up for the whole run and take the rates in turn, one step of each at a
+ * rate (the order alternating from rate to rate), so a drift of this machine's speed, which moves
+ * single runs by 15–20 %, falls on both alike instead of on whichever ran second; the idle network
+ * has drained its backlog (LoadRunner.step waits for every acknowledged capture) and costs about
+ * 1 % of a core. A network commits more per block under overload (fewer, larger blocks), and how
+ * much more differs between open and sealed captures (a sealed network refuses excess load before
+ * sealing it): the sealed network of 2026-12-06 committed 1,269/s at 1,500/s offered, its first
+ * saturated step, and 1,451/s at 4,000/s, the open one 1,758/s at 2,000/s and 1,629/s at 4,000/s.
+ * So the peak is looked for over the whole range rather than up to the first saturated step, which
+ * is reported beside it.
  */
-async function saturation(privacy: 'open' | 'sealed', rates: readonly number[], seconds: number) {
-  return withCluster(
+async function saturations(rates: readonly number[], seconds: number): Promise<Record<Privacy, NetworkRun>> {
+  const steps: Record<Privacy, StepResult[]> = { open: [], sealed: [] };
+  const runs = {} as Record<Privacy, NetworkRun>;
+  await network('open', runs, steps, (outer) =>
+    network(
+      'sealed',
+      runs,
+      steps,
+      async (runners) => {
+        for (const [i, rate] of rates.entries()) {
+          const order: Privacy[] = i % 2 === 0 ? ['open', 'sealed'] : ['sealed', 'open'];
+          for (const privacy of order) {
+            const step = await (runners.get(privacy) as LoadRunner).step(rate, seconds);
+            log(step, `${privacy}: `);
+            steps[privacy].push(step);
+          }
+        }
+      },
+      outer,
+    ),
+  );
+  return runs;
+}
+
+/**
+ * Starts one network, runs `inner` with it (and the networks started around it) up, then reads
+ * its data directory into `runs` once its nodes have stopped.
+ */
+async function network(
+  privacy: Privacy,
+  runs: Record<Privacy, NetworkRun>,
+  steps: Record<Privacy, StepResult[]>,
+  inner: (runners: Map<Privacy, LoadRunner>) => Promise<void>,
+  runners = new Map<Privacy, LoadRunner>(),
+): Promise<void> {
+  const peak = (of: readonly StepResult[]) => Math.max(0, ...of.map((s) => s.committed));
+  await withCluster(
     4,
     { privacy },
     async (_cluster, runner) => {
-      const steps: StepResult[] = [];
-      for (const rate of rates) {
-        const step = await runner.step(rate, seconds);
-        log(step, `${privacy}: `);
-        steps.push(step);
-      }
-      const peak = (of: readonly StepResult[]) => Math.max(...of.map((s) => s.committed));
-      // The old reading: the best step up to and including the first saturated one.
-      const firstSaturated = steps.findIndex(saturated);
-      const first = peak(firstSaturated < 0 ? steps : steps.slice(0, firstSaturated + 1));
-      return { steps, committed: peak(steps), first, perEvent: 0, plainPerHeld: 0 };
+      runners.set(privacy, runner);
+      await inner(runners);
+      const own = steps[privacy];
+      const firstSaturated = own.findIndex(saturated);
+      const first = peak(firstSaturated < 0 ? own : own.slice(0, firstSaturated + 1));
+      runs[privacy] = { steps: own, committed: peak(own), first, perEvent: 0, plainPerHeld: 0 };
     },
-    (cluster, run) => {
+    (cluster) => {
       const dataDir = cluster.nodes[0]?.dataDir as string;
       const db = new Database(join(dataDir, 'ledger.sqlite'), { readonly: true });
       try {
@@ -91,9 +138,9 @@ async function saturation(privacy: 'open' | 'sealed', rates: readonly number[], 
                 )
                 .get() as { n: number; bytes: number })
             : { n: 0, bytes: 0 };
-        const perEvent = events > 0 ? (dirBytes(dataDir) - held.bytes) / events : 0;
-        const plainPerHeld = held.n > 0 ? held.bytes / held.n : 0;
-        return { ...run, perEvent, plainPerHeld };
+        const run = runs[privacy];
+        run.perEvent = events > 0 ? (dirBytes(dataDir) - held.bytes) / events : 0;
+        run.plainPerHeld = held.n > 0 ? held.bytes / held.n : 0;
       } finally {
         db.close();
       }
@@ -150,8 +197,7 @@ export async function privacyBenchmarks(quick: boolean): Promise<PrivacyResults>
   const ledger = await sealedLedgerBenchmarks(quick ? 1_000 : 5_000);
   const rates = quick ? [500, 1500] : [500, 1000, 1500, 2000, 3000, 4000];
   const seconds = quick ? 5 : 20;
-  const open = await saturation('open', rates, seconds);
-  const sealed = await saturation('sealed', rates, seconds);
+  const { open, sealed } = await saturations(rates, seconds);
   const ratioOf = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 100) / 100 : 0);
   const ratio = ratioOf(sealed.committed, open.committed);
   const firstSaturated = {

@@ -103,4 +103,20 @@ describe('canonicalText: RFC 8785 JCS, the canonicalize package byte for byte', 
     const withFunction = { f: () => 1, a: 1 };
     expect(canonicalText(withFunction)).toBe(canonicalize(withFunction));
   });
+
+  it('writes parts already in order as they are and the rest sorted, boxed and class values as the package', () => {
+    const inner = { a: 1, b: [1, { c: 2 }] };
+    const value = { z: inner, a: { y: 1, x: 2 }, l: ['b', 'a'] };
+    expect(canonicalText(value)).toBe('{"a":{"x":2,"y":1},"l":["b","a"],"z":{"a":1,"b":[1,{"c":2}]}}');
+    expect(canonicalText(value)).toBe(canonicalize(value));
+    class Point {
+      constructor(
+        readonly x: number,
+        readonly y: number,
+      ) {}
+    }
+    for (const value of [{ p: new Point(1, 2) }, { n: Object(5) }, { s: Object('ab') }]) {
+      expect(ours(value)).toEqual(reference(value));
+    }
+  });
 });
