@@ -54,8 +54,20 @@ async function run(
   const logger = createLogger('silent');
   const tiers = chain.sealing?.tiers;
   const ring = () => chain.sealing?.keys ?? new Map();
+  // The capturer's unsealer as the node wires it (node/sealing.ts): with what its sealing kept, so
+  // it stores its own events as it sealed them instead of decrypting and checking them again.
   const unsealer =
-    tiers && new Unsealer(chain.store, new Decrypter([keys.farm.privateJwk]), tiers, logger, 'farm', ring);
+    tiers &&
+    new Unsealer(
+      chain.store,
+      new Decrypter([keys.farm.privateJwk]),
+      tiers,
+      logger,
+      'farm',
+      ring,
+      undefined,
+      chain.sealing?.sealedHere,
+    );
   const otherUnsealer =
     tiers && new Unsealer(otherStore, new Decrypter([keys.retail.privateJwk]), tiers, logger, 'retail', ring);
   // A third node, the packer: the recipient of shipments to it, which opens them.
