@@ -7,6 +7,7 @@
  *   npm run bench -- --publish         also copy the result to docs/benchmarks/latest.{json,svg}
  *   npm run bench -- --only load --profile DIR   CPU profiles of every node (node --cpu-prof)
  *   npm run bench -- --only scale [--nodes 7,10] [--rates 1500,4000]   overload at larger sizes
+ *   npm run bench -- --only query --events 10000000   the query part on a ledger of that many events
  * Results: a table on stdout, bench-results/<timestamp>.json and .svg.
  */
 import '../../services/common/polyfill.js';
@@ -33,10 +34,24 @@ const { values } = parseArgs({
     publish: { type: 'boolean', default: false },
     nodes: { type: 'string', default: '7,10' },
     rates: { type: 'string', default: '1500,4000' },
+    events: { type: 'string' },
   },
 });
 const quick = values.quick === true;
 const parts = new Set((values.only ?? DEFAULT_PARTS.join(',')).split(','));
+
+/** The query part's ledger size: --events, or 1,000,000 (50,000 with --quick). */
+function queryEvents(): number {
+  if (values.events === undefined) return quick ? 50_000 : 1_000_000;
+  const n = Number(values.events);
+  // Whole blocks of 1,000 events (query.ts PER_BLOCK), at least one.
+  if (!Number.isInteger(n) || n < 1_000 || n % 1_000 !== 0) {
+    throw new Error(
+      `--events: a whole number of thousands of events, at least 1000 (got '${values.events}')`,
+    );
+  }
+  return n;
+}
 for (const p of parts)
   if (!PARTS.includes(p)) throw new Error(`--only: unknown part '${p}' (${PARTS.join(', ')})`);
 
@@ -63,7 +78,7 @@ if (parts.has('console')) {
 }
 if (parts.has('query')) {
   console.log('query:');
-  result.query = await queryBenchmarks(quick ? 50_000 : 1_000_000);
+  result.query = await queryBenchmarks(queryEvents());
 }
 if (parts.has('privacy')) {
   console.log('privacy, open and sealed networks in the same run:');
