@@ -50,7 +50,10 @@ function sortedCopy(value: unknown): unknown {
       if (!(i in value)) return UNSORTABLE;
       const item = sortedCopy(value[i]);
       if (item === UNSORTABLE) return UNSORTABLE;
-      if (out === undefined && item !== value[i]) out = value.slice(0, i);
+      if (out === undefined && item !== value[i]) {
+        out = new Array(value.length);
+        for (let j = 0; j < i; j++) out[j] = value[j];
+      }
       if (out !== undefined) out[i] = item;
     }
     if (out !== undefined || Object.getPrototypeOf(value) === Array.prototype) return out ?? value;
