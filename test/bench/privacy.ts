@@ -71,7 +71,7 @@ interface NetworkRun {
  * rate (the order alternating from rate to rate), so a drift of this machine's speed, which moves
  * single runs by 15–20 %, falls on both alike instead of on whichever ran second; the idle network
  * has drained its backlog (LoadRunner.step waits for every acknowledged capture) and costs about
- * 1 % of a core. A network commits more per block under overload (fewer, larger blocks), and how
+ * 2 % of one core (9 ms of CPU a second per idle node, measured). A network commits more per block under overload (fewer, larger blocks), and how
  * much more differs between open and sealed captures (a sealed network refuses excess load before
  * sealing it): the sealed network of 2026-12-06 committed 1,269/s at 1,500/s offered, its first
  * saturated step, and 1,451/s at 4,000/s, the open one 1,758/s at 2,000/s and 1,629/s at 4,000/s.
