@@ -114,11 +114,11 @@ function recordTimeBounds(out: Clauses, r: TimeRange | undefined): void {
  * after a page, instead of collecting every match first.
  */
 function denseIdCondition(out: Clauses, c: IdCondition): void {
-  const keys = c.keys.length > 0 ? [`x.id_key IN (${marks(c.keys.length)})`] : [];
-  const ranges = c.prefixes.map(() => '(x.id_key >= ? AND x.id_key < ?)');
+  const keys = c.keys.length > 0 ? [`t.term IN (${marks(c.keys.length)})`] : [];
+  const ranges = c.prefixes.map(() => '(t.term >= ? AND t.term < ?)');
   out.sql.push(
-    `EXISTS (SELECT 1 FROM event_ids x WHERE x.seq = i.seq AND x.role IN (${marks(c.roles.length)})
-      AND (${[...keys, ...ranges].join(' OR ')}))`,
+    `EXISTS (SELECT 1 FROM event_ids x JOIN terms t ON t.id = x.term WHERE x.seq = i.seq
+      AND x.role IN (${marks(c.roles.length)}) AND (${[...keys, ...ranges].join(' OR ')}))`,
   );
   out.params.push(...c.roles, ...c.keys, ...c.prefixes.flatMap((p) => [p, `${p.slice(0, -1)}0`]));
 }
@@ -132,16 +132,21 @@ function idCondition(out: Clauses, c: IdCondition): void {
   const roles = `role IN (${marks(c.roles.length)})`;
   const parts: string[] = [];
   if (c.keys.length > 0) {
-    parts.push(`SELECT seq FROM event_ids WHERE id_key IN (${marks(c.keys.length)}) AND ${roles}`);
+    parts.push(
+      `SELECT seq FROM event_ids WHERE term IN (${termIds(`IN (${marks(c.keys.length)})`)}) AND ${roles}`,
+    );
     out.params.push(...c.keys, ...c.roles);
   }
   for (const prefix of c.prefixes) {
     // A key range; prefixes end in '/', and '0' is the character after it.
-    parts.push(`SELECT seq FROM event_ids WHERE id_key >= ? AND id_key < ? AND ${roles}`);
+    parts.push(`SELECT seq FROM event_ids WHERE term IN (${termIds('>= ? AND term < ?')}) AND ${roles}`);
     out.params.push(prefix, `${prefix.slice(0, -1)}0`, ...c.roles);
   }
   out.sql.push(`i.seq IN (${parts.join(' UNION ALL ')})`);
 }
+
+/** The ids of the terms whose text meets `condition` (SQL after `term `), a subquery. */
+const termIds = (condition: string) => `SELECT id FROM terms WHERE term ${condition}`;
 
 /** Builds the WHERE clause; every value is a bound parameter, never spliced into the SQL. */
 function whereOf(filter: EventFilter): Clauses {
@@ -151,11 +156,17 @@ function whereOf(filter: EventFilter): Clauses {
     out.sql.push(`${column} IN (${marks(values.length)})`);
     out.params.push(...values);
   };
+  // A term-valued column (event-index.ts) equal to any of the texts.
+  const anyTerm = (column: string, values: string[] | undefined) => {
+    if (values === undefined) return;
+    out.sql.push(`${column} IN (${termIds(`IN (${marks(values.length)})`)})`);
+    out.params.push(...values);
+  };
   if (filter.visibleTo !== undefined) {
     out.sql.push('EXISTS (SELECT 1 FROM event_recipients v WHERE v.org = ? AND v.seq = i.seq)');
     out.params.push(filter.visibleTo);
   }
-  anyOf('i.type', filter.eventType);
+  anyTerm('i.type', filter.eventType);
   if (filter.eventTime?.ge !== undefined) {
     out.sql.push('i.event_time >= ?');
     out.params.push(filter.eventTime.ge);
@@ -166,10 +177,10 @@ function whereOf(filter: EventFilter): Clauses {
   }
   recordTimeBounds(out, filter.recordTime);
   anyOf('i.action', filter.action);
-  anyOf('i.biz_step', filter.bizStep);
-  anyOf('i.disposition', filter.disposition);
-  anyOf('i.read_point', filter.readPoint);
-  anyOf('i.biz_location', filter.bizLocation);
+  anyTerm('i.biz_step', filter.bizStep);
+  anyTerm('i.disposition', filter.disposition);
+  anyTerm('i.read_point', filter.readPoint);
+  anyTerm('i.biz_location', filter.bizLocation);
   anyOf('i.event_id', filter.eventID);
   for (const c of filter.ids ?? []) idCondition(out, c);
   if (filter.errorDeclaration !== undefined) {
@@ -183,15 +194,16 @@ function whereOf(filter: EventFilter): Clauses {
     const roots = filter.within?.[field];
     if (roots === undefined) continue;
     // The roots and every location beneath them: master_children walked to any depth.
-    out.sql.push(`${column} IN (WITH RECURSIVE sub(k) AS (SELECT value FROM json_each(?)
-      UNION SELECT c.child FROM master_children c JOIN sub ON c.parent = sub.k) SELECT k FROM sub)`);
+    out.sql.push(`${column} IN (SELECT t.id FROM terms t WHERE t.term IN (WITH RECURSIVE sub(k) AS
+      (SELECT value FROM json_each(?) UNION SELECT c.child FROM master_children c JOIN sub ON c.parent = sub.k)
+      SELECT k FROM sub))`);
     out.params.push(JSON.stringify(roots));
   }
   for (const a of filter.attributes ?? []) {
     const column = a.field === 'readPoint' ? 'i.read_point' : 'i.biz_location';
     // An attribute is named by its URI (urn:epcglobal:cbv:mda#name) or by its last part (name).
-    out.sql.push(`${column} IN (SELECT id_key FROM master_attributes
-      WHERE (attr = ? OR attr LIKE ? OR attr LIKE ?) AND value IN (${marks(a.values.length)}))`);
+    out.sql.push(`${column} IN (SELECT t.id FROM terms t WHERE t.term IN (SELECT id_key FROM master_attributes
+      WHERE (attr = ? OR attr LIKE ? OR attr LIKE ?) AND value IN (${marks(a.values.length)})))`);
     out.params.push(a.attr, `%#${a.attr}`, `%:${a.attr}`, ...a.values);
   }
   return out;
@@ -230,7 +242,8 @@ export const DENSE_PATTERN_ROWS = 10_000;
 function withDensity(db: Database.Database, filter: EventFilter): EventFilter {
   if (!filter.ids?.some((c) => c.prefixes.length > 0)) return filter;
   const count = db.prepare<[string, string, number], { n: number }>(
-    'SELECT COUNT(*) AS n FROM (SELECT 1 FROM event_ids WHERE id_key >= ? AND id_key < ? LIMIT ?)',
+    `SELECT COUNT(*) AS n FROM (SELECT 1 FROM terms t JOIN event_ids x ON x.term = t.id
+      WHERE t.term >= ? AND t.term < ? LIMIT ?)`,
   );
   const dense = (c: IdCondition) => {
     let rows = 0;

@@ -42,18 +42,22 @@ export type VocabularyKind = 'epcs' | 'bizSteps' | 'bizLocations' | 'readPoints'
 // Each lists only values of events the member receives (`?` after `value >`: the member's org).
 const VISIBLE = (seq: string) =>
   `EXISTS (SELECT 1 FROM event_recipients v WHERE v.org = ? AND v.seq = ${seq})`;
+// A term-valued column's distinct values a member sees, as text, in order: the values visible
+// events hold (one walk of the column's index, as DISTINCT over text was), then their terms.
+const termsOf = (column: string) =>
+  `SELECT t.term AS value FROM terms t WHERE t.term > ? AND t.id IN
+    (SELECT DISTINCT i.${column} FROM event_index i WHERE i.${column} IS NOT NULL AND ${VISIBLE('i.seq')})
+    ORDER BY t.term LIMIT ?`;
 const VOCABULARY_SQL: Record<VocabularyKind, string> = {
-  // Object roles only (epc, parent, child, input, output): classes are not EPCs.
-  epcs: `SELECT DISTINCT id_key AS value FROM event_ids x WHERE id_key > ?
-    AND role IN ('epc', 'parent', 'child', 'input', 'output') AND ${VISIBLE('x.seq')} ORDER BY id_key LIMIT ?`,
-  bizSteps: `SELECT DISTINCT biz_step AS value FROM event_index i WHERE biz_step > ? AND ${VISIBLE('i.seq')}
-    ORDER BY biz_step LIMIT ?`,
-  bizLocations: `SELECT DISTINCT biz_location AS value FROM event_index i WHERE biz_location > ?
-    AND ${VISIBLE('i.seq')} ORDER BY biz_location LIMIT ?`,
-  readPoints: `SELECT DISTINCT read_point AS value FROM event_index i WHERE read_point > ? AND ${VISIBLE('i.seq')}
-    ORDER BY read_point LIMIT ?`,
-  dispositions: `SELECT DISTINCT disposition AS value FROM event_index i WHERE disposition > ?
-    AND ${VISIBLE('i.seq')} ORDER BY disposition LIMIT ?`,
+  // Object roles only (epc, parent, child, input, output): classes are not EPCs. Terms in order
+  // from the cursor, each kept if a visible event names it so: a page stops after `limit` values.
+  epcs: `SELECT t.term AS value FROM terms t WHERE t.term > ? AND EXISTS (SELECT 1 FROM event_ids x
+    WHERE x.term = t.id AND x.role IN ('epc', 'parent', 'child', 'input', 'output') AND ${VISIBLE('x.seq')})
+    ORDER BY t.term LIMIT ?`,
+  bizSteps: termsOf('biz_step'),
+  bizLocations: termsOf('biz_location'),
+  readPoints: termsOf('read_point'),
+  dispositions: termsOf('disposition'),
 };
 
 /** Position in a newest-first list of committed rows. */
@@ -70,7 +74,8 @@ const REJECTION_COLUMNS = `SELECT r.rowid AS seq, r.event_id AS eventID, r.tx_id
 function prepare(db: Database.Database) {
   return {
     eventTypes: db.prepare<[string], { type: string }>(
-      `SELECT DISTINCT type FROM event_index i WHERE ${VISIBLE('i.seq')} ORDER BY type`,
+      `SELECT t.term AS type FROM terms t
+       WHERE t.id IN (SELECT DISTINCT i.type FROM event_index i WHERE ${VISIBLE('i.seq')}) ORDER BY t.term`,
     ),
     seqOf: db.prepare<[string], { seq: number }>('SELECT seq FROM event_index WHERE event_id = ?'),
     receives: db.prepare<[string, number], { one: number }>(
@@ -83,16 +88,19 @@ function prepare(db: Database.Database) {
       'SELECT id_key FROM object_holders WHERE org = ? AND id_key IN (SELECT value FROM json_each(?))',
     ),
     receivesNaming: db.prepare<[string, string], { one: number }>(
-      `SELECT 1 AS one FROM event_ids x WHERE x.id_key = ? AND ${VISIBLE('x.seq')} LIMIT 1`,
+      `SELECT 1 AS one FROM event_ids x WHERE x.term = (SELECT id FROM terms WHERE term = ?)
+       AND ${VISIBLE('x.seq')} LIMIT 1`,
     ),
     alerts: db.prepare<[number, string, number], { body: string }>(
       `SELECT a.body FROM custody_alerts a WHERE a.seq > ? AND EXISTS (SELECT 1 FROM event_index i
          JOIN event_recipients v ON v.seq = i.seq AND v.org = ? WHERE i.event_id = json_extract(a.body, '$.eventID'))
        ORDER BY a.seq LIMIT ?`,
     ),
-    touching: db.prepare<[string], { seq: number }>('SELECT seq FROM event_ids WHERE id_key = ?'),
+    touching: db.prepare<[string], { seq: number }>(
+      'SELECT seq FROM event_ids WHERE term = (SELECT id FROM terms WHERE term = ?)',
+    ),
     ids: db.prepare<[number], { id_key: string; role: IdRole }>(
-      'SELECT id_key, role FROM event_ids WHERE seq = ?',
+      'SELECT t.term AS id_key, x.role FROM event_ids x JOIN terms t ON t.id = x.term WHERE x.seq = ?',
     ),
     event: db.prepare<[number], ServedEventRow & { event_id: string; org: string; height: number }>(
       `SELECT i.event_id, i.org, i.height, ${SERVED_EVENT_COLUMNS} FROM event_index i ${SERVED_EVENT_JOIN}

@@ -1,5 +1,7 @@
 /**
- * Schema version 4 adds `event_recipients` (event-index.ts): who sees each event, written at commit
+ * Schema version 5 stores the event index's repeated strings once, as terms (event-index.ts):
+ * a version 4 index holds them as text.
+ * Version 4 adds `event_recipients` (event-index.ts): who sees each event, written at commit
  * from execution's verdicts, so a version 3 ledger has no recipients to serve by.
  * Version 3. Accepted events own their eventID; rejections are kept apart so that a
  * rejected event can be captured again once it is fixed. Version 2 added custody state, the state
@@ -11,7 +13,7 @@
 /** The ledger file in a data directory (Store.open). */
 export const LEDGER_FILE = 'ledger.sqlite';
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -256,7 +256,7 @@ describe('SQLite store', () => {
     db.prepare("UPDATE meta SET value = '2' WHERE key = 'schemaVersion'").run();
     db.close();
     expect(() => Store.open(dir, identity)).toThrow(
-      /holds a ledger of schema version 2; this node writes version 4 .*start a new network/,
+      /holds a ledger of schema version 2; this node writes version 5 .*start a new network/,
     );
   });
 });
