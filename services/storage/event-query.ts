@@ -124,7 +124,7 @@ function denseIdCondition(out: Clauses, c: IdCondition): void {
 }
 
 /** Events naming any key, or any key under a prefix, in any role: primary-key searches of event_ids. */
-function idCondition(out: Clauses, c: IdCondition): void {
+function idCondition(out: Clauses, c: IdCondition, terms: TermIds): void {
   if (c.dense) {
     denseIdCondition(out, c);
     return;
@@ -132,10 +132,8 @@ function idCondition(out: Clauses, c: IdCondition): void {
   const roles = `role IN (${marks(c.roles.length)})`;
   const parts: string[] = [];
   if (c.keys.length > 0) {
-    parts.push(
-      `SELECT seq FROM event_ids WHERE term IN (${termIds(`IN (${marks(c.keys.length)})`)}) AND ${roles}`,
-    );
-    out.params.push(...c.keys, ...c.roles);
+    parts.push(`SELECT seq FROM event_ids WHERE term IN (${marks(c.keys.length)}) AND ${roles}`);
+    out.params.push(...terms(c.keys), ...c.roles);
   }
   for (const prefix of c.prefixes) {
     // A key range; prefixes end in '/', and '0' is the character after it.
@@ -148,8 +146,21 @@ function idCondition(out: Clauses, c: IdCondition): void {
 /** The ids of the terms whose text meets `condition` (SQL after `term `), a subquery. */
 const termIds = (condition: string) => `SELECT id FROM terms WHERE term ${condition}`;
 
+/**
+ * The term id of each text (event-index.ts), 0 (no term) for a text never indexed. Filters bind
+ * ids, not a subquery: `biz_step IN (?)` with one value reads (biz_step, seq) in ledger order and
+ * stops after a page, where `biz_step IN (SELECT ...)` made SQLite sort every match first
+ * (EQ_bizStep=shipping at 1M events: 0.3 ms against 340 ms).
+ */
+export type TermIds = (texts: readonly string[]) => number[];
+
+export function termIdsOf(db: Database.Database): TermIds {
+  const find = db.prepare<[string], { id: number }>('SELECT id FROM terms WHERE term = ?');
+  return (texts) => texts.map((t) => find.get(t)?.id ?? 0);
+}
+
 /** Builds the WHERE clause; every value is a bound parameter, never spliced into the SQL. */
-function whereOf(filter: EventFilter): Clauses {
+function whereOf(filter: EventFilter, terms: TermIds): Clauses {
   const out: Clauses = { sql: [], params: [] };
   const anyOf = (column: string, values: string[] | undefined) => {
     if (values === undefined) return;
@@ -159,8 +170,8 @@ function whereOf(filter: EventFilter): Clauses {
   // A term-valued column (event-index.ts) equal to any of the texts.
   const anyTerm = (column: string, values: string[] | undefined) => {
     if (values === undefined) return;
-    out.sql.push(`${column} IN (${termIds(`IN (${marks(values.length)})`)})`);
-    out.params.push(...values);
+    out.sql.push(`${column} IN (${marks(values.length)})`);
+    out.params.push(...terms(values));
   };
   if (filter.visibleTo !== undefined) {
     out.sql.push('EXISTS (SELECT 1 FROM event_recipients v WHERE v.org = ? AND v.seq = i.seq)');
@@ -182,7 +193,7 @@ function whereOf(filter: EventFilter): Clauses {
   anyTerm('i.read_point', filter.readPoint);
   anyTerm('i.biz_location', filter.bizLocation);
   anyOf('i.event_id', filter.eventID);
-  for (const c of filter.ids ?? []) idCondition(out, c);
+  for (const c of filter.ids ?? []) idCondition(out, c, terms);
   if (filter.errorDeclaration !== undefined) {
     out.sql.push('i.error_declaration = ?');
     out.params.push(filter.errorDeclaration ? 1 : 0);
@@ -212,8 +223,8 @@ function whereOf(filter: EventFilter): Clauses {
 type Row = ServedEventRow & { seq: number; sort: number };
 
 /** SQL of one page, for the store and for EXPLAIN QUERY PLAN in tests. */
-export function eventPageSql(req: EventPageRequest): { sql: string; params: unknown[] } {
-  const { sql, params } = whereOf(req.filter);
+export function eventPageSql(req: EventPageRequest, terms: TermIds): { sql: string; params: unknown[] } {
+  const { sql, params } = whereOf(req.filter, terms);
   const column = COLUMN[req.orderBy];
   const cmp = req.descending ? '<' : '>';
   if (req.after) {
@@ -280,7 +291,7 @@ function byteBudget(maxBytes: number | undefined): { fits(row: Row, served: numb
 export function eventPage(db: Database.Database, req: EventPageRequest): EventPage {
   const filter = withDensity(db, req.filter);
   if (filter.predicates?.length) return filteredPage(db, { ...req, filter }, filter.predicates);
-  const { sql, params } = eventPageSql({ ...req, filter });
+  const { sql, params } = eventPageSql({ ...req, filter }, termIdsOf(db));
   // Rows one at a time, so rows past the byte budget are never read into memory.
   const page: Row[] = [];
   const budget = byteBudget(req.maxBytes);
@@ -314,10 +325,11 @@ function filteredPage(
 ): EventPage {
   const matched: Array<{ event: EpcisEvent; at: Cursor }> = [];
   const budget = byteBudget(req.maxBytes);
+  const terms = termIdsOf(db);
   let after = req.after;
   let more = false;
   for (;;) {
-    const { sql, params } = eventPageSql({ ...req, after, limit: SCAN_BATCH - 1 });
+    const { sql, params } = eventPageSql({ ...req, after, limit: SCAN_BATCH - 1 }, terms);
     const rows = db.prepare<unknown[], Row>(sql).all(...params) as Row[];
     for (const row of rows) {
       const event = servedEvent(row);

@@ -11,7 +11,7 @@ export type {
   OrderField,
   TimeRange,
 } from './event-query.js';
-export { DENSE_PATTERN_ROWS, eventPageSql } from './event-query.js';
+export { DENSE_PATTERN_ROWS, eventPageSql, type TermIds, termIdsOf } from './event-query.js';
 export type {
   CaptureRow,
   IndexReader,
