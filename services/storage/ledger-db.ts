@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StorageError, StorageErrorCode } from './errors.js';
 import { LEDGER_FILE, SCHEMA, SCHEMA_VERSION } from './schema.js';
+import { migrateToTerms } from './terms-migration.js';
 
 export interface StoreIdentity {
   network: string;
@@ -86,7 +87,18 @@ function checkSchemaVersion(db: Database.Database, dataDir: string): void {
   if (!hasMeta) return;
   const row = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schemaVersion'").get();
   if (row === undefined || row.value === String(SCHEMA_VERSION)) return;
+  // Version 4 differs only in the event index, which is carried over (terms-migration.ts).
+  if (row.value === '4' && SCHEMA_VERSION === 5) {
+    migrateToTerms(db);
+    return;
+  }
   db.close();
+  if (Number(row.value) > SCHEMA_VERSION)
+    throw new StorageError(
+      StorageErrorCode.Corrupt,
+      `data directory ${dataDir} holds a ledger of schema version ${row.value}, written by a newer Waybill; ` +
+        `this node writes version ${SCHEMA_VERSION}: run the newer node, or restore a backup taken before the upgrade`,
+    );
   throw new StorageError(
     StorageErrorCode.Corrupt,
     `data directory ${dataDir} holds a ledger of schema version ${row.value}; this node writes version ${SCHEMA_VERSION} ` +

@@ -249,6 +249,17 @@ describe('SQLite store', () => {
     expect(() => Store.open(dir, { ...identity, genesisHash: 'cc'.repeat(32) })).toThrow(/another genesis/);
   });
 
+  it('refuses a ledger of a newer schema version, saying to run the newer node', () => {
+    const dir = tempDir();
+    Store.open(dir, identity).close();
+    const db = new Database(join(dir, 'ledger.sqlite'));
+    db.prepare("UPDATE meta SET value = '6' WHERE key = 'schemaVersion'").run();
+    db.close();
+    expect(() => Store.open(dir, identity)).toThrow(
+      /schema version 6, written by a newer Waybill; .*run the newer node/,
+    );
+  });
+
   it('refuses a ledger of schema version 2 (events stored twice), saying how to start afresh', () => {
     const dir = tempDir();
     Store.open(dir, identity).close();
