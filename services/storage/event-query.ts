@@ -154,9 +154,17 @@ const termIds = (condition: string) => `SELECT id FROM terms WHERE term ${condit
  */
 export type TermIds = (texts: readonly string[]) => number[];
 
+const termResolvers = new WeakMap<Database.Database, TermIds>();
+
+/** The resolver of a connection, its statement prepared once. */
 export function termIdsOf(db: Database.Database): TermIds {
-  const find = db.prepare<[string], { id: number }>('SELECT id FROM terms WHERE term = ?');
-  return (texts) => texts.map((t) => find.get(t)?.id ?? 0);
+  let resolve = termResolvers.get(db);
+  if (resolve === undefined) {
+    const find = db.prepare<[string], { id: number }>('SELECT id FROM terms WHERE term = ?');
+    resolve = (texts) => texts.map((t) => find.get(t)?.id ?? 0);
+    termResolvers.set(db, resolve);
+  }
+  return resolve;
 }
 
 /** Builds the WHERE clause; every value is a bound parameter, never spliced into the SQL. */
