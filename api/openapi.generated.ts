@@ -1614,6 +1614,28 @@ export interface components {
             peers: components["schemas"]["PeerStatus"][];
             /** Format: date-time */
             lastBlockTime: string | null;
+            consensus?: components["schemas"]["ConsensusStatus"];
+        };
+        /** @description Where this node's consensus stands, for an operator asking why a node does not move on. */
+        ConsensusStatus: {
+            /** @description The height being decided (one above the committed height). */
+            height: number;
+            round: number;
+            /** @enum {string} */
+            step: "propose" | "prevote" | "precommit";
+            /** @description Org id of the proposer of this height and round. */
+            proposer: string;
+            /**
+             * @description after_commit: the commit timeout after the last block runs; awaiting_transactions: the mempool is empty and only a heartbeat block would follow; in_round: proposals and votes.
+             * @enum {string}
+             */
+            phase: "after_commit" | "awaiting_transactions" | "in_round";
+            /** @description How long the last decided block has been applying on the block writer thread (every other consensus input waits for it), or null. */
+            applyingMs: number | null;
+            /** @description Consensus inputs waiting behind that block. */
+            queued: number;
+            /** @description Catching up from a peer. */
+            syncing: boolean;
         };
         Health: {
             /** @constant */

@@ -11,11 +11,11 @@ import type {
   ConsensusCore,
   ConsensusInput,
   ConsensusMessage,
+  CoreStatus,
   Decision,
   Evidence,
   PersistedState,
   Proposal,
-  Step,
   TimerKind,
   Validator,
   Vote,
@@ -111,9 +111,14 @@ class TendermintCore implements ConsensusCore, MachineHost {
     this.checker = this.checkerFor(this.env);
   }
 
-  get status(): { height: number; round: number; step: Step; proposer: string } {
+  get status(): CoreStatus {
     const { height, round, step } = this.m.h;
-    return { height, round, step, proposer: this.env.validators.proposerOf(height, round).id };
+    const phase = this.m.running
+      ? 'in_round'
+      : this.waitStage === 'commit'
+        ? 'after_commit'
+        : 'awaiting_transactions';
+    return { height, round, step, proposer: this.env.validators.proposerOf(height, round).id, phase };
   }
 
   step(input: ConsensusInput): ConsensusAction[] {

@@ -92,6 +92,22 @@ export interface DriverPorts {
 type Then = { type: 'then'; callback: () => void };
 type DriverAction = ConsensusAction | { type: 'synced'; before: number } | Then;
 
+/** What the driver is doing besides waiting for inputs, for status endpoints. */
+export interface DriverState {
+  /** How long the block being committed has been applying elsewhere, or null. */
+  applyingMs: number | null;
+  /** Inputs waiting behind that commit. */
+  queued: number;
+  syncing: boolean;
+}
+
+/**
+ * A commit still unapplied after this long is logged at warn, and again each time as long again:
+ * the driver holds every input while it waits, so a block writer that never answers would
+ * otherwise stop the node without a word (docs/benchmarks/README.md, "A run that stalled").
+ */
+const SLOW_APPLY_MS = 30_000;
+
 const SYNC_BATCH = 50;
 const PUSH_BATCH = 20;
 
@@ -109,6 +125,8 @@ export class ConsensusDriver {
   private draining = false;
   /** A commit is being applied elsewhere: everything else waits for it. */
   private applying = false;
+  /** When that commit was handed over (clock reading). */
+  private applyingSince = 0;
   private stopped = false;
   private syncing = false;
   readonly pacer: RoundPacer;
@@ -119,6 +137,14 @@ export class ConsensusDriver {
 
   get isSyncing(): boolean {
     return this.syncing;
+  }
+
+  get state(): DriverState {
+    return {
+      applyingMs: this.applying ? this.deps.clock() - this.applyingSince : null,
+      queued: this.queue.length,
+      syncing: this.syncing,
+    };
   }
 
   start(): void {
@@ -212,7 +238,10 @@ export class ConsensusDriver {
         const started = clock();
         const applied = app.commit(action.block, action.hash, action.certificate);
         // Applied on another thread: the time until it is stored is what the next round waits for.
-        if (applied) this.awaitCommit(applied, () => this.pacer.observe('apply', clock() - started));
+        if (applied)
+          this.awaitCommit(applied, action.block.header.height, () =>
+            this.pacer.observe('apply', clock() - started),
+          );
         else this.pacer.observe('apply', clock() - started);
         return;
       }
@@ -238,19 +267,46 @@ export class ConsensusDriver {
   }
 
   /** Holds every later action and input until the block is stored; a failed commit is fatal. */
-  private awaitCommit(applied: PromiseLike<void>, stored: () => void): void {
+  private awaitCommit(applied: PromiseLike<void>, height: number, stored: () => void): void {
     this.applying = true;
+    this.applyingSince = this.deps.clock();
+    const watchdog = this.watchApply(height);
     applied.then(
       () => {
         this.applying = false;
+        watchdog.stop();
         stored();
         this.drain();
       },
       (err: unknown) => {
         this.applying = false;
+        watchdog.stop();
         if (!this.stopped) this.fail(err);
       },
     );
+  }
+
+  /** Logs a commit that takes longer than SLOW_APPLY_MS, then at each further multiple of it. */
+  private watchApply(height: number): { stop(): void } {
+    const { timers, clock, observer } = this.deps;
+    let handle: unknown;
+    const arm = (): void => {
+      handle = timers.set(() => {
+        this.timers.delete(handle);
+        if (this.stopped || !this.applying) return;
+        const ms = clock() - this.applyingSince;
+        observer.log({ type: 'log', level: 'warn', event: 'block_apply_slow', data: { height, ms } });
+        arm();
+      }, SLOW_APPLY_MS);
+      this.timers.add(handle);
+    };
+    arm();
+    return {
+      stop: () => {
+        timers.clear(handle);
+        this.timers.delete(handle);
+      },
+    };
   }
 
   /** Runs `callback` once the inputs queued so far have been carried out, commits included. */

@@ -210,8 +210,22 @@ export type ConsensusAction =
   /** For logs and metrics: round changes, rejected messages and why. */
   | { type: 'log'; level: 'debug' | 'info' | 'warn'; event: string; data: Record<string, unknown> };
 
+/**
+ * Where the height being decided stands: waiting out the commit timeout after the last block,
+ * waiting for transactions (heartbeat blocks only), or in its rounds (proposals and votes).
+ */
+export type HeightPhase = 'after_commit' | 'awaiting_transactions' | 'in_round';
+
+export interface CoreStatus {
+  height: number;
+  round: number;
+  step: Step;
+  proposer: string;
+  phase: HeightPhase;
+}
+
 export interface ConsensusCore {
   step(input: ConsensusInput): ConsensusAction[];
   /** Read-only view for status endpoints. */
-  readonly status: { height: number; round: number; step: Step; proposer: string };
+  readonly status: CoreStatus;
 }

@@ -34,7 +34,7 @@ export interface ApiComponents {
   app: LedgerApp;
   core: Pick<ConsensusCore, 'status'>;
   p2p: Pick<P2PNetwork, 'peers'>;
-  driver: Pick<ConsensusDriver, 'dispatch' | 'isSyncing'>;
+  driver: Pick<ConsensusDriver, 'dispatch' | 'isSyncing' | 'state'>;
   gossip: Pick<Gossip, 'announce'>;
   rules: RuleRegistry;
   members: MemberBook;
@@ -139,6 +139,7 @@ export function apiDeps(parts: ApiComponents): ApiDeps {
           leader: core.status.proposer,
           peers: p2p.peers().map((p) => ({ org: p.id, peerId: p.peerId, connected: p.connected })),
           lastBlockTime: tip.height > 0 ? new Date(tip.timestamp).toISOString() : null,
+          consensus: { ...core.status, ...driver.state },
         };
       },
       ready: () => p2p.peers().filter((p) => p.connected).length >= 2 * f && !driver.isSyncing,

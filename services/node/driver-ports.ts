@@ -46,7 +46,9 @@ export function driverObserver(deps: {
     log(action) {
       logger[action.level]({ consensus: action.event, ...action.data }, action.event);
       // Warnings are messages the core refused (bad signature, non-member, equivocation, ...).
-      if (action.level === 'warn') metrics.consensusRejected.inc({ reason: action.event });
+      // (The driver's own block_apply_slow is a warning about this node, not a refused message.)
+      if (action.level === 'warn' && action.event !== 'block_apply_slow')
+        metrics.consensusRejected.inc({ reason: action.event });
       if (action.event === 'round_started') metrics.roundChanges.inc();
     },
     synced: (blocks) => metrics.syncBlocks.inc(blocks),

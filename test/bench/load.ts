@@ -64,7 +64,8 @@ export async function withCluster<T>(
   f: (c: Cluster, r: LoadRunner) => Promise<T>,
   settled: (c: Cluster, result: T) => T = (_c, result) => result,
 ): Promise<T> {
-  const env = { WAYBILL_LOG_LEVEL: 'warn' };
+  // WAYBILL_BENCH_LOG_LEVEL=debug keeps every node's consensus trace (a stalled run's, say).
+  const env = { WAYBILL_LOG_LEVEL: process.env.WAYBILL_BENCH_LOG_LEVEL ?? 'warn' };
   // NODE_OPTIONS refuses --cpu-prof: a shell puts it between node and the script.
   const dir = opts.profileDir;
   const launcher = dir ? () => ['sh', '-c', `exec "$0" --cpu-prof --cpu-prof-dir=${dir} "$@"`] : undefined;
@@ -96,6 +97,7 @@ export function log(s: StepResult, label = ''): void {
         ? `, refused ${s.refused} ${JSON.stringify(s.refusals)}, failed ${s.failed}, uncommitted ${s.uncommitted}`
         : ''),
   );
+  if (s.stalled) console.log(`  stalled: ${s.stalled.map((n) => n.org).join(', ')} (statuses above)`);
 }
 
 /** Offered loads in turn until one saturates; then half the saturation load and a sustained run. */

@@ -55,6 +55,11 @@ export interface StepResult {
   /** Blocks committed and view changes (rounds after round 0) during the step, on the first node. */
   blocks: number;
   roundChanges: number;
+  /**
+   * Nodes whose height had not moved for STALL_MS at the end of the step although captures were
+   * waiting, with their last GET /status (its `consensus` says what the node waits for).
+   */
+  stalled?: Array<{ org: string; stillMs: number; status: unknown }>;
 }
 
 interface Ack {
@@ -99,14 +104,31 @@ function call(
   });
 }
 
-/** First time each height was seen on each node. */
+/** A node whose height has not moved for this long while captures wait is reported as stalled. */
+const STALL_MS = 30_000;
+
+/** First time each height was seen on each node, and each node's last status. */
 class CommitClock {
   readonly seen: Array<Map<number, number>>;
+  /** Each node's last GET /status answer, and when its height last moved. */
+  readonly last: Array<{ status: unknown; height: number; movedAt: number } | undefined>;
   private timer: NodeJS.Timeout | undefined;
   private busy = false;
 
   constructor(private readonly cluster: Cluster) {
     this.seen = cluster.nodes.map(() => new Map());
+    this.last = cluster.nodes.map(() => undefined);
+  }
+
+  /** Nodes whose height has stood still for STALL_MS, with their last status (consensus phase). */
+  stalled(): Array<{ org: string; stillMs: number; status: unknown }> {
+    const now = performance.now();
+    return this.cluster.nodes.flatMap((n, i) => {
+      const last = this.last[i];
+      return last && now - last.movedAt >= STALL_MS
+        ? [{ org: n.org, stillMs: Math.round(now - last.movedAt), status: last.status }]
+        : [];
+    });
   }
 
   start(): void {
@@ -124,9 +146,12 @@ class CommitClock {
       this.cluster.nodes.map(async (n, i) => {
         try {
           const res = await call(`${n.url}/status`, 'GET', {});
-          const height = (JSON.parse(res.text) as { height: number }).height;
+          const status = JSON.parse(res.text) as { height: number };
+          const { height } = status;
           const seen = this.seen[i] as Map<number, number>;
           const now = performance.now();
+          const last = this.last[i];
+          this.last[i] = { status, height, movedAt: last && last.height === height ? last.movedAt : now };
           // Heights passed between two polls committed within the last POLL_MS: stamp them now.
           for (let h = height; h > 0 && !seen.has(h); h--) seen.set(h, now);
         } catch {
@@ -231,9 +256,9 @@ export class LoadRunner {
     clearTimeout(warm);
     const postedSeconds = (performance.now() - began) / 1000;
     await Promise.all(sends);
-    const jobs = await this.drain(acks);
+    const { jobs, stalled } = await this.drain(acks);
     const after = await this.counters();
-    return this.measure({
+    const result = this.measure({
       roundChanges: after.rounds - before.rounds,
       blocks: after.blocks - before.blocks,
       acks,
@@ -249,6 +274,7 @@ export class LoadRunner {
       failed,
       cpu,
     });
+    return stalled.length > 0 ? { ...result, stalled } : result;
   }
 
   /** View changes and blocks so far on the first node (its /metrics). */
@@ -281,17 +307,30 @@ export class LoadRunner {
     }
   }
 
-  /** Waits until the last capture of each node is decided (or 60 s), then reads every job. */
-  private async drain(acks: Ack[]): Promise<Array<Job | undefined>> {
+  /**
+   * Waits until the last capture of each node is decided (or 60 s), then reads every job. Nodes
+   * still undecided then and whose height stood still are reported at once, before the reads (which,
+   * throttled by the nodes' rate limits, take minutes when thousands of captures never commit).
+   */
+  private async drain(
+    acks: Ack[],
+  ): Promise<{ jobs: Array<Job | undefined>; stalled: NonNullable<StepResult['stalled']> }> {
     const lastOf = new Map<number, Ack>();
     for (const a of acks) lastOf.set(a.node, a);
     const deadline = performance.now() + 60_000;
+    let undecided = false;
     for (const last of lastOf.values()) {
-      while (performance.now() < deadline) {
+      let decided = false;
+      while (!decided && performance.now() < deadline) {
         const job = await this.job(last);
-        if (job && !job.running) break;
-        await new Promise((r) => setTimeout(r, 200));
+        decided = job !== undefined && !job.running;
+        if (!decided) await new Promise((r) => setTimeout(r, 200));
       }
+      undecided ||= !decided;
+    }
+    const stalled = undecided ? this.clock.stalled() : [];
+    for (const { org, stillMs, status } of stalled) {
+      console.log(`  STALLED: ${org} has not moved for ${stillMs} ms; last status ${JSON.stringify(status)}`);
     }
     await new Promise((r) => setTimeout(r, 2 * POLL_MS));
     const jobs: Array<Job | undefined> = new Array(acks.length);
@@ -304,7 +343,7 @@ export class LoadRunner {
         }
       }),
     );
-    return jobs;
+    return { jobs, stalled };
   }
 
   private measure(r: {

@@ -26,6 +26,7 @@ type Logged =
 function harness(applyMs = 0, deferred = false) {
   const log: Logged[] = [];
   const fatal: unknown[] = [];
+  const logged: Array<{ level: string; event: string; data: Record<string, unknown> }> = [];
   let pending: { resolve: () => void; reject: (err: unknown) => void } | undefined;
   let now = T0;
   const timers: Array<{ at: number; fn: () => void; live: boolean }> = [];
@@ -80,7 +81,7 @@ function harness(applyMs = 0, deferred = false) {
       },
     },
     observer: {
-      log: () => undefined,
+      log: ({ level, event, data }) => logged.push({ level, event, data }),
       synced: () => undefined,
       syncFailed: () => undefined,
       syncError: () => undefined,
@@ -109,7 +110,7 @@ function harness(applyMs = 0, deferred = false) {
     else p.resolve();
     await new Promise((r) => setImmediate(r));
   };
-  return { driver, log, tick, delays, fatal, finishApply, now: () => now };
+  return { driver, log, logged, tick, delays, fatal, finishApply, now: () => now };
 }
 
 /** Org-1 proposes height 1 and org-2 and org-3 vote for it: height 1 commits. */
@@ -210,6 +211,27 @@ describe('consensus driver', () => {
     expect(now() - started).toBeGreaterThan(3_000);
     expect(driver.pacer.estimate('apply')).toBe(now() - started);
     expect(h.fatal).toEqual([]);
+  });
+
+  it('says what it waits for, and warns while a commit stays unapplied', async () => {
+    const h = harness(0, true);
+    const { driver, tick, now, logged } = h;
+    commitHeightOne(h);
+    driver.dispatch({ type: 'txs_available', available: true, now: now() });
+    expect(driver.state).toEqual({ applyingMs: 0, queued: 1, syncing: false });
+    const slow = () => logged.filter((l) => l.event === 'block_apply_slow');
+    // Height 1's own timers fire meanwhile (ignored); the warning comes after 30 s, then every 30 s.
+    for (let i = 0; i < 1_000 && slow().length < 2; i++) tick();
+    expect(slow().map((l) => [l.level, l.data.height, l.data.ms])).toEqual([
+      ['warn', 1, 30_000],
+      ['warn', 1, 60_000],
+    ]);
+    expect(driver.state.applyingMs).toBeGreaterThanOrEqual(60_000);
+    await h.finishApply();
+    expect(driver.state).toEqual({ applyingMs: null, queued: 0, syncing: false });
+    // Once stored, no further warning.
+    for (let i = 0; i < 50 && now() < T0 + 200_000; i++) tick();
+    expect(slow()).toHaveLength(2);
   });
 
   it('stops on a commit that fails where it was applied', async () => {

@@ -82,6 +82,28 @@ describe('four organisations order EPCIS captures through BFT consensus', () => 
     }
   });
 
+  it('says at GET /status what the consensus of each node is doing', async () => {
+    for (const n of cluster.nodes) {
+      const { status, body } = await cluster.json<{
+        height: number;
+        consensus: {
+          height: number;
+          phase: string;
+          applyingMs: number | null;
+          queued: number;
+          syncing: boolean;
+        };
+      }>(n.org, '/status');
+      expect(status).toBe(200);
+      const { consensus } = body;
+      // The height being decided is the one above the chain's; one more while a decided block applies.
+      expect(consensus.height).toBe(body.height + (consensus.applyingMs === null ? 1 : 2));
+      expect(['after_commit', 'awaiting_transactions', 'in_round']).toContain(consensus.phase);
+      expect(consensus.syncing).toBe(false);
+      if (consensus.applyingMs === null) expect(consensus.queued).toBe(0);
+    }
+  });
+
   it('applies the custody contracts identically on every node', async () => {
     const doc = commissioningDocument(1);
     await captureAndWait('greenfield-farms', doc);
