@@ -1,5 +1,5 @@
 import type { Block, CommitCertificate, CommittedBlock } from '../ledger/index.js';
-import { RoundPacer } from './pacing.js';
+import { type PacedWork, RoundPacer } from './pacing.js';
 import type {
   ChainTip,
   ConsensusAction,
@@ -70,6 +70,8 @@ export interface DriverObserver {
   evidence(evidence: Evidence): void;
   /** Called when the node cannot go on safely (e.g. a block failed to commit). */
   fatal(err: unknown): void;
+  /** A block built, validated or applied, with how long it took (what the pacer measures). */
+  measured?(work: PacedWork, ms: number): void;
 }
 
 /** The driver's ports: the node supplies real ones, the simulator virtual ones. */
@@ -205,7 +207,7 @@ export class ConsensusDriver {
     const validates = input.type === 'message' && input.message.type === 'proposal';
     const started = validates ? this.deps.clock() : 0;
     const actions = this.deps.core.step(input);
-    if (validates) this.pacer.observe('validate', this.deps.clock() - started);
+    if (validates) this.measure('validate', this.deps.clock() - started);
     this.actions.push(...actions);
     if (catchUp) this.actions.push({ type: 'synced', before });
   }
@@ -230,7 +232,7 @@ export class ConsensusDriver {
         const started = clock();
         const block = app.buildBlock(height, round, parentHash, minTimestamp, started);
         const now = clock();
-        this.pacer.observe('build', now - started);
+        this.measure('build', now - started);
         this.queue.push({ type: 'block_built', height, round, block, now });
         return;
       }
@@ -240,9 +242,9 @@ export class ConsensusDriver {
         // Applied on another thread: the time until it is stored is what the next round waits for.
         if (applied)
           this.awaitCommit(applied, action.block.header.height, () =>
-            this.pacer.observe('apply', clock() - started),
+            this.measure('apply', clock() - started),
           );
-        else this.pacer.observe('apply', clock() - started);
+        else this.measure('apply', clock() - started);
         return;
       }
       case 'sync_from':
@@ -264,6 +266,11 @@ export class ConsensusDriver {
         action.callback();
         return;
     }
+  }
+
+  private measure(work: PacedWork, ms: number): void {
+    this.pacer.observe(work, ms);
+    this.deps.observer.measured?.(work, ms);
   }
 
   /** Holds every later action and input until the block is stored; a failed commit is fatal. */

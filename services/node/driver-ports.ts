@@ -56,5 +56,6 @@ export function driverObserver(deps: {
     syncError: (peer, err) => logger.warn({ peer, err: (err as Error).message }, 'sync from peer failed'),
     evidence: deps.onEvidence,
     fatal: deps.onFatal,
+    measured: (work, ms) => metrics.blockWork.observe({ work }, ms / 1000),
   };
 }

@@ -14,6 +14,14 @@ export class NodeMetrics {
     help: 'Height of the committed block the block writer thread is executing and storing; 0 when none',
     registers: [this.registry],
   });
+  /** The consensus driver's measurements of the work a round waits for (consensus/pacing.ts). */
+  readonly blockWork = new Histogram({
+    name: 'waybill_block_work_seconds',
+    help: 'Time to build a proposal, validate a proposal, or apply a decided block (until stored), by work',
+    labelNames: ['work'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
   readonly round = new Gauge({
     name: 'waybill_round',
     help: 'Consensus round at the current height',

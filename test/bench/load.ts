@@ -91,7 +91,11 @@ export function log(s: StepResult, label = ''): void {
   console.log(
     `  n=${s.nodes} ${label}offered ${s.offered}/s: posted ${s.posted}/s, committed ${s.committed}/s ` +
       `(${s.accepted} accepted, ${s.rejected} rejected), p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms; 202 in p50 ${s.ackP50} ms, p99 ${s.ackP99} ms; ` +
-      `${s.blocks} blocks, ${s.roundChanges} view changes; CPU per committed event ${s.cpuUsPerEvent.join('/')} µs; ` +
+      `${s.blocks} blocks, ${s.roundChanges} view changes` +
+      (s.blockWorkMs
+        ? ` (per block on the first node: build ${s.blockWorkMs.build} ms, validate ${s.blockWorkMs.validate} ms, apply ${s.blockWorkMs.apply} ms)`
+        : '') +
+      `; CPU per committed event ${s.cpuUsPerEvent.join('/')} µs; ` +
       `RSS ${s.rssMB.join('/')} MB` +
       (s.refused + s.failed + s.uncommitted > 0
         ? `, refused ${s.refused} ${JSON.stringify(s.refusals)}, failed ${s.failed}, uncommitted ${s.uncommitted}`

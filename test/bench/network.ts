@@ -56,10 +56,23 @@ export interface StepResult {
   blocks: number;
   roundChanges: number;
   /**
+   * On the first node, mean ms per block during the step to build a proposal (when it proposed),
+   * validate one, and apply a decided block until stored (its waybill_block_work_seconds).
+   */
+  blockWorkMs?: { build: number; validate: number; apply: number };
+  /**
    * Nodes whose height had not moved for STALL_MS at the end of the step although captures were
    * waiting, with their last GET /status (its `consensus` says what the node waits for).
    */
   stalled?: Array<{ org: string; stillMs: number; status: unknown }>;
+}
+
+interface Counters {
+  rounds: number;
+  blocks: number;
+  build: { seconds: number; count: number };
+  validate: { seconds: number; count: number };
+  apply: { seconds: number; count: number };
 }
 
 interface Ack {
@@ -258,7 +271,12 @@ export class LoadRunner {
     await Promise.all(sends);
     const { jobs, stalled } = await this.drain(acks);
     const after = await this.counters();
+    const mean = (kind: 'build' | 'validate' | 'apply') => {
+      const count = after[kind].count - before[kind].count;
+      return count > 0 ? Math.round(((after[kind].seconds - before[kind].seconds) * 1000) / count) : 0;
+    };
     const result = this.measure({
+      blockWorkMs: { build: mean('build'), validate: mean('validate'), apply: mean('apply') },
       roundChanges: after.rounds - before.rounds,
       blocks: after.blocks - before.blocks,
       acks,
@@ -278,11 +296,18 @@ export class LoadRunner {
   }
 
   /** View changes and blocks so far on the first node (its /metrics). */
-  private async counters(): Promise<{ rounds: number; blocks: number }> {
+  private async counters(): Promise<Counters> {
     const m = await this.cluster.metrics(this.cluster.nodes[0]?.org ?? '').catch(() => undefined);
+    const work = (kind: string) => ({
+      seconds: m?.get(`waybill_block_work_seconds_sum{work="${kind}"}`) ?? 0,
+      count: m?.get(`waybill_block_work_seconds_count{work="${kind}"}`) ?? 0,
+    });
     return {
       rounds: metricTotal(m, 'waybill_round_changes_total'),
       blocks: metricTotal(m, 'waybill_commits_total'),
+      build: work('build'),
+      validate: work('validate'),
+      apply: work('apply'),
     };
   }
 
@@ -347,6 +372,7 @@ export class LoadRunner {
   }
 
   private measure(r: {
+    blockWorkMs: StepResult['blockWorkMs'];
     roundChanges: number;
     blocks: number;
     acks: Ack[];
@@ -406,6 +432,7 @@ export class LoadRunner {
       ),
       blocks: r.blocks,
       roundChanges: r.roundChanges,
+      blockWorkMs: r.blockWorkMs,
     };
   }
 }

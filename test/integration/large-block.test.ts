@@ -94,5 +94,17 @@ describe('a large block is applied off the event loop that answers HTTP', () => 
     );
     // At least one of the blocks that carried the 100,000 EPCs was being applied while /healthz answered.
     expect(heights.some((h) => answeredWhileApplying.has(h))).toBe(true);
+    // The apply time the round timeouts lengthen by is exported: at least one of those blocks took
+    // longer than a tenth of a second from handing over to stored.
+    // (Counted once the main thread hears the block is stored, a moment after the job shows it.)
+    const m = await waitFor('the apply times', async () => {
+      const metrics = await cluster.metrics(org);
+      const count = metrics?.get('waybill_block_work_seconds_count{work="apply"}') ?? 0;
+      return count >= new Set(heights).size ? metrics : undefined;
+    });
+    const applies = m?.get('waybill_block_work_seconds_count{work="apply"}') ?? 0;
+    expect(m?.get('waybill_block_work_seconds_bucket{le="0.1",work="apply"}') ?? applies).toBeLessThan(
+      applies,
+    );
   }, 240_000);
 });
