@@ -20,7 +20,7 @@ import { microBenchmarks } from './micro.js';
 import { privacyBenchmarks } from './privacy.js';
 import { proofBenchmarks } from './proofs.js';
 import { queryBenchmarks } from './query.js';
-import { type BenchResult, loadAverage, machine, renderSvg, renderTable } from './report.js';
+import { type BenchResult, loadAverage, machine, machineSpeed, renderSvg, renderTable } from './report.js';
 
 const PARTS = ['load', 'micro', 'query', 'proofs', 'console', 'privacy', 'scale'];
 /** Parts a plain `npm run bench` runs; `scale` repeats what `load` measures at n = 7 and 10, in more detail. */
@@ -59,6 +59,7 @@ const began = Date.now();
 const result: BenchResult = {
   startedAt: new Date(began).toISOString(),
   loadAverage: { start: loadAverage(), end: 0 },
+  speed: { start: machineSpeed(), end: 0 },
   seconds: 0,
   command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
   machine: machine(),
@@ -105,6 +106,7 @@ if (parts.has('scale')) {
 }
 result.seconds = Math.round((Date.now() - began) / 1000);
 result.loadAverage.end = loadAverage();
+if (result.speed) result.speed.end = machineSpeed();
 
 console.log(`\n${renderTable(result)}\n`);
 const dir = 'bench-results';

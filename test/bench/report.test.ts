@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StepResult } from './network.js';
-import { type BenchResult, renderSvg, renderTable, targetRows } from './report.js';
+import { type BenchResult, machineSpeed, renderSvg, renderTable, targetRows } from './report.js';
 
 const step = (nodes: number, offered: number, committed: number, p99: number): StepResult => ({
   nodes,
@@ -120,6 +120,15 @@ describe('bench report', () => {
     // offered diagonal (3) + committed n=4 (3) + n=1 (3) + p50/p99 for both networks (4 × 3)
     expect(svg.match(/<circle /g)?.length).toBe(21);
     expect(svg.match(/<path /g)?.length).toBe(7);
+  });
+
+  it('heads the table with the machine, its load and its speed at both ends of the run', () => {
+    const head = renderTable({ ...result, speed: { start: 9_012, end: 4_650 } }).split('\n')[0];
+    expect(head).toBe(
+      '2 × cpu, 8 GB, Node v20; load average 1 at the start, 2 at the end; 600 s; ' +
+        'speed 9,012 Ed25519 verifies/s at the start, 4,650 at the end',
+    );
+    expect(machineSpeed()).toBeGreaterThan(0);
   });
 
   it('draws an empty chart without load results', () => {

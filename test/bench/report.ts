@@ -2,6 +2,7 @@
  * The bench's outputs: the result object (written as JSON), a table of the headline figures with
  * the targets of issue 18 (issue 7's where 18 sets none), and an SVG chart of throughput and latency against offered load.
  */
+import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';
 import type { LoadResults, NetworkRun } from './load.js';
 import type { MicroResults } from './micro.js';
@@ -13,6 +14,11 @@ export interface BenchResult {
   startedAt: string;
   /** 1-minute load average at the start and the end: the machine is shared, read the figures with it. */
   loadAverage: { start: number; end: number };
+  /**
+   * Ed25519 verifications a second on one core (node:crypto, one second) at the start and the end:
+   * this shared machine's speed drifts by up to 2× over hours, so a run is read against it.
+   */
+  speed?: { start: number; end: number };
   seconds: number;
   command: string;
   machine: { cpus: number; cpuModel: string; memoryGB: number; node: string; platform: string };
@@ -33,6 +39,20 @@ export interface TargetRow {
 }
 
 export const loadAverage = (): number => Math.round((loadavg()[0] ?? 0) * 100) / 100;
+
+/** Ed25519 verifications of a 100-byte message in one second of this thread (see BenchResult.speed). */
+export function machineSpeed(): number {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const message = Buffer.alloc(100, 7);
+  const signature = sign(null, message, privateKey);
+  const end = performance.now() + 1_000;
+  let n = 0;
+  while (performance.now() < end) {
+    if (!verify(null, message, publicKey, signature)) throw new Error('the speed probe signature failed');
+    n++;
+  }
+  return n;
+}
 
 export function machine(): BenchResult['machine'] {
   return {
@@ -235,7 +255,10 @@ export function renderTable(r: BenchResult): string {
   const m = r.machine;
   const parts: string[] = [
     `${m.cpus} × ${m.cpuModel}, ${m.memoryGB} GB, Node ${m.node}; load average ${r.loadAverage.start} at the start, ` +
-      `${r.loadAverage.end} at the end; ${r.seconds} s`,
+      `${r.loadAverage.end} at the end; ${r.seconds} s` +
+      (r.speed
+        ? `; speed ${r.speed.start.toLocaleString('en-US')} Ed25519 verifies/s at the start, ${r.speed.end.toLocaleString('en-US')} at the end`
+        : ''),
   ];
   if (r.load) {
     parts.push(
