@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -227,7 +227,11 @@ export class Cluster {
 
   start(org: string): void {
     const n = this.node(org);
-    const log = createWriteStream(join(this.dir, `${org}.log`), { flags: 'a' });
+    // The node writes its log file itself, not through a pipe this process drains: through a pipe,
+    // a node's logging waits on this process whenever it is busy (a test building a large document,
+    // a bench posting at full rate), and the harness becomes part of the system it measures. It
+    // also spares this process copying every node's log.
+    const log = openSync(join(this.dir, `${org}.log`), 'a');
     const [command = process.execPath, ...args] = [
       ...(this.options.launcher?.(n.index) ?? []),
       process.execPath,
@@ -237,17 +241,20 @@ export class Cluster {
       '--config',
       n.configPath,
     ];
-    const child = spawn(command, args, {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        WAYBILL_LOG_LEVEL: process.env.WAYBILL_LOG_LEVEL ?? 'info',
-        ...this.options.env,
-      },
-    });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
+    let child: ChildProcess;
+    try {
+      child = spawn(command, args, {
+        cwd: ROOT,
+        stdio: ['ignore', log, log],
+        env: {
+          ...process.env,
+          WAYBILL_LOG_LEVEL: process.env.WAYBILL_LOG_LEVEL ?? 'info',
+          ...this.options.env,
+        },
+      });
+    } finally {
+      closeSync(log); // the child holds its own descriptor
+    }
     child.once('exit', (code, signal) => {
       if (!this.expectedExits.has(child)) this.unexpectedExits.push({ org, code, signal });
     });
