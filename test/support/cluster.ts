@@ -84,6 +84,9 @@ export interface UnexpectedExit {
 /** Default bound of one HTTP request to a node: a stopped (SIGSTOP) node never answers. */
 const REQUEST_TIMEOUT_MS = 10_000;
 
+/** How much of a dead node's log a failing request quotes. */
+const LOG_TAIL_LINES = 30;
+
 /** Runs the built `waybill` CLI and returns stdout. */
 export async function waybill(...args: string[]): Promise<string> {
   const { stdout } = await run(process.execPath, [BIN, ...args], { cwd: ROOT });
@@ -352,7 +355,33 @@ export class Cluster {
     const headers = new Headers(init.headers);
     headers.set('authorization', `Bearer ${token ?? n.token}`);
     const signal = init.signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS);
-    return fetch(`${n.url}${path}`, { ...init, headers, signal });
+    try {
+      return await fetch(`${n.url}${path}`, { ...init, headers, signal });
+    } catch (err) {
+      throw this.explain(org, err);
+    }
+  }
+
+  /**
+   * A request that failed because the node's process has died says so, with how it ended and the
+   * end of its log: in CI the cluster's directory is gone by the time anyone reads the failure.
+   */
+  private explain(org: string, err: unknown): unknown {
+    const exit = this.unexpectedExits.find((e) => e.org === org);
+    if (!exit) return err;
+    let tail = '';
+    try {
+      tail = readFileSync(join(this.dir, `${org}.log`), 'utf8')
+        .split('\n')
+        .slice(-LOG_TAIL_LINES)
+        .join('\n');
+    } catch {
+      tail = '(no log file)';
+    }
+    const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
+    return new Error(`${org}'s node exited unexpectedly (${how}); the end of its log:\n${tail}`, {
+      cause: err,
+    });
   }
 
   /** GET `path` at `org`'s node, with `org`'s token unless another member's `token` is given. */
@@ -386,7 +415,7 @@ export class Cluster {
   async status(org: string): Promise<NodeStatus> {
     const res = await fetch(`${this.node(org).url}/status`, {
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
+    }).catch((err) => Promise.reject(this.explain(org, err)));
     if (!res.ok) throw new Error(`GET /status on ${org}: ${res.status}`);
     return (await res.json()) as NodeStatus;
   }
@@ -398,7 +427,7 @@ export class Cluster {
   async metrics(org: string): Promise<Metrics | undefined> {
     const res = await fetch(`${this.node(org).url}/metrics`, {
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
+    }).catch((err) => Promise.reject(this.explain(org, err)));
     if (res.status === 404) return undefined;
     if (!res.ok) throw new Error(`GET /metrics on ${org}: ${res.status}`);
     return parsePrometheus(await res.text());
