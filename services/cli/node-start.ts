@@ -1,7 +1,8 @@
 import closeWithGrace from 'close-with-grace';
 import { createLogger } from '../common/index.js';
 import { configPathOf, faultInjectionEnabled, loadNodeConfig, withEnvironment } from '../config/index.js';
-import { startNode } from '../node/index.js';
+import { startNode, type WaybillNode } from '../node/index.js';
+import { isStrayStreamError } from '../p2p/index.js';
 import { flags } from './args.js';
 
 /**
@@ -15,13 +16,33 @@ export async function runNodeStart(args: string[]): Promise<number> {
   const f = flags(args, { config: { type: 'string' } });
   const config = withEnvironment(loadNodeConfig(configPathOf(f.config)));
   const logger = createLogger(config.logLevel, { org: config.org });
-  const node = await startNode(config, {
-    logger,
-    onFatal: (err) => {
-      logger.fatal({ err }, 'node halted');
-      void node.stop().finally(() => process.exit(1));
-    },
-  });
+  let node: WaybillNode | undefined;
+  let halting = false;
+  /** Stops the node after an error it cannot go on from, and exits 1 (within the grace period). */
+  const halt = (err: unknown, message: string) => {
+    logger.fatal({ err }, message);
+    if (halting) return;
+    halting = true;
+    setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
+    void (node?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
+  };
+  node = await startNode(config, { logger, onFatal: (err) => halt(err, 'node halted') });
+  // Errors nothing caught stop the node, except libp2p's writes on streams whose connection has
+  // closed, thrown from inside its muxer (p2p/stray-errors.ts): one of those stopped a restarted
+  // node whose peer dropped a duplicate connection.
+  const uncaught = (err: unknown) => {
+    if (isStrayStreamError(err)) {
+      logger.warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        'p2p: a write on a closed stream, ignored',
+      );
+      return;
+    }
+    halt(err, 'stopping after an error');
+  };
+  process.on('uncaughtException', uncaught);
+  process.on('unhandledRejection', uncaught);
+  const running = node;
   const faultInjection = faultInjectionEnabled();
   if (faultInjection) {
     // Test-only fault injection: each SIGUSR2 cuts the node off from every member, or reconnects it.
@@ -32,19 +53,22 @@ export async function runNodeStart(args: string[]): Promise<number> {
         { isolated },
         isolated ? 'fault injection: p2p isolated' : 'fault injection: p2p reconnecting',
       );
-      node.p2p.isolate(isolated);
+      running.p2p.isolate(isolated);
     });
     logger.warn('fault injection enabled: SIGUSR2 toggles p2p isolation');
   }
   const done = new Promise<number>((resolve) => {
     // SIGUSR2 stops the node like SIGTERM, unless fault injection has taken it over.
     closeWithGrace(
-      { delay: SHUTDOWN_GRACE_MS, skip: faultInjection ? ['SIGUSR2'] : [] },
-      async ({ signal, err }) => {
-        if (err) logger.error({ err }, 'stopping after an error');
-        else logger.info({ signal }, 'stopping');
-        await node.stop();
-        resolve(err ? 1 : 0);
+      {
+        delay: SHUTDOWN_GRACE_MS,
+        // Errors are `uncaught`'s above; signals and the end of the process are handled here.
+        skip: ['uncaughtException', 'unhandledRejection', ...(faultInjection ? (['SIGUSR2'] as const) : [])],
+      },
+      async ({ signal }) => {
+        logger.info({ signal }, 'stopping');
+        await running.stop();
+        resolve(0);
       },
     );
   });

@@ -15,4 +15,5 @@ export {
   type WaybillP2PNetwork,
 } from './options.js';
 export { PROTOCOL_IDS } from './protocols.js';
+export { isStrayStreamError } from './stray-errors.js';
 export type { P2PNetwork, PeerInfo, RequestProtocol, TopicProtocol } from './types.js';
