@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import type { NodeConfigFile } from '../config/index.js';
-// Straight from the files, not config/index.js, which loads libp2p: a probe every few seconds stays light.
-import { apiUrl, configPathOf, localHost } from '../config/index.js';
+// Not config/index.js, which loads libp2p, ajv and the custody rules: a probe every 10 s stays light.
+import { healthzUrlOf } from '../config/probe.js';
 
 /**
  * The container HEALTHCHECK (deploy/Dockerfile): GET /healthz of the node named by WAYBILL_CONFIG
@@ -10,9 +8,7 @@ import { apiUrl, configPathOf, localHost } from '../config/index.js';
  */
 async function check(args: string[]): Promise<number> {
   try {
-    const flag = args[0] === '--config' ? args[1] : undefined;
-    const file = JSON.parse(readFileSync(configPathOf(flag), 'utf8')) as NodeConfigFile;
-    const url = `${apiUrl(localHost(file.api.host), file.api.port)}/healthz`;
+    const url = healthzUrlOf(args[0] === '--config' ? args[1] : undefined);
     const res = await fetch(url, { signal: AbortSignal.timeout(3_000) });
     if (res.ok) return 0;
     process.stderr.write(`unhealthy: ${url} answered ${res.status}\n`);

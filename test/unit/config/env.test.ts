@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,6 +80,24 @@ describe('the container health probe', () => {
     run(process.execPath, [HEALTHCHECK], {
       env: { ...process.env, WAYBILL_CONFIG: join(dir, 'probe.json') },
     });
+
+  it('loads only what a probe needs: no libp2p, ajv or custody rules (a fresh process every 10 s)', () => {
+    // The import graph of the built probe, followed through relative imports.
+    const files = new Set<string>();
+    const packages = new Set<string>();
+    const visit = (file: string) => {
+      if (files.has(file)) return;
+      files.add(file);
+      for (const [, spec] of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*['"]([^'"]+)['"]/g)) {
+        if (spec?.startsWith('.')) visit(join(dirname(file), spec));
+        else if (spec && !spec.startsWith('node:')) packages.add(spec);
+      }
+    };
+    visit(HEALTHCHECK);
+    expect([...files].some((f) => /services\/(p2p|contracts|privacy|ledger)\//.test(f))).toBe(false);
+    expect([...packages].filter((p) => /libp2p|ajv|cel/.test(p))).toEqual([]);
+    expect(files.size).toBeGreaterThan(2);
+  });
 
   it('exits 0 while /healthz answers 200 and 1 with the reason once it does not', async () => {
     healthy = true;
