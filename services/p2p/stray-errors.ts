@@ -12,8 +12,9 @@
  * requests.ts, topics.ts), so an uncaught `StreamStateError` is always the library's.
  *
  * Told by name, not `instanceof`: the class is @libp2p/interface's, and a second copy of that
- * package in the tree would have a class of its own.
+ * package in the tree would have a class of its own; and a test runner hands its filter
+ * (vitest.config.ts) a serialised copy of the error, a plain object.
  */
 export function isStrayStreamError(err: unknown): boolean {
-  return err instanceof Error && err.name === 'StreamStateError';
+  return typeof err === 'object' && err !== null && (err as { name?: unknown }).name === 'StreamStateError';
 }
