@@ -99,6 +99,13 @@ describe('bench report', () => {
       sealMsPerEvent: 0.15,
       openMsPerEvent: 0.12,
       cpuAtCommonRate: { offered: 1000, open: 350, sealed: 450 },
+      atPeak: {
+        offered: { open: 2000, sealed: 1500 },
+        open: [1500, 1400, 1450],
+        sealed: [1300, 1350, 1320],
+        ratio: 0.91,
+        pairs: [0.87, 0.96, 0.91],
+      },
     };
     const rows = targetRows({ ...result, privacy });
     const row = (prefix: string) => rows.find((r) => r.figure.includes(prefix));
@@ -109,6 +116,10 @@ describe('bench report', () => {
     ).toBe(true);
     expect(row('first saturated step')?.value).toBe('0.6');
     expect(row('CPU per event per node at 1,000/s')?.value).toBe('350 µs / 450 µs');
+    expect(row('the peaks again, medians of 3 steps each (pairs 0.87, 0.96, 0.91)')).toMatchObject({
+      value: '0.91',
+      met: true,
+    });
   });
 
   it('draws both networks on both panels, one point per step', () => {
