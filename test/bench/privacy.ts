@@ -32,7 +32,8 @@ export interface PrivacyResults {
   /**
    * The peaks measured again and again: each network at the offered rate of its peak step in the
    * sweep (`offered`), that step and `REPEATS` more pairs in turn, the order alternating. `ratio` is
-   * sealed's median over open's median committed events/s; `pairs` each pair's ratio.
+   * sealed's median over open's median committed events/s; `pairs` each pair's ratio, the first
+   * being the sweep's two peaks (steps at different times, the others back to back).
    */
   atPeak?: {
     offered: Record<Privacy, number>;
