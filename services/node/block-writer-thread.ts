@@ -10,6 +10,7 @@ import type { Genesis } from '../config/index.js';
 import type { CommittedBlock } from '../ledger/index.js';
 import { Store, type StoreIdentity } from '../storage/index.js';
 import type { WriterReply, WriterRequest } from './block-writer.js';
+import { heapFigures } from './heap.js';
 
 const { dataDir, identity, genesis } = workerData as {
   dataDir: string;
@@ -24,7 +25,7 @@ const apply = standaloneApplier(store, genesis);
 // Loaded (the modules, the EPCIS schema's validator) and the rules compiled: the node starts its
 // consensus only now, so its first block does not also pay for this thread's start (block-writer.ts).
 apply.warm();
-port.postMessage({ type: 'ready' } satisfies WriterReply);
+port.postMessage({ type: 'ready', heap: heapFigures() } satisfies WriterReply);
 
 port.on('message', (request: WriterRequest) => {
   if (request.type === 'close') {
@@ -34,7 +35,8 @@ port.on('message', (request: WriterRequest) => {
   }
   let reply: WriterReply;
   try {
-    reply = { type: 'applied', id: request.id, applied: apply(request.committed as CommittedBlock) };
+    const applied = apply(request.committed as CommittedBlock);
+    reply = { type: 'applied', id: request.id, applied, heap: heapFigures() };
   } catch (err) {
     const { message, code } = err as { message?: string; code?: unknown };
     reply = {

@@ -6,17 +6,19 @@ import { ErrorCode, WaybillError } from '../common/index.js';
 import type { Genesis } from '../config/index.js';
 import type { CommittedBlock } from '../ledger/index.js';
 import type { StoreIdentity } from '../storage/index.js';
+import type { HeapFigures } from './heap.js';
 
 /** What the main thread asks of the block writer thread. */
 export type WriterRequest = { type: 'apply'; id: number; committed: CommittedBlock } | { type: 'close' };
 
 /** Its answers, one per request. */
 export type WriterReply =
-  | { type: 'applied'; id: number; applied: AppliedBlock }
+  /** `heap`: the thread's V8 heap after the block (the node's metrics show it). */
+  | { type: 'applied'; id: number; applied: AppliedBlock; heap: HeapFigures }
   | { type: 'failed'; id: number; error: { message: string; code: string | undefined } }
   | { type: 'closed' }
   /** Sent once, when the thread has loaded and can apply blocks at once. */
-  | { type: 'ready' };
+  | { type: 'ready'; heap: HeapFigures };
 
 /**
  * Committed blocks executed and stored on a worker thread (block-writer-thread.ts) with its own
@@ -32,6 +34,7 @@ export class BlockWriter implements BlockApplier {
   >();
   private nextId = 1;
   private failure: unknown;
+  private lastHeap: HeapFigures | undefined;
   private closed: Promise<void> | undefined;
   /** The latest block handed over, settled either way: close waits for it. */
   private last: Promise<void> = Promise.resolve();
@@ -94,7 +97,13 @@ export class BlockWriter implements BlockApplier {
     return this.closed;
   }
 
+  /** The thread's V8 heap as it last reported it (when ready, then after each block). */
+  heap(): HeapFigures | undefined {
+    return this.lastHeap;
+  }
+
   private settle(reply: WriterReply): void {
+    if (reply.type === 'ready' || reply.type === 'applied') this.lastHeap = reply.heap;
     if (reply.type === 'ready') {
       this.started.resolve();
       return;

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { TxResult } from '../execution/index.js';
+import type { HeapFigures } from './heap.js';
 
 /** The node's Prometheus metrics, in a registry of its own (tests run several nodes in one process). */
 export class NodeMetrics {
@@ -79,6 +80,28 @@ export class NodeMetrics {
       registers: [this.registry],
       collect() {
         for (const [event, value] of Object.entries(stats())) this.set({ event }, value);
+      },
+    });
+  }
+
+  /**
+   * Each thread's V8 heap (node/heap.ts), by thread (`main`, `writer`) and kind (`physical`: its
+   * pages resident in memory; `used`: what objects fill of them, live or not yet collected;
+   * `young`: the young generation's pages; `external`: native memory of the buffers its objects
+   * hold, outside the heap). With the process's RSS they say where a node's memory
+   * goes: docs/operations.md, "Memory".
+   */
+  watchHeaps(heaps: () => Record<string, HeapFigures | undefined>): void {
+    new Gauge({
+      name: 'waybill_heap_bytes',
+      help: "V8 heap of each of the node's threads, bytes, by thread (main, writer) and kind (physical, used, young, external)",
+      labelNames: ['thread', 'kind'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const [thread, heap] of Object.entries(heaps())) {
+          if (!heap) continue;
+          for (const [kind, bytes] of Object.entries(heap)) this.set({ thread, kind }, bytes);
+        }
       },
     });
   }

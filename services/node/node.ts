@@ -16,6 +16,7 @@ import { CommitWaiter } from './commit-waiter.js';
 import { consensusTransport, driverObserver, realTimers } from './driver-ports.js';
 import { EvidenceReporter } from './evidence-reporter.js';
 import { Gossip } from './gossip.js';
+import { heapFigures } from './heap.js';
 import { admitted, followMembers, p2pMembers, validatorList } from './membership.js';
 import { NodeMetrics } from './metrics.js';
 import { sealingOf } from './sealing.js';
@@ -116,6 +117,7 @@ export async function startNode(config: NodeConfig, opts: StartOptions = {}): Pr
       void node?.stop();
     });
   metrics.watchP2P(() => ({ ...p2p.stats() }));
+  metrics.watchHeaps(() => ({ main: heapFigures(), writer: writer.heap() }));
   const gossip = new Gossip({ p2p, mempool, self: config.org, clock });
   const reporter = new EvidenceReporter({ app, gossip, metrics, logger });
   const driver = new ConsensusDriver({

@@ -3,7 +3,7 @@
  * machine and read the figures.
  *   npm run bench                      everything (about 15 minutes on 2 cores)
  *   npm run bench -- --quick           a smoke run: a few seconds per step, small ledgers
- *   npm run bench -- --only load,micro parts: load, micro, query, proofs, console, privacy
+ *   npm run bench -- --only load,micro parts: load, micro, query, proofs, console, privacy, memory
  *   npm run bench -- --publish         also copy the result to docs/benchmarks/latest.{json,svg}
  *   npm run bench -- --only load --profile DIR   CPU profiles of every node (node --cpu-prof)
  *   npm run bench -- --only scale [--nodes 7,10] [--rates 1500,4000]   overload at larger sizes
@@ -16,13 +16,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { consoleBenchmarks } from './console.js';
 import { loadBenchmarks, scaleBenchmarks } from './load.js';
+import { memoryBenchmarks } from './memory.js';
 import { microBenchmarks } from './micro.js';
 import { privacyBenchmarks } from './privacy.js';
 import { proofBenchmarks } from './proofs.js';
 import { queryBenchmarks } from './query.js';
 import { type BenchResult, loadAverage, machine, machineSpeed, renderSvg, renderTable } from './report.js';
 
-const PARTS = ['load', 'micro', 'query', 'proofs', 'console', 'privacy', 'scale'];
+const PARTS = ['load', 'micro', 'query', 'proofs', 'console', 'privacy', 'memory', 'scale'];
 /** Parts a plain `npm run bench` runs; `scale` repeats what `load` measures at n = 7 and 10, in more detail. */
 const DEFAULT_PARTS = PARTS.filter((p) => p !== 'scale');
 
@@ -84,6 +85,10 @@ if (parts.has('query')) {
 if (parts.has('privacy')) {
   console.log('privacy, open and sealed networks in the same run:');
   result.privacy = await privacyBenchmarks(quick);
+}
+if (parts.has('memory')) {
+  console.log('memory, a sealed four-node network idle and under overload:');
+  result.memory = await memoryBenchmarks(quick);
 }
 if (parts.has('load')) {
   result.load = await loadBenchmarks({

@@ -122,6 +122,39 @@ describe('bench report', () => {
     });
   });
 
+  it('reports the memory part: the largest node under overload against 250 MB, and idle, split', () => {
+    const sample = (rss: number, native: number) => ({
+      rss,
+      files: 48,
+      v8Main: 90,
+      v8Writer: 70,
+      youngMain: 32,
+      youngWriter: 16,
+      v8Used: 100,
+      buffers: 6,
+      native,
+    });
+    const memory = {
+      offered: 2000,
+      seconds: 40,
+      committed: 900,
+      refused: 10,
+      idle: [sample(210, 2), sample(220, 12)],
+      peak: [sample(380, 172), sample(240, 32)],
+    };
+    const rows = targetRows({ ...result, memory });
+    const overload = rows.find((r) => r.figure.startsWith('RSS under overload'));
+    expect(overload).toMatchObject({ value: '380 MB', met: false });
+    expect(overload?.figure).toContain('files 48, V8 90 + 70 (young 32 + 16), buffers 6, native 172 MB');
+    expect(rows.find((r) => r.figure.startsWith('  idle'))).toMatchObject({ value: '220 MB' });
+    const fits = { ...memory, peak: [sample(240, 32), sample(230, 22)] };
+    expect(targetRows({ ...result, memory: fits }).find((r) => r.figure.startsWith('RSS under'))?.met).toBe(
+      true,
+    );
+    // Not run: no rows.
+    expect(rows.length - targetRows(result).length).toBe(2);
+  });
+
   it('draws both networks on both panels, one point per step', () => {
     const svg = renderSvg(result);
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);

@@ -5,6 +5,7 @@
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';
 import type { LoadResults, NetworkRun } from './load.js';
+import type { MemoryResults } from './memory.js';
 import type { MicroResults } from './micro.js';
 import type { StepResult } from './network.js';
 import type { PrivacyResults } from './privacy.js';
@@ -26,6 +27,8 @@ export interface BenchResult {
   micro?: MicroResults;
   query?: QueryResults;
   privacy?: PrivacyResults;
+  /** Where a node's resident memory goes, idle and under overload (memory.ts). */
+  memory?: MemoryResults;
   /** `--only scale`: n = 7 and 10 below and past saturation. */
   scale?: Array<{ nodes: number; steps: StepResult[]; error?: string }>;
 }
@@ -236,6 +239,26 @@ export function targetRows(r: BenchResult): TargetRow[] {
       target: '<= 250 MB',
       met: check(maxRss, (v) => v <= 250),
     },
+    ...memoryRows(r.memory),
+  ];
+}
+
+/** The memory part: the largest node under overload and idle, split by where the pages are. */
+function memoryRows(m: MemoryResults | undefined): TargetRow[] {
+  if (!m) return [];
+  const largest = (of: MemoryResults['peak']) => of.reduce((a, b) => (b.rss > a.rss ? b : a));
+  const split = (s: MemoryResults['peak'][number]) =>
+    `files ${s.files}, V8 ${s.v8Main} + ${s.v8Writer} (young ${s.youngMain} + ${s.youngWriter}), buffers ${s.buffers}, native ${s.native}`;
+  const peak = largest(m.peak);
+  const idle = largest(m.idle);
+  return [
+    {
+      figure: `RSS under overload, largest node (memory part, ${fmt(m.offered, '/s')} offered; ${split(peak)} MB)`,
+      value: fmt(peak.rss, ' MB'),
+      target: '<= 250 MB',
+      met: peak.rss <= 250,
+    },
+    { figure: `  idle (${split(idle)} MB)`, value: fmt(idle.rss, ' MB'), target: '' },
   ];
 }
 

@@ -20,12 +20,17 @@ afterEach(() => {
 });
 
 describe('the block writer thread', () => {
-  it('is ready once loaded, and closes', async () => {
+  it('is ready once loaded, with its own heap reported (waybill_heap_bytes), and closes', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'waybill-writer-'));
     dirs.push(dataDir);
     const store = Store.open(dataDir, identity);
     const writer = new BlockWriter({ dataDir, identity, genesis });
+    expect(writer.heap()).toBeUndefined();
     await expect(writer.ready).resolves.toBeUndefined();
+    // The thread's isolate, loaded with the node's modules: megabytes of objects, young pages apart.
+    const heap = writer.heap();
+    expect(heap?.used).toBeGreaterThan(1e6);
+    expect(heap?.physical).toBeGreaterThan(heap?.young ?? Number.POSITIVE_INFINITY);
     await writer.close();
     store.close();
   });

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LedgerApp, RuleRegistry } from '../../../services/chain/index.js';
 import { createSigner, generateSeed } from '../../../services/crypto/index.js';
 import { Mempool } from '../../../services/mempool/index.js';
+import { heapFigures } from '../../../services/node/heap.js';
 import { NodeMetrics } from '../../../services/node/metrics.js';
 import { Store } from '../../../services/storage/index.js';
 import { commissioningDocument } from '../../support/documents.js';
@@ -62,6 +63,24 @@ describe('rejections by code, from committed verdicts', () => {
     const samples = parsePrometheus(await metrics.registry.metrics());
     expect(samples.get('waybill_event_rejections_total{code="DUPLICATE_EVENT_ID"}')).toBe(2);
     expect(samples.get('waybill_event_rejections_total{code="ROLLED_BACK"}')).toBeUndefined();
+  });
+
+  it("serves each thread's V8 heap at scrape time, and no series for a thread that has not reported", async () => {
+    const metrics = new NodeMetrics();
+    let writer: ReturnType<typeof heapFigures> | undefined;
+    metrics.watchHeaps(() => ({ main: heapFigures(), writer }));
+    let samples = parsePrometheus(await metrics.registry.metrics());
+    const physical = samples.get('waybill_heap_bytes{thread="main",kind="physical"}') ?? 0;
+    const used = samples.get('waybill_heap_bytes{thread="main",kind="used"}') ?? 0;
+    const young = samples.get('waybill_heap_bytes{thread="main",kind="young"}') ?? 0;
+    expect(physical).toBeGreaterThan(used / 2);
+    expect(used).toBeGreaterThan(1e6);
+    expect(young).toBeGreaterThan(0);
+    expect(young).toBeLessThan(physical);
+    expect([...samples.keys()].some((k) => k.includes('thread="writer"'))).toBe(false);
+    writer = { physical: 5e7, used: 3e7, young: 1.6e7, external: 2e6 };
+    samples = parsePrometheus(await metrics.registry.metrics());
+    expect(samples.get('waybill_heap_bytes{thread="writer",kind="young"}')).toBe(1.6e7);
   });
 
   it('serves the current view at scrape time', async () => {
