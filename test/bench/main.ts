@@ -95,7 +95,9 @@ if (parts.has('load')) {
     rates: quick ? [500, 2000] : [250, 500, 1000, 2000, 3000, 4000, 6000, 8000],
     stepSeconds: quick ? 5 : 25,
     sustainSeconds: quick ? 5 : 60,
-    scaleSeconds: quick ? 5 : 20,
+    // A minute: past saturation n = 10 commits a few blocks of several seconds each, and a 20 s
+    // step's window held between none and six of them (0 to 357 committed/s on the same build).
+    scaleSeconds: quick ? 5 : 60,
     scale: quick ? [4] : [4, 7, 10],
     baseline: true,
     profileDir: values.profile,
