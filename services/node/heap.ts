@@ -2,10 +2,10 @@ import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 
 /**
  * What one V8 isolate (the main thread's, or the block writer thread's) holds, in bytes: the
- * heap's pages resident in memory, what live and not yet collected objects fill of them, and the
- * young generation's share of the pages. A node's resident memory is its binary, these two heaps
- * and native allocations (SQLite's page caches, buffers): docs/benchmarks/README.md, "Memory under
- * overload". Read in the isolate it describes: Node 20's Worker cannot read another thread's heap.
+ * heap's pages resident in memory, what live and not yet collected objects fill of them, the young
+ * generation's share of the pages, and the native memory of the buffers its objects hold. A node's
+ * resident memory is its binary, these two heaps, their buffers and other native allocations
+ * (SQLite's page caches, libuv, OpenSSL): docs/benchmarks/README.md, "Memory under overload". Read in the isolate it describes: Node 20's Worker cannot read another thread's heap.
  */
 export interface HeapFigures {
   physical: number;
