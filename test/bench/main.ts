@@ -96,7 +96,7 @@ if (parts.has('load')) {
     stepSeconds: quick ? 5 : 25,
     sustainSeconds: quick ? 5 : 60,
     // A minute: past saturation n = 10 commits a few blocks of several seconds each, and a 20 s
-    // step's window held between none and six of them (0 to 357 committed/s on the same build).
+    // step's window held between none and six of them (0, 196 and 275 committed/s in three runs).
     scaleSeconds: quick ? 5 : 60,
     scale: quick ? [4] : [4, 7, 10],
     baseline: true,
